@@ -1,0 +1,165 @@
+"""Warehouse connections and atomic publishing.
+
+Writers never touch the published file: `writer()` copies it to a private file, yields a
+read-write connection on the copy, and on success checkpoints it and renames it over the
+published path (an atomic step on POSIX). Readers open the published file read-only through
+`ATTACH` on a fresh in-memory database, which sidesteps DuckDB's per-process instance cache, so a
+reader can pick up a newly published file while older connections keep reading the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config
+
+WAREHOUSE_ALIAS = "wh"
+
+
+def ddl_sql() -> str:
+    """Return the warehouse DDL text."""
+    return (config.SQL_DIR / "ddl.sql").read_text(encoding="utf-8")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every schema and table that does not exist yet (idempotent)."""
+    con.execute(ddl_sql())
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
+    """Bring a writable warehouse up to date: DDL, reference code lists and (optionally) marts."""
+    from pipelines import marts, reference
+
+    create_schema(con)
+    reference.load_reference(con)
+    if with_marts:
+        marts.build_marts(con)
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """Return an in-memory warehouse with the schema, reference data and marts (tests, dry runs)."""
+    con = duckdb.connect(":memory:")
+    prepare(con)
+    return con
+
+
+def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Return a read-only connection to the published warehouse (raises FileNotFoundError)."""
+    db = config.warehouse_path(path)
+    if not db.exists():
+        raise FileNotFoundError(f"no warehouse at {db}: run 'iurc demo' or 'iurc ingest' first")
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db)])
+    con.execute(f"USE {WAREHOUSE_ALIAS}")
+    return con
+
+
+def readonly_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Return a cursor of a read-only connection, for use by one thread, on the warehouse catalog."""
+    cur = con.cursor()
+    cur.execute(f"USE {WAREHOUSE_ALIAS}")
+    return cur
+
+
+class Warehouse:
+    """A read-only handle on the published warehouse that follows re-publication.
+
+    `cursor()` stats the file (cheap) and reopens when a new file was published; each thread gets
+    its own cursor, since DuckDB connections must not be shared across threads.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = config.warehouse_path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._local = threading.local()
+
+    def _file_stamp(self) -> tuple[int, int, int]:
+        st = os.stat(self.path)
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return this thread's cursor on the newest published warehouse."""
+        stamp = self._file_stamp()
+        with self._lock:
+            if stamp != self._stamp or self._con is None:
+                # Older connections are left to the garbage collector: other threads may still
+                # be reading through them, and the old inode stays readable until they finish.
+                self._con = connect_readonly(self.path)
+                self._stamp = stamp
+            con, current = self._con, self._stamp
+        local = self._local
+        if getattr(local, "stamp", None) != current:
+            local.cur = readonly_cursor(con)
+            local.stamp = current
+        return local.cur
+
+    @property
+    def version(self) -> tuple[int, int, int] | None:
+        """Return the stamp (inode, mtime, size) of the file the handle last opened."""
+        return self._stamp
+
+
+@contextlib.contextmanager
+def publish_lock(path: Path) -> Iterator[None]:
+    """Serialise writers of one warehouse with an exclusive lock file beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writer(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection on a private copy of the warehouse; publish it on success.
+
+    On any exception (or a kill) the published file is untouched and the copy is removed (or
+    left as an orphan `.tmp` file that the next writer deletes).
+    """
+    db = config.warehouse_path(path)
+    with publish_lock(db):
+        for orphan in db.parent.glob(db.name + ".*.tmp"):
+            orphan.unlink(missing_ok=True)
+        tmp = db.with_name(f"{db.name}.{uuid.uuid4().hex}.tmp")
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            prepare(con, with_marts=False)
+            yield con
+            from pipelines import marts
+
+            marts.build_marts(con)
+            con.execute("CHECKPOINT")
+            con.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, db)
+            _fsync_dir(db.parent)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            raise

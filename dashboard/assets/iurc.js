@@ -1,0 +1,22 @@
+/* Clientside callbacks of the IURC dashboard (no external code; served from /assets). */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  iurc: {
+    /* Write the filter/language state into the address bar without re-rendering the page,
+       and keep <html lang> and the document title in step with the chosen language. */
+    syncUrl: function (state) {
+      if (!state) { return window.dash_clientside.no_update; }
+      var search = state.search || "";
+      if (window.location.search !== search) {
+        window.history.replaceState(window.history.state, "",
+          window.location.pathname + search + window.location.hash);
+      }
+      if (state.lang) { document.documentElement.lang = state.lang; }
+      if (state.title) {
+        document.title = state.title;
+        // the pages router sets its own (English) title after rendering: have the last word
+        setTimeout(function () { document.title = state.title; }, 50);
+      }
+      return search;
+    }
+  }
+});

@@ -1,0 +1,94 @@
+"""figures.py: pure DataFrame -> Figure functions, tested without a server."""
+
+from __future__ import annotations
+
+import ast
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import figures
+
+
+def _annotation_text(fig: go.Figure) -> str:
+    return " ".join(a.text for a in fig.layout.annotations)
+
+
+def test_figures_never_import_dash():
+    tree = ast.parse(open(figures.__file__, encoding="utf-8").read())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, ast.ImportFrom) and n.module}
+    assert "dash" not in imported
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_figures_empty_frame_says_why(lang):
+    fig = figures.bar(pd.DataFrame({"x": [], "y": []}), "x", "y", lang)
+    assert not fig.data
+    assert _annotation_text(fig) == figures.t("card.empty_hint", lang)
+
+
+def test_figures_bar_keeps_values_and_order():
+    df = pd.DataFrame({"network": ["Green", "Digital"], "n": [5, 3]})
+    fig = figures.bar(df, "network", "n", "en", horizontal=True)
+    assert list(fig.data[0].y) == ["Green", "Digital"]
+    assert list(fig.data[0].x) == [5, 3]
+    assert fig.data[0].orientation == "h"
+
+
+def test_figures_stacked_bar_one_trace_per_group_with_okabe_ito():
+    df = pd.DataFrame({"period": ["2024", "2024", "2025"], "who": ["gov", "biz", "gov"],
+                       "n": [1, 2, 3]})
+    fig = figures.stacked_bar(df, "period", "n", "who", "en")
+    assert [tr.name for tr in fig.data] == ["gov", "biz"]
+    assert [tr.marker.color for tr in fig.data] == list(figures.OKABE_ITO[:2])
+    assert sum(sum(tr.y) for tr in fig.data) == 6
+
+
+@pytest.mark.parametrize(("lang", "sep"), [("en", ".,"), ("fr", ", "), ("es", ",.")])
+def test_figures_separators_follow_language(lang, sep):
+    df = pd.DataFrame({"x": ["a"], "y": [1234.5]})
+    assert figures.bar(df, "x", "y", lang).layout.separators == sep
+
+
+def test_figures_city_map_marks_regions_by_shape_and_colour():
+    df = pd.DataFrame({"name": ["Turin", "Austin"], "lat": [45.07, 30.27], "lon": [7.69, -97.74],
+                       "region": ["EU", "NA"], "participants": [100, 25]})
+    fig = figures.city_map(df, "fr", size="participants")
+    assert [tr.name for tr in fig.data] == ["Europe", "Amérique du Nord"]
+    assert {tr.marker.symbol for tr in fig.data} == {"circle", "diamond"}
+    assert fig.layout.geo.resolution == 110 and fig.layout.geo.scope == "world"
+
+
+def test_figures_sdg_profile_uses_official_colours_and_numbers():
+    df = pd.DataFrame({"goal": [11, 13], "label": ["Cities", "Climate"],
+                       "colour_hex": ["#FD9D24", "#3F7E44"], "value": [10, 4]})
+    fig = figures.sdg_profile(df, "en")
+    assert list(fig.data[0].marker.color) == ["#FD9D24", "#3F7E44"]
+    assert list(fig.data[0].y) == ["11 · Cities", "13 · Climate"]
+
+
+def test_figures_heatmap_pivots_rows_and_columns():
+    df = pd.DataFrame({"net": ["A", "A", "B"], "goal": ["11", "13", "11"], "n": [1, 2, 3]})
+    fig = figures.heatmap(df, "net", "goal", "n", "en")
+    assert fig.data[0].z.tolist() == [[1, 2], [3, 0]]
+
+
+def test_figures_summary_total_and_top_in_french():
+    df = pd.DataFrame({"who": ["a", "b", "a"], "n": [1000, 300, 500]})
+    text = figures.summary_total_and_top(df, "who", "n", "Participations", "fr")
+    assert text == "Participations : 1\u202f800 au total. Le plus élevé : a avec 1\u202f500."
+
+
+def test_figures_summary_series_names_peak():
+    df = pd.DataFrame({"period": ["2023", "2024", "2025"], "n": [1, 9, 4]})
+    text = figures.summary_series(df, "period", "n", "X", "en")
+    assert "From 2023 to 2025; peak in 2024 with 9." in text
+
+
+def test_figures_summary_of_empty_frame_says_why():
+    assert figures.summary_shares(pd.DataFrame({"a": [], "n": []}), "a", "n", "es") == \
+        figures.t("card.empty_hint", "es")

@@ -1,0 +1,143 @@
+"""Build the metric marts (`mart.*`): the one definition of every number.
+
+Each `pipelines/sql/marts/NN_name.sql` holds one SELECT (import CTEs -> transform -> `select * from
+final`) and defines the relation `mart.name`. Files run in name order, so the number prefix orders
+dependencies. The first line declares how the relation is materialised:
+
+    -- materialized: view                    a view (cheap, always current)
+    -- materialized: table                   a table rebuilt at every publish (speed at scale)
+    -- materialized: macro(a, b)             a table macro `mart.name(a, b)` (parameterised SQL)
+    -- materialized: scalar_macro(a, b)      a scalar macro; the file holds one expression
+
+`mart.kpi_scorecard` is then filled by calling the `mart.kpi_scorecard_for` macro once per scope and
+period (programme, networks, cooperations and cities), so the stored scorecard and a scorecard for any
+filter combination come from the same SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config
+
+_HEADER = re.compile(
+    r"^--\s*materialized:\s*(?P<kind>view|table|macro|scalar_macro)(\((?P<params>[^)]*)\))?\s*$"
+)
+_NAME = re.compile(r"^\d+_(?P<name>[a-z][a-z0-9_]*)\.sql$")
+
+# scope types of the stored scorecard; programme and network rows also get years and quarters
+SCORECARD_SCOPES = ("programme", "network", "cooperation", "city")
+
+
+def mart_files(directory: Path | None = None) -> list[Path]:
+    """Return the mart SQL files in build order."""
+    return sorted((directory or config.MARTS_SQL_DIR).glob("*.sql"))
+
+
+def _statement(path: Path) -> tuple[str, str]:
+    """Return (relation name, DDL statement) for one mart file."""
+    match = _NAME.match(path.name)
+    if not match:
+        raise ValueError(f"{path.name}: mart files are named NN_relation.sql")
+    name = match.group("name")
+    text = path.read_text(encoding="utf-8")
+    first, _, body = text.partition("\n")
+    header = _HEADER.match(first.strip())
+    if not header:
+        raise ValueError(f"{path.name}: first line must be '-- materialized: view|table|macro(...)|scalar_macro(...)'")
+    kind = header.group("kind")
+    body = body.strip().rstrip(";")
+    if kind == "view":
+        return name, f"create or replace view mart.{name} as\n{body}"
+    if kind == "table":
+        return name, f"create or replace table mart.{name} as\n{body}"
+    params = header.group("params") or ""
+    if kind == "macro":
+        return name, f"create or replace macro mart.{name}({params}) as table\n{body}"
+    # a scalar macro file holds one expression; '--' comment lines are dropped
+    expression = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
+    return name, f"create or replace macro mart.{name}({params}) as ({expression})"
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)build every mart on a writable warehouse connection; return the relation names built."""
+    con.execute("create schema if not exists mart")
+    built = []
+    for path in mart_files():
+        name, statement = _statement(path)
+        con.execute(statement)
+        built.append(name)
+    _fill_scorecard(con)
+    return built
+
+
+def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set."""
+    calls: list[tuple] = []
+    periods = con.execute(
+        """
+        select distinct period_type, period_start, period_end
+        from mart.calendar
+        order by period_type, period_start
+        """
+    ).fetchall()
+    networks = [r[0] for r in con.execute(
+        "select network_id from ref.network union select network_id from core.cooperation "
+        "union select network_id from core.activity order by 1"
+    ).fetchall()]
+    for scope_type, ids in (("programme", [config.PROGRAMME_ID]), ("network", networks)):
+        for scope_id in ids:
+            calls.append((scope_type, scope_id, "all", None, None))
+            calls.extend((scope_type, scope_id, *p) for p in periods)
+    # cooperations and cities: progress to date, plus each year they have a target in
+    for scope_type, sql in (
+        ("cooperation", "select cooperation_id from core.cooperation order by 1"),
+        ("city", "select distinct scope_id from core.target where scope_type = 'city' order by 1"),
+    ):
+        for (scope_id,) in con.execute(sql).fetchall():
+            calls.append((scope_type, scope_id, "all", None, None))
+    for scope_type, scope_id, start, end in con.execute(
+        """
+        select distinct t.scope_type, t.scope_id, c.period_start, c.period_end
+        from core.target t
+        join mart.calendar c
+          on c.period_type = 'year' and t.period_end between c.period_start and c.period_end
+        where t.scope_type in ('cooperation', 'city')
+        order by all
+        """
+    ).fetchall():
+        calls.append((scope_type, scope_id, "year", start, end))
+    return calls
+
+
+def _fill_scorecard(con: duckdb.DuckDBPyConnection) -> None:
+    """Materialise mart.kpi_scorecard from the kpi_scorecard_for macro, one call per scope/period."""
+    con.execute(
+        """
+        create or replace table mart.kpi_scorecard as
+        select
+            ''::varchar as period_type,
+            null::date as period_start,
+            null::date as period_end,
+            *
+        from mart.kpi_scorecard_for(null, null, [], [], [], [], [], [], [])
+        limit 0
+        """
+    )
+    for scope_type, scope_id, period_type, start, end in _scorecard_calls(con):
+        network = [scope_id] if scope_type == "network" else []
+        cooperation = [scope_id] if scope_type == "cooperation" else []
+        city = [scope_id] if scope_type == "city" else []
+        con.execute(
+            """
+            insert into mart.kpi_scorecard
+            select ?, ?::date, ?::date, *
+            from mart.kpi_scorecard_for(
+                ?::date, ?::date, ?::varchar[], [], [], [], [], ?::varchar[], ?::varchar[]
+            )
+            """,
+            [period_type, start, end, start, end, network, cooperation, city],
+        )

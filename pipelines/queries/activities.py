@@ -1,0 +1,102 @@
+"""The activities register: server-side search, sort and paging."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.filters import Filters
+from pipelines.queries._sql import fetch, label_col, where
+
+# sortable columns (the allow-list of ORDER BY identifiers)
+SORT_COLUMNS = (
+    "activity_id",
+    "title",
+    "activity_type",
+    "modality",
+    "status",
+    "start_date",
+    "end_date",
+    "network_id",
+    "city_name",
+    "country_iso2",
+    "cooperation_name",
+    "participants",
+    "reported_date",
+)
+MAX_LIMIT = 1000
+
+
+def activities_page(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    search: str = "",
+    sort: str = "start_date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+    lang: str = "en",
+) -> tuple[pd.DataFrame, int]:
+    """Return one page of the filtered, searched, sorted activity register and the total row count.
+
+    `search` matches (case-insensitive substring) the id, title, host city and cooperation name;
+    `sort` must be one of SORT_COLUMNS; `limit` is capped at 1000. The period filter applies to the
+    month the activity ends in.
+    Columns: activity_id, title, activity_type, activity_type_label, modality, modality_label,
+    status, start_date, end_date, network_id, network_label, subtheme_id, cooperation_id,
+    cooperation_name, mode, city_id, city_name, country_iso2, region, participants, reported_date.
+
+    Example: ``rows, total = activities_page(con, Filters(), search="mobility", sort="title")``
+    """
+    if sort not in SORT_COLUMNS:
+        raise ValueError(f"sort must be one of {SORT_COLUMNS}")
+    lab = label_col(lang)
+    clause, params = where(filters, alias="a")
+    search = (search or "").strip().lower()
+    if search:
+        clause += " and contains(a.search_text, ?)"
+        params.append(search)
+    total = con.execute(f"select count(*) from mart.activity_register as a where {clause}", params).fetchone()[0]
+    direction = "desc" if descending else "asc"
+    page = fetch(
+        con,
+        f"""
+        with p as (
+            select *
+            from mart.activity_register as a
+            where {clause}
+            order by a.{sort} {direction} nulls last, a.activity_id
+            limit ? offset ?
+        )
+        select
+            p.activity_id,
+            p.title,
+            p.activity_type,
+            t.{lab} as activity_type_label,
+            p.modality,
+            m.{lab} as modality_label,
+            p.status,
+            p.start_date,
+            p.end_date,
+            p.network_id,
+            n.{lab} as network_label,
+            p.subtheme_id,
+            p.cooperation_id,
+            p.cooperation_name,
+            p.mode,
+            p.city_id,
+            p.city_name,
+            p.country_iso2,
+            p.region,
+            p.participants,
+            p.reported_date
+        from p
+        left join ref.activity_type as t on t.activity_type_id = p.activity_type
+        left join ref.modality as m on m.modality_id = p.modality
+        left join ref.network as n on n.network_id = p.network_id
+        order by p.{sort} {direction} nulls last, p.activity_id
+        """,
+        [*params, max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))],
+    )
+    return page, int(total)

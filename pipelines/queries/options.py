@@ -1,0 +1,108 @@
+"""Filter option lists (value, label) for the global filters."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.queries._sql import fetch, label_col
+
+
+def network_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the thematic networks. Columns: value, label.
+
+    Example: ``network_options(con, lang="es")``
+    """
+    lab = label_col(lang)
+    return fetch(con, f"select network_id as value, {lab} as label from ref.network order by sort_order")
+
+
+def subtheme_options(
+    con: duckdb.DuckDBPyConnection, networks: tuple[str, ...] = (), *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return the subthemes of the chosen networks (all when none). Columns: value, label, network_id.
+
+    Example: ``subtheme_options(con, ("innovation",))``
+    """
+    lab = label_col(lang)
+    return fetch(
+        con,
+        f"""
+        select
+            s.subtheme_id as value,
+            s.{lab} as label,
+            s.network_id
+        from ref.subtheme as s
+        join ref.network as n on n.network_id = s.network_id
+        where len(?::varchar[]) = 0 or s.network_id in (select unnest(?::varchar[]))
+        order by n.sort_order, s.sort_order
+        """,
+        [list(networks), list(networks)],
+    )
+
+
+def region_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the regions (EU, NA) that have cities. Columns: value, label.
+
+    Example: ``region_options(con)``
+    """
+    labels = {
+        "en": {"EU": "Europe", "NA": "North America"},
+        "fr": {"EU": "Europe", "NA": "Amérique du Nord"},
+        "es": {"EU": "Europa", "NA": "América del Norte"},
+    }.get(lang, {"EU": "Europe", "NA": "North America"})
+    df = fetch(con, "select distinct region as value from mart.city where region is not null order by 1")
+    df["label"] = df["value"].map(labels).fillna(df["value"])
+    return df
+
+
+def country_options(
+    con: duckdb.DuckDBPyConnection, regions: tuple[str, ...] = (), *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return the countries that have cities, in the chosen regions. Columns: value, label, region.
+
+    Example: ``country_options(con, ("NA",), lang="fr")``
+    """
+    lab = label_col(lang)
+    return fetch(
+        con,
+        f"""
+        select distinct
+            c.country_iso2 as value,
+            coalesce(r.{lab}, c.country_iso2) as label,
+            c.region
+        from mart.city as c
+        left join ref.country as r on r.country_iso2 = c.country_iso2
+        where len(?::varchar[]) = 0 or c.region in (select unnest(?::varchar[]))
+        order by label
+        """,
+        [list(regions), list(regions)],
+    )
+
+
+def mode_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the cooperation modes. Columns: value, label.
+
+    Example: ``mode_options(con)``
+    """
+    lab = label_col(lang)
+    return fetch(con, f"select mode_id as value, {lab} as label from ref.cooperation_mode order by sort_order")
+
+
+def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year") -> pd.DataFrame:
+    """Return the years (or quarters) the data spans. Columns: value (label), start, end.
+
+    Example: ``period_options(con, period_type="quarter")``
+    """
+    if period_type not in ("year", "quarter"):
+        raise ValueError("period_type must be 'year' or 'quarter'")
+    return fetch(
+        con,
+        """
+        select label as value, period_start as start, period_end as "end"
+        from mart.calendar
+        where period_type = ?
+        order by period_start
+        """,
+        [period_type],
+    )

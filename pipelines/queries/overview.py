@@ -1,0 +1,247 @@
+"""Programme overview: KPI scorecard, trend, network breakdown, map points, data freshness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from pipelines.filters import Filters
+from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, where
+
+PERIOD_TYPES = ("quarter", "year")
+
+
+def kpi_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    cooperation_id: str | None = None,
+    city_id: str | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return one row per KPI: value, target, % achieved, RAG and forecast for these filters.
+
+    Columns: indicator_id, label, unit, direction, value, numerator, denominator, source,
+    target_value, target_period_end, pct_achieved, rag (green|amber|red|not_rated|no_data),
+    forecast_value, scope_type, scope_id. A target applies only when the filters amount to a
+    target scope (no filter, one network, one cooperation or one city); any other filter gives
+    'not_rated'.
+
+    Example: ``kpi_scorecard(con, Filters(network=("innovation",)), lang="fr")``
+    """
+    lab = label_col(lang)
+    args = macro_args(
+        filters,
+        cooperation=(cooperation_id,) if cooperation_id else (),
+        city=(city_id,) if city_id else (),
+    )
+    return fetch(
+        con,
+        f"""
+        with s as (
+            select * from mart.kpi_scorecard_for({MACRO_PARAMS})
+        )
+        select
+            a.indicator_id,
+            i.{lab} as label,
+            a.unit,
+            a.direction,
+            a.value,
+            a.numerator,
+            a.denominator,
+            a.source,
+            a.target_value,
+            a.target_period_end,
+            a.pct_achieved,
+            a.rag,
+            f.value as forecast_value,
+            a.scope_type,
+            a.scope_id
+        from s as a
+        left join ref.indicator as i on i.indicator_id = a.indicator_id
+        left join s as f
+            on f.indicator_id = a.indicator_id and f.value_kind = 'forecast' and f.measure = 'main'
+        where a.value_kind = 'actual' and a.measure = 'main'
+        order by a.sort_order nulls last, a.indicator_id
+        """,
+        args,
+    )
+
+
+def kpi_measures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return every KPI measure (main and secondary, e.g. K10 'pct_completed') for these filters.
+
+    Columns: indicator_id, label, measure, value_kind, source, numerator, denominator, value.
+
+    Example: ``kpi_measures(con, Filters()).query("indicator_id == 'K17'")``
+    """
+    lab = label_col(lang)
+    return fetch(
+        con,
+        f"""
+        select
+            k.indicator_id,
+            i.{lab} as label,
+            k.measure,
+            k.value_kind,
+            k.source,
+            k.numerator,
+            k.denominator,
+            k.value
+        from mart.kpi_actual({MACRO_PARAMS}) as k
+        left join ref.indicator as i on i.indicator_id = k.indicator_id
+        order by i.sort_order nulls last, k.indicator_id, k.value_kind, k.measure
+        """,
+        macro_args(filters),
+    )
+
+
+def kpi_trend(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicator_ids: tuple[str, ...] = ("K03", "K04"),
+    *,
+    period_type: str = "quarter",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return KPI values per quarter (or year) from the stored scorecard, with target and RAG.
+
+    The stored scorecard holds the programme and each network; with exactly one network filtered
+    the trend is that network's, otherwise the programme's (subtheme/region/country/mode filters do
+    not apply to the trend). The period filter keeps the periods inside it.
+    Columns: indicator_id, label, period_start, period_end, value, target_value, pct_achieved, rag.
+
+    Example: ``kpi_trend(con, Filters(), ("K04",), period_type="year")``
+    """
+    if period_type not in PERIOD_TYPES:
+        raise ValueError(f"period_type must be one of {PERIOD_TYPES}")
+    lab = label_col(lang)
+    scope_type, scope_id = ("network", filters.network[0]) if len(filters.network) == 1 else ("programme", "iurc-na")
+    clause, params = where(Filters(start=filters.start, end=filters.end), date_col="s.period_start")
+    return fetch(
+        con,
+        f"""
+        select
+            s.indicator_id,
+            i.{lab} as label,
+            s.period_start,
+            s.period_end,
+            s.value,
+            s.target_value,
+            s.pct_achieved,
+            s.rag
+        from mart.kpi_scorecard as s
+        left join ref.indicator as i on i.indicator_id = s.indicator_id
+        where s.scope_type = ? and s.scope_id = ? and s.period_type = ?
+          and s.value_kind = 'actual' and s.measure = 'main'
+          and s.indicator_id in (select unnest(?::varchar[]))
+          and {clause}
+        order by s.indicator_id, s.period_start
+        """,
+        [scope_type, scope_id, period_type, list(indicator_ids), *params],
+    )
+
+
+def network_breakdown(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return per network: completed activities, participations, participating cities, cooperations.
+
+    Columns: network_id, label, activities, participations, cities, cooperations.
+
+    Example: ``network_breakdown(con, Filters(region=("EU",)))``
+    """
+    lab = label_col(lang)
+    pc_where, pc_params = where(filters)
+    ac_where, ac_params = where(filters)
+    return fetch(
+        con,
+        f"""
+        with p as (
+            select
+                network_id,
+                sum(participants)::bigint as participations,
+                count(distinct city_id)::bigint as cities
+            from mart.participation_cube
+            where {pc_where}
+            group by network_id
+        ),
+        a as (
+            select
+                network_id,
+                sum(activities)::bigint as activities,
+                count(distinct cooperation_id)::bigint as cooperations
+            from mart.activity_cube
+            where status = 'completed' and {ac_where}
+            group by network_id
+        )
+        select
+            n.network_id,
+            n.{lab} as label,
+            coalesce(a.activities, 0) as activities,
+            coalesce(p.participations, 0) as participations,
+            coalesce(p.cities, 0) as cities,
+            coalesce(a.cooperations, 0) as cooperations
+        from ref.network as n
+        left join a on a.network_id = n.network_id
+        left join p on p.network_id = n.network_id
+        where n.network_id in (select network_id from a union select network_id from p)
+        order by n.sort_order
+        """,
+        [*pc_params, *ac_params],
+    )
+
+
+def map_points(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return participating cities with coordinates and their participations (map markers).
+
+    Columns: city_id, name, country_iso2, country, region, lat, lon, population, participations.
+
+    Example: ``map_points(con, Filters(network=("urban_renewal",)))``
+    """
+    lab = label_col(lang)
+    clause, params = where(filters)
+    return fetch(
+        con,
+        f"""
+        with p as (
+            select
+                city_id,
+                sum(participants)::bigint as participations
+            from mart.participation_cube
+            where {clause}
+            group by city_id
+        )
+        select
+            c.city_id,
+            c.name,
+            c.country_iso2,
+            co.{lab} as country,
+            c.region,
+            c.lat,
+            c.lon,
+            c.population,
+            p.participations
+        from p
+        join mart.city as c on c.city_id = p.city_id
+        left join ref.country as co on co.country_iso2 = c.country_iso2
+        where c.lat is not null and c.lon is not null
+        order by p.participations desc, c.city_id
+        """,
+        params,
+    )
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """Return when the last ingest run finished (None for an empty warehouse).
+
+    Example: ``data_as_of(con)  # datetime(2026, 11, 3, 9, 12)``
+    """
+    row = con.execute("select max(finished_at) from mart.dq_ingest_run").fetchone()
+    return row[0] if row else None

@@ -1,0 +1,233 @@
+"""SDG alignment: profile (primary-only or fractional), network x goal, targets, tag review."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.filters import Filters
+from pipelines.queries._sql import fetch, label_col, where
+
+ENTITY_TYPES = ("activity", "output", "cooperation")
+METHODS = ("primary", "fractional")
+
+
+def _check(entity_type: str, method: str = "primary") -> None:
+    if entity_type not in ENTITY_TYPES:
+        raise ValueError(f"entity_type must be one of {ENTITY_TYPES}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+
+
+def _weight(method: str) -> str:
+    # primary-only: 1 for the validated primary goal; fractional: 1/n over validated goals
+    return "case when is_primary then 1.0 else 0.0 end" if method == "primary" else "coalesce(weight, 0.0)"
+
+
+def sdg_profile(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    entity_type: str = "activity",
+    method: str = "primary",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return the SDG profile (K25): per goal, the validated entities it accounts for and its share.
+
+    method 'primary': each entity counts once, for its validated primary goal; 'fractional': an
+    entity with n validated goals gives 1/n to each. Shares sum to 100 over the 17 goals. Validated
+    = accepted, or manual and not rejected; `suggested` counts entities with an unreviewed
+    automatic suggestion on the goal, shown apart.
+    Columns: goal, label, colour_hex, value, share, suggested.
+
+    Example: ``sdg_profile(con, Filters(), entity_type="output", method="fractional")``
+    """
+    _check(entity_type, method)
+    lab = label_col(lang)
+    clause, params = where(filters)
+    return fetch(
+        con,
+        f"""
+        with e as (
+            select
+                goal,
+                sum({_weight(method)}) as value,
+                count(*) filter (where has_suggestion and not is_validated) as suggested
+            from mart.sdg_entity_goal
+            where entity_type = ? and {clause}
+            group by goal
+        )
+        select
+            g.goal,
+            g.{lab} as label,
+            g.colour_hex,
+            coalesce(e.value, 0) as value,
+            100.0 * coalesce(e.value, 0) / nullif(sum(e.value) over (), 0) as share,
+            coalesce(e.suggested, 0) as suggested
+        from ref.sdg_goal as g
+        left join e on e.goal = g.goal
+        order by g.goal
+        """,
+        [entity_type, *params],
+    )
+
+
+def sdg_network_heatmap(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    entity_type: str = "activity",
+    method: str = "primary",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return network x goal cells: value and share of the network's validated entities.
+
+    Columns: network_id, network_label, goal, goal_label, value, share (within the network).
+
+    Example: ``sdg_network_heatmap(con, Filters(), method="fractional")``
+    """
+    _check(entity_type, method)
+    lab = label_col(lang)
+    clause, params = where(filters, alias="e")
+    return fetch(
+        con,
+        f"""
+        with c as (
+            select
+                e.network_id,
+                e.goal,
+                sum({_weight(method)}) as value
+            from mart.sdg_entity_goal as e
+            where e.entity_type = ? and {clause}
+            group by 1, 2
+        )
+        select
+            c.network_id,
+            n.{lab} as network_label,
+            c.goal,
+            g.{lab} as goal_label,
+            c.value,
+            100.0 * c.value / nullif(sum(c.value) over (partition by c.network_id), 0) as share
+        from c
+        left join ref.network as n on n.network_id = c.network_id
+        left join ref.sdg_goal as g on g.goal = c.goal
+        where c.value > 0
+        order by n.sort_order, c.goal
+        """,
+        [entity_type, *params],
+    )
+
+
+def sdg_targets(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    goal: int,
+    *,
+    entity_type: str | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return the drill-down of one goal: per SDG target, validated and suggested-only tags.
+
+    Columns: target_id, label, validated_entities, suggested_entities.
+
+    Example: ``sdg_targets(con, Filters(), 11)``
+    """
+    if entity_type is not None:
+        _check(entity_type)
+    lab = label_col(lang)
+    clause, params = where(filters, alias="t")
+    return fetch(
+        con,
+        f"""
+        with t as (
+            select
+                t.target_id,
+                count(distinct t.entity_type || ':' || t.entity_id) filter (where t.is_validated) as validated_entities,
+                count(distinct t.entity_type || ':' || t.entity_id) filter (where t.is_suggested_only) as suggested_entities
+            from mart.sdg_tag as t
+            where t.goal = ? and t.target_id is not null
+              and (?::varchar is null or t.entity_type = ?::varchar)
+              and {clause}
+            group by 1
+        )
+        select
+            s.target_id,
+            s.{lab} as label,
+            coalesce(t.validated_entities, 0) as validated_entities,
+            coalesce(t.suggested_entities, 0) as suggested_entities
+        from ref.sdg_target as s
+        left join t on t.target_id = s.target_id
+        where s.goal = ?
+        order by s.sort_order
+        """,
+        [int(goal), entity_type, entity_type, *params, int(goal)],
+    )
+
+
+def sdg_coverage(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return SDG target coverage (K24) per goal: targets addressed by validated tags / all targets.
+
+    Columns: goal, label, colour_hex, targets_total, targets_covered, pct_covered.
+
+    Example: ``sdg_coverage(con, Filters()).targets_covered.sum()``
+    """
+    lab = label_col(lang)
+    clause, params = where(filters, alias="t")
+    return fetch(
+        con,
+        f"""
+        with covered as (
+            select distinct t.target_id
+            from mart.sdg_tag as t
+            where t.is_validated and t.target_id is not null and {clause}
+        ),
+        per_goal as (
+            select
+                s.goal,
+                count(*) as targets_total,
+                count(c.target_id) as targets_covered
+            from ref.sdg_target as s
+            left join covered as c on c.target_id = s.target_id
+            group by s.goal
+        )
+        select
+            g.goal,
+            g.{lab} as label,
+            g.colour_hex,
+            p.targets_total,
+            p.targets_covered,
+            100.0 * p.targets_covered / nullif(p.targets_total, 0) as pct_covered
+        from ref.sdg_goal as g
+        join per_goal as p on p.goal = g.goal
+        order by g.goal
+        """,
+        params,
+    )
+
+
+def sdg_tags_by_method_status(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> pd.DataFrame:
+    """Return tag counts by method (manual|keyword|model) and review status (K26 inputs).
+
+    Columns: method, status, tags.
+
+    Example: ``sdg_tags_by_method_status(con, Filters())``
+    """
+    clause, params = where(filters, alias="t")
+    return fetch(
+        con,
+        f"""
+        select
+            t.method,
+            t.status,
+            count(*)::bigint as tags
+        from mart.sdg_tag as t
+        where {clause}
+        group by 1, 2
+        order by 1, 2
+        """,
+        params,
+    )

@@ -1,0 +1,43 @@
+-- materialized: table
+-- one row per (tagged entity, goal) for the SDG profile (K25):
+-- primary-only: an entity counts once, for a goal it has a validated primary tag on;
+-- fractional: an entity with n validated goals gives weight 1/n to each of them.
+-- Suggested-only goals (no validated tag) are kept with weight null, shown apart.
+with
+
+tag as (
+    select * from mart.sdg_tag
+),
+
+entity_goal as (
+    select
+        entity_type,
+        entity_id,
+        goal,
+        bool_or(is_validated) as is_validated,
+        bool_or(is_validated and is_primary) as is_primary,
+        bool_or(is_suggested_only) as has_suggestion,
+        any_value(month) as month,
+        any_value(network_id) as network_id,
+        any_value(subtheme_id) as subtheme_id,
+        any_value(mode) as mode,
+        any_value(cooperation_id) as cooperation_id,
+        any_value(city_id) as city_id,
+        any_value(country_iso2) as country_iso2,
+        any_value(region) as region
+    from tag
+    group by entity_type, entity_id, goal
+),
+
+final as (
+    select
+        *,
+        case
+            when is_validated
+                then 1.0 / count(*) filter (where is_validated) over (partition by entity_type, entity_id)
+        end as weight
+    from entity_goal
+)
+
+select * from final
+order by entity_type, goal

@@ -91,13 +91,24 @@ stakeholder_group as (
     group by 1
 ),
 
+-- lower-bound estimate of distinct organisations: per city and stakeholder type, the most
+-- organisations seen at any one activity (K05 over all activities, K09 over joint ones)
 org_lower_bound as (
     select
-        is_joint,
         city_id,
         stakeholder_type,
         max(organisations_max)::double as organisations
     from pc
+    group by all
+),
+
+joint_org_lower_bound as (
+    select
+        city_id,
+        stakeholder_type,
+        max(organisations_max)::double as organisations
+    from pc
+    where is_joint
     group by all
 ),
 
@@ -192,7 +203,7 @@ computed as (
     from pc where is_joint
     union all
     select 'K09', 'lower_bound', coalesce(sum(organisations), 0), null, coalesce(sum(organisations), 0)
-    from org_lower_bound where is_joint
+    from joint_org_lower_bound
     union all
     select 'K10', 'main', coalesce(sum(participants), 0), null, coalesce(sum(participants), 0)
     from pc where is_capacity_building

@@ -1,0 +1,48 @@
+"""build_marts: file conventions, materialisation and rebuilds."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines import db, marts
+
+
+def test_build_marts_on_empty_warehouse_builds_every_file():
+    con = db.connect_memory()
+    names = marts.build_marts(con)
+    assert len(names) == len(marts.mart_files())
+    kinds = dict(con.execute(
+        "select table_name, table_type from information_schema.tables where table_schema = 'mart'"
+    ).fetchall())
+    assert kinds["participation_cube"] == "BASE TABLE"
+    assert kinds["kpi_scorecard"] == "BASE TABLE"
+    assert kinds["dq_quarantine"] == "VIEW"
+
+
+def test_mart_files_follow_conventions():
+    for path in marts.mart_files():
+        name, statement = marts._statement(path)
+        assert path.name.endswith(f"_{name}.sql")
+        text = path.read_text(encoding="utf-8")
+        if "scalar_macro" not in text.splitlines()[0]:
+            assert "\nwith\n" in text and "\nselect * from final" in text, path.name
+
+
+def test_bad_header_is_rejected(tmp_path):
+    bad = tmp_path / "99_thing.sql"
+    bad.write_text("select 1\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        marts._statement(bad)
+
+
+def test_rebuild_reflects_new_rows(mart_con):
+    con = duckdb.connect(":memory:")
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    build_fixture_warehouse(con)
+    con.execute("insert into core.participation values ('a3', 'lyon-fr', 'academia', 2, 1, 1, null, 'x')")
+    before = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]
+    marts.build_marts(con)
+    after = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]
+    assert (before, after) == (48, 50)

@@ -1,0 +1,193 @@
+"""The query API on the fixture warehouse: filters, pages, labels, parameterised SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from pipelines import queries as q
+from pipelines.filters import Filters
+
+INJECTIONS = [
+    "x' or '1'='1",
+    "innovation'; drop table mart.participation_cube; --",
+    "') or true --",
+    '" or 1=1 --',
+]
+
+
+def test_participation_filters_narrow_results(cur):
+    total = q.participation_over_time(cur, Filters())["value"].sum()
+    canada = q.participation_over_time(cur, Filters(country=("CA",)))["value"].sum()
+    innovation_2024 = q.participation_over_time(
+        cur, Filters(network=("innovation",), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+    )["value"].sum()
+    trio = q.participation_over_time(cur, Filters(mode=("trio",)))["value"].sum()
+    assert (total, canada, innovation_2024, trio) == (48, 5 + 3, 20 + 10, 10)
+
+
+def test_participation_distinct_cities_toggle(cur):
+    df = q.participation_over_time(cur, Filters(), by="region", measure="cities")
+    march = df[df["month"] == pd.Timestamp("2024-03-01")].set_index("group_id")["value"]
+    assert march.to_dict() == {"EU": 1, "NA": 1}
+
+
+def test_participation_by_region_splits_eu_ca_us_mx(cur):
+    df = q.participation_by_region(cur, Filters()).set_index("country_group")
+    assert df["participants"].to_dict() == {"EU": 10 + 2 + 5 + 4, "US": 18, "CA": 8, "MX": 1}
+    assert df["cities"].to_dict() == {"EU": 2, "US": 1, "CA": 1, "MX": 1}
+
+
+def test_gender_balance_reports_undeclared(cur):
+    row = q.gender_balance(cur, Filters()).iloc[0]
+    assert row["pct_women"] == pytest.approx(100 * 18 / 39)
+    assert row["participants_undeclared"] == 9
+
+
+def test_stakeholder_mix_shares_sum_to_100(cur):
+    df = q.stakeholder_mix(cur, Filters())
+    assert df["share"].sum() == pytest.approx(100)
+    assert df.set_index("stakeholder_type").loc["local_government", "participants"] == 27
+
+
+def test_top_cities_order_and_limit(cur):
+    df = q.top_cities(cur, Filters(), limit=2)
+    assert list(df["city_id"]) == ["austin-us", "turin-it"]      # 18, 16
+
+
+def test_participation_summary_headlines(cur):
+    s = q.participation_summary(cur, Filters()).iloc[0]
+    assert (s["participants"], s["cities"], s["capacity_participants"]) == (48, 5, 10)
+    assert s["person_days"] == 20 * 3 + 10 * 1 + 10 * 2 + 4 * 2 + 4 * 1
+
+
+def test_sdg_profile_primary_and_fractional(cur):
+    primary = q.sdg_profile(cur, Filters(), method="primary").set_index("goal")
+    assert primary.loc[11, "value"] == 2 and primary.loc[11, "share"] == pytest.approx(100)
+    frac = q.sdg_profile(cur, Filters(), method="fractional").set_index("goal")
+    # a1: 11 and 9 -> 1/2 each; a2: 11 (goal 4 only suggested); a3: 11
+    assert frac.loc[11, "value"] == pytest.approx(2.5)
+    assert frac.loc[9, "share"] == pytest.approx(100 * 0.5 / 3)
+    assert frac.loc[4, "value"] == 0 and frac.loc[4, "suggested"] == 1
+    assert len(frac) == 17
+
+
+def test_sdg_targets_coverage_and_review(cur):
+    targets = q.sdg_targets(cur, Filters(), 11).set_index("target_id")
+    assert targets.loc["11.2", "validated_entities"] == 1
+    assert targets.loc["11.3", "validated_entities"] == 1
+    cov = q.sdg_coverage(cur, Filters())
+    assert cov["targets_covered"].sum() == 4
+    tags = q.sdg_tags_by_method_status(cur, Filters())
+    assert tags["tags"].sum() == 7
+    heat = q.sdg_network_heatmap(cur, Filters())
+    assert set(heat["network_id"]) == {"innovation", "urban_renewal"}
+
+
+def test_cooperation_graph_and_detail(cur):
+    edges = q.cooperation_edges(cur, Filters())
+    assert len(edges) == 1 + 3                                 # pairing 1 edge, trio 3
+    assert edges.set_index("cooperation_id").loc["coop-a", "activities"] == 3
+    nodes = q.cooperation_nodes(cur, Filters(mode=("pairing",)))
+    assert set(nodes["city_id"]) == {"turin-it", "austin-us"}
+    detail = q.cooperation_detail(cur, "coop-a").iloc[0]
+    assert detail["activities_completed"] == 3
+    assert detail["funding_eur"] == 146000
+    assert detail["outputs_abandoned"] == 1
+    assert detail["member_names"] == "Austin, Torino"
+
+
+def test_output_funnel_attrition(cur):
+    funnel = q.output_funnel(cur, Filters())
+    pilots = funnel[funnel["output_type"] == "pilot"].set_index("stage")
+    assert pilots["reached"].to_dict() == {"planned": 2, "developed": 2, "implemented": 1, "adopted": 0}
+    assert pilots.loc["implemented", "attrition_pct"] == pytest.approx(50)
+
+
+def test_funding_leveraged_by_source(cur):
+    df = q.funding_leveraged(cur, Filters(), by="source_type").set_index("group_id")
+    assert df["amount_eur"].to_dict() == {"public": 100000, "private": 46000}
+
+
+def test_activities_page_search_sort_and_total(cur):
+    rows, total = q.activities_page(cur, Filters(), sort="start_date", descending=False, limit=2)
+    assert total == 7 and list(rows["activity_id"]) == ["a1", "a2"]
+    rows, total = q.activities_page(cur, Filters(), search="WEBINAR")
+    assert total == 2 and set(rows["activity_id"]) == {"a4", "a7"}
+    rows, total = q.activities_page(cur, Filters(), offset=6, limit=5)
+    assert total == 7 and len(rows) == 1
+
+
+def test_activities_page_rejects_unlisted_sort_column(cur):
+    with pytest.raises(ValueError):
+        q.activities_page(cur, Filters(), sort="title; drop table core.activity")
+
+
+def test_data_quality_queries(cur):
+    assert q.data_as_of(cur) == dt.datetime(2025, 6, 2, 10, 0, 3)
+    assert q.quarantine_summary(cur, by="file").set_index("group_id")["rows"].to_dict() == {
+        "activities.csv": 2, "participations.csv": 1}
+    page, total = q.quarantine_page(cur, file_name="activities.csv")
+    assert total == 2 and list(page["line"]) == [3, 5]
+    assert len(q.ingest_runs(cur)) == 2
+    comp = q.completeness_by_table(cur).set_index("table_name")
+    assert comp.loc["activity", "pct_filled"] == pytest.approx(100 * 81 / 98)
+    city = q.quality_by_city(cur, Filters(country=("IT",))).iloc[0]
+    assert (city["city_id"], city["median_lag_days"], city["mean_lag_days"]) == ("turin-it", 5, 7.5)
+    t = q.timeliness(cur, Filters()).iloc[0]
+    assert (t["activities"], t["median_lag_days"]) == (5, 10)
+
+
+def test_filter_options(cur):
+    assert list(q.subtheme_options(cur, ("innovation",))["network_id"].unique()) == ["innovation"]
+    assert set(q.country_options(cur, ("NA",))["value"]) == {"US", "CA", "MX"}
+    assert list(q.period_options(cur)["value"]) == ["2024", "2025"]
+    assert len(q.mode_options(cur)) == 4
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_injection_strings_in_filters_return_empty(cur, payload):
+    for field in ("network", "subtheme", "region", "country", "mode"):
+        f = Filters(**{field: (payload,)})
+        assert q.participation_over_time(cur, f).empty
+        assert q.map_points(cur, f).empty
+        rows, total = q.activities_page(cur, f, search=payload)
+        assert total == 0 and rows.empty
+        assert q.kpi_scorecard(cur, f).set_index("indicator_id").loc["K04", "value"] == 0
+    assert q.city_benchmark(cur, payload, "region").empty
+    assert q.cooperation_detail(cur, payload).empty
+    # nothing was dropped
+    assert cur.execute("select sum(participants) from mart.participation_cube").fetchone()[0] == 48
+
+
+def test_lang_switches_labels_and_unknown_lang_falls_back(cur):
+    en = q.network_options(cur, lang="en").set_index("value")["label"]
+    fr = q.network_options(cur, lang="fr").set_index("value")["label"]
+    es = q.network_options(cur, lang="es").set_index("value")["label"]
+    assert (en != fr).any() and (en != es).any()
+    assert q.network_options(cur, lang="de").equals(q.network_options(cur, lang="en"))
+    assert q.network_options(cur, lang="label_en from ref.network; --").equals(q.network_options(cur))
+    sc_fr = q.kpi_scorecard(cur, Filters(), lang="fr").set_index("indicator_id")
+    assert sc_fr.loc["K01", "label"] == "Coopérations actives"
+    sdg_es = q.sdg_profile(cur, Filters(), lang="es").set_index("goal")
+    expected = cur.execute("select label_es from ref.sdg_goal where goal = 11").fetchone()[0]
+    assert sdg_es.loc[11, "label"] == expected
+
+
+def test_queries_work_on_a_read_only_published_warehouse(tmp_path):
+    """Build the fixture into a file, then query it read-only as the dashboard does."""
+    import duckdb
+
+    from pipelines import db
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    path = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(path))
+    build_fixture_warehouse(con)
+    con.close()
+    ro = db.Warehouse(path).cursor()
+    assert q.kpi_scorecard(ro, Filters()).set_index("indicator_id").loc["K04", "value"] == 48
+    rows, total = q.activities_page(ro, Filters())
+    assert total == 7

@@ -81,10 +81,15 @@ def _estimates(
     }
 
 
-def _target_value(actual: float, ratio: float, unit: str, direction: str) -> float:
+GENDER_KPI, PARITY = "K08", 50.0
+
+
+def _target_value(kpi: str, actual: float, ratio: float, unit: str, direction: str) -> float:
+    if kpi == GENDER_KPI:
+        return PARITY  # the usual target is parity, whatever the ratio drawn
     value = actual * ratio if direction == "lower" else actual / ratio
     if unit == "percent":
-        return round(min(value, 100.0), 1)
+        return round(min(value, 95.0), 1)
     if unit == "eur":
         return float(max(round(value, -4), 10_000))
     if unit in {"days", "score", "index"}:
@@ -109,7 +114,7 @@ def build_targets(
         ratios = np.resize(rng.permutation(RATIOS), len(kpis))
         for kpi, ratio in zip(kpis, ratios):
             unit, direction = ind.at[kpi, "unit"], ind.at[kpi, "direction"]
-            target = _target_value(max(est[kpi], 1.0), float(ratio), unit, direction)
+            target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), unit, direction)
             baseline = round(est[kpi] * 0.7, 1) if unit == "percent" else (
                 None if direction == "lower" else 0.0)
             rows.append((kpi, scope_type, scope_id, PERIOD_END, baseline, target))

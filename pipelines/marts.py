@@ -9,9 +9,9 @@ dependencies. The first line declares how the relation is materialised:
     -- materialized: macro(a, b)             a table macro `mart.name(a, b)` (parameterised SQL)
     -- materialized: scalar_macro(a, b)      a scalar macro; the file holds one expression
 
-`mart.kpi_scorecard` is then filled by calling the `mart.kpi_scorecard_for` macro once per scope and
-period (programme, networks, cooperations and cities), so the stored scorecard and a scorecard for any
-filter combination come from the same SQL.
+`mart.kpi_scorecard` is then filled by calling the `mart.kpi_scorecard_for` macro once per stored
+scope and period (programme and networks, to date and per year; cooperations and cities with
+targets), so the stored scorecard and a scorecard for any filter combination come from the same SQL.
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ _HEADER = re.compile(
     r"^--\s*materialized:\s*(?P<kind>view|table|macro|scalar_macro)(\((?P<params>[^)]*)\))?\s*$"
 )
 _NAME = re.compile(r"^\d+_(?P<name>[a-z][a-z0-9_]*)\.sql$")
-
-# scope types of the stored scorecard; programme and network rows also get years and quarters
-SCORECARD_SCOPES = ("programme", "network", "cooperation", "city")
-
 
 def mart_files(directory: Path | None = None) -> list[Path]:
     """Return the mart SQL files in build order."""
@@ -75,14 +71,15 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set."""
+    """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set.
+
+    Stored: the programme and each network, to date and per year; cooperations and cities that
+    have targets, to date and per year of a target. Each call costs ~40 ms of planning, so quarters
+    and other scopes are computed on demand (`mart.kpi_scorecard_for`, `mart.kpi_trend_for`).
+    """
     calls: list[tuple] = []
-    periods = con.execute(
-        """
-        select distinct period_type, period_start, period_end
-        from mart.calendar
-        order by period_type, period_start
-        """
+    years = con.execute(
+        "select period_start, period_end from mart.calendar where period_type = 'year' order by 1"
     ).fetchall()
     networks = [r[0] for r in con.execute(
         "select network_id from ref.network union select network_id from core.cooperation "
@@ -91,14 +88,14 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     for scope_type, ids in (("programme", [config.PROGRAMME_ID]), ("network", networks)):
         for scope_id in ids:
             calls.append((scope_type, scope_id, "all", None, None))
-            calls.extend((scope_type, scope_id, *p) for p in periods)
-    # cooperations and cities: progress to date, plus each year they have a target in
-    for scope_type, sql in (
-        ("cooperation", "select cooperation_id from core.cooperation order by 1"),
-        ("city", "select distinct scope_id from core.target where scope_type = 'city' order by 1"),
-    ):
-        for (scope_id,) in con.execute(sql).fetchall():
-            calls.append((scope_type, scope_id, "all", None, None))
+            calls.extend((scope_type, scope_id, "year", start, end) for start, end in years)
+    for (scope_type, scope_id) in con.execute(
+        """
+        select distinct scope_type, scope_id from core.target
+        where scope_type in ('cooperation', 'city') order by all
+        """
+    ).fetchall():
+        calls.append((scope_type, scope_id, "all", None, None))
     for scope_type, scope_id, start, end in con.execute(
         """
         select distinct t.scope_type, t.scope_id, c.period_start, c.period_end

@@ -10,7 +10,9 @@ import pandas as pd
 from pipelines.filters import Filters
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, where
 
-PERIOD_TYPES = ("quarter", "year")
+PERIOD_TYPES = ("month", "quarter", "year")
+TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
+STEPS = {"month": "1 month", "quarter": "3 months", "year": "1 year"}
 
 
 def kpi_scorecard(
@@ -108,41 +110,66 @@ def kpi_trend(
     period_type: str = "quarter",
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Return KPI values per quarter (or year) from the stored scorecard, with target and RAG.
+    """Return KPI values per month, quarter or year for any filters (scorecard sparklines).
 
-    The stored scorecard holds the programme and each network; with exactly one network filtered
-    the trend is that network's, otherwise the programme's (subtheme/region/country/mode filters do
-    not apply to the trend). The period filter keeps the periods inside it.
-    Columns: indicator_id, label, period_start, period_end, value, target_value, pct_achieved, rag.
+    Trend KPIs: K02, K03, K04, K08, K10, K20 (see TREND_KPIS; K20 is a running total). Every
+    period of the calendar inside the filter period gets a row (0 for counts with no data).
+    Columns: indicator_id, label, period_start, value, numerator, denominator.
 
-    Example: ``kpi_trend(con, Filters(), ("K04",), period_type="year")``
+    Example: ``kpi_trend(con, Filters(network=("innovation",)), ("K04",), period_type="year")``
     """
     if period_type not in PERIOD_TYPES:
         raise ValueError(f"period_type must be one of {PERIOD_TYPES}")
     lab = label_col(lang)
-    scope_type, scope_id = ("network", filters.network[0]) if len(filters.network) == 1 else ("programme", "iurc-na")
-    clause, params = where(Filters(start=filters.start, end=filters.end), date_col="s.period_start")
+    args = macro_args(filters)[:7]
+    start, end = args[0], args[1]
     return fetch(
         con,
         f"""
+        with t as (
+            select * from mart.kpi_trend_for(
+                ?, ?::date, ?::date, ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]
+            )
+        ),
+        bounds as (
+            select
+                date_trunc(?, greatest(min(period_start), coalesce(?::date, min(period_start)))) as first,
+                least(max(period_end), coalesce(?::date, max(period_end))) as last
+            from mart.calendar
+        ),
+        periods as (
+            select unnest(generate_series(first, last, ?::interval))::date as period_start
+            from bounds
+            where first is not null and first <= last
+        ),
+        grid as (
+            select p.period_start, k.indicator_id
+            from periods as p
+            cross join (select unnest(?::varchar[]) as indicator_id) as k
+        )
         select
-            s.indicator_id,
+            g.indicator_id,
             i.{lab} as label,
-            s.period_start,
-            s.period_end,
-            s.value,
-            s.target_value,
-            s.pct_achieved,
-            s.rag
-        from mart.kpi_scorecard as s
-        left join ref.indicator as i on i.indicator_id = s.indicator_id
-        where s.scope_type = ? and s.scope_id = ? and s.period_type = ?
-          and s.value_kind = 'actual' and s.measure = 'main'
-          and s.indicator_id in (select unnest(?::varchar[]))
-          and {clause}
-        order by s.indicator_id, s.period_start
+            g.period_start,
+            case
+                when g.indicator_id = 'K08' then t.value
+                -- running total: carried forward through periods without commitments
+                when g.indicator_id = 'K20' then coalesce((
+                    select arg_max(r.value, r.period_start) from t as r
+                    where r.indicator_id = 'K20' and r.period_start <= g.period_start
+                ), 0)
+                else coalesce(t.value, 0)
+            end as value,
+            t.numerator,
+            t.denominator
+        from grid as g
+        left join t on t.period_start = g.period_start and t.indicator_id = g.indicator_id
+        left join ref.indicator as i on i.indicator_id = g.indicator_id
+        where g.indicator_id in (select unnest(?::varchar[]))
+        order by g.indicator_id, g.period_start
         """,
-        [scope_type, scope_id, period_type, list(indicator_ids), *params],
+        [period_type, *args, period_type, start, end, STEPS[period_type],
+         [i for i in indicator_ids if i in TREND_KPIS], list(TREND_KPIS)],
     )
 
 

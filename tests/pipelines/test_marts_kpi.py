@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from pipelines import queries as q
@@ -163,10 +164,29 @@ def test_stored_scorecard_matches_the_macro(cur):
            and value_kind = 'actual'"""
     ).fetchone()[0]
     assert stored == 40
-    trend = q.kpi_trend(cur, Filters(), ("K04",), period_type="quarter")
-    assert trend["value"].sum() == 48                     # quarters add up for a summable KPI
+
+
+def test_kpi_trend_per_quarter(cur):
+    trend = q.kpi_trend(cur, Filters(), ("K04", "K20"), period_type="quarter")
+    k04 = trend[trend["indicator_id"] == "K04"]
     # calendar: 2024Q1 (first dated fact) .. 2025Q4 (last observation period end)
-    assert list(trend["value"]) == [10 + 6 + 4, 8 + 2 + 5 + 5, 0, 0, 3 + 1 + 4, 0, 0, 0]
+    assert list(k04["value"]) == [10 + 6 + 4, 8 + 2 + 5 + 5, 0, 0, 3 + 1 + 4, 0, 0, 0]
+    k20 = trend[trend["indicator_id"] == "K20"]
+    # running total: f1 100000 in 2024Q3, f2 46000 in 2025Q1; never a sum of running totals
+    assert list(k20["value"]) == [0, 0, 100000, 100000, 146000, 146000, 146000, 146000]
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(network=("innovation",)), Filters(country=("US",))])
+@pytest.mark.parametrize("indicator", ["K02", "K03", "K04", "K08", "K10", "K20"])
+def test_kpi_trend_agrees_with_kpi_actual_per_year(cur, filters, indicator):
+    """The set-based trend macro and the per-period KPI macro are two SQL texts: they must agree."""
+    trend = q.kpi_trend(cur, filters, (indicator,), period_type="year").set_index("period_start")
+    for year in (2024, 2025):
+        f = Filters(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), network=filters.network,
+                    country=filters.country)
+        actual = measures(cur, f)[(indicator, "main", "actual")]
+        got = trend.loc[pd.Timestamp(year, 1, 1), "value"]
+        assert (pd.isna(actual) and pd.isna(got)) or got == pytest.approx(actual), (indicator, year)
 
 
 def test_stored_scorecard_network_rows(cur):

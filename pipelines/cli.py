@@ -1,0 +1,182 @@
+"""The `iurc` command line: thin commands that call the library and print a summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="iurc",
+    help="IURC Impact: load programme data, check it, and serve the dashboard.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+MAX_PRINTED_PROBLEMS = 20
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="CSV, XLSX or JSON files to load."),
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    entity: str | None = typer.Option(None, "--entity", help="Entity of every file, when the file names do not say it (e.g. activity)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
+) -> None:
+    """Validate files and load their good rows; quarantine the rest with every reason.
+
+    The entity comes from the file name (cities*, cooperations*, cooperation_members*,
+    activities*, participations*, outputs*, funding*, targets*, observations*,
+    sdg_alignments*, city_context*) or --entity. Exit status: 0 every row loaded, 1 some rows
+    quarantined, 2 a file was rejected as a whole (nothing of it written).
+
+    Example: iurc ingest data/raw/cities.csv data/raw/activities_2024.xlsx --db wh.duckdb
+    """
+    from pipelines.ingest import ingest_files
+
+    try:
+        summary = ingest_files(paths, db=db, entity=entity, dry_run=dry_run, progress=console.is_terminal)
+    except Exception as exc:  # one readable message, never a traceback
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for report in summary.files:
+        shown_lines: set[int | None] = set()
+        for problem in report.problems[:MAX_PRINTED_PROBLEMS]:
+            typer.echo(str(problem))
+            shown_lines.add(problem.line)
+        more = report.rows_quarantined - len({ln for ln in shown_lines if ln is not None})
+        if report.rows_quarantined and more > 0:
+            typer.echo(
+                f"{report.file_name}: ... and {more:,} more quarantined row(s): see ops.quarantine"
+                f" (run {report.run_id or '-'}) or `iurc status`"
+            )
+        typer.echo(_file_line(report))
+    if summary.dry_run:
+        typer.echo("dry run: nothing was written")
+    raise typer.Exit(summary.exit_code)
+
+
+def _file_line(report) -> str:
+    """Return the one-line summary of a file report."""
+    if report.status == "rejected":
+        return f"{report.file_name}: REJECTED (exit 2), nothing written"
+    head = f"{report.file_name} -> {report.entity or '?'}: {report.rows_read:,} read, "
+    head += (
+        f"{report.rows_loaded:,} valid ({report.rows_inserted:,} new, {report.rows_updated:,} updated, "
+        f"{report.rows_unchanged:,} unchanged), {report.rows_quarantined:,} quarantined"
+    )
+    notes = "; ".join(report.messages)
+    return f"{head} [{report.status}]" + (f" - {notes}" if notes else "")
+
+
+@app.command()
+def status(
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    runs: int = typer.Option(10, "--runs", min=1, max=1000, help="How many recent runs to list."),
+) -> None:
+    """Show the warehouse: tables with row counts, the last ingest runs, quarantine by file.
+
+    Example: iurc status --db data/warehouse/iurc.duckdb
+    """
+    from pipelines import db as dbmod
+    from pipelines.status import warehouse_status
+
+    try:
+        con = dbmod.connect_readonly(db)
+        try:
+            info = warehouse_status(con, last_runs=runs)
+        finally:
+            con.close()
+    except Exception as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    tables = Table(title="Tables")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in info.tables:
+        tables.add_row(name, f"{count:,}")
+    console.print(tables)
+    last = Table(title=f"Last {runs} ingest runs")
+    for col in ("finished", "file", "entity", "read", "loaded", "new", "updated", "quarantined", "status"):
+        last.add_column(col)
+    for r in info.runs:
+        last.add_row(
+            str(r["finished_at"])[:19], r["file_name"], r["entity"], f"{r['rows_read']:,}",
+            f"{r['rows_loaded']:,}", f"{r['rows_inserted']:,}", f"{r['rows_updated']:,}",
+            f"{r['rows_quarantined']:,}", r["status"],
+        )
+    console.print(last)
+    quarantine = Table(title="Quarantined rows by file")
+    quarantine.add_column("file")
+    quarantine.add_column("rows", justify="right")
+    quarantine.add_column("last run")
+    for file_name, count, run in info.quarantine:
+        quarantine.add_row(file_name, f"{count:,}", run)
+    if not info.quarantine:
+        quarantine.add_row("(none)", "0", "")
+    console.print(quarantine)
+
+
+@app.command()
+def demo(
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file to (re)build (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    seed: int = typer.Option(2023, "--seed", help="Random seed: the same seed and scale give identical files."),
+    scale: int = typer.Option(20_000, "--scale", min=100, help="Participation rows to generate; activities and outputs grow in proportion."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for the generated input files (default: data/raw/demo/)."),
+) -> None:
+    """Build the demo warehouse: realistic input files, loaded through the ingest path.
+
+    Writes CSV, XLSX and JSON files for every entity (the programme's real cities and pairings,
+    synthetic activities and results, and 8 deliberately bad rows) and loads them into a fresh
+    warehouse that replaces the one at --db atomically. Exit status: 0 when the warehouse is
+    built and exactly the planted rows were quarantined; 1 otherwise (the report says why).
+
+    Example: iurc demo --scale 1000000 --db data/warehouse/bench.duckdb
+    """
+    from pipelines.demo import build_demo, format_report
+
+    try:
+        report = build_demo(db=db, out_dir=out, seed=seed, scale=scale, progress=console.is_terminal)
+    except Exception as exc:  # one readable message, never a traceback
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(format_report(report))
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def serve(
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
+    port: int = typer.Option(8050, "--port", min=1, max=65535, help="TCP port."),
+    debug: bool = typer.Option(False, "--debug", help="Dash debug mode (also IURC_DEBUG=1); never in production."),
+) -> None:
+    """Serve the dashboard over the published warehouse (it follows re-publication).
+
+    For production use gunicorn instead: IURC_DB=wh.duckdb gunicorn -b 127.0.0.1:8050 dashboard.app:server
+
+    Example: iurc serve --db data/warehouse/iurc.duckdb --port 8050
+    """
+    from pipelines import config
+    from dashboard.app import main as serve_dashboard
+
+    path = config.warehouse_path(db)
+    if not path.exists():
+        typer.echo(f"error: no warehouse at {path}: run 'iurc demo' or 'iurc ingest' first", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"serving {path} on http://{host}:{port}/")
+    serve_dashboard(db=path, host=host, port=port, debug=debug or config.debug_enabled())
+
+
+def main() -> None:
+    """Run the CLI (entry point for `python -m pipelines.cli`)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

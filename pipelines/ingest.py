@@ -1,0 +1,408 @@
+"""Ingest input files into the warehouse: read -> validate -> load, one run per file.
+
+`ingest_files` opens one writer session (a private copy of the warehouse, published by atomic
+rename at the end; see `pipelines.db.writer`) and loads the files in dependency order, each in
+its own transaction: a file's good rows are upserted and its bad rows quarantined together, or
+nothing of it is written. A file rejected as a whole (exit 2) writes nothing. Re-loading a file
+already loaded (same sha256 and entity) that would change nothing writes nothing, not even a
+run row. When no file wrote anything, nothing is published (the published file stays
+byte-identical). `dry_run=True` does all the work on a throw-away copy and rolls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config, load, read, validate
+from pipelines import db as dbmod
+from schemas import ENTITIES
+
+MAX_PROBLEMS = 50
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_REJECTED = 2
+
+
+@dataclass
+class Problem:
+    """One failure of one row: where it is and which rule it broke."""
+
+    file_name: str
+    line: int | None
+    column: str | None
+    rule: str
+    value: str | None = None
+    whole_file: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file_name}:{self.line}" if self.line is not None else self.file_name
+        if self.whole_file:
+            what = f"column '{self.column}': " if self.column else ""
+            return f"{where}: {what}file rejected: {self.rule}"
+        what = f"column '{self.column}'" if self.column else "row"
+        shown = None if self.value is None else self.value.replace("\r", "\\r").replace("\n", "\\n")
+        value = f" ({shown})" if shown is not None else " (empty)"
+        return f"{where}: {what}: {self.rule}{value}"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    file_name: str
+    entity: str | None = None
+    file_format: str | None = None
+    sha256: str | None = None
+    run_id: str | None = None
+    status: str = "pending"  # loaded | partial | unchanged | empty | rejected | dry_run
+    exit_code: int = EXIT_OK
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_quarantined: int = 0
+    messages: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def wrote(self) -> bool:
+        """Return True when this file changed the warehouse."""
+        return self.status in ("loaded", "partial")
+
+
+@dataclass
+class IngestSummary:
+    """The reports of every file of one ingest call and the overall exit status."""
+
+    files: list[FileReport]
+    db_path: str | None
+    dry_run: bool = False
+    published: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """Return 2 if any file was rejected, else 1 if any row was quarantined, else 0."""
+        return max((f.exit_code for f in self.files), default=EXIT_OK)
+
+    @property
+    def rows_read(self) -> int:
+        """Return the rows read over all files."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Return the rows that passed validation over all files."""
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Return the rows quarantined over all files."""
+        return sum(f.rows_quarantined for f in self.files)
+
+
+class _NothingToPublish(Exception):
+    """Raised inside the writer session to drop the private copy when nothing was written."""
+
+
+def new_run_id() -> str:
+    """Return a new run id: UTC timestamp plus a random suffix (sortable, unique)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(8 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_in_background(path: Path) -> tuple[threading.Thread, dict[str, str]]:
+    out: dict[str, str] = {}
+
+    def work() -> None:
+        try:
+            out["sha256"] = sha256_file(path)
+        except OSError as exc:
+            out["error"] = str(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def _order(paths: Sequence[Path], entity: str | None) -> list[tuple[Path, str | None]]:
+    """Sort files by their entity's load order (unknown entities first, to be reported)."""
+
+    def rank(item: tuple[int, Path]) -> tuple[int, int]:
+        index, path = item
+        try:
+            return read.resolve_entity(path, entity).order, index
+        except read.FileRejected:
+            return 0, index
+
+    ordered = sorted(enumerate(paths), key=rank)
+    return [(p, entity) for _, p in ordered]
+
+
+class _Steps:
+    """Step-level progress on a rich console (no-op when progress is off)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Steps:  # noqa: PYI034
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True
+            )
+            self._progress.__enter__()
+        return self
+
+    def start(self, name: str, total: int) -> None:
+        if self._progress is not None:
+            self._task = self._progress.add_task(name, total=total)
+
+    def step(self, what: str) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, advance=1, description=what)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+
+
+def ingest_connection(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    entity: str | None = None,
+    *,
+    dry_run: bool = False,
+    steps: _Steps | None = None,
+    keep_dry_run: bool = False,
+) -> FileReport:
+    """Ingest one file on an open, prepared warehouse connection (own transaction); return its report."""
+    path = Path(path)
+    report = FileReport(path=str(path.resolve()), file_name=path.name)
+    steps = steps or _Steps(False)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    clock = time.perf_counter()
+    steps.start(path.name, 6)
+    hasher: threading.Thread | None = None
+    hashed: dict[str, str] = {}
+    try:
+        report.file_format = read.file_format(path)
+        ent = read.resolve_entity(path, entity)
+        report.entity = ent.name
+        if path.is_file():
+            hasher, hashed = _hash_in_background(path)
+        result = read.stage_file(con, path, entity)
+        steps.step(f"{path.name}: read {result.rows:,} rows")
+        report.messages.extend(result.warnings)
+        report.rows_read = result.rows
+        if hasher is not None:
+            hasher.join()
+        if "error" in hashed:
+            raise read.FileRejected(f"cannot read the file ({hashed['error']})")
+        report.sha256 = hashed.get("sha256")
+        if result.rows == 0:
+            report.status = "empty"
+            report.messages.append("no data rows (header only): nothing to load")
+            return _finish(report, clock)
+        checked = validate.check_stage(con, ent, result.columns, decimal_comma=result.delimiter == ";")
+        steps.step(f"{path.name}: checked {checked.rows:,} rows")
+        validate.pandera_pass(con, ent, checked.good)
+        steps.step(f"{path.name}: Pandera")
+        run_id = new_run_id()
+        # staging and checking use temp tables outside the transaction (rowid is the file
+        # order only for committed rows); the writes below are one transaction per file
+        con.execute("BEGIN TRANSACTION")
+        counts = load.upsert(con, ent, run_id)
+        steps.step(f"{path.name}: loaded")
+        bad = con.execute("SELECT count(*) FROM checked WHERE len(reasons) > 0").fetchone()[0]
+        report.rows_loaded = counts.loaded
+        report.rows_inserted = counts.inserted
+        report.rows_updated = counts.updated
+        report.rows_unchanged = counts.unchanged
+        report.rows_quarantined = bad
+        report.problems = [
+            Problem(path.name, line, column, rule, value)
+            for line, column, rule, value in load.problems(con, MAX_PROBLEMS)
+        ]
+        if report.rows_loaded + report.rows_quarantined != report.rows_read:
+            raise RuntimeError(
+                f"row accounting failed: read {report.rows_read}, loaded {report.rows_loaded}, "
+                f"quarantined {report.rows_quarantined}"
+            )
+        report.exit_code = EXIT_PARTIAL if bad else EXIT_OK
+        previous = con.execute(
+            "SELECT run_id FROM ops.ingest_run WHERE sha256 = $sha AND entity = $entity "
+            "ORDER BY finished_at DESC LIMIT 1",
+            {"sha": report.sha256, "entity": ent.name},
+        ).fetchone()
+        if previous and counts.inserted == 0 and counts.updated == 0:
+            con.execute("ROLLBACK")
+            report.status = "unchanged"
+            report.messages.append(
+                f"already loaded as run {previous[0]}: nothing changed, nothing written"
+            )
+            return _finish(report, clock)
+        if dry_run:
+            # on a throw-away copy the rows stay, so later files of the batch can refer to them
+            con.execute("COMMIT" if keep_dry_run else "ROLLBACK")
+            report.status = "dry_run"
+            report.messages.append("dry run: validated, nothing written")
+            return _finish(report, clock)
+        load.quarantine(con, ent, result.columns, run_id, path.name)
+        report.run_id = run_id
+        report.status = "partial" if bad else "loaded"
+        _finish(report, clock)
+        con.execute(
+            """
+            INSERT INTO ops.ingest_run VALUES ($run, $started, $finished, $path, $name, $sha,
+                $entity, $format, $read, $loaded, $inserted, $updated, $quarantined, $status,
+                $message)
+            """,
+            {
+                "run": run_id,
+                "started": started,
+                "finished": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "path": report.path,
+                "name": report.file_name,
+                "sha": report.sha256,
+                "entity": ent.name,
+                "format": report.file_format,
+                "read": report.rows_read,
+                "loaded": report.rows_loaded,
+                "inserted": report.rows_inserted,
+                "updated": report.rows_updated,
+                "quarantined": report.rows_quarantined,
+                "status": report.status,
+                "message": "; ".join(report.messages) or report.status,
+            },
+        )
+        con.execute("COMMIT")
+        steps.step(f"{path.name}: committed")
+        return report
+    except read.FileRejected as exc:
+        _rollback(con)
+        return _reject(report, exc.message, exc.line, exc.column, clock)
+    except Exception as exc:  # noqa: BLE001 - one readable message per file, never a traceback
+        _rollback(con)
+        return _reject(report, f"cannot load the file: {type(exc).__name__}: {exc}", None, None, clock)
+    finally:
+        if hasher is not None:
+            hasher.join()
+        with contextlib.suppress(duckdb.Error):
+            read.drop_stage(con)
+            for table in ("checked", "dup_keys", "dup_reasons", "primary_reasons", "pandera_reasons", "matched"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def _finish(report: FileReport, clock: float) -> FileReport:
+    report.seconds = time.perf_counter() - clock
+    return report
+
+
+def _reject(
+    report: FileReport, message: str, line: int | None, column: str | None, clock: float
+) -> FileReport:
+    report.status = "rejected"
+    report.exit_code = EXIT_REJECTED
+    report.rows_read = report.rows_loaded = report.rows_quarantined = 0
+    report.rows_inserted = report.rows_updated = report.rows_unchanged = 0
+    report.problems = [Problem(report.file_name, line, column, message, None, whole_file=True)]
+    report.messages.append(f"file rejected: {message}")
+    return _finish(report, clock)
+
+
+@contextlib.contextmanager
+def scratch_copy(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable throw-away copy of the published warehouse (for dry runs)."""
+    published = config.warehouse_path(path)
+    with tempfile.TemporaryDirectory(prefix="iurc-dry-run-") as tmp:
+        copy = Path(tmp) / "scratch.duckdb"
+        if published.exists():
+            shutil.copyfile(published, copy)
+        con = duckdb.connect(str(copy))
+        try:
+            dbmod.prepare(con, with_marts=False)
+            yield con
+        finally:
+            con.close()
+
+
+def ingest_files(
+    paths: Sequence[str | os.PathLike] | str | os.PathLike,
+    db: str | os.PathLike | duckdb.DuckDBPyConnection | None = None,
+    entity: str | None = None,
+    dry_run: bool = False,
+    progress: bool = False,
+) -> IngestSummary:
+    """Ingest files into the warehouse; return an IngestSummary (its exit_code is 0, 1 or 2).
+
+    `db` is the warehouse path (default: $IURC_DB or data/warehouse/iurc.duckdb), or an open
+    prepared connection to load into directly (tests, notebooks: no copy, no publish).
+    Example: `ingest_files(["cities.csv", "activities.xlsx"], db="data/warehouse/iurc.duckdb")`.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if entity is not None and entity.strip().lower() not in ENTITIES:
+        reports = [
+            _reject(FileReport(str(Path(p).resolve()), Path(p).name), f"unknown entity '{entity}'; "
+                    f"expected one of: {', '.join(ENTITIES)}", None, None, time.perf_counter())
+            for p in paths
+        ]
+        return IngestSummary(reports, None, dry_run)
+    ordered = _order([Path(p) for p in paths], entity)
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        with _Steps(progress) as steps:
+            reports = [ingest_connection(db, p, e, dry_run=dry_run, steps=steps) for p, e in ordered]
+        return IngestSummary(reports, None, dry_run)
+    target = config.warehouse_path(db)
+    reports: list[FileReport] = []
+    if dry_run:
+        with scratch_copy(target) as con, _Steps(progress) as steps:
+            reports = [
+                ingest_connection(con, p, e, dry_run=True, steps=steps, keep_dry_run=True)
+                for p, e in ordered
+            ]
+        return IngestSummary(reports, str(target), dry_run=True)
+    published = False
+    try:
+        with dbmod.writer(target) as con, _Steps(progress) as steps:
+            for p, e in ordered:
+                reports.append(ingest_connection(con, p, e, steps=steps))
+            if not any(r.wrote for r in reports):
+                raise _NothingToPublish
+        published = True
+    except _NothingToPublish:
+        pass
+    return IngestSummary(reports, str(target), dry_run=False, published=published)

@@ -61,7 +61,8 @@ def bad_outputs(outputs: pd.DataFrame) -> list[tuple[dict, str, str]]:
     planned = base["planned_date"]
     row = {**base, "output_id": "out-bad-date-order", "status": "implemented",
            "developed_date": planned + dt.timedelta(days=200),
-           "implemented_date": planned + dt.timedelta(days=90), "adopted_date": None}
+           "implemented_date": planned + dt.timedelta(days=90), "adopted_date": None,
+           "evidence_url": None}
     return [(row, "out-bad-date-order", "implemented_date before developed_date")]
 
 

@@ -76,8 +76,8 @@ def write_json(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _xlsx_value(value: object) -> object:
-    value = _json_value(value) if not isinstance(value, dt.date) else value
-    return value
+    """Return a cell value: dates stay dates (real date cells), missing values become empty."""
+    return value if isinstance(value, dt.date) else _json_value(value)
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:

@@ -24,6 +24,7 @@ CURRENCY_BY_COUNTRY = {"CA": "CAD", "US": "USD", "MX": "USD", "GB": "GBP"}
 FUNDING_SOURCES = {"eu": 0.2, "public": 0.45, "private": 0.2, "public_private": 0.15}
 EVIDENCE_BASE = "https://example.org/iurc-demo/evidence/"
 SYNTHETIC_SOURCE = "SYNTHETIC demo value (not real data)"
+POPULATION_SOURCE = "GeoNames cities15000 (CC BY 4.0); year approximate when not given"
 
 
 def _dates(a: np.ndarray) -> np.ndarray:
@@ -253,7 +254,7 @@ def build_city_context(prog: Programme, rng: np.random.Generator) -> pd.DataFram
     for i, (city_id, pop) in enumerate(zip(cities["city_id"], cities["population"])):
         if pd.notna(pop):
             rows.append((city_id, "population", int(pop_year[i]), float(pop), "people",
-                         "GeoNames cities15000 (CC BY 4.0)"))
+                         POPULATION_SOURCE))
     density = rng.lognormal(np.log(np.where(is_na, 1500, 3500)), 0.45)
     gdp = rng.normal(np.where(is_na, 62_000, 41_000), 9_000).clip(18_000)
     co2 = rng.normal(np.where(is_na, 13.5, 6.2), 1.6).clip(2)

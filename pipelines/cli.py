@@ -141,7 +141,8 @@ def demo(
     from pipelines.demo import build_demo, format_report
 
     try:
-        report = build_demo(db=db, out_dir=out, seed=seed, scale=scale, progress=console.is_terminal)
+        report = build_demo(db=db, out_dir=out, seed=seed, scale=scale, progress=console.is_terminal,
+                            log=lambda line: typer.echo(line, err=True))
     except Exception as exc:  # one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -188,11 +189,16 @@ def generate_demo(
     seed: int = DEFAULT_SEED,
     scale: int = DEFAULT_SCALE,
     reference_dir: Path | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> DemoFiles:
-    """Generate the demo and write its input files to `out_dir` (default data/raw/demo/)."""
+    """Generate the demo and write its input files to `out_dir` (default data/raw/demo/);
+    `log` (e.g. print) receives a line per step."""
+    say = log or (lambda _message: None)
     started = time.perf_counter()
     out = Path(out_dir) if out_dir else config.DEMO_DIR
+    say(f"generating the demo programme: seed {seed}, {scale:,} participation rows")
     data = generate_data(seed, scale, reference_dir)
+    say(f"writing input files to {out} ({time.perf_counter() - started:.1f} s so far)")
     paths, planted = write_demo_files(data, out)
     rows = {name: len(frame) for name, frame in data.frames.items()}
     rows["participation"] = len(data.participations)
@@ -237,6 +243,7 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     scale: int = DEFAULT_SCALE,
     progress: bool = False,
+    log: Callable[[str], None] | None = None,
 ) -> DemoReport:
     """Generate the demo files, load them into a fresh warehouse and publish it at `db`.
 
@@ -246,7 +253,9 @@ def build_demo(
     from pipelines.ingest import ingest_files
 
     target = config.warehouse_path(db)
-    files = generate_demo(out_dir, seed, scale)
+    files = generate_demo(out_dir, seed, scale, log=log)
+    if log:
+        log(f"loading {len(files.paths)} files through ingestion into a fresh warehouse")
     target.parent.mkdir(parents=True, exist_ok=True)
     build = target.with_name(target.name + ".demo-build")
     for leftover in (build, build.with_name(build.name + ".wal")):

@@ -118,7 +118,7 @@ class CityContext(pa.DataFrameModel):
     city_id: Text = SlugId(description="City described; must exist in core.city.")
     metric: Text = Code(description="Context metric, snake_case (e.g. 'population_density', 'gdp_per_capita').")
     year: Int = Year(description="Year the value refers to.")
-    value: Float = pa.Field(description="The value.")
+    value: Float = pa.Field(description="The value of the metric for the city and year, in unit.")
     unit: Text = pa.Field(nullable=True, str_length={"max_value": 64}, description="Unit of the value (e.g. 'people/km2').")
     source: Text = Name(description="Where the value comes from (publisher, dataset).")
 

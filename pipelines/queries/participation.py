@@ -17,6 +17,8 @@ BREAKDOWNS = {
     "mode": ("mode", "cooperation_mode", "mode_id"),
     "region": ("region", None, None),
 }
+# activity type and modality live in the smaller type cube, which has no city or stakeholder
+TYPE_CUBE_BREAKDOWNS = ("activity_type", "modality")
 # measure name -> aggregate over mart.participation_cube (summed vs distinct toggle)
 MEASURES = {
     "participants": "sum(participants)::bigint",
@@ -42,7 +44,8 @@ def participation_over_time(
     """Return participations (or distinct cities, or organisations) per month and group.
 
     `by`: stakeholder_type | activity_type | modality | network | mode | region;
-    `measure`: participants (K04) | cities (K02, distinct per month) | organisations (K05).
+    `measure`: participants (K04) | cities (K02, distinct per month) | organisations (K05);
+    by activity_type or modality only participants are available (ValueError otherwise).
     Columns: month, group_id, label, value.
 
     Example: ``participation_over_time(con, Filters(), by="stakeholder_type")``
@@ -50,6 +53,11 @@ def participation_over_time(
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}")
     column, table, key = _breakdown(by)
+    cube = "mart.participation_cube"
+    if by in TYPE_CUBE_BREAKDOWNS:
+        if measure != "participants":
+            raise ValueError(f"by={by} supports measure='participants' only")
+        cube = "mart.participation_type_cube"
     clause, params = where(filters, alias="p")
     lab = label_col(lang)
     label_sql, join_sql, order_sql = "p.group_id", "", "p.group_id"
@@ -65,7 +73,7 @@ def participation_over_time(
                 p.month,
                 p.{column} as group_id,
                 {MEASURES[measure]} as value
-            from mart.participation_cube as p
+            from {cube} as p
             where {clause}
             group by all
         )
@@ -102,7 +110,7 @@ def participation_by_type_modality(
             p.modality,
             any_value(m.{lab}) as modality_label,
             sum(p.participants)::bigint as participants
-        from mart.participation_cube as p
+        from mart.participation_type_cube as p
         left join ref.activity_type as t on t.activity_type_id = p.activity_type
         left join ref.modality as m on m.modality_id = p.modality
         where {clause}
@@ -195,7 +203,8 @@ def gender_balance(
 ) -> pd.DataFrame:
     """Return the share of women among declared participations (K08) with the undeclared count.
 
-    `by`: None (one row) or a breakdown of `participation_over_time` (e.g. "region").
+    `by`: None (one row) or a breakdown of `participation_over_time` (e.g. "region"; activity_type
+    and modality read the type cube).
     Columns: group_id, label, participants, participants_declared, women, pct_women,
     participants_undeclared, pct_undeclared.
 
@@ -203,11 +212,14 @@ def gender_balance(
     """
     lab = label_col(lang)
     clause, params = where(filters, alias="p")
+    cube = "mart.participation_cube"
     if by is None:
         column, table, key = "'all'", None, None
     else:
         column, table, key = _breakdown(by)
         column = f"p.{column}"
+        if by in TYPE_CUBE_BREAKDOWNS:
+            cube = "mart.participation_type_cube"
     label_sql, join_sql, order_sql = "g.group_id", "", "g.group_id"
     if table:
         label_sql = f"coalesce(r.{lab}, g.group_id)"
@@ -222,7 +234,7 @@ def gender_balance(
                 sum(p.participants)::bigint as participants,
                 sum(p.participants_gender_declared)::bigint as participants_declared,
                 sum(p.women)::bigint as women
-            from mart.participation_cube as p
+            from {cube} as p
             where {clause}
             group by 1
         )

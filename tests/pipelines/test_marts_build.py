@@ -22,7 +22,7 @@ def test_build_marts_on_empty_warehouse_builds_every_file():
 
 def test_mart_files_follow_conventions():
     for path in marts.mart_files():
-        name, statement = marts._statement(path)
+        name, _statement = marts._statement(path)
         assert path.name.endswith(f"_{name}.sql")
         text = path.read_text(encoding="utf-8")
         if "scalar_macro" not in text.splitlines()[0]:

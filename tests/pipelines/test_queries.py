@@ -189,5 +189,15 @@ def test_queries_work_on_a_read_only_published_warehouse(tmp_path):
     con.close()
     ro = db.Warehouse(path).cursor()
     assert q.kpi_scorecard(ro, Filters()).set_index("indicator_id").loc["K04", "value"] == 48
-    rows, total = q.activities_page(ro, Filters())
+    _rows, total = q.activities_page(ro, Filters())
     assert total == 7
+
+
+def test_participation_by_activity_type_reads_type_cube(cur):
+    df = q.participation_over_time(cur, Filters(), by="activity_type")
+    assert df.groupby("group_id")["value"].sum().to_dict() == {
+        "study_visit": 20, "training": 10, "technical_session": 10, "networking_event": 4, "webinar": 4}
+    with pytest.raises(ValueError):
+        q.participation_over_time(cur, Filters(), by="modality", measure="cities")
+    tm = q.participation_by_type_modality(cur, Filters(region=("NA",)))
+    assert tm["participants"].sum() == 18 + 8 + 1            # austin, toronto, merida

@@ -1,8 +1,10 @@
 -- materialized: table
--- participations of completed activities pre-aggregated at the grain every participation chart
--- and KPI filters on: (month, network, subtheme, activity type, modality, mode, cooperation,
--- participant city, its country and region, stakeholder type). A few hundred thousand rows at
--- 10 million participation rows, so any filter combination scans a small table.
+-- participations of completed activities pre-aggregated at the grain the filters and the
+-- participation KPIs need: (month, network, subtheme, mode, cooperation, participant city, its
+-- country and region, stakeholder type). Activity type and modality live in
+-- mart.participation_type_cube, and the capacity-building, joint and study-visit figures are
+-- sum columns rather than dimensions, so the cube stays small (at 1 million participation rows it
+-- is a few percent of the fact table) and any filter combination scans little.
 -- organisations: the warehouse has per-row organisation counts, not identities; organisations_max
 -- (max over activities) gives a lower-bound estimate of distinct organisations per city and type.
 with
@@ -29,13 +31,8 @@ final as (
         a.month,
         a.network_id,
         a.subtheme_id,
-        a.activity_type,
-        a.modality,
         a.mode,
         a.cooperation_id,
-        a.is_capacity_building,
-        a.is_joint,
-        a.is_eu_na,
         p.city_id,
         c.country_iso2,
         c.region,
@@ -45,9 +42,17 @@ final as (
         sum(case when p.women is not null then p.participants else 0 end)::bigint as participants_gender_declared,
         coalesce(sum(p.organisations), 0)::bigint as organisations_sum,
         max(p.organisations)::bigint as organisations_max,
-        coalesce(sum(p.completions), 0)::bigint as completions,
-        sum(case when p.completions is not null then p.participants else 0 end)::bigint as participants_completion_declared,
+        -- joint activities (K09): a cooperation's activity with participants from >= 2 countries
+        coalesce(sum(p.organisations) filter (where a.is_joint), 0)::bigint as joint_organisations_sum,
+        max(p.organisations) filter (where a.is_joint)::bigint as joint_organisations_max,
+        -- capacity building (K10)
+        coalesce(sum(p.participants) filter (where a.is_capacity_building), 0)::bigint as cb_participants,
+        coalesce(sum(p.completions) filter (where a.is_capacity_building), 0)::bigint as cb_completions,
+        coalesce(sum(p.participants) filter (where a.is_capacity_building and p.completions is not null), 0)::bigint
+            as cb_participants_completion_declared,
         sum(p.participants::bigint * a.duration_days)::bigint as person_days,
+        coalesce(sum(p.participants::bigint * a.duration_days) filter (where a.activity_type = 'study_visit'), 0)::bigint
+            as study_visit_person_days,
         count(*)::bigint as participation_rows
     from participation as p
     join activity as a on a.activity_id = p.activity_id

@@ -15,8 +15,6 @@ final as (
         modality,
         mode,
         cooperation_id,
-        is_capacity_building,
-        is_joint,
         is_eu_na,
         city_id,
         country_iso2,

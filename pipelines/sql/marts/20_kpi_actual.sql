@@ -106,9 +106,8 @@ joint_org_lower_bound as (
     select
         city_id,
         stakeholder_type,
-        max(organisations_max)::double as organisations
+        max(joint_organisations_max)::double as organisations
     from pc
-    where is_joint
     group by all
 ),
 
@@ -199,18 +198,18 @@ computed as (
         100.0 * (sum(participants) - sum(participants_gender_declared)) / nullif(sum(participants), 0)
     from pc
     union all
-    select 'K09', 'main', coalesce(sum(organisations_sum), 0), null, coalesce(sum(organisations_sum), 0)
-    from pc where is_joint
+    select 'K09', 'main', coalesce(sum(joint_organisations_sum), 0), null, coalesce(sum(joint_organisations_sum), 0)
+    from pc
     union all
     select 'K09', 'lower_bound', coalesce(sum(organisations), 0), null, coalesce(sum(organisations), 0)
     from joint_org_lower_bound
     union all
-    select 'K10', 'main', coalesce(sum(participants), 0), null, coalesce(sum(participants), 0)
-    from pc where is_capacity_building
+    select 'K10', 'main', coalesce(sum(cb_participants), 0), null, coalesce(sum(cb_participants), 0)
+    from pc
     union all
-    select 'K10', 'pct_completed', sum(completions), sum(participants_completion_declared),
-        100.0 * sum(completions) / nullif(sum(participants_completion_declared), 0)
-    from pc where is_capacity_building
+    select 'K10', 'pct_completed', sum(cb_completions), sum(cb_participants_completion_declared),
+        100.0 * sum(cb_completions) / nullif(sum(cb_participants_completion_declared), 0)
+    from pc
     union all
     select 'K11', 'main',
         (select coalesce(sum(activities), 0) from ac where status = 'completed' and is_eu_na),
@@ -220,8 +219,9 @@ computed as (
             / nullif((select count(distinct cooperation_id) from ac where status = 'completed' and cooperation_id is not null)
                 * (select n_quarters from quarters), 0)
     union all
-    select 'K11', 'study_visit_person_days', coalesce(sum(person_days), 0), null, coalesce(sum(person_days), 0)
-    from pc where activity_type = 'study_visit'
+    select 'K11', 'study_visit_person_days', coalesce(sum(study_visit_person_days), 0), null,
+        coalesce(sum(study_visit_person_days), 0)
+    from pc
     union all
     select 'K12', 'main', count(*), null, count(*)
     from oc where not is_abandoned and output_type = 'action_plan' and is_joint and reached_developed

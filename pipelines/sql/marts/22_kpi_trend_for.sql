@@ -69,9 +69,8 @@ final as (
     from pc
     group by 1
     union all
-    select period_start, 'K10', sum(participants), null, sum(participants)
+    select period_start, 'K10', sum(cb_participants), null, sum(cb_participants)
     from pc
-    where is_capacity_building
     group by 1
     union all
     -- every running-total period up to the period end, so a caller can carry the latest forward

@@ -174,6 +174,68 @@ def serve(
     serve_dashboard(db=path, host=host, port=port, debug=debug or config.debug_enabled())
 
 
+@app.command()
+def template(
+    entity: str = typer.Argument(..., help="Entity name (city, activity, participation, ...) or 'all'."),
+    fmt: str | None = typer.Option(None, "--format", help="csv or xlsx (default: both)."),
+    out: Path = typer.Option(Path("templates"), "--out", help="Folder to write the templates to."),
+) -> None:
+    """Write input-file templates generated from the schemas: CSV (header + README) and XLSX.
+
+    The XLSX template has a data sheet, a Descriptions sheet, a Codes sheet and dropdowns on
+    coded columns. A filled template loads with `iurc ingest`.
+
+    Example: iurc template participation --format xlsx --out templates/
+    """
+    from pipelines.templates import write_templates
+
+    try:
+        paths = write_templates(entity, out, fmt)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
+def dictionary(
+    out: Path | None = typer.Option(None, "--out", help="File to write (default: docs/data-dictionary.md)."),
+) -> None:
+    """Regenerate the data dictionary from the schemas, the warehouse DDL and marts, and ref.indicator.
+
+    Example: iurc dictionary --out docs/data-dictionary.md
+    """
+    from pipelines.dictionary import write
+
+    typer.echo(str(write(out)))
+
+
+@app.command()
+def export(
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    out: Path = typer.Option(Path("export"), "--out", help="Folder to write the files and README.md to."),
+    fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
+    lang: str = typer.Option("en", "--lang", help="Language of the label columns: en, fr or es."),
+) -> None:
+    """Export every mart and core table as CSV or Parquet, with codes and labels and a README.
+
+    CSV text cells starting with = + - @ tab or CR get a leading apostrophe (no spreadsheet formulas).
+
+    Example: iurc export --db data/warehouse/iurc.duckdb --out export/ --format parquet --lang fr
+    """
+    from pipelines.export import export_path
+
+    try:
+        files = export_path(db, out, fmt=fmt, lang=lang)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for f in files:
+        typer.echo(f"{f.path.name}: {f.rows:,} rows")
+    typer.echo(str(Path(out) / "README.md"))
+
+
 def main() -> None:
     """Run the CLI (entry point for `python -m pipelines.cli`)."""
     app()

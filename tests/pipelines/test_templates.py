@@ -185,3 +185,18 @@ def test_templates_write_all_writes_every_entity(tmp_path: Path) -> None:
 def test_templates_unknown_entity_raises() -> None:
     with pytest.raises(ValueError, match="unknown entity"):
         templates.template_bytes("unicorns", "csv")
+
+
+def test_templates_cli_writes_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "activity", "--format", "csv",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "activities_template.csv").exists()
+    assert (tmp_path / "README-activities.md").exists()
+    bad = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "unicorns"],
+                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert bad.returncode == 2 and "unknown entity" in bad.stderr

@@ -279,7 +279,8 @@ def _sniff_delimiter(first_line: str) -> str:
 
 def _read_csv_header(text_path: Path) -> tuple[list[str], str, int]:
     """Return (header fields, delimiter, physical lines the header spans)."""
-    with open(text_path, encoding="utf-8-sig", newline="") as fh:
+    # column names are ASCII: undecodable bytes (a Latin-1 file, found out later) don't matter here
+    with open(text_path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head.strip():
         raise FileRejected("empty file: no header and no data")

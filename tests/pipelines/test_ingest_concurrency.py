@@ -1,0 +1,113 @@
+"""Publishing under pressure: readers keep working during an ingest in another process, and an
+ingest killed with SIGKILL mid-load leaves the published warehouse exactly as it was."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import db
+from pipelines.ingest import ingest_files
+from tests.fixtures.ingest import fixture_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+IURC = [sys.executable, "-m", "pipelines.cli"]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def base_wh(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("base") / "wh.duckdb"
+    assert ingest_files(fixture_paths(), db=path).exit_code == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_activities(tmp_path_factory) -> Path:
+    """A valid activities file big enough that loading it takes a few seconds."""
+    path = tmp_path_factory.mktemp("big") / "activities_big.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["activity_id", "title", "activity_type", "modality", "status",
+                         "start_date", "end_date", "network_id", "subtheme_id", "host_city_id"])
+        for i in range(400_000):
+            writer.writerow([f"big-{i:07d}", f"Webinar {i}", "webinar", "online", "completed",
+                             "2023-03-01", "2023-03-01", "innovation", "health", "guelph-ca"])
+    return path
+
+
+def start_ingest(path: Path, wh: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*IURC, "ingest", str(path), "--db", str(wh)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.mark.slow
+def test_readers_keep_working_during_ingest_and_then_see_new_data(
+    base_wh: Path, big_activities: Path, tmp_path: Path
+) -> None:
+    wh = tmp_path / "wh.duckdb"
+    shutil.copyfile(base_wh, wh)
+    handle = db.Warehouse(wh)
+    raw = duckdb.connect(str(wh), read_only=True)
+    assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] == 3
+    proc = start_ingest(big_activities, wh)
+    reads = 0
+    while proc.poll() is None:
+        assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] in (3, 400_003)
+        assert raw.execute("select count(*) from core.activity").fetchone()[0] == 3
+        reads += 1
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, out + err
+    assert reads > 5
+    assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] == 400_003
+    assert raw.execute("select count(*) from core.activity").fetchone()[0] == 3  # old snapshot
+    fresh = db.connect_readonly(wh)
+    assert fresh.execute("select count(*) from core.activity").fetchone()[0] == 400_003
+    raw.close()
+
+
+@pytest.mark.slow
+def test_ingest_killed_mid_load_leaves_published_warehouse_unchanged(
+    base_wh: Path, big_activities: Path, tmp_path: Path
+) -> None:
+    wh = tmp_path / "wh.duckdb"
+    shutil.copyfile(base_wh, wh)
+    before = sha(wh)
+    proc = start_ingest(big_activities, wh)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("wh.duckdb.*.tmp")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    time.sleep(0.5)  # inside the load
+    assert proc.poll() is None, "the ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert sha(wh) == before
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("select count(*) from core.activity").fetchone()[0] == 3
+    con.close()
+    # the next ingest succeeds and clears the orphaned private copy
+    retry = subprocess.run(
+        [*IURC, "ingest", str(fixture_paths()[3]), "--db", str(wh)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert retry.returncode == 0, retry.stdout + retry.stderr
+    assert not list(tmp_path.glob("wh.duckdb.*.tmp"))
+    assert db.connect_readonly(wh).execute("select count(*) from ops.ingest_run").fetchone()[0] == 11

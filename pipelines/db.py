@@ -26,17 +26,26 @@ WAREHOUSE_ALIAS = "wh"
 
 
 def ddl_sql() -> str:
-    """Return the warehouse DDL text."""
+    """Return the warehouse DDL text.
+
+    Example: ``"create table if not exists core.city" in ddl_sql()``
+    """
     return (config.SQL_DIR / "ddl.sql").read_text(encoding="utf-8")
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every schema and table that does not exist yet (idempotent)."""
+    """Create every schema and table that does not exist yet (idempotent).
+
+    Example: ``create_schema(duckdb.connect(":memory:"))``
+    """
     con.execute(ddl_sql())
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
-    """Bring a writable warehouse up to date: DDL, reference code lists and (optionally) marts."""
+    """Bring a writable warehouse up to date: DDL, reference code lists and (optionally) marts.
+
+    Example: ``prepare(duckdb.connect("scratch.duckdb"), with_marts=False)``
+    """
     from pipelines import marts, reference
 
     create_schema(con)
@@ -46,14 +55,22 @@ def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
 
 
 def connect_memory() -> duckdb.DuckDBPyConnection:
-    """Return an in-memory warehouse with the schema, reference data and marts (tests, dry runs)."""
+    """Return an in-memory warehouse with the schema, reference data and marts (tests, dry runs).
+
+    Example: ``connect_memory().execute("select count(*) from ref.indicator").fetchone()``
+    """
     con = duckdb.connect(":memory:")
     prepare(con)
     return con
 
 
 def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """Return a read-only connection to the published warehouse (raises FileNotFoundError)."""
+    """Return a read-only connection to the published warehouse (raises FileNotFoundError).
+
+    `path` defaults to $IURC_DB, else data/warehouse/iurc.duckdb. Pass it to any query function.
+
+    Example: ``queries.kpi_scorecard(connect_readonly(), Filters(network=("innovation",)))``
+    """
     db = config.warehouse_path(path)
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}: run 'iurc demo' or 'iurc ingest' first")
@@ -64,7 +81,10 @@ def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyCo
 
 
 def readonly_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Return a cursor of a read-only connection, for use by one thread, on the warehouse catalog."""
+    """Return a cursor of a read-only connection, for use by one thread, on the warehouse catalog.
+
+    Example: ``cur = readonly_cursor(connect_readonly())  # in a worker thread``
+    """
     cur = con.cursor()
     cur.execute(f"USE {WAREHOUSE_ALIAS}")
     return cur
@@ -75,6 +95,8 @@ class Warehouse:
 
     `cursor()` stats the file (cheap) and reopens when a new file was published; each thread gets
     its own cursor, since DuckDB connections must not be shared across threads.
+
+    Example: ``wh = Warehouse(); queries.stakeholder_mix(wh.cursor(), Filters())``
     """
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
@@ -112,7 +134,10 @@ class Warehouse:
 
 @contextlib.contextmanager
 def publish_lock(path: Path) -> Iterator[None]:
-    """Serialise writers of one warehouse with an exclusive lock file beside it."""
+    """Serialise writers of one warehouse with an exclusive lock file beside it.
+
+    Example: ``with publish_lock(Path("wh.duckdb")): ...``
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -136,6 +161,8 @@ def writer(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCon
 
     On any exception (or a kill) the published file is untouched and the copy is removed (or
     left as an orphan `.tmp` file that the next writer deletes).
+
+    Example: ``with writer("wh.duckdb") as con: con.execute("insert into core.city ...")``
     """
     db = config.warehouse_path(path)
     with publish_lock(db):

@@ -204,3 +204,17 @@ def test_api_parity_template_bytes(con) -> None:
         assert data.template_bytes(entity, "csv") == templates.template_bytes(entity, "csv")
         assert data.template_file_name(entity, "xlsx") == templates.template_file_name(entity, "xlsx")
         assert data.template_bytes(entity, "xlsx")[:2] == b"PK"
+
+
+def _public_functions() -> list[tuple[str, Any]]:
+    found = [(f"queries.{n}", getattr(queries, n)) for n in queries.__all__ if callable(getattr(queries, n))]
+    found += [(f"db.{n}", o) for n, o in vars(db).items()
+              if not n.startswith("_") and callable(o) and getattr(o, "__module__", None) == db.__name__]
+    return found
+
+
+@pytest.mark.parametrize("name,fn", _public_functions(), ids=[n for n, _ in _public_functions()])
+def test_api_parity_public_function_documented_with_example(name: str, fn: Any) -> None:
+    doc = inspect.getdoc(fn) or ""
+    assert doc.strip(), f"{name} has no docstring"
+    assert "Example" in doc, f"{name}: add an example to the docstring"

@@ -32,7 +32,10 @@ def label_col(lang: str) -> str:
 
 
 def period_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
-    """Return the filter period widened to whole months (marts aggregate by month)."""
+    """Return the filter period widened to whole months (marts aggregate by month).
+
+    Example: ``period_bounds(Filters(start=date(2024, 3, 15)))  # (date(2024, 3, 1), None)``
+    """
     start = filters.start.replace(day=1) if filters.start else None
     end = None
     if filters.end:

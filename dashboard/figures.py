@@ -109,6 +109,7 @@ def heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str, *, row_
     text = [[fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in r] for r in grid.values]
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(c) for c in grid.columns], y=[str(r) for r in grid.index],
+        zmin=0,
         colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
         text=text, texttemplate="%{text}", colorbar={"title": {"text": value_title}},
         hovertemplate="%{y} × %{x}: %{z}<extra></extra>", xgap=1, ygap=1,
@@ -149,19 +150,23 @@ def city_map(df: pd.DataFrame, lang: str, *, name: str = "name", lat: str = "lat
 
 
 def sdg_profile(df: pd.DataFrame, lang: str, *, goal: str = "goal", label: str = "label",
-                colour: str = "colour_hex", value: str = "value", value_title: str = "") -> go.Figure:
+                colour: str = "colour_hex", value: str = "value", value_title: str = "",
+                percent: bool = False) -> go.Figure:
     """Return horizontal bars per SDG goal in the official UN colours, labelled 'n · title'."""
     if df.empty:
         return empty_figure(lang)
     cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label])]
     fig = go.Figure(go.Bar(
         x=df[value], y=cats, orientation="h", marker_color=list(df[colour]),
-        text=[fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in df[value]],
+        text=[fmt_percent(v, lang) if percent else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+              for v in df[value]],
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(title_text=value_title)
-    return base_layout(fig, lang)
+    base_layout(fig, lang)
+    fig.update_layout(margin={"r": 48})  # room for the value written after each bar
+    return fig
 
 
 def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
@@ -173,6 +178,28 @@ def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
     fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, template="plotly_white",
                       showlegend=False, height=48)
     return fig
+
+
+def melt(df: pd.DataFrame, key: str, columns: dict[str, str]) -> pd.DataFrame:
+    """Return `df` long as (key, group, value): one row per key and column, group = its label."""
+    if df.empty:
+        return pd.DataFrame({key: [], "group": [], "value": []})
+    return pd.concat([pd.DataFrame({key: df[key], "group": label, "value": df[col]})
+                      for col, label in columns.items()], ignore_index=True)
+
+
+def gender_long(df: pd.DataFrame, women: str, men_other: str, undeclared: str) -> pd.DataFrame:
+    """Return gender_balance rows as long (label, group, value): women, men/others, undeclared."""
+    if df.empty:
+        return pd.DataFrame({"label": [], "group": [], "value": []})
+    parts = [
+        pd.DataFrame({"label": df["label"], "group": women, "value": df["women"]}),
+        pd.DataFrame({"label": df["label"], "group": men_other,
+                      "value": df["participants_declared"] - df["women"]}),
+        pd.DataFrame({"label": df["label"], "group": undeclared,
+                      "value": df["participants_undeclared"]}),
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 # ------------------------------------------------------------------ text summaries
@@ -219,3 +246,257 @@ def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str)
     best = df.loc[df[value].idxmax()]
     return t("sum.heatmap", lang, row=str(best[row]), col=str(best[col]),
              value=fmt_number(best[value], lang, 0 if float(best[value]).is_integer() else 1))
+
+
+# ================================================================== pages-more: benchmarking,
+# cooperation network, output funnel, data quality
+MODE_STYLES: dict[str, tuple[str, str]] = {  # mode -> (colour, dash): never colour alone
+    "pairing": ("#009E73", "solid"),
+    "trio": ("#CC79A7", "dash"),
+    "cluster": ("#E69F00", "dot"),
+    "global_network": ("#56B4E9", "dashdot"),
+}
+SELECTED_COLOUR = "#000000"
+RANGE_COLOUR = "#c6d3e1"
+MEDIAN_COLOUR = "#4a5560"
+DIRECT_LINK_MAX_MEMBERS = 3  # pairings and trios are drawn city to city, larger groups via a hub
+
+
+def _fmt(value: float, lang: str) -> str:
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def benchmark_scores(df: pd.DataFrame, lang: str, *, city_label: str, median_label: str,
+                     range_label: str, missing_label: str, score_title: str = "") -> go.Figure:
+    """Return each indicator's city score (dot) against the peer range (bar) and median (tick).
+
+    `df` is `city_benchmark` output: label, score, peer_min_score, peer_median_score,
+    peer_max_score. A missing score is written as `missing_label` at 0 with a hollow cross.
+    """
+    if df.empty:
+        return empty_figure(lang)
+    labels = df["label"].astype(str).tolist()
+    low = df["peer_min_score"].fillna(0)
+    high = df["peer_max_score"].fillna(0)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        name=range_label, y=labels, x=high - low, base=low, orientation="h",
+        marker={"color": RANGE_COLOUR}, width=0.45,
+        customdata=list(zip(low, high)),
+        hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
+                      "<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        name=median_label, y=labels, x=df["peer_median_score"], mode="markers",
+        marker={"symbol": "line-ns-open", "size": 22, "color": MEDIAN_COLOUR,
+                "line": {"width": 3, "color": MEDIAN_COLOUR}},
+        hovertemplate="%{y}<br>" + median_label + ": %{x:.0f}<extra></extra>",
+    ))
+    scored = df["score"].notna()
+    fig.add_trace(go.Scatter(
+        name=city_label, y=[lbl for lbl, ok in zip(labels, scored) if ok],
+        x=df.loc[scored, "score"], mode="markers+text",
+        text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]], textposition="top center",
+        marker={"symbol": "circle", "size": 13, "color": OKABE_ITO[0],
+                "line": {"width": 1.5, "color": "#ffffff"}},
+        hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
+    ))
+    if (~scored).any():
+        fig.add_trace(go.Scatter(
+            name=missing_label, y=[lbl for lbl, ok in zip(labels, scored) if not ok],
+            x=[0] * int((~scored).sum()), mode="markers+text", text=missing_label,
+            textposition="middle right", marker={"symbol": "x-open", "size": 12,
+                                                 "color": OKABE_ITO[5]},
+            hoverinfo="skip",
+        ))
+    fig.update_xaxes(range=[-4, 108], title_text=score_title, dtick=20)
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    return base_layout(fig, lang)
+
+
+def benchmark_ranking(df: pd.DataFrame, lang: str, *, selected_label: str, others_label: str,
+                      missing_label: str, score_title: str = "") -> go.Figure:
+    """Return the peer group's engagement scores as bars, the selected city marked by colour,
+    hatching and an arrow in its label; cities without a score are labelled as missing."""
+    if df.empty:
+        return empty_figure(lang)
+    fig = go.Figure()
+    for selected, name in ((False, others_label), (True, selected_label)):
+        part = df[df["is_selected"] == selected]
+        if part.empty:
+            continue
+        names = [f"▶ {n}" if selected else str(n) for n in part["name"]]
+        fig.add_trace(go.Bar(
+            name=name, y=names, x=part["score"].fillna(0), orientation="h",
+            marker={"color": OKABE_ITO[5] if selected else "#7aa6cf",
+                    "pattern": {"shape": "/" if selected else ""}},
+            text=[_fmt(round(v), lang) if pd.notna(v) else missing_label for v in part["score"]],
+            textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        ))
+    order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
+                     automargin=True, type="category")
+    fig.update_xaxes(range=[0, 112], title_text=score_title)
+    fig.update_layout(barmode="overlay")
+    return base_layout(fig, lang)
+
+
+def _great_circle_mid(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
+    import math
+
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    bx = math.cos(p2) * math.cos(l2 - l1)
+    by = math.cos(p2) * math.sin(l2 - l1)
+    lat = math.atan2(math.sin(p1) + math.sin(p2), math.sqrt((math.cos(p1) + bx) ** 2 + by ** 2))
+    lon = l1 + math.atan2(by, math.cos(p1) + bx)
+    return math.degrees(lat), (math.degrees(lon) + 540) % 360 - 180
+
+
+def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (segments, handles) that draw the cooperations on a map, deterministically.
+
+    Pairings and trios link their cities directly; larger groups (clusters, global networks) link
+    each member to a hub at the members' mean position. `segments`: cooperation_id, mode,
+    lat0, lon0, lat1, lon1. `handles`: one clickable point per cooperation (the hub, or the
+    middle of its first link): cooperation_id, cooperation_name, mode, mode_label, lat, lon,
+    is_hub, members.
+    """
+    seg_cols = ["cooperation_id", "mode", "lat0", "lon0", "lat1", "lon1"]
+    handle_cols = ["cooperation_id", "cooperation_name", "mode", "mode_label", "lat", "lon",
+                   "is_hub", "members"]
+    if edges.empty or nodes.empty:
+        return pd.DataFrame(columns=seg_cols), pd.DataFrame(columns=handle_cols)
+    pos = {c: (float(la), float(lo)) for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
+           if pd.notna(la) and pd.notna(lo)}
+    segments, handles = [], []
+    for coop_id, group in edges.groupby("cooperation_id", sort=True):
+        first = group.iloc[0]
+        members = sorted({c for c in pd.concat([group["city_a"], group["city_b"]]) if c in pos})
+        if len(members) < 2:
+            continue
+        meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
+        if len(members) <= DIRECT_LINK_MAX_MEMBERS:
+            pairs = [(a, b) for a, b in zip(group["city_a"], group["city_b"]) if a in pos and b in pos]
+            for a, b in pairs:
+                segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
+            a, b = pairs[0]
+            handles.append([*meta, *_great_circle_mid(*pos[a], *pos[b]), False, len(members)])
+        else:
+            hub = (sum(pos[m][0] for m in members) / len(members),
+                   sum(pos[m][1] for m in members) / len(members))
+            for m in members:
+                segments.append([coop_id, first["mode"], *hub, *pos[m]])
+            handles.append([*meta, *hub, True, len(members)])
+    return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
+
+
+def _lines(segments: pd.DataFrame) -> tuple[list, list]:
+    lats, lons = [], []
+    for r in segments.itertuples():
+        lats += [r.lat0, r.lat1, None]
+        lons += [r.lon0, r.lon1, None]
+    return lats, lons
+
+
+def cooperation_network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, *,
+                        selected: str | None = None, hub_label: str = "hub",
+                        selected_label: str = "") -> go.Figure:
+    """Return the cooperation network on a local world map.
+
+    Cities are markers coloured *and* shaped by region, sized by population (customdata: city
+    id); cooperations are lines, one colour and dash style per mode; each cooperation has a
+    clickable handle (hub square or link midpoint, customdata: cooperation id); the selected
+    cooperation is drawn on top in thick black.
+    """
+    if nodes.empty or edges.empty:
+        return empty_figure(lang)
+    segments, handles = network_layout(nodes, edges)
+    fig = go.Figure()
+    for mode, (colour, dash) in MODE_STYLES.items():
+        part = segments[segments["mode"] == mode]
+        if part.empty:
+            continue
+        lats, lons = _lines(part)
+        name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
+        fig.add_trace(go.Scattergeo(
+            lat=lats, lon=lons, mode="lines", name=name, legendgroup=mode,
+            line={"color": colour, "width": 1.6, "dash": dash}, opacity=0.75, hoverinfo="skip",
+        ))
+        hp = handles[handles["mode"] == mode]
+        fig.add_trace(go.Scattergeo(
+            lat=hp["lat"], lon=hp["lon"], mode="markers", name=name, legendgroup=mode,
+            showlegend=False, text=hp["cooperation_name"].astype(str),
+            customdata=hp["cooperation_id"],
+            marker={"symbol": ["square" if h else "circle" for h in hp["is_hub"]],
+                    "size": [11 if h else 7 for h in hp["is_hub"]], "color": colour,
+                    "line": {"width": 1, "color": "#1f2328"}},
+            hovertemplate="%{text}<br>" + name + "<extra></extra>",
+        ))
+    chosen = segments[segments["cooperation_id"] == selected] if selected else segments.iloc[0:0]
+    if not chosen.empty:
+        lats, lons = _lines(chosen)
+        name = handles.loc[handles["cooperation_id"] == selected, "cooperation_name"].iloc[0]
+        fig.add_trace(go.Scattergeo(
+            lat=lats, lon=lons, mode="lines", name=f"{selected_label}: {name}" if selected_label else str(name),
+            line={"color": SELECTED_COLOUR, "width": 4}, hoverinfo="skip",
+        ))
+    max_pop = float(nodes["population"].max() or 0)
+    for code in ("EU", "NA"):
+        part = nodes[nodes["region"] == code]
+        if part.empty:
+            continue
+        sizes = (8 + 20 * (part["population"].fillna(0) / max_pop) ** 0.5) if max_pop else 10
+        fig.add_trace(go.Scattergeo(
+            lat=part["lat"], lon=part["lon"], mode="markers", name=t(f"region.{code}", lang),
+            text=part["name"].astype(str), customdata=part["city_id"],
+            marker={"size": sizes, "color": REGION_COLOURS[code], "symbol": REGION_SYMBOLS[code],
+                    "line": {"width": 1, "color": "#ffffff"}, "opacity": 0.9},
+            hovertemplate="%{text}<extra></extra>",
+        ))
+    fig.update_geos(scope="world", projection_type="natural earth", showcountries=True,
+                    countrycolor="#b9c2cc", showland=True, landcolor="#eef1f4",
+                    showocean=True, oceancolor="#ffffff", lakecolor="#ffffff",
+                    fitbounds="locations", resolution=110, showframe=False)
+    base_layout(fig, lang)
+    fig.update_layout(clickmode="event", legend={"y": -0.02, "yanchor": "top"})
+    return fig
+
+
+def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.Figure:
+    """Return a stacked funnel of outputs reaching each lifecycle stage, one band per output type."""
+    if df.empty or not df["reached"].sum():
+        return empty_figure(lang)
+    fig = go.Figure()
+    types = list(dict.fromkeys(df["output_type_label"].astype(str)))
+    for i, name in enumerate(types):
+        part = df[df["output_type_label"].astype(str) == name].sort_values("stage_order")
+        fig.add_trace(go.Funnel(
+            name=name, y=part["stage_label"].astype(str), x=part["reached"],
+            textinfo="value", marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+            hovertemplate=name + "<br>%{y}: %{x}<extra></extra>",
+        ))
+    fig.update_yaxes(title_text=stage_title, automargin=True)
+    return base_layout(fig, lang)
+
+
+def quality_scatter(df: pd.DataFrame, lang: str, *, x: str, y: str, x_title: str,
+                    y_title: str) -> go.Figure:
+    """Return cities as points (x, y), coloured and shaped by region, names on hover."""
+    if df.empty or df[[x, y]].dropna().empty:
+        return empty_figure(lang)
+    fig = go.Figure()
+    for code in ("EU", "NA"):
+        part = df[(df["region"] == code) & df[x].notna() & df[y].notna()]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], mode="markers", name=t(f"region.{code}", lang),
+            text=part["name"].astype(str),
+            marker={"size": 10, "color": REGION_COLOURS[code], "symbol": REGION_SYMBOLS[code],
+                    "line": {"width": 1, "color": "#ffffff"}},
+            hovertemplate="%{text}<br>" + x_title + ": %{x}<br>" + y_title + ": %{y:.1f}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text=x_title, rangemode="tozero")
+    fig.update_yaxes(title_text=y_title)
+    return base_layout(fig, lang)

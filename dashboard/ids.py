@@ -32,6 +32,7 @@ CARD_TABLE = "card-table"
 CARD_CSV = "card-csv"
 CARD_XLSX = "card-xlsx"
 CARD_DOWNLOAD = "card-download"
+CARD_DOWNLOAD_XLSX = "card-download-xlsx"
 
 # ---- overview page
 OVERVIEW_SCORECARD = "overview-scorecard"
@@ -56,3 +57,59 @@ SDG_HEATMAP_CARD = "sdg-heatmap"
 SDG_TARGETS_CARD = "sdg-targets"
 SDG_COVERAGE_CARD = "sdg-coverage"
 SDG_REVIEW_CARD = "sdg-review"
+
+# ---- page selections kept in the URL (benchmarking, cooperation, activities, data quality;
+#      see dashboard/page_params.py)
+PM_PARAMS = "page-params"          # dcc.Store {param: value} of the page's own URL parameters
+PM_SINK = "page-params-sink"       # dummy output of the clientside URL sync
+PM_CSV = "pm-csv"                  # pattern type {"type": PM_CSV, "card": card}: export that
+PM_XLSX = "pm-xlsx"                #   also needs the page's selection (city, cooperation, ...)
+PM_DOWNLOAD = "pm-download"
+PM_DOWNLOAD_XLSX = "pm-download-xlsx"
+
+# ---- benchmarking page
+BENCH_CITY = "bench-city"
+BENCH_PEER = "bench-peer"
+BENCH_SCORES_CARD = "bench-scores"
+BENCH_RANKING_CARD = "bench-ranking"
+BENCH_CONTEXT_CARD = "bench-context"
+BENCH_CONTEXT_TABLE = "bench-context-table"
+BENCH_CONTEXT_SUMMARY = "bench-context-summary"
+BENCH_VERDICT = "bench-verdict"
+
+# ---- cooperation page
+COOP_SELECT = "coop-select"
+COOP_NETWORK_CARD = "coop-network"
+COOP_DETAIL = "coop-detail"
+COOP_ACTIVITIES_CARD = "coop-activities"
+COOP_FUNNEL_CARD = "coop-funnel"
+COOP_FUNDING_CARD = "coop-funding"
+COOP_SDG_CARD = "coop-sdg"
+
+# ---- activities register
+ACT_SEARCH = "act-search"
+ACT_SORT = "act-sort"              # pattern type {"type": ACT_SORT, "col": column}
+ACT_SORT_TH = "act-sort-th"        # pattern type {"type": ACT_SORT_TH, "col": column}
+ACT_BODY = "act-body"
+ACT_STATUS = "act-status"
+ACT_PREV = "act-prev"
+ACT_NEXT = "act-next"
+ACT_SIZE = "act-size"
+ACT_CSV = "act-csv"
+ACT_XLSX = "act-xlsx"
+ACT_DOWNLOAD = "act-download"
+ACT_EXPORT_NOTE = "act-export-note"
+
+# ---- data-quality page
+DQ_RUNS_CARD = "dq-runs"
+DQ_RULES_CARD = "dq-rules"
+DQ_QUAR_FILE = "dq-quarantine-file"
+DQ_QUAR_BODY = "dq-quarantine-body"
+DQ_QUAR_STATUS = "dq-quarantine-status"
+DQ_QUAR_PREV = "dq-quarantine-prev"
+DQ_QUAR_NEXT = "dq-quarantine-next"
+DQ_QUAR_CARD = "dq-quarantine"
+DQ_TABLES_CARD = "dq-tables"
+DQ_CITY_CARD = "dq-city"
+DQ_TEMPLATE = "dq-template"        # pattern type {"type": DQ_TEMPLATE, "entity": e, "fmt": f}
+DQ_TEMPLATE_DOWNLOAD = "dq-template-download"  # pattern type {"type": ..., "entity": e, "fmt": f}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +17,7 @@ def _annotation_text(fig: go.Figure) -> str:
 
 
 def test_figures_never_import_dash():
-    tree = ast.parse(open(figures.__file__, encoding="utf-8").read())
+    tree = ast.parse(Path(figures.__file__).read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
                 for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree)

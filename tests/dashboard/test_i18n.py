@@ -70,9 +70,9 @@ def _component_text_literals(path: Path) -> list[str]:
             continue
         args = list(node.args[:1]) + [k.value for k in node.keywords if k.arg in _TEXT_ARGS]
         for arg in args:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                if not _ALLOWED.match(arg.value) and any(c.isalpha() for c in arg.value):
-                    found.append(f"{path.name}:{node.lineno}: {arg.value!r}")
+            if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                    and not _ALLOWED.match(arg.value) and any(c.isalpha() for c in arg.value)):
+                found.append(f"{path.name}:{node.lineno}: {arg.value!r}")
     return found
 
 

@@ -1,0 +1,105 @@
+"""The Dash application: pages from dashboard/pages/, every asset served locally, safe headers.
+
+Run it with `iurc serve [--db PATH] [--host 127.0.0.1] [--port 8050] [--debug]`, or in production
+with `gunicorn dashboard.app:server` (the warehouse path then comes from $IURC_DB).
+"""
+
+from __future__ import annotations
+
+import os
+
+import dash
+from dash import Dash, html
+from flask import Response
+
+from dashboard import data
+from pipelines import config
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript>IURC Impact needs JavaScript to draw its charts.</noscript>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def _csp(app: Dash) -> str:
+    # Inline scripts (the renderer bootstrap, inline clientside callbacks) are allowed by hash
+    # only; nothing is loaded from another origin.
+    hashes = " ".join(app.csp_hashes())  # each already quoted: 'sha256-...'
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {hashes}",
+        "style-src 'self' 'unsafe-inline'",  # Plotly and React set inline styles
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def create_app() -> Dash:
+    """Return the configured Dash app (pages registered, assets local, headers set)."""
+    app = Dash(
+        __package__,
+        use_pages=True,
+        serve_locally=True,
+        external_stylesheets=[],
+        external_scripts=[],
+        title="IURC Impact",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        compress=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    app.layout = html.Div(dash.page_container, className="app-root")
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes()
+    csp: dict[str, str] = {}
+
+    @server.after_request
+    def security_headers(response: Response) -> Response:
+        if "value" not in csp:
+            csp["value"] = _csp(app)
+        response.headers["Content-Security-Policy"] = csp["value"]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        return response
+
+    return app
+
+
+app = create_app()
+server = app.server
+
+
+def main(db: str | os.PathLike | None = None, host: str = config.DEFAULT_HOST,
+         port: int = config.DEFAULT_PORT, debug: bool | None = None) -> None:
+    """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped)."""
+    if db:
+        os.environ["IURC_DB"] = str(config.warehouse_path(db))
+    data.configure(db)
+    debug = config.debug_enabled() if debug is None else debug
+    app.run(host=host, port=port, debug=debug, dev_tools_hot_reload=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,476 @@
+"""Reusable building blocks of every page: the page shell, the global filter bar, chart cards, export.
+
+How a page is built (see `dashboard/pages/participation.py` for a complete example)::
+
+    register_page(__name__, path="/x", name="X", order=3, i18n_key="page.x")
+
+    def layout(**query) -> Component:
+        filters, lang = components.state_from_query(query)
+        return components.page_shell("/x", query, [
+            components.chart_card(ids.X_CARD, t("x.title", lang), lang, xlsx=True),
+        ])
+
+    components.register_export(ids.X_CARD, data.x_query)          # export re-runs the query
+
+    @callback(*components.card_outputs(ids.X_CARD), Input(ids.STATE, "data"))
+    def update_x(state):
+        filters, lang = components.parse_state(state)
+        df = data.x_query(filters, lang)
+        return components.card_values(df, figures.x(df, lang), figures.x_summary(df, lang), lang)
+
+State flow: the URL query string is the truth. `layout(**query)` renders the filter bar from it and
+puts `{"q", "lang", "search", "title"}` in the `ids.STATE` store. Changing a filter runs
+`sync_filters` (here), which rewrites the store, the nav/language links and the aria-live status;
+a clientside callback (assets/iurc.js) then writes the URL with `history.replaceState` (no page
+re-render, focus stays where it was) and sets `<html lang>`. Every page callback takes
+`Input(ids.STATE, "data")` and nothing else global, so any view is a shareable link.
+
+Security: text from data is passed as component children (escaped by React), never as HTML or
+Markdown; exports neutralise cells that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, stringify_id
+
+from dashboard import data, ids
+from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
+from pipelines.filters import LIST_FIELDS, Filters
+
+TABLE_MAX_ROWS = 50
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# card constant -> function(filters, lang) -> DataFrame that the card's export re-runs
+_EXPORTS: dict[str, Callable[[Filters, str], pd.DataFrame]] = {}
+
+# filter field -> control id, in display order
+FILTER_FIELDS: dict[str, str] = {
+    "network": ids.F_NETWORK,
+    "subtheme": ids.F_SUBTHEME,
+    "region": ids.F_REGION,
+    "country": ids.F_COUNTRY,
+    "mode": ids.F_MODE,
+}
+
+
+# ------------------------------------------------------------------ URL state
+def state_from_query(query: dict[str, Any]) -> tuple[Filters, str]:
+    """Return (Filters, lang) from the query parameters a page's `layout(**query)` receives."""
+    return Filters.from_query({k: v for k, v in query.items() if k != "lang"}), normalise_lang(
+        query.get("lang")
+    )
+
+
+def search_string(filters: Filters, lang: str) -> str:
+    """Return the URL search part ('?...' or '') for filters and language (lang omitted if 'en')."""
+    query = filters.to_query()
+    if lang != "en":
+        query = f"{query}&lang={lang}" if query else f"lang={lang}"
+    return f"?{query}" if query else ""
+
+
+def make_state(filters: Filters, lang: str, path: str = "/", title: str = "") -> dict[str, str]:
+    """Return the `ids.STATE` store payload: filters, language, URL search, page path and title."""
+    return {"q": filters.to_query(), "lang": lang, "search": search_string(filters, lang),
+            "path": path, "title": title}
+
+
+def parse_state(state: dict[str, Any] | None) -> tuple[Filters, str]:
+    """Return (Filters, lang) from the `ids.STATE` store payload (every page callback's input)."""
+    state = state or {}
+    return Filters.from_query(state.get("q") or ""), normalise_lang(state.get("lang"))
+
+
+def href(path: str, filters: Filters, lang: str) -> str:
+    """Return a link to `path` keeping the filters and the language."""
+    return dash.get_relative_path(path) + search_string(filters, lang)
+
+
+# ------------------------------------------------------------------ shell
+def _pages() -> list[dict[str, Any]]:
+    return sorted(
+        (p for p in dash.page_registry.values() if p.get("i18n_key")),
+        key=lambda p: p.get("order", 99),
+    )
+
+
+def navbar(current_path: str, filters: Filters, lang: str) -> html.Nav:
+    """Return the main navigation built from `dash.page_registry`, the current page marked."""
+    items = []
+    for page in _pages():
+        current = page["path"] == current_path
+        # dcc.Link takes no aria-current: the current page is announced by hidden text
+        label = [t(page["i18n_key"], lang)]
+        if current:
+            label.append(html.Span(f" ({t('app.current_page', lang)})", className="visually-hidden"))
+        items.append(html.Li(dcc.Link(
+            label,
+            href=href(page["path"], filters, lang),
+            id={"type": ids.NAV_LINK, "page": page["path"]},
+            className="nav-link" + (" active" if current else ""),
+        ), className="nav-item"))
+    return html.Nav(html.Ul(items, className="nav nav-pills flex-wrap"),
+                    **{"aria-label": t("app.nav_label", lang)}, className="app-nav")
+
+
+def language_switcher(current_path: str, filters: Filters, lang: str) -> html.Nav:
+    """Return links to the same view in each language (each name in its own language)."""
+    links = []
+    for code in LANGS:
+        current = code == lang
+        links.append(html.Li(dcc.Link(
+            html.Span(LANG_NAMES[code], lang=code),
+            href=href(current_path, filters, code),
+            id={"type": ids.LANG_LINK, "lang": code},
+            className="lang-link" + (" active" if current else ""),
+        ), className="lang-item" + (" current" if current else "")))
+    return html.Nav(html.Ul(links, className="lang-list"),
+                    **{"aria-label": t("app.lang_label", lang)}, className="lang-switcher")
+
+
+def _dropdown_labels(lang: str) -> dict[str, str]:
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search",
+            "clear_selection", "no_options_found")
+    # selected_count keeps its {num_selected} placeholder for the component to fill
+    return {k: t(f"dropdown.{k}", lang) for k in keys}
+
+
+def _year_options(years: Sequence[int], current: Any, suffix: str) -> list[dict[str, str]]:
+    options = [{"label": str(y), "value": f"{y}-{suffix}"} for y in years]
+    if current and current.isoformat() not in {o["value"] for o in options}:
+        options.append({"label": current.isoformat(), "value": current.isoformat()})
+    return options
+
+
+def _control(label: str, control_id: str, control: Any) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
+        control,
+    ], className="filter-control", role="group", **{"aria-labelledby": f"{control_id}-label"})
+
+
+def filter_bar(filters: Filters, lang: str, options: dict[str, list[dict[str, str]]],
+               years: Sequence[int]) -> html.Section:
+    """Return the global filter bar initialised from `filters`; options come from `data`."""
+    labels = _dropdown_labels(lang)
+    controls = [
+        _control(t("filters.start", lang), ids.F_START, dcc.Dropdown(
+            id=ids.F_START, options=_year_options(years, filters.start, "01-01"),
+            value=filters.start.isoformat() if filters.start else None,
+            placeholder=t("filters.any", lang), labels=labels, searchable=False)),
+        _control(t("filters.end", lang), ids.F_END, dcc.Dropdown(
+            id=ids.F_END, options=_year_options(years, filters.end, "12-31"),
+            value=filters.end.isoformat() if filters.end else None,
+            placeholder=t("filters.any", lang), labels=labels, searchable=False)),
+    ]
+    for field, control_id in FILTER_FIELDS.items():
+        controls.append(_control(t(f"filters.{field}", lang), control_id, dcc.Dropdown(
+            id=control_id, options=options.get(field, []), value=list(getattr(filters, field)),
+            multi=True, placeholder=t("filters.any", lang), labels=labels)))
+    controls.append(html.Div(html.Button(
+        t("filters.reset", lang), id=ids.F_RESET, type="button",
+        className="btn btn-outline-secondary"), className="filter-control filter-reset"))
+    return html.Section([
+        html.H2(t("filters.heading", lang), id="filters-heading", className="visually-hidden"),
+        html.Div(controls, className="filter-grid"),
+        html.P(describe_filters(filters, lang, options), id=ids.FILTER_STATUS,
+               className="filter-status", role="status", **{"aria-live": "polite"}),
+    ], className="filter-bar", **{"aria-labelledby": "filters-heading"})
+
+
+def describe_filters(filters: Filters, lang: str,
+                     options: dict[str, list[dict[str, str]]]) -> str:
+    """Return a sentence naming the active filters with their labels (read by screen readers)."""
+    items = []
+    if filters.start or filters.end:
+        items.append(t("filters.period", lang,
+                       start=fmt_date(filters.start, lang) if filters.start else t("filters.open_start", lang),
+                       end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang)))
+    for field in LIST_FIELDS:
+        values = getattr(filters, field)
+        if values:
+            names = {o["value"]: o["label"] for o in options.get(field, [])}
+            items.append(t("filters.item", lang, label=t("filters." + field, lang),
+                           values=", ".join(names.get(v, v) for v in values)))
+    if not items:
+        return t("filters.none_active", lang)
+    return t("filters.active", lang, items="; ".join(items))
+
+
+def page_shell(path: str, query: dict[str, Any], children: list[Any],
+               heading_key: str | None = None, intro: Any = None) -> html.Div:
+    """Return a whole page: skip link, header with language switcher and nav, filters, main, footer.
+
+    `path` is the page's registered path, `query` the kwargs of `layout(**query)`, `children` the
+    page body (chart cards, sections). The page heading (h1) comes from `heading_key`.
+    """
+    filters, lang = state_from_query(query)
+    page = next((p for p in _pages() if p["path"] == path), None)
+    page_key = page["i18n_key"] if page else "app.not_found"
+    heading = t(heading_key or page_key, lang)
+    title = f"{t(page_key, lang)} · {t('app.name', lang)}"
+    try:
+        options, years, as_of = data.filter_options(lang), data.years(), data.data_as_of()
+        warning = None
+    except FileNotFoundError:
+        options, years, as_of = {}, [], None
+        warning = html.P(t("app.no_warehouse", lang), className="alert alert-warning", role="alert")
+    as_of_text = t("app.data_as_of", lang, date=fmt_date(as_of, lang)) if as_of else t(
+        "app.data_as_of_none", lang)
+    return html.Div([
+        html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),
+        dcc.Store(id=ids.STATE, data=make_state(filters, lang, path, title)),
+        dcc.Store(id=ids.STATE_SINK),
+        html.Header([
+            html.Div([
+                html.Div([
+                    html.P(t("app.name", lang), className="app-name"),
+                    html.P(t("app.tagline", lang), className="app-tagline"),
+                ], className="app-brand"),
+                language_switcher(path, filters, lang),
+            ], className="app-header-top"),
+            navbar(path, filters, lang),
+        ], className="app-header"),
+        filter_bar(filters, lang, options, years),
+        html.Main([
+            html.Div([
+                html.H1(heading),
+                html.P(as_of_text, id=ids.DATA_AS_OF, className="data-as-of"),
+            ], className="page-heading"),
+            warning,
+            intro,
+            *children,
+        ], id=ids.MAIN, tabIndex="-1", className="app-main"),
+        html.Footer(html.P(t("app.footer", lang)), className="app-footer"),
+    ], className="app-page", lang=lang)
+
+
+# ------------------------------------------------------------------ chart cards
+def card_id(part: str, card: str) -> dict[str, str]:
+    """Return the dict id of one part (ids.CARD_*) of a chart card."""
+    return {"type": part, "card": card}
+
+
+def graph_config(filename: str) -> dict[str, Any]:
+    """Return the dcc.Graph config: local base maps, no Plotly logo, image export name."""
+    return {
+        "topojsonURL": dash.get_asset_url("topojson/"),
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"filename": f"iurc-{filename}", "format": "png", "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def chart_card(card: str, title: str, lang: str, *, xlsx: bool = False, controls: Any = None,
+               height: int = 360, note: str | None = None, wide: bool = False) -> html.Section:
+    """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export.
+
+    Fill it with `card_outputs(card)` / `card_values(...)`; make the export work with
+    `register_export(card, fetch)`.
+    """
+    heading_id = f"{card}-heading"
+    summary_id = card_id(ids.CARD_SUMMARY, card)
+    return html.Section([
+        html.H2(title, id=heading_id, className="card-title h5"),
+        controls,
+        html.P(note, className="card-note") if note else None,
+        html.Div(dcc.Graph(id=card_id(ids.CARD_GRAPH, card), config=graph_config(card),
+                           style={"height": f"{height}px"}),
+                 role="figure", className="card-graph",
+                 **{"aria-labelledby": heading_id, "aria-describedby": stringify_id(summary_id)}),
+        html.P(t("card.loading", lang), id=summary_id, className="card-summary",
+               **{"aria-live": "polite"}),
+        html.Details([html.Summary(t("card.show_table", lang))],
+                     id=card_id(ids.CARD_TABLE, card), className="card-table"),
+        export_buttons(card, lang, xlsx=xlsx),
+    ], className="card chart-card" + (" wide" if wide else ""),
+        **{"aria-labelledby": heading_id})
+
+
+def export_buttons(card: str, lang: str, *, xlsx: bool = False) -> html.Div:
+    """Return the "Download CSV" (and XLSX) buttons of a card with their dcc.Download targets."""
+    parts = [html.Button(t("card.download_csv", lang), id=card_id(ids.CARD_CSV, card),
+                         type="button", className="btn btn-sm btn-outline-primary"),
+             dcc.Download(id=card_id(ids.CARD_DOWNLOAD, card))]
+    if xlsx:
+        parts += [html.Button(t("card.download_xlsx", lang), id=card_id(ids.CARD_XLSX, card),
+                              type="button", className="btn btn-sm btn-outline-primary"),
+                  dcc.Download(id=card_id(ids.CARD_DOWNLOAD_XLSX, card))]
+    return html.Div(parts, className="card-actions")
+
+
+def card_outputs(card: str) -> list[Output]:
+    """Return the Outputs a card's callback fills: figure, summary text, table children."""
+    return [
+        Output(card_id(ids.CARD_GRAPH, card), "figure"),
+        Output(card_id(ids.CARD_SUMMARY, card), "children"),
+        Output(card_id(ids.CARD_TABLE, card), "children"),
+    ]
+
+
+def card_values(df: pd.DataFrame, figure: Any, summary: str, lang: str, *,
+                columns: dict[str, str] | None = None) -> tuple[Any, str, list[Any]]:
+    """Return (figure, summary, table children) for `card_outputs`; empty frames say why."""
+    if df.empty:
+        summary = t("card.empty_hint", lang)
+    return figure, summary, [html.Summary(t("card.show_table", lang)),
+                             data_table(df, lang, columns=columns)]
+
+
+def _cell(value: Any, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(value.dtype)):
+        return fmt_number(int(value), lang)
+    if isinstance(value, float):
+        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def data_table(df: pd.DataFrame, lang: str, *, columns: dict[str, str] | None = None,
+               max_rows: int = TABLE_MAX_ROWS) -> html.Div:
+    """Return an accessible HTML table of `df` (header cells scoped; first `max_rows` rows).
+
+    `columns` maps column -> header text (translated); by default every column, named as is.
+    Values are rendered as text, never as HTML.
+    """
+    if df.empty:
+        return html.P(t("card.empty", lang))
+    columns = columns or {c: c for c in df.columns}
+    cols = [c for c in columns if c in df.columns]
+    head = html.Thead(html.Tr([html.Th(columns[c], scope="col") for c in cols]))
+    rows = [html.Tr([html.Td(_cell(v, lang)) for v in row])
+            for row in df[cols].head(max_rows).itertuples(index=False, name=None)]
+    parts = [html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")]
+    if len(df) > max_rows:
+        parts.append(html.P(t("card.table_truncated", lang, shown=fmt_number(max_rows, lang),
+                              total=fmt_number(len(df), lang)), className="card-note"))
+    return html.Div(parts, className="table-responsive", tabIndex="0", role="region",
+                    **{"aria-label": t("card.show_table", lang)})
+
+
+# ------------------------------------------------------------------ export
+def register_export(card: str, fetch: Callable[[Filters, str], pd.DataFrame]) -> None:
+    """Register the function whose frame a card's CSV/XLSX export downloads."""
+    _EXPORTS[card] = fetch
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of `df` whose text cells starting with = + - @ tab or CR are prefixed by '.
+
+    Spreadsheets run such cells as formulas (CSV injection); numbers are left as numbers.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            continue
+        out[col] = out[col].map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """Return `df` as neutralised UTF-8 CSV with a BOM (so spreadsheets read accents right)."""
+    return neutralise(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
+    """Return `df` as a neutralised XLSX workbook (no cell is ever stored as a formula)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise(df).to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+@callback(
+    Output(card_id(ids.CARD_DOWNLOAD, MATCH), "data"),
+    Input(card_id(ids.CARD_CSV, MATCH), "n_clicks"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def export_csv(n_clicks: int | None, state: dict) -> Any:
+    """Send the card's data as CSV (codes and labels), for the current filters."""
+    card = ctx.triggered_id["card"]
+    if not n_clicks or card not in _EXPORTS:
+        return dash.no_update
+    filters, lang = parse_state(state)
+    return dcc.send_bytes(to_csv_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.csv")
+
+
+@callback(
+    Output(card_id(ids.CARD_DOWNLOAD_XLSX, MATCH), "data"),
+    Input(card_id(ids.CARD_XLSX, MATCH), "n_clicks"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def export_xlsx(n_clicks: int | None, state: dict) -> Any:
+    """Send the card's data as XLSX, for the current filters."""
+    card = ctx.triggered_id["card"]
+    if not n_clicks or card not in _EXPORTS:
+        return dash.no_update
+    filters, lang = parse_state(state)
+    return dcc.send_bytes(to_xlsx_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.xlsx")
+
+
+# ------------------------------------------------------------------ filter sync
+def filters_from_controls(start: str | None, end: str | None,
+                          lists: dict[str, Sequence[str] | None]) -> Filters:
+    """Return Filters from the filter-bar control values (through the URL form, so it validates)."""
+    query: dict[str, str] = {"start": start or "", "end": end or ""}
+    query.update({field: ",".join(values or []) for field, values in lists.items()})
+    return Filters.from_query(query)
+
+
+@callback(
+    Output(ids.STATE, "data"),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Output({"type": ids.LANG_LINK, "lang": ALL}, "href"),
+    Output(ids.FILTER_STATUS, "children"),
+    *[Input(c, "value") for c in ids.FILTER_CONTROLS],
+    State(ids.STATE, "data"),
+    *[State(c, "options") for c in FILTER_FIELDS.values()],
+    prevent_initial_call=True,
+)
+def sync_filters(start, end, network, subtheme, region, country, mode, state, *option_lists):
+    """Write the filter state to the store, the nav/language links and the live status text."""
+    _, lang = parse_state(state)
+    filters = filters_from_controls(start, end, {
+        "network": network, "subtheme": subtheme, "region": region, "country": country,
+        "mode": mode})
+    options = dict(zip(FILTER_FIELDS, option_lists))
+    state = state or {}
+    path = state.get("path") or "/"
+    nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
+    langs = [href(path, filters, o["id"]["lang"]) for o in ctx.outputs_list[2]]
+    new_state = make_state(filters, lang, path, state.get("title", ""))
+    return new_state, nav, langs, describe_filters(filters, lang, options)
+
+
+@callback(
+    *[Output(c, "value") for c in ids.FILTER_CONTROLS],
+    Input(ids.F_RESET, "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_filters(n_clicks: int | None) -> tuple:
+    """Clear every filter control."""
+    return (None, None, [], [], [], [], [])
+
+
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="iurc", function_name="syncUrl"),
+    Output(ids.STATE_SINK, "data"),
+    Input(ids.STATE, "data"),
+)

@@ -1,0 +1,155 @@
+"""Browser-test harness: a demo warehouse, the real server on a free port, Debian's Chromium.
+
+Session fixtures: `demo_db` builds a demo warehouse once (`iurc demo --db <tmp>`), `server_url`
+starts `iurc serve` on 127.0.0.1:<free port> as a subprocess and waits for it. Playwright drives
+Debian's `chromium` (browser downloads do not work offline). `open_page` opens a URL, waits until
+Dash has rendered and every graph has drawn, and fails the test on any console error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+IURC = [sys.executable, "-m", "pipelines.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the path of a demo warehouse built once per session through the real CLI."""
+    db = tmp_path_factory.mktemp("warehouse") / "iurc.duckdb"
+    prebuilt = os.environ.get("IURC_TEST_DB")  # reuse a warehouse built earlier (local runs)
+    if prebuilt:
+        shutil.copyfile(prebuilt, db)
+        return db
+    proc = subprocess.run([*IURC, "demo", "--db", str(db)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert db.exists()
+    return db
+
+
+@pytest.fixture(scope="session")
+def server_url(demo_db: Path) -> Iterator[str]:
+    """Start `iurc serve` on a free loopback port over the demo warehouse; yield its base URL."""
+    port = _free_port()
+    log = (demo_db.parent / "server.log").open("w")
+    proc = subprocess.Popen([*IURC, "serve", "--db", str(demo_db), "--port", str(port)],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "IURC_DEBUG": ""})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_dash-layout", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("server did not start:\n" + (demo_db.parent / "server.log").read_text())
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium headless with the flags that work in this sandbox."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run 'make browser' (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """Use a desktop-sized viewport and accept downloads."""
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900},
+            "accept_downloads": True}
+
+
+WAIT_FOR_GRAPHS = """() => {
+    const root = document.querySelector('#react-entry-point');
+    if (!root || document.querySelector('[data-dash-is-loading="true"]')) return false;
+    const graphs = [...document.querySelectorAll('.dash-graph')];
+    if (!document.querySelector('main')) return false;
+    return graphs.every(g => {
+        const plot = g.querySelector('.js-plotly-plot');
+        return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending');
+    }) && [...document.querySelectorAll('.card-summary')].every(s => s.textContent.trim() && !s.textContent.includes('…'));
+}"""
+
+
+class PageChecker:
+    """Open dashboard pages, wait until drawn, and collect console errors."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, path: str) -> None:
+        """Go to `path` and wait until every graph is drawn."""
+        self.page.goto(self.base_url + path)
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait until Dash is idle and every graph has drawn."""
+        self.page.wait_for_function(WAIT_FOR_GRAPHS, timeout=30_000)
+        self.page.wait_for_timeout(150)
+        self.page.wait_for_function(WAIT_FOR_GRAPHS, timeout=30_000)
+
+    def graph_traces(self) -> dict[str, int]:
+        """Return {graph id: number of points drawn} for every graph on the page."""
+        return self.page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.dash-graph')].map(g => {
+            const plot = g.querySelector('.js-plotly-plot');
+            // calcdata: what Plotly actually computed to draw (data arrays may arrive as bdata)
+            const n = (plot.calcdata || []).reduce((s, cd) => s + (cd[0] && cd[0].z ? cd[0].z.length : cd.length), 0);
+            return [g.id, n];
+        }))""")
+
+    def screenshot(self, name: str) -> Path:
+        """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def dash_page(page, server_url: str) -> Iterator[PageChecker]:
+    """Yield a PageChecker on a fresh browser page; fail the test on any console error."""
+    checker = PageChecker(page, server_url)
+    yield checker
+    assert not checker.errors, f"console errors: {checker.errors}"

@@ -1,0 +1,149 @@
+"""The dashboard in headless Chromium, against the real server on a demo warehouse."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from pipelines import db, queries
+from pipelines.filters import Filters
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/participation", "/sdg"]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_with_data_and_no_errors(dash_page, path):
+    dash_page.open(path)
+    page = dash_page.page
+    assert page.locator("main h1").count() == 1
+    assert page.locator(".dash-fe-error__title, .dash-debug-menu").count() == 0
+    points = dash_page.graph_traces()
+    assert points and all(n > 0 for n in points.values()), points
+    assert page.evaluate("document.documentElement.lang") == "en"
+    name = path.strip("/") or "overview"
+    dash_page.screenshot(f"{name}-en")
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_pages_translated_screenshots(dash_page, lang):
+    page = dash_page.page
+    for path in PAGES:
+        dash_page.open(f"{path}?lang={lang}")
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert all(n > 0 for n in dash_page.graph_traces().values())
+        dash_page.screenshot(f"{path.strip('/') or 'overview'}-{lang}")
+    # no English interface text left on the last page: button and link labels are translated
+    assert page.get_by_role("button", name="Download CSV").count() == 0
+    assert page.get_by_text("Show the data as a table").count() == 0
+
+
+def _pick(page, control_id: str, option: str) -> None:
+    page.locator(f"#{control_id}").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_filter_change_updates_figures_and_url(dash_page):
+    page = dash_page.page
+    dash_page.open("/participation")
+    before = page.locator("#participation-time-heading ~ p.card-summary").inner_text()
+    before_points = dash_page.graph_traces()
+    _pick(page, "filter-region", "North America")
+    page.wait_for_function("() => location.search.includes('region=NA')")
+    dash_page.wait()
+    after = page.locator("#participation-time-heading ~ p.card-summary").inner_text()
+    assert after != before
+    assert _query(page.url) == {"region": "NA"}
+    assert "North America" in page.locator("#app-filter-status").inner_text()
+    balance = page.locator("#participation-balance-heading ~ p.card-summary").inner_text()
+    assert "Europe" not in balance and "North America: 100%" in balance
+    after_points = dash_page.graph_traces()
+    assert after_points != before_points
+    # nav links carry the filters to the other pages
+    assert "region=NA" in page.get_by_role("link", name="Overview").get_attribute("href")
+
+
+def test_shared_url_restores_view(dash_page):
+    page = dash_page.page
+    dash_page.open("/participation?region=EU&network=innovation&lang=fr")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    status = page.locator("#app-filter-status").inner_text()
+    assert "Innovation" in status and "Europe" in status
+    assert page.locator("#filter-region").inner_text().strip().startswith("Europe")
+    balance = page.locator("#participation-balance-heading ~ p.card-summary").inner_text()
+    assert "Europe : 100" in balance
+    assert _query(page.url) == {"region": "EU", "network": "innovation", "lang": "fr"}
+
+
+def test_export_downloads_expected_rows(dash_page, demo_db):
+    page = dash_page.page
+    dash_page.open("/?region=NA")
+    with page.expect_download() as info:
+        page.locator("#overview-network-heading ~ .card-actions button").first.click()
+    download = info.value
+    assert download.suggested_filename == "iurc-overview-network.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    con = db.connect_readonly(demo_db)
+    expected = queries.network_breakdown(con, Filters(region=("NA",)))
+    assert [r["network_id"] for r in rows] == list(expected["network_id"])
+    assert [int(r["activities"]) for r in rows] == list(expected["activities"])
+    assert {"network_id", "label"} <= set(rows[0])  # codes and labels
+
+
+def test_language_switch_keeps_url(dash_page):
+    page = dash_page.page
+    dash_page.open("/sdg?network=innovation")
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_function("() => document.documentElement.lang === 'es'")
+    dash_page.wait()
+    assert urlparse(page.url).path == "/sdg"
+    assert _query(page.url) == {"network": "innovation", "lang": "es"}
+    assert page.locator("main h1").inner_text() == "Objetivos de Desarrollo Sostenible"
+    assert "Innovación" in page.locator("#app-filter-status").inner_text()
+
+
+def test_keyboard_skip_link_and_focus(dash_page):
+    page = dash_page.page
+    dash_page.open("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_no_serious_violations(dash_page, path):
+    page = dash_page.page
+    dash_page.open(path)
+    # evaluate() runs through the DevTools protocol, outside the page's CSP (which, rightly,
+    # refuses inline scripts)
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    assert not result, "\n".join(result)
+
+
+def test_no_request_leaves_the_server(page, server_url):
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url[:10]))
+    page.goto(server_url + "/")
+    page.wait_for_selector(".js-plotly-plot .geo")  # the map's base layer loaded locally
+    page.wait_for_timeout(500)
+    assert hosts <= {"127.0.0.1", "data:image/"}, hosts

@@ -1,0 +1,105 @@
+"""components.py: URL state, CSV/XLSX neutralisation, accessible tables, chart cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
+from dashboard import components, ids
+from pipelines.filters import Filters
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31)),
+    Filters(network=("innovation", "urban_renewal"), region=("NA",), country=("CA", "US"),
+            mode=("pairing",), subtheme=("circular_economy",)),
+])
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_components_url_state_round_trip(filters, lang):
+    search = components.search_string(filters, lang)
+    query = dict(p.split("=", 1) for p in search.lstrip("?").split("&") if p)
+    query = {k: v.replace("%2C", ",") for k, v in query.items()}
+    assert components.state_from_query(query) == (filters, lang)
+    assert components.parse_state(components.make_state(filters, lang)) == (filters, lang)
+
+
+def test_components_english_is_not_written_in_url():
+    assert components.search_string(Filters(), "en") == ""
+    assert components.search_string(Filters(region=("EU",)), "fr") == "?region=EU&lang=fr"
+
+
+def test_components_bad_url_values_are_ignored():
+    filters, lang = components.state_from_query({"start": "2024-13-45", "lang": "xx", "region": "EU"})
+    assert filters == Filters(region=("EU",)) and lang == "en"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
+def test_components_csv_neutralises_formula_cells(value):
+    df = pd.DataFrame({"name": [value], "n": [-5]})
+    text = components.to_csv_bytes(df).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("'") or text.splitlines()[1].startswith('"\'')
+    assert text.strip().endswith(",-5")  # numbers stay numbers
+
+
+def test_components_csv_keeps_plain_text_and_accents():
+    df = pd.DataFrame({"city_id": ["montreal-ca"], "name": ["Montréal"]})
+    assert components.to_csv_bytes(df) == "\ufeffcity_id,name\nmontreal-ca,Montréal\n".encode()
+
+
+def test_components_xlsx_never_stores_a_formula():
+    df = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "ok"]})
+    book = openpyxl.load_workbook(io.BytesIO(components.to_xlsx_bytes(df)))
+    cells = [c.value for c in book.active["A"]]
+    assert cells == ["name", "'=HYPERLINK(\"http://x\")", "ok"]
+    assert all(c.data_type != "f" for c in book.active["A"])
+
+
+def test_components_data_table_renders_text_not_html_and_limits_rows():
+    df = pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"] * 60, "n": range(60)})
+    table = components.data_table(df, "fr", columns={"name": "Nom", "n": "Nombre"}, max_rows=50)
+    rendered = table.to_plotly_json()
+    rows = rendered["props"]["children"][0].children[1].children
+    assert len(rows) == 50
+    assert rows[0].children[0].children == "<img src=x onerror=alert(1)>"  # a string child
+    assert "60" in rendered["props"]["children"][1].children
+
+
+def test_components_empty_card_says_why():
+    _, summary, table = components.card_values(pd.DataFrame({"a": []}), {}, "", "es")
+    assert summary == "No hay datos para este filtro. Amplíe el periodo o quite un filtro."
+    assert table[1].children == "No hay datos para este filtro."
+
+
+def test_components_chart_card_has_summary_live_region_table_and_export():
+    card = components.chart_card("x-card", "Title", "en", xlsx=True)
+    found = {}
+
+    def walk(node):
+        if isinstance(getattr(node, "id", None), dict):
+            found[node.id["type"]] = node
+        for child in getattr(node, "children", None) or []:
+            if hasattr(child, "to_plotly_json"):
+                walk(child)
+        children = getattr(node, "children", None)
+        if hasattr(children, "to_plotly_json"):
+            walk(children)
+
+    walk(card)
+    assert {ids.CARD_GRAPH, ids.CARD_SUMMARY, ids.CARD_TABLE, ids.CARD_CSV, ids.CARD_XLSX,
+            ids.CARD_DOWNLOAD, ids.CARD_DOWNLOAD_XLSX} <= set(found)
+    summary = found[ids.CARD_SUMMARY].to_plotly_json()["props"]
+    assert summary["aria-live"] == "polite"
+    graph = found[ids.CARD_GRAPH]
+    assert graph.config["topojsonURL"].endswith("/assets/topojson/")
+
+
+def test_components_describe_filters_uses_labels_and_french_typography():
+    options = {"network": [{"value": "innovation", "label": "Innovation"}]}
+    text = components.describe_filters(Filters(network=("innovation",)), "fr", options)
+    assert text == "Filtres appliqués : Réseau thématique : Innovation."

@@ -1,0 +1,57 @@
+"""data.py: the warehouse handle, the query wrappers and their cache, on real DuckDB files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import data
+from pipelines import db, queries
+from pipelines.filters import Filters
+
+
+@pytest.fixture
+def handle(empty_warehouse):
+    data.configure(empty_warehouse)
+    yield empty_warehouse
+    data.configure()
+
+
+def test_data_filter_options_from_reference_in_each_language(handle):
+    en, fr = data.filter_options("en"), data.filter_options("fr")
+    assert {"network", "subtheme", "region", "country", "mode"} <= set(en)
+    assert [o["value"] for o in en["network"]] == [o["value"] for o in fr["network"]]
+    assert [o["label"] for o in en["mode"]] != [o["label"] for o in fr["mode"]]
+
+
+def test_data_wrappers_return_what_the_query_api_returns(handle):
+    con = db.connect_readonly(handle)
+    filters = Filters(region=("EU",))
+    got = data.network_breakdown(filters, "es")
+    assert got.equals(queries.network_breakdown(con, filters, lang="es"))
+    assert data.map_points(filters, "en").empty  # no facts: an empty frame, not an error
+
+
+def test_data_follows_republication_without_restart(handle):
+    assert data.data_as_of() is None
+    with db.writer(handle) as con:
+        con.execute(
+            "insert into ops.ingest_run values ('r1', ?, ?, 'f.csv', 'f.csv', 'x', 'city', 'csv',"
+            " 0, 0, 0, 0, 0, 'loaded', '')", [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3)])
+    assert data.data_as_of() == dt.datetime(2026, 1, 2, 3)
+
+
+def test_data_returns_copies_so_callers_cannot_corrupt_the_cache(handle):
+    first = data.network_breakdown(Filters(), "en")
+    first["extra"] = 1
+    assert "extra" not in data.network_breakdown(Filters(), "en").columns
+
+
+def test_data_missing_warehouse_raises_file_not_found(tmp_path):
+    data.configure(tmp_path / "none.duckdb")
+    try:
+        with pytest.raises(FileNotFoundError):
+            data.data_as_of()
+    finally:
+        data.configure()

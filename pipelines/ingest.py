@@ -80,6 +80,7 @@ class FileReport:
     messages: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
     def wrote(self) -> bool:
@@ -218,7 +219,9 @@ def ingest_connection(
         report.entity = ent.name
         if path.is_file():
             hasher, hashed = _hash_in_background(path)
+        lap = time.perf_counter()
         result = read.stage_file(con, path, entity)
+        lap = _lap(report, "read", lap)
         steps.step(f"{path.name}: read {result.rows:,} rows")
         report.messages.extend(result.warnings)
         report.rows_read = result.rows
@@ -232,8 +235,10 @@ def ingest_connection(
             report.messages.append("no data rows (header only): nothing to load")
             return _finish(report, clock)
         checked = validate.check_stage(con, ent, result.columns, decimal_comma=result.delimiter == ";")
+        lap = _lap(report, "check", lap)
         steps.step(f"{path.name}: checked {checked.rows:,} rows")
         validate.pandera_pass(con, ent, checked.good)
+        lap = _lap(report, "pandera", lap)
         steps.step(f"{path.name}: Pandera")
         run_id = new_run_id()
         # staging and checking use temp tables outside the transaction (rowid is the file
@@ -304,6 +309,7 @@ def ingest_connection(
             },
         )
         con.execute("COMMIT")
+        _lap(report, "load", lap)
         steps.step(f"{path.name}: committed")
         return report
     except read.FileRejected as exc:
@@ -319,6 +325,12 @@ def ingest_connection(
             read.drop_stage(con)
             for table in ("checked", "dup_keys", "dup_reasons", "primary_reasons", "pandera_reasons", "matched"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _lap(report: FileReport, step: str, since: float) -> float:
+    now = time.perf_counter()
+    report.timings[step] = round(now - since, 4)
+    return now
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -47,8 +47,6 @@ INT_RE = r"^[+-]?[0-9]+$"
 FLOAT_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 DECIMAL_COMMA_RE = r"^[+-]?[0-9]+,[0-9]+$"
 DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-INT_CHARS = "+-0123456789"
-DATE_CHARS = "-0123456789"
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
 WHITESPACE = " \t\r\n"
@@ -205,15 +203,40 @@ def check_fail_sql(check: pa.Check, col: str, kind: str, p: Params) -> str:
     raise ValueError(f"check {name} has no SQL form: add it to pipelines.validate")
 
 
-def typed_sql(col: str, kind: str, p: Params, *, decimal_comma: bool = False) -> str:
-    """Return the SQL expression typing cleaned text column raw__col (NULL when it does not parse)."""
+def gate_pattern(column: pa.Column) -> str | None:
+    """Return the regex that a clean value of this column matches (its type or first pattern).
+
+    Each value is matched against it once; whitespace trimming and the rules that need the regex
+    again run only for the values that do not match, so clean data pays one regex per column.
+    """
+    kind = column_kind(column)
+    if kind == "int":
+        return INT_RE
+    if kind == "float":
+        return FLOAT_RE
+    if kind == "date":
+        return DATE_RE
+    if kind == "text":
+        for check in column.checks:
+            if check.name == "str_matches":
+                pattern = check.statistics["pattern"]
+                return getattr(pattern, "pattern", pattern)
+    return None
+
+
+def typed_sql(col: str, kind: str, p: Params, *, decimal_comma: bool = False, gated: bool = False) -> str:
+    """Return the SQL expression typing cleaned text column raw__col (NULL when it does not parse).
+
+    With `gated`, column ok__col says the raw value already matched the type's regex.
+    """
     r = q("raw__" + col)
+    ok = q("ok__" + col)
     if kind == "text":
         return r
     if kind == "int":
-        # same language as INT_RE (optional sign, digits), without a regex per value: TRY_CAST
-        # alone would also accept '12.5', '1e3', '0x10' and '1_000'
-        return f"CASE WHEN ltrim({r}, {p(INT_CHARS)}) = '' THEN TRY_CAST({r} AS BIGINT) END"
+        cast = f"TRY_CAST({r} AS BIGINT)"
+        full = f"CASE WHEN regexp_full_match({r}, {p(INT_RE)}) THEN {cast} END"
+        return f"CASE WHEN {ok} THEN {cast} ELSE {full} END" if gated else full
     if kind == "float":
         text = r
         if decimal_comma:
@@ -221,16 +244,16 @@ def typed_sql(col: str, kind: str, p: Params, *, decimal_comma: bool = False) ->
                 f"CASE WHEN regexp_full_match({r}, {p(DECIMAL_COMMA_RE)}) "
                 f"THEN replace({r}, ',', '.') ELSE {r} END"
             )
-        return (
+        full = (
             f"CASE WHEN regexp_full_match({text}, {p(FLOAT_RE)}) THEN "
             f"CASE WHEN isfinite(TRY_CAST({text} AS DOUBLE)) THEN TRY_CAST({text} AS DOUBLE) END END"
         )
+        fast = f"CASE WHEN isfinite(TRY_CAST({r} AS DOUBLE)) THEN TRY_CAST({r} AS DOUBLE) END"
+        return f"CASE WHEN {ok} THEN {fast} ELSE {full} END" if gated else full
     if kind == "date":
-        # DATE_RE without a regex: 10 characters, digits and '-', dashes at 5 and 8
-        return (
-            f"CASE WHEN strlen({r}) = 10 AND substr({r}, 5, 1) = '-' AND substr({r}, 8, 1) = '-' "
-            f"AND ltrim({r}, {p(DATE_CHARS)}) = '' THEN TRY_CAST({r} AS DATE) END"
-        )
+        cast = f"TRY_CAST({r} AS DATE)"
+        full = f"CASE WHEN regexp_full_match({r}, {p(DATE_RE)}) THEN {cast} END"
+        return f"CASE WHEN {ok} THEN {cast} ELSE {full} END" if gated else full
     if kind == "bool":
         return (
             f"CASE WHEN list_contains({p(TRUE_WORDS)}, lower({r})) THEN true "
@@ -239,7 +262,7 @@ def typed_sql(col: str, kind: str, p: Params, *, decimal_comma: bool = False) ->
     raise ValueError(kind)
 
 
-def model_rules(entity: Entity, p: Params) -> list[Rule]:
+def model_rules(entity: Entity, p: Params, *, gated: bool = False) -> list[Rule]:
     """Return the rules of the entity's Pandera model: required, type, then each check."""
     rules: list[Rule] = []
     for col, column in entity.model.to_schema().columns.items():
@@ -249,8 +272,13 @@ def model_rules(entity: Entity, p: Params) -> list[Rule]:
             rules.append(Rule(col, REQUIRED_RULE, f"{raw} IS NULL", "NULL"))
         if kind != "text":
             rules.append(Rule(col, TYPE_RULES[kind], f"{raw} IS NOT NULL AND t.{q(col)} IS NULL", raw))
+        gate = gate_pattern(column) if gated else None
         for check in column.checks:
-            rules.append(Rule(col, check_rule_text(check), check_fail_sql(check, col, kind, p), raw))
+            fail = check_fail_sql(check, col, kind, p)
+            if check.name == "str_matches" and gate is not None:
+                # only values that failed the gate regex are matched again (after trimming)
+                fail = f"NOT t.{q('ok__' + col)} AND {fail}"
+            rules.append(Rule(col, check_rule_text(check), fail, raw))
     return rules
 
 
@@ -482,21 +510,38 @@ def check_sql(
     """Return the SQL (and its parameters) that builds temp table `checked` from `stage`."""
     p = Params()
     columns = entity.model.to_schema().columns
-    clean_parts = ["s._line", "s._read_reasons"]
-    for col in columns:
-        if col in present:
-            cleaned = f"nullif(trim(s.{q(col)}, {p(WHITESPACE)}), '')"
-        else:
+    gate_parts = ["s.*"]
+    clean_parts = ["g._line", "g._read_reasons"]
+    for col, column in columns.items():
+        gate = gate_pattern(column)
+        ok = q("ok__" + col)
+        if col not in present:
             cleaned = "CAST(NULL AS VARCHAR)"
+            gate_parts.append(f"false AS {ok}")
+        else:
+            raw = f"g.{q(col)}"
+            trimmed = f"nullif(trim({raw}, {p(WHITESPACE)}), '')"
+            if gate is not None:
+                gate_parts.append(f"coalesce(regexp_full_match(s.{q(col)}, {p(gate)}), false) AS {ok}")
+                cleaned = f"CASE WHEN {ok} THEN {raw} ELSE {trimmed} END"
+            else:
+                gate_parts.append(f"false AS {ok}")
+                # trim only values that start or end with a blank or control character
+                cleaned = (
+                    f"CASE WHEN ascii({raw}) > 32 AND ascii(right({raw}, 1)) > 32 THEN {raw} "
+                    f"ELSE {trimmed} END"
+                )
         if col in entity.defaulted and col == "reported_date":
             cleaned = f"coalesce({cleaned}, {p(TODAY.get())})"
         clean_parts.append(f"{cleaned} AS {q('raw__' + col)}")
+        clean_parts.append(ok)
     typed_parts = ["c.*"]
     for col, column in columns.items():
         kind = column_kind(column)
-        typed_parts.append(f"{typed_sql(col, kind, p, decimal_comma=decimal_comma)} AS {q(col)}")
+        typed = typed_sql(col, kind, p, decimal_comma=decimal_comma, gated=True)
+        typed_parts.append(f"{typed} AS {q(col)}")
 
-    rules = model_rules(entity, p)
+    rules = model_rules(entity, p, gated=True)
     extra = entity_sql(entity, p)
     rules += extra.rules
     fails = [f"({r.fail})" for r in rules]  # NULL counts as not failing, in OR and CASE
@@ -508,7 +553,8 @@ def check_sql(
     final_cols = [f"{extra.overrides.get(col, 't.' + q(col))} AS {q(col)}" for col in columns]
     sql = f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        WITH c AS (SELECT {', '.join(clean_parts)} FROM stage s),
+        WITH g AS (SELECT {', '.join(gate_parts)} FROM stage s),
+        c AS (SELECT {', '.join(clean_parts)} FROM g),
         t AS (SELECT {', '.join(typed_parts)} FROM c)
         SELECT t._line, {', '.join(final_cols)},
             CASE WHEN t._read_reasons IS NOT NULL OR {' OR '.join(fails)}
@@ -559,22 +605,15 @@ def set_rules(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     not_null = " AND ".join(f"{k} IS NOT NULL" for k in required_key) or "true"
     key_list = ", ".join(key)
     label = ",".join(entity.key)
-    # cheap exact pre-check on a 64-bit hash of the key; the exact grouping runs only when two
-    # rows share a hash (a duplicate, or a hash collision that the exact step then clears)
-    clash = con.execute(
-        f"SELECT count(*) FROM (SELECT hash({key_list}) AS h FROM checked WHERE {not_null} "
-        "GROUP BY h HAVING count(*) > 1)"
-    ).fetchone()[0]
-    if clash:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE dup_keys AS
-            SELECT {key_list}, min(_line) AS first_line
-            FROM checked WHERE {not_null}
-            GROUP BY ALL HAVING count(*) > 1
-            """
-        )
-    if clash and con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {key_list}, min(_line) AS first_line
+        FROM checked WHERE {not_null}
+        GROUP BY ALL HAVING count(*) > 1
+        """
+    )
+    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
         on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM d.{k}" for k in key)
         shown = " || '|' || ".join(f"coalesce(CAST(c.{k} AS VARCHAR), '')" for k in key)
         con.execute(

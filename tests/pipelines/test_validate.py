@@ -272,3 +272,18 @@ def test_validate_pandera_samples_big_files(con, monkeypatch, tmp_path) -> None:
             for c in ("guelph-ca", "malmo-se") for s in ("academia", "business", "other")]
     check_rows(con, tmp_path, "participation", rows)
     assert validate.pandera_pass(con, ENTITIES["participation"], len(rows)) == 3
+
+
+def test_validate_surrounding_whitespace_is_trimmed(con, tmp_path) -> None:
+    padded = row("participation", activity_id=" act-2022-sv-velletri", city_id="malmo-se\t",
+                 participants=" 12 ", women="4 ", stakeholder_type=" academia")
+    (reasons,) = check_rows(con, tmp_path, "participation", [padded])
+    assert reasons == []
+    assert con.execute("select activity_id, city_id, participants, women from checked").fetchone() == (
+        "act-2022-sv-velletri", "malmo-se", 12, 4)
+
+
+def test_validate_blank_value_counts_as_empty(con, tmp_path) -> None:
+    (reasons,) = check_rows(con, tmp_path, "city", [row("city", name="   ", population="  ")])
+    assert rules_for(reasons, "name") == ["is required"]
+    assert rules_for(reasons, "population") == []

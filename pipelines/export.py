@@ -135,9 +135,9 @@ def readme(files: list[ExportedFile], *, fmt: str, lang: str) -> str:
     """Return the README.md describing every exported file."""
     lines = [
         "# IURC Impact warehouse export", "",
-        f"Format: {fmt.upper()}; labels in `{lang}`. One file per relation: `mart.*` (the one "
+        (f"Format: {fmt.upper()}; labels in `{lang}`. One file per relation: `mart.*` (the one "
         "definition of every metric) and `core.*` (validated input records). A column ending in "
-        "`_label` gives the label of the code column before it.",
+        "`_label` gives the label of the code column before it."),
     ]
     if fmt == "csv":
         lines.append("CSV text cells that start with = + - @ tab or carriage return carry a leading "

@@ -53,8 +53,8 @@ def readme_text(entity: Entity, specs: list[ColumnSpec]) -> str:
     """Return the Markdown description of a CSV template's columns, rules and codes."""
     lines = [
         f"# {template_file_name(entity.name, 'csv')}: {entity.name} (core.{entity.name})", "",
-        "Fill one row per record below the header; leave optional cells empty. Dates are YYYY-MM-DD, "
-        "true/false for yes-no columns. Load with `iurc ingest FILE --dry-run` first.", "",
+        ("Fill one row per record below the header; leave optional cells empty. Dates are YYYY-MM-DD, "
+        "true/false for yes-no columns. Load with `iurc ingest FILE --dry-run` first."), "",
         "| column | type | required | rules | description |", "|---|---|---|---|---|",
     ]
     for s in specs:

@@ -134,7 +134,7 @@ def test_templates_good_batch_exit_0(loaded: dict) -> None:
 
 @pytest.mark.parametrize("entity", list(ENTITIES))
 def test_templates_broken_value_quarantined_naming_column_and_rule(loaded: dict, entity: str) -> None:
-    column, value, rule = BROKEN[entity]
+    column, _value, rule = BROKEN[entity]
     name = loaded["bad_files"][entity].name
     report = next(r for r in loaded["bad"].files if r.entity == entity)
     assert report.exit_code == 1
@@ -192,11 +192,11 @@ def test_templates_cli_writes_files(tmp_path: Path) -> None:
     import sys
 
     proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "activity", "--format", "csv",
-                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=120,
+                           "--out", str(tmp_path)], check=False, capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "activities_template.csv").exists()
     assert (tmp_path / "README-activities.md").exists()
     bad = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "unicorns"],
-                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+                         check=False, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert bad.returncode == 2 and "unknown entity" in bad.stderr

@@ -236,3 +236,11 @@ def test_ingest_xlsx_and_json_files(tmp_path: Path, wh: Path) -> None:
     report = summary.files[0]
     assert (report.file_format, report.rows_loaded, report.rows_quarantined) == ("xlsx", 1, 1)
     assert report.problems[0].line == 3 and report.problems[0].column == "metric"
+
+
+def test_ingest_with_progress_bars(tmp_path: Path) -> None:
+    con = memory_warehouse()
+    summary = ingest_files(fixture_paths(), db=con, progress=True)
+    assert summary.exit_code == 0
+    assert summary.rows_read == summary.rows_loaded == sum(f.rows_read for f in summary.files)
+    assert set(summary.files[0].timings) == {"read", "check", "pandera", "load"}

@@ -324,3 +324,20 @@ def test_read_json_size_limit(con, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(read, "MAX_JSON_BYTES", 10)
     with pytest.raises(FileRejected, match="send large files as CSV"):
         read.stage_file(con, write(tmp_path, "cities.json", "[" + " " * 20 + "]"))
+
+
+@pytest.mark.parametrize("multiline_every", [0, 997])
+def test_read_csv_line_numbers_exact_in_a_big_parallel_read(con, tmp_path, multiline_every) -> None:
+    path = tmp_path / "cities.csv"
+    starts = {}
+    line = 2
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(HEADER + "\n")
+        for i in range(100_000):
+            name = f'"Name\n{i}"' if multiline_every and i % multiline_every == 0 else f"Name {i}"
+            fh.write(f"c{i}-it,{name},IT,EU\n")
+            starts[f"c{i}-it"] = line
+            line += 2 if multiline_every and i % multiline_every == 0 else 1
+    assert read.stage_file(con, path).rows == 100_000
+    got = dict(con.execute("select city_id, _line from stage").fetchall())
+    assert got == starts

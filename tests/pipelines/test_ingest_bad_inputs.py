@@ -38,39 +38,39 @@ CASES = [
     ("ragged-row", "participations_i.csv", P_HEAD + "act-2023-training-malmo,velletri-it,business\n",
      1, [":2:", "row:", "expected 5 fields, found 3"], 1, 1),
     ("end-before-start", "activities_a.csv",
-     "activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
-     "act-bad-1,T,webinar,online,completed,2023-05-02,2023-05-01,innovation\n",
+     ("activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
+     "act-bad-1,T,webinar,online,completed,2023-05-02,2023-05-01,innovation\n"),
      1, [":2:", "column 'end_date'", "must not be before start_date (2023-05-01)"], 1, 1),
     ("future-completed", "activities_b.csv",
-     "activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
-     "act-bad-2,T,webinar,online,completed,2099-05-01,2099-05-01,innovation\n",
+     ("activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
+     "act-bad-2,T,webinar,online,completed,2099-05-01,2099-05-01,innovation\n"),
      1, ["column 'end_date'", "a completed activity cannot end in the future"], 1, 1),
     ("bad-date", "activities_c.csv",
-     "activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
-     "act-bad-3,T,webinar,online,completed,01/05/2023,2023-05-01,innovation\n",
+     ("activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
+     "act-bad-3,T,webinar,online,completed,01/05/2023,2023-05-01,innovation\n"),
      1, ["column 'start_date'", "must be a date YYYY-MM-DD (01/05/2023)"], 1, 1),
     ("target-not-in-goal", "sdg_alignments_a.csv",
-     "entity_type,entity_id,goal,target_id,is_primary,method,status\n"
-     "output,out-trio-guide,11,3.4,false,manual,accepted\n",
+     ("entity_type,entity_id,goal,target_id,is_primary,method,status\n"
+     "output,out-trio-guide,11,3.4,false,manual,accepted\n"),
      1, ["column 'target_id'", "does not belong to goal (3.4 not in goal 11)"], 1, 1),
     ("second-primary", "sdg_alignments_b.csv",
-     "entity_type,entity_id,goal,is_primary,method,status\n"
-     "output,out-guelph-food-plan,13,true,manual,accepted\n",
+     ("entity_type,entity_id,goal,is_primary,method,status\n"
+     "output,out-guelph-food-plan,13,true,manual,accepted\n"),
      1, ["column 'is_primary'", "more than one primary SDG"], 1, 1),
     ("unknown-indicator", "targets_a.csv",
      "indicator_id,scope_type,scope_id,period_end,target_value\nK99,programme,iurc-na,2024-12-31,3\n",
      1, ["column 'indicator_id'", "unknown indicator (K99)"], 1, 1),
     ("output-status-dates", "outputs_a.csv",
-     "output_id,output_type,title,status,network_id,planned_date\n"
-     "out-x,pilot,X,implemented,innovation,2022-01-01\n",
+     ("output_id,output_type,title,status,network_id,planned_date\n"
+     "out-x,pilot,X,implemented,innovation,2022-01-01\n"),
      1, ["column 'developed_date'", "required by the status (implemented)"], 1, 1),
     ("fx-off", "funding_a.csv",
-     "funding_id,output_id,amount,currency,amount_eur,source_type,committed_date\n"
-     "f-x,out-velletri-pilot,1000,USD,5000,private,2023-03-01\n",
+     ("funding_id,output_id,amount,currency,amount_eur,source_type,committed_date\n"
+     "f-x,out-velletri-pilot,1000,USD,5000,private,2023-03-01\n"),
      1, ["column 'amount_eur'", "differs by more than 5 %"], 1, 1),
     ("html-sql-formula-text", "cities_a.csv",
-     "city_id,name,country_iso2,region\nodd-it,\"<script>alert(1)</script>'; DROP TABLE core.city;--\",IT,EU\n"
-     "eq-it,=HYPERLINK(\"http://x\"),IT,EU\n",
+     ("city_id,name,country_iso2,region\nodd-it,\"<script>alert(1)</script>'; DROP TABLE core.city;--\",IT,EU\n"
+     "eq-it,=HYPERLINK(\"http://x\"),IT,EU\n"),
      0, [], 2, 0),
     ("header-only", "cities_b.csv", "city_id,name,country_iso2,region\n", 0, [], 0, 0),
     ("semicolon-latin1", "cities_c.csv",
@@ -78,7 +78,7 @@ CASES = [
     ("tab-utf16", "cities_d.csv",
      "city_id\tname\tcountry_iso2\tregion\nlund-se\tLund\tSE\tEU\n".encode("utf-16"), 0, [], 1, 0),
     ("bom-quoted-newline", "cities_e.csv",
-     codecs.BOM_UTF8 + 'city_id,name,country_iso2,region\nmulti-it,"Two\nlines",IT,EU\n'.encode(), 0, [], 1, 0),
+     codecs.BOM_UTF8 + b'city_id,name,country_iso2,region\nmulti-it,"Two\nlines",IT,EU\n', 0, [], 1, 0),
     # whole-file rejections
     ("empty", "cities_f.csv", b"", 2, ["cities_f.csv: file rejected: empty file"], 0, 0),
     ("garbage", "cities_g.csv", bytes(range(256)) * 20, 2, ["file rejected: binary file"], 0, 0),

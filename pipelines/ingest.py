@@ -165,12 +165,17 @@ def _order(paths: Sequence[Path], entity: str | None) -> list[tuple[Path, str | 
 
 
 class _Steps:
-    """Step-level progress on a rich console (no-op when progress is off)."""
+    """Progress on a rich console (no-op when progress is off): one bar per file whose steps
+    fill in as DuckDB reports the progress of the running statement."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.enabled = enabled
+        self._con = con
         self._progress = None
         self._task = None
+        self._base = 0.0
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
 
     def __enter__(self) -> _Steps:  # noqa: PYI034
         if self.enabled:
@@ -180,19 +185,42 @@ class _Steps:
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True
             )
             self._progress.__enter__()
+            if self._con is not None:
+                self._poller = threading.Thread(target=self._poll, daemon=True)
+                self._poller.start()
         return self
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                done = self._con.query_progress()
+            except duckdb.Error:  # progress is cosmetic
+                done = -1.0
+            if done >= 0 and self._task is not None:
+                self._progress.update(self._task, completed=self._base + min(done, 99.0))
 
     def start(self, name: str, total: int) -> None:
         if self._progress is not None:
-            self._task = self._progress.add_task(name, total=total)
+            self._base = 0.0
+            self._task = self._progress.add_task(name, total=100 * total)
 
     def step(self, what: str) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, advance=1, description=what)
+            self._base += 100
+            self._progress.update(self._task, completed=self._base, description=what)
 
     def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join()
         if self._progress is not None:
             self._progress.__exit__(None, None, None)
+
+
+def _quiet(con: duckdb.DuckDBPyConnection, progress: bool) -> None:
+    """Let DuckDB measure query progress (for our bars) without printing its own bar."""
+    con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+    con.execute("SET enable_progress_bar_print = false")
 
 
 def ingest_connection(
@@ -395,23 +423,28 @@ def ingest_files(
         return IngestSummary(reports, None, dry_run)
     ordered = _order([Path(p) for p in paths], entity)
     if isinstance(db, duckdb.DuckDBPyConnection):
-        with _Steps(progress) as steps:
+        _quiet(db, progress)
+        with _Steps(progress, db) as steps:
             reports = [ingest_connection(db, p, e, dry_run=dry_run, steps=steps) for p, e in ordered]
         return IngestSummary(reports, None, dry_run)
     target = config.warehouse_path(db)
     reports: list[FileReport] = []
     if dry_run:
-        with scratch_copy(target) as con, _Steps(progress) as steps:
-            reports = [
-                ingest_connection(con, p, e, dry_run=True, steps=steps, keep_dry_run=True)
-                for p, e in ordered
-            ]
+        with scratch_copy(target) as con:
+            _quiet(con, progress)
+            with _Steps(progress, con) as steps:
+                reports = [
+                    ingest_connection(con, p, e, dry_run=True, steps=steps, keep_dry_run=True)
+                    for p, e in ordered
+                ]
         return IngestSummary(reports, str(target), dry_run=True)
     published = False
     try:
-        with dbmod.writer(target) as con, _Steps(progress) as steps:
-            for p, e in ordered:
-                reports.append(ingest_connection(con, p, e, steps=steps))
+        with dbmod.writer(target) as con:
+            _quiet(con, progress)
+            with _Steps(progress, con) as steps:
+                for p, e in ordered:
+                    reports.append(ingest_connection(con, p, e, steps=steps))
             if not any(r.wrote for r in reports):
                 raise _NothingToPublish
         published = True

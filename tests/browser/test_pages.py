@@ -23,7 +23,7 @@ def _query(url: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_with_data_and_no_errors(dash_page, path):
+def test_page_loads_with_data_no_errors_and_no_axe_violations(dash_page, path):
     dash_page.open(path)
     page = dash_page.page
     assert page.locator("main h1").count() == 1
@@ -33,6 +33,16 @@ def test_page_loads_with_data_and_no_errors(dash_page, path):
     assert page.evaluate("document.documentElement.lang") == "en"
     name = path.strip("/") or "overview"
     dash_page.screenshot(f"{name}-en")
+    # axe-core (WCAG 2.1 A/AA + best practice): no serious or critical violation.
+    # evaluate() runs through the DevTools protocol, outside the page's CSP (which, rightly,
+    # refuses inline scripts)
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    assert not violations, "\n".join(violations)
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
@@ -125,21 +135,6 @@ def test_keyboard_skip_link_and_focus(dash_page):
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_no_serious_violations(dash_page, path):
-    page = dash_page.page
-    dash_page.open(path)
-    # evaluate() runs through the DevTools protocol, outside the page's CSP (which, rightly,
-    # refuses inline scripts)
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
-        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-    }""")
-    assert not result, "\n".join(result)
-
-
 def test_no_request_leaves_the_server(page, server_url):
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url[:10]))
@@ -147,3 +142,37 @@ def test_no_request_leaves_the_server(page, server_url):
     page.wait_for_selector(".js-plotly-plot .geo")  # the map's base layer loaded locally
     page.wait_for_timeout(500)
     assert hosts <= {"127.0.0.1", "data:image/"}, hosts
+
+
+def test_gunicorn_serves_the_app(demo_db):
+    """Production entry point: gunicorn dashboard.app:server with the warehouse from IURC_DB."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.browser.conftest import ROOT, _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1",
+         "dashboard.app:server"],
+        cwd=ROOT, env={**os.environ, "IURC_DB": str(demo_db)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sdg?lang=es", timeout=2) as r:
+                    body, headers = r.read().decode(), r.headers
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert "_dash-renderer" in body or "dash_renderer" in body
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

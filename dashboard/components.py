@@ -176,12 +176,12 @@ def filter_bar(filters: Filters, lang: str, options: dict[str, list[dict[str, st
     controls.append(html.Div(html.Button(
         t("filters.reset", lang), id=ids.F_RESET, type="button",
         className="btn btn-outline-secondary"), className="filter-control filter-reset"))
+    # named by aria-label, not a heading: the page's h1 comes first in the heading outline
     return html.Section([
-        html.H2(t("filters.heading", lang), id="filters-heading", className="visually-hidden"),
         html.Div(controls, className="filter-grid"),
         html.P(describe_filters(filters, lang, options), id=ids.FILTER_STATUS,
                className="filter-status", role="status", **{"aria-live": "polite"}),
-    ], className="filter-bar", **{"aria-labelledby": "filters-heading"})
+    ], className="filter-bar", **{"aria-label": t("filters.heading", lang)})
 
 
 def describe_filters(filters: Filters, lang: str,

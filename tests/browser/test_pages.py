@@ -58,18 +58,15 @@ def test_pages_translated_screenshots(dash_page, lang):
     assert page.get_by_text("Show the data as a table").count() == 0
 
 
-def _pick(page, control_id: str, option: str) -> None:
-    page.locator(f"#{control_id}").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-
-
 def test_filter_change_updates_figures_and_url(dash_page):
     page = dash_page.page
     dash_page.open("/participation")
     before = page.locator("#participation-time-heading ~ p.card-summary").inner_text()
     before_points = dash_page.graph_traces()
-    _pick(page, "filter-region", "North America")
+    # keyboard only: the dropdown button opens with Enter, arrows move, Enter selects
+    page.locator("#filter-region").focus()
+    for key in ("Enter", "ArrowDown", "ArrowDown", "Enter", "Escape"):
+        page.keyboard.press(key)
     page.wait_for_function("() => location.search.includes('region=NA')")
     dash_page.wait()
     after = page.locator("#participation-time-heading ~ p.card-summary").inner_text()
@@ -129,6 +126,7 @@ def test_keyboard_skip_link_and_focus(dash_page):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Skip to main content"
+    assert page.locator("h1, h2, h3").first.evaluate("e => e.tagName") == "H1"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")

@@ -370,6 +370,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     pos = {c: (float(la), float(lo)) for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
            if pd.notna(la) and pd.notna(lo)}
     segments, handles = [], []
+    edges = edges.sort_values(["cooperation_id", "city_a", "city_b"])  # same input, same drawing
     for coop_id, group in edges.groupby("cooperation_id", sort=True):
         first = group.iloc[0]
         members = sorted({c for c in pd.concat([group["city_a"], group["city_b"]]) if c in pos})

@@ -3,7 +3,8 @@
    replaces the page's own parameters without re-rendering. No external code. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   iurcPages: {
-    syncParams: function (sink, params) {
+    syncParams: function (sink, stores) {
+      var params = stores && stores.length ? stores[0] : null;
       if (!params) { return window.dash_clientside.no_update; }
       var query = new URLSearchParams(window.location.search);
       Object.keys(params).forEach(function (key) {

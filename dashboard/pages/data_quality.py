@@ -1,0 +1,275 @@
+"""`/data-quality`: ingest runs, quarantined rows with every reason (paged on the server),
+completeness by table, completeness and timeliness by city, and the input templates to download.
+
+Runs, quarantine and completeness by table cover every load (the global filters do not apply,
+as the page says); completeness and timeliness by city follow the region and country filters,
+timeliness all filters. The quarantine's file choice and page live in the URL (`?qfile=&qpage=`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
+
+from dashboard import components, data, figures, ids, page_params
+from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t
+from pipelines.filters import Filters
+from schemas import ENTITIES
+
+register_page(__name__, path="/data-quality", name="Data quality",
+              title="Data quality · IURC Impact", order=6, i18n_key="page.data_quality")
+PAGE = "data-quality"
+PARAMS = page_params.store_id(PAGE)
+
+QUARANTINE_PAGE_SIZE = 20
+QUARANTINE_EXPORT_ROWS = 1000
+TEMPLATE_FORMATS = ("csv", "xlsx")
+
+
+def _files() -> list[str]:
+    try:
+        return sorted(str(v) for v in data.quarantine_summary(by="file")["group_id"])
+    except FileNotFoundError:
+        return []
+
+
+def clean_params(raw: dict[str, Any] | None, files: list[str]) -> dict[str, Any]:
+    """Return valid quarantine parameters (file among those quarantined, page >= 1)."""
+    raw = raw or {}
+    try:
+        page = max(1, int(raw.get("qpage") or 1))
+    except (TypeError, ValueError):
+        page = 1
+    qfile = raw.get("qfile") if raw.get("qfile") in files else None
+    return {"qfile": qfile, "qpage": page if page > 1 else None}
+
+
+def _templates(lang: str) -> html.Section:
+    items = []
+    for name in ENTITIES:
+        entity = t(f"entity.{name}", lang)
+        buttons = []
+        for fmt in TEMPLATE_FORMATS:
+            key = {"entity": name, "fmt": fmt}
+            buttons += [html.Button(fmt.upper(), id={"type": ids.DQ_TEMPLATE, **key}, type="button",
+                                    className="btn btn-sm btn-outline-primary",
+                                    **{"aria-label": t(f"dq.template_{fmt}", lang, entity=entity)}),
+                        dcc.Download(id={"type": ids.DQ_TEMPLATE_DOWNLOAD, **key})]
+        items.append(html.Li([html.Span(entity, className="template-name"),
+                              html.Span(buttons, className="card-actions")]))
+    return html.Section([
+        html.H2(t("dq.templates", lang), id="dq-templates-heading", className="card-title h5"),
+        html.P(t("dq.templates_note", lang), className="card-note"),
+        html.Ul(items, className="template-list"),
+    ], className="card chart-card wide", **{"aria-labelledby": "dq-templates-heading"})
+
+
+def layout(**query: Any) -> html.Div:
+    """Return the data-quality page for the filters, quarantine choice and language in the URL."""
+    _, lang = components.state_from_query(query)
+    files = _files()
+    params = clean_params(query, files)
+    quarantine_body = html.Div([
+        html.Div([
+            html.Label(t("dq.file", lang), htmlFor=ids.DQ_QUAR_FILE, className="form-label"),
+            dcc.Dropdown(id=ids.DQ_QUAR_FILE, value=params["qfile"], searchable=False,
+                         placeholder=t("dq.all_files", lang),
+                         options=[{"label": f, "value": f} for f in files]),
+        ], className="selection-control wide"),
+        html.Div(id=ids.DQ_QUAR_BODY, className="table-responsive register-wrap", tabIndex="0",
+                 role="region", **{"aria-label": t("dq.quarantine", lang)}),
+        html.Nav([
+            html.Button(t("act.prev", lang), id=ids.DQ_QUAR_PREV, type="button",
+                        className="btn btn-sm btn-outline-primary"),
+            html.P(t("card.loading", lang), id=ids.DQ_QUAR_STATUS, className="pager-status",
+                   role="status", **{"aria-live": "polite"}),
+            html.Button(t("act.next", lang), id=ids.DQ_QUAR_NEXT, type="button",
+                        className="btn btn-sm btn-outline-primary"),
+        ], className="pager", **{"aria-label": t("act.pager", lang)}),
+    ])
+    return components.page_shell("/data-quality", query, [
+        page_params.stores(PAGE, params),
+        html.Div([
+            components.chart_card(ids.DQ_RUNS_CARD, t("dq.runs", lang), lang, xlsx=True, height=420),
+            components.chart_card(ids.DQ_RULES_CARD, t("dq.rules", lang), lang, height=420),
+        ], className="card-grid two"),
+        page_params.table_card(ids.DQ_QUAR_CARD, t("dq.quarantine", lang), lang, quarantine_body,
+                               note=t("dq.quarantine_note", lang)),
+        html.Div([
+            components.chart_card(ids.DQ_TABLES_CARD, t("dq.tables", lang), lang, xlsx=True),
+            components.chart_card(ids.DQ_CITY_CARD, t("dq.city", lang), lang, xlsx=True),
+        ], className="card-grid two"),
+        _templates(lang),
+    ], heading_key="page.data_quality.heading",
+        intro=html.P(t("dq.scope_note", lang), className="scope-note"))
+
+
+def _quarantine_export(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
+    rows, _ = data.quarantine_page(params.get("qfile"), offset=0, limit=QUARANTINE_EXPORT_ROWS)
+    return rows
+
+
+components.register_export(ids.DQ_RUNS_CARD, lambda f, lang: data.ingest_runs())
+components.register_export(ids.DQ_RULES_CARD, lambda f, lang: data.quarantine_summary(by="rule"))
+components.register_export(ids.DQ_TABLES_CARD, lambda f, lang: data.completeness_by_table())
+components.register_export(ids.DQ_CITY_CARD, lambda f, lang: data.quality_by_city(f))
+page_params.register_export(ids.DQ_QUAR_CARD, _quarantine_export)
+
+
+def run_labels(df: pd.DataFrame) -> list[str]:
+    """Return a label per run: the file name, with the start time when a file was loaded twice."""
+    twice = df["file_name"].duplicated(keep=False)
+    return [f"{f} · {s:%Y-%m-%d %H:%M}" if d else str(f)
+            for f, s, d in zip(df["file_name"], df["started_at"], twice)]
+
+
+@callback(*components.card_outputs(ids.DQ_RUNS_CARD), Input(ids.STATE, "data"))
+def update_runs(state: dict) -> tuple:
+    """Draw rows loaded and quarantined for the latest runs (newest first)."""
+    _, lang = components.parse_state(state)
+    df = data.ingest_runs(limit=100)
+    shown = df.head(20).copy()
+    if not shown.empty:
+        shown["run"] = run_labels(shown)
+        shown["status_label"] = [t(f"dq.run.{s}", lang) if s in ("loaded", "partial") else s
+                                 for s in shown["status"]]
+    long = figures.melt(shown, "run", {"rows_loaded": t("dq.loaded", lang),
+                                       "rows_quarantined": t("dq.quarantined", lang)}) \
+        if not shown.empty else shown
+    fig = figures.stacked_bar(long, "run", "value", "group", lang, horizontal=True,
+                              y_title=t("dq.read", lang),
+                              colours={t("dq.loaded", lang): figures.OKABE_ITO[0],
+                                       t("dq.quarantined", lang): figures.OKABE_ITO[5]})
+    summary = t("sum.runs", lang, n=fmt_number(len(df), lang),
+                read=fmt_number(df["rows_read"].sum(), lang),
+                loaded=fmt_number(df["rows_loaded"].sum(), lang),
+                quarantined=fmt_number(df["rows_quarantined"].sum(), lang)) if not df.empty else ""
+    return components.card_values(shown, fig, summary, lang, columns={
+        "file_name": t("dq.file", lang), "entity": t("dq.entity", lang),
+        "started_at": t("dq.started", lang), "rows_read": t("dq.read", lang),
+        "rows_loaded": t("dq.loaded", lang), "rows_quarantined": t("dq.quarantined", lang),
+        "status_label": t("dq.run_status", lang)})
+
+
+@callback(*components.card_outputs(ids.DQ_RULES_CARD), Input(ids.STATE, "data"))
+def update_rules(state: dict) -> tuple:
+    """Draw quarantined rows per first failing rule."""
+    _, lang = components.parse_state(state)
+    df = data.quarantine_summary(by="rule")
+    fig = figures.bar(df, "group_id", "rows", lang, horizontal=True,
+                      y_title=t("dq.quarantined", lang), colour=figures.OKABE_ITO[5]) \
+        if not df.empty else figures.empty_figure(lang, "dq.no_quarantine")
+    summary = figures.summary_total_and_top(df, "group_id", "rows", t("dq.quarantined", lang),
+                                            lang) if not df.empty else t("dq.no_quarantine", lang)
+    return components.card_values(df, fig, summary, lang, columns={
+        "group_id": t("dq.rule", lang), "rows": t("dq.quarantined", lang)})
+
+
+def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
+    """Return the quarantined rows as an accessible table (text only: reasons and raw record)."""
+    if df.empty:
+        return html.P(t("dq.no_quarantine", lang))
+    columns = {"file_name": "dq.file", "line": "dq.line", "entity": "dq.entity",
+               "reasons": "dq.reasons", "raw_record": "dq.raw"}
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns.values()]))
+    rows = [html.Tr([html.Td(str(r[c]) if c != "raw_record" else html.Code(str(r[c])))
+                     for c in columns]) for r in df.to_dict("records")]
+    return html.Table([head, html.Tbody(rows)], className="table table-sm table-striped register")
+
+
+@callback(Output(ids.DQ_QUAR_BODY, "children"), Output(ids.DQ_QUAR_STATUS, "children"),
+          Output(PARAMS, "data"), Output(ids.DQ_QUAR_PREV, "disabled"),
+          Output(ids.DQ_QUAR_NEXT, "disabled"),
+          Input(ids.STATE, "data"), Input(ids.DQ_QUAR_FILE, "value"),
+          Input(ids.DQ_QUAR_PREV, "n_clicks"), Input(ids.DQ_QUAR_NEXT, "n_clicks"),
+          State(PARAMS, "data"))
+def update_quarantine(state: dict, qfile: str | None, _prev: int | None, _next: int | None,
+                      stored: dict | None) -> tuple:
+    """Show one page of quarantined rows (server-side), for the chosen file."""
+    _, lang = components.parse_state(state)
+    page = int((stored or {}).get("qpage") or 1)
+    trigger = ctx.triggered_id if ctx.triggered else None
+    if trigger == ids.DQ_QUAR_FILE:
+        page = 1
+    elif trigger == ids.DQ_QUAR_PREV:
+        page = max(1, page - 1)
+    elif trigger == ids.DQ_QUAR_NEXT:
+        page += 1
+    rows, total = data.quarantine_page(qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+                                       limit=QUARANTINE_PAGE_SIZE)
+    pages = max(1, math.ceil(total / QUARANTINE_PAGE_SIZE))
+    if page > pages:
+        page = pages
+        rows, total = data.quarantine_page(qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+                                           limit=QUARANTINE_PAGE_SIZE)
+    first = (page - 1) * QUARANTINE_PAGE_SIZE + 1
+    status = t("act.status_line", lang, first=fmt_number(first, lang),
+               last=fmt_number(min(total, page * QUARANTINE_PAGE_SIZE), lang),
+               total=fmt_number(total, lang), page=fmt_number(page, lang),
+               pages=fmt_number(pages, lang)) if total else t("dq.no_quarantine", lang)
+    params = {"qfile": qfile or None, "qpage": page if page > 1 else None}
+    return quarantine_table(rows, lang), status, params, page <= 1, page >= pages
+
+
+@callback(*components.card_outputs(ids.DQ_TABLES_CARD), Input(ids.STATE, "data"))
+def update_tables(state: dict) -> tuple:
+    """Draw the share of cells filled per core table (K29)."""
+    _, lang = components.parse_state(state)
+    df = data.completeness_by_table()
+    df.insert(1, "table_label", [t(f"entity.{n}", lang) if n in ENTITIES else n
+                                 for n in df["table_name"]])
+    fig = figures.bar(df, "table_label", "pct_filled", lang, horizontal=True,
+                      y_title=t("dq.required", lang))
+    low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None
+    summary = t("sum.table_quality", lang, n=fmt_number(len(df), lang), table=str(low["table_label"]),
+                pct=fmt_percent(low["pct_filled"], lang)) if low is not None else ""
+    return components.card_values(df, fig, summary, lang, columns={
+        "table_label": t("dq.table", lang), "pct_filled": t("dq.required", lang),
+        "pct_optional_filled": t("dq.optional", lang)})
+
+
+def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
+    """Return the K30 sentence: activities, mean and median reporting lag, last report."""
+    if df.empty or not int(df["activities"].iloc[0] or 0):
+        return t("card.empty_hint", lang)
+    r = df.iloc[0]
+    return t("sum.timeliness", lang, n=fmt_number(r["activities"], lang),
+             mean=fmt_number(r["mean_lag_days"], lang), median=fmt_number(r["median_lag_days"], lang),
+             date=fmt_date(r["last_reported_date"], lang))
+
+
+@callback(*components.card_outputs(ids.DQ_CITY_CARD), Input(ids.STATE, "data"))
+def update_city(state: dict) -> tuple:
+    """Draw each city's completeness against its median reporting lag; state K30 overall."""
+    filters, lang = components.parse_state(state)
+    df = data.quality_by_city(filters)
+    fig = figures.quality_scatter(df, lang, x="median_lag_days", y="pct_filled",
+                                  x_title=t("dq.lag", lang), y_title=t("dq.required", lang))
+    summary = ""
+    if not df.empty:
+        low = df.loc[df["pct_filled"].idxmin()]
+        summary = " ".join([timeliness_sentence(data.timeliness(filters), lang),
+                            t("sum.city_quality", lang, n=fmt_number(len(df), lang),
+                              city=str(low["name"]), pct=fmt_percent(low["pct_filled"], lang))])
+    return components.card_values(df, fig, summary, lang, columns={
+        "name": t("axis.city", lang), "country_iso2": t("axis.country", lang),
+        "pct_filled": t("dq.required", lang), "pct_gender_declared": t("dq.gender_declared", lang),
+        "completed_activities": t("dq.completed", lang), "median_lag_days": t("dq.lag", lang),
+        "last_reported_date": t("dq.last_report", lang)})
+
+
+@callback(Output({"type": ids.DQ_TEMPLATE_DOWNLOAD, "entity": MATCH, "fmt": MATCH}, "data"),
+          Input({"type": ids.DQ_TEMPLATE, "entity": MATCH, "fmt": MATCH}, "n_clicks"),
+          prevent_initial_call=True)
+def download_template(n_clicks: int | None) -> Any:
+    """Send the input template of the entity in the format of the button pressed."""
+    if not n_clicks:
+        return dash.no_update
+    entity, fmt = ctx.triggered_id["entity"], ctx.triggered_id["fmt"]
+    if entity not in ENTITIES or fmt not in TEMPLATE_FORMATS:
+        return dash.no_update
+    return dcc.send_bytes(data.template_bytes(entity, fmt), data.template_file_name(entity, fmt))

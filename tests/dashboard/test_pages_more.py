@@ -1,0 +1,267 @@
+"""Benchmarking, cooperation, activities and data-quality pages: figures, data wrappers and the
+pure helpers of the page modules, without a server (a real demo warehouse, no mocks)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from dashboard import data, figures, i18n
+from pipelines import db, queries
+from pipelines.filters import Filters
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app():
+    """The Dash app, created before any page module is imported (register_page needs it)."""
+    from dashboard import app as module
+
+    return module.app
+
+
+@pytest.fixture(scope="module")
+def warehouse(demo_db):
+    data.configure(demo_db)
+    yield demo_db
+    data.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = db.connect_readonly(demo_db)
+    yield connection
+    connection.close()
+
+
+def _bench_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "input_id": ["a", "b", "K31"], "label": ["A", "B", "Engagement"],
+        "score": [80.0, None, 55.0], "peer_min_score": [10.0, 0.0, 20.0],
+        "peer_median_score": [50.0, 40.0, 45.0], "peer_max_score": [90.0, 100.0, 70.0],
+        "n_missing": [None, None, 1], "n_inputs": [None, None, 6], "rank_band": [None, None, 1],
+        "n_scored_cities": [None, None, 12],
+    })
+
+
+# ------------------------------------------------------------------ figures
+def test_benchmark_scores_draws_range_median_city_and_missing():
+    fig = figures.benchmark_scores(_bench_frame(), "en", city_label="Turin", median_label="Median",
+                                   range_label="Range", missing_label="missing")
+    names = [tr.name for tr in fig.data]
+    assert names == ["Range", "Median", "Turin", "missing"]
+    rng = fig.data[0]
+    assert list(rng.base) == [10.0, 0.0, 20.0] and list(rng.x) == [80.0, 100.0, 50.0]
+    assert list(fig.data[2].y) == ["A", "Engagement"]  # the missing input has no dot
+    assert list(fig.data[3].y) == ["B"]
+
+
+def test_benchmark_scores_empty_says_why():
+    fig = figures.benchmark_scores(pd.DataFrame(), "fr", city_label="c", median_label="m",
+                                   range_label="r", missing_label="x")
+    assert fig.layout.annotations[0].text == i18n.t("card.empty_hint", "fr")
+
+
+def test_benchmark_ranking_marks_selected_city_by_more_than_colour():
+    df = pd.DataFrame({"name": ["Lyon", "Turin", "Porto"], "score": [70.0, 50.0, None],
+                       "is_selected": [False, True, False]})
+    fig = figures.benchmark_ranking(df, "en", selected_label="selected", others_label="others",
+                                    missing_label="missing")
+    chosen = next(tr for tr in fig.data if tr.name == "selected")
+    assert list(chosen.y) == ["▶ Turin"] and chosen.marker.pattern.shape == "/"
+    others = next(tr for tr in fig.data if tr.name == "others")
+    assert list(others.text) == ["70", "missing"]
+    assert list(fig.layout.yaxis.categoryarray) == ["Lyon", "▶ Turin", "Porto"]
+
+
+def test_network_layout_links_small_groups_directly_and_large_ones_through_a_hub():
+    nodes = pd.DataFrame({"city_id": list("abcdef"), "lat": [0.0, 0, 10, 10, 20, 20],
+                          "lon": [0.0, 10, 0, 10, 0, 10]})
+    pair = [("p", "Pair", "pairing", "Pairing", "a", "b")]
+    cluster = [("c", "Cluster", "cluster", "Cluster", x, y)
+               for x, y in [("c", "d"), ("c", "e"), ("c", "f"), ("d", "e"), ("d", "f"), ("e", "f")]]
+    edges = pd.DataFrame(pair + cluster, columns=["cooperation_id", "cooperation_name", "mode",
+                                                  "mode_label", "city_a", "city_b"])
+    segments, handles = figures.network_layout(nodes, edges)
+    assert (segments["cooperation_id"] == "p").sum() == 1
+    assert (segments["cooperation_id"] == "c").sum() == 4  # one spoke per member, not 6 links
+    hub = handles.set_index("cooperation_id").loc["c"]
+    assert bool(hub["is_hub"]) and (hub["lat"], hub["lon"]) == (15.0, 5.0)
+    mid = handles.set_index("cooperation_id").loc["p"]
+    assert not mid["is_hub"] and abs(mid["lon"] - 5.0) < 1e-9
+
+
+def test_network_layout_is_deterministic(warehouse):
+    nodes, edges = data.cooperation_nodes(Filters()), data.cooperation_edges(Filters())
+    first = figures.network_layout(nodes, edges)
+    second = figures.network_layout(nodes.sample(frac=1, random_state=1),
+                                    edges.sample(frac=1, random_state=2))
+    pd.testing.assert_frame_equal(first[1].reset_index(drop=True), second[1].reset_index(drop=True))
+
+
+def test_cooperation_network_highlights_selection_and_uses_region_shapes(warehouse):
+    nodes, edges = data.cooperation_nodes(Filters()), data.cooperation_edges(Filters())
+    selected = edges["cooperation_id"].iloc[0]
+    fig = figures.cooperation_network(nodes, edges, "es", selected=selected, selected_label="Elegida")
+    names = [tr.name for tr in fig.data]
+    assert "Europa" in names and "América del Norte" in names
+    thick = [tr for tr in fig.data if tr.line and tr.line.width == 4]
+    assert len(thick) == 1 and thick[0].name.startswith("Elegida")
+    europe = next(tr for tr in fig.data if tr.name == "Europa")
+    assert europe.marker.symbol == figures.REGION_SYMBOLS["EU"]
+    dashes = {tr.line.dash for tr in fig.data if tr.mode == "lines" and tr.line.width != 4}
+    assert len(dashes) == len({m for m in edges["mode"]})  # each mode its own line style
+
+
+def test_cooperation_network_empty_says_why():
+    fig = figures.cooperation_network(pd.DataFrame(), pd.DataFrame(), "es")
+    assert fig.layout.annotations[0].text == i18n.t("card.empty_hint", "es")
+
+
+def test_output_funnel_one_band_per_output_type(warehouse):
+    df = data.output_funnel(Filters())
+    fig = figures.output_funnel(df, "en")
+    assert [tr.name for tr in fig.data] == list(dict.fromkeys(df["output_type_label"]))
+    assert sum(sum(tr.x) for tr in fig.data) == df["reached"].sum()
+
+
+def test_quality_scatter_splits_regions():
+    df = pd.DataFrame({"name": ["A", "B"], "region": ["EU", "NA"], "lag": [3, 5], "pct": [90.0, 80.0]})
+    fig = figures.quality_scatter(df, "en", x="lag", y="pct", x_title="Lag", y_title="Filled")
+    assert [tr.name for tr in fig.data] == ["Europe", "North America"]
+
+
+# ------------------------------------------------------------------ data
+def test_data_benchmark_matches_query_api(warehouse, con):
+    got = data.city_benchmark("turin-it", "region", "EU", "fr")
+    expected = queries.city_benchmark(con, "turin-it", "region", "EU", lang="fr")
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_data_cached_frames_are_copies(warehouse):
+    first = data.cooperation_edges(Filters())
+    first["activities"] = -1
+    assert (data.cooperation_edges(Filters())["activities"] >= 0).all()
+
+
+def test_activities_page_pairs_rows_and_total(warehouse, con):
+    rows, total = data.activities_page(Filters(region=("NA",)), search="webinar", sort="title",
+                                       descending=False, offset=5, limit=10)
+    exp_rows, exp_total = queries.activities_page(con, Filters(region=("NA",)), search="webinar",
+                                                  sort="title", descending=False, offset=5, limit=10)
+    assert total == exp_total and list(rows["activity_id"]) == list(exp_rows["activity_id"])
+
+
+def test_activities_export_csv_has_codes_labels_and_every_filtered_row(warehouse, con):
+    content, n = data.activities_export(Filters(network=("innovation",)), "fr", search="webinar",
+                                        sort="title", descending=False)
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    _, total = queries.activities_page(con, Filters(network=("innovation",)), search="webinar")
+    assert n == len(rows) == total
+    assert rows[0]["network_id"] == "innovation" and rows[0]["network_id_label"] == "Innovation"
+    assert [r["title"] for r in rows] == sorted((r["title"] for r in rows), key=lambda s: s)
+
+
+def test_activities_export_is_bounded(warehouse):
+    content, n = data.activities_export(Filters(), "en", limit=7, fmt="xlsx")
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    assert n == 7 and sum(1 for _ in book["activities"].iter_rows()) == 8
+
+
+def test_activities_export_neutralises_formulas(warehouse):
+    # the SQL rule applied to a value that starts like a formula
+    sql, _ = data.activities_export_sql(Filters(), "en")
+    assert "regexp_matches" in sql and "'''' ||" in sql
+    from pipelines.db import connect_memory
+
+    mem = connect_memory()
+    for raw, expected in [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("@SUM", "'@SUM"),
+                          ("-2+3", "'-2+3"), ("Lyon", "Lyon")]:
+        literal = "'" + raw.replace("'", "''") + "'"
+        assert mem.execute(f"select {data._neutral(literal)}").fetchone()[0] == expected
+
+
+def test_activities_export_rejects_unknown_sort(warehouse):
+    with pytest.raises(ValueError):
+        data.activities_export_sql(Filters(), "en", sort="title; drop table x")
+
+
+def test_quarantine_page_and_templates(warehouse, con):
+    rows, total = data.quarantine_page(None, offset=0, limit=3)
+    assert total == queries.quarantine_page(con)[1] and len(rows) == min(3, total)
+    assert data.template_bytes("activity", "csv").decode().startswith("activity_id,")
+    book = load_workbook(io.BytesIO(data.template_bytes("activity", "xlsx")), read_only=True)
+    assert book.sheetnames[0] == "activity"
+    assert data.template_file_name("participation", "xlsx") == "participations_template.xlsx"
+
+
+# ------------------------------------------------------------------ page helpers
+def test_register_params_are_validated():
+    from dashboard.pages import activities
+
+    got = activities.clean_params({"sort": "title; drop", "dir": "up", "page": "-3", "size": "7"})
+    assert got == {**activities.DEFAULTS, "page": 1}
+    assert activities.url_params(activities.DEFAULTS) == {k: None for k in activities.DEFAULTS}
+
+
+def test_register_next_params_sort_toggles_and_resets_page():
+    from dashboard import ids
+    from dashboard.pages import activities
+
+    params = {**activities.DEFAULTS, "page": 4}
+    by_title = activities.next_params(params, {"type": ids.ACT_SORT, "col": "title"}, search=None,
+                                      size=None)
+    assert (by_title["sort"], by_title["dir"], by_title["page"]) == ("title", "asc", 1)
+    again = activities.next_params(by_title, {"type": ids.ACT_SORT, "col": "title"}, search=None,
+                                   size=None)
+    assert again["dir"] == "desc"
+    assert activities.next_params(params, ids.ACT_PREV, search=None, size=None)["page"] == 3
+    assert activities.next_params(params, ids.STATE, search=None, size=None)["page"] == 1
+
+
+def test_benchmark_peer_labels_are_translated(warehouse):
+    from dashboard.pages import benchmarking
+
+    options = benchmarking.peer_options("turin-it", "es")
+    labels = {o["value"].split(":")[0]: o["label"] for o in options}
+    assert labels["region"].startswith("Su región: Europa")
+    assert "habitantes" in labels["population_band"]
+    assert benchmarking.parse_peer("bogus:x") == ("partners", None)
+
+
+def test_benchmark_verdict_states_the_missing_rule():
+    from dashboard.pages import benchmarking
+
+    df = _bench_frame()
+    df.loc[df["input_id"] == "K31", ["score", "n_missing"]] = [None, 2]
+    text = benchmarking.verdict(df, "Turin", "en")
+    assert "2 of 6 inputs are missing, more than 20 %" in text and "no engagement score" in text
+
+
+def test_cooperation_default_has_most_activities(warehouse):
+    from dashboard.pages import cooperation
+
+    edges = data.cooperation_edges(Filters())
+    chosen = cooperation.default_cooperation(Filters(), "en")
+    assert edges.groupby("cooperation_id")["activities"].max()[chosen] == edges["activities"].max()
+
+
+def test_page_params_links_keep_selection():
+    from dashboard import page_params
+
+    assert page_params.query_suffix({"coop": "a b", "x": None}) == "&coop=a+b"
+    assert page_params.link("/cooperation", Filters(mode=("trio",)), "fr", {"coop": "c1"}) \
+        .endswith("/cooperation?mode=trio&lang=fr&coop=c1")
+    assert page_params.link("/cooperation", Filters(), "en", {"coop": "c1"}).endswith(
+        "/cooperation?coop=c1")
+
+
+def test_pages_more_strings_exist_in_three_languages():
+    keys = [k for k in i18n.STRINGS if k.split(".")[0] in
+            {"bench", "coop", "act", "dq", "entity", "ctx", "band", "status"}]
+    assert len(keys) > 80
+    for key in keys:
+        assert all(i18n.STRINGS[key].get(lang) for lang in i18n.LANGS), key

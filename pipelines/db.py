@@ -166,8 +166,10 @@ def writer(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCon
     """
     db = config.warehouse_path(path)
     with publish_lock(db):
-        for orphan in db.parent.glob(db.name + ".*.tmp"):
-            orphan.unlink(missing_ok=True)
+        # a killed writer leaves its copy and, if it was mid-write, the copy's WAL file
+        for pattern in (".*.tmp", ".*.tmp.wal"):
+            for orphan in db.parent.glob(db.name + pattern):
+                orphan.unlink(missing_ok=True)
         tmp = db.with_name(f"{db.name}.{uuid.uuid4().hex}.tmp")
         if db.exists():
             shutil.copyfile(db, tmp)

@@ -54,6 +54,27 @@ def table_digest(path: Path) -> dict[str, tuple[int, int]]:
         con.close()
 
 
+def core_digest(path: Path) -> dict[str, tuple[int, int]]:
+    """Return {core.table: (rows, content hash)} ignoring run_id (which differs between loads)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' "
+            "AND schema_name = 'core' ORDER BY 1"
+        ).fetchall()
+        out = {}
+        for (table,) in tables:
+            n, h = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) '
+                f'FROM (SELECT * EXCLUDE (run_id) FROM wh.core."{table}") t'
+            ).fetchone()
+            out[f"core.{table}"] = (n, int(h))
+        return out
+    finally:
+        con.close()
+
+
 def query(path: Path, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
     """Run a read-only query on a warehouse file and return all rows."""
     con = duckdb.connect(str(path), read_only=True)

@@ -506,9 +506,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "act.col.reported_date": {"en": "Reported", "fr": "Déclarée", "es": "Notificada"},
     "act.export": {"en": "Export the result", "fr": "Exporter le résultat", "es": "Exportar el resultado"},
     "act.export_note": {
-        "en": "Downloads the current filtered and searched result in the current order, up to {max} rows, with codes and labels.",
-        "fr": "Télécharge le résultat filtré et recherché actuel, dans l'ordre affiché, jusqu'à {max} lignes, avec codes et libellés.",
-        "es": "Descarga el resultado filtrado y buscado actual, en el orden mostrado, hasta {max} filas, con códigos y etiquetas.",
+        "en": "Downloads the current filtered and searched result in the current order, with codes and labels: up to {max} rows as CSV, {max_xlsx} as XLSX.",
+        "fr": "Télécharge le résultat filtré et recherché actuel, dans l'ordre affiché, avec codes et libellés : jusqu'à {max} lignes en CSV, {max_xlsx} en XLSX.",
+        "es": "Descarga el resultado filtrado y buscado actual, en el orden mostrado, con códigos y etiquetas: hasta {max} filas en CSV y {max_xlsx} en XLSX.",
     },
     "act.export_done": {"en": "File ready: {rows} rows.", "fr": "Fichier prêt : {rows} lignes.",
                         "es": "Archivo listo: {rows} filas."},

@@ -117,7 +117,8 @@ def layout(**query: Any) -> html.Div:
     ], className="pager", **{"aria-label": t("act.pager", lang)})
     export = html.Section([
         html.H2(t("act.export", lang), id="act-export-heading", className="card-title h5"),
-        html.P(t("act.export_note", lang, max=fmt_number(data.EXPORT_MAX_ROWS, lang)),
+        html.P(t("act.export_note", lang, max=fmt_number(data.EXPORT_MAX_ROWS, lang),
+                 max_xlsx=fmt_number(data.XLSX_MAX_ROWS, lang)),
                className="card-note"),
         html.Div([
             html.Button(t("card.download_csv", lang), id=ids.ACT_CSV, type="button",

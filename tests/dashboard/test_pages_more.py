@@ -171,6 +171,11 @@ def test_activities_export_is_bounded(warehouse):
     assert n == 7 and sum(1 for _ in book["activities"].iter_rows()) == 8
 
 
+def test_activities_export_xlsx_has_its_own_lower_bound(warehouse):
+    _, n = data.activities_export(Filters(), "en", limit=10**9, fmt="xlsx")
+    assert n <= data.XLSX_MAX_ROWS
+
+
 def test_activities_export_neutralises_formulas(warehouse):
     # the SQL rule applied to a value that starts like a formula
     sql, _ = data.activities_export_sql(Filters(), "en")

@@ -43,7 +43,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         shutil.copyfile(prebuilt, db)
         return db
-    proc = subprocess.run([*IURC, "demo", "--db", str(db)], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([*IURC, "demo", "--db", str(db), "--out", str(db.parent / "demo")],
+                          cwd=ROOT, capture_output=True,
                           text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert db.exists()

@@ -65,8 +65,13 @@ def test_filter_change_updates_figures_and_url(dash_page):
     before_points = dash_page.graph_traces()
     # keyboard only: the dropdown button opens with Enter, arrows move, Enter selects
     page.locator("#filter-region").focus()
-    for key in ("Enter", "ArrowDown", "ArrowDown", "Enter", "Escape"):
+    page.keyboard.press("Enter")
+    page.get_by_role("option", name="North America").wait_for()
+    for key in ("ArrowDown", "ArrowDown"):
         page.keyboard.press(key)
+    page.wait_for_function("() => document.activeElement.value === 'NA'")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     page.wait_for_function("() => location.search.includes('region=NA')")
     dash_page.wait()
     after = page.locator("#participation-time-heading ~ p.card-summary").inner_text()

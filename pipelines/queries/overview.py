@@ -7,8 +7,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from pipelines import config
 from pipelines.filters import Filters
-from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, where
+from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds, where
 
 PERIOD_TYPES = ("month", "quarter", "year")
 TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
@@ -34,16 +35,59 @@ def kpi_scorecard(
     Example: ``kpi_scorecard(con, Filters(network=("innovation",)), lang="fr")``
     """
     lab = label_col(lang)
+    stored = _stored_scope(filters, cooperation_id, city_id)
+    if stored is not None:
+        df = fetch(con, _scorecard_sql(lab, _STORED), list(stored))
+        if not df.empty:
+            return df
     args = macro_args(
         filters,
         cooperation=(cooperation_id,) if cooperation_id else (),
         city=(city_id,) if city_id else (),
     )
-    return fetch(
-        con,
-        f"""
+    return fetch(con, _scorecard_sql(lab, f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"), args)
+
+
+# the scorecard rows materialised at publish (mart.kpi_scorecard) for one scope and period
+_STORED = """
+            select * exclude (period_type, period_start, period_end)
+            from mart.kpi_scorecard
+            where period_type = ?
+              and period_start is not distinct from ?::date
+              and period_end is not distinct from ?::date
+              and scope_type = ?
+              and scope_id = ?
+"""
+
+
+def _stored_scope(
+    filters: Filters, cooperation_id: str | None, city_id: str | None
+) -> tuple | None:
+    """Return (period_type, start, end, scope_type, scope_id) when the publish step stored the
+    scorecard for these filters (the programme, one network, one cooperation or one city; to
+    date or one calendar year), else None. The stored rows come from the same macro call."""
+    if filters.subtheme or filters.region or filters.country or filters.mode:
+        return None
+    scopes = [("network", n) for n in filters.network]
+    scopes += [("cooperation", cooperation_id)] if cooperation_id else []
+    scopes += [("city", city_id)] if city_id else []
+    if len(scopes) > 1:
+        return None
+    scope_type, scope_id = scopes[0] if scopes else ("programme", config.PROGRAMME_ID)
+    start, end = period_bounds(filters)
+    if start is None and end is None:
+        return ("all", None, None, scope_type, scope_id)
+    if (start is not None and end is not None and start.year == end.year
+            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)):
+        return ("year", start, end, scope_type, scope_id)
+    return None
+
+
+def _scorecard_sql(lab: str, source: str) -> str:
+    """Return the scorecard SELECT over `source` (the stored rows or the macro call)."""
+    return f"""
         with s as (
-            select * from mart.kpi_scorecard_for({MACRO_PARAMS})
+            {source}
         )
         select
             a.indicator_id,
@@ -67,9 +111,7 @@ def kpi_scorecard(
             on f.indicator_id = a.indicator_id and f.value_kind = 'forecast' and f.measure = 'main'
         where a.value_kind = 'actual' and a.measure = 'main'
         order by a.sort_order nulls last, a.indicator_id
-        """,
-        args,
-    )
+        """
 
 
 def kpi_measures(
@@ -193,7 +235,7 @@ def network_breakdown(
                 network_id,
                 sum(participants)::bigint as participations,
                 count(distinct city_id)::bigint as cities
-            from mart.participation_cube
+            from mart.participation_city_cube
             where {pc_where}
             group by network_id
         ),
@@ -241,7 +283,7 @@ def map_points(
             select
                 city_id,
                 sum(participants)::bigint as participations
-            from mart.participation_cube
+            from mart.participation_city_cube
             where {clause}
             group by city_id
         )

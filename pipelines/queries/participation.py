@@ -19,6 +19,9 @@ BREAKDOWNS = {
 }
 # activity type and modality live in the smaller type cube, which has no city or stakeholder
 TYPE_CUBE_BREAKDOWNS = ("activity_type", "modality")
+# summed measures by these breakdowns read the stakeholder cube (no city, no cooperation); distinct
+# cities need the city column of mart.participation_cube
+STAKEHOLDER_CUBE_BREAKDOWNS = ("stakeholder_type", "network", "mode", "region")
 # measure name -> aggregate over mart.participation_cube (summed vs distinct toggle)
 MEASURES = {
     "participants": "sum(participants)::bigint",
@@ -58,6 +61,8 @@ def participation_over_time(
         if measure != "participants":
             raise ValueError(f"by={by} supports measure='participants' only")
         cube = "mart.participation_type_cube"
+    elif by in STAKEHOLDER_CUBE_BREAKDOWNS and measure != "cities":
+        cube = "mart.participation_stakeholder_cube"
     clause, params = where(filters, alias="p")
     lab = label_col(lang)
     label_sql, join_sql, order_sql = "p.group_id", "", "p.group_id"
@@ -143,7 +148,7 @@ def participation_by_region(
                 sum(p.participants)::bigint as participants,
                 count(distinct p.city_id)::bigint as cities,
                 sum(p.organisations_sum)::bigint as organisations
-            from mart.participation_cube as p
+            from mart.participation_city_cube as p
             where {clause}
             group by 1
         )
@@ -181,7 +186,7 @@ def stakeholder_mix(
             select
                 p.stakeholder_type,
                 sum(p.participants)::bigint as participants
-            from mart.participation_cube as p
+            from mart.participation_stakeholder_cube as p
             where {clause}
             group by 1
         )
@@ -212,7 +217,7 @@ def gender_balance(
     """
     lab = label_col(lang)
     clause, params = where(filters, alias="p")
-    cube = "mart.participation_cube"
+    cube = "mart.participation_stakeholder_cube"
     if by is None:
         column, table, key = "'all'", None, None
     else:
@@ -274,7 +279,7 @@ def top_cities(
                 sum(p.participants)::bigint as participants,
                 sum(p.organisations_sum)::bigint as organisations,
                 sum(p.women)::bigint as women
-            from mart.participation_cube as p
+            from mart.participation_city_cube as p
             where {clause}
             group by 1
         )
@@ -318,7 +323,7 @@ def participation_summary(
 
     clause, params = where(filters)
     person_days = con.execute(
-        f"select coalesce(sum(person_days), 0)::bigint from mart.participation_cube where {clause}",
+        f"select coalesce(sum(person_days), 0)::bigint from mart.participation_city_cube where {clause}",
         params,
     ).fetchone()[0]
     return pd.DataFrame([{

@@ -20,8 +20,9 @@ def _check(entity_type: str, method: str = "primary") -> None:
 
 
 def _weight(method: str) -> str:
-    # primary-only: 1 for the validated primary goal; fractional: 1/n over validated goals
-    return "case when is_primary then 1.0 else 0.0 end" if method == "primary" else "coalesce(weight, 0.0)"
+    # mart.sdg_goal_cube columns: primary-only (1 for the validated primary goal) or fractional
+    # (1/n over validated goals), already summed per filter cell
+    return "primary_value" if method == "primary" else "fractional_value"
 
 
 def sdg_profile(
@@ -52,8 +53,8 @@ def sdg_profile(
             select
                 goal,
                 sum({_weight(method)}) as value,
-                count(*) filter (where has_suggestion and not is_validated) as suggested
-            from mart.sdg_entity_goal
+                sum(suggested)::bigint as suggested
+            from mart.sdg_goal_cube
             where entity_type = ? and {clause}
             group by goal
         )
@@ -96,8 +97,8 @@ def sdg_network_heatmap(
             select
                 e.network_id,
                 e.goal,
-                sum({_weight(method)}) as value
-            from mart.sdg_entity_goal as e
+                sum(e.{_weight(method)}) as value
+            from mart.sdg_goal_cube as e
             where e.entity_type = ? and {clause}
             group by 1, 2
         )
@@ -142,10 +143,10 @@ def sdg_targets(
         with t as (
             select
                 t.target_id,
-                count(distinct t.entity_type || ':' || t.entity_id) filter (where t.is_validated) as validated_entities,
-                count(distinct t.entity_type || ':' || t.entity_id) filter (where t.is_suggested_only) as suggested_entities
-            from mart.sdg_tag as t
-            where t.goal = ? and t.target_id is not null
+                sum(t.validated_entities)::bigint as validated_entities,
+                sum(t.suggested_entities)::bigint as suggested_entities
+            from mart.sdg_target_cube as t
+            where t.goal = ?
               and (?::varchar is null or t.entity_type = ?::varchar)
               and {clause}
             group by 1
@@ -180,8 +181,8 @@ def sdg_coverage(
         f"""
         with covered as (
             select distinct t.target_id
-            from mart.sdg_tag as t
-            where t.is_validated and t.target_id is not null and {clause}
+            from mart.sdg_target_cube as t
+            where t.validated_entities > 0 and {clause}
         ),
         per_goal as (
             select
@@ -223,8 +224,8 @@ def sdg_tags_by_method_status(
         select
             t.method,
             t.status,
-            count(*)::bigint as tags
-        from mart.sdg_tag as t
+            sum(t.tags)::bigint as tags
+        from mart.sdg_review_cube as t
         where {clause}
         group by 1, 2
         order by 1, 2

@@ -47,8 +47,24 @@ fr as (
                         p_network, p_subtheme, p_mode, p_cooperation, p_city, p_country, p_region)
 ),
 
-tg as (
-    select * from mart.sdg_tag
+-- SDG tags through their cubes (targets, primary goals, review status): same counts as
+-- mart.sdg_tag, a fraction of its rows
+tt as (
+    select * from mart.sdg_target_cube
+    where mart.in_period(month, p_start, p_end)
+      and mart.in_scope(network_id, subtheme_id, mode, cooperation_id, city_id, country_iso2, region,
+                        p_network, p_subtheme, p_mode, p_cooperation, p_city, p_country, p_region)
+),
+
+tp as (
+    select * from mart.sdg_primary_cube
+    where mart.in_period(month, p_start, p_end)
+      and mart.in_scope(network_id, subtheme_id, mode, cooperation_id, city_id, country_iso2, region,
+                        p_network, p_subtheme, p_mode, p_cooperation, p_city, p_country, p_region)
+),
+
+tr as (
+    select * from mart.sdg_review_cube
     where mart.in_period(month, p_start, p_end)
       and mart.in_scope(network_id, subtheme_id, mode, cooperation_id, city_id, country_iso2, region,
                         p_network, p_subtheme, p_mode, p_cooperation, p_city, p_country, p_region)
@@ -277,26 +293,26 @@ computed as (
     from sustained
     union all
     select 'K24', 'main', count(distinct target_id), null, count(distinct target_id)
-    from tg where is_validated and target_id is not null
+    from tt where validated_entities > 0
     union all
     select 'K25', 'main',
-        (select count(distinct entity_id) from tg where entity_type = 'activity' and is_validated and is_primary),
+        (select coalesce(sum(primary_entities), 0) from tp where entity_type = 'activity'),
         (select coalesce(sum(activities), 0) from ac where status <> 'cancelled'),
-        100.0 * (select count(distinct entity_id) from tg where entity_type = 'activity' and is_validated and is_primary)
+        100.0 * (select coalesce(sum(primary_entities), 0) from tp where entity_type = 'activity')
             / nullif((select sum(activities) from ac where status <> 'cancelled'), 0)
     union all
     select 'K26', 'main',
-        count(*) filter (where status in ('accepted', 'rejected')),
-        count(*),
-        100.0 * count(*) filter (where status in ('accepted', 'rejected')) / nullif(count(*), 0)
-    from tg where method in ('keyword', 'model')
+        coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0),
+        coalesce(sum(tags), 0),
+        100.0 * coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0) / nullif(sum(tags), 0)
+    from tr where method in ('keyword', 'model')
     union all
     select 'K26', 'agreement_rate',
-        count(*) filter (where status = 'accepted'),
-        count(*) filter (where status in ('accepted', 'rejected')),
-        100.0 * count(*) filter (where status = 'accepted')
-            / nullif(count(*) filter (where status in ('accepted', 'rejected')), 0)
-    from tg where method in ('keyword', 'model')
+        coalesce(sum(tags) filter (where status = 'accepted'), 0),
+        coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0),
+        100.0 * coalesce(sum(tags) filter (where status = 'accepted'), 0)
+            / nullif(sum(tags) filter (where status in ('accepted', 'rejected')), 0)
+    from tr where method in ('keyword', 'model')
     union all
     select 'K27', 'main', count(*) filter (where framework_id is not null), count(*),
         100.0 * count(*) filter (where framework_id is not null) / nullif(count(*), 0)

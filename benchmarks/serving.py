@@ -1,0 +1,201 @@
+"""End-to-end figures from a real server: gunicorn serving the benchmark warehouse.
+
+`page_loads` opens every page in headless Chromium (Debian's, driven by Playwright, with the
+browser-test harness's flags and wait condition) and times it until every graph is drawn;
+`exercise` POSTs every page callback (and each page's layout callback) to `/_dash-update-component`
+for every filter combination and times the round trips; `peak_rss_mb` reads the serving
+processes' peak resident memory (VmHWM) from /proc.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, mb, proc_status_kb, summary_ms
+from pipelines.filters import Filters
+
+STATE_ID = "app-state"
+PAGES_CONTENT = "_pages_location"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    out.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+@contextmanager
+def gunicorn(db: Path, workers: int = 1, threads: int = 4) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `gunicorn dashboard.app:server` on a free loopback port over `db`; yield (url, process)."""
+    port = _free_port()
+    log = open(db.parent / "bench-server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--timeout", "120", "dashboard.app:server"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_dash-layout", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start:\n" + (db.parent / "bench-server.log").read_text())
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def peak_rss_mb(proc: subprocess.Popen) -> dict[str, float]:
+    """Return peak RSS (VmHWM) of the gunicorn master, of its largest worker, and their sum, in MB."""
+    master = proc_status_kb(proc.pid)
+    workers = [proc_status_kb(pid) for pid in _children(proc.pid)]
+    return {"master_mb": mb(master), "worker_peak_mb": mb(max(workers, default=0)),
+            "total_peak_mb": mb(master + sum(workers)), "workers": len(workers)}
+
+
+def _parse_output(spec: str) -> list[dict[str, Any]] | dict[str, Any]:
+    def one(part: str) -> dict[str, Any]:
+        ident, prop = part.rsplit(".", 1)
+        return {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
+
+    if spec.startswith(".."):
+        return [one(p) for p in spec[2:-2].split("...")]
+    return one(spec)
+
+
+def _post(url: str, body: dict[str, Any]) -> tuple[float, int]:
+    request = urllib.request.Request(url + "/_dash-update-component", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    return time.perf_counter() - start, status
+
+
+def exercise(url: str, callbacks: list, combos: list[tuple[Filters, str]], pages: list[str]) -> dict[str, Any]:
+    """POST every page callback and page layout for every combination; return round-trip figures.
+
+    `callbacks` are `benchmarks.callbacks.PageCallback`s (output spec, page, extra input values).
+    """
+    from dashboard import components
+
+    with urllib.request.urlopen(url + "/_dash-dependencies", timeout=30) as response:
+        deps = {d["output"]: d for d in json.load(response)}
+    layout_dep = next((d for d in deps.values()
+                       if d["inputs"] and d["inputs"][0]["id"] == PAGES_CONTENT), None)
+    results: dict[str, Any] = {}
+    failures = 0
+    requests = 0
+    if layout_dep is not None:
+        for path in pages:
+            times = []
+            for filters, lang in combos:
+                search = components.search_string(filters, lang)
+                body = {"output": layout_dep["output"], "outputs": _parse_output(layout_dep["output"]),
+                        "inputs": [{"id": PAGES_CONTENT, "property": "pathname", "value": path},
+                                   {"id": PAGES_CONTENT, "property": "search", "value": search}],
+                        "changedPropIds": [f"{PAGES_CONTENT}.pathname"], "state": []}
+                seconds, status = _post(url, body)
+                requests += 1
+                failures += status != 200
+                times.append(seconds)
+            results[f"layout:{path}"] = summary_ms(times)
+    for cb in callbacks:
+        dep = deps.get(cb.output)
+        if dep is None:
+            continue
+        times = []
+        for i, (filters, lang) in enumerate(combos):
+            values = cb.call_args(components.make_state(filters, lang, cb.page_path), i)
+            parts: dict[str, list[Any]] = {"input": [], "state": []}
+            for arg, value in zip(cb.args, values):
+                if arg.matches:  # an ALL wildcard: one entry per matching component
+                    parts[arg.kind].append([{"id": m, "property": arg.prop, "value": v}
+                                            for m, v in zip(arg.matches, value)])
+                else:
+                    parts[arg.kind].append({"id": arg.id, "property": arg.prop, "value": value})
+            body = {"output": dep["output"], "outputs": cb.outputs_list,
+                    "inputs": parts["input"], "state": parts["state"],
+                    "changedPropIds": [f"{STATE_ID}.data"]}
+            seconds, status = _post(url, body)
+            requests += 1
+            failures += status not in (200, 204)
+            times.append(seconds)
+        results[cb.name] = summary_ms(times)
+    return {"callbacks": results, "requests": requests, "failed_requests": failures}
+
+
+def page_loads(url: str, pages: list[str], combos: list[tuple[Filters, str]]) -> dict[str, Any]:
+    """Open each page once per combination in headless Chromium; time it until all graphs are drawn."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from dashboard import components
+    from tests.browser.conftest import CHROMIUM_FLAGS, WAIT_FOR_GRAPHS
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise RuntimeError("chromium is not installed: run 'make browser'")
+    results: dict[str, Any] = {}
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            for path in pages:
+                times = []
+                for filters, lang in combos:
+                    page = context.new_page()
+                    page.on("pageerror", lambda e: errors.append(str(e)))
+                    start = time.perf_counter()
+                    page.goto(url + path + components.search_string(filters, lang))
+                    page.wait_for_function(WAIT_FOR_GRAPHS, timeout=120_000)
+                    times.append(time.perf_counter() - start)
+                    page.close()
+                results[path] = summary_ms(times)
+        finally:
+            browser.close()
+    return {"pages": results, "page_errors": errors[:10]}

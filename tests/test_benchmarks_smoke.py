@@ -1,0 +1,50 @@
+"""Smoke test of the benchmark suite: it runs end to end at a tiny scale and writes valid JSON.
+
+No timing assertions (these machines are noisy): only that every section produced figures of
+the right shape. It reuses the session's demo warehouse (built by `iurc demo` at the default
+scale) instead of building its own, and skips the browser page loads (the browser tests cover
+the pages).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks import build
+from benchmarks import run as bench
+from pipelines.demo import DEFAULT_SCALE as SCALE
+
+
+@pytest.mark.slow
+def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None:
+    data = tmp_path / "data"
+    db, raw = build.paths_for(SCALE, data)
+    data.mkdir()
+    shutil.copyfile(demo_db, db)
+    shutil.copytree(demo_db.parent / "demo", raw)
+    out = tmp_path / "latest.json"
+    bench.run(SCALE, out, reuse=True, browser=False, n_combos=2, data_dir=data)
+    result = json.loads(out.read_text())
+    assert result["scale"] == SCALE
+    assert result["warehouse"]["core.participation_rows"] == SCALE
+    assert result["ingest"]["rows_read"] == result["ingest"]["rows_loaded"] + result["ingest"]["rows_quarantined"]
+    assert result["ingest_rows_per_s"] > 0 and result["ingest_vs_raw_duckdb"] > 0
+    in_process = result["callbacks"]["in_process"]
+    assert in_process, "no dashboard callback was found"
+    for name, figures in in_process.items():
+        assert figures["n"] == 2, name
+        assert figures["p95_ms"] >= figures["p50_ms"] > 0, name
+        assert figures["vs_raw_sql"] > 0, name
+    http = result["callbacks"]["http"]
+    assert http["failed_requests"] == 0
+    assert set(in_process) <= set(http["callbacks"])
+    assert result["pandas_baseline"]["results_agree"] is True
+    assert result["pandas_baseline_speedup"] > 0
+    assert result["dashboard_rss_mb"] > 0
+    assert set(result["targets"]) == set(bench.TARGETS)
+    for key in ("cores", "ram_gb", "cpu_model", "python", "duckdb", "date"):
+        assert result["machine"][key], key

@@ -133,8 +133,8 @@ def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
           prevent_initial_call="initial_duplicate")
 def lang_links(params: list, state: dict | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
-    if not params:
-        return dash.no_update
+    if not params:  # a wildcard multi-output needs one value per output
+        return [dash.no_update] * len(ctx.outputs_list)
     params = _first(params)
     filters, _ = components.parse_state(state)
     path = (state or {}).get("path") or "/"

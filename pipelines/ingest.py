@@ -219,8 +219,13 @@ class _Steps:
 
 def _quiet(con: duckdb.DuckDBPyConnection, progress: bool) -> None:
     """Let DuckDB measure query progress (for our bars) without printing its own bar."""
-    con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-    con.execute("SET enable_progress_bar_print = false")
+    try:
+        con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+        con.execute("SET enable_progress_bar_print = false")
+    except duckdb.InvalidInputException:
+        # Under Jupyter, DuckDB refuses to touch its progress bar without ipywidgets; the
+        # bar is cosmetic, so the load goes on without it.
+        pass
 
 
 def ingest_connection(

@@ -50,10 +50,19 @@ def peer_options(city_id: str | None, lang: str) -> list[dict[str, str]]:
             for r in groups.itertuples()]
 
 
+DEFAULT_PEER_TYPE = "region"  # more informative than the 2-city partners group
+
+
+def default_peer(options: list[dict[str, str]]) -> str | None:
+    """Return the peer group to show when none is chosen: the city's region, else the first."""
+    regions = [o["value"] for o in options if o["value"].startswith(DEFAULT_PEER_TYPE + ":")]
+    return regions[0] if regions else options[0]["value"] if options else None
+
+
 def parse_peer(value: str | None) -> tuple[str, str | None]:
-    """Return (peer_group_type, peer_group_id) from 'type:id' (default: the city's partners)."""
+    """Return (peer_group_type, peer_group_id) from 'type:id' (default: the city's region)."""
     kind, _, group = str(value or "").partition(":")
-    return (kind, group or None) if kind in PEER_GROUP_TYPES else ("partners", None)
+    return (kind, group or None) if kind in PEER_GROUP_TYPES else (DEFAULT_PEER_TYPE, None)
 
 
 def _selection(params: dict[str, Any] | None) -> tuple[str | None, str, str | None]:
@@ -69,8 +78,7 @@ def layout(**query: Any) -> html.Div:
         cities["city_id"].iloc[0] if not cities.empty else None)
     options = peer_options(city, lang)
     values = {o["value"] for o in options}
-    peer = query.get("peer") if query.get("peer") in values else (
-        options[0]["value"] if options else None)
+    peer = query.get("peer") if query.get("peer") in values else default_peer(options)
     controls = html.Div([
         html.Div([
             html.Label(t("bench.city", lang), htmlFor=ids.BENCH_CITY, className="form-label"),
@@ -144,7 +152,7 @@ def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tupl
     options = peer_options(city, lang)
     kind = parse_peer(peer)[0]
     same_kind = [o["value"] for o in options if o["value"].startswith(kind + ":")]
-    return options, (same_kind[0] if same_kind else options[0]["value"] if options else None)
+    return options, (same_kind[0] if same_kind else default_peer(options))
 
 
 @callback(Output(PARAMS, "data"), Input(ids.BENCH_CITY, "value"),

@@ -1,9 +1,10 @@
 """Browser-test harness: a demo warehouse, the real server on a free port, Debian's Chromium.
 
 Session fixtures: `demo_db` builds a demo warehouse once (`iurc demo --db <tmp>`), `server_url`
-starts `iurc serve` on 127.0.0.1:<free port> as a subprocess and waits for it. Playwright drives
-Debian's `chromium` (browser downloads do not work offline). `open_page` opens a URL, waits until
-Dash has rendered and every graph has drawn, and fails the test on any console error.
+starts `iurc serve` on 127.0.0.1:<free port> as a subprocess and waits for it (a module with a
+warehouse of its own overrides `server_url` using `warehouse_server`). Playwright drives Debian's
+`chromium` (browser downloads do not work offline). `open_page` opens a URL, waits until Dash has
+rendered and every graph has drawn, and fails the test on any console error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,12 +53,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-@pytest.fixture(scope="session")
-def server_url(demo_db: Path) -> Iterator[str]:
-    """Start `iurc serve` on a free loopback port over the demo warehouse; yield its base URL."""
+@contextmanager
+def serve_warehouse(db: Path) -> Iterator[str]:
+    """Run `iurc serve` on a free loopback port over the warehouse `db`; yield its base URL.
+
+    The server's output goes to `server.log` next to `db`; the process is stopped on exit.
+    """
     port = _free_port()
-    log = (demo_db.parent / "server.log").open("w")
-    proc = subprocess.Popen([*IURC, "serve", "--db", str(demo_db), "--port", str(port)],
+    log = (db.parent / "server.log").open("w")
+    proc = subprocess.Popen([*IURC, "serve", "--db", str(db), "--port", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "IURC_DEBUG": ""})
     url = f"http://127.0.0.1:{port}"
@@ -70,15 +75,34 @@ def server_url(demo_db: Path) -> Iterator[str]:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError("server did not start:\n" + (demo_db.parent / "server.log").read_text())
+            log.close()
+            raise RuntimeError("server did not start:\n" + (db.parent / "server.log").read_text())
         time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(demo_db: Path) -> Iterator[str]:
+    """Start `iurc serve` on a free loopback port over the demo warehouse; yield its base URL.
+
+    A test module with a warehouse of its own overrides this fixture with `serve_warehouse`.
+    """
+    with serve_warehouse(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def warehouse_server():
+    """Return `serve_warehouse(db)`, for a test module that serves a warehouse of its own."""
+    return serve_warehouse
 
 
 @pytest.fixture(scope="session")

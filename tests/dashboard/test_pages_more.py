@@ -234,7 +234,22 @@ def test_benchmark_peer_labels_are_translated(warehouse):
     labels = {o["value"].split(":")[0]: o["label"] for o in options}
     assert labels["region"].startswith("Su región: Europa")
     assert "habitantes" in labels["population_band"]
-    assert benchmarking.parse_peer("bogus:x") == ("partners", None)
+    assert benchmarking.parse_peer("bogus:x") == ("region", None)
+
+
+def test_benchmark_default_peer_group_is_the_city_region(warehouse):
+    from dashboard.pages import benchmarking
+
+    options = benchmarking.peer_options("turin-it", "en")
+    assert options[0]["value"].startswith("partners:")  # the default is not simply the first
+    assert benchmarking.default_peer(options) == "region:EU"
+    page = benchmarking.layout(city="turin-it")
+    stores = [c for c in page._traverse() if getattr(c, "id", None) == benchmarking.PARAMS]
+    assert stores[0].data == {"city": "turin-it", "peer": "region:EU"}
+    picker = [c for c in page._traverse() if getattr(c, "id", None) == "bench-peer"]
+    assert picker[0].value == "region:EU"
+    assert benchmarking.default_peer([{"label": "x", "value": "network:a"}]) == "network:a"
+    assert benchmarking.default_peer([]) is None
 
 
 def test_benchmark_verdict_states_the_missing_rule():

@@ -26,17 +26,45 @@ REGION_SYMBOLS = {"EU": "circle", "NA": "diamond"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
+GRID = "#EBF0F8"
+_AXIS = {"gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID, "zerolinewidth": 2,
+         "ticks": "", "title": {"standoff": 15}, "automargin": True}
+_COLORBAR = {"outlinewidth": 0, "ticks": ""}
+# The parts of Plotly's "plotly_white" that these charts use, plus the shared font and palette.
+# Setting template="plotly_white" copied and validated its ~50 trace-type entries on every figure
+# (about 8 ms, half the cost of a small chart); this one is a few dozen properties.
+TEMPLATE = go.layout.Template(
+    layout={
+        "autotypenumbers": "strict",
+        "font": {"family": FONT, "size": 13, "color": "#1f2328"},
+        "colorway": list(OKABE_ITO),
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "hovermode": "closest", "hoverlabel": {"align": "left", "font": {"family": FONT}},
+        "xaxis": _AXIS, "yaxis": _AXIS,
+        "coloraxis": {"colorbar": _COLORBAR},
+        "geo": {"bgcolor": "white", "landcolor": "white", "subunitcolor": "#C8D4E3",
+                "showland": True, "showlakes": True, "lakecolor": "white"},
+        "annotationdefaults": {"arrowcolor": "#2a3f5f", "arrowhead": 0, "arrowwidth": 1},
+        "title": {"x": 0.05},
+    },
+    data={
+        "bar": [{"marker": {"line": {"color": "white", "width": 0.5},
+                            "pattern": {"fillmode": "overlay", "size": 10, "solidity": 0.2}},
+                 "error_x": {"color": "#2a3f5f"}, "error_y": {"color": "#2a3f5f"}}],
+        "heatmap": [{"colorbar": _COLORBAR}],
+        "scatter": [{"fillpattern": {"fillmode": "overlay", "size": 10, "solidity": 0.2}}],
+    },
+)
+
+
 def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -> go.Figure:
-    """Apply the shared look: font, margins, number separators of `lang`, horizontal legend."""
+    """Apply the shared look: template, margins, number separators of `lang`, horizontal legend."""
     fig.update_layout(
-        template="plotly_white",
-        font={"family": FONT, "size": 13, "color": "#1f2328"},
+        template=TEMPLATE,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         separators=PLOTLY_SEPARATORS[normalise_lang(lang)],
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
                 "title": {"text": legend_title} if legend_title else None},
-        colorway=list(OKABE_ITO),
-        hoverlabel={"font": {"family": FONT}},
     )
     return fig
 
@@ -175,7 +203,7 @@ def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
                                marker={"size": 4}, hoverinfo="skip"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, template="plotly_white",
+    fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, template=TEMPLATE,
                       showlegend=False, height=48)
     return fig
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -9,6 +10,7 @@ from dash import Input, Output, callback, html, register_page
 
 from dashboard import components, data, figures, ids
 from dashboard.i18n import fmt_number, fmt_percent, fmt_value, t
+from pipelines.queries.overview import TREND_KPIS
 
 register_page(__name__, path="/", name="Overview", title="Overview · IURC Impact", order=0,
               i18n_key="page.overview")
@@ -16,6 +18,9 @@ register_page(__name__, path="/", name="Overview", title="Overview · IURC Impac
 RAG_CLASSES = {"green": "green", "amber": "amber", "red": "red"}
 RAG_SYMBOLS = {"green": "✓", "amber": "!", "red": "✕"}  # shape as well as colour
 SPARK = "▁▂▃▄▅▆▇█"
+# Runs the trend query beside the scorecard query; each worker thread has its own DuckDB cursor
+# (dashboard.data hands out one per thread). Threads start on first use, not at import.
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overview-trend")
 
 
 def layout(**query: Any) -> html.Div:
@@ -100,9 +105,13 @@ def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
 def update_scorecard(state: dict) -> tuple:
     """Fill the KPI scorecard for the current filters."""
     filters, lang = components.parse_state(state)
+    # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
+    # to have a value): each KPI's rows do not depend on which others are asked for.
+    pending = _POOL.submit(data.kpi_trend, filters, TREND_KPIS, lang)
     df = data.kpi_scorecard(filters, lang)
     df = df[df["value"].notna()]
-    trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang)
+    trend = pending.result()
+    trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict() if not trend.empty else {}
     cards = [kpi_card(row, series.get(row["indicator_id"], []), lang) for _, row in df.iterrows()]
     table = components.data_table(df[["indicator_id", "label", "value", "target_value",

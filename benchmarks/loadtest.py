@@ -366,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         "data_visible_s_max": max((v for v in visible if v is not None), default=None),
         "cpu_count": os.cpu_count(), "load_average": list(os.getloadavg()),
         "server_errors_logged": log.count("Traceback"),
+        "server_tracebacks": ["Traceback" + part[:3000] for part in log.split("Traceback")[1:4]],
     }
     ok = (result["failures"] == 0 and len(ingests) == args.ingests
           and all(r["exit_code"] == 0 for r in ingests)
@@ -391,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:<{width}}  {value}")
     for failure in stats.failures[:5]:
         print("  failure:", failure)
+    for trace in result["server_tracebacks"]:
+        print("  server error:", trace.strip().splitlines()[-1][:300])
     print(f"written {args.out}")
     return 0 if ok else 1
 

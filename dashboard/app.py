@@ -84,7 +84,17 @@ def create_app() -> Dash:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 
+    _run_first_request_setup(server)
     return app
+
+
+def _run_first_request_setup(server) -> None:
+    # Dash defers its set-up (copying the page callbacks into the callback map, the pages
+    # router) to before_request hooks that mark themselves done *before* doing the work, so in
+    # a multi-threaded worker a second first request can find the map half-filled and fail with
+    # "Callback function not found". Running the hooks once here, single-threaded, avoids it.
+    with server.test_request_context("/"):
+        server.preprocess_request()
 
 
 app = create_app()

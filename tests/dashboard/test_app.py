@@ -65,3 +65,13 @@ def test_app_page_layouts_build_without_warehouse(monkeypatch, tmp_path, path):
     layout = page["layout"](lang="fr")
     assert "Aucun entrepôt trouvé" in str(layout.to_plotly_json())
     app_module.data.configure()
+
+
+def test_app_callback_map_complete_before_first_request():
+    """Dash's first-request set-up ran at import: concurrent first requests find every callback."""
+    from dashboard.app import app
+
+    assert app._got_first_request["setup_server"] and app._got_first_request["pages"]
+    outputs = " ".join(app.callback_map)
+    for card in ("overview-scorecard", "sdg-heatmap", "dq-tables"):
+        assert card in outputs

@@ -148,15 +148,14 @@ def page_callbacks(skipped: list[str] | None = None) -> list[PageCallback]:
     `skipped` by name.
     """
     import dash
-    from dash import _callback
 
-    import dashboard.app  # noqa: F401 - registers the pages and their callbacks
     from dashboard import ids
+    from dashboard.app import app  # registers the pages; their callbacks are in app.callback_map
 
     pages = {p["module"]: p for p in dash.page_registry.values()}
     layouts: dict[str, Any] = {}
     out = []
-    for output, spec in _callback.GLOBAL_CALLBACK_MAP.items():
+    for output, spec in app.callback_map.items():
         fn = getattr(spec.get("callback"), "__wrapped__", None)
         if fn is None or not fn.__module__.startswith("dashboard.pages."):
             continue

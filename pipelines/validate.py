@@ -632,7 +632,11 @@ def set_rules(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
 
 
 def _one_primary(con: duckdb.DuckDBPyConnection, key: list[str]) -> None:
-    """Quarantine primary tags of an entity that would end up with more than one primary goal."""
+    """Quarantine primary tags of an entity that would end up with more than one primary goal.
+
+    A rejected tag is no claim, so it does not count; a goal-level and a target-level primary
+    tag of the same goal are one primary goal.
+    """
     on = " AND ".join(f"w.{k} IS NOT DISTINCT FROM f.{k}" for k in key)
     con.execute(
         f"""
@@ -640,22 +644,23 @@ def _one_primary(con: duckdb.DuckDBPyConnection, key: list[str]) -> None:
         WITH file_rows AS (
             SELECT * FROM checked WHERE len(reasons) = 0
         ), kept AS (
-            SELECT w.entity_type, w.entity_id, w.goal, w.is_primary FROM core.sdg_alignment w
+            SELECT w.entity_type, w.entity_id, w.goal, w.is_primary, w.status
+            FROM core.sdg_alignment w
             WHERE NOT EXISTS (SELECT 1 FROM file_rows f WHERE {on})
             UNION ALL
-            SELECT entity_type, entity_id, goal, is_primary FROM file_rows
+            SELECT entity_type, entity_id, goal, is_primary, status FROM file_rows
         ), crowded AS (
             SELECT entity_type, entity_id,
                    string_agg(DISTINCT CAST(goal AS VARCHAR), ', ' ORDER BY CAST(goal AS VARCHAR)) AS goals
-            FROM kept WHERE is_primary
-            GROUP BY ALL HAVING count(*) > 1
+            FROM kept WHERE is_primary AND status <> 'rejected'
+            GROUP BY ALL HAVING count(DISTINCT goal) > 1
         )
         SELECT f._line, [{{'column': 'is_primary',
                            'rule': 'more than one primary SDG for the entity',
                            'value': f.entity_type || ' ' || f.entity_id || ': goals ' || c.goals}}]
                AS reasons
         FROM file_rows f JOIN crowded c USING (entity_type, entity_id)
-        WHERE f.is_primary
+        WHERE f.is_primary AND f.status <> 'rejected'
         """
     )
     _add_reasons(con, "primary_reasons")

@@ -247,6 +247,18 @@ def test_validate_two_primary_goals_in_one_file(con, tmp_path) -> None:
         assert "more than one primary SDG" in rules_for(r, "is_primary")[0]
 
 
+def test_validate_rejected_primary_tag_does_not_count(con, tmp_path) -> None:
+    a = row("sdg_alignment", entity_id="out-trio-guide", goal=11, target_id=None)
+    b = row("sdg_alignment", entity_id="out-trio-guide", goal=13, target_id=None, status="rejected")
+    assert check_rows(con, tmp_path, "sdg_alignment", [a, b]) == [[], []]
+
+
+def test_validate_goal_and_target_primary_of_one_goal_are_one_primary(con, tmp_path) -> None:
+    a = row("sdg_alignment", entity_id="out-trio-guide", goal=11, target_id=None)
+    b = row("sdg_alignment", entity_id="out-trio-guide", goal=11, target_id="11.2")
+    assert check_rows(con, tmp_path, "sdg_alignment", [a, b]) == [[], []]
+
+
 def test_validate_primary_can_move_by_resending_the_old_tag(con, tmp_path) -> None:
     old = row("sdg_alignment", entity_type="activity", entity_id="act-2022-sv-velletri", goal=12,
               target_id="12.5", is_primary=False)

@@ -29,7 +29,7 @@ def paths_for(scale: int, data_dir: Path = DATA_DIR) -> tuple[Path, Path]:
 
 def republish_marts(db: Path) -> float:
     """Rebuild every mart of `db` through a writer session (copy, build, publish); return seconds."""
-    from pipelines import db as dbmod
+    from pipelines.warehouse import db as dbmod
 
     start = time.perf_counter()
     with dbmod.writer(db):
@@ -50,13 +50,28 @@ def build(scale: int, *, reuse: bool = False, data_dir: Path = DATA_DIR, log=pri
         log(f"building the demo warehouse: {scale:,} participation rows -> {db}")
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db), "--scale", str(scale),
-             "--out", str(raw)],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "iurc.cli",
+                "demo",
+                "--db",
+                str(db),
+                "--scale",
+                str(scale),
+                "--out",
+                str(raw),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         demo_s = time.perf_counter() - start
         if proc.returncode != 0:
-            raise RuntimeError(f"iurc demo failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            raise RuntimeError(
+                f"iurc demo failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            )
     else:
         log(f"reusing {db}")
     marts_s = republish_marts(db)

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from benchmarks.common import percentile, summary_ms
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 RAW_REPEAT = 2  # the raw SQL keeps its best of 2 runs (it is the floor the callback is compared to)
 
@@ -75,10 +75,14 @@ class PageCallback:
         from dash._callback_context import context_value
         from dash._utils import AttributeDict
 
-        context_value.set(AttributeDict(
-            triggered_inputs=[{"prop_id": "app-state.data", "value": state}],
-            inputs_list=[], states_list=[], outputs_list=self.outputs_list,
-        ))
+        context_value.set(
+            AttributeDict(
+                triggered_inputs=[{"prop_id": "app-state.data", "value": state}],
+                inputs_list=[],
+                states_list=[],
+                outputs_list=self.outputs_list,
+            )
+        )
         return self.fn(*self.call_args(state, i))
 
 
@@ -93,8 +97,13 @@ def _walk(component: Any) -> Any:
 
 def _matches(layout: Any, pattern: dict[str, Any]) -> list[Any]:
     fixed = {k: v for k, v in pattern.items() if not isinstance(v, list)}
-    return [c for c in _walk(layout) if isinstance(getattr(c, "id", None), dict)
-            and all(c.id.get(k) == v for k, v in fixed.items()) and set(c.id) == set(pattern)]
+    return [
+        c
+        for c in _walk(layout)
+        if isinstance(getattr(c, "id", None), dict)
+        and all(c.id.get(k) == v for k, v in fixed.items())
+        and set(c.id) == set(pattern)
+    ]
 
 
 def _arg(layout: Any, kind: str, spec: dict[str, str], state_id: str) -> Arg | None:
@@ -107,7 +116,9 @@ def _arg(layout: Any, kind: str, spec: dict[str, str], state_id: str) -> Arg | N
             return None
         if any(isinstance(v, list) for v in ident.values()):  # ALL
             found = _matches(layout, ident)
-            return Arg(kind, ident, prop, [[getattr(c, prop, None) for c in found]], [c.id for c in found])
+            return Arg(
+                kind, ident, prop, [[getattr(c, prop, None) for c in found]], [c.id for c in found]
+            )
     comp = next((c for c in _walk(layout) if getattr(c, "id", None) == ident), None)
     if comp is None:
         return Arg(kind, ident, prop, [None])
@@ -122,6 +133,7 @@ def _arg(layout: Any, kind: str, spec: dict[str, str], state_id: str) -> Arg | N
 
 def parse_output(spec: str) -> list[tuple[Any, str]] | tuple[Any, str]:
     """Return Dash's output spec ('..a.b...c.d..' or 'a.b') as (id, property) pairs."""
+
     def one(part: str) -> tuple[Any, str]:
         ident, prop = part.rsplit(".", 1)
         return (json.loads(ident) if ident.startswith("{") else ident), prop
@@ -174,7 +186,11 @@ def page_callbacks(skipped: list[str] | None = None) -> list[PageCallback]:
             if skipped is not None:
                 skipped.append(short)
             continue
-        out.append(PageCallback(short, path, fn, args, output, _outputs_list(layouts[fn.__module__], output)))
+        out.append(
+            PageCallback(
+                short, path, fn, args, output, _outputs_list(layouts[fn.__module__], output)
+            )
+        )
     return sorted(out, key=lambda c: c.name)
 
 
@@ -184,7 +200,9 @@ def page_layouts() -> list[tuple[str, Callable[..., Any]]]:
 
     import dashboard.app  # noqa: F401
 
-    return sorted((p["path"], p["layout"]) for p in dash.page_registry.values() if callable(p["layout"]))
+    return sorted(
+        (p["path"], p["layout"]) for p in dash.page_registry.values() if callable(p["layout"])
+    )
 
 
 def _raw_s(raw: duckdb.DuckDBPyConnection, statements: list[tuple[str, Any]]) -> float:
@@ -200,7 +218,7 @@ def _raw_s(raw: duckdb.DuckDBPyConnection, statements: list[tuple[str, Any]]) ->
 def run(db: Path, combos: list[tuple[Filters, str]], log=print) -> dict[str, Any]:
     """Time every page callback and page layout over `combos`; return per-callback figures."""
     from dashboard import components, data
-    from pipelines import db as dbmod
+    from pipelines.warehouse import db as dbmod
 
     data.configure(db)
     raw = dbmod.connect_readonly(db)
@@ -233,21 +251,28 @@ def run(db: Path, combos: list[tuple[Filters, str]], log=print) -> dict[str, Any
                 if raw_s:
                     raw_times.append(raw_s)
                     ratios.append(elapsed / raw_s)
-            entry = {"page": cb.page_path, **summary_ms(cold),
-                     "cache_hit_p50_ms": round(percentile([h * 1000 for h in hit], 50), 2),
-                     "sql_statements": len(captured)}
+            entry = {
+                "page": cb.page_path,
+                **summary_ms(cold),
+                "cache_hit_p50_ms": round(percentile([h * 1000 for h in hit], 50), 2),
+                "sql_statements": len(captured),
+            }
             if raw_times:
                 raw_summary = summary_ms(raw_times)
-                entry.update({
-                    "raw_sql_p50_ms": raw_summary["p50_ms"],
-                    "raw_sql_p95_ms": raw_summary["p95_ms"],
-                    "vs_raw_sql": round(entry["p50_ms"] / raw_summary["p50_ms"], 2),
-                    "vs_raw_sql_p95": round(entry["p95_ms"] / raw_summary["p95_ms"], 2),
-                    "vs_raw_sql_median_of_ratios": round(percentile(ratios, 50), 2),
-                })
+                entry.update(
+                    {
+                        "raw_sql_p50_ms": raw_summary["p50_ms"],
+                        "raw_sql_p95_ms": raw_summary["p95_ms"],
+                        "vs_raw_sql": round(entry["p50_ms"] / raw_summary["p50_ms"], 2),
+                        "vs_raw_sql_p95": round(entry["p95_ms"] / raw_summary["p95_ms"], 2),
+                        "vs_raw_sql_median_of_ratios": round(percentile(ratios, 50), 2),
+                    }
+                )
             results[cb.name] = entry
-            log(f"{cb.name:<40} p50 {entry['p50_ms']:>8.1f} ms  p95 {entry['p95_ms']:>8.1f} ms  "
-                f"raw p50 {entry.get('raw_sql_p50_ms', float('nan')):>7.1f} ms  x{entry.get('vs_raw_sql', float('nan'))}")
+            log(
+                f"{cb.name:<40} p50 {entry['p50_ms']:>8.1f} ms  p95 {entry['p95_ms']:>8.1f} ms  "
+                f"raw p50 {entry.get('raw_sql_p50_ms', float('nan')):>7.1f} ms  x{entry.get('vs_raw_sql', float('nan'))}"
+            )
         layouts = {}
         for path, layout in page_layouts():
             times = []
@@ -261,4 +286,9 @@ def run(db: Path, combos: list[tuple[Filters, str]], log=print) -> dict[str, Any
     finally:
         data.cursor = real_cursor
         raw.close()
-    return {"callbacks": results, "layouts": layouts, "combos": len(combos), "not_filter_driven": skipped}
+    return {
+        "callbacks": results,
+        "layouts": layouts,
+        "combos": len(combos),
+        "not_filter_driven": skipped,
+    }

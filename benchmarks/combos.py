@@ -8,7 +8,7 @@ import random
 import duckdb
 
 from pipelines import queries
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 LANGS = ("en", "fr", "es")
 
@@ -25,7 +25,9 @@ def _values(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     }
 
 
-def filter_combos(con: duckdb.DuckDBPyConnection, n: int = 30, seed: int = 42) -> list[tuple[Filters, str]]:
+def filter_combos(
+    con: duckdb.DuckDBPyConnection, n: int = 30, seed: int = 42
+) -> list[tuple[Filters, str]]:
     """Return `n` distinct (Filters, lang) pairs: no filter, single filters, then random mixes.
 
     The mixes restrict 1-4 dimensions (period, network, subtheme, region, country, mode) with

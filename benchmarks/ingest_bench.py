@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from benchmarks.common import best_of
-from pipelines import db as dbmod
+from pipelines.warehouse import db as dbmod
 from schemas import ENTITIES
 
 FACT = "participation"
@@ -56,7 +56,7 @@ def raw_read_csv_s(csv: Path, workdir: Path, repeat: int = 2) -> float:
 
 def run(bench_db: Path, raw_dir: Path, log=print) -> dict[str, Any]:
     """Time the validated ingest and the raw read_csv of the participation file; return figures."""
-    from pipelines.ingest import ingest_files
+    from pipelines.ingest.run import ingest_files
 
     csv = raw_dir / "participations.csv"
     with tempfile.TemporaryDirectory(prefix="iurc-bench-ingest-", dir=bench_db.parent) as tmp:
@@ -91,6 +91,6 @@ def run(bench_db: Path, raw_dir: Path, log=print) -> dict[str, Any]:
         "ingest_vs_raw_duckdb": round(file_s / raw_s, 2),
         "ingest_steps_s": dict(getattr(report, "timings", {}) or {}),
         "note": "ingest_s = read + validate (SQL checks and Pandera) + upsert + quarantine of the file in "
-                "one transaction (ingest_files on an open connection); publishing (copy, marts, rename) is "
-                "measured apart as marts_publish_s",
+        "one transaction (ingest_files on an open connection); publishing (copy, marts, rename) is "
+        "measured apart as marts_publish_s",
     }

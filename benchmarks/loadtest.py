@@ -81,8 +81,10 @@ def usable_callbacks(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if dep.get("clientside_function") or dep.get("prevent_initial_call"):
             continue
         inputs = [(i["id"], i["property"]) for i in dep["inputs"]]
-        if any(isinstance(i, dict) for i, _ in inputs) or any(isinstance(s["id"], dict) and any(
-                isinstance(v, list) for v in s["id"].values()) for s in dep["state"]):
+        if any(isinstance(i, dict) for i, _ in inputs) or any(
+            isinstance(s["id"], dict) and any(isinstance(v, list) for v in s["id"].values())
+            for s in dep["state"]
+        ):
             continue  # wildcard inputs/states need rendered components: not a filter callback
         if (STATE_ID, "data") not in inputs:
             continue
@@ -110,12 +112,14 @@ def payload(dep: dict[str, Any], state: dict[str, Any], rnd: random.Random) -> d
 def filter_states(db: Path, count: int, seed: int) -> list[dict[str, Any]]:
     """Return `count` varied app-state values (filters and language) built from the warehouse."""
     from dashboard.components import make_state
-    from pipelines import db as dbmod
-    from pipelines.filters import Filters
+    from pipelines.metrics.filters import Filters
+    from pipelines.warehouse import db as dbmod
 
     con = dbmod.connect_readonly(db)
     networks = [r[0] for r in con.execute("SELECT network_id FROM ref.network").fetchall()]
-    countries = [r[0] for r in con.execute("SELECT DISTINCT country_iso2 FROM core.city").fetchall()]
+    countries = [
+        r[0] for r in con.execute("SELECT DISTINCT country_iso2 FROM core.city").fetchall()
+    ]
     modes = [r[0] for r in con.execute("SELECT DISTINCT mode FROM core.cooperation").fetchall()]
     con.close()
     rnd = random.Random(seed)
@@ -153,14 +157,21 @@ class Stats:
 
 def post(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes]:
     """POST a callback body on a kept-alive connection; return (status, body)."""
-    conn.request("POST", "/_dash-update-component", body=body,
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"}
+    )
     response = conn.getresponse()
     return response.status, response.read()
 
 
-def client(port: int, bodies: list[tuple[str, bytes]], stop: threading.Event, stats: Stats,
-           seed: int, max_requests: int) -> None:
+def client(
+    port: int,
+    bodies: list[tuple[str, bytes]],
+    stop: threading.Event,
+    stats: Stats,
+    seed: int,
+    max_requests: int,
+) -> None:
     """One virtual user: random callbacks back to back until `stop` (or its request budget)."""
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -186,22 +197,29 @@ def client(port: int, bodies: list[tuple[str, bytes]], stop: threading.Event, st
 
 def _write_ingest_files(db: Path, folder: Path, n: int, rows: int) -> list[Path]:
     """Write an activities file (new activities) and a participations file for them."""
-    from pipelines import db as dbmod
+    from pipelines.warehouse import db as dbmod
 
     con = dbmod.connect_readonly(db)
     template = con.execute(
         "SELECT network_id, cooperation_id FROM core.activity WHERE cooperation_id IS NOT NULL LIMIT 1"
     ).fetchone()
-    cities = [r[0] for r in con.execute("SELECT city_id FROM core.city ORDER BY 1 LIMIT 20").fetchall()]
+    cities = [
+        r[0] for r in con.execute("SELECT city_id FROM core.city ORDER BY 1 LIMIT 20").fetchall()
+    ]
     con.close()
     acts = folder / f"activities_loadtest_{n}.csv"
     parts = folder / f"participations_loadtest_{n}.csv"
     count = max(1, rows // (len(cities) * 2))
     with open(acts, "w", encoding="utf-8") as fh:
-        fh.write("activity_id,title,activity_type,modality,status,start_date,end_date,network_id,"
-                 "cooperation_id,reported_date\n")
-        fh.writelines(f"act-loadtest-{n}-{i},Load test activity {n}.{i},webinar,online,completed,"
-                     f"2024-03-0{1 + n},2024-03-0{1 + n},{template[0]},{template[1]},2024-03-10\n" for i in range(count))
+        fh.write(
+            "activity_id,title,activity_type,modality,status,start_date,end_date,network_id,"
+            "cooperation_id,reported_date\n"
+        )
+        fh.writelines(
+            f"act-loadtest-{n}-{i},Load test activity {n}.{i},webinar,online,completed,"
+            f"2024-03-0{1 + n},2024-03-0{1 + n},{template[0]},{template[1]},2024-03-10\n"
+            for i in range(count)
+        )
     with open(parts, "w", encoding="utf-8") as fh:
         fh.write("activity_id,city_id,stakeholder_type,participants,women\n")
         for i in range(count):
@@ -215,12 +233,20 @@ def _runs_body(dep: dict[str, Any], state: dict[str, Any]) -> bytes:
     return json.dumps(payload(dep, state, random.Random(0))).encode()
 
 
-def ingest_and_watch(db: Path, folder: Path, port: int, runs_dep: dict[str, Any] | None,
-                     state: dict[str, Any], count: int, rows: int, gap: float,
-                     stop: threading.Event) -> list[dict[str, Any]]:
+def ingest_and_watch(
+    db: Path,
+    folder: Path,
+    port: int,
+    runs_dep: dict[str, Any] | None,
+    state: dict[str, Any],
+    count: int,
+    rows: int,
+    gap: float,
+    stop: threading.Event,
+) -> list[dict[str, Any]]:
     """Run `count` ingests spaced `gap` s apart; after each publish, poll the runs callback over
     HTTP until the new file's name shows; return one record per ingest."""
-    from pipelines.ingest import ingest_files
+    from pipelines.ingest.run import ingest_files
 
     out = []
     for n in range(count):
@@ -231,8 +257,11 @@ def ingest_and_watch(db: Path, folder: Path, port: int, runs_dep: dict[str, Any]
         summary = ingest_files(files, db=db)
         published = time.perf_counter()
         record: dict[str, Any] = {
-            "ingest": n, "files": [f.name for f in files], "exit_code": summary.exit_code,
-            "rows_loaded": summary.rows_loaded, "ingest_s": round(published - started, 3),
+            "ingest": n,
+            "files": [f.name for f in files],
+            "exit_code": summary.exit_code,
+            "rows_loaded": summary.rows_loaded,
+            "ingest_s": round(published - started, 3),
             "visible_s": None,
         }
         if runs_dep is not None:
@@ -291,17 +320,46 @@ def main(argv: list[str] | None = None) -> int:
         if args.db:
             shutil.copyfile(args.db, db)
         else:
-            subprocess.run([sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db), "--out",
-                            str(tmp / "demo"), "--scale", str(args.scale)], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "iurc.cli",
+                    "demo",
+                    "--db",
+                    str(db),
+                    "--out",
+                    str(tmp / "demo"),
+                    "--scale",
+                    str(args.scale),
+                ],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         print(f"warehouse ready in {time.perf_counter() - started:.1f} s: {db}", file=sys.stderr)
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(args.workers), "--threads", str(args.threads), "--timeout", "120",
-             "--log-level", "warning", "dashboard.app:server"],
-            cwd=ROOT, env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
-            stdout=open(tmp / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+                "dashboard.app:server",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
+            stdout=open(tmp / "gunicorn.log", "w"),
+            stderr=subprocess.STDOUT,  # noqa: SIM115
         )
         wait_ready(port, server)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -325,15 +383,21 @@ def main(argv: list[str] | None = None) -> int:
         client(port, bodies, stop, warm, args.seed, min(len(bodies), 4 * args.workers * 4))
 
         stats = Stats()
-        threads = [threading.Thread(target=client, args=(port, bodies, stop, stats, args.seed + i,
-                                                         args.max_requests), daemon=True)
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(
+                target=client,
+                args=(port, bodies, stop, stats, args.seed + i, args.max_requests),
+                daemon=True,
+            )
+            for i in range(args.clients)
+        ]
         load_started = time.perf_counter()
         for th in threads:
             th.start()
         gap = args.duration / (args.ingests + 1)
-        ingests = ingest_and_watch(db, tmp, port, runs_dep, states[0], args.ingests,
-                                   args.ingest_rows, gap, stop)
+        ingests = ingest_and_watch(
+            db, tmp, port, runs_dep, states[0], args.ingests, args.ingest_rows, gap, stop
+        )
         remaining = args.duration - (time.perf_counter() - load_started)
         if remaining > 0:
             stop.wait(remaining)
@@ -355,22 +419,33 @@ def main(argv: list[str] | None = None) -> int:
     visible = [r["visible_s"] for r in ingests]
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "clients": args.clients, "duration_s": round(elapsed, 1), "workers": args.workers,
-        "threads": args.threads, "callbacks": len(callbacks), "payloads": len(bodies),
-        "requests": len(lat), "failures": len(stats.failures),
+        "clients": args.clients,
+        "duration_s": round(elapsed, 1),
+        "workers": args.workers,
+        "threads": args.threads,
+        "callbacks": len(callbacks),
+        "payloads": len(bodies),
+        "requests": len(lat),
+        "failures": len(stats.failures),
         "failure_examples": stats.failures[:10],
         "throughput_rps": round(len(lat) / elapsed, 1) if elapsed else None,
-        "latency_ms": {k: round(_percentile(lat, p) * 1000, 1)
-                       for k, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))},
+        "latency_ms": {
+            k: round(_percentile(lat, p) * 1000, 1)
+            for k, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
+        },
         "ingests": ingests,
         "data_visible_s_max": max((v for v in visible if v is not None), default=None),
-        "cpu_count": os.cpu_count(), "load_average": list(os.getloadavg()),
+        "cpu_count": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
         "server_errors_logged": log.count("Traceback"),
         "server_tracebacks": ["Traceback" + part[:3000] for part in log.split("Traceback")[1:4]],
     }
-    ok = (result["failures"] == 0 and len(ingests) == args.ingests
-          and all(r["exit_code"] == 0 for r in ingests)
-          and all(v is not None and v <= VISIBLE_LIMIT_S for v in visible))
+    ok = (
+        result["failures"] == 0
+        and len(ingests) == args.ingests
+        and all(r["exit_code"] == 0 for r in ingests)
+        and all(v is not None and v <= VISIBLE_LIMIT_S for v in visible)
+    )
     result["passed"] = ok
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -20,12 +20,20 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.common import mb, proc_status_kb, summary_ms
-from pipelines import db as dbmod
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries import period_bounds
+from pipelines.warehouse import db as dbmod
 
 # the aggregations of the participation-based views (overview network/map, participation page)
-VIEWS = ("over_time", "by_type_modality", "by_region", "gender", "top_cities", "map_points", "network")
+VIEWS = (
+    "over_time",
+    "by_type_modality",
+    "by_region",
+    "gender",
+    "top_cities",
+    "map_points",
+    "network",
+)
 
 LOAD_SQL = """
 select
@@ -64,8 +72,13 @@ def filter_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         mask &= df["month"] >= pd.Timestamp(start)
     if end:
         mask &= df["month"] <= pd.Timestamp(end)
-    for field, column in (("network", "network_id"), ("subtheme", "subtheme_id"), ("region", "region"),
-                          ("country", "country_iso2"), ("mode", "mode")):
+    for field, column in (
+        ("network", "network_id"),
+        ("subtheme", "subtheme_id"),
+        ("region", "region"),
+        ("country", "country_iso2"),
+        ("mode", "mode"),
+    ):
         values = getattr(f, field)
         if values:
             mask &= df[column].isin(values)
@@ -81,19 +94,25 @@ def pandas_views(df: pd.DataFrame, f: Filters) -> dict[str, int]:
     g = d.groupby(["activity_type", "modality"], observed=True)["participants"].sum()
     out["by_type_modality"] = int(g.sum())
     group = d["country_iso2"].where(d["region"] != "EU", "EU")
-    g = d.groupby(group, observed=True).agg(participants=("participants", "sum"),
-                                            cities=("city_id", "nunique"),
-                                            organisations=("organisations", "sum"))
+    g = d.groupby(group, observed=True).agg(
+        participants=("participants", "sum"),
+        cities=("city_id", "nunique"),
+        organisations=("organisations", "sum"),
+    )
     out["by_region"] = int(g["participants"].sum())
-    g = d.assign(declared=d["participants"].where(d["women"].notna(), 0)).groupby(
-        "stakeholder_type", observed=True)[["participants", "declared", "women"]].sum()
+    g = (
+        d.assign(declared=d["participants"].where(d["women"].notna(), 0))
+        .groupby("stakeholder_type", observed=True)[["participants", "declared", "women"]]
+        .sum()
+    )
     out["gender"] = int(g["participants"].sum())
     g = d.groupby("city_id", observed=True)[["participants", "organisations", "women"]].sum()
     out["top_cities"] = int(g.nlargest(15, "participants")["participants"].sum())
     g = d.groupby("city_id", observed=True)["participants"].sum()
     out["map_points"] = int(g.sum())
-    g = d.groupby("network_id", observed=True).agg(participants=("participants", "sum"),
-                                                   cities=("city_id", "nunique"))
+    g = d.groupby("network_id", observed=True).agg(
+        participants=("participants", "sum"), cities=("city_id", "nunique")
+    )
     out["network"] = int(g["participants"].sum())
     return out
 
@@ -105,9 +124,13 @@ def our_views(con, f: Filters) -> dict[str, int]:
     lang = "en"
     return {
         "over_time": int(queries.participation_over_time(con, f, lang=lang)["value"].sum()),
-        "by_type_modality": int(queries.participation_by_type_modality(con, f, lang=lang)["participants"].sum()),
+        "by_type_modality": int(
+            queries.participation_by_type_modality(con, f, lang=lang)["participants"].sum()
+        ),
         "by_region": int(queries.participation_by_region(con, f, lang=lang)["participants"].sum()),
-        "gender": int(queries.gender_balance(con, f, by="stakeholder_type", lang=lang)["participants"].sum()),
+        "gender": int(
+            queries.gender_balance(con, f, by="stakeholder_type", lang=lang)["participants"].sum()
+        ),
         "top_cities": int(queries.top_cities(con, f, limit=15, lang=lang)["participants"].sum()),
         "map_points": int(queries.map_points(con, f, lang=lang)["participations"].sum()),
         "network": int(queries.network_breakdown(con, f, lang=lang)["participations"].sum()),
@@ -122,7 +145,9 @@ def run(db: Path, mode: str, queries_: list[str]) -> dict[str, Any]:
     frame = load_frame(con) if mode == "pandas" else None
     startup_s = time.perf_counter() - start
     rss_after_startup = proc_status_kb("self", "VmRSS")
-    compute = (lambda f: pandas_views(frame, f)) if mode == "pandas" else (lambda f: our_views(con, f))
+    compute = (
+        (lambda f: pandas_views(frame, f)) if mode == "pandas" else (lambda f: our_views(con, f))
+    )
     compute(Filters())  # warm-up
     times, checksums = [], []
     for f in combos:

@@ -43,8 +43,22 @@ def _baseline(db: Path, combos: list, workdir: Path) -> dict[str, Any]:
     spec.write_text(json.dumps([f.to_query() for f, _ in combos]))
     out = {}
     for mode in ("pandas", "ours"):
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.pandas_baseline", "--db", str(db),
-                               "--mode", mode, str(spec)], check=False, cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.pandas_baseline",
+                "--db",
+                str(db),
+                "--mode",
+                mode,
+                str(spec),
+            ],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"baseline {mode} failed:\n{proc.stderr[-3000:]}")
         out[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -52,13 +66,15 @@ def _baseline(db: Path, combos: list, workdir: Path) -> dict[str, Any]:
     agree = pandas.pop("checksums") == ours.pop("checksums")
     return {
         "pandas_baseline_speedup": round(pandas["total_s"] / ours["total_s"], 1),
-        "pandas_baseline_speedup_p95": round(pandas["per_call"]["p95_ms"] / ours["per_call"]["p95_ms"], 1),
+        "pandas_baseline_speedup_p95": round(
+            pandas["per_call"]["p95_ms"] / ours["per_call"]["p95_ms"], 1
+        ),
         "results_agree": agree,
         "pandas": pandas,
         "ours": ours,
         "views": "per filter combination: participation over time by stakeholder, by activity type x "
-                 "modality, EU/CA/US/MX balance, gender by stakeholder, top 15 cities, map points, "
-                 "network breakdown (participations)",
+        "modality, EU/CA/US/MX balance, gender by stakeholder, top 15 cities, map points, "
+        "network breakdown (participations)",
     }
 
 
@@ -67,29 +83,47 @@ def _verdicts(result: dict[str, Any]) -> dict[str, Any]:
     worst_p95 = max((c["p95_ms"] for c in cbs.values()), default=None)
     worst_ratio = max((c["vs_raw_sql"] for c in cbs.values() if "vs_raw_sql" in c), default=None)
     checks = {
-        "callback_p95_ms": (worst_p95, worst_p95 is not None and worst_p95 <= TARGETS["callback_p95_ms"]),
-        "callback_vs_raw_sql": (worst_ratio, worst_ratio is not None and worst_ratio <= TARGETS["callback_vs_raw_sql"]),
-        "ingest_vs_raw_duckdb": (result.get("ingest_vs_raw_duckdb"),
-                                 (result.get("ingest_vs_raw_duckdb") or 1e9) <= TARGETS["ingest_vs_raw_duckdb"]),
-        "dashboard_rss_mb": (result.get("dashboard_rss_mb"),
-                             (result.get("dashboard_rss_mb") or 1e9) <= TARGETS["dashboard_rss_mb"]),
-        "pandas_baseline_speedup": (result.get("pandas_baseline_speedup"),
-                                    (result.get("pandas_baseline_speedup") or 0) >= TARGETS["pandas_baseline_speedup"]),
+        "callback_p95_ms": (
+            worst_p95,
+            worst_p95 is not None and worst_p95 <= TARGETS["callback_p95_ms"],
+        ),
+        "callback_vs_raw_sql": (
+            worst_ratio,
+            worst_ratio is not None and worst_ratio <= TARGETS["callback_vs_raw_sql"],
+        ),
+        "ingest_vs_raw_duckdb": (
+            result.get("ingest_vs_raw_duckdb"),
+            (result.get("ingest_vs_raw_duckdb") or 1e9) <= TARGETS["ingest_vs_raw_duckdb"],
+        ),
+        "dashboard_rss_mb": (
+            result.get("dashboard_rss_mb"),
+            (result.get("dashboard_rss_mb") or 1e9) <= TARGETS["dashboard_rss_mb"],
+        ),
+        "pandas_baseline_speedup": (
+            result.get("pandas_baseline_speedup"),
+            (result.get("pandas_baseline_speedup") or 0) >= TARGETS["pandas_baseline_speedup"],
+        ),
     }
-    return {k: {"target": TARGETS[k], "worst" if k.startswith("callback") else "value": v, "met": ok}
-            for k, (v, ok) in checks.items()}
+    return {
+        k: {"target": TARGETS[k], "worst" if k.startswith("callback") else "value": v, "met": ok}
+        for k, (v, ok) in checks.items()
+    }
 
 
 def _print_table(result: dict[str, Any]) -> None:
     cbs = result.get("callbacks", {})
     http = cbs.get("http", {}).get("callbacks", {})
     print()
-    print(f"{'callback':<38}{'p50 ms':>9}{'p95 ms':>9}{'raw p50':>9}{'x raw':>7}{'http p50':>10}{'http p95':>10}")
+    print(
+        f"{'callback':<38}{'p50 ms':>9}{'p95 ms':>9}{'raw p50':>9}{'x raw':>7}{'http p50':>10}{'http p95':>10}"
+    )
     for name, c in cbs.get("in_process", {}).items():
         h = http.get(name, {})
-        print(f"{name:<38}{c['p50_ms']:>9.1f}{c['p95_ms']:>9.1f}{c.get('raw_sql_p50_ms', float('nan')):>9.1f}"
-              f"{c.get('vs_raw_sql', float('nan')):>7.2f}{h.get('p50_ms', float('nan')):>10.1f}"
-              f"{h.get('p95_ms', float('nan')):>10.1f}")
+        print(
+            f"{name:<38}{c['p50_ms']:>9.1f}{c['p95_ms']:>9.1f}{c.get('raw_sql_p50_ms', float('nan')):>9.1f}"
+            f"{c.get('vs_raw_sql', float('nan')):>7.2f}{h.get('p50_ms', float('nan')):>10.1f}"
+            f"{h.get('p95_ms', float('nan')):>10.1f}"
+        )
     for name, h in http.items():
         if name.startswith("layout:"):
             print(f"{name:<38}{'':>34}{h['p50_ms']:>10.1f}{h['p95_ms']:>10.1f}")
@@ -97,31 +131,61 @@ def _print_table(result: dict[str, Any]) -> None:
     for path, p in result.get("page_load_ms", {}).items():
         print(f"page load {path:<28} p50 {p['p50_ms']:>8.0f} ms   max {p['max_ms']:>8.0f} ms")
     print()
-    for key in ("ingest_rows_per_s", "ingest_vs_raw_duckdb", "pandas_baseline_speedup", "dashboard_rss_mb"):
+    for key in (
+        "ingest_rows_per_s",
+        "ingest_vs_raw_duckdb",
+        "pandas_baseline_speedup",
+        "dashboard_rss_mb",
+    ):
         print(f"{key:<30}{result.get(key)}")
     print()
     for key, v in result.get("targets", {}).items():
         value = v.get("worst", v.get("value"))
-        print(f"target {key:<28}{'met' if v['met'] else 'MISSED':<8} {value} (target {v['target']})")
+        print(
+            f"target {key:<28}{'met' if v['met'] else 'MISSED':<8} {value} (target {v['target']})"
+        )
 
 
-def run(scale: int, out: Path, *, reuse: bool = False, browser: bool = True, n_combos: int = 30,
-        data_dir: Path = DATA_DIR, pandas_baseline: bool = True) -> dict[str, Any]:
+def run(
+    scale: int,
+    out: Path,
+    *,
+    reuse: bool = False,
+    browser: bool = True,
+    n_combos: int = 30,
+    data_dir: Path = DATA_DIR,
+    pandas_baseline: bool = True,
+) -> dict[str, Any]:
     """Run every benchmark at `scale`; write the figures to `out` and return them."""
     started = time.perf_counter()
-    result: dict[str, Any] = {"scale": scale, "machine": machine_facts(), "targets_at": "10,000,000 rows, 2 cores"}
+    result: dict[str, Any] = {
+        "scale": scale,
+        "machine": machine_facts(),
+        "targets_at": "10,000,000 rows, 2 cores",
+    }
     built = buildmod.build(scale, reuse=reuse, data_dir=data_dir)
-    result["build"] = {"demo_s": None if built.demo_s is None else round(built.demo_s, 1),
-                       "marts_publish_s": round(built.marts_s, 2), "reused": built.demo_s is None}
-    from pipelines import db as dbmod
+    result["build"] = {
+        "demo_s": None if built.demo_s is None else round(built.demo_s, 1),
+        "marts_publish_s": round(built.marts_s, 2),
+        "reused": built.demo_s is None,
+    }
+    from pipelines.warehouse import db as dbmod
 
     con = dbmod.connect_readonly(built.db)
     try:
         result["warehouse"] = {
             "file_mb": round(built.db.stat().st_size / 1e6, 1),
-            **{f"{t}_rows": con.execute(f"select count(*) from {t}").fetchone()[0] for t in (
-                "core.participation", "core.activity", "mart.participation_cube",
-                "mart.participation_type_cube", "mart.activity_cube", "mart.sdg_entity_goal")},
+            **{
+                f"{t}_rows": con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in (
+                    "core.participation",
+                    "core.activity",
+                    "mart.participation_cube",
+                    "mart.participation_type_cube",
+                    "mart.activity_cube",
+                    "mart.sdg_entity_goal",
+                )
+            },
         }
         combos = combomod.filter_combos(con, n_combos + 3)
     finally:
@@ -136,8 +200,11 @@ def run(scale: int, out: Path, *, reuse: bool = False, browser: bool = True, n_c
 
     print("callbacks in process ...", flush=True)
     inproc = cbmod.run(built.db, measured)
-    result["callbacks"] = {"in_process": inproc["callbacks"], "layouts_in_process": inproc["layouts"],
-                           "filter_combinations": len(measured)}
+    result["callbacks"] = {
+        "in_process": inproc["callbacks"],
+        "layouts_in_process": inproc["layouts"],
+        "filter_combinations": len(measured),
+    }
 
     if pandas_baseline:
         print("pandas baseline ...", flush=True)
@@ -172,17 +239,46 @@ def run(scale: int, out: Path, *, reuse: bool = False, browser: bool = True, n_c
 
 def main(argv: list[str] | None = None) -> None:
     """Command line entry point (`make bench`)."""
-    parser = argparse.ArgumentParser(description="IURC Impact benchmark suite (see benchmarks/run.py)")
-    parser.add_argument("--scale", type=int, default=1_000_000, help="participation rows (default 1,000,000)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS.relative_to(ROOT)})")
-    parser.add_argument("--reuse", action="store_true", help="reuse an earlier build of this scale (rebuild marts only)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the headless-Chromium page loads")
+    parser = argparse.ArgumentParser(
+        description="IURC Impact benchmark suite (see benchmarks/run.py)"
+    )
+    parser.add_argument(
+        "--scale", type=int, default=1_000_000, help="participation rows (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help=f"JSON output (default {RESULTS.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse an earlier build of this scale (rebuild marts only)",
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="skip the headless-Chromium page loads"
+    )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
-    parser.add_argument("--combos", type=int, default=30, help="filter combinations per callback (>= 30 for the figures)")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where builds go (git-ignored)")
+    parser.add_argument(
+        "--combos",
+        type=int,
+        default=30,
+        help="filter combinations per callback (>= 30 for the figures)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="where builds go (git-ignored)"
+    )
     args = parser.parse_args(argv)
-    run(args.scale, args.out, reuse=args.reuse, browser=not args.no_browser, n_combos=args.combos,
-        data_dir=args.data_dir, pandas_baseline=not args.no_pandas)
+    run(
+        args.scale,
+        args.out,
+        reuse=args.reuse,
+        browser=not args.no_browser,
+        n_combos=args.combos,
+        data_dir=args.data_dir,
+        pandas_baseline=not args.no_pandas,
+    )
 
 
 if __name__ == "__main__":

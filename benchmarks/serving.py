@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, mb, proc_status_kb, summary_ms
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 STATE_ID = "app-state"
 PAGES_CONTENT = "_pages_location"
@@ -50,14 +50,30 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def gunicorn(db: Path, workers: int = 1, threads: int = 4) -> Iterator[tuple[str, subprocess.Popen]]:
+def gunicorn(
+    db: Path, workers: int = 1, threads: int = 4
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run `gunicorn dashboard.app:server` on a free loopback port over `db`; yield (url, process)."""
     port = _free_port()
     log = open(db.parent / "bench-server.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
-         "-b", f"127.0.0.1:{port}", "--timeout", "120", "dashboard.app:server"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "dashboard.app:server",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
     )
     url = f"http://127.0.0.1:{port}"
@@ -71,7 +87,9 @@ def gunicorn(db: Path, workers: int = 1, threads: int = 4) -> Iterator[tuple[str
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start:\n" + (db.parent / "bench-server.log").read_text())
+                raise RuntimeError(
+                    "gunicorn did not start:\n" + (db.parent / "bench-server.log").read_text()
+                )
             time.sleep(0.3)
         yield url, proc
     finally:
@@ -87,8 +105,12 @@ def peak_rss_mb(proc: subprocess.Popen) -> dict[str, float]:
     """Return peak RSS (VmHWM) of the gunicorn master, of its largest worker, and their sum, in MB."""
     master = proc_status_kb(proc.pid)
     workers = [proc_status_kb(pid) for pid in _children(proc.pid)]
-    return {"master_mb": mb(master), "worker_peak_mb": mb(max(workers, default=0)),
-            "total_peak_mb": mb(master + sum(workers)), "workers": len(workers)}
+    return {
+        "master_mb": mb(master),
+        "worker_peak_mb": mb(max(workers, default=0)),
+        "total_peak_mb": mb(master + sum(workers)),
+        "workers": len(workers),
+    }
 
 
 def _parse_output(spec: str) -> list[dict[str, Any]] | dict[str, Any]:
@@ -102,8 +124,12 @@ def _parse_output(spec: str) -> list[dict[str, Any]] | dict[str, Any]:
 
 
 def _post(url: str, body: dict[str, Any]) -> tuple[float, int]:
-    request = urllib.request.Request(url + "/_dash-update-component", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        url + "/_dash-update-component",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -114,7 +140,9 @@ def _post(url: str, body: dict[str, Any]) -> tuple[float, int]:
     return time.perf_counter() - start, status
 
 
-def exercise(url: str, callbacks: list, combos: list[tuple[Filters, str]], pages: list[str]) -> dict[str, Any]:
+def exercise(
+    url: str, callbacks: list, combos: list[tuple[Filters, str]], pages: list[str]
+) -> dict[str, Any]:
     """POST every page callback and page layout for every combination; return round-trip figures.
 
     `callbacks` are `benchmarks.callbacks.PageCallback`s (output spec, page, extra input values).
@@ -123,8 +151,9 @@ def exercise(url: str, callbacks: list, combos: list[tuple[Filters, str]], pages
 
     with urllib.request.urlopen(url + "/_dash-dependencies", timeout=30) as response:
         deps = {d["output"]: d for d in json.load(response)}
-    layout_dep = next((d for d in deps.values()
-                       if d["inputs"] and d["inputs"][0]["id"] == PAGES_CONTENT), None)
+    layout_dep = next(
+        (d for d in deps.values() if d["inputs"] and d["inputs"][0]["id"] == PAGES_CONTENT), None
+    )
     results: dict[str, Any] = {}
     failures = 0
     requests = 0
@@ -133,10 +162,16 @@ def exercise(url: str, callbacks: list, combos: list[tuple[Filters, str]], pages
             times = []
             for filters, lang in combos:
                 search = components.search_string(filters, lang)
-                body = {"output": layout_dep["output"], "outputs": _parse_output(layout_dep["output"]),
-                        "inputs": [{"id": PAGES_CONTENT, "property": "pathname", "value": path},
-                                   {"id": PAGES_CONTENT, "property": "search", "value": search}],
-                        "changedPropIds": [f"{PAGES_CONTENT}.pathname"], "state": []}
+                body = {
+                    "output": layout_dep["output"],
+                    "outputs": _parse_output(layout_dep["output"]),
+                    "inputs": [
+                        {"id": PAGES_CONTENT, "property": "pathname", "value": path},
+                        {"id": PAGES_CONTENT, "property": "search", "value": search},
+                    ],
+                    "changedPropIds": [f"{PAGES_CONTENT}.pathname"],
+                    "state": [],
+                }
                 seconds, status = _post(url, body)
                 requests += 1
                 failures += status != 200
@@ -152,13 +187,21 @@ def exercise(url: str, callbacks: list, combos: list[tuple[Filters, str]], pages
             parts: dict[str, list[Any]] = {"input": [], "state": []}
             for arg, value in zip(cb.args, values):
                 if arg.matches:  # an ALL wildcard: one entry per matching component
-                    parts[arg.kind].append([{"id": m, "property": arg.prop, "value": v}
-                                            for m, v in zip(arg.matches, value)])
+                    parts[arg.kind].append(
+                        [
+                            {"id": m, "property": arg.prop, "value": v}
+                            for m, v in zip(arg.matches, value)
+                        ]
+                    )
                 else:
                     parts[arg.kind].append({"id": arg.id, "property": arg.prop, "value": value})
-            body = {"output": dep["output"], "outputs": cb.outputs_list,
-                    "inputs": parts["input"], "state": parts["state"],
-                    "changedPropIds": [f"{STATE_ID}.data"]}
+            body = {
+                "output": dep["output"],
+                "outputs": cb.outputs_list,
+                "inputs": parts["input"],
+                "state": parts["state"],
+                "changedPropIds": [f"{STATE_ID}.data"],
+            }
             seconds, status = _post(url, body)
             requests += 1
             failures += status not in (200, 204)

@@ -39,18 +39,20 @@ def _csp(app: Dash) -> str:
     # Inline scripts (the renderer bootstrap, inline clientside callbacks) are allowed by hash
     # only; nothing is loaded from another origin.
     hashes = " ".join(app.csp_hashes())  # each already quoted: 'sha256-...'
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {hashes}",
-        "style-src 'self' 'unsafe-inline'",  # Plotly and React set inline styles
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hashes}",
+            "style-src 'self' 'unsafe-inline'",  # Plotly and React set inline styles
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def create_app() -> Dash:
@@ -101,8 +103,12 @@ app = create_app()
 server = app.server
 
 
-def main(db: str | os.PathLike | None = None, host: str = config.DEFAULT_HOST,
-         port: int = config.DEFAULT_PORT, debug: bool | None = None) -> None:
+def main(
+    db: str | os.PathLike | None = None,
+    host: str = config.DEFAULT_HOST,
+    port: int = config.DEFAULT_PORT,
+    debug: bool | None = None,
+) -> None:
     """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped)."""
     if db:
         os.environ["IURC_DB"] = str(config.warehouse_path(db))

@@ -41,7 +41,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 
 from dashboard import data, ids
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
-from pipelines.filters import LIST_FIELDS, Filters
+from pipelines.metrics.filters import LIST_FIELDS, Filters
 
 TABLE_MAX_ROWS = 50
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -77,8 +77,13 @@ def search_string(filters: Filters, lang: str) -> str:
 
 def make_state(filters: Filters, lang: str, path: str = "/", title: str = "") -> dict[str, str]:
     """Return the `ids.STATE` store payload: filters, language, URL search, page path and title."""
-    return {"q": filters.to_query(), "lang": lang, "search": search_string(filters, lang),
-            "path": path, "title": title}
+    return {
+        "q": filters.to_query(),
+        "lang": lang,
+        "search": search_string(filters, lang),
+        "path": path,
+        "title": title,
+    }
 
 
 def parse_state(state: dict[str, Any] | None) -> tuple[Filters, str]:
@@ -108,15 +113,25 @@ def navbar(current_path: str, filters: Filters, lang: str) -> html.Nav:
         # dcc.Link takes no aria-current: the current page is announced by hidden text
         label = [t(page["i18n_key"], lang)]
         if current:
-            label.append(html.Span(f" ({t('app.current_page', lang)})", className="visually-hidden"))
-        items.append(html.Li(dcc.Link(
-            label,
-            href=href(page["path"], filters, lang),
-            id={"type": ids.NAV_LINK, "page": page["path"]},
-            className="nav-link" + (" active" if current else ""),
-        ), className="nav-item"))
-    return html.Nav(html.Ul(items, className="nav nav-pills flex-wrap"),
-                    **{"aria-label": t("app.nav_label", lang)}, className="app-nav")
+            label.append(
+                html.Span(f" ({t('app.current_page', lang)})", className="visually-hidden")
+            )
+        items.append(
+            html.Li(
+                dcc.Link(
+                    label,
+                    href=href(page["path"], filters, lang),
+                    id={"type": ids.NAV_LINK, "page": page["path"]},
+                    className="nav-link" + (" active" if current else ""),
+                ),
+                className="nav-item",
+            )
+        )
+    return html.Nav(
+        html.Ul(items, className="nav nav-pills flex-wrap"),
+        **{"aria-label": t("app.nav_label", lang)},
+        className="app-nav",
+    )
 
 
 def language_switcher(current_path: str, filters: Filters, lang: str) -> html.Nav:
@@ -124,19 +139,34 @@ def language_switcher(current_path: str, filters: Filters, lang: str) -> html.Na
     links = []
     for code in LANGS:
         current = code == lang
-        links.append(html.Li(dcc.Link(
-            html.Span(LANG_NAMES[code], lang=code),
-            href=href(current_path, filters, code),
-            id={"type": ids.LANG_LINK, "lang": code},
-            className="lang-link" + (" active" if current else ""),
-        ), className="lang-item" + (" current" if current else "")))
-    return html.Nav(html.Ul(links, className="lang-list"),
-                    **{"aria-label": t("app.lang_label", lang)}, className="lang-switcher")
+        links.append(
+            html.Li(
+                dcc.Link(
+                    html.Span(LANG_NAMES[code], lang=code),
+                    href=href(current_path, filters, code),
+                    id={"type": ids.LANG_LINK, "lang": code},
+                    className="lang-link" + (" active" if current else ""),
+                ),
+                className="lang-item" + (" current" if current else ""),
+            )
+        )
+    return html.Nav(
+        html.Ul(links, className="lang-list"),
+        **{"aria-label": t("app.lang_label", lang)},
+        className="lang-switcher",
+    )
 
 
 def _dropdown_labels(lang: str) -> dict[str, str]:
-    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search",
-            "clear_selection", "no_options_found")
+    keys = (
+        "select_all",
+        "deselect_all",
+        "selected_count",
+        "search",
+        "clear_search",
+        "clear_selection",
+        "no_options_found",
+    )
     # selected_count keeps its {num_selected} placeholder for the component to fill
     return {k: t(f"dropdown.{k}", lang) for k in keys}
 
@@ -149,62 +179,129 @@ def _year_options(years: Sequence[int], current: Any, suffix: str) -> list[dict[
 
 
 def _control(label: str, control_id: str, control: Any) -> html.Div:
-    return html.Div([
-        html.Label(label, htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
-        control,
-    ], className="filter-control", role="group", **{"aria-labelledby": f"{control_id}-label"})
+    return html.Div(
+        [
+            html.Label(label, htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
+            control,
+        ],
+        className="filter-control",
+        role="group",
+        **{"aria-labelledby": f"{control_id}-label"},
+    )
 
 
-def filter_bar(filters: Filters, lang: str, options: dict[str, list[dict[str, str]]],
-               years: Sequence[int]) -> html.Section:
+def filter_bar(
+    filters: Filters, lang: str, options: dict[str, list[dict[str, str]]], years: Sequence[int]
+) -> html.Section:
     """Return the global filter bar initialised from `filters`; options come from `data`."""
     labels = _dropdown_labels(lang)
     controls = [
-        _control(t("filters.start", lang), ids.F_START, dcc.Dropdown(
-            id=ids.F_START, options=_year_options(years, filters.start, "01-01"),
-            value=filters.start.isoformat() if filters.start else None,
-            placeholder=t("filters.any", lang), labels=labels, searchable=False)),
-        _control(t("filters.end", lang), ids.F_END, dcc.Dropdown(
-            id=ids.F_END, options=_year_options(years, filters.end, "12-31"),
-            value=filters.end.isoformat() if filters.end else None,
-            placeholder=t("filters.any", lang), labels=labels, searchable=False)),
+        _control(
+            t("filters.start", lang),
+            ids.F_START,
+            dcc.Dropdown(
+                id=ids.F_START,
+                options=_year_options(years, filters.start, "01-01"),
+                value=filters.start.isoformat() if filters.start else None,
+                placeholder=t("filters.any", lang),
+                labels=labels,
+                searchable=False,
+            ),
+        ),
+        _control(
+            t("filters.end", lang),
+            ids.F_END,
+            dcc.Dropdown(
+                id=ids.F_END,
+                options=_year_options(years, filters.end, "12-31"),
+                value=filters.end.isoformat() if filters.end else None,
+                placeholder=t("filters.any", lang),
+                labels=labels,
+                searchable=False,
+            ),
+        ),
     ]
     for field, control_id in FILTER_FIELDS.items():
-        controls.append(_control(t(f"filters.{field}", lang), control_id, dcc.Dropdown(
-            id=control_id, options=options.get(field, []), value=list(getattr(filters, field)),
-            multi=True, placeholder=t("filters.any", lang), labels=labels)))
-    controls.append(html.Div(html.Button(
-        t("filters.reset", lang), id=ids.F_RESET, type="button",
-        className="btn btn-outline-secondary"), className="filter-control filter-reset"))
+        controls.append(
+            _control(
+                t(f"filters.{field}", lang),
+                control_id,
+                dcc.Dropdown(
+                    id=control_id,
+                    options=options.get(field, []),
+                    value=list(getattr(filters, field)),
+                    multi=True,
+                    placeholder=t("filters.any", lang),
+                    labels=labels,
+                ),
+            )
+        )
+    controls.append(
+        html.Div(
+            html.Button(
+                t("filters.reset", lang),
+                id=ids.F_RESET,
+                type="button",
+                className="btn btn-outline-secondary",
+            ),
+            className="filter-control filter-reset",
+        )
+    )
     # named by aria-label, not a heading: the page's h1 comes first in the heading outline
-    return html.Section([
-        html.Div(controls, className="filter-grid"),
-        html.P(describe_filters(filters, lang, options), id=ids.FILTER_STATUS,
-               className="filter-status", role="status", **{"aria-live": "polite"}),
-    ], className="filter-bar", **{"aria-label": t("filters.heading", lang)})
+    return html.Section(
+        [
+            html.Div(controls, className="filter-grid"),
+            html.P(
+                describe_filters(filters, lang, options),
+                id=ids.FILTER_STATUS,
+                className="filter-status",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+        ],
+        className="filter-bar",
+        **{"aria-label": t("filters.heading", lang)},
+    )
 
 
-def describe_filters(filters: Filters, lang: str,
-                     options: dict[str, list[dict[str, str]]]) -> str:
+def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]) -> str:
     """Return a sentence naming the active filters with their labels (read by screen readers)."""
     items = []
     if filters.start or filters.end:
-        items.append(t("filters.period", lang,
-                       start=fmt_date(filters.start, lang) if filters.start else t("filters.open_start", lang),
-                       end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang)))
+        items.append(
+            t(
+                "filters.period",
+                lang,
+                start=fmt_date(filters.start, lang)
+                if filters.start
+                else t("filters.open_start", lang),
+                end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang),
+            )
+        )
     for field in LIST_FIELDS:
         values = getattr(filters, field)
         if values:
             names = {o["value"]: o["label"] for o in options.get(field, [])}
-            items.append(t("filters.item", lang, label=t("filters." + field, lang),
-                           values=", ".join(names.get(v, v) for v in values)))
+            items.append(
+                t(
+                    "filters.item",
+                    lang,
+                    label=t("filters." + field, lang),
+                    values=", ".join(names.get(v, v) for v in values),
+                )
+            )
     if not items:
         return t("filters.none_active", lang)
     return t("filters.active", lang, items="; ".join(items))
 
 
-def page_shell(path: str, query: dict[str, Any], children: list[Any],
-               heading_key: str | None = None, intro: Any = None) -> html.Div:
+def page_shell(
+    path: str,
+    query: dict[str, Any],
+    children: list[Any],
+    heading_key: str | None = None,
+    intro: Any = None,
+) -> html.Div:
     """Return a whole page: skip link, header with language switcher and nav, filters, main, footer.
 
     `path` is the page's registered path, `query` the kwargs of `layout(**query)`, `children` the
@@ -221,34 +318,58 @@ def page_shell(path: str, query: dict[str, Any], children: list[Any],
     except FileNotFoundError:
         options, years, as_of = {}, [], None
         warning = html.P(t("app.no_warehouse", lang), className="alert alert-warning", role="alert")
-    as_of_text = t("app.data_as_of", lang, date=fmt_date(as_of, lang)) if as_of else t(
-        "app.data_as_of_none", lang)
-    return html.Div([
-        html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),
-        dcc.Store(id=ids.STATE, data=make_state(filters, lang, path, title)),
-        dcc.Store(id=ids.STATE_SINK),
-        html.Header([
-            html.Div([
-                html.Div([
-                    html.P(t("app.name", lang), className="app-name"),
-                    html.P(t("app.tagline", lang), className="app-tagline"),
-                ], className="app-brand"),
-                language_switcher(path, filters, lang),
-            ], className="app-header-top"),
-            navbar(path, filters, lang),
-        ], className="app-header"),
-        filter_bar(filters, lang, options, years),
-        html.Main([
-            html.Div([
-                html.H1(heading),
-                html.P(as_of_text, id=ids.DATA_AS_OF, className="data-as-of"),
-            ], className="page-heading"),
-            warning,
-            intro,
-            *children,
-        ], id=ids.MAIN, tabIndex="-1", className="app-main"),
-        html.Footer(html.P(t("app.footer", lang)), className="app-footer"),
-    ], className="app-page", lang=lang)
+    as_of_text = (
+        t("app.data_as_of", lang, date=fmt_date(as_of, lang))
+        if as_of
+        else t("app.data_as_of_none", lang)
+    )
+    return html.Div(
+        [
+            html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),
+            dcc.Store(id=ids.STATE, data=make_state(filters, lang, path, title)),
+            dcc.Store(id=ids.STATE_SINK),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.P(t("app.name", lang), className="app-name"),
+                                    html.P(t("app.tagline", lang), className="app-tagline"),
+                                ],
+                                className="app-brand",
+                            ),
+                            language_switcher(path, filters, lang),
+                        ],
+                        className="app-header-top",
+                    ),
+                    navbar(path, filters, lang),
+                ],
+                className="app-header",
+            ),
+            filter_bar(filters, lang, options, years),
+            html.Main(
+                [
+                    html.Div(
+                        [
+                            html.H1(heading),
+                            html.P(as_of_text, id=ids.DATA_AS_OF, className="data-as-of"),
+                        ],
+                        className="page-heading",
+                    ),
+                    warning,
+                    intro,
+                    *children,
+                ],
+                id=ids.MAIN,
+                tabIndex="-1",
+                className="app-main",
+            ),
+            html.Footer(html.P(t("app.footer", lang)), className="app-footer"),
+        ],
+        className="app-page",
+        lang=lang,
+    )
 
 
 # ------------------------------------------------------------------ chart cards
@@ -268,8 +389,17 @@ def graph_config(filename: str) -> dict[str, Any]:
     }
 
 
-def chart_card(card: str, title: str, lang: str, *, xlsx: bool = False, controls: Any = None,
-               height: int = 360, note: str | None = None, wide: bool = False) -> html.Section:
+def chart_card(
+    card: str,
+    title: str,
+    lang: str,
+    *,
+    xlsx: bool = False,
+    controls: Any = None,
+    height: int = 360,
+    note: str | None = None,
+    wide: bool = False,
+) -> html.Section:
     """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export.
 
     Fill it with `card_outputs(card)` / `card_values(...)`; make the export work with
@@ -277,32 +407,60 @@ def chart_card(card: str, title: str, lang: str, *, xlsx: bool = False, controls
     """
     heading_id = f"{card}-heading"
     summary_id = card_id(ids.CARD_SUMMARY, card)
-    return html.Section([
-        html.H2(title, id=heading_id, className="card-title h5"),
-        controls,
-        html.P(note, className="card-note") if note else None,
-        html.Div(dcc.Graph(id=card_id(ids.CARD_GRAPH, card), config=graph_config(card),
-                           style={"height": f"{height}px"}),
-                 role="figure", className="card-graph",
-                 **{"aria-labelledby": heading_id, "aria-describedby": stringify_id(summary_id)}),
-        html.P(t("card.loading", lang), id=summary_id, className="card-summary",
-               **{"aria-live": "polite"}),
-        html.Details([html.Summary(t("card.show_table", lang))],
-                     id=card_id(ids.CARD_TABLE, card), className="card-table"),
-        export_buttons(card, lang, xlsx=xlsx),
-    ], className="card chart-card" + (" wide" if wide else ""),
-        **{"aria-labelledby": heading_id})
+    return html.Section(
+        [
+            html.H2(title, id=heading_id, className="card-title h5"),
+            controls,
+            html.P(note, className="card-note") if note else None,
+            html.Div(
+                dcc.Graph(
+                    id=card_id(ids.CARD_GRAPH, card),
+                    config=graph_config(card),
+                    style={"height": f"{height}px"},
+                ),
+                role="figure",
+                className="card-graph",
+                **{"aria-labelledby": heading_id, "aria-describedby": stringify_id(summary_id)},
+            ),
+            html.P(
+                t("card.loading", lang),
+                id=summary_id,
+                className="card-summary",
+                **{"aria-live": "polite"},
+            ),
+            html.Details(
+                [html.Summary(t("card.show_table", lang))],
+                id=card_id(ids.CARD_TABLE, card),
+                className="card-table",
+            ),
+            export_buttons(card, lang, xlsx=xlsx),
+        ],
+        className="card chart-card" + (" wide" if wide else ""),
+        **{"aria-labelledby": heading_id},
+    )
 
 
 def export_buttons(card: str, lang: str, *, xlsx: bool = False) -> html.Div:
     """Return the "Download CSV" (and XLSX) buttons of a card with their dcc.Download targets."""
-    parts = [html.Button(t("card.download_csv", lang), id=card_id(ids.CARD_CSV, card),
-                         type="button", className="btn btn-sm btn-outline-primary"),
-             dcc.Download(id=card_id(ids.CARD_DOWNLOAD, card))]
+    parts = [
+        html.Button(
+            t("card.download_csv", lang),
+            id=card_id(ids.CARD_CSV, card),
+            type="button",
+            className="btn btn-sm btn-outline-primary",
+        ),
+        dcc.Download(id=card_id(ids.CARD_DOWNLOAD, card)),
+    ]
     if xlsx:
-        parts += [html.Button(t("card.download_xlsx", lang), id=card_id(ids.CARD_XLSX, card),
-                              type="button", className="btn btn-sm btn-outline-primary"),
-                  dcc.Download(id=card_id(ids.CARD_DOWNLOAD_XLSX, card))]
+        parts += [
+            html.Button(
+                t("card.download_xlsx", lang),
+                id=card_id(ids.CARD_XLSX, card),
+                type="button",
+                className="btn btn-sm btn-outline-primary",
+            ),
+            dcc.Download(id=card_id(ids.CARD_DOWNLOAD_XLSX, card)),
+        ]
     return html.Div(parts, className="card-actions")
 
 
@@ -315,13 +473,17 @@ def card_outputs(card: str) -> list[Output]:
     ]
 
 
-def card_values(df: pd.DataFrame, figure: Any, summary: str, lang: str, *,
-                columns: dict[str, str] | None = None) -> tuple[Any, str, list[Any]]:
+def card_values(
+    df: pd.DataFrame, figure: Any, summary: str, lang: str, *, columns: dict[str, str] | None = None
+) -> tuple[Any, str, list[Any]]:
     """Return (figure, summary, table children) for `card_outputs`; empty frames say why."""
     if df.empty:
         summary = t("card.empty_hint", lang)
-    return figure, summary, [html.Summary(t("card.show_table", lang)),
-                             data_table(df, lang, columns=columns)]
+    return (
+        figure,
+        summary,
+        [html.Summary(t("card.show_table", lang)), data_table(df, lang, columns=columns)],
+    )
 
 
 def _cell(value: Any, lang: str) -> str:
@@ -338,8 +500,13 @@ def _cell(value: Any, lang: str) -> str:
     return str(value)
 
 
-def data_table(df: pd.DataFrame, lang: str, *, columns: dict[str, str] | None = None,
-               max_rows: int = TABLE_MAX_ROWS) -> html.Div:
+def data_table(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    columns: dict[str, str] | None = None,
+    max_rows: int = TABLE_MAX_ROWS,
+) -> html.Div:
     """Return an accessible HTML table of `df` (header cells scoped; first `max_rows` rows).
 
     `columns` maps column -> header text (translated); by default every column, named as is.
@@ -350,14 +517,30 @@ def data_table(df: pd.DataFrame, lang: str, *, columns: dict[str, str] | None = 
     columns = columns or {c: c for c in df.columns}
     cols = [c for c in columns if c in df.columns]
     head = html.Thead(html.Tr([html.Th(columns[c], scope="col") for c in cols]))
-    rows = [html.Tr([html.Td(_cell(v, lang)) for v in row])
-            for row in df[cols].head(max_rows).itertuples(index=False, name=None)]
+    rows = [
+        html.Tr([html.Td(_cell(v, lang)) for v in row])
+        for row in df[cols].head(max_rows).itertuples(index=False, name=None)
+    ]
     parts = [html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")]
     if len(df) > max_rows:
-        parts.append(html.P(t("card.table_truncated", lang, shown=fmt_number(max_rows, lang),
-                              total=fmt_number(len(df), lang)), className="card-note"))
-    return html.Div(parts, className="table-responsive", tabIndex="0", role="region",
-                    **{"aria-label": t("card.show_table", lang)})
+        parts.append(
+            html.P(
+                t(
+                    "card.table_truncated",
+                    lang,
+                    shown=fmt_number(max_rows, lang),
+                    total=fmt_number(len(df), lang),
+                ),
+                className="card-note",
+            )
+        )
+    return html.Div(
+        parts,
+        className="table-responsive",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": t("card.show_table", lang)},
+    )
 
 
 # ------------------------------------------------------------------ export
@@ -378,7 +561,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             continue
         out[col] = out[col].map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+        )
     return out
 
 
@@ -426,8 +610,9 @@ def export_xlsx(n_clicks: int | None, state: dict) -> Any:
 
 
 # ------------------------------------------------------------------ filter sync
-def filters_from_controls(start: str | None, end: str | None,
-                          lists: dict[str, Sequence[str] | None]) -> Filters:
+def filters_from_controls(
+    start: str | None, end: str | None, lists: dict[str, Sequence[str] | None]
+) -> Filters:
     """Return Filters from the filter-bar control values (through the URL form, so it validates)."""
     query: dict[str, str] = {"start": start or "", "end": end or ""}
     query.update({field: ",".join(values or []) for field, values in lists.items()})
@@ -447,9 +632,17 @@ def filters_from_controls(start: str | None, end: str | None,
 def sync_filters(start, end, network, subtheme, region, country, mode, state, *option_lists):
     """Write the filter state to the store, the nav/language links and the live status text."""
     _, lang = parse_state(state)
-    filters = filters_from_controls(start, end, {
-        "network": network, "subtheme": subtheme, "region": region, "country": country,
-        "mode": mode})
+    filters = filters_from_controls(
+        start,
+        end,
+        {
+            "network": network,
+            "subtheme": subtheme,
+            "region": region,
+            "country": country,
+            "mode": mode,
+        },
+    )
     options = dict(zip(FILTER_FIELDS, option_lists))
     state = state or {}
     path = state.get("path") or "/"

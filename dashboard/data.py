@@ -1,6 +1,6 @@
 """The dashboard's only door to the warehouse: thin wrappers over `pipelines.queries`.
 
-One process-wide read-only `pipelines.db.Warehouse` handle follows re-publication (a cheap stat per
+One process-wide read-only `pipelines.warehouse.db.Warehouse` handle follows re-publication (a cheap stat per
 call); each thread gets its own cursor. Results are cached per (query, filters, language,
 arguments, warehouse version), so a newly published warehouse is never served from a stale cache.
 No module-level DataFrames: the cache holds results of small aggregate queries only, bounded.
@@ -22,8 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
-from pipelines.db import Warehouse
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries import (  # pages-more
     activities,
     benchmark,
@@ -34,6 +33,7 @@ from pipelines.queries import (  # pages-more
     quality,
     sdg,
 )
+from pipelines.warehouse.db import Warehouse
 
 CACHE_SIZE = 512
 
@@ -105,9 +105,13 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
         "country": _cached(options.country_options, lang=lang),
         "mode": _cached(options.mode_options, lang=lang),
     }
-    return {field: [{"label": str(label), "value": str(value)}
-                    for value, label in zip(df["value"], df["label"])]
-            for field, df in frames.items()}
+    return {
+        field: [
+            {"label": str(label), "value": str(value)}
+            for value, label in zip(df["value"], df["label"])
+        ]
+        for field, df in frames.items()
+    }
 
 
 def years() -> list[int]:
@@ -138,11 +142,15 @@ def map_points(filters: Filters, lang: str = "en") -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ participation
-def participation_over_time(filters: Filters, lang: str = "en", *, by: str = "stakeholder_type",
-                            measure: str = "participants") -> pd.DataFrame:
+def participation_over_time(
+    filters: Filters,
+    lang: str = "en",
+    *,
+    by: str = "stakeholder_type",
+    measure: str = "participants",
+) -> pd.DataFrame:
     """Return participations (or distinct cities/organisations) per month and group."""
-    return _frame(participation.participation_over_time, filters, by=by, measure=measure,
-                  lang=lang)
+    return _frame(participation.participation_over_time, filters, by=by, measure=measure, lang=lang)
 
 
 def participation_by_type_modality(filters: Filters, lang: str = "en") -> pd.DataFrame:
@@ -166,14 +174,16 @@ def top_cities(filters: Filters, lang: str = "en", *, limit: int = 10) -> pd.Dat
 
 
 # ------------------------------------------------------------------ SDG
-def sdg_profile(filters: Filters, lang: str = "en", *, method: str = "primary",
-                entity_type: str = "activity") -> pd.DataFrame:
+def sdg_profile(
+    filters: Filters, lang: str = "en", *, method: str = "primary", entity_type: str = "activity"
+) -> pd.DataFrame:
     """Return the SDG profile per goal (primary-only or fractional), with official colours."""
     return _frame(sdg.sdg_profile, filters, entity_type=entity_type, method=method, lang=lang)
 
 
-def sdg_network_heatmap(filters: Filters, lang: str = "en", *,
-                        method: str = "primary") -> pd.DataFrame:
+def sdg_network_heatmap(
+    filters: Filters, lang: str = "en", *, method: str = "primary"
+) -> pd.DataFrame:
     """Return network × goal cells (value and share within the network)."""
     return _frame(sdg.sdg_network_heatmap, filters, method=method, lang=lang)
 
@@ -195,8 +205,9 @@ def sdg_tags_by_method_status(filters: Filters, lang: str = "en") -> pd.DataFram
 
 # ================================================================== pages-more: benchmarking,
 # cooperation, activities register, data quality
-def _pair(fn: Callable[..., tuple[pd.DataFrame, int]], *args: Any,
-          **kwargs: Any) -> tuple[pd.DataFrame, int]:
+def _pair(
+    fn: Callable[..., tuple[pd.DataFrame, int]], *args: Any, **kwargs: Any
+) -> tuple[pd.DataFrame, int]:
     rows, total = _cached(fn, *args, **kwargs)
     return rows.copy(), total
 
@@ -212,14 +223,16 @@ def benchmark_peer_groups(city_id: str, lang: str = "en") -> pd.DataFrame:
     return _frame(benchmark.benchmark_peer_groups, city_id, lang=lang)
 
 
-def city_benchmark(city_id: str, peer_group_type: str, peer_group_id: str | None,
-                   lang: str = "en") -> pd.DataFrame:
+def city_benchmark(
+    city_id: str, peer_group_type: str, peer_group_id: str | None, lang: str = "en"
+) -> pd.DataFrame:
     """Return the city's 0-100 score per input against its peers, and the composite K31 row."""
     return _frame(benchmark.city_benchmark, city_id, peer_group_type, peer_group_id, lang=lang)
 
 
-def benchmark_ranking(city_id: str, peer_group_type: str,
-                      peer_group_id: str | None) -> pd.DataFrame:
+def benchmark_ranking(
+    city_id: str, peer_group_type: str, peer_group_id: str | None
+) -> pd.DataFrame:
     """Return every city of the peer group with its composite score and rank band."""
     return _frame(benchmark.benchmark_ranking, city_id, peer_group_type, peer_group_id)
 
@@ -250,23 +263,29 @@ def cooperation_detail(cooperation_id: str, lang: str = "en") -> pd.DataFrame:
     return _frame(cooperation.cooperation_detail, cooperation_id, lang=lang)
 
 
-def cooperation_activities(cooperation_id: str, filters: Filters,
-                           lang: str = "en") -> pd.DataFrame:
+def cooperation_activities(cooperation_id: str, filters: Filters, lang: str = "en") -> pd.DataFrame:
     """Return one cooperation's activities by type and status in the period."""
     return _frame(cooperation.cooperation_activities, cooperation_id, filters, lang=lang)
 
 
-def output_funnel(filters: Filters, cooperation_id: str | None = None,
-                  lang: str = "en") -> pd.DataFrame:
+def output_funnel(
+    filters: Filters, cooperation_id: str | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """Return outputs by type and lifecycle stage reached (one cooperation's when given)."""
     return _frame(cooperation.output_funnel, filters, cooperation_id=cooperation_id, lang=lang)
 
 
-def funding_leveraged(filters: Filters, cooperation_id: str | None = None,
-                      lang: str = "en") -> pd.DataFrame:
+def funding_leveraged(
+    filters: Filters, cooperation_id: str | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """Return funding leveraged (EUR) by source type (one cooperation's when given)."""
-    return _frame(cooperation.funding_leveraged, filters, by="source_type",
-                  cooperation_id=cooperation_id, lang=lang)
+    return _frame(
+        cooperation.funding_leveraged,
+        filters,
+        by="source_type",
+        cooperation_id=cooperation_id,
+        lang=lang,
+    )
 
 
 def cooperation_sdg(cooperation_id: str, lang: str = "en") -> pd.DataFrame:
@@ -287,30 +306,67 @@ _EXPORT_LABELS = {
     "country_iso2": ("ref.country", "country_iso2"),
 }
 _EXPORT_COLUMNS = (
-    "activity_id", "title", "activity_type", "modality", "status", "start_date", "end_date",
-    "network_id", "subtheme_id", "cooperation_id", "cooperation_name", "mode", "city_id",
-    "city_name", "country_iso2", "region", "participants", "reported_date",
+    "activity_id",
+    "title",
+    "activity_type",
+    "modality",
+    "status",
+    "start_date",
+    "end_date",
+    "network_id",
+    "subtheme_id",
+    "cooperation_id",
+    "cooperation_name",
+    "mode",
+    "city_id",
+    "city_name",
+    "country_iso2",
+    "region",
+    "participants",
+    "reported_date",
 )
 _FREE_TEXT = {"activity_id", "title", "cooperation_id", "cooperation_name", "city_id", "city_name"}
-_FORMULA_START = r"^[=+\-@\t\r]"  # the rule of pipelines.export
+_FORMULA_START = r"^[=+\-@\t\r]"  # the rule of pipelines.export.files
 
 
-def activities_page(filters: Filters, lang: str = "en", *, search: str = "",
-                    sort: str = "start_date", descending: bool = True, offset: int = 0,
-                    limit: int = 50) -> tuple[pd.DataFrame, int]:
+def activities_page(
+    filters: Filters,
+    lang: str = "en",
+    *,
+    search: str = "",
+    sort: str = "start_date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[pd.DataFrame, int]:
     """Return one page of the filtered, searched, sorted register and the total row count."""
-    return _pair(activities.activities_page, filters, search=search, sort=sort,
-                 descending=bool(descending), offset=int(offset), limit=int(limit), lang=lang)
+    return _pair(
+        activities.activities_page,
+        filters,
+        search=search,
+        sort=sort,
+        descending=bool(descending),
+        offset=int(offset),
+        limit=int(limit),
+        lang=lang,
+    )
 
 
 def _neutral(expr: str) -> str:
-    return (f"case when regexp_matches({expr}, '{_FORMULA_START}') then '''' || {expr} "
-            f"else {expr} end")
+    return (
+        f"case when regexp_matches({expr}, '{_FORMULA_START}') then '''' || {expr} else {expr} end"
+    )
 
 
-def activities_export_sql(filters: Filters, lang: str, *, search: str = "",
-                          sort: str = "start_date", descending: bool = True,
-                          limit: int = EXPORT_MAX_ROWS) -> tuple[str, list]:
+def activities_export_sql(
+    filters: Filters,
+    lang: str,
+    *,
+    search: str = "",
+    sort: str = "start_date",
+    descending: bool = True,
+    limit: int = EXPORT_MAX_ROWS,
+) -> tuple[str, list]:
     """Return (SQL, params) selecting the register as exported: codes, labels, neutralised text.
 
     The same filters, search and order as `activities_page`; identifiers come from the
@@ -336,14 +392,23 @@ def activities_export_sql(filters: Filters, lang: str, *, search: str = "",
             joins.append(f"left join {table} as {alias} on {alias}.{key} = a.{column}")
             items.append(f"{_neutral(f'{alias}.{lab}')} as {column}_label")
     direction = "desc" if descending else "asc"
-    sql = (f"select {', '.join(items)} from mart.activity_register as a {' '.join(joins)} "
-           f"where {clause} order by a.{sort} {direction} nulls last, a.activity_id limit ?")
+    sql = (
+        f"select {', '.join(items)} from mart.activity_register as a {' '.join(joins)} "
+        f"where {clause} order by a.{sort} {direction} nulls last, a.activity_id limit ?"
+    )
     return sql, [*params, max(1, min(int(limit), EXPORT_MAX_ROWS))]
 
 
-def activities_export(filters: Filters, lang: str = "en", *, search: str = "",
-                      sort: str = "start_date", descending: bool = True, fmt: str = "csv",
-                      limit: int = EXPORT_MAX_ROWS) -> tuple[bytes, int]:
+def activities_export(
+    filters: Filters,
+    lang: str = "en",
+    *,
+    search: str = "",
+    sort: str = "start_date",
+    descending: bool = True,
+    fmt: str = "csv",
+    limit: int = EXPORT_MAX_ROWS,
+) -> tuple[bytes, int]:
     """Return (file bytes, rows) of the filtered register, at most `limit` rows (XLSX: at most
     `XLSX_MAX_ROWS`), as CSV or XLSX.
 
@@ -358,8 +423,9 @@ def activities_export(filters: Filters, lang: str = "en", *, search: str = "",
         raise ValueError("fmt must be csv or xlsx")
     if fmt == "xlsx":
         limit = min(limit, XLSX_MAX_ROWS)
-    sql, params = activities_export_sql(filters, lang, search=search, sort=sort,
-                                        descending=descending, limit=limit)
+    sql, params = activities_export_sql(
+        filters, lang, search=search, sort=sort, descending=descending, limit=limit
+    )
     reader = cursor().sql(sql, params=params).to_arrow_reader(10_000)
     buffer = io.BytesIO()
     rows = 0
@@ -394,11 +460,13 @@ def quarantine_summary(by: str = "rule") -> pd.DataFrame:
     return _frame(quality.quarantine_summary, by=by)
 
 
-def quarantine_page(file_name: str | None = None, *, offset: int = 0,
-                    limit: int = 20) -> tuple[pd.DataFrame, int]:
+def quarantine_page(
+    file_name: str | None = None, *, offset: int = 0, limit: int = 20
+) -> tuple[pd.DataFrame, int]:
     """Return one page of quarantined rows (with every reason) and the total count."""
-    return _pair(quality.quarantine_page, file_name=file_name or None, offset=int(offset),
-                 limit=int(limit))
+    return _pair(
+        quality.quarantine_page, file_name=file_name or None, offset=int(offset), limit=int(limit)
+    )
 
 
 def completeness_by_table() -> pd.DataFrame:
@@ -418,7 +486,7 @@ def timeliness(filters: Filters) -> pd.DataFrame:
 
 def template_bytes(entity: str, fmt: str) -> bytes:
     """Return the input template of an entity (CSV header, or XLSX with codes and dropdowns)."""
-    from pipelines import templates
+    from pipelines.export import templates
 
     if fmt == "csv":
         return templates.template_bytes(entity, "csv")
@@ -427,6 +495,6 @@ def template_bytes(entity: str, fmt: str) -> bytes:
 
 def template_file_name(entity: str, fmt: str) -> str:
     """Return the template's file name, e.g. 'activities_template.xlsx'."""
-    from pipelines import templates
+    from pipelines.export import templates
 
     return templates.template_file_name(entity, fmt)

@@ -19,7 +19,14 @@ import plotly.graph_objects as go
 from dashboard.i18n import PLOTLY_SEPARATORS, fmt_number, fmt_percent, normalise_lang, t
 
 OKABE_ITO: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
 )
 REGION_COLOURS = {"EU": "#0072B2", "NA": "#D55E00"}
 REGION_SYMBOLS = {"EU": "circle", "NA": "diamond"}
@@ -27,8 +34,15 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 
 
 GRID = "#EBF0F8"
-_AXIS = {"gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID, "zerolinewidth": 2,
-         "ticks": "", "title": {"standoff": 15}, "automargin": True}
+_AXIS = {
+    "gridcolor": GRID,
+    "linecolor": GRID,
+    "zerolinecolor": GRID,
+    "zerolinewidth": 2,
+    "ticks": "",
+    "title": {"standoff": 15},
+    "automargin": True,
+}
 _COLORBAR = {"outlinewidth": 0, "ticks": ""}
 # The parts of Plotly's "plotly_white" that these charts use, plus the shared font and palette.
 # Setting template="plotly_white" copied and validated its ~50 trace-type entries on every figure
@@ -38,19 +52,35 @@ TEMPLATE = go.layout.Template(
         "autotypenumbers": "strict",
         "font": {"family": FONT, "size": 13, "color": "#1f2328"},
         "colorway": list(OKABE_ITO),
-        "paper_bgcolor": "white", "plot_bgcolor": "white",
-        "hovermode": "closest", "hoverlabel": {"align": "left", "font": {"family": FONT}},
-        "xaxis": _AXIS, "yaxis": _AXIS,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left", "font": {"family": FONT}},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
         "coloraxis": {"colorbar": _COLORBAR},
-        "geo": {"bgcolor": "white", "landcolor": "white", "subunitcolor": "#C8D4E3",
-                "showland": True, "showlakes": True, "lakecolor": "white"},
+        "geo": {
+            "bgcolor": "white",
+            "landcolor": "white",
+            "subunitcolor": "#C8D4E3",
+            "showland": True,
+            "showlakes": True,
+            "lakecolor": "white",
+        },
         "annotationdefaults": {"arrowcolor": "#2a3f5f", "arrowhead": 0, "arrowwidth": 1},
         "title": {"x": 0.05},
     },
     data={
-        "bar": [{"marker": {"line": {"color": "white", "width": 0.5},
-                            "pattern": {"fillmode": "overlay", "size": 10, "solidity": 0.2}},
-                 "error_x": {"color": "#2a3f5f"}, "error_y": {"color": "#2a3f5f"}}],
+        "bar": [
+            {
+                "marker": {
+                    "line": {"color": "white", "width": 0.5},
+                    "pattern": {"fillmode": "overlay", "size": 10, "solidity": 0.2},
+                },
+                "error_x": {"color": "#2a3f5f"},
+                "error_y": {"color": "#2a3f5f"},
+            }
+        ],
         "heatmap": [{"colorbar": _COLORBAR}],
         "scatter": [{"fillpattern": {"fillmode": "overlay", "size": 10, "solidity": 0.2}}],
     },
@@ -63,8 +93,13 @@ def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -
         template=TEMPLATE,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         separators=PLOTLY_SEPARATORS[normalise_lang(lang)],
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
-                "title": {"text": legend_title} if legend_title else None},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "title": {"text": legend_title} if legend_title else None,
+        },
     )
     return fig
 
@@ -72,24 +107,47 @@ def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -
 def empty_figure(lang: str, key: str = "card.empty_hint") -> go.Figure:
     """Return a figure with no axes and a message saying why there is nothing to draw."""
     fig = go.Figure()
-    fig.add_annotation(text=t(key, lang), showarrow=False, x=0.5, y=0.5, xref="paper",
-                       yref="paper", font={"size": 15, "color": "#4a5560"})
+    fig.add_annotation(
+        text=t(key, lang),
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 15, "color": "#4a5560"},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return base_layout(fig, lang)
 
 
-def bar(df: pd.DataFrame, x: str, y: str, lang: str, *, x_title: str = "", y_title: str = "",
-        horizontal: bool = False, colour: str = OKABE_ITO[0], text: bool = True) -> go.Figure:
+def bar(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    lang: str,
+    *,
+    x_title: str = "",
+    y_title: str = "",
+    horizontal: bool = False,
+    colour: str = OKABE_ITO[0],
+    text: bool = True,
+) -> go.Figure:
     """Return a single-series bar chart of `y` by `x` (horizontal bars: categories on the y axis)."""
     if df.empty:
         return empty_figure(lang)
     cats, vals = df[x].astype(str), df[y]
-    labels = [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in vals] if text else None
+    labels = (
+        [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in vals] if text else None
+    )
     trace = go.Bar(
-        x=vals if horizontal else cats, y=cats if horizontal else vals,
-        orientation="h" if horizontal else "v", marker_color=colour, text=labels,
-        textposition="auto", cliponaxis=False,
+        x=vals if horizontal else cats,
+        y=cats if horizontal else vals,
+        orientation="h" if horizontal else "v",
+        marker_color=colour,
+        text=labels,
+        textposition="auto",
+        cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>" if horizontal else "%{x}: %{y}<extra></extra>",
     )
     fig = go.Figure(trace)
@@ -100,9 +158,20 @@ def bar(df: pd.DataFrame, x: str, y: str, lang: str, *, x_title: str = "", y_tit
     return base_layout(fig, lang)
 
 
-def stacked_bar(df: pd.DataFrame, x: str, y: str, group: str, lang: str, *, x_title: str = "",
-                y_title: str = "", legend_title: str = "", horizontal: bool = False,
-                colours: dict[str, str] | None = None, percent: bool = False) -> go.Figure:
+def stacked_bar(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    lang: str,
+    *,
+    x_title: str = "",
+    y_title: str = "",
+    legend_title: str = "",
+    horizontal: bool = False,
+    colours: dict[str, str] | None = None,
+    percent: bool = False,
+) -> go.Figure:
     """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order)."""
     if df.empty:
         return empty_figure(lang)
@@ -111,44 +180,79 @@ def stacked_bar(df: pd.DataFrame, x: str, y: str, group: str, lang: str, *, x_ti
     for i, name in enumerate(groups):
         part = df[df[group].astype(str) == name]
         cats, vals = part[x].astype(str), part[y]
-        fig.add_trace(go.Bar(
-            name=name, x=vals if horizontal else cats, y=cats if horizontal else vals,
-            orientation="h" if horizontal else "v",
-            marker_color=(colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)]),
-            hovertemplate=f"{name}<br>%{{{'y' if horizontal else 'x'}}}: "
-                          f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=vals if horizontal else cats,
+                y=cats if horizontal else vals,
+                orientation="h" if horizontal else "v",
+                marker_color=(colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)]),
+                hovertemplate=f"{name}<br>%{{{'y' if horizontal else 'x'}}}: "
+                f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="relative" if not percent else "stack")
-    fig.update_xaxes(title_text=y_title if horizontal else x_title, type="category" if not horizontal else None)
+    fig.update_xaxes(
+        title_text=y_title if horizontal else x_title, type="category" if not horizontal else None
+    )
     fig.update_yaxes(title_text=x_title if horizontal else y_title)
     if horizontal:
         fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     if percent:
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(ticksuffix="%" if lang == "en" else " %")
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(
+            ticksuffix="%" if lang == "en" else " %"
+        )
     return base_layout(fig, lang, legend_title=legend_title)
 
 
-def heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str, *, row_title: str = "",
-            col_title: str = "", value_title: str = "") -> go.Figure:
+def heatmap(
+    df: pd.DataFrame,
+    row: str,
+    col: str,
+    value: str,
+    lang: str,
+    *,
+    row_title: str = "",
+    col_title: str = "",
+    value_title: str = "",
+) -> go.Figure:
     """Return a heatmap of `value` (rows × columns) in a single-hue blue scale with values written."""
     if df.empty:
         return empty_figure(lang)
     grid = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", sort=False).fillna(0)
-    text = [[fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in r] for r in grid.values]
-    fig = go.Figure(go.Heatmap(
-        z=grid.values, x=[str(c) for c in grid.columns], y=[str(r) for r in grid.index],
-        zmin=0,
-        colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
-        text=text, texttemplate="%{text}", colorbar={"title": {"text": value_title}},
-        hovertemplate="%{y} × %{x}: %{z}<extra></extra>", xgap=1, ygap=1,
-    ))
+    text = [
+        [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in r] for r in grid.values
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values,
+            x=[str(c) for c in grid.columns],
+            y=[str(r) for r in grid.index],
+            zmin=0,
+            colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
+            text=text,
+            texttemplate="%{text}",
+            colorbar={"title": {"text": value_title}},
+            hovertemplate="%{y} × %{x}: %{z}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
     fig.update_xaxes(title_text=col_title, type="category", side="bottom")
     fig.update_yaxes(title_text=row_title, type="category", autorange="reversed", automargin=True)
     return base_layout(fig, lang)
 
 
-def city_map(df: pd.DataFrame, lang: str, *, name: str = "name", lat: str = "lat",
-             lon: str = "lon", region: str = "region", size: str | None = None) -> go.Figure:
+def city_map(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    name: str = "name",
+    lat: str = "lat",
+    lon: str = "lon",
+    region: str = "region",
+    size: str | None = None,
+) -> go.Figure:
     """Return a world map (local Natural Earth base map) of cities, one trace per region.
 
     Regions differ by colour *and* marker shape, so the map does not rely on colour alone.
@@ -162,34 +266,75 @@ def city_map(df: pd.DataFrame, lang: str, *, name: str = "name", lat: str = "lat
         if part.empty:
             continue
         sizes = (8 + 22 * (part[size] / max_size) ** 0.5) if size and max_size else 10
-        fig.add_trace(go.Scattergeo(
-            lat=part[lat], lon=part[lon], text=part[name].astype(str),
-            name=t(f"region.{code}", lang), mode="markers",
-            marker={"size": sizes, "color": REGION_COLOURS[code], "symbol": REGION_SYMBOLS[code],
-                    "line": {"width": 1, "color": "#ffffff"}, "opacity": 0.85},
-            customdata=part[size] if size else None,
-            hovertemplate="%{text}" + ("<br>%{customdata:,}" if size else "") + "<extra></extra>",
-        ))
-    fig.update_geos(scope="world", projection_type="natural earth", showcountries=True,
-                    countrycolor="#b9c2cc", showland=True, landcolor="#eef1f4",
-                    showocean=True, oceancolor="#ffffff", lakecolor="#ffffff",
-                    fitbounds="locations", resolution=110, showframe=False)
+        fig.add_trace(
+            go.Scattergeo(
+                lat=part[lat],
+                lon=part[lon],
+                text=part[name].astype(str),
+                name=t(f"region.{code}", lang),
+                mode="markers",
+                marker={
+                    "size": sizes,
+                    "color": REGION_COLOURS[code],
+                    "symbol": REGION_SYMBOLS[code],
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "opacity": 0.85,
+                },
+                customdata=part[size] if size else None,
+                hovertemplate="%{text}"
+                + ("<br>%{customdata:,}" if size else "")
+                + "<extra></extra>",
+            )
+        )
+    fig.update_geos(
+        scope="world",
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#b9c2cc",
+        showland=True,
+        landcolor="#eef1f4",
+        showocean=True,
+        oceancolor="#ffffff",
+        lakecolor="#ffffff",
+        fitbounds="locations",
+        resolution=110,
+        showframe=False,
+    )
     return base_layout(fig, lang)
 
 
-def sdg_profile(df: pd.DataFrame, lang: str, *, goal: str = "goal", label: str = "label",
-                colour: str = "colour_hex", value: str = "value", value_title: str = "",
-                percent: bool = False) -> go.Figure:
+def sdg_profile(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    goal: str = "goal",
+    label: str = "label",
+    colour: str = "colour_hex",
+    value: str = "value",
+    value_title: str = "",
+    percent: bool = False,
+) -> go.Figure:
     """Return horizontal bars per SDG goal in the official UN colours, labelled 'n · title'."""
     if df.empty:
         return empty_figure(lang)
     cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label])]
-    fig = go.Figure(go.Bar(
-        x=df[value], y=cats, orientation="h", marker_color=list(df[colour]),
-        text=[fmt_percent(v, lang) if percent else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
-              for v in df[value]],
-        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=df[value],
+            y=cats,
+            orientation="h",
+            marker_color=list(df[colour]),
+            text=[
+                fmt_percent(v, lang)
+                if percent
+                else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+                for v in df[value]
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(title_text=value_title)
     base_layout(fig, lang)
@@ -199,12 +344,20 @@ def sdg_profile(df: pd.DataFrame, lang: str, *, goal: str = "goal", label: str =
 
 def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
     """Return a tiny line (no axes) for a KPI card's trend."""
-    fig = go.Figure(go.Scatter(y=list(values), mode="lines+markers", line={"color": colour, "width": 2},
-                               marker={"size": 4}, hoverinfo="skip"))
+    fig = go.Figure(
+        go.Scatter(
+            y=list(values),
+            mode="lines+markers",
+            line={"color": colour, "width": 2},
+            marker={"size": 4},
+            hoverinfo="skip",
+        )
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, template=TEMPLATE,
-                      showlegend=False, height=48)
+    fig.update_layout(
+        margin={"l": 2, "r": 2, "t": 2, "b": 2}, template=TEMPLATE, showlegend=False, height=48
+    )
     return fig
 
 
@@ -212,8 +365,13 @@ def melt(df: pd.DataFrame, key: str, columns: dict[str, str]) -> pd.DataFrame:
     """Return `df` long as (key, group, value): one row per key and column, group = its label."""
     if df.empty:
         return pd.DataFrame({key: [], "group": [], "value": []})
-    return pd.concat([pd.DataFrame({key: df[key], "group": label, "value": df[col]})
-                      for col, label in columns.items()], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame({key: df[key], "group": label, "value": df[col]})
+            for col, label in columns.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def gender_long(df: pd.DataFrame, women: str, men_other: str, undeclared: str) -> pd.DataFrame:
@@ -222,10 +380,16 @@ def gender_long(df: pd.DataFrame, women: str, men_other: str, undeclared: str) -
         return pd.DataFrame({"label": [], "group": [], "value": []})
     parts = [
         pd.DataFrame({"label": df["label"], "group": women, "value": df["women"]}),
-        pd.DataFrame({"label": df["label"], "group": men_other,
-                      "value": df["participants_declared"] - df["women"]}),
-        pd.DataFrame({"label": df["label"], "group": undeclared,
-                      "value": df["participants_undeclared"]}),
+        pd.DataFrame(
+            {
+                "label": df["label"],
+                "group": men_other,
+                "value": df["participants_declared"] - df["women"],
+            }
+        ),
+        pd.DataFrame(
+            {"label": df["label"], "group": undeclared, "value": df["participants_undeclared"]}
+        ),
     ]
     return pd.concat(parts, ignore_index=True)
 
@@ -237,10 +401,12 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
         return t("card.empty_hint", lang)
     totals = df.groupby(label, sort=False)[value].sum()
     top = totals.idxmax()
-    return " ".join([
-        t("sum.total", lang, title=title, total=fmt_number(totals.sum(), lang)),
-        t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),
-    ])
+    return " ".join(
+        [
+            t("sum.total", lang, title=title, total=fmt_number(totals.sum(), lang)),
+            t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),
+        ]
+    )
 
 
 def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: str) -> str:
@@ -248,11 +414,19 @@ def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: 
     if df.empty:
         return t("card.empty_hint", lang)
     by = df.groupby(period, sort=True)[value].sum()
-    return " ".join([
-        t("sum.total", lang, title=title, total=fmt_number(by.sum(), lang)),
-        t("sum.range", lang, first=str(by.index[0]), last=str(by.index[-1]),
-          peak=str(by.idxmax()), value=fmt_number(by.max(), lang)),
-    ])
+    return " ".join(
+        [
+            t("sum.total", lang, title=title, total=fmt_number(by.sum(), lang)),
+            t(
+                "sum.range",
+                lang,
+                first=str(by.index[0]),
+                last=str(by.index[-1]),
+                peak=str(by.idxmax()),
+                value=fmt_number(by.max(), lang),
+            ),
+        ]
+    )
 
 
 def summary_shares(df: pd.DataFrame, label: str, value: str, lang: str) -> str:
@@ -263,8 +437,10 @@ def summary_shares(df: pd.DataFrame, label: str, value: str, lang: str) -> str:
     whole = totals.sum()
     if not whole:
         return t("card.empty_hint", lang)
-    return " ".join(t("sum.share", lang, label=str(k), pct=fmt_percent(100 * v / whole, lang))
-                    for k, v in totals.items())
+    return " ".join(
+        t("sum.share", lang, label=str(k), pct=fmt_percent(100 * v / whole, lang))
+        for k, v in totals.items()
+    )
 
 
 def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str) -> str:
@@ -272,8 +448,13 @@ def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str)
     if df.empty:
         return t("card.empty_hint", lang)
     best = df.loc[df[value].idxmax()]
-    return t("sum.heatmap", lang, row=str(best[row]), col=str(best[col]),
-             value=fmt_number(best[value], lang, 0 if float(best[value]).is_integer() else 1))
+    return t(
+        "sum.heatmap",
+        lang,
+        row=str(best[row]),
+        col=str(best[col]),
+        value=fmt_number(best[value], lang, 0 if float(best[value]).is_integer() else 1),
+    )
 
 
 # ================================================================== pages-more: benchmarking,
@@ -294,8 +475,16 @@ def _fmt(value: float, lang: str) -> str:
     return fmt_number(value, lang, 0 if float(value).is_integer() else 1)
 
 
-def benchmark_scores(df: pd.DataFrame, lang: str, *, city_label: str, median_label: str,
-                     range_label: str, missing_label: str, score_title: str = "") -> go.Figure:
+def benchmark_scores(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    city_label: str,
+    median_label: str,
+    range_label: str,
+    missing_label: str,
+    score_title: str = "",
+) -> go.Figure:
     """Return each indicator's city score (dot) against the peer range (bar) and median (tick).
 
     `df` is `city_benchmark` output: label, score, peer_min_score, peer_median_score,
@@ -307,43 +496,80 @@ def benchmark_scores(df: pd.DataFrame, lang: str, *, city_label: str, median_lab
     low = df["peer_min_score"].fillna(0)
     high = df["peer_max_score"].fillna(0)
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        name=range_label, y=labels, x=high - low, base=low, orientation="h",
-        marker={"color": RANGE_COLOUR}, width=0.45,
-        customdata=list(zip(low, high)),
-        hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
-                      "<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        name=median_label, y=labels, x=df["peer_median_score"], mode="markers",
-        marker={"symbol": "line-ns-open", "size": 22, "color": MEDIAN_COLOUR,
-                "line": {"width": 3, "color": MEDIAN_COLOUR}},
-        hovertemplate="%{y}<br>" + median_label + ": %{x:.0f}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            name=range_label,
+            y=labels,
+            x=high - low,
+            base=low,
+            orientation="h",
+            marker={"color": RANGE_COLOUR},
+            width=0.45,
+            customdata=list(zip(low, high)),
+            hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
+            "<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name=median_label,
+            y=labels,
+            x=df["peer_median_score"],
+            mode="markers",
+            marker={
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": MEDIAN_COLOUR,
+                "line": {"width": 3, "color": MEDIAN_COLOUR},
+            },
+            hovertemplate="%{y}<br>" + median_label + ": %{x:.0f}<extra></extra>",
+        )
+    )
     scored = df["score"].notna()
-    fig.add_trace(go.Scatter(
-        name=city_label, y=[lbl for lbl, ok in zip(labels, scored) if ok],
-        x=df.loc[scored, "score"], mode="markers+text",
-        text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]], textposition="top center",
-        marker={"symbol": "circle", "size": 13, "color": OKABE_ITO[0],
-                "line": {"width": 1.5, "color": "#ffffff"}},
-        hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            name=city_label,
+            y=[lbl for lbl, ok in zip(labels, scored) if ok],
+            x=df.loc[scored, "score"],
+            mode="markers+text",
+            text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]],
+            textposition="top center",
+            marker={
+                "symbol": "circle",
+                "size": 13,
+                "color": OKABE_ITO[0],
+                "line": {"width": 1.5, "color": "#ffffff"},
+            },
+            hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
+        )
+    )
     if (~scored).any():
-        fig.add_trace(go.Scatter(
-            name=missing_label, y=[lbl for lbl, ok in zip(labels, scored) if not ok],
-            x=[0] * int((~scored).sum()), mode="markers+text", text=missing_label,
-            textposition="middle right", marker={"symbol": "x-open", "size": 12,
-                                                 "color": OKABE_ITO[5]},
-            hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                name=missing_label,
+                y=[lbl for lbl, ok in zip(labels, scored) if not ok],
+                x=[0] * int((~scored).sum()),
+                mode="markers+text",
+                text=missing_label,
+                textposition="middle right",
+                marker={"symbol": "x-open", "size": 12, "color": OKABE_ITO[5]},
+                hoverinfo="skip",
+            )
+        )
     fig.update_xaxes(range=[-4, 108], title_text=score_title, dtick=20)
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     return base_layout(fig, lang)
 
 
-def benchmark_ranking(df: pd.DataFrame, lang: str, *, selected_label: str, others_label: str,
-                      missing_label: str, score_title: str = "") -> go.Figure:
+def benchmark_ranking(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    selected_label: str,
+    others_label: str,
+    missing_label: str,
+    score_title: str = "",
+) -> go.Figure:
     """Return the peer group's engagement scores as bars, the selected city marked by colour,
     hatching and an arrow in its label; cities without a score are labelled as missing."""
     if df.empty:
@@ -354,17 +580,32 @@ def benchmark_ranking(df: pd.DataFrame, lang: str, *, selected_label: str, other
         if part.empty:
             continue
         names = [f"▶ {n}" if selected else str(n) for n in part["name"]]
-        fig.add_trace(go.Bar(
-            name=name, y=names, x=part["score"].fillna(0), orientation="h",
-            marker={"color": OKABE_ITO[5] if selected else "#7aa6cf",
-                    "pattern": {"shape": "/" if selected else ""}},
-            text=[_fmt(round(v), lang) if pd.notna(v) else missing_label for v in part["score"]],
-            textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                y=names,
+                x=part["score"].fillna(0),
+                orientation="h",
+                marker={
+                    "color": OKABE_ITO[5] if selected else "#7aa6cf",
+                    "pattern": {"shape": "/" if selected else ""},
+                },
+                text=[
+                    _fmt(round(v), lang) if pd.notna(v) else missing_label for v in part["score"]
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            )
+        )
     order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
-    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
-                     automargin=True, type="category")
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=order,
+        autorange="reversed",
+        automargin=True,
+        type="category",
+    )
     fig.update_xaxes(range=[0, 112], title_text=score_title)
     fig.update_layout(barmode="overlay")
     return base_layout(fig, lang)
@@ -376,7 +617,7 @@ def _great_circle_mid(lat1: float, lon1: float, lat2: float, lon2: float) -> tup
     p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
     bx = math.cos(p2) * math.cos(l2 - l1)
     by = math.cos(p2) * math.sin(l2 - l1)
-    lat = math.atan2(math.sin(p1) + math.sin(p2), math.sqrt((math.cos(p1) + bx) ** 2 + by ** 2))
+    lat = math.atan2(math.sin(p1) + math.sin(p2), math.sqrt((math.cos(p1) + bx) ** 2 + by**2))
     lon = l1 + math.atan2(by, math.cos(p1) + bx)
     return math.degrees(lat), (math.degrees(lon) + 540) % 360 - 180
 
@@ -391,12 +632,23 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     is_hub, members.
     """
     seg_cols = ["cooperation_id", "mode", "lat0", "lon0", "lat1", "lon1"]
-    handle_cols = ["cooperation_id", "cooperation_name", "mode", "mode_label", "lat", "lon",
-                   "is_hub", "members"]
+    handle_cols = [
+        "cooperation_id",
+        "cooperation_name",
+        "mode",
+        "mode_label",
+        "lat",
+        "lon",
+        "is_hub",
+        "members",
+    ]
     if edges.empty or nodes.empty:
         return pd.DataFrame(columns=seg_cols), pd.DataFrame(columns=handle_cols)
-    pos = {c: (float(la), float(lo)) for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
-           if pd.notna(la) and pd.notna(lo)}
+    pos = {
+        c: (float(la), float(lo))
+        for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
+        if pd.notna(la) and pd.notna(lo)
+    }
     segments, handles = [], []
     edges = edges.sort_values(["cooperation_id", "city_a", "city_b"])  # same input, same drawing
     for coop_id, group in edges.groupby("cooperation_id", sort=True):
@@ -406,14 +658,18 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
             continue
         meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
         if len(members) <= DIRECT_LINK_MAX_MEMBERS:
-            pairs = [(a, b) for a, b in zip(group["city_a"], group["city_b"]) if a in pos and b in pos]
+            pairs = [
+                (a, b) for a, b in zip(group["city_a"], group["city_b"]) if a in pos and b in pos
+            ]
             for a, b in pairs:
                 segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
             a, b = pairs[0]
             handles.append([*meta, *_great_circle_mid(*pos[a], *pos[b]), False, len(members)])
         else:
-            hub = (sum(pos[m][0] for m in members) / len(members),
-                   sum(pos[m][1] for m in members) / len(members))
+            hub = (
+                sum(pos[m][0] for m in members) / len(members),
+                sum(pos[m][1] for m in members) / len(members),
+            )
             for m in members:
                 segments.append([coop_id, first["mode"], *hub, *pos[m]])
             handles.append([*meta, *hub, True, len(members)])
@@ -428,9 +684,15 @@ def _lines(segments: pd.DataFrame) -> tuple[list, list]:
     return lats, lons
 
 
-def cooperation_network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, *,
-                        selected: str | None = None, hub_label: str = "hub",
-                        selected_label: str = "") -> go.Figure:
+def cooperation_network(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    lang: str,
+    *,
+    selected: str | None = None,
+    hub_label: str = "hub",
+    selected_label: str = "",
+) -> go.Figure:
     """Return the cooperation network on a local world map.
 
     Cities are markers coloured *and* shaped by region, sized by population (customdata: city
@@ -448,45 +710,90 @@ def cooperation_network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, *,
             continue
         lats, lons = _lines(part)
         name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
-        fig.add_trace(go.Scattergeo(
-            lat=lats, lon=lons, mode="lines", name=name, legendgroup=mode,
-            line={"color": colour, "width": 1.6, "dash": dash}, opacity=0.75, hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=lats,
+                lon=lons,
+                mode="lines",
+                name=name,
+                legendgroup=mode,
+                line={"color": colour, "width": 1.6, "dash": dash},
+                opacity=0.75,
+                hoverinfo="skip",
+            )
+        )
         hp = handles[handles["mode"] == mode]
-        fig.add_trace(go.Scattergeo(
-            lat=hp["lat"], lon=hp["lon"], mode="markers", name=name, legendgroup=mode,
-            showlegend=False, text=hp["cooperation_name"].astype(str),
-            customdata=hp["cooperation_id"],
-            marker={"symbol": ["square" if h else "circle" for h in hp["is_hub"]],
-                    "size": [11 if h else 7 for h in hp["is_hub"]], "color": colour,
-                    "line": {"width": 1, "color": "#1f2328"}},
-            hovertemplate="%{text}<br>" + name + "<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=hp["lat"],
+                lon=hp["lon"],
+                mode="markers",
+                name=name,
+                legendgroup=mode,
+                showlegend=False,
+                text=hp["cooperation_name"].astype(str),
+                customdata=hp["cooperation_id"],
+                marker={
+                    "symbol": ["square" if h else "circle" for h in hp["is_hub"]],
+                    "size": [11 if h else 7 for h in hp["is_hub"]],
+                    "color": colour,
+                    "line": {"width": 1, "color": "#1f2328"},
+                },
+                hovertemplate="%{text}<br>" + name + "<extra></extra>",
+            )
+        )
     chosen = segments[segments["cooperation_id"] == selected] if selected else segments.iloc[0:0]
     if not chosen.empty:
         lats, lons = _lines(chosen)
         name = handles.loc[handles["cooperation_id"] == selected, "cooperation_name"].iloc[0]
-        fig.add_trace(go.Scattergeo(
-            lat=lats, lon=lons, mode="lines", name=f"{selected_label}: {name}" if selected_label else str(name),
-            line={"color": SELECTED_COLOUR, "width": 4}, hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=lats,
+                lon=lons,
+                mode="lines",
+                name=f"{selected_label}: {name}" if selected_label else str(name),
+                line={"color": SELECTED_COLOUR, "width": 4},
+                hoverinfo="skip",
+            )
+        )
     max_pop = float(nodes["population"].max() or 0)
     for code in ("EU", "NA"):
         part = nodes[nodes["region"] == code]
         if part.empty:
             continue
         sizes = (8 + 20 * (part["population"].fillna(0) / max_pop) ** 0.5) if max_pop else 10
-        fig.add_trace(go.Scattergeo(
-            lat=part["lat"], lon=part["lon"], mode="markers", name=t(f"region.{code}", lang),
-            text=part["name"].astype(str), customdata=part["city_id"],
-            marker={"size": sizes, "color": REGION_COLOURS[code], "symbol": REGION_SYMBOLS[code],
-                    "line": {"width": 1, "color": "#ffffff"}, "opacity": 0.9},
-            hovertemplate="%{text}<extra></extra>",
-        ))
-    fig.update_geos(scope="world", projection_type="natural earth", showcountries=True,
-                    countrycolor="#b9c2cc", showland=True, landcolor="#eef1f4",
-                    showocean=True, oceancolor="#ffffff", lakecolor="#ffffff",
-                    fitbounds="locations", resolution=110, showframe=False)
+        fig.add_trace(
+            go.Scattergeo(
+                lat=part["lat"],
+                lon=part["lon"],
+                mode="markers",
+                name=t(f"region.{code}", lang),
+                text=part["name"].astype(str),
+                customdata=part["city_id"],
+                marker={
+                    "size": sizes,
+                    "color": REGION_COLOURS[code],
+                    "symbol": REGION_SYMBOLS[code],
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "opacity": 0.9,
+                },
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    fig.update_geos(
+        scope="world",
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#b9c2cc",
+        showland=True,
+        landcolor="#eef1f4",
+        showocean=True,
+        oceancolor="#ffffff",
+        lakecolor="#ffffff",
+        fitbounds="locations",
+        resolution=110,
+        showframe=False,
+    )
     base_layout(fig, lang)
     fig.update_layout(clickmode="event", legend={"y": -0.02, "yanchor": "top"})
     return fig
@@ -500,17 +807,23 @@ def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.F
     types = list(dict.fromkeys(df["output_type_label"].astype(str)))
     for i, name in enumerate(types):
         part = df[df["output_type_label"].astype(str) == name].sort_values("stage_order")
-        fig.add_trace(go.Funnel(
-            name=name, y=part["stage_label"].astype(str), x=part["reached"],
-            textinfo="value", marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
-            hovertemplate=name + "<br>%{y}: %{x}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Funnel(
+                name=name,
+                y=part["stage_label"].astype(str),
+                x=part["reached"],
+                textinfo="value",
+                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate=name + "<br>%{y}: %{x}<extra></extra>",
+            )
+        )
     fig.update_yaxes(title_text=stage_title, automargin=True)
     return base_layout(fig, lang)
 
 
-def quality_scatter(df: pd.DataFrame, lang: str, *, x: str, y: str, x_title: str,
-                    y_title: str) -> go.Figure:
+def quality_scatter(
+    df: pd.DataFrame, lang: str, *, x: str, y: str, x_title: str, y_title: str
+) -> go.Figure:
     """Return cities as points (x, y), coloured and shaped by region, names on hover."""
     if df.empty or df[[x, y]].dropna().empty:
         return empty_figure(lang)
@@ -519,13 +832,26 @@ def quality_scatter(df: pd.DataFrame, lang: str, *, x: str, y: str, x_title: str
         part = df[(df["region"] == code) & df[x].notna() & df[y].notna()]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part[x], y=part[y], mode="markers", name=t(f"region.{code}", lang),
-            text=part["name"].astype(str),
-            marker={"size": 10, "color": REGION_COLOURS[code], "symbol": REGION_SYMBOLS[code],
-                    "line": {"width": 1, "color": "#ffffff"}},
-            hovertemplate="%{text}<br>" + x_title + ": %{x}<br>" + y_title + ": %{y:.1f}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                mode="markers",
+                name=t(f"region.{code}", lang),
+                text=part["name"].astype(str),
+                marker={
+                    "size": 10,
+                    "color": REGION_COLOURS[code],
+                    "symbol": REGION_SYMBOLS[code],
+                    "line": {"width": 1, "color": "#ffffff"},
+                },
+                hovertemplate="%{text}<br>"
+                + x_title
+                + ": %{x}<br>"
+                + y_title
+                + ": %{y:.1f}<extra></extra>",
+            )
+        )
     fig.update_xaxes(title_text=x_title, rangemode="tozero")
     fig.update_yaxes(title_text=y_title)
     return base_layout(fig, lang)

@@ -6,13 +6,13 @@ Chart cards use dict ids built by `components.card_id(part, card)`, where `card`
 """
 
 # ---- shell: present on every page (rendered by components.page_shell)
-STATE = "app-state"                # dcc.Store {"q": filter query string, "lang": code}
-STATE_SINK = "app-state-sink"      # dummy output of the clientside URL/lang sync
+STATE = "app-state"  # dcc.Store {"q": filter query string, "lang": code}
+STATE_SINK = "app-state-sink"  # dummy output of the clientside URL/lang sync
 FILTER_STATUS = "app-filter-status"  # aria-live text describing the active filters
-NAV_LINK = "app-nav-link"          # pattern type: {"type": NAV_LINK, "page": path}
-LANG_LINK = "app-lang-link"        # pattern type: {"type": LANG_LINK, "lang": code}
+NAV_LINK = "app-nav-link"  # pattern type: {"type": NAV_LINK, "page": path}
+LANG_LINK = "app-lang-link"  # pattern type: {"type": LANG_LINK, "lang": code}
 DATA_AS_OF = "app-data-as-of"
-MAIN = "main-content"              # target of the skip link
+MAIN = "main-content"  # target of the skip link
 
 # ---- global filter bar
 F_START = "filter-start"
@@ -60,10 +60,10 @@ SDG_REVIEW_CARD = "sdg-review"
 
 # ---- page selections kept in the URL (benchmarking, cooperation, activities, data quality;
 #      see dashboard/page_params.py)
-PM_PARAMS = "page-params"          # dcc.Store {param: value} of the page's own URL parameters
-PM_SINK = "page-params-sink"       # dummy output of the clientside URL sync
-PM_CSV = "pm-csv"                  # pattern type {"type": PM_CSV, "card": card}: export that
-PM_XLSX = "pm-xlsx"                #   also needs the page's selection (city, cooperation, ...)
+PM_PARAMS = "page-params"  # dcc.Store {param: value} of the page's own URL parameters
+PM_SINK = "page-params-sink"  # dummy output of the clientside URL sync
+PM_CSV = "pm-csv"  # pattern type {"type": PM_CSV, "card": card}: export that
+PM_XLSX = "pm-xlsx"  #   also needs the page's selection (city, cooperation, ...)
 PM_DOWNLOAD = "pm-download"
 PM_DOWNLOAD_XLSX = "pm-download-xlsx"
 
@@ -88,8 +88,8 @@ COOP_SDG_CARD = "coop-sdg"
 
 # ---- activities register
 ACT_SEARCH = "act-search"
-ACT_SORT = "act-sort"              # pattern type {"type": ACT_SORT, "col": column}
-ACT_SORT_TH = "act-sort-th"        # pattern type {"type": ACT_SORT_TH, "col": column}
+ACT_SORT = "act-sort"  # pattern type {"type": ACT_SORT, "col": column}
+ACT_SORT_TH = "act-sort-th"  # pattern type {"type": ACT_SORT_TH, "col": column}
 ACT_BODY = "act-body"
 ACT_STATUS = "act-status"
 ACT_PREV = "act-prev"
@@ -111,5 +111,5 @@ DQ_QUAR_NEXT = "dq-quarantine-next"
 DQ_QUAR_CARD = "dq-quarantine"
 DQ_TABLES_CARD = "dq-tables"
 DQ_CITY_CARD = "dq-city"
-DQ_TEMPLATE = "dq-template"        # pattern type {"type": DQ_TEMPLATE, "entity": e, "fmt": f}
+DQ_TEMPLATE = "dq-template"  # pattern type {"type": DQ_TEMPLATE, "entity": e, "fmt": f}
 DQ_TEMPLATE_DOWNLOAD = "dq-template-download"  # pattern type {"type": ..., "entity": e, "fmt": f}

@@ -22,7 +22,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import components, ids
 from dashboard.i18n import t
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 _EXPORTS: dict[str, Callable[[Filters, str, dict[str, Any]], pd.DataFrame]] = {}
 
@@ -34,8 +34,9 @@ def store_id(page: str) -> dict[str, str]:
 
 def stores(page: str, params: dict[str, Any]) -> html.Div:
     """Return the page-parameter store (initialised from the URL) and its clientside sink."""
-    return html.Div([dcc.Store(id=store_id(page), data=params), dcc.Store(id=ids.PM_SINK)],
-                    hidden=True)
+    return html.Div(
+        [dcc.Store(id=store_id(page), data=params), dcc.Store(id=ids.PM_SINK)], hidden=True
+    )
 
 
 def _first(values: list | None) -> dict[str, Any]:
@@ -57,24 +58,40 @@ def link(path: str, filters: Filters, lang: str, params: dict[str, Any] | None) 
     return base + suffix if "?" in base else base + "?" + suffix[1:]
 
 
-def register_export(card: str, fetch: Callable[[Filters, str, dict[str, Any]], pd.DataFrame]) -> None:
+def register_export(
+    card: str, fetch: Callable[[Filters, str, dict[str, Any]], pd.DataFrame]
+) -> None:
     """Register the function whose frame a selection-dependent card exports."""
     _EXPORTS[card] = fetch
 
 
 def export_buttons(card: str, lang: str, *, xlsx: bool = False) -> html.Div:
     """Return CSV (and XLSX) buttons whose export also receives the page's parameters."""
-    parts = [html.Button(t("card.download_csv", lang), id={"type": ids.PM_CSV, "card": card},
-                         type="button", className="btn btn-sm btn-outline-primary"),
-             dcc.Download(id={"type": ids.PM_DOWNLOAD, "card": card})]
+    parts = [
+        html.Button(
+            t("card.download_csv", lang),
+            id={"type": ids.PM_CSV, "card": card},
+            type="button",
+            className="btn btn-sm btn-outline-primary",
+        ),
+        dcc.Download(id={"type": ids.PM_DOWNLOAD, "card": card}),
+    ]
     if xlsx:
-        parts += [html.Button(t("card.download_xlsx", lang), id={"type": ids.PM_XLSX, "card": card},
-                              type="button", className="btn btn-sm btn-outline-primary"),
-                  dcc.Download(id={"type": ids.PM_DOWNLOAD_XLSX, "card": card})]
+        parts += [
+            html.Button(
+                t("card.download_xlsx", lang),
+                id={"type": ids.PM_XLSX, "card": card},
+                type="button",
+                className="btn btn-sm btn-outline-primary",
+            ),
+            dcc.Download(id={"type": ids.PM_DOWNLOAD_XLSX, "card": card}),
+        ]
     return html.Div(parts, className="card-actions")
 
 
-def card(card_name: str, title: str, lang: str, *, xlsx: bool = False, **kwargs: Any) -> html.Section:
+def card(
+    card_name: str, title: str, lang: str, *, xlsx: bool = False, **kwargs: Any
+) -> html.Section:
     """Return `components.chart_card` whose export buttons pass the page's parameters."""
     section = components.chart_card(card_name, title, lang, xlsx=xlsx, **kwargs)
     actions = section.children[-1]
@@ -83,20 +100,39 @@ def card(card_name: str, title: str, lang: str, *, xlsx: bool = False, **kwargs:
     return section
 
 
-def table_card(card_name: str, title: str, lang: str, body: Any, *, note: Any = None,
-               xlsx: bool = True, summary_id: str | None = None,
-               param_export: bool = True) -> html.Section:
+def table_card(
+    card_name: str,
+    title: str,
+    lang: str,
+    body: Any,
+    *,
+    note: Any = None,
+    xlsx: bool = True,
+    summary_id: str | None = None,
+    param_export: bool = True,
+) -> html.Section:
     """Return a card holding a table (no chart): h2, note, live summary, table, export."""
     heading_id = f"{card_name}-heading"
-    return html.Section([
-        html.H2(title, id=heading_id, className="card-title h5"),
-        html.P(note, className="card-note") if note else None,
-        html.P(t("card.loading", lang), id=summary_id, className="card-summary",
-               **{"aria-live": "polite"}) if summary_id else None,
-        body,
-        export_buttons(card_name, lang, xlsx=xlsx) if param_export
-        else components.export_buttons(card_name, lang, xlsx=xlsx),
-    ], className="card chart-card wide", **{"aria-labelledby": heading_id})
+    return html.Section(
+        [
+            html.H2(title, id=heading_id, className="card-title h5"),
+            html.P(note, className="card-note") if note else None,
+            html.P(
+                t("card.loading", lang),
+                id=summary_id,
+                className="card-summary",
+                **{"aria-live": "polite"},
+            )
+            if summary_id
+            else None,
+            body,
+            export_buttons(card_name, lang, xlsx=xlsx)
+            if param_export
+            else components.export_buttons(card_name, lang, xlsx=xlsx),
+        ],
+        className="card chart-card wide",
+        **{"aria-labelledby": heading_id},
+    )
 
 
 def _export(kind: str, state: dict | None, params: dict | None) -> Any:
@@ -110,27 +146,36 @@ def _export(kind: str, state: dict | None, params: dict | None) -> Any:
     return dcc.send_bytes(components.to_xlsx_bytes(df), f"iurc-{name}.xlsx")
 
 
-@callback(Output({"type": ids.PM_DOWNLOAD, "card": MATCH}, "data"),
-          Input({"type": ids.PM_CSV, "card": MATCH}, "n_clicks"),
-          State(ids.STATE, "data"), State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output({"type": ids.PM_DOWNLOAD, "card": MATCH}, "data"),
+    Input({"type": ids.PM_CSV, "card": MATCH}, "n_clicks"),
+    State(ids.STATE, "data"),
+    State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
+    prevent_initial_call=True,
+)
 def export_csv(n_clicks: int | None, state: dict, params: list) -> Any:
     """Send the card's data as CSV (codes and labels) for the filters and the page's selection."""
     return _export("csv", state, _first(params)) if n_clicks else dash.no_update
 
 
-@callback(Output({"type": ids.PM_DOWNLOAD_XLSX, "card": MATCH}, "data"),
-          Input({"type": ids.PM_XLSX, "card": MATCH}, "n_clicks"),
-          State(ids.STATE, "data"), State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output({"type": ids.PM_DOWNLOAD_XLSX, "card": MATCH}, "data"),
+    Input({"type": ids.PM_XLSX, "card": MATCH}, "n_clicks"),
+    State(ids.STATE, "data"),
+    State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
+    prevent_initial_call=True,
+)
 def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
     """Send the card's data as XLSX for the filters and the page's selection."""
     return _export("xlsx", state, _first(params)) if n_clicks else dash.no_update
 
 
-@callback(Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
-          Input({"type": ids.PM_PARAMS, "page": ALL}, "data"), Input(ids.STATE, "data"),
-          prevent_initial_call="initial_duplicate")
+@callback(
+    Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
+    Input({"type": ids.PM_PARAMS, "page": ALL}, "data"),
+    Input(ids.STATE, "data"),
+    prevent_initial_call="initial_duplicate",
+)
 def lang_links(params: list, state: dict | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
     if not params:  # a wildcard multi-output needs one value per output

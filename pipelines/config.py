@@ -11,7 +11,7 @@ REFERENCE_DIR = DATA_DIR / "reference"
 RAW_DIR = DATA_DIR / "raw"
 DEMO_DIR = RAW_DIR / "demo"
 WAREHOUSE_DIR = DATA_DIR / "warehouse"
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_DIR = Path(__file__).resolve().parent / "warehouse" / "sql"
 MARTS_SQL_DIR = SQL_DIR / "marts"
 DEFAULT_DB = WAREHOUSE_DIR / "iurc.duckdb"
 

@@ -35,7 +35,9 @@ Iso2 = functools.partial(pa.Field, str_matches=ISO2_PATTERN)
 #: ISO 4217 currency code, upper case.
 Currency = functools.partial(pa.Field, str_matches=CURRENCY_PATTERN)
 #: KPI identifier from ref.indicator (e.g. 'K01').
-IndicatorId = functools.partial(pa.Field, str_matches=INDICATOR_PATTERN, str_length={"max_value": 16})
+IndicatorId = functools.partial(
+    pa.Field, str_matches=INDICATOR_PATTERN, str_length={"max_value": 16}
+)
 #: Non-negative head or item count.
 Count = functools.partial(pa.Field, ge=0, le=MAX_COUNT)
 #: Calendar date between 1990 and 2100 (ISO 8601 'YYYY-MM-DD' in files).

@@ -20,8 +20,21 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     db = tmp_path_factory.mktemp("demo-warehouse") / "iurc.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db), "--out", str(db.parent / "demo")],
-        cwd=ROOT, check=False, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "iurc.cli",
+            "demo",
+            "--db",
+            str(db),
+            "--out",
+            str(db.parent / "demo"),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert db.exists()

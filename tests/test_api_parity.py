@@ -19,16 +19,19 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from dashboard import data
-from pipelines import db, queries, templates
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.export import templates
+from pipelines.metrics.filters import Filters
+from pipelines.warehouse import db
 
 FILTERS = {
     "none": Filters(),
     "network": Filters(network=("innovation",)),
     "eu-2024": Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), region=("EU",)),
     "na-pairing": Filters(country=("CA", "US"), mode=("pairing",)),
-    "subtheme-2025": Filters(start=dt.date(2025, 1, 1), network=("urban_renewal",),
-                             subtheme=("mobility_transport",)),
+    "subtheme-2025": Filters(
+        start=dt.date(2025, 1, 1), network=("urban_renewal",), subtheme=("mobility_transport",)
+    ),
 }
 LANG = {"none": "en", "network": "fr", "eu-2024": "es", "na-pairing": "en", "subtheme-2025": "fr"}
 
@@ -45,68 +48,148 @@ class Ctx:
 Q = queries
 # name -> (dashboard call, query call); each gets (filters, lang, ctx) and the query call also con
 CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
-    "kpi_scorecard": (lambda f, l, c: data.kpi_scorecard(f, l),
-                      lambda con, f, l, c: Q.kpi_scorecard(con, f, lang=l)),
-    "kpi_trend": (lambda f, l, c: data.kpi_trend(f, ("K03", "K04", "K08"), l),
-                  lambda con, f, l, c: Q.kpi_trend(con, f, ("K03", "K04", "K08"), lang=l)),
-    "network_breakdown": (lambda f, l, c: data.network_breakdown(f, l),
-                          lambda con, f, l, c: Q.network_breakdown(con, f, lang=l)),
-    "map_points": (lambda f, l, c: data.map_points(f, l), lambda con, f, l, c: Q.map_points(con, f, lang=l)),
+    "kpi_scorecard": (
+        lambda f, l, c: data.kpi_scorecard(f, l),
+        lambda con, f, l, c: Q.kpi_scorecard(con, f, lang=l),
+    ),
+    "kpi_trend": (
+        lambda f, l, c: data.kpi_trend(f, ("K03", "K04", "K08"), l),
+        lambda con, f, l, c: Q.kpi_trend(con, f, ("K03", "K04", "K08"), lang=l),
+    ),
+    "network_breakdown": (
+        lambda f, l, c: data.network_breakdown(f, l),
+        lambda con, f, l, c: Q.network_breakdown(con, f, lang=l),
+    ),
+    "map_points": (
+        lambda f, l, c: data.map_points(f, l),
+        lambda con, f, l, c: Q.map_points(con, f, lang=l),
+    ),
     "participation_over_time": (
         lambda f, l, c: data.participation_over_time(f, l, by="region", measure="cities"),
-        lambda con, f, l, c: Q.participation_over_time(con, f, by="region", measure="cities", lang=l)),
-    "participation_by_type_modality": (lambda f, l, c: data.participation_by_type_modality(f, l),
-                                       lambda con, f, l, c: Q.participation_by_type_modality(con, f, lang=l)),
-    "participation_by_region": (lambda f, l, c: data.participation_by_region(f, l),
-                                lambda con, f, l, c: Q.participation_by_region(con, f, lang=l)),
-    "gender_balance": (lambda f, l, c: data.gender_balance(f, l, by="stakeholder_type"),
-                       lambda con, f, l, c: Q.gender_balance(con, f, by="stakeholder_type", lang=l)),
-    "top_cities": (lambda f, l, c: data.top_cities(f, l, limit=7),
-                   lambda con, f, l, c: Q.top_cities(con, f, limit=7, lang=l)),
-    "sdg_profile": (lambda f, l, c: data.sdg_profile(f, l, method="fractional", entity_type="output"),
-                    lambda con, f, l, c: Q.sdg_profile(con, f, entity_type="output", method="fractional", lang=l)),
-    "sdg_network_heatmap": (lambda f, l, c: data.sdg_network_heatmap(f, l, method="primary"),
-                            lambda con, f, l, c: Q.sdg_network_heatmap(con, f, method="primary", lang=l)),
-    "sdg_targets": (lambda f, l, c: data.sdg_targets(f, 11, l), lambda con, f, l, c: Q.sdg_targets(con, f, 11, lang=l)),
-    "sdg_coverage": (lambda f, l, c: data.sdg_coverage(f, l), lambda con, f, l, c: Q.sdg_coverage(con, f, lang=l)),
-    "sdg_tags_by_method_status": (lambda f, l, c: data.sdg_tags_by_method_status(f, l),
-                                  lambda con, f, l, c: Q.sdg_tags_by_method_status(con, f)),
-    "benchmark_cities": (lambda f, l, c: data.benchmark_cities(l), lambda con, f, l, c: Q.benchmark_cities(con, lang=l)),
-    "benchmark_peer_groups": (lambda f, l, c: data.benchmark_peer_groups(c.city_id, l),
-                              lambda con, f, l, c: Q.benchmark_peer_groups(con, c.city_id, lang=l)),
-    "city_benchmark": (lambda f, l, c: data.city_benchmark(c.city_id, "region", None, l),
-                       lambda con, f, l, c: Q.city_benchmark(con, c.city_id, "region", None, lang=l)),
-    "benchmark_ranking": (lambda f, l, c: data.benchmark_ranking(c.city_id, "network", None),
-                          lambda con, f, l, c: Q.benchmark_ranking(con, c.city_id, "network", None)),
-    "city_context": (lambda f, l, c: data.city_context(c.city_id), lambda con, f, l, c: Q.city_context(con, c.city_id)),
-    "cooperation_edges": (lambda f, l, c: data.cooperation_edges(f, l),
-                          lambda con, f, l, c: Q.cooperation_edges(con, f, lang=l)),
-    "cooperation_nodes": (lambda f, l, c: data.cooperation_nodes(f, l),
-                          lambda con, f, l, c: Q.cooperation_nodes(con, f, lang=l)),
-    "cooperation_options": (lambda f, l, c: data.cooperation_options(f, l),
-                            lambda con, f, l, c: Q.cooperation_options(con, f, lang=l)),
-    "cooperation_detail": (lambda f, l, c: data.cooperation_detail(c.cooperation_id, l),
-                           lambda con, f, l, c: Q.cooperation_detail(con, c.cooperation_id, lang=l)),
-    "cooperation_activities": (lambda f, l, c: data.cooperation_activities(c.cooperation_id, f, l),
-                               lambda con, f, l, c: Q.cooperation_activities(con, c.cooperation_id, f, lang=l)),
-    "output_funnel": (lambda f, l, c: data.output_funnel(f, c.cooperation_id, l),
-                      lambda con, f, l, c: Q.output_funnel(con, f, cooperation_id=c.cooperation_id, lang=l)),
-    "funding_leveraged": (lambda f, l, c: data.funding_leveraged(f, None, l),
-                          lambda con, f, l, c: Q.funding_leveraged(con, f, by="source_type", cooperation_id=None, lang=l)),
-    "cooperation_sdg": (lambda f, l, c: data.cooperation_sdg(c.cooperation_id, l),
-                        lambda con, f, l, c: Q.cooperation_sdg(con, c.cooperation_id, lang=l)),
+        lambda con, f, l, c: Q.participation_over_time(
+            con, f, by="region", measure="cities", lang=l
+        ),
+    ),
+    "participation_by_type_modality": (
+        lambda f, l, c: data.participation_by_type_modality(f, l),
+        lambda con, f, l, c: Q.participation_by_type_modality(con, f, lang=l),
+    ),
+    "participation_by_region": (
+        lambda f, l, c: data.participation_by_region(f, l),
+        lambda con, f, l, c: Q.participation_by_region(con, f, lang=l),
+    ),
+    "gender_balance": (
+        lambda f, l, c: data.gender_balance(f, l, by="stakeholder_type"),
+        lambda con, f, l, c: Q.gender_balance(con, f, by="stakeholder_type", lang=l),
+    ),
+    "top_cities": (
+        lambda f, l, c: data.top_cities(f, l, limit=7),
+        lambda con, f, l, c: Q.top_cities(con, f, limit=7, lang=l),
+    ),
+    "sdg_profile": (
+        lambda f, l, c: data.sdg_profile(f, l, method="fractional", entity_type="output"),
+        lambda con, f, l, c: Q.sdg_profile(
+            con, f, entity_type="output", method="fractional", lang=l
+        ),
+    ),
+    "sdg_network_heatmap": (
+        lambda f, l, c: data.sdg_network_heatmap(f, l, method="primary"),
+        lambda con, f, l, c: Q.sdg_network_heatmap(con, f, method="primary", lang=l),
+    ),
+    "sdg_targets": (
+        lambda f, l, c: data.sdg_targets(f, 11, l),
+        lambda con, f, l, c: Q.sdg_targets(con, f, 11, lang=l),
+    ),
+    "sdg_coverage": (
+        lambda f, l, c: data.sdg_coverage(f, l),
+        lambda con, f, l, c: Q.sdg_coverage(con, f, lang=l),
+    ),
+    "sdg_tags_by_method_status": (
+        lambda f, l, c: data.sdg_tags_by_method_status(f, l),
+        lambda con, f, l, c: Q.sdg_tags_by_method_status(con, f),
+    ),
+    "benchmark_cities": (
+        lambda f, l, c: data.benchmark_cities(l),
+        lambda con, f, l, c: Q.benchmark_cities(con, lang=l),
+    ),
+    "benchmark_peer_groups": (
+        lambda f, l, c: data.benchmark_peer_groups(c.city_id, l),
+        lambda con, f, l, c: Q.benchmark_peer_groups(con, c.city_id, lang=l),
+    ),
+    "city_benchmark": (
+        lambda f, l, c: data.city_benchmark(c.city_id, "region", None, l),
+        lambda con, f, l, c: Q.city_benchmark(con, c.city_id, "region", None, lang=l),
+    ),
+    "benchmark_ranking": (
+        lambda f, l, c: data.benchmark_ranking(c.city_id, "network", None),
+        lambda con, f, l, c: Q.benchmark_ranking(con, c.city_id, "network", None),
+    ),
+    "city_context": (
+        lambda f, l, c: data.city_context(c.city_id),
+        lambda con, f, l, c: Q.city_context(con, c.city_id),
+    ),
+    "cooperation_edges": (
+        lambda f, l, c: data.cooperation_edges(f, l),
+        lambda con, f, l, c: Q.cooperation_edges(con, f, lang=l),
+    ),
+    "cooperation_nodes": (
+        lambda f, l, c: data.cooperation_nodes(f, l),
+        lambda con, f, l, c: Q.cooperation_nodes(con, f, lang=l),
+    ),
+    "cooperation_options": (
+        lambda f, l, c: data.cooperation_options(f, l),
+        lambda con, f, l, c: Q.cooperation_options(con, f, lang=l),
+    ),
+    "cooperation_detail": (
+        lambda f, l, c: data.cooperation_detail(c.cooperation_id, l),
+        lambda con, f, l, c: Q.cooperation_detail(con, c.cooperation_id, lang=l),
+    ),
+    "cooperation_activities": (
+        lambda f, l, c: data.cooperation_activities(c.cooperation_id, f, l),
+        lambda con, f, l, c: Q.cooperation_activities(con, c.cooperation_id, f, lang=l),
+    ),
+    "output_funnel": (
+        lambda f, l, c: data.output_funnel(f, c.cooperation_id, l),
+        lambda con, f, l, c: Q.output_funnel(con, f, cooperation_id=c.cooperation_id, lang=l),
+    ),
+    "funding_leveraged": (
+        lambda f, l, c: data.funding_leveraged(f, None, l),
+        lambda con, f, l, c: Q.funding_leveraged(
+            con, f, by="source_type", cooperation_id=None, lang=l
+        ),
+    ),
+    "cooperation_sdg": (
+        lambda f, l, c: data.cooperation_sdg(c.cooperation_id, l),
+        lambda con, f, l, c: Q.cooperation_sdg(con, c.cooperation_id, lang=l),
+    ),
     "activities_page": (
-        lambda f, l, c: data.activities_page(f, l, search="visit", sort="participants", offset=5, limit=20),
-        lambda con, f, l, c: Q.activities_page(con, f, search="visit", sort="participants", descending=True,
-                                               offset=5, limit=20, lang=l)),
-    "ingest_runs": (lambda f, l, c: data.ingest_runs(limit=5), lambda con, f, l, c: Q.ingest_runs(con, limit=5)),
-    "quarantine_summary": (lambda f, l, c: data.quarantine_summary("file"),
-                           lambda con, f, l, c: Q.quarantine_summary(con, by="file")),
-    "quarantine_page": (lambda f, l, c: data.quarantine_page(None, offset=0, limit=5),
-                        lambda con, f, l, c: Q.quarantine_page(con, file_name=None, offset=0, limit=5)),
-    "completeness_by_table": (lambda f, l, c: data.completeness_by_table(),
-                              lambda con, f, l, c: Q.completeness_by_table(con)),
-    "quality_by_city": (lambda f, l, c: data.quality_by_city(f), lambda con, f, l, c: Q.quality_by_city(con, f)),
+        lambda f, l, c: data.activities_page(
+            f, l, search="visit", sort="participants", offset=5, limit=20
+        ),
+        lambda con, f, l, c: Q.activities_page(
+            con, f, search="visit", sort="participants", descending=True, offset=5, limit=20, lang=l
+        ),
+    ),
+    "ingest_runs": (
+        lambda f, l, c: data.ingest_runs(limit=5),
+        lambda con, f, l, c: Q.ingest_runs(con, limit=5),
+    ),
+    "quarantine_summary": (
+        lambda f, l, c: data.quarantine_summary("file"),
+        lambda con, f, l, c: Q.quarantine_summary(con, by="file"),
+    ),
+    "quarantine_page": (
+        lambda f, l, c: data.quarantine_page(None, offset=0, limit=5),
+        lambda con, f, l, c: Q.quarantine_page(con, file_name=None, offset=0, limit=5),
+    ),
+    "completeness_by_table": (
+        lambda f, l, c: data.completeness_by_table(),
+        lambda con, f, l, c: Q.completeness_by_table(con),
+    ),
+    "quality_by_city": (
+        lambda f, l, c: data.quality_by_city(f),
+        lambda con, f, l, c: Q.quality_by_city(con, f),
+    ),
     "timeliness": (lambda f, l, c: data.timeliness(f), lambda con, f, l, c: Q.timeliness(con, f)),
     "data_as_of": (lambda f, l, c: data.data_as_of(), lambda con, f, l, c: Q.data_as_of(con)),
 }
@@ -140,8 +223,11 @@ def ctx(con) -> Ctx:
 
 
 def test_api_parity_every_dashboard_wrapper_is_compared() -> None:
-    public = {name for name, fn in inspect.getmembers(data, inspect.isfunction)
-              if fn.__module__ == data.__name__ and not name.startswith("_")}
+    public = {
+        name
+        for name, fn in inspect.getmembers(data, inspect.isfunction)
+        if fn.__module__ == data.__name__ and not name.startswith("_")
+    }
     missing = public - set(CASES) - set(NOT_A_QUERY)
     assert not missing, f"add these dashboard.data functions to the parity test: {sorted(missing)}"
 
@@ -158,7 +244,9 @@ def _assert_same(ours: Any, theirs: Any) -> None:
 
 @pytest.mark.parametrize("filters_id", list(FILTERS))
 @pytest.mark.parametrize("name", list(CASES))
-def test_api_parity_dashboard_data_equals_queries(con, ctx: Ctx, name: str, filters_id: str) -> None:
+def test_api_parity_dashboard_data_equals_queries(
+    con, ctx: Ctx, name: str, filters_id: str
+) -> None:
     dashboard_call, query_call = CASES[name]
     filters, lang = FILTERS[filters_id], LANG[filters_id]
     data.clear_cache()
@@ -171,17 +259,25 @@ def test_api_parity_dashboard_data_equals_queries(con, ctx: Ctx, name: str, filt
 
 def test_api_parity_non_trivial(con) -> None:
     """The comparison is not between empty frames: the demo gives rows for the main views."""
-    for frame in (data.kpi_scorecard(Filters()), data.participation_by_region(Filters()),
-                  data.sdg_profile(Filters()), data.cooperation_edges(Filters())):
+    for frame in (
+        data.kpi_scorecard(Filters()),
+        data.participation_by_region(Filters()),
+        data.sdg_profile(Filters()),
+        data.cooperation_edges(Filters()),
+    ):
         assert len(frame) > 0
 
 
 def test_api_parity_filter_options(con) -> None:
     for lang in ("en", "fr"):
         opts = data.filter_options(lang)
-        for field, fn in (("network", Q.network_options), ("subtheme", Q.subtheme_options),
-                          ("region", Q.region_options), ("country", Q.country_options),
-                          ("mode", Q.mode_options)):
+        for field, fn in (
+            ("network", Q.network_options),
+            ("subtheme", Q.subtheme_options),
+            ("region", Q.region_options),
+            ("country", Q.country_options),
+            ("mode", Q.mode_options),
+        ):
             frame = fn(con, lang=lang)
             assert [o["value"] for o in opts[field]] == [str(v) for v in frame["value"]]
             assert [o["label"] for o in opts[field]] == [str(v) for v in frame["label"]]
@@ -202,14 +298,23 @@ def test_api_parity_activities_export_rows(con) -> None:
 def test_api_parity_template_bytes(con) -> None:
     for entity in ("activity", "participation"):
         assert data.template_bytes(entity, "csv") == templates.template_bytes(entity, "csv")
-        assert data.template_file_name(entity, "xlsx") == templates.template_file_name(entity, "xlsx")
+        assert data.template_file_name(entity, "xlsx") == templates.template_file_name(
+            entity, "xlsx"
+        )
         assert data.template_bytes(entity, "xlsx")[:2] == b"PK"
 
 
 def _public_functions() -> list[tuple[str, Any]]:
-    found = [(f"queries.{n}", getattr(queries, n)) for n in queries.__all__ if callable(getattr(queries, n))]
-    found += [(f"db.{n}", o) for n, o in vars(db).items()
-              if not n.startswith("_") and callable(o) and getattr(o, "__module__", None) == db.__name__]
+    found = [
+        (f"queries.{n}", getattr(queries, n))
+        for n in queries.__all__
+        if callable(getattr(queries, n))
+    ]
+    found += [
+        (f"db.{n}", o)
+        for n, o in vars(db).items()
+        if not n.startswith("_") and callable(o) and getattr(o, "__module__", None) == db.__name__
+    ]
     return found
 
 

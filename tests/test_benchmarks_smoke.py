@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import build
 from benchmarks import run as bench
-from pipelines.demo import DEFAULT_SCALE as SCALE
+from pipelines.demo.build import DEFAULT_SCALE as SCALE
 
 
 @pytest.mark.slow
@@ -31,7 +31,10 @@ def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None
     result = json.loads(out.read_text())
     assert result["scale"] == SCALE
     assert result["warehouse"]["core.participation_rows"] == SCALE
-    assert result["ingest"]["rows_read"] == result["ingest"]["rows_loaded"] + result["ingest"]["rows_quarantined"]
+    assert (
+        result["ingest"]["rows_read"]
+        == result["ingest"]["rows_loaded"] + result["ingest"]["rows_quarantined"]
+    )
     assert result["ingest_rows_per_s"] > 0 and result["ingest_vs_raw_duckdb"] > 0
     in_process = result["callbacks"]["in_process"]
     assert in_process, "no dashboard callback was found"

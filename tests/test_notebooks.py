@@ -13,8 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PUBLIC_IMPORTS = ("from pipelines import", "from pipelines.filters import", "from pipelines.ingest import",
-                  "import ")
+PUBLIC_IMPORTS = (
+    "from pipelines import",
+    "from pipelines.metrics.filters import",
+    "from pipelines.ingest.run import",
+    "import ",
+)
 
 
 def test_notebooks_exist_and_are_numbered() -> None:
@@ -29,7 +33,9 @@ def test_notebooks_committed_without_outputs(path: Path) -> None:
     nbformat.validate(book)
     for cell in book.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs"
+            assert cell.outputs == [] and cell.execution_count is None, (
+                f"{path.name}: strip outputs"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,7 +45,9 @@ def test_notebooks_import_only_the_public_api(path: Path) -> None:
         if cell.cell_type != "code":
             continue
         for line in cell.source.splitlines():
-            if line.startswith(("from ", "import ")) and ("pipelines" in line or "dashboard" in line):
+            if line.startswith(("from ", "import ")) and (
+                "pipelines" in line or "dashboard" in line
+            ):
                 assert line.startswith(PUBLIC_IMPORTS[:3]), line
                 assert "dashboard" not in line and "._" not in line, line
 
@@ -49,9 +57,23 @@ def test_notebooks_run_top_to_bottom(demo_db: Path) -> None:
     before = demo_db.stat().st_mtime_ns
     env = {**os.environ, "IURC_DB": str(demo_db)}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbmake", "--nbmake-timeout=300", "-p", "no:cacheprovider",
-         "-q", *[str(p) for p in NOTEBOOKS]],
-        cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbmake",
+            "--nbmake-timeout=300",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *[str(p) for p in NOTEBOOKS],
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     assert f"{len(NOTEBOOKS)} passed" in proc.stdout

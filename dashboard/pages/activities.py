@@ -16,11 +16,17 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, register_p
 
 from dashboard import components, data, ids, page_params
 from dashboard.i18n import fmt_number, t
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries import SORT_COLUMNS
 
-register_page(__name__, path="/activities", name="Activities",
-              title="Activities · IURC Impact", order=5, i18n_key="page.activities")
+register_page(
+    __name__,
+    path="/activities",
+    name="Activities",
+    title="Activities · IURC Impact",
+    order=5,
+    i18n_key="page.activities",
+)
 PAGE = "activities"
 PARAMS = page_params.store_id(PAGE)
 
@@ -56,8 +62,13 @@ def clean_params(raw: dict[str, Any] | None) -> dict[str, Any]:
         page = max(1, int(raw.get("page") or 1))
     except (TypeError, ValueError):
         page = 1
-    return {"search": str(raw.get("search") or "")[:200], "sort": sort, "dir": direction,
-            "page": page, "size": size if size in PAGE_SIZES else DEFAULTS["size"]}
+    return {
+        "search": str(raw.get("search") or "")[:200],
+        "sort": sort,
+        "dir": direction,
+        "page": page,
+        "size": size if size in PAGE_SIZES else DEFAULTS["size"],
+    }
 
 
 def url_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -69,9 +80,13 @@ def _sort_label(column: str, params: dict[str, Any], lang: str) -> list:
     label: list = [t(f"act.col.{column}", lang)]
     if COLUMNS[column][1] == params["sort"]:
         asc = params["dir"] == "asc"
-        label += [html.Span(" ▲" if asc else " ▼", **{"aria-hidden": "true"}),
-                  html.Span(f" ({t('act.sorted_asc' if asc else 'act.sorted_desc', lang)})",
-                            className="visually-hidden")]
+        label += [
+            html.Span(" ▲" if asc else " ▼", **{"aria-hidden": "true"}),
+            html.Span(
+                f" ({t('act.sorted_asc' if asc else 'act.sorted_desc', lang)})",
+                className="visually-hidden",
+            ),
+        ]
     return label
 
 
@@ -85,65 +100,169 @@ def layout(**query: Any) -> html.Div:
     """Return the register page for the filters, search, sort, page and language in the URL."""
     _, lang = components.state_from_query(query)
     params = clean_params(query)
-    head = html.Thead(html.Tr([
-        html.Th(html.Button(_sort_label(c, params, lang), id={"type": ids.ACT_SORT, "col": c},
-                            type="button", className="sort-button"),
-                scope="col", id={"type": ids.ACT_SORT_TH, "col": c}, **{"aria-sort": _aria_sort(c, params)})
-        for c in COLUMNS]))
-    table = html.Div(html.Table([
-        html.Caption([t("page.activities.heading", lang), " — ", t("act.sort_hint", lang)]),
-        head, html.Tbody(id=ids.ACT_BODY),
-    ], className="table table-sm table-striped register"), className="table-responsive register-wrap",
-        tabIndex="0", role="region", **{"aria-label": t("page.activities.heading", lang)})
-    controls = html.Div([
-        html.Div([
-            html.Label(t("act.search", lang), htmlFor=ids.ACT_SEARCH, className="form-label"),
-            dcc.Input(id=ids.ACT_SEARCH, type="search", value=params["search"], debounce=True,
-                      className="form-control", autoComplete="off", maxLength=200),
-        ], className="selection-control wide"),
-        html.Div([
-            html.Label(t("act.page_size", lang), htmlFor=ids.ACT_SIZE, className="form-label"),
-            dcc.Dropdown(id=ids.ACT_SIZE, value=params["size"], clearable=False, searchable=False,
-                         options=[{"label": str(s), "value": s} for s in PAGE_SIZES]),
-        ], className="selection-control narrow"),
-    ], className="selection-bar")
-    pager = html.Nav([
-        html.Button(t("act.prev", lang), id=ids.ACT_PREV, type="button",
-                    className="btn btn-sm btn-outline-primary"),
-        html.P(t("card.loading", lang), id=ids.ACT_STATUS, className="pager-status",
-               role="status", **{"aria-live": "polite"}),
-        html.Button(t("act.next", lang), id=ids.ACT_NEXT, type="button",
-                    className="btn btn-sm btn-outline-primary"),
-    ], className="pager", **{"aria-label": t("act.pager", lang)})
-    export = html.Section([
-        html.H2(t("act.export", lang), id="act-export-heading", className="card-title h5"),
-        html.P(t("act.export_note", lang, max=fmt_number(data.EXPORT_MAX_ROWS, lang),
-                 max_xlsx=fmt_number(data.XLSX_MAX_ROWS, lang)),
-               className="card-note"),
-        html.Div([
-            html.Button(t("card.download_csv", lang), id=ids.ACT_CSV, type="button",
-                        className="btn btn-sm btn-outline-primary"),
-            html.Button(t("card.download_xlsx", lang), id=ids.ACT_XLSX, type="button",
-                        className="btn btn-sm btn-outline-primary"),
-            dcc.Download(id=ids.ACT_DOWNLOAD),
-        ], className="card-actions"),
-        dcc.Loading(html.P(id=ids.ACT_EXPORT_NOTE, className="export-status", role="status",
-                           **{"aria-live": "polite"}), type="dot"),
-    ], className="card chart-card", **{"aria-labelledby": "act-export-heading"})
-    return components.page_shell("/activities", query, [
-        page_params.stores(PAGE, url_params(params)),
-        html.Section([controls, table, pager], className="card chart-card",
-                     **{"aria-label": t("page.activities.heading", lang)}),
-        export,
-    ], heading_key="page.activities.heading",
-        intro=html.P(t("act.intro", lang), className="scope-note"))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(
+                    html.Button(
+                        _sort_label(c, params, lang),
+                        id={"type": ids.ACT_SORT, "col": c},
+                        type="button",
+                        className="sort-button",
+                    ),
+                    scope="col",
+                    id={"type": ids.ACT_SORT_TH, "col": c},
+                    **{"aria-sort": _aria_sort(c, params)},
+                )
+                for c in COLUMNS
+            ]
+        )
+    )
+    table = html.Div(
+        html.Table(
+            [
+                html.Caption([t("page.activities.heading", lang), " — ", t("act.sort_hint", lang)]),
+                head,
+                html.Tbody(id=ids.ACT_BODY),
+            ],
+            className="table table-sm table-striped register",
+        ),
+        className="table-responsive register-wrap",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": t("page.activities.heading", lang)},
+    )
+    controls = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(
+                        t("act.search", lang), htmlFor=ids.ACT_SEARCH, className="form-label"
+                    ),
+                    dcc.Input(
+                        id=ids.ACT_SEARCH,
+                        type="search",
+                        value=params["search"],
+                        debounce=True,
+                        className="form-control",
+                        autoComplete="off",
+                        maxLength=200,
+                    ),
+                ],
+                className="selection-control wide",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        t("act.page_size", lang), htmlFor=ids.ACT_SIZE, className="form-label"
+                    ),
+                    dcc.Dropdown(
+                        id=ids.ACT_SIZE,
+                        value=params["size"],
+                        clearable=False,
+                        searchable=False,
+                        options=[{"label": str(s), "value": s} for s in PAGE_SIZES],
+                    ),
+                ],
+                className="selection-control narrow",
+            ),
+        ],
+        className="selection-bar",
+    )
+    pager = html.Nav(
+        [
+            html.Button(
+                t("act.prev", lang),
+                id=ids.ACT_PREV,
+                type="button",
+                className="btn btn-sm btn-outline-primary",
+            ),
+            html.P(
+                t("card.loading", lang),
+                id=ids.ACT_STATUS,
+                className="pager-status",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+            html.Button(
+                t("act.next", lang),
+                id=ids.ACT_NEXT,
+                type="button",
+                className="btn btn-sm btn-outline-primary",
+            ),
+        ],
+        className="pager",
+        **{"aria-label": t("act.pager", lang)},
+    )
+    export = html.Section(
+        [
+            html.H2(t("act.export", lang), id="act-export-heading", className="card-title h5"),
+            html.P(
+                t(
+                    "act.export_note",
+                    lang,
+                    max=fmt_number(data.EXPORT_MAX_ROWS, lang),
+                    max_xlsx=fmt_number(data.XLSX_MAX_ROWS, lang),
+                ),
+                className="card-note",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        t("card.download_csv", lang),
+                        id=ids.ACT_CSV,
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                    ),
+                    html.Button(
+                        t("card.download_xlsx", lang),
+                        id=ids.ACT_XLSX,
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                    ),
+                    dcc.Download(id=ids.ACT_DOWNLOAD),
+                ],
+                className="card-actions",
+            ),
+            dcc.Loading(
+                html.P(
+                    id=ids.ACT_EXPORT_NOTE,
+                    className="export-status",
+                    role="status",
+                    **{"aria-live": "polite"},
+                ),
+                type="dot",
+            ),
+        ],
+        className="card chart-card",
+        **{"aria-labelledby": "act-export-heading"},
+    )
+    return components.page_shell(
+        "/activities",
+        query,
+        [
+            page_params.stores(PAGE, url_params(params)),
+            html.Section(
+                [controls, table, pager],
+                className="card chart-card",
+                **{"aria-label": t("page.activities.heading", lang)},
+            ),
+            export,
+        ],
+        heading_key="page.activities.heading",
+        intro=html.P(t("act.intro", lang), className="scope-note"),
+    )
 
 
 def _cell(column: str, value: Any, lang: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if column == "status":
-        return t(f"status.{value}", lang) if value in ("planned", "completed", "cancelled") else str(value)
+        return (
+            t(f"status.{value}", lang)
+            if value in ("planned", "completed", "cancelled")
+            else str(value)
+        )
     if column == "participants":
         return fmt_number(int(value), lang)
     if hasattr(value, "isoformat"):
@@ -163,13 +282,21 @@ def body_rows(df: pd.DataFrame, lang: str) -> list:
     return rows
 
 
-def next_params(params: dict[str, Any], trigger: Any, *, search: str | None, size: int | None,
-                total_pages: int | None = None) -> dict[str, Any]:
+def next_params(
+    params: dict[str, Any],
+    trigger: Any,
+    *,
+    search: str | None,
+    size: int | None,
+    total_pages: int | None = None,
+) -> dict[str, Any]:
     """Return the register parameters after an interaction (sort, search, paging, filters)."""
     new = dict(params)
     if isinstance(trigger, dict) and trigger.get("type") == ids.ACT_SORT:
         sort = COLUMNS[trigger["col"]][1]
-        new["dir"] = ("desc" if params["dir"] == "asc" else "asc") if sort == params["sort"] else "asc"
+        new["dir"] = (
+            ("desc" if params["dir"] == "asc" else "asc") if sort == params["sort"] else "asc"
+        )
         new["sort"], new["page"] = sort, 1
     elif trigger == ids.ACT_SEARCH:
         new["search"], new["page"] = (search or "").strip()[:200], 1
@@ -178,28 +305,44 @@ def next_params(params: dict[str, Any], trigger: Any, *, search: str | None, siz
     elif trigger == ids.ACT_PREV:
         new["page"] = max(1, params["page"] - 1)
     elif trigger == ids.ACT_NEXT:
-        new["page"] = params["page"] + 1 if total_pages is None else min(total_pages, params["page"] + 1)
+        new["page"] = (
+            params["page"] + 1 if total_pages is None else min(total_pages, params["page"] + 1)
+        )
     elif trigger == ids.STATE:
         new["page"] = 1
     return new
 
 
 @callback(
-    Output(ids.ACT_BODY, "children"), Output(ids.ACT_STATUS, "children"),
+    Output(ids.ACT_BODY, "children"),
+    Output(ids.ACT_STATUS, "children"),
     Output(PARAMS, "data"),
     Output({"type": ids.ACT_SORT, "col": ALL}, "children"),
     Output({"type": ids.ACT_SORT_TH, "col": ALL}, "aria-sort"),
-    Output(ids.ACT_PREV, "disabled"), Output(ids.ACT_NEXT, "disabled"),
-    Input(ids.STATE, "data"), Input(ids.ACT_SEARCH, "value"),
+    Output(ids.ACT_PREV, "disabled"),
+    Output(ids.ACT_NEXT, "disabled"),
+    Input(ids.STATE, "data"),
+    Input(ids.ACT_SEARCH, "value"),
     Input({"type": ids.ACT_SORT, "col": ALL}, "n_clicks"),
-    Input(ids.ACT_PREV, "n_clicks"), Input(ids.ACT_NEXT, "n_clicks"), Input(ids.ACT_SIZE, "value"),
+    Input(ids.ACT_PREV, "n_clicks"),
+    Input(ids.ACT_NEXT, "n_clicks"),
+    Input(ids.ACT_SIZE, "value"),
     State(PARAMS, "data"),
 )
-def update_register(state: dict, search: str | None, _sorts: list, _prev: int | None,
-                    _next: int | None, size: int | None, stored: dict | None) -> tuple:
+def update_register(
+    state: dict,
+    search: str | None,
+    _sorts: list,
+    _prev: int | None,
+    _next: int | None,
+    size: int | None,
+    stored: dict | None,
+) -> tuple:
     """Run one page of the register on the server for the filters, search, sort and page."""
     filters, lang = components.parse_state(state)
-    params = clean_params({**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}})
+    params = clean_params(
+        {**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}}
+    )
     trigger = ctx.triggered_id if ctx.triggered else None
     params = next_params(params, trigger, search=search, size=size)
     rows, total = fetch_page(filters, lang, params)
@@ -208,35 +351,75 @@ def update_register(state: dict, search: str | None, _sorts: list, _prev: int | 
         params["page"] = pages
         rows, total = fetch_page(filters, lang, params)
     first = (params["page"] - 1) * params["size"] + 1 if total else 0
-    status = t("act.status_line", lang, first=fmt_number(first, lang),
-               last=fmt_number(min(total, params["page"] * params["size"]), lang),
-               total=fmt_number(total, lang), page=fmt_number(params["page"], lang),
-               pages=fmt_number(pages, lang)) if total else t("act.none", lang)
+    status = (
+        t(
+            "act.status_line",
+            lang,
+            first=fmt_number(first, lang),
+            last=fmt_number(min(total, params["page"] * params["size"]), lang),
+            total=fmt_number(total, lang),
+            page=fmt_number(params["page"], lang),
+            pages=fmt_number(pages, lang),
+        )
+        if total
+        else t("act.none", lang)
+    )
     sort_labels = [_sort_label(o["id"]["col"], params, lang) for o in ctx.outputs_list[3]]
     aria = [_aria_sort(o["id"]["col"], params) for o in ctx.outputs_list[4]]
-    return (body_rows(rows, lang), status, url_params(params), sort_labels, aria,
-            params["page"] <= 1, params["page"] >= pages)
+    return (
+        body_rows(rows, lang),
+        status,
+        url_params(params),
+        sort_labels,
+        aria,
+        params["page"] <= 1,
+        params["page"] >= pages,
+    )
 
 
 def fetch_page(filters: Filters, lang: str, params: dict[str, Any]) -> tuple[pd.DataFrame, int]:
     """Return the page of rows the parameters designate, and the total row count."""
-    return data.activities_page(filters, lang, search=params["search"], sort=params["sort"],
-                                descending=params["dir"] == "desc",
-                                offset=(params["page"] - 1) * params["size"], limit=params["size"])
+    return data.activities_page(
+        filters,
+        lang,
+        search=params["search"],
+        sort=params["sort"],
+        descending=params["dir"] == "desc",
+        offset=(params["page"] - 1) * params["size"],
+        limit=params["size"],
+    )
 
 
-@callback(Output(ids.ACT_DOWNLOAD, "data"), Output(ids.ACT_EXPORT_NOTE, "children"),
-          Input(ids.ACT_CSV, "n_clicks"), Input(ids.ACT_XLSX, "n_clicks"),
-          State(ids.STATE, "data"), State(PARAMS, "data"), prevent_initial_call=True)
+@callback(
+    Output(ids.ACT_DOWNLOAD, "data"),
+    Output(ids.ACT_EXPORT_NOTE, "children"),
+    Input(ids.ACT_CSV, "n_clicks"),
+    Input(ids.ACT_XLSX, "n_clicks"),
+    State(ids.STATE, "data"),
+    State(PARAMS, "data"),
+    prevent_initial_call=True,
+)
 def export_register(_csv: int | None, _xlsx: int | None, state: dict, stored: dict | None) -> tuple:
     """Send the current filtered, searched, sorted result (at most 100,000 rows)."""
     filters, lang = components.parse_state(state)
-    params = clean_params({**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}})
+    params = clean_params(
+        {**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}}
+    )
     fmt = "xlsx" if ctx.triggered_id == ids.ACT_XLSX else "csv"
-    content, rows = data.activities_export(filters, lang, search=params["search"],
-                                           sort=params["sort"], descending=params["dir"] == "desc",
-                                           fmt=fmt)
+    content, rows = data.activities_export(
+        filters,
+        lang,
+        search=params["search"],
+        sort=params["sort"],
+        descending=params["dir"] == "desc",
+        fmt=fmt,
+    )
     _, total = fetch_page(filters, lang, {**params, "page": 1})
-    note = t("act.export_done", lang, rows=fmt_number(rows, lang)) if rows >= total else t(
-        "act.export_capped", lang, rows=fmt_number(rows, lang), total=fmt_number(total, lang))
+    note = (
+        t("act.export_done", lang, rows=fmt_number(rows, lang))
+        if rows >= total
+        else t(
+            "act.export_capped", lang, rows=fmt_number(rows, lang), total=fmt_number(total, lang)
+        )
+    )
     return dcc.send_bytes(content, f"iurc-activities.{fmt}"), note

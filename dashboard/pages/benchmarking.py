@@ -15,11 +15,17 @@ from dash import Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
 from dashboard.i18n import fmt_number, t
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries import PEER_GROUP_TYPES
 
-register_page(__name__, path="/benchmarking", name="Benchmarking",
-              title="Benchmarking · IURC Impact", order=3, i18n_key="page.benchmarking")
+register_page(
+    __name__,
+    path="/benchmarking",
+    name="Benchmarking",
+    title="Benchmarking · IURC Impact",
+    order=3,
+    i18n_key="page.benchmarking",
+)
 PAGE = "benchmarking"
 PARAMS = page_params.store_id(PAGE)
 
@@ -46,8 +52,10 @@ def peer_options(city_id: str | None, lang: str) -> list[dict[str, str]]:
     if not city_id:
         return []
     groups = data.benchmark_peer_groups(city_id, lang)
-    return [{"label": peer_label(r, lang), "value": f"{r.peer_group_type}:{r.peer_group_id}"}
-            for r in groups.itertuples()]
+    return [
+        {"label": peer_label(r, lang), "value": f"{r.peer_group_type}:{r.peer_group_id}"}
+        for r in groups.itertuples()
+    ]
 
 
 DEFAULT_PEER_TYPE = "region"  # more informative than the 2-city partners group
@@ -74,45 +82,105 @@ def layout(**query: Any) -> html.Div:
     """Return the benchmarking page for the city, peer group and language in the URL."""
     _, lang = components.state_from_query(query)
     cities = _cities(lang)
-    city = query.get("city") if query.get("city") in set(cities["city_id"]) else (
-        cities["city_id"].iloc[0] if not cities.empty else None)
+    city = (
+        query.get("city")
+        if query.get("city") in set(cities["city_id"])
+        else (cities["city_id"].iloc[0] if not cities.empty else None)
+    )
     options = peer_options(city, lang)
     values = {o["value"] for o in options}
     peer = query.get("peer") if query.get("peer") in values else default_peer(options)
-    controls = html.Div([
-        html.Div([
-            html.Label(t("bench.city", lang), htmlFor=ids.BENCH_CITY, className="form-label"),
-            dcc.Dropdown(id=ids.BENCH_CITY, value=city, clearable=False,
-                         options=[{"label": f"{r.name} ({r.country})", "value": r.city_id}
-                                  for r in cities.itertuples()]),
-        ], className="selection-control"),
-        html.Div([
-            html.Label(t("bench.peer", lang), htmlFor=ids.BENCH_PEER, className="form-label"),
-            dcc.Dropdown(id=ids.BENCH_PEER, value=peer, options=options, clearable=False,
-                         searchable=False),
-        ], className="selection-control wide"),
-    ], className="selection-bar", role="group", **{"aria-label": t("bench.peer", lang)})
-    intro = html.Div([
-        html.P(t("bench.scope_note", lang), className="scope-note"),
-        controls,
-        html.P(t("bench.missing_rule", lang), className="rule-note", id="bench-missing-rule"),
-        html.P(t("bench.method_note", lang), className="card-note"),
-        html.P(t("card.loading", lang), id=ids.BENCH_VERDICT, className="verdict",
-               **{"aria-live": "polite"}),
-    ])
+    controls = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(
+                        t("bench.city", lang), htmlFor=ids.BENCH_CITY, className="form-label"
+                    ),
+                    dcc.Dropdown(
+                        id=ids.BENCH_CITY,
+                        value=city,
+                        clearable=False,
+                        options=[
+                            {"label": f"{r.name} ({r.country})", "value": r.city_id}
+                            for r in cities.itertuples()
+                        ],
+                    ),
+                ],
+                className="selection-control",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        t("bench.peer", lang), htmlFor=ids.BENCH_PEER, className="form-label"
+                    ),
+                    dcc.Dropdown(
+                        id=ids.BENCH_PEER,
+                        value=peer,
+                        options=options,
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                className="selection-control wide",
+            ),
+        ],
+        className="selection-bar",
+        role="group",
+        **{"aria-label": t("bench.peer", lang)},
+    )
+    intro = html.Div(
+        [
+            html.P(t("bench.scope_note", lang), className="scope-note"),
+            controls,
+            html.P(t("bench.missing_rule", lang), className="rule-note", id="bench-missing-rule"),
+            html.P(t("bench.method_note", lang), className="card-note"),
+            html.P(
+                t("card.loading", lang),
+                id=ids.BENCH_VERDICT,
+                className="verdict",
+                **{"aria-live": "polite"},
+            ),
+        ]
+    )
     context_body = html.Div(id=ids.BENCH_CONTEXT_TABLE)
-    return components.page_shell("/benchmarking", query, [
-        page_params.stores(PAGE, {"city": city, "peer": peer}),
-        html.Div([
-            page_params.card(ids.BENCH_SCORES_CARD, t("bench.scores", lang), lang, xlsx=True,
-                             height=400, note=t("bench.missing_rule", lang)),
-            page_params.card(ids.BENCH_RANKING_CARD, t("bench.ranking", lang), lang, xlsx=True,
-                             height=520),
-        ], className="card-grid two"),
-        page_params.table_card(ids.BENCH_CONTEXT_CARD, t("bench.context", lang), lang,
-                               context_body, note=t("bench.context_note", lang),
-                               summary_id=ids.BENCH_CONTEXT_SUMMARY),
-    ], heading_key="page.benchmarking.heading", intro=intro)
+    return components.page_shell(
+        "/benchmarking",
+        query,
+        [
+            page_params.stores(PAGE, {"city": city, "peer": peer}),
+            html.Div(
+                [
+                    page_params.card(
+                        ids.BENCH_SCORES_CARD,
+                        t("bench.scores", lang),
+                        lang,
+                        xlsx=True,
+                        height=400,
+                        note=t("bench.missing_rule", lang),
+                    ),
+                    page_params.card(
+                        ids.BENCH_RANKING_CARD,
+                        t("bench.ranking", lang),
+                        lang,
+                        xlsx=True,
+                        height=520,
+                    ),
+                ],
+                className="card-grid two",
+            ),
+            page_params.table_card(
+                ids.BENCH_CONTEXT_CARD,
+                t("bench.context", lang),
+                lang,
+                context_body,
+                note=t("bench.context_note", lang),
+                summary_id=ids.BENCH_CONTEXT_SUMMARY,
+            ),
+        ],
+        heading_key="page.benchmarking.heading",
+        intro=intro,
+    )
 
 
 def _scores(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -130,22 +198,36 @@ def _context(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFram
     if not city:
         return pd.DataFrame()
     df = data.city_context(city)
-    df.insert(1, "metric_label", [t(f"ctx.{m}", lang) if f"ctx.{m}" in _CTX else m
-                                  for m in df["metric"]])
+    df.insert(
+        1, "metric_label", [t(f"ctx.{m}", lang) if f"ctx.{m}" in _CTX else m for m in df["metric"]]
+    )
     return df
 
 
-_CTX = {f"ctx.{m}" for m in ("population", "population_density", "gdp_per_capita",
-                             "co2_per_capita", "green_space_share")}
+_CTX = {
+    f"ctx.{m}"
+    for m in (
+        "population",
+        "population_density",
+        "gdp_per_capita",
+        "co2_per_capita",
+        "green_space_share",
+    )
+}
 
 page_params.register_export(ids.BENCH_SCORES_CARD, _scores)
 page_params.register_export(ids.BENCH_RANKING_CARD, _ranking)
 page_params.register_export(ids.BENCH_CONTEXT_CARD, _context)
 
 
-@callback(Output(ids.BENCH_PEER, "options"), Output(ids.BENCH_PEER, "value"),
-          Input(ids.BENCH_CITY, "value"), State(ids.BENCH_PEER, "value"),
-          State(ids.STATE, "data"), prevent_initial_call=True)
+@callback(
+    Output(ids.BENCH_PEER, "options"),
+    Output(ids.BENCH_PEER, "value"),
+    Input(ids.BENCH_CITY, "value"),
+    State(ids.BENCH_PEER, "value"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
 def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tuple:
     """Offer the chosen city's peer groups, keeping the same kind of group when possible."""
     _, lang = components.parse_state(state)
@@ -155,8 +237,12 @@ def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tupl
     return options, (same_kind[0] if same_kind else default_peer(options))
 
 
-@callback(Output(PARAMS, "data"), Input(ids.BENCH_CITY, "value"),
-          Input(ids.BENCH_PEER, "value"), prevent_initial_call=True)
+@callback(
+    Output(PARAMS, "data"),
+    Input(ids.BENCH_CITY, "value"),
+    Input(ids.BENCH_PEER, "value"),
+    prevent_initial_call=True,
+)
 def remember_selection(city: str | None, peer: str | None) -> dict:
     """Keep the city and peer group in the page parameters (hence the URL)."""
     return {"city": city, "peer": peer}
@@ -168,13 +254,27 @@ def verdict(df: pd.DataFrame, city_name: str, lang: str) -> str:
         return t("card.empty_hint", lang)
     k = df[df["input_id"] == "K31"].iloc[0]
     if pd.isna(k["score"]):
-        return t("sum.bench_missing", lang, city=city_name, missing=fmt_number(k["n_missing"], lang),
-                 inputs=fmt_number(k["n_inputs"], lang))
-    band = t(f"bench.band.{int(k['rank_band'])}", lang) if pd.notna(k["rank_band"]) else t(
-        "bench.band.none", lang)
-    return t("sum.bench", lang, city=city_name, score=fmt_number(k["score"], lang),
-             band=band, n=fmt_number(k["n_scored_cities"], lang),
-             median=fmt_number(k["peer_median_score"], lang))
+        return t(
+            "sum.bench_missing",
+            lang,
+            city=city_name,
+            missing=fmt_number(k["n_missing"], lang),
+            inputs=fmt_number(k["n_inputs"], lang),
+        )
+    band = (
+        t(f"bench.band.{int(k['rank_band'])}", lang)
+        if pd.notna(k["rank_band"])
+        else t("bench.band.none", lang)
+    )
+    return t(
+        "sum.bench",
+        lang,
+        city=city_name,
+        score=fmt_number(k["score"], lang),
+        band=band,
+        n=fmt_number(k["n_scored_cities"], lang),
+        median=fmt_number(k["peer_median_score"], lang),
+    )
 
 
 def inputs_summary(df: pd.DataFrame, lang: str) -> str:
@@ -184,32 +284,61 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     rows = df[df["input_id"] != "K31"].dropna(subset=["score"])
     above = [str(r.label) for r in rows.itertuples() if r.score > r.peer_median_score]
     below = [str(r.label) for r in rows.itertuples() if r.score < r.peer_median_score]
-    return t("sum.bench_inputs", lang, above=", ".join(above) or t("sum.none", lang),
-             below=", ".join(below) or t("sum.none", lang))
+    return t(
+        "sum.bench_inputs",
+        lang,
+        above=", ".join(above) or t("sum.none", lang),
+        below=", ".join(below) or t("sum.none", lang),
+    )
 
 
-@callback(*components.card_outputs(ids.BENCH_SCORES_CARD), Output(ids.BENCH_VERDICT, "children"),
-          Input(PARAMS, "data"), Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.BENCH_SCORES_CARD),
+    Output(ids.BENCH_VERDICT, "children"),
+    Input(PARAMS, "data"),
+    Input(ids.STATE, "data"),
+)
 def update_scores(params: dict, state: dict) -> tuple:
     """Draw the city's scores per indicator against the peer range and median."""
     filters, lang = components.parse_state(state)
     city, _, _ = _selection(params)
     df = _scores(filters, lang, params)
     if city is None:
-        return (figures.empty_figure(lang, "bench.no_city"), t("bench.no_city", lang), [],
-                t("bench.no_city", lang))
+        return (
+            figures.empty_figure(lang, "bench.no_city"),
+            t("bench.no_city", lang),
+            [],
+            t("bench.no_city", lang),
+        )
     names = data.benchmark_cities(lang).set_index("city_id")["name"]
     name = str(names.get(city, city))
     fig = figures.benchmark_scores(
-        df, lang, city_label=name, median_label=t("bench.peer_median", lang),
-        range_label=t("bench.peer_range", lang), missing_label=t("bench.missing", lang),
-        score_title=t("axis.score", lang))
+        df,
+        lang,
+        city_label=name,
+        median_label=t("bench.peer_median", lang),
+        range_label=t("bench.peer_range", lang),
+        missing_label=t("bench.missing", lang),
+        score_title=t("axis.score", lang),
+    )
     summary = verdict(df, name, lang) + " " + inputs_summary(df, lang) if not df.empty else ""
-    return (*components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.kpi", lang), "value": t("axis.value", lang),
-        "score": t("bench.city_score", lang), "peer_median_score": t("bench.peer_median", lang),
-        "peer_min_score": t("bench.peer_min", lang), "peer_max_score": t("bench.peer_max", lang)}),
-        verdict(df, name, lang))
+    return (
+        *components.card_values(
+            df,
+            fig,
+            summary,
+            lang,
+            columns={
+                "label": t("axis.kpi", lang),
+                "value": t("axis.value", lang),
+                "score": t("bench.city_score", lang),
+                "peer_median_score": t("bench.peer_median", lang),
+                "peer_min_score": t("bench.peer_min", lang),
+                "peer_max_score": t("bench.peer_max", lang),
+            },
+        ),
+        verdict(df, name, lang),
+    )
 
 
 def ranking_summary(df: pd.DataFrame, lang: str) -> str:
@@ -219,33 +348,60 @@ def ranking_summary(df: pd.DataFrame, lang: str) -> str:
     best = df.dropna(subset=["score"])
     chosen = df[df["is_selected"]]
     band = chosen["rank_band"].iloc[0] if not chosen.empty else None
-    return t("sum.ranking", lang, n=fmt_number(len(df), lang),
-             top=fmt_number(best["score"].max(), lang) if not best.empty else "–",
-             city=str(best["name"].iloc[0]) if not best.empty else "–",
-             band=t(f"bench.band.{int(band)}", lang) if band is not None and pd.notna(band)
-             else t("bench.band.none", lang))
+    return t(
+        "sum.ranking",
+        lang,
+        n=fmt_number(len(df), lang),
+        top=fmt_number(best["score"].max(), lang) if not best.empty else "–",
+        city=str(best["name"].iloc[0]) if not best.empty else "–",
+        band=t(f"bench.band.{int(band)}", lang)
+        if band is not None and pd.notna(band)
+        else t("bench.band.none", lang),
+    )
 
 
-@callback(*components.card_outputs(ids.BENCH_RANKING_CARD), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.BENCH_RANKING_CARD),
+    Input(PARAMS, "data"),
+    Input(ids.STATE, "data"),
+)
 def update_ranking(params: dict, state: dict) -> tuple:
     """Draw every city of the peer group by engagement score, the selected one marked."""
     filters, lang = components.parse_state(state)
     df = _ranking(filters, lang, params)
     if not df.empty:
-        df["band"] = [t(f"bench.band.{int(b)}", lang) if pd.notna(b) else t("bench.band.none", lang)
-                      for b in df["rank_band"]]
-    fig = figures.benchmark_ranking(df, lang, selected_label=t("bench.selected", lang),
-                                    others_label=t("bench.others", lang),
-                                    missing_label=t("bench.missing", lang),
-                                    score_title=t("axis.score", lang))
-    return components.card_values(df, fig, ranking_summary(df, lang), lang, columns={
-        "name": t("axis.city", lang), "score": t("axis.score", lang), "band": t("axis.band", lang),
-        "n_missing": t("bench.missing", lang)})
+        df["band"] = [
+            t(f"bench.band.{int(b)}", lang) if pd.notna(b) else t("bench.band.none", lang)
+            for b in df["rank_band"]
+        ]
+    fig = figures.benchmark_ranking(
+        df,
+        lang,
+        selected_label=t("bench.selected", lang),
+        others_label=t("bench.others", lang),
+        missing_label=t("bench.missing", lang),
+        score_title=t("axis.score", lang),
+    )
+    return components.card_values(
+        df,
+        fig,
+        ranking_summary(df, lang),
+        lang,
+        columns={
+            "name": t("axis.city", lang),
+            "score": t("axis.score", lang),
+            "band": t("axis.band", lang),
+            "n_missing": t("bench.missing", lang),
+        },
+    )
 
 
-@callback(Output(ids.BENCH_CONTEXT_TABLE, "children"), Output(ids.BENCH_CONTEXT_SUMMARY, "children"),
-          Input(PARAMS, "data"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.BENCH_CONTEXT_TABLE, "children"),
+    Output(ids.BENCH_CONTEXT_SUMMARY, "children"),
+    Input(PARAMS, "data"),
+    Input(ids.STATE, "data"),
+)
 def update_context(params: dict, state: dict) -> tuple:
     """List the city's context indicators (latest year each), apart from performance."""
     filters, lang = components.parse_state(state)
@@ -256,7 +412,15 @@ def update_context(params: dict, state: dict) -> tuple:
     df["year"] = df["year"].astype("Int64").astype(str)  # a year, not a quantity: no separator
     city, _, _ = _selection(params)
     name = data.benchmark_cities(lang).set_index("city_id")["name"].get(city, city)
-    table = components.data_table(df, lang, columns={
-        "metric_label": t("axis.metric", lang), "value_text": t("axis.value", lang),
-        "unit": t("axis.unit", lang), "year": t("axis.year", lang), "source": t("axis.source", lang)})
+    table = components.data_table(
+        df,
+        lang,
+        columns={
+            "metric_label": t("axis.metric", lang),
+            "value_text": t("axis.value", lang),
+            "unit": t("axis.unit", lang),
+            "year": t("axis.year", lang),
+            "source": t("axis.source", lang),
+        },
+    )
     return table, t("sum.context", lang, n=fmt_number(len(df), lang), city=str(name))

@@ -17,10 +17,16 @@ from dash import Input, Output, State, callback, ctx, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
 from dashboard.i18n import fmt_date, fmt_eur, fmt_number, fmt_percent, t
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
-register_page(__name__, path="/cooperation", name="Cooperation",
-              title="Cooperation · IURC Impact", order=4, i18n_key="page.cooperation")
+register_page(
+    __name__,
+    path="/cooperation",
+    name="Cooperation",
+    title="Cooperation · IURC Impact",
+    order=4,
+    i18n_key="page.cooperation",
+)
 PAGE = "cooperation"
 PARAMS = page_params.store_id(PAGE)
 
@@ -33,7 +39,9 @@ def period_only(filters: Filters) -> Filters:
 def cooperation_choices(filters: Filters, lang: str) -> list[dict[str, str]]:
     """Return the dropdown options: filtered cooperations labelled 'name (mode)'."""
     df = data.cooperation_options(filters, lang)
-    return [{"label": f"{r.name} ({r.mode_label})", "value": r.cooperation_id} for r in df.itertuples()]
+    return [
+        {"label": f"{r.name} ({r.mode_label})", "value": r.cooperation_id} for r in df.itertuples()
+    ]
 
 
 def default_cooperation(filters: Filters, lang: str) -> str | None:
@@ -45,7 +53,9 @@ def default_cooperation(filters: Filters, lang: str) -> str | None:
     return str(per.idxmax())
 
 
-def choose(current: str | None, filters: Filters, lang: str) -> tuple[list[dict[str, str]], str | None]:
+def choose(
+    current: str | None, filters: Filters, lang: str
+) -> tuple[list[dict[str, str]], str | None]:
     """Return (options, value): keep `current` when it is still listed, else the default."""
     options = cooperation_choices(filters, lang)
     values = {o["value"] for o in options}
@@ -61,31 +71,69 @@ def layout(**query: Any) -> html.Div:
         options, coop = choose(query.get("coop"), filters, lang)
     except FileNotFoundError:
         options, coop = [], None
-    picker = html.Div([
-        html.Label(t("coop.select", lang), htmlFor=ids.COOP_SELECT, className="form-label"),
-        dcc.Dropdown(id=ids.COOP_SELECT, options=options, value=coop, clearable=False,
-                     placeholder=t("coop.none", lang)),
-    ], className="selection-control wide")
-    intro = html.Div([
-        html.P(t("coop.scope_note", lang), className="scope-note"),
-        html.Div(picker, className="selection-bar"),
-    ])
-    return components.page_shell("/cooperation", query, [
-        page_params.stores(PAGE, {"coop": coop}),
-        components.chart_card(ids.COOP_NETWORK_CARD, t("coop.network", lang), lang, height=520,
-                              wide=True, xlsx=True, note=t("coop.network_note", lang)),
-        html.Section([
-            html.H2(t("coop.detail", lang), id="coop-detail-heading", className="card-title h5"),
-            html.Div(id=ids.COOP_DETAIL, **{"aria-live": "polite"}),
-        ], className="card chart-card coop-detail", **{"aria-labelledby": "coop-detail-heading"}),
-        html.Div([
-            page_params.card(ids.COOP_ACTIVITIES_CARD, t("coop.activities", lang), lang, xlsx=True),
-            page_params.card(ids.COOP_FUNNEL_CARD, t("coop.funnel", lang), lang, xlsx=True),
-            page_params.card(ids.COOP_FUNDING_CARD, t("coop.funding", lang), lang),
-            page_params.card(ids.COOP_SDG_CARD, t("coop.sdg", lang), lang,
-                             note=t("sdg.colours_note", lang)),
-        ], className="card-grid two"),
-    ], heading_key="page.cooperation.heading", intro=intro)
+    picker = html.Div(
+        [
+            html.Label(t("coop.select", lang), htmlFor=ids.COOP_SELECT, className="form-label"),
+            dcc.Dropdown(
+                id=ids.COOP_SELECT,
+                options=options,
+                value=coop,
+                clearable=False,
+                placeholder=t("coop.none", lang),
+            ),
+        ],
+        className="selection-control wide",
+    )
+    intro = html.Div(
+        [
+            html.P(t("coop.scope_note", lang), className="scope-note"),
+            html.Div(picker, className="selection-bar"),
+        ]
+    )
+    return components.page_shell(
+        "/cooperation",
+        query,
+        [
+            page_params.stores(PAGE, {"coop": coop}),
+            components.chart_card(
+                ids.COOP_NETWORK_CARD,
+                t("coop.network", lang),
+                lang,
+                height=520,
+                wide=True,
+                xlsx=True,
+                note=t("coop.network_note", lang),
+            ),
+            html.Section(
+                [
+                    html.H2(
+                        t("coop.detail", lang), id="coop-detail-heading", className="card-title h5"
+                    ),
+                    html.Div(id=ids.COOP_DETAIL, **{"aria-live": "polite"}),
+                ],
+                className="card chart-card coop-detail",
+                **{"aria-labelledby": "coop-detail-heading"},
+            ),
+            html.Div(
+                [
+                    page_params.card(
+                        ids.COOP_ACTIVITIES_CARD, t("coop.activities", lang), lang, xlsx=True
+                    ),
+                    page_params.card(ids.COOP_FUNNEL_CARD, t("coop.funnel", lang), lang, xlsx=True),
+                    page_params.card(ids.COOP_FUNDING_CARD, t("coop.funding", lang), lang),
+                    page_params.card(
+                        ids.COOP_SDG_CARD,
+                        t("coop.sdg", lang),
+                        lang,
+                        note=t("sdg.colours_note", lang),
+                    ),
+                ],
+                className="card-grid two",
+            ),
+        ],
+        heading_key="page.cooperation.heading",
+        intro=intro,
+    )
 
 
 def _coop(params: dict[str, Any] | None) -> str | None:
@@ -97,8 +145,9 @@ def _activities(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataF
     if not coop:
         return pd.DataFrame()
     df = data.cooperation_activities(coop, period_only(filters), lang)
-    df["status_label"] = [t(f"status.{s}", lang) if f"status.{s}" in _STATUS else s
-                          for s in df["status"]]
+    df["status_label"] = [
+        t(f"status.{s}", lang) if f"status.{s}" in _STATUS else s for s in df["status"]
+    ]
     return df
 
 
@@ -142,14 +191,21 @@ def clicked_cooperation(point: dict | None, filters: Filters, lang: str) -> str 
     mine = edges[(edges["city_a"] == key) | (edges["city_b"] == key)]
     if mine.empty:
         return None
-    return str(mine.sort_values(["activities", "cooperation_id"], ascending=[False, True])
-               ["cooperation_id"].iloc[0])
+    return str(
+        mine.sort_values(["activities", "cooperation_id"], ascending=[False, True])[
+            "cooperation_id"
+        ].iloc[0]
+    )
 
 
-@callback(Output(ids.COOP_SELECT, "options"), Output(ids.COOP_SELECT, "value"),
-          Input(ids.STATE, "data"),
-          Input(components.card_id(ids.CARD_GRAPH, ids.COOP_NETWORK_CARD), "clickData"),
-          State(ids.COOP_SELECT, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.COOP_SELECT, "options"),
+    Output(ids.COOP_SELECT, "value"),
+    Input(ids.STATE, "data"),
+    Input(components.card_id(ids.CARD_GRAPH, ids.COOP_NETWORK_CARD), "clickData"),
+    State(ids.COOP_SELECT, "value"),
+    prevent_initial_call=True,
+)
 def update_choices(state: dict, click: dict | None, current: str | None) -> tuple:
     """List the filtered cooperations; a click on the map selects one."""
     filters, lang = components.parse_state(state)
@@ -159,8 +215,7 @@ def update_choices(state: dict, click: dict | None, current: str | None) -> tupl
     return choose(current, filters, lang)
 
 
-@callback(Output(PARAMS, "data"), Input(ids.COOP_SELECT, "value"),
-          prevent_initial_call=True)
+@callback(Output(PARAMS, "data"), Input(ids.COOP_SELECT, "value"), prevent_initial_call=True)
 def remember_selection(coop: str | None) -> dict:
     """Keep the selected cooperation in the page parameters (hence the URL)."""
     return {"coop": coop}
@@ -170,39 +225,61 @@ def network_summary(nodes: pd.DataFrame, edges: pd.DataFrame, selected: str, lan
     """Return the number of cooperations and cities (by region) and the selected cooperation."""
     if nodes.empty or edges.empty:
         return t("coop.none", lang)
-    return t("sum.network", lang, n=fmt_number(edges["cooperation_id"].nunique(), lang),
-             cities=fmt_number(len(nodes), lang),
-             eu=fmt_number(int((nodes["region"] == "EU").sum()), lang),
-             na=fmt_number(int((nodes["region"] == "NA").sum()), lang), selected=selected)
+    return t(
+        "sum.network",
+        lang,
+        n=fmt_number(edges["cooperation_id"].nunique(), lang),
+        cities=fmt_number(len(nodes), lang),
+        eu=fmt_number(int((nodes["region"] == "EU").sum()), lang),
+        na=fmt_number(int((nodes["region"] == "NA").sum()), lang),
+        selected=selected,
+    )
 
 
-@callback(*components.card_outputs(ids.COOP_NETWORK_CARD), Input(ids.STATE, "data"),
-          Input(PARAMS, "data"))
+@callback(
+    *components.card_outputs(ids.COOP_NETWORK_CARD), Input(ids.STATE, "data"), Input(PARAMS, "data")
+)
 def update_network(state: dict, params: dict) -> tuple:
     """Draw the cooperations on the map with the selected one highlighted."""
     filters, lang = components.parse_state(state)
     nodes, edges = data.cooperation_nodes(filters, lang), data.cooperation_edges(filters, lang)
     coop = _coop(params)
     names = dict(zip(edges["cooperation_id"], edges["cooperation_name"]))
-    fig = figures.cooperation_network(nodes, edges, lang, selected=coop,
-                                      hub_label=t("coop.hub", lang),
-                                      selected_label=t("coop.selected", lang))
+    fig = figures.cooperation_network(
+        nodes,
+        edges,
+        lang,
+        selected=coop,
+        hub_label=t("coop.hub", lang),
+        selected_label=t("coop.selected", lang),
+    )
     summary = network_summary(nodes, edges, str(names.get(coop, "–")), lang)
-    table = edges.groupby(["cooperation_id", "cooperation_name", "mode_label", "network_label"],
-                          as_index=False).agg(members=("city_b", "nunique"),
-                                              activities=("activities", "max")) \
-        if not edges.empty else edges
-    return components.card_values(table, fig, summary, lang, columns={
-        "cooperation_name": t("axis.cooperation", lang), "mode_label": t("axis.mode", lang),
-        "network_label": t("axis.network", lang), "activities": t("axis.activities", lang)})
+    table = (
+        edges.groupby(
+            ["cooperation_id", "cooperation_name", "mode_label", "network_label"], as_index=False
+        ).agg(members=("city_b", "nunique"), activities=("activities", "max"))
+        if not edges.empty
+        else edges
+    )
+    return components.card_values(
+        table,
+        fig,
+        summary,
+        lang,
+        columns={
+            "cooperation_name": t("axis.cooperation", lang),
+            "mode_label": t("axis.mode", lang),
+            "network_label": t("axis.network", lang),
+            "activities": t("axis.activities", lang),
+        },
+    )
 
 
 def _fact(label: str, value: Any) -> list:
     return [html.Dt(label), html.Dd(value)]
 
 
-@callback(Output(ids.COOP_DETAIL, "children"), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(Output(ids.COOP_DETAIL, "children"), Input(PARAMS, "data"), Input(ids.STATE, "data"))
 def update_detail(params: dict, state: dict) -> Any:
     """Describe the selected cooperation: mode, network, phase, dates, members, totals to date."""
     _, lang = components.parse_state(state)
@@ -215,37 +292,77 @@ def update_detail(params: dict, state: dict) -> Any:
         *_fact(t("coop.f.mode", lang), str(r["mode_label"])),
         *_fact(t("coop.f.network", lang), str(r["network_label"])),
         *_fact(t("coop.f.phase", lang), str(r["phase"])),
-        *_fact(t("coop.f.period", lang), t("coop.f.period_value", lang,
-                                          start=fmt_date(r["start_date"], lang),
-                                          end=fmt_date(r["support_end_date"], lang))),
-        *_fact(t("coop.f.members", lang), f"{r['member_names']} ({fmt_number(r['n_members'], lang)})"),
-        *_fact(t("coop.f.activities", lang), f"{fmt_number(r['activities_completed'], lang)} "
-                                            f"({fmt_number(r['activities_planned'], lang)})"),
+        *_fact(
+            t("coop.f.period", lang),
+            t(
+                "coop.f.period_value",
+                lang,
+                start=fmt_date(r["start_date"], lang),
+                end=fmt_date(r["support_end_date"], lang),
+            ),
+        ),
+        *_fact(
+            t("coop.f.members", lang), f"{r['member_names']} ({fmt_number(r['n_members'], lang)})"
+        ),
+        *_fact(
+            t("coop.f.activities", lang),
+            f"{fmt_number(r['activities_completed'], lang)} "
+            f"({fmt_number(r['activities_planned'], lang)})",
+        ),
         *_fact(t("coop.f.participations", lang), fmt_number(r["participations"], lang)),
-        *_fact(t("coop.f.outputs", lang), f"{fmt_number(r['outputs'], lang)} "
-                                          f"({fmt_number(r['outputs_adopted'], lang)})"),
+        *_fact(
+            t("coop.f.outputs", lang),
+            f"{fmt_number(r['outputs'], lang)} ({fmt_number(r['outputs_adopted'], lang)})",
+        ),
         *_fact(t("coop.f.funding", lang), fmt_eur(r["funding_eur"], lang)),
     ]
-    return [html.H3(str(r["name"]), className="h6"),
-            html.Dl(facts, className="facts"),
-            html.P(t("coop.to_date", lang), className="card-note")]
+    return [
+        html.H3(str(r["name"]), className="h6"),
+        html.Dl(facts, className="facts"),
+        html.P(t("coop.to_date", lang), className="card-note"),
+    ]
 
 
-@callback(*components.card_outputs(ids.COOP_ACTIVITIES_CARD), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.COOP_ACTIVITIES_CARD),
+    Input(PARAMS, "data"),
+    Input(ids.STATE, "data"),
+)
 def update_activities(params: dict, state: dict) -> tuple:
     """Draw the selected cooperation's activities per type, stacked by status."""
     filters, lang = components.parse_state(state)
     df = _activities(filters, lang, params)
-    fig = figures.stacked_bar(df, "label", "activities", "status_label", lang, horizontal=True,
-                              y_title=t("axis.activities", lang),
-                              legend_title=t("act.col.status", lang)) if not df.empty \
+    fig = (
+        figures.stacked_bar(
+            df,
+            "label",
+            "activities",
+            "status_label",
+            lang,
+            horizontal=True,
+            y_title=t("axis.activities", lang),
+            legend_title=t("act.col.status", lang),
+        )
+        if not df.empty
         else figures.empty_figure(lang)
-    summary = figures.summary_total_and_top(df, "label", "activities", t("axis.activities", lang),
-                                            lang) if not df.empty else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.activity_type", lang), "status_label": t("act.col.status", lang),
-        "activities": t("axis.activities", lang), "participants": t("axis.participations", lang)})
+    )
+    summary = (
+        figures.summary_total_and_top(df, "label", "activities", t("axis.activities", lang), lang)
+        if not df.empty
+        else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "label": t("axis.activity_type", lang),
+            "status_label": t("act.col.status", lang),
+            "activities": t("axis.activities", lang),
+            "participants": t("axis.participations", lang),
+        },
+    )
 
 
 def funnel_summary(df: pd.DataFrame, lang: str) -> str:
@@ -254,54 +371,99 @@ def funnel_summary(df: pd.DataFrame, lang: str) -> str:
         return t("card.empty_hint", lang)
     by = df.groupby("stage")["reached"].sum()
     planned = by.get("planned", 0)
-    return t("sum.funnel", lang, planned=fmt_number(planned, lang),
-             implemented=fmt_number(by.get("implemented", 0), lang),
-             adopted=fmt_number(by.get("adopted", 0), lang),
-             pct=fmt_percent(100 * by.get("adopted", 0) / planned if planned else None, lang))
+    return t(
+        "sum.funnel",
+        lang,
+        planned=fmt_number(planned, lang),
+        implemented=fmt_number(by.get("implemented", 0), lang),
+        adopted=fmt_number(by.get("adopted", 0), lang),
+        pct=fmt_percent(100 * by.get("adopted", 0) / planned if planned else None, lang),
+    )
 
 
-@callback(*components.card_outputs(ids.COOP_FUNNEL_CARD), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.COOP_FUNNEL_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
+)
 def update_funnel(params: dict, state: dict) -> tuple:
     """Draw the selected cooperation's outputs reaching each lifecycle stage, by output type."""
     filters, lang = components.parse_state(state)
     df = _funnel(filters, lang, params)
     shown = df[df["reached"] > 0] if not df.empty else df
-    fig = figures.output_funnel(df, lang, stage_title=t("axis.stage", lang)) if not shown.empty \
+    fig = (
+        figures.output_funnel(df, lang, stage_title=t("axis.stage", lang))
+        if not shown.empty
         else figures.empty_figure(lang)
-    return components.card_values(shown, fig, funnel_summary(df, lang) if not shown.empty else "",
-                                  lang, columns={
-        "output_type_label": t("axis.output_type", lang), "stage_label": t("axis.stage", lang),
-        "reached": t("axis.outputs", lang)})
+    )
+    return components.card_values(
+        shown,
+        fig,
+        funnel_summary(df, lang) if not shown.empty else "",
+        lang,
+        columns={
+            "output_type_label": t("axis.output_type", lang),
+            "stage_label": t("axis.stage", lang),
+            "reached": t("axis.outputs", lang),
+        },
+    )
 
 
-@callback(*components.card_outputs(ids.COOP_FUNDING_CARD), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.COOP_FUNDING_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
+)
 def update_funding(params: dict, state: dict) -> tuple:
     """Draw the selected cooperation's funding leveraged by source type."""
     filters, lang = components.parse_state(state)
     df = _funding(filters, lang, params)
     if not df.empty:
         df["amount_eur"] = df["amount_eur"].round(0)  # whole euros on the bars
-    fig = figures.bar(df, "label", "amount_eur", lang, horizontal=True,
-                      y_title=t("axis.amount_eur", lang))
-    summary = t("sum.funding", lang, total=fmt_eur(df["amount_eur"].sum(), lang),
-                n=fmt_number(df["commitments"].sum(), lang), source=str(df["label"].iloc[0])) \
-        if not df.empty else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.source_type", lang), "amount_eur": t("axis.amount_eur", lang),
-        "commitments": t("axis.commitments", lang)})
+    fig = figures.bar(
+        df, "label", "amount_eur", lang, horizontal=True, y_title=t("axis.amount_eur", lang)
+    )
+    summary = (
+        t(
+            "sum.funding",
+            lang,
+            total=fmt_eur(df["amount_eur"].sum(), lang),
+            n=fmt_number(df["commitments"].sum(), lang),
+            source=str(df["label"].iloc[0]),
+        )
+        if not df.empty
+        else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "label": t("axis.source_type", lang),
+            "amount_eur": t("axis.amount_eur", lang),
+            "commitments": t("axis.commitments", lang),
+        },
+    )
 
 
-@callback(*components.card_outputs(ids.COOP_SDG_CARD), Input(PARAMS, "data"),
-          Input(ids.STATE, "data"))
+@callback(
+    *components.card_outputs(ids.COOP_SDG_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
+)
 def update_sdg(params: dict, state: dict) -> tuple:
     """Draw the selected cooperation's SDG profile in the official colours."""
     filters, lang = components.parse_state(state)
     df = _sdg(filters, lang, params)
     axis = t("axis.weight", lang)
     fig = figures.sdg_profile(df, lang, value_title=axis)
-    summary = figures.summary_total_and_top(df, "label", "value", axis, lang) if not df.empty else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "goal": t("axis.goal", lang), "label": t("axis.goal", lang), "value": axis,
-        "share": t("axis.share", lang)})
+    summary = (
+        figures.summary_total_and_top(df, "label", "value", axis, lang) if not df.empty else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "goal": t("axis.goal", lang),
+            "label": t("axis.goal", lang),
+            "value": axis,
+            "share": t("axis.share", lang),
+        },
+    )

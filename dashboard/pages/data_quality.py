@@ -17,11 +17,17 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register
 
 from dashboard import components, data, figures, ids, page_params
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from schemas import ENTITIES
 
-register_page(__name__, path="/data-quality", name="Data quality",
-              title="Data quality · IURC Impact", order=6, i18n_key="page.data_quality")
+register_page(
+    __name__,
+    path="/data-quality",
+    name="Data quality",
+    title="Data quality · IURC Impact",
+    order=6,
+    i18n_key="page.data_quality",
+)
 PAGE = "data-quality"
 PARAMS = page_params.store_id(PAGE)
 
@@ -55,17 +61,33 @@ def _templates(lang: str) -> html.Section:
         buttons = []
         for fmt in TEMPLATE_FORMATS:
             key = {"entity": name, "fmt": fmt}
-            buttons += [html.Button(fmt.upper(), id={"type": ids.DQ_TEMPLATE, **key}, type="button",
-                                    className="btn btn-sm btn-outline-primary",
-                                    **{"aria-label": t(f"dq.template_{fmt}", lang, entity=entity)}),
-                        dcc.Download(id={"type": ids.DQ_TEMPLATE_DOWNLOAD, **key})]
-        items.append(html.Li([html.Span(entity, className="template-name"),
-                              html.Span(buttons, className="card-actions")]))
-    return html.Section([
-        html.H2(t("dq.templates", lang), id="dq-templates-heading", className="card-title h5"),
-        html.P(t("dq.templates_note", lang), className="card-note"),
-        html.Ul(items, className="template-list"),
-    ], className="card chart-card wide", **{"aria-labelledby": "dq-templates-heading"})
+            buttons += [
+                html.Button(
+                    fmt.upper(),
+                    id={"type": ids.DQ_TEMPLATE, **key},
+                    type="button",
+                    className="btn btn-sm btn-outline-primary",
+                    **{"aria-label": t(f"dq.template_{fmt}", lang, entity=entity)},
+                ),
+                dcc.Download(id={"type": ids.DQ_TEMPLATE_DOWNLOAD, **key}),
+            ]
+        items.append(
+            html.Li(
+                [
+                    html.Span(entity, className="template-name"),
+                    html.Span(buttons, className="card-actions"),
+                ]
+            )
+        )
+    return html.Section(
+        [
+            html.H2(t("dq.templates", lang), id="dq-templates-heading", className="card-title h5"),
+            html.P(t("dq.templates_note", lang), className="card-note"),
+            html.Ul(items, className="template-list"),
+        ],
+        className="card chart-card wide",
+        **{"aria-labelledby": "dq-templates-heading"},
+    )
 
 
 def layout(**query: Any) -> html.Div:
@@ -73,39 +95,92 @@ def layout(**query: Any) -> html.Div:
     _, lang = components.state_from_query(query)
     files = _files()
     params = clean_params(query, files)
-    quarantine_body = html.Div([
-        html.Div([
-            html.Label(t("dq.file", lang), htmlFor=ids.DQ_QUAR_FILE, className="form-label"),
-            dcc.Dropdown(id=ids.DQ_QUAR_FILE, value=params["qfile"], searchable=False,
-                         placeholder=t("dq.all_files", lang),
-                         options=[{"label": f, "value": f} for f in files]),
-        ], className="selection-control wide"),
-        html.Div(id=ids.DQ_QUAR_BODY, className="table-responsive register-wrap", tabIndex="0",
-                 role="region", **{"aria-label": t("dq.quarantine", lang)}),
-        html.Nav([
-            html.Button(t("act.prev", lang), id=ids.DQ_QUAR_PREV, type="button",
-                        className="btn btn-sm btn-outline-primary"),
-            html.P(t("card.loading", lang), id=ids.DQ_QUAR_STATUS, className="pager-status",
-                   role="status", **{"aria-live": "polite"}),
-            html.Button(t("act.next", lang), id=ids.DQ_QUAR_NEXT, type="button",
-                        className="btn btn-sm btn-outline-primary"),
-        ], className="pager", **{"aria-label": t("act.pager", lang)}),
-    ])
-    return components.page_shell("/data-quality", query, [
-        page_params.stores(PAGE, params),
-        html.Div([
-            components.chart_card(ids.DQ_RUNS_CARD, t("dq.runs", lang), lang, xlsx=True, height=420),
-            components.chart_card(ids.DQ_RULES_CARD, t("dq.rules", lang), lang, height=420),
-        ], className="card-grid two"),
-        page_params.table_card(ids.DQ_QUAR_CARD, t("dq.quarantine", lang), lang, quarantine_body,
-                               note=t("dq.quarantine_note", lang)),
-        html.Div([
-            components.chart_card(ids.DQ_TABLES_CARD, t("dq.tables", lang), lang, xlsx=True),
-            components.chart_card(ids.DQ_CITY_CARD, t("dq.city", lang), lang, xlsx=True),
-        ], className="card-grid two"),
-        _templates(lang),
-    ], heading_key="page.data_quality.heading",
-        intro=html.P(t("dq.scope_note", lang), className="scope-note"))
+    quarantine_body = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(
+                        t("dq.file", lang), htmlFor=ids.DQ_QUAR_FILE, className="form-label"
+                    ),
+                    dcc.Dropdown(
+                        id=ids.DQ_QUAR_FILE,
+                        value=params["qfile"],
+                        searchable=False,
+                        placeholder=t("dq.all_files", lang),
+                        options=[{"label": f, "value": f} for f in files],
+                    ),
+                ],
+                className="selection-control wide",
+            ),
+            html.Div(
+                id=ids.DQ_QUAR_BODY,
+                className="table-responsive register-wrap",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": t("dq.quarantine", lang)},
+            ),
+            html.Nav(
+                [
+                    html.Button(
+                        t("act.prev", lang),
+                        id=ids.DQ_QUAR_PREV,
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                    ),
+                    html.P(
+                        t("card.loading", lang),
+                        id=ids.DQ_QUAR_STATUS,
+                        className="pager-status",
+                        role="status",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Button(
+                        t("act.next", lang),
+                        id=ids.DQ_QUAR_NEXT,
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                    ),
+                ],
+                className="pager",
+                **{"aria-label": t("act.pager", lang)},
+            ),
+        ]
+    )
+    return components.page_shell(
+        "/data-quality",
+        query,
+        [
+            page_params.stores(PAGE, params),
+            html.Div(
+                [
+                    components.chart_card(
+                        ids.DQ_RUNS_CARD, t("dq.runs", lang), lang, xlsx=True, height=420
+                    ),
+                    components.chart_card(ids.DQ_RULES_CARD, t("dq.rules", lang), lang, height=420),
+                ],
+                className="card-grid two",
+            ),
+            page_params.table_card(
+                ids.DQ_QUAR_CARD,
+                t("dq.quarantine", lang),
+                lang,
+                quarantine_body,
+                note=t("dq.quarantine_note", lang),
+            ),
+            html.Div(
+                [
+                    components.chart_card(
+                        ids.DQ_TABLES_CARD, t("dq.tables", lang), lang, xlsx=True
+                    ),
+                    components.chart_card(ids.DQ_CITY_CARD, t("dq.city", lang), lang, xlsx=True),
+                ],
+                className="card-grid two",
+            ),
+            _templates(lang),
+        ],
+        heading_key="page.data_quality.heading",
+        intro=html.P(t("dq.scope_note", lang), className="scope-note"),
+    )
 
 
 def _quarantine_export(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -123,8 +198,10 @@ page_params.register_export(ids.DQ_QUAR_CARD, _quarantine_export)
 def run_labels(df: pd.DataFrame) -> list[str]:
     """Return a label per run: the file name, with the start time when a file was loaded twice."""
     twice = df["file_name"].duplicated(keep=False)
-    return [f"{f} · {s:%Y-%m-%d %H:%M}" if d else str(f)
-            for f, s, d in zip(df["file_name"], df["started_at"], twice)]
+    return [
+        f"{f} · {s:%Y-%m-%d %H:%M}" if d else str(f)
+        for f, s, d in zip(df["file_name"], df["started_at"], twice)
+    ]
 
 
 @callback(*components.card_outputs(ids.DQ_RUNS_CARD), Input(ids.STATE, "data"))
@@ -135,24 +212,58 @@ def update_runs(state: dict) -> tuple:
     shown = df.head(20).copy()
     if not shown.empty:
         shown["run"] = run_labels(shown)
-        shown["status_label"] = [t(f"dq.run.{s}", lang) if s in ("loaded", "partial") else s
-                                 for s in shown["status"]]
-    long = figures.melt(shown, "run", {"rows_loaded": t("dq.loaded", lang),
-                                       "rows_quarantined": t("dq.quarantined", lang)}) \
-        if not shown.empty else shown
-    fig = figures.stacked_bar(long, "run", "value", "group", lang, horizontal=True,
-                              y_title=t("dq.read", lang),
-                              colours={t("dq.loaded", lang): figures.OKABE_ITO[0],
-                                       t("dq.quarantined", lang): figures.OKABE_ITO[5]})
-    summary = t("sum.runs", lang, n=fmt_number(len(df), lang),
-                read=fmt_number(df["rows_read"].sum(), lang),
-                loaded=fmt_number(df["rows_loaded"].sum(), lang),
-                quarantined=fmt_number(df["rows_quarantined"].sum(), lang)) if not df.empty else ""
-    return components.card_values(shown, fig, summary, lang, columns={
-        "file_name": t("dq.file", lang), "entity": t("dq.entity", lang),
-        "started_at": t("dq.started", lang), "rows_read": t("dq.read", lang),
-        "rows_loaded": t("dq.loaded", lang), "rows_quarantined": t("dq.quarantined", lang),
-        "status_label": t("dq.run_status", lang)})
+        shown["status_label"] = [
+            t(f"dq.run.{s}", lang) if s in ("loaded", "partial") else s for s in shown["status"]
+        ]
+    long = (
+        figures.melt(
+            shown,
+            "run",
+            {"rows_loaded": t("dq.loaded", lang), "rows_quarantined": t("dq.quarantined", lang)},
+        )
+        if not shown.empty
+        else shown
+    )
+    fig = figures.stacked_bar(
+        long,
+        "run",
+        "value",
+        "group",
+        lang,
+        horizontal=True,
+        y_title=t("dq.read", lang),
+        colours={
+            t("dq.loaded", lang): figures.OKABE_ITO[0],
+            t("dq.quarantined", lang): figures.OKABE_ITO[5],
+        },
+    )
+    summary = (
+        t(
+            "sum.runs",
+            lang,
+            n=fmt_number(len(df), lang),
+            read=fmt_number(df["rows_read"].sum(), lang),
+            loaded=fmt_number(df["rows_loaded"].sum(), lang),
+            quarantined=fmt_number(df["rows_quarantined"].sum(), lang),
+        )
+        if not df.empty
+        else ""
+    )
+    return components.card_values(
+        shown,
+        fig,
+        summary,
+        lang,
+        columns={
+            "file_name": t("dq.file", lang),
+            "entity": t("dq.entity", lang),
+            "started_at": t("dq.started", lang),
+            "rows_read": t("dq.read", lang),
+            "rows_loaded": t("dq.loaded", lang),
+            "rows_quarantined": t("dq.quarantined", lang),
+            "status_label": t("dq.run_status", lang),
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.DQ_RULES_CARD), Input(ids.STATE, "data"))
@@ -160,35 +271,69 @@ def update_rules(state: dict) -> tuple:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
     df = data.quarantine_summary(by="rule")
-    fig = figures.bar(df, "group_id", "rows", lang, horizontal=True,
-                      y_title=t("dq.quarantined", lang), colour=figures.OKABE_ITO[5]) \
-        if not df.empty else figures.empty_figure(lang, "dq.no_quarantine")
-    summary = figures.summary_total_and_top(df, "group_id", "rows", t("dq.quarantined", lang),
-                                            lang) if not df.empty else t("dq.no_quarantine", lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "group_id": t("dq.rule", lang), "rows": t("dq.quarantined", lang)})
+    fig = (
+        figures.bar(
+            df,
+            "group_id",
+            "rows",
+            lang,
+            horizontal=True,
+            y_title=t("dq.quarantined", lang),
+            colour=figures.OKABE_ITO[5],
+        )
+        if not df.empty
+        else figures.empty_figure(lang, "dq.no_quarantine")
+    )
+    summary = (
+        figures.summary_total_and_top(df, "group_id", "rows", t("dq.quarantined", lang), lang)
+        if not df.empty
+        else t("dq.no_quarantine", lang)
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={"group_id": t("dq.rule", lang), "rows": t("dq.quarantined", lang)},
+    )
 
 
 def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     """Return the quarantined rows as an accessible table (text only: reasons and raw record)."""
     if df.empty:
         return html.P(t("dq.no_quarantine", lang))
-    columns = {"file_name": "dq.file", "line": "dq.line", "entity": "dq.entity",
-               "reasons": "dq.reasons", "raw_record": "dq.raw"}
+    columns = {
+        "file_name": "dq.file",
+        "line": "dq.line",
+        "entity": "dq.entity",
+        "reasons": "dq.reasons",
+        "raw_record": "dq.raw",
+    }
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns.values()]))
-    rows = [html.Tr([html.Td(str(r[c]) if c != "raw_record" else html.Code(str(r[c])))
-                     for c in columns]) for r in df.to_dict("records")]
+    rows = [
+        html.Tr(
+            [html.Td(str(r[c]) if c != "raw_record" else html.Code(str(r[c]))) for c in columns]
+        )
+        for r in df.to_dict("records")
+    ]
     return html.Table([head, html.Tbody(rows)], className="table table-sm table-striped register")
 
 
-@callback(Output(ids.DQ_QUAR_BODY, "children"), Output(ids.DQ_QUAR_STATUS, "children"),
-          Output(PARAMS, "data"), Output(ids.DQ_QUAR_PREV, "disabled"),
-          Output(ids.DQ_QUAR_NEXT, "disabled"),
-          Input(ids.STATE, "data"), Input(ids.DQ_QUAR_FILE, "value"),
-          Input(ids.DQ_QUAR_PREV, "n_clicks"), Input(ids.DQ_QUAR_NEXT, "n_clicks"),
-          State(PARAMS, "data"))
-def update_quarantine(state: dict, qfile: str | None, _prev: int | None, _next: int | None,
-                      stored: dict | None) -> tuple:
+@callback(
+    Output(ids.DQ_QUAR_BODY, "children"),
+    Output(ids.DQ_QUAR_STATUS, "children"),
+    Output(PARAMS, "data"),
+    Output(ids.DQ_QUAR_PREV, "disabled"),
+    Output(ids.DQ_QUAR_NEXT, "disabled"),
+    Input(ids.STATE, "data"),
+    Input(ids.DQ_QUAR_FILE, "value"),
+    Input(ids.DQ_QUAR_PREV, "n_clicks"),
+    Input(ids.DQ_QUAR_NEXT, "n_clicks"),
+    State(PARAMS, "data"),
+)
+def update_quarantine(
+    state: dict, qfile: str | None, _prev: int | None, _next: int | None, stored: dict | None
+) -> tuple:
     """Show one page of quarantined rows (server-side), for the chosen file."""
     _, lang = components.parse_state(state)
     page = int((stored or {}).get("qpage") or 1)
@@ -199,18 +344,29 @@ def update_quarantine(state: dict, qfile: str | None, _prev: int | None, _next: 
         page = max(1, page - 1)
     elif trigger == ids.DQ_QUAR_NEXT:
         page += 1
-    rows, total = data.quarantine_page(qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE,
-                                       limit=QUARANTINE_PAGE_SIZE)
+    rows, total = data.quarantine_page(
+        qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE, limit=QUARANTINE_PAGE_SIZE
+    )
     pages = max(1, math.ceil(total / QUARANTINE_PAGE_SIZE))
     if page > pages:
         page = pages
-        rows, total = data.quarantine_page(qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE,
-                                           limit=QUARANTINE_PAGE_SIZE)
+        rows, total = data.quarantine_page(
+            qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE, limit=QUARANTINE_PAGE_SIZE
+        )
     first = (page - 1) * QUARANTINE_PAGE_SIZE + 1
-    status = t("act.status_line", lang, first=fmt_number(first, lang),
-               last=fmt_number(min(total, page * QUARANTINE_PAGE_SIZE), lang),
-               total=fmt_number(total, lang), page=fmt_number(page, lang),
-               pages=fmt_number(pages, lang)) if total else t("dq.no_quarantine", lang)
+    status = (
+        t(
+            "act.status_line",
+            lang,
+            first=fmt_number(first, lang),
+            last=fmt_number(min(total, page * QUARANTINE_PAGE_SIZE), lang),
+            total=fmt_number(total, lang),
+            page=fmt_number(page, lang),
+            pages=fmt_number(pages, lang),
+        )
+        if total
+        else t("dq.no_quarantine", lang)
+    )
     params = {"qfile": qfile or None, "qpage": page if page > 1 else None}
     return quarantine_table(rows, lang), status, params, page <= 1, page >= pages
 
@@ -220,16 +376,35 @@ def update_tables(state: dict) -> tuple:
     """Draw the share of cells filled per core table (K29)."""
     _, lang = components.parse_state(state)
     df = data.completeness_by_table()
-    df.insert(1, "table_label", [t(f"entity.{n}", lang) if n in ENTITIES else n
-                                 for n in df["table_name"]])
-    fig = figures.bar(df, "table_label", "pct_filled", lang, horizontal=True,
-                      y_title=t("dq.required", lang))
+    df.insert(
+        1, "table_label", [t(f"entity.{n}", lang) if n in ENTITIES else n for n in df["table_name"]]
+    )
+    fig = figures.bar(
+        df, "table_label", "pct_filled", lang, horizontal=True, y_title=t("dq.required", lang)
+    )
     low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None
-    summary = t("sum.table_quality", lang, n=fmt_number(len(df), lang), table=str(low["table_label"]),
-                pct=fmt_percent(low["pct_filled"], lang)) if low is not None else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "table_label": t("dq.table", lang), "pct_filled": t("dq.required", lang),
-        "pct_optional_filled": t("dq.optional", lang)})
+    summary = (
+        t(
+            "sum.table_quality",
+            lang,
+            n=fmt_number(len(df), lang),
+            table=str(low["table_label"]),
+            pct=fmt_percent(low["pct_filled"], lang),
+        )
+        if low is not None
+        else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "table_label": t("dq.table", lang),
+            "pct_filled": t("dq.required", lang),
+            "pct_optional_filled": t("dq.optional", lang),
+        },
+    )
 
 
 def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
@@ -237,9 +412,14 @@ def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
     if df.empty or not int(df["activities"].iloc[0] or 0):
         return t("card.empty_hint", lang)
     r = df.iloc[0]
-    return t("sum.timeliness", lang, n=fmt_number(r["activities"], lang),
-             mean=fmt_number(r["mean_lag_days"], lang), median=fmt_number(r["median_lag_days"], lang),
-             date=fmt_date(r["last_reported_date"], lang))
+    return t(
+        "sum.timeliness",
+        lang,
+        n=fmt_number(r["activities"], lang),
+        mean=fmt_number(r["mean_lag_days"], lang),
+        median=fmt_number(r["median_lag_days"], lang),
+        date=fmt_date(r["last_reported_date"], lang),
+    )
 
 
 @callback(*components.card_outputs(ids.DQ_CITY_CARD), Input(ids.STATE, "data"))
@@ -247,24 +427,51 @@ def update_city(state: dict) -> tuple:
     """Draw each city's completeness against its median reporting lag; state K30 overall."""
     filters, lang = components.parse_state(state)
     df = data.quality_by_city(filters)
-    fig = figures.quality_scatter(df, lang, x="median_lag_days", y="pct_filled",
-                                  x_title=t("dq.lag", lang), y_title=t("dq.required", lang))
+    fig = figures.quality_scatter(
+        df,
+        lang,
+        x="median_lag_days",
+        y="pct_filled",
+        x_title=t("dq.lag", lang),
+        y_title=t("dq.required", lang),
+    )
     summary = ""
     if not df.empty:
         low = df.loc[df["pct_filled"].idxmin()]
-        summary = " ".join([timeliness_sentence(data.timeliness(filters), lang),
-                            t("sum.city_quality", lang, n=fmt_number(len(df), lang),
-                              city=str(low["name"]), pct=fmt_percent(low["pct_filled"], lang))])
-    return components.card_values(df, fig, summary, lang, columns={
-        "name": t("axis.city", lang), "country_iso2": t("axis.country", lang),
-        "pct_filled": t("dq.required", lang), "pct_gender_declared": t("dq.gender_declared", lang),
-        "completed_activities": t("dq.completed", lang), "median_lag_days": t("dq.lag", lang),
-        "last_reported_date": t("dq.last_report", lang)})
+        summary = " ".join(
+            [
+                timeliness_sentence(data.timeliness(filters), lang),
+                t(
+                    "sum.city_quality",
+                    lang,
+                    n=fmt_number(len(df), lang),
+                    city=str(low["name"]),
+                    pct=fmt_percent(low["pct_filled"], lang),
+                ),
+            ]
+        )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "name": t("axis.city", lang),
+            "country_iso2": t("axis.country", lang),
+            "pct_filled": t("dq.required", lang),
+            "pct_gender_declared": t("dq.gender_declared", lang),
+            "completed_activities": t("dq.completed", lang),
+            "median_lag_days": t("dq.lag", lang),
+            "last_reported_date": t("dq.last_report", lang),
+        },
+    )
 
 
-@callback(Output({"type": ids.DQ_TEMPLATE_DOWNLOAD, "entity": MATCH, "fmt": MATCH}, "data"),
-          Input({"type": ids.DQ_TEMPLATE, "entity": MATCH, "fmt": MATCH}, "n_clicks"),
-          prevent_initial_call=True)
+@callback(
+    Output({"type": ids.DQ_TEMPLATE_DOWNLOAD, "entity": MATCH, "fmt": MATCH}, "data"),
+    Input({"type": ids.DQ_TEMPLATE, "entity": MATCH, "fmt": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)
 def download_template(n_clicks: int | None) -> Any:
     """Send the input template of the entity in the format of the button pressed."""
     if not n_clicks:

@@ -12,8 +12,14 @@ from dashboard import components, data, figures, ids
 from dashboard.i18n import fmt_number, fmt_percent, fmt_value, t
 from pipelines.queries.overview import TREND_KPIS
 
-register_page(__name__, path="/", name="Overview", title="Overview · IURC Impact", order=0,
-              i18n_key="page.overview")
+register_page(
+    __name__,
+    path="/",
+    name="Overview",
+    title="Overview · IURC Impact",
+    order=0,
+    i18n_key="page.overview",
+)
 
 RAG_CLASSES = {"green": "green", "amber": "amber", "red": "red"}
 RAG_SYMBOLS = {"green": "✓", "amber": "!", "red": "✕"}  # shape as well as colour
@@ -26,23 +32,45 @@ _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overview-trend")
 def layout(**query: Any) -> html.Div:
     """Return the overview page for the filters and language in the URL."""
     _, lang = components.state_from_query(query)
-    return components.page_shell("/", query, [
-        html.Section([
-            html.H2(t("overview.scorecard", lang), id="scorecard-heading", className="h4"),
-            html.P(t("overview.scorecard_intro", lang), className="card-note"),
-            html.P(t("card.loading", lang), id=ids.OVERVIEW_SCORECARD_SUMMARY,
-                   className="card-summary", **{"aria-live": "polite"}),
-            html.Ul(id=ids.OVERVIEW_SCORECARD, className="scorecard"),
-            html.Details([html.Summary(t("card.show_table", lang))],
-                         id=components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD),
-                         className="card-table"),
-            components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
-        ], className="scorecard-section", **{"aria-labelledby": "scorecard-heading"}),
-        html.Div([
-            components.chart_card(ids.OVERVIEW_NETWORK_CARD, t("overview.by_network", lang), lang),
-            components.chart_card(ids.OVERVIEW_MAP_CARD, t("overview.map", lang), lang, height=420),
-        ], className="card-grid"),
-    ], heading_key="page.overview.heading")
+    return components.page_shell(
+        "/",
+        query,
+        [
+            html.Section(
+                [
+                    html.H2(t("overview.scorecard", lang), id="scorecard-heading", className="h4"),
+                    html.P(t("overview.scorecard_intro", lang), className="card-note"),
+                    html.P(
+                        t("card.loading", lang),
+                        id=ids.OVERVIEW_SCORECARD_SUMMARY,
+                        className="card-summary",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Ul(id=ids.OVERVIEW_SCORECARD, className="scorecard"),
+                    html.Details(
+                        [html.Summary(t("card.show_table", lang))],
+                        id=components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD),
+                        className="card-table",
+                    ),
+                    components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
+                ],
+                className="scorecard-section",
+                **{"aria-labelledby": "scorecard-heading"},
+            ),
+            html.Div(
+                [
+                    components.chart_card(
+                        ids.OVERVIEW_NETWORK_CARD, t("overview.by_network", lang), lang
+                    ),
+                    components.chart_card(
+                        ids.OVERVIEW_MAP_CARD, t("overview.map", lang), lang, height=420
+                    ),
+                ],
+                className="card-grid",
+            ),
+        ],
+        heading_key="page.overview.heading",
+    )
 
 
 components.register_export(ids.OVERVIEW_SCORECARD_CARD, data.kpi_scorecard)
@@ -64,26 +92,51 @@ def kpi_card(row: pd.Series, trend: list[float], lang: str) -> html.Li:
     """Return one scorecard card: value, target, % achieved, status in text and colour, trend."""
     rag = row["rag"] if row["rag"] in RAG_CLASSES else "none"
     status = t(f"rag.{rag}", lang)
-    target = (t("kpi.target", lang, value=fmt_value(row["target_value"], row["unit"], lang))
-              if pd.notna(row["target_value"]) else t("kpi.no_target", lang))
-    achieved = (t("kpi.achieved", lang, pct=fmt_percent(row["pct_achieved"], lang))
-                if pd.notna(row["pct_achieved"]) else "")
+    target = (
+        t("kpi.target", lang, value=fmt_value(row["target_value"], row["unit"], lang))
+        if pd.notna(row["target_value"])
+        else t("kpi.no_target", lang)
+    )
+    achieved = (
+        t("kpi.achieved", lang, pct=fmt_percent(row["pct_achieved"], lang))
+        if pd.notna(row["pct_achieved"])
+        else ""
+    )
     heading_id = f"kpi-{row['indicator_id']}"
     spark = spark_text(trend)
-    return html.Li(html.Article([
-        html.H3(f"{row['indicator_id']} · {row['label']}", id=heading_id),
-        html.P(fmt_value(row["value"], row["unit"], lang), className="kpi-value"),
-        html.P([html.Span(f"{RAG_SYMBOLS.get(rag, '–')} {status}", className="kpi-status"),
-                html.Span(f" {achieved}" if achieved else "")]),
-        html.P(target, className="kpi-target"),
-        html.P(t("kpi.lower_better", lang), className="kpi-direction")
-        if row["direction"] == "lower" else None,
-        html.P([html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
-                html.Span(spark, **{"aria-hidden": "true"}),
-                html.Span(" → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
-                          className="visually-hidden")],
-               className="kpi-trend") if spark else None,
-    ], **{"aria-labelledby": heading_id}), className=f"kpi-card rag-{rag}")
+    return html.Li(
+        html.Article(
+            [
+                html.H3(f"{row['indicator_id']} · {row['label']}", id=heading_id),
+                html.P(fmt_value(row["value"], row["unit"], lang), className="kpi-value"),
+                html.P(
+                    [
+                        html.Span(f"{RAG_SYMBOLS.get(rag, '–')} {status}", className="kpi-status"),
+                        html.Span(f" {achieved}" if achieved else ""),
+                    ]
+                ),
+                html.P(target, className="kpi-target"),
+                html.P(t("kpi.lower_better", lang), className="kpi-direction")
+                if row["direction"] == "lower"
+                else None,
+                html.P(
+                    [
+                        html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
+                        html.Span(spark, **{"aria-hidden": "true"}),
+                        html.Span(
+                            " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
+                            className="visually-hidden",
+                        ),
+                    ],
+                    className="kpi-trend",
+                )
+                if spark
+                else None,
+            ],
+            **{"aria-labelledby": heading_id},
+        ),
+        className=f"kpi-card rag-{rag}",
+    )
 
 
 def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
@@ -91,9 +144,15 @@ def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
     if df.empty:
         return t("card.empty_hint", lang)
     counts = df["rag"].value_counts()
-    return t("sum.scorecard", lang, n=len(df), green=counts.get("green", 0),
-             amber=counts.get("amber", 0), red=counts.get("red", 0),
-             none=len(df) - sum(counts.get(k, 0) for k in RAG_CLASSES))
+    return t(
+        "sum.scorecard",
+        lang,
+        n=len(df),
+        green=counts.get("green", 0),
+        amber=counts.get("amber", 0),
+        red=counts.get("red", 0),
+        none=len(df) - sum(counts.get(k, 0) for k in RAG_CLASSES),
+    )
 
 
 @callback(
@@ -114,8 +173,9 @@ def update_scorecard(state: dict) -> tuple:
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict() if not trend.empty else {}
     cards = [kpi_card(row, series.get(row["indicator_id"], []), lang) for _, row in df.iterrows()]
-    table = components.data_table(df[["indicator_id", "label", "value", "target_value",
-                                      "pct_achieved", "rag"]], lang)
+    table = components.data_table(
+        df[["indicator_id", "label", "value", "target_value", "pct_achieved", "rag"]], lang
+    )
     return cards, scorecard_summary(df, lang), [html.Summary(t("card.show_table", lang)), table]
 
 
@@ -124,12 +184,24 @@ def update_network(state: dict) -> tuple:
     """Draw completed activities per thematic network."""
     filters, lang = components.parse_state(state)
     df = data.network_breakdown(filters, lang)
-    fig = figures.bar(df, "label", "activities", lang, horizontal=True,
-                      y_title=t("axis.activities", lang))
-    summary = figures.summary_total_and_top(df, "label", "activities", t("axis.activities", lang), lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.network", lang), "activities": t("axis.activities", lang),
-        "participations": t("axis.participations", lang), "cities": t("axis.cities", lang)})
+    fig = figures.bar(
+        df, "label", "activities", lang, horizontal=True, y_title=t("axis.activities", lang)
+    )
+    summary = figures.summary_total_and_top(
+        df, "label", "activities", t("axis.activities", lang), lang
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "label": t("axis.network", lang),
+            "activities": t("axis.activities", lang),
+            "participations": t("axis.participations", lang),
+            "cities": t("axis.cities", lang),
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_MAP_CARD), Input(ids.STATE, "data"))
@@ -138,8 +210,26 @@ def update_map(state: dict) -> tuple:
     filters, lang = components.parse_state(state)
     df = data.map_points(filters, lang)
     fig = figures.city_map(df, lang, size="participations")
-    summary = t("sum.map", lang, n=len(df), eu=int((df["region"] == "EU").sum()),
-                na=int((df["region"] == "NA").sum())) if not df.empty else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "name": t("axis.city", lang), "country": t("filters.country", lang),
-        "region": t("axis.region", lang), "participations": t("axis.participations", lang)})
+    summary = (
+        t(
+            "sum.map",
+            lang,
+            n=len(df),
+            eu=int((df["region"] == "EU").sum()),
+            na=int((df["region"] == "NA").sum()),
+        )
+        if not df.empty
+        else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "name": t("axis.city", lang),
+            "country": t("filters.country", lang),
+            "region": t("axis.region", lang),
+            "participations": t("axis.participations", lang),
+        },
+    )

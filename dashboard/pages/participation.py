@@ -15,52 +15,94 @@ from dash import Input, callback, dcc, html, register_page
 from dashboard import components, data, figures, ids
 from dashboard.i18n import fmt_number, fmt_percent, t
 
-register_page(__name__, path="/participation", name="Participation",
-              title="Participation · IURC Impact", order=1, i18n_key="page.participation")
+register_page(
+    __name__,
+    path="/participation",
+    name="Participation",
+    title="Participation · IURC Impact",
+    order=1,
+    i18n_key="page.participation",
+)
 
 MEASURES = ("participants", "cities", "organisations")
-MEASURE_AXIS = {"participants": "axis.participations", "cities": "axis.cities",
-                "organisations": "axis.organisations"}
+MEASURE_AXIS = {
+    "participants": "axis.participations",
+    "cities": "axis.cities",
+    "organisations": "axis.organisations",
+}
 
 
 def _measure_control(lang: str) -> html.Fieldset:
-    return html.Fieldset([
-        html.Legend(t("part.measure", lang), className="form-label h6"),
-        dcc.RadioItems(
-            id=ids.PART_MEASURE,
-            options=[{"label": t("part.measure.participations", lang), "value": "participants"},
-                     {"label": t("axis.cities", lang), "value": "cities"},
-                     {"label": t("axis.organisations", lang), "value": "organisations"}],
-            value="participants", inline=True, className="card-options"),
-    ], className="measure-toggle")
+    return html.Fieldset(
+        [
+            html.Legend(t("part.measure", lang), className="form-label h6"),
+            dcc.RadioItems(
+                id=ids.PART_MEASURE,
+                options=[
+                    {"label": t("part.measure.participations", lang), "value": "participants"},
+                    {"label": t("axis.cities", lang), "value": "cities"},
+                    {"label": t("axis.organisations", lang), "value": "organisations"},
+                ],
+                value="participants",
+                inline=True,
+                className="card-options",
+            ),
+        ],
+        className="measure-toggle",
+    )
 
 
 def layout(**query: Any) -> html.Div:
     """Return the participation page for the filters and language in the URL."""
     _, lang = components.state_from_query(query)
-    return components.page_shell("/participation", query, [
-        html.Div([
-            components.chart_card(ids.PART_TIME_CARD, t("part.over_time", lang), lang,
-                                  controls=_measure_control(lang), wide=True, xlsx=True),
-            components.chart_card(ids.PART_TYPE_CARD, t("part.by_type", lang), lang, xlsx=True),
-            components.chart_card(ids.PART_BALANCE_CARD, t("part.balance", lang), lang),
-            components.chart_card(ids.PART_GENDER_CARD, t("part.gender", lang), lang),
-            components.chart_card(ids.PART_CITIES_CARD, t("part.top_cities", lang), lang,
-                                  xlsx=True, height=420),
-        ], className="card-grid"),
-    ], heading_key="page.participation.heading")
+    return components.page_shell(
+        "/participation",
+        query,
+        [
+            html.Div(
+                [
+                    components.chart_card(
+                        ids.PART_TIME_CARD,
+                        t("part.over_time", lang),
+                        lang,
+                        controls=_measure_control(lang),
+                        wide=True,
+                        xlsx=True,
+                    ),
+                    components.chart_card(
+                        ids.PART_TYPE_CARD, t("part.by_type", lang), lang, xlsx=True
+                    ),
+                    components.chart_card(ids.PART_BALANCE_CARD, t("part.balance", lang), lang),
+                    components.chart_card(ids.PART_GENDER_CARD, t("part.gender", lang), lang),
+                    components.chart_card(
+                        ids.PART_CITIES_CARD,
+                        t("part.top_cities", lang),
+                        lang,
+                        xlsx=True,
+                        height=420,
+                    ),
+                ],
+                className="card-grid",
+            ),
+        ],
+        heading_key="page.participation.heading",
+    )
 
 
 components.register_export(ids.PART_TIME_CARD, data.participation_over_time)
 components.register_export(ids.PART_TYPE_CARD, data.participation_by_type_modality)
 components.register_export(ids.PART_BALANCE_CARD, data.participation_by_region)
-components.register_export(ids.PART_GENDER_CARD,
-                           lambda f, lang: data.gender_balance(f, lang, by="stakeholder_type"))
+components.register_export(
+    ids.PART_GENDER_CARD, lambda f, lang: data.gender_balance(f, lang, by="stakeholder_type")
+)
 components.register_export(ids.PART_CITIES_CARD, lambda f, lang: data.top_cities(f, lang, limit=25))
 
 
-@callback(*components.card_outputs(ids.PART_TIME_CARD), Input(ids.STATE, "data"),
-          Input(ids.PART_MEASURE, "value"))
+@callback(
+    *components.card_outputs(ids.PART_TIME_CARD),
+    Input(ids.STATE, "data"),
+    Input(ids.PART_MEASURE, "value"),
+)
 def update_over_time(state: dict, measure: str) -> tuple:
     """Draw the chosen measure per month, stacked by stakeholder type."""
     filters, lang = components.parse_state(state)
@@ -68,12 +110,32 @@ def update_over_time(state: dict, measure: str) -> tuple:
     df = data.participation_over_time(filters, lang, measure=measure)
     df["period"] = df["month"].astype(str).str[:7]
     axis = t(MEASURE_AXIS[measure], lang)
-    fig = figures.stacked_bar(df, "period", "value", "label", lang, x_title=t("axis.period", lang),
-                              y_title=axis, legend_title=t("axis.stakeholder", lang))
-    summary = figures.summary_series(df, "period", "value", axis, lang) if measure == "participants" \
+    fig = figures.stacked_bar(
+        df,
+        "period",
+        "value",
+        "label",
+        lang,
+        x_title=t("axis.period", lang),
+        y_title=axis,
+        legend_title=t("axis.stakeholder", lang),
+    )
+    summary = (
+        figures.summary_series(df, "period", "value", axis, lang)
+        if measure == "participants"
         else figures.summary_total_and_top(df, "label", "value", axis, lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "period": t("axis.period", lang), "label": t("axis.stakeholder", lang), "value": axis})
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "period": t("axis.period", lang),
+            "label": t("axis.stakeholder", lang),
+            "value": axis,
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.PART_TYPE_CARD), Input(ids.STATE, "data"))
@@ -81,14 +143,30 @@ def update_by_type(state: dict) -> tuple:
     """Draw participations per activity type, stacked by modality."""
     filters, lang = components.parse_state(state)
     df = data.participation_by_type_modality(filters, lang)
-    fig = figures.stacked_bar(df, "activity_type_label", "participants", "modality_label", lang,
-                              horizontal=True, y_title=t("axis.participations", lang),
-                              legend_title=t("axis.modality", lang))
-    summary = figures.summary_total_and_top(df, "activity_type_label", "participants",
-                                            t("axis.participations", lang), lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "activity_type_label": t("axis.activity_type", lang),
-        "modality_label": t("axis.modality", lang), "participants": t("axis.participations", lang)})
+    fig = figures.stacked_bar(
+        df,
+        "activity_type_label",
+        "participants",
+        "modality_label",
+        lang,
+        horizontal=True,
+        y_title=t("axis.participations", lang),
+        legend_title=t("axis.modality", lang),
+    )
+    summary = figures.summary_total_and_top(
+        df, "activity_type_label", "participants", t("axis.participations", lang), lang
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "activity_type_label": t("axis.activity_type", lang),
+            "modality_label": t("axis.modality", lang),
+            "participants": t("axis.participations", lang),
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.PART_BALANCE_CARD), Input(ids.STATE, "data"))
@@ -99,15 +177,32 @@ def update_balance(state: dict) -> tuple:
     df = df[df["region"].isin(["EU", "NA"])]
     df["label"] = df["label"].where(df["country_group"] != "EU", t("region.EU", lang))
     df["region_label"] = [t(f"region.{r}", lang) for r in df["region"]]
-    fig = figures.stacked_bar(df, "label", "participants", "region_label", lang,
-                              y_title=t("axis.participations", lang),
-                              legend_title=t("axis.region", lang),
-                              colours={t("region.EU", lang): figures.REGION_COLOURS["EU"],
-                                       t("region.NA", lang): figures.REGION_COLOURS["NA"]})
+    fig = figures.stacked_bar(
+        df,
+        "label",
+        "participants",
+        "region_label",
+        lang,
+        y_title=t("axis.participations", lang),
+        legend_title=t("axis.region", lang),
+        colours={
+            t("region.EU", lang): figures.REGION_COLOURS["EU"],
+            t("region.NA", lang): figures.REGION_COLOURS["NA"],
+        },
+    )
     summary = figures.summary_shares(df, "region_label", "participants", lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.region", lang), "participants": t("axis.participations", lang),
-        "cities": t("axis.cities", lang), "organisations": t("axis.organisations", lang)})
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "label": t("axis.region", lang),
+            "participants": t("axis.participations", lang),
+            "cities": t("axis.cities", lang),
+            "organisations": t("axis.organisations", lang),
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.PART_GENDER_CARD), Input(ids.STATE, "data"))
@@ -115,23 +210,50 @@ def update_gender(state: dict) -> tuple:
     """Draw women, men and others, and undeclared participations per stakeholder type."""
     filters, lang = components.parse_state(state)
     df = data.gender_balance(filters, lang, by="stakeholder_type")
-    long = figures.gender_long(df, t("part.women", lang), t("part.men_other", lang),
-                               t("part.undeclared", lang))
-    fig = figures.stacked_bar(long, "label", "value", "group", lang, horizontal=True,
-                              y_title=t("axis.participations", lang),
-                              colours={t("part.women", lang): figures.OKABE_ITO[3],
-                                       t("part.men_other", lang): figures.OKABE_ITO[0],
-                                       t("part.undeclared", lang): "#8c959f"})
-    total = df[["participants_declared", "women", "participants_undeclared"]].sum() if not df.empty \
+    long = figures.gender_long(
+        df, t("part.women", lang), t("part.men_other", lang), t("part.undeclared", lang)
+    )
+    fig = figures.stacked_bar(
+        long,
+        "label",
+        "value",
+        "group",
+        lang,
+        horizontal=True,
+        y_title=t("axis.participations", lang),
+        colours={
+            t("part.women", lang): figures.OKABE_ITO[3],
+            t("part.men_other", lang): figures.OKABE_ITO[0],
+            t("part.undeclared", lang): "#8c959f",
+        },
+    )
+    total = (
+        df[["participants_declared", "women", "participants_undeclared"]].sum()
+        if not df.empty
         else None
-    summary = t("sum.gender", lang,
-                pct=fmt_percent(100 * total["women"] / total["participants_declared"], lang),
-                undeclared=fmt_number(total["participants_undeclared"], lang)) \
-        if total is not None and total["participants_declared"] else ""
-    return components.card_values(df, fig, summary, lang, columns={
-        "label": t("axis.stakeholder", lang), "women": t("part.women", lang),
-        "participants_declared": t("axis.participations", lang),
-        "participants_undeclared": t("part.undeclared", lang)})
+    )
+    summary = (
+        t(
+            "sum.gender",
+            lang,
+            pct=fmt_percent(100 * total["women"] / total["participants_declared"], lang),
+            undeclared=fmt_number(total["participants_undeclared"], lang),
+        )
+        if total is not None and total["participants_declared"]
+        else ""
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "label": t("axis.stakeholder", lang),
+            "women": t("part.women", lang),
+            "participants_declared": t("axis.participations", lang),
+            "participants_undeclared": t("part.undeclared", lang),
+        },
+    )
 
 
 @callback(*components.card_outputs(ids.PART_CITIES_CARD), Input(ids.STATE, "data"))
@@ -139,10 +261,21 @@ def update_top_cities(state: dict) -> tuple:
     """Draw the fifteen cities with most participations."""
     filters, lang = components.parse_state(state)
     df = data.top_cities(filters, lang, limit=15)
-    fig = figures.bar(df, "name", "participants", lang, horizontal=True,
-                      y_title=t("axis.participations", lang))
-    summary = figures.summary_total_and_top(df, "name", "participants",
-                                            t("axis.participations", lang), lang)
-    return components.card_values(df, fig, summary, lang, columns={
-        "name": t("axis.city", lang), "country_iso2": t("filters.country", lang),
-        "participants": t("axis.participations", lang), "organisations": t("axis.organisations", lang)})
+    fig = figures.bar(
+        df, "name", "participants", lang, horizontal=True, y_title=t("axis.participations", lang)
+    )
+    summary = figures.summary_total_and_top(
+        df, "name", "participants", t("axis.participations", lang), lang
+    )
+    return components.card_values(
+        df,
+        fig,
+        summary,
+        lang,
+        columns={
+            "name": t("axis.city", lang),
+            "country_iso2": t("filters.country", lang),
+            "participants": t("axis.participations", lang),
+            "organisations": t("axis.organisations", lang),
+        },
+    )

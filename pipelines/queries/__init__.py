@@ -7,8 +7,9 @@ fall back to English). All values travel as SQL parameters.
 
 Example::
 
-    from pipelines import db, queries
-    from pipelines.filters import Filters
+    from pipelines import queries
+    from pipelines.warehouse import db
+    from pipelines.metrics.filters import Filters
 
     con = db.connect_readonly()
     queries.kpi_scorecard(con, Filters(network=("innovation",)), lang="fr")

@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 LANGS = ("en", "fr", "es")
 
@@ -73,7 +73,9 @@ def where(
     return " and ".join(clauses), params
 
 
-def macro_args(filters: Filters, *, cooperation: tuple[str, ...] = (), city: tuple[str, ...] = ()) -> list:
+def macro_args(
+    filters: Filters, *, cooperation: tuple[str, ...] = (), city: tuple[str, ...] = ()
+) -> list:
     """Return the 9 parameters of the mart.kpi_* macros for these filters."""
     start, end = period_bounds(filters)
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 
 # sortable columns (the allow-list of ORDER BY identifiers)
@@ -57,7 +57,9 @@ def activities_page(
     if search:
         clause += " and contains(a.search_text, ?)"
         params.append(search)
-    total = con.execute(f"select count(*) from mart.activity_register as a where {clause}", params).fetchone()[0]
+    total = con.execute(
+        f"select count(*) from mart.activity_register as a where {clause}", params
+    ).fetchone()[0]
     direction = "desc" if descending else "asc"
     page = fetch(
         con,

@@ -112,7 +112,9 @@ def benchmark_peer_groups(
     )
 
 
-def _group_id(con: duckdb.DuckDBPyConnection, city_id: str, peer_group_type: str, peer_group_id: str | None) -> str | None:
+def _group_id(
+    con: duckdb.DuckDBPyConnection, city_id: str, peer_group_type: str, peer_group_id: str | None
+) -> str | None:
     if peer_group_type not in PEER_GROUP_TYPES:
         raise ValueError(f"peer_group_type must be one of {PEER_GROUP_TYPES}")
     if peer_group_type == "partners":
@@ -208,9 +210,11 @@ def city_benchmark(
         """,
         [peer_group_type, group_id] * 4 + [city_id],
     )
-    composite["label"] = {"en": "Engagement score", "fr": "Score d'engagement", "es": "Puntuación de compromiso"}.get(
-        lang, "Engagement score"
-    )
+    composite["label"] = {
+        "en": "Engagement score",
+        "fr": "Score d'engagement",
+        "es": "Puntuación de compromiso",
+    }.get(lang, "Engagement score")
     if inputs.empty and composite.empty:
         return inputs
     return pd.concat([inputs, composite], ignore_index=True)

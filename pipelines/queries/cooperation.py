@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 
 STAGES = ("planned", "developed", "implemented", "adopted")
@@ -42,7 +42,9 @@ def cooperation_edges(
     """
     lab = label_col(lang)
     coop_where, coop_params = _cooperation_where(filters)
-    act_where, act_params = where(Filters(start=filters.start, end=filters.end, subtheme=filters.subtheme))
+    act_where, act_params = where(
+        Filters(start=filters.start, end=filters.end, subtheme=filters.subtheme)
+    )
     return fetch(
         con,
         f"""

@@ -14,7 +14,9 @@ def network_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.D
     Example: ``network_options(con, lang="es")``
     """
     lab = label_col(lang)
-    return fetch(con, f"select network_id as value, {lab} as label from ref.network order by sort_order")
+    return fetch(
+        con, f"select network_id as value, {lab} as label from ref.network order by sort_order"
+    )
 
 
 def subtheme_options(
@@ -51,7 +53,9 @@ def region_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.Da
         "fr": {"EU": "Europe", "NA": "Amérique du Nord"},
         "es": {"EU": "Europa", "NA": "América del Norte"},
     }.get(lang, {"EU": "Europe", "NA": "North America"})
-    df = fetch(con, "select distinct region as value from mart.city where region is not null order by 1")
+    df = fetch(
+        con, "select distinct region as value from mart.city where region is not null order by 1"
+    )
     df["label"] = df["value"].map(labels).fillna(df["value"])
     return df
 
@@ -86,7 +90,10 @@ def mode_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.Data
     Example: ``mode_options(con)``
     """
     lab = label_col(lang)
-    return fetch(con, f"select mode_id as value, {lab} as label from ref.cooperation_mode order by sort_order")
+    return fetch(
+        con,
+        f"select mode_id as value, {lab} as label from ref.cooperation_mode order by sort_order",
+    )
 
 
 def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year") -> pd.DataFrame:

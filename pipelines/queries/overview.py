@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds, where
 
 PERIOD_TYPES = ("month", "quarter", "year")
@@ -45,7 +45,9 @@ def kpi_scorecard(
         cooperation=(cooperation_id,) if cooperation_id else (),
         city=(city_id,) if city_id else (),
     )
-    return fetch(con, _scorecard_sql(lab, f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"), args)
+    return fetch(
+        con, _scorecard_sql(lab, f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"), args
+    )
 
 
 # the scorecard rows materialised at publish (mart.kpi_scorecard) for one scope and period
@@ -77,8 +79,12 @@ def _stored_scope(
     start, end = period_bounds(filters)
     if start is None and end is None:
         return ("all", None, None, scope_type, scope_id)
-    if (start is not None and end is not None and start.year == end.year
-            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)):
+    if (
+        start is not None
+        and end is not None
+        and start.year == end.year
+        and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    ):
         return ("year", start, end, scope_type, scope_id)
     return None
 
@@ -210,8 +216,16 @@ def kpi_trend(
         where g.indicator_id in (select unnest(?::varchar[]))
         order by g.indicator_id, g.period_start
         """,
-        [period_type, *args, period_type, start, end, STEPS[period_type],
-         [i for i in indicator_ids if i in TREND_KPIS], list(TREND_KPIS)],
+        [
+            period_type,
+            *args,
+            period_type,
+            start,
+            end,
+            STEPS[period_type],
+            [i for i in indicator_ids if i in TREND_KPIS],
+            list(TREND_KPIS),
+        ],
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 
 # breakdown name -> (cube column, ref table, ref key); the allow-list of group-by identifiers
@@ -301,9 +301,7 @@ def top_cities(
     )
 
 
-def participation_summary(
-    con: duckdb.DuckDBPyConnection, filters: Filters
-) -> pd.DataFrame:
+def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Return one row of participation headline figures for these filters.
 
     Columns: participants (K04), cities (K02), organisations (K05, summed: upper bound),
@@ -326,16 +324,20 @@ def participation_summary(
         f"select coalesce(sum(person_days), 0)::bigint from mart.participation_city_cube where {clause}",
         params,
     ).fetchone()[0]
-    return pd.DataFrame([{
-        "participants": get("K04"),
-        "cities": get("K02"),
-        "organisations": get("K05"),
-        "organisations_lower_bound": get("K05", "lower_bound"),
-        "pct_non_government": get("K06"),
-        "diversity_index": get("K07"),
-        "pct_women": get("K08"),
-        "pct_undeclared": get("K08", "pct_undeclared"),
-        "capacity_participants": get("K10"),
-        "pct_completed": get("K10", "pct_completed"),
-        "person_days": int(person_days),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "participants": get("K04"),
+                "cities": get("K02"),
+                "organisations": get("K05"),
+                "organisations_lower_bound": get("K05", "lower_bound"),
+                "pct_non_government": get("K06"),
+                "diversity_index": get("K07"),
+                "pct_women": get("K08"),
+                "pct_undeclared": get("K08", "pct_undeclared"),
+                "capacity_participants": get("K10"),
+                "pct_completed": get("K10", "pct_completed"),
+                "person_days": int(person_days),
+            }
+        ]
+    )

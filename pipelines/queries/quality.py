@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
 
 QUARANTINE_GROUPS = {"file": "file_name", "run": "run_id", "rule": "first_rule", "entity": "entity"}
@@ -66,7 +66,9 @@ def quarantine_page(
     """
     clause = "(?::varchar is null or run_id = ?::varchar) and (?::varchar is null or file_name = ?::varchar)"
     params = [run_id, run_id, file_name, file_name]
-    total = con.execute(f"select count(*) from mart.dq_quarantine where {clause}", params).fetchone()[0]
+    total = con.execute(
+        f"select count(*) from mart.dq_quarantine where {clause}", params
+    ).fetchone()[0]
     page = fetch(
         con,
         f"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 
 ENTITY_TYPES = ("activity", "output", "cooperation")
@@ -208,9 +208,7 @@ def sdg_coverage(
     )
 
 
-def sdg_tags_by_method_status(
-    con: duckdb.DuckDBPyConnection, filters: Filters
-) -> pd.DataFrame:
+def sdg_tags_by_method_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Return tag counts by method (manual|keyword|model) and review status (K26 inputs).
 
     Columns: method, status, tags.

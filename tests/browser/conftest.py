@@ -25,10 +25,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
-IURC = [sys.executable, "-m", "pipelines.cli"]
+IURC = [sys.executable, "-m", "iurc.cli"]
 
 
 def _free_port() -> int:
@@ -45,9 +50,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         shutil.copyfile(prebuilt, db)
         return db
-    proc = subprocess.run([*IURC, "demo", "--db", str(db), "--out", str(db.parent / "demo")],
-                          cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [*IURC, "demo", "--db", str(db), "--out", str(db.parent / "demo")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert db.exists()
     return db
@@ -61,9 +71,13 @@ def serve_warehouse(db: Path) -> Iterator[str]:
     """
     port = _free_port()
     log = (db.parent / "server.log").open("w")
-    proc = subprocess.Popen([*IURC, "serve", "--db", str(db), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "IURC_DEBUG": ""})
+    proc = subprocess.Popen(
+        [*IURC, "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "IURC_DEBUG": ""},
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -111,15 +125,22 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("chromium is not installed: run 'make browser' (apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS,
-            "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": CHROMIUM_FLAGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     """Use a desktop-sized viewport and accept downloads."""
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900},
-            "accept_downloads": True}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1366, "height": 900},
+        "accept_downloads": True,
+    }
 
 
 WAIT_FOR_GRAPHS = """() => {

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from pipelines import db, queries
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.metrics.filters import Filters
+from pipelines.warehouse import db
 
 pytestmark = pytest.mark.browser
 
@@ -159,10 +160,21 @@ def test_gunicorn_serves_the_app(demo_db):
 
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1",
-         "dashboard.app:server"],
-        cwd=ROOT, env={**os.environ, "IURC_DB": str(demo_db)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "dashboard.app:server",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "IURC_DB": str(demo_db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

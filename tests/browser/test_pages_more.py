@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from openpyxl import load_workbook
 
-from pipelines import db, queries
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.metrics.filters import Filters
+from pipelines.warehouse import db
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +76,8 @@ def test_benchmarking_states_rules_and_shared_url_restores_city(dash_page, con):
     assert _query(page.url) == {"city": "turin-it", "peer": "region:EU", "lang": "fr"}
     # the context indicators are listed apart from the scores
     assert page.locator("#bench-context-table tbody tr").count() == len(
-        queries.city_context(con, "turin-it"))
+        queries.city_context(con, "turin-it")
+    )
 
 
 def test_benchmarking_choosing_a_city_updates_url_and_scores(dash_page, con):
@@ -97,7 +99,9 @@ def test_benchmarking_export_has_codes_labels_and_rows(dash_page, con):
     dash_page.open("/benchmarking?city=turin-it&peer=region:EU")
     with page.expect_download() as info:
         page.locator("#bench-ranking-heading ~ .card-actions button").first.click()
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig")))
+    )
     expected = queries.benchmark_ranking(con, "turin-it", "region", "EU")
     assert [r["city_id"] for r in rows] == list(expected["city_id"])
     assert {"city_id", "name", "rank_band_label"} <= set(rows[0])
@@ -114,7 +118,11 @@ def test_cooperation_selection_lives_in_url_and_restores(dash_page, con):
     assert name in _summary(page, "coop-network")
     # choosing another cooperation changes the URL and the detail
     other = options[options["cooperation_id"] != coop].iloc[0]
-    _pick(page, "coop-select", f"{other['name']} ({queries.cooperation_options(con, Filters(), lang='es').set_index('cooperation_id').loc[other['cooperation_id'], 'mode_label']})")
+    _pick(
+        page,
+        "coop-select",
+        f"{other['name']} ({queries.cooperation_options(con, Filters(), lang='es').set_index('cooperation_id').loc[other['cooperation_id'], 'mode_label']})",
+    )
     page.wait_for_function(f"() => location.search.includes('coop={other['cooperation_id']}')")
     dash_page.wait()
     assert page.locator("#coop-detail h3").inner_text() == other["name"]
@@ -163,8 +171,9 @@ def test_register_searches_sorts_pages_on_server(dash_page, con):
     page.locator("#act-search").press("Enter")
     page.wait_for_function("() => location.search.includes('search=cycling')")
     dash_page.wait()
-    rows, total = queries.activities_page(con, Filters(region=("EU",)), search="cycling",
-                                          sort="start_date", descending=True, limit=25)
+    rows, total = queries.activities_page(
+        con, Filters(region=("EU",)), search="cycling", sort="start_date", descending=True, limit=25
+    )
     assert f"of {total:,}" in page.locator("#act-status").inner_text()
     ids_shown = page.locator("#act-body th[scope=row]").all_inner_texts()
     assert ids_shown == list(rows["activity_id"])
@@ -172,8 +181,9 @@ def test_register_searches_sorts_pages_on_server(dash_page, con):
     page.locator("#act-body").locator("xpath=..").get_by_role("button", name="Title").click()
     page.wait_for_function("() => location.search.includes('sort=title')")
     dash_page.wait()
-    rows, _ = queries.activities_page(con, Filters(region=("EU",)), search="cycling",
-                                      sort="title", descending=False, limit=25)
+    rows, _ = queries.activities_page(
+        con, Filters(region=("EU",)), search="cycling", sort="title", descending=False, limit=25
+    )
     assert page.locator("#act-body th[scope=row]").all_inner_texts() == list(rows["activity_id"])
     assert page.locator("th[aria-sort=ascending]").count() == 1
     # next page
@@ -181,9 +191,18 @@ def test_register_searches_sorts_pages_on_server(dash_page, con):
         page.get_by_role("button", name="Next page").click()
         page.wait_for_function("() => location.search.includes('page=2')")
         dash_page.wait()
-        rows, _ = queries.activities_page(con, Filters(region=("EU",)), search="cycling",
-                                          sort="title", descending=False, offset=25, limit=25)
-        assert page.locator("#act-body th[scope=row]").all_inner_texts() == list(rows["activity_id"])
+        rows, _ = queries.activities_page(
+            con,
+            Filters(region=("EU",)),
+            search="cycling",
+            sort="title",
+            descending=False,
+            offset=25,
+            limit=25,
+        )
+        assert page.locator("#act-body th[scope=row]").all_inner_texts() == list(
+            rows["activity_id"]
+        )
     # the shared URL restores search, sort and page
     url = page.url
     dash_page.open(urlparse(url).path + "?" + urlparse(url).query)
@@ -199,11 +218,15 @@ def test_register_export_csv_and_xlsx_have_the_filtered_rows(dash_page, con):
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").click()
     assert info.value.suggested_filename == "iurc-activities.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig")))
+    )
     assert len(rows) == total
     assert {r["network_id"] for r in rows} == {"innovation"}
     assert rows[0]["network_id_label"] == "Innovation"  # codes and labels
-    page.wait_for_function("() => document.querySelector('#act-export-note').textContent.includes('rows')")
+    page.wait_for_function(
+        "() => document.querySelector('#act-export-note').textContent.includes('rows')"
+    )
     with page.expect_download() as info:
         page.get_by_role("button", name="Download XLSX").click()
     book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True)
@@ -231,6 +254,7 @@ def test_data_quality_quarantine_pages_and_templates_download(dash_page, con):
         page.get_by_role("button", name="CSV template: Participations").click()
     header = Path(info.value.path()).read_text(encoding="utf-8").splitlines()[0]
     from schemas import ENTITIES
+
     assert header.split(",") == list(ENTITIES["participation"].columns)
 
 

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from pipelines import db
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
+from pipelines.warehouse import db
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +40,14 @@ FILES = {
         f"{COOP_ID},turin-it,partner",
     ],
     "activities_xss.csv": [
-        ("activity_id,title,description,activity_type,modality,status,start_date,end_date,"
-         "network_id,subtheme_id,cross_cutting_id,cooperation_id,host_city_id,reported_date"),
-        (f'act-xss-1,"{TITLE}","{RAW}",training,in_person,completed,2024-03-01,2024-03-02,'
-         f"innovation,,,{COOP_ID},{CITY_ID},2024-03-10"),
+        (
+            "activity_id,title,description,activity_type,modality,status,start_date,end_date,"
+            "network_id,subtheme_id,cross_cutting_id,cooperation_id,host_city_id,reported_date"
+        ),
+        (
+            f'act-xss-1,"{TITLE}","{RAW}",training,in_person,completed,2024-03-01,2024-03-02,'
+            f"innovation,,,{COOP_ID},{CITY_ID},2024-03-10"
+        ),
     ],
     "participations_xss.csv": [
         "activity_id,city_id,stakeholder_type,participants,women,organisations,completions",
@@ -70,9 +74,12 @@ def xss_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert all(f.rows_loaded == len(FILES[n]) - 1 for n, f in by_file.items() if n != CITIES_FILE)
     con = db.connect_readonly(target)
     try:
-        assert con.execute("select name from core.city where city_id = ?", [CITY_ID]).fetchone() == (CITY,)
-        raw = con.execute("select raw_record from ops.quarantine where file_name = ?",
-                          [CITIES_FILE]).fetchone()[0]
+        assert con.execute(
+            "select name from core.city where city_id = ?", [CITY_ID]
+        ).fetchone() == (CITY,)
+        raw = con.execute(
+            "select raw_record from ops.quarantine where file_name = ?", [CITIES_FILE]
+        ).fetchone()[0]
         assert RAW in raw
     finally:
         con.close()
@@ -103,8 +110,13 @@ def _assert_inert(page, dialogs: list[str]) -> None:
     assert dialogs == []
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("script", has_text="alert(").count() == 0
-    assert page.evaluate("() => [...document.querySelectorAll('*')].filter("
-                         "e => e.hasAttribute('onerror')).length") == 0
+    assert (
+        page.evaluate(
+            "() => [...document.querySelectorAll('*')].filter("
+            "e => e.hasAttribute('onerror')).length"
+        )
+        == 0
+    )
 
 
 def test_hostile_names_are_text_in_the_register(dash_page, dialogs):
@@ -127,7 +139,9 @@ def test_hostile_city_is_text_in_the_benchmark(dash_page, dialogs):
     # no peer group in the URL: the city's region is the default
     assert parse_qs(urlparse(page.url).query)["peer"] == ["region:NA"]
     # the ranking's axis labels are SVG text written by Plotly
-    assert page.locator("section:has(#bench-ranking-heading) .ytick text", has_text=CITY).count() == 1
+    assert (
+        page.locator("section:has(#bench-ranking-heading) .ytick text", has_text=CITY).count() == 1
+    )
     _assert_inert(page, dialogs)
 
 
@@ -136,13 +150,16 @@ def test_hostile_names_are_text_on_the_map_and_picker(dash_page, dialogs):
     dash_page.open(f"/cooperation?coop={COOP_ID}")
     assert COOP in page.locator("#coop-select").inner_text()
     # hover the hostile city's marker: Plotly writes the name into the SVG hover label as text
-    box = page.evaluate("""(name) => {
+    box = page.evaluate(
+        """(name) => {
         for (const el of document.querySelectorAll('.scattergeo .point')) {
             const d = el.__data__;
             if (d && d.tx === name) { const r = el.getBoundingClientRect();
                 return {x: r.x + r.width / 2, y: r.y + r.height / 2}; }
         }
-        return null; }""", CITY)
+        return null; }""",
+        CITY,
+    )
     assert box is not None, "hostile city not drawn on the map"
     page.mouse.move(box["x"], box["y"])
     label = page.locator(".hoverlayer .hovertext")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import db
+from pipelines.warehouse import db
 
 
 @pytest.fixture

@@ -14,8 +14,11 @@ from dashboard.app import app, server
 def test_app_registers_the_routes():
     paths = {page["path"] for page in dash.page_registry.values()}
     assert {"/", "/participation", "/sdg"} <= paths
-    assert all(page.get("i18n_key") for page in dash.page_registry.values()
-               if page["path"] in {"/", "/participation", "/sdg"})
+    assert all(
+        page.get("i18n_key")
+        for page in dash.page_registry.values()
+        if page["path"] in {"/", "/participation", "/sdg"}
+    )
 
 
 def test_app_serves_index_with_security_headers():
@@ -44,8 +47,9 @@ def test_app_serves_the_local_base_map():
 def test_app_limits_request_size(monkeypatch):
     assert server.config["MAX_CONTENT_LENGTH"] == app_module.config.max_upload_bytes()
     too_big = b"x" * (server.config["MAX_CONTENT_LENGTH"] + 1)
-    response = server.test_client().post("/_dash-update-component", data=too_big,
-                                          content_type="application/json")
+    response = server.test_client().post(
+        "/_dash-update-component", data=too_big, content_type="application/json"
+    )
     assert response.status_code == 413
 
 

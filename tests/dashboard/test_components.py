@@ -11,15 +11,23 @@ import pytest
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
 from dashboard import components, ids
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 
-@pytest.mark.parametrize("filters", [
-    Filters(),
-    Filters(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31)),
-    Filters(network=("innovation", "urban_renewal"), region=("NA",), country=("CA", "US"),
-            mode=("pairing",), subtheme=("circular_economy",)),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31)),
+        Filters(
+            network=("innovation", "urban_renewal"),
+            region=("NA",),
+            country=("CA", "US"),
+            mode=("pairing",),
+            subtheme=("circular_economy",),
+        ),
+    ],
+)
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 def test_components_url_state_round_trip(filters, lang):
     search = components.search_string(filters, lang)
@@ -35,7 +43,9 @@ def test_components_english_is_not_written_in_url():
 
 
 def test_components_bad_url_values_are_ignored():
-    filters, lang = components.state_from_query({"start": "2024-13-45", "lang": "xx", "region": "EU"})
+    filters, lang = components.state_from_query(
+        {"start": "2024-13-45", "lang": "xx", "region": "EU"}
+    )
     assert filters == Filters(region=("EU",)) and lang == "en"
 
 
@@ -43,7 +53,7 @@ def test_components_bad_url_values_are_ignored():
 def test_components_csv_neutralises_formula_cells(value):
     df = pd.DataFrame({"name": [value], "n": [-5]})
     text = components.to_csv_bytes(df).decode("utf-8-sig")
-    assert text.splitlines()[1].startswith("'") or text.splitlines()[1].startswith('"\'')
+    assert text.splitlines()[1].startswith("'") or text.splitlines()[1].startswith("\"'")
     assert text.strip().endswith(",-5")  # numbers stay numbers
 
 
@@ -53,10 +63,10 @@ def test_components_csv_keeps_plain_text_and_accents():
 
 
 def test_components_xlsx_never_stores_a_formula():
-    df = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "ok"]})
+    df = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "ok"]})
     book = openpyxl.load_workbook(io.BytesIO(components.to_xlsx_bytes(df)))
     cells = [c.value for c in book.active["A"]]
-    assert cells == ["name", "'=HYPERLINK(\"http://x\")", "ok"]
+    assert cells == ["name", '\'=HYPERLINK("http://x")', "ok"]
     assert all(c.data_type != "f" for c in book.active["A"])
 
 
@@ -91,8 +101,15 @@ def test_components_chart_card_has_summary_live_region_table_and_export():
             walk(children)
 
     walk(card)
-    assert {ids.CARD_GRAPH, ids.CARD_SUMMARY, ids.CARD_TABLE, ids.CARD_CSV, ids.CARD_XLSX,
-            ids.CARD_DOWNLOAD, ids.CARD_DOWNLOAD_XLSX} <= set(found)
+    assert {
+        ids.CARD_GRAPH,
+        ids.CARD_SUMMARY,
+        ids.CARD_TABLE,
+        ids.CARD_CSV,
+        ids.CARD_XLSX,
+        ids.CARD_DOWNLOAD,
+        ids.CARD_DOWNLOAD_XLSX,
+    } <= set(found)
     summary = found[ids.CARD_SUMMARY].to_plotly_json()["props"]
     assert summary["aria-live"] == "polite"
     graph = found[ids.CARD_GRAPH]

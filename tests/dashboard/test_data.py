@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from dashboard import data
-from pipelines import db, queries
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.metrics.filters import Filters
+from pipelines.warehouse import db
 
 
 @pytest.fixture
@@ -38,7 +39,9 @@ def test_data_follows_republication_without_restart(handle):
     with db.writer(handle) as con:
         con.execute(
             "insert into ops.ingest_run values ('r1', ?, ?, 'f.csv', 'f.csv', 'x', 'city', 'csv',"
-            " 0, 0, 0, 0, 0, 'loaded', '')", [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3)])
+            " 0, 0, 0, 0, 0, 'loaded', '')",
+            [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3)],
+        )
     assert data.data_as_of() == dt.datetime(2026, 1, 2, 3)
 
 

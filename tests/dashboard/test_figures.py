@@ -18,10 +18,12 @@ def _annotation_text(fig: go.Figure) -> str:
 
 def test_figures_never_import_dash():
     tree = ast.parse(Path(figures.__file__).read_text(encoding="utf-8"))
-    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
-                for a in n.names}
-    imported |= {n.module.split(".")[0] for n in ast.walk(tree)
-                 if isinstance(n, ast.ImportFrom) and n.module}
+    imported = {
+        a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    imported |= {
+        n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+    }
     assert "dash" not in imported
 
 
@@ -41,8 +43,9 @@ def test_figures_bar_keeps_values_and_order():
 
 
 def test_figures_stacked_bar_one_trace_per_group_with_okabe_ito():
-    df = pd.DataFrame({"period": ["2024", "2024", "2025"], "who": ["gov", "biz", "gov"],
-                       "n": [1, 2, 3]})
+    df = pd.DataFrame(
+        {"period": ["2024", "2024", "2025"], "who": ["gov", "biz", "gov"], "n": [1, 2, 3]}
+    )
     fig = figures.stacked_bar(df, "period", "n", "who", "en")
     assert [tr.name for tr in fig.data] == ["gov", "biz"]
     assert [tr.marker.color for tr in fig.data] == list(figures.OKABE_ITO[:2])
@@ -56,8 +59,15 @@ def test_figures_separators_follow_language(lang, sep):
 
 
 def test_figures_city_map_marks_regions_by_shape_and_colour():
-    df = pd.DataFrame({"name": ["Turin", "Austin"], "lat": [45.07, 30.27], "lon": [7.69, -97.74],
-                       "region": ["EU", "NA"], "participants": [100, 25]})
+    df = pd.DataFrame(
+        {
+            "name": ["Turin", "Austin"],
+            "lat": [45.07, 30.27],
+            "lon": [7.69, -97.74],
+            "region": ["EU", "NA"],
+            "participants": [100, 25],
+        }
+    )
     fig = figures.city_map(df, "fr", size="participants")
     assert [tr.name for tr in fig.data] == ["Europe", "Amérique du Nord"]
     assert {tr.marker.symbol for tr in fig.data} == {"circle", "diamond"}
@@ -65,8 +75,14 @@ def test_figures_city_map_marks_regions_by_shape_and_colour():
 
 
 def test_figures_sdg_profile_uses_official_colours_and_numbers():
-    df = pd.DataFrame({"goal": [11, 13], "label": ["Cities", "Climate"],
-                       "colour_hex": ["#FD9D24", "#3F7E44"], "value": [10, 4]})
+    df = pd.DataFrame(
+        {
+            "goal": [11, 13],
+            "label": ["Cities", "Climate"],
+            "colour_hex": ["#FD9D24", "#3F7E44"],
+            "value": [10, 4],
+        }
+    )
     fig = figures.sdg_profile(df, "en")
     assert list(fig.data[0].marker.color) == ["#FD9D24", "#3F7E44"]
     assert list(fig.data[0].y) == ["11 · Cities", "13 · Climate"]
@@ -91,5 +107,6 @@ def test_figures_summary_series_names_peak():
 
 
 def test_figures_summary_of_empty_frame_says_why():
-    assert figures.summary_shares(pd.DataFrame({"a": [], "n": []}), "a", "n", "es") == \
-        figures.t("card.empty_hint", "es")
+    assert figures.summary_shares(pd.DataFrame({"a": [], "n": []}), "a", "n", "es") == figures.t(
+        "card.empty_hint", "es"
+    )

@@ -17,7 +17,9 @@ def _plain(value):
 
 def _figures():
     bars = pd.DataFrame({"k": ["a", "b"], "g": ["x", "y"], "v": [3, 4]})
-    cities = pd.DataFrame({"name": ["Turin"], "lat": [45.1], "lon": [7.7], "region": ["EU"], "n": [5]})
+    cities = pd.DataFrame(
+        {"name": ["Turin"], "lat": [45.1], "lon": [7.7], "region": ["EU"], "n": [5]}
+    )
     return {
         "bar": figures.bar(bars, "k", "v", "en"),
         "stacked_bar": figures.stacked_bar(bars, "k", "v", "g", "fr", horizontal=True),
@@ -39,8 +41,18 @@ def test_figures_template_is_the_shared_one(name):
 
 def test_figures_template_keeps_the_plotly_white_look():
     ours, theirs = figures.TEMPLATE.layout, WHITE.layout
-    for key in ("autotypenumbers", "paper_bgcolor", "plot_bgcolor", "hovermode", "xaxis", "yaxis",
-                "geo", "coloraxis", "annotationdefaults", "title"):
+    for key in (
+        "autotypenumbers",
+        "paper_bgcolor",
+        "plot_bgcolor",
+        "hovermode",
+        "xaxis",
+        "yaxis",
+        "geo",
+        "coloraxis",
+        "annotationdefaults",
+        "title",
+    ):
         assert _plain(ours[key]) == _plain(theirs[key]), key
     assert ours.hoverlabel.align == theirs.hoverlabel.align
     assert figures.TEMPLATE.data.bar[0].to_plotly_json() == WHITE.data.bar[0].to_plotly_json()

@@ -55,8 +55,16 @@ def test_i18n_unknown_key_raises():
 
 # Strings that are not interface text: ids, CSS classes, formats, codes.
 _ALLOWED = re.compile(r"^([a-z0-9_.\-/:#{}%]*|[A-Z_]+|.*[{}<>=].*|\s*)$")
-_TEXT_ARGS = {"children", "placeholder", "title", "label", "aria-label", "text", "title_text",
-              "name"}
+_TEXT_ARGS = {
+    "children",
+    "placeholder",
+    "title",
+    "label",
+    "aria-label",
+    "text",
+    "title_text",
+    "name",
+}
 
 
 def _component_text_literals(path: Path) -> list[str]:
@@ -70,8 +78,12 @@ def _component_text_literals(path: Path) -> list[str]:
             continue
         args = list(node.args[:1]) + [k.value for k in node.keywords if k.arg in _TEXT_ARGS]
         for arg in args:
-            if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    and not _ALLOWED.match(arg.value) and any(c.isalpha() for c in arg.value)):
+            if (
+                isinstance(arg, ast.Constant)
+                and isinstance(arg.value, str)
+                and not _ALLOWED.match(arg.value)
+                and any(c.isalpha() for c in arg.value)
+            ):
                 found.append(f"{path.name}:{node.lineno}: {arg.value!r}")
     return found
 
@@ -82,9 +94,14 @@ def test_i18n_no_hard_coded_interface_text_in_components_or_pages():
     assert not literals, "user-facing literals not going through t():\n" + "\n".join(literals)
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "1,234,567.5"), ("fr", "1\u202f234\u202f567,5"), ("es", "1.234.567,5"),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "1,234,567.5"),
+        ("fr", "1\u202f234\u202f567,5"),
+        ("es", "1.234.567,5"),
+    ],
+)
 def test_i18n_fmt_number_by_language(lang, expected):
     assert fmt_number(1234567.5, lang, 1) == expected
 
@@ -99,9 +116,14 @@ def test_i18n_fmt_percent_spacing():
     assert fmt_percent(85.24, "fr", 1) == "85,2\u00a0%"
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "1 March 2025"), ("fr", "1er mars 2025"), ("es", "1 de marzo de 2025"),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "1 March 2025"),
+        ("fr", "1er mars 2025"),
+        ("es", "1 de marzo de 2025"),
+    ],
+)
 def test_i18n_fmt_date_by_language(lang, expected):
     assert fmt_date(dt.date(2025, 3, 1), lang) == expected
 

@@ -9,9 +9,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from dashboard import components, data
-from pipelines import db, queries
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.metrics.filters import Filters
 from pipelines.queries.overview import TREND_KPIS
+from pipelines.warehouse import db
 
 FILTERS = [
     Filters(),
@@ -58,7 +59,10 @@ def _sequential_cards(filters: Filters, lang: str) -> list:
     df = df[df["value"].notna()]
     trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang)
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict()
-    return [overview.kpi_card(row, series.get(row["indicator_id"], []), lang) for _, row in df.iterrows()]
+    return [
+        overview.kpi_card(row, series.get(row["indicator_id"], []), lang)
+        for _, row in df.iterrows()
+    ]
 
 
 @pytest.mark.parametrize("filters", FILTERS)
@@ -70,6 +74,7 @@ def test_overview_scorecard_cards_equal_the_sequential_queries(warehouse, filter
     data.clear_cache()
     expected = _sequential_cards(filters, "es")
     assert any(c.className.startswith("kpi-card") for c in cards)
-    assert json.dumps([c.to_plotly_json() for c in cards], default=str) == \
-        json.dumps([c.to_plotly_json() for c in expected], default=str)
+    assert json.dumps([c.to_plotly_json() for c in cards], default=str) == json.dumps(
+        [c.to_plotly_json() for c in expected], default=str
+    )
     assert "▁" in json.dumps([c.to_plotly_json() for c in cards], default=str, ensure_ascii=False)

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import data, figures, i18n
-from pipelines import db, queries
-from pipelines.filters import Filters
+from pipelines import queries
+from pipelines.metrics.filters import Filters
+from pipelines.warehouse import db
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -38,19 +39,32 @@ def con(demo_db):
 
 
 def _bench_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "input_id": ["a", "b", "K31"], "label": ["A", "B", "Engagement"],
-        "score": [80.0, None, 55.0], "peer_min_score": [10.0, 0.0, 20.0],
-        "peer_median_score": [50.0, 40.0, 45.0], "peer_max_score": [90.0, 100.0, 70.0],
-        "n_missing": [None, None, 1], "n_inputs": [None, None, 6], "rank_band": [None, None, 1],
-        "n_scored_cities": [None, None, 12],
-    })
+    return pd.DataFrame(
+        {
+            "input_id": ["a", "b", "K31"],
+            "label": ["A", "B", "Engagement"],
+            "score": [80.0, None, 55.0],
+            "peer_min_score": [10.0, 0.0, 20.0],
+            "peer_median_score": [50.0, 40.0, 45.0],
+            "peer_max_score": [90.0, 100.0, 70.0],
+            "n_missing": [None, None, 1],
+            "n_inputs": [None, None, 6],
+            "rank_band": [None, None, 1],
+            "n_scored_cities": [None, None, 12],
+        }
+    )
 
 
 # ------------------------------------------------------------------ figures
 def test_benchmark_scores_draws_range_median_city_and_missing():
-    fig = figures.benchmark_scores(_bench_frame(), "en", city_label="Turin", median_label="Median",
-                                   range_label="Range", missing_label="missing")
+    fig = figures.benchmark_scores(
+        _bench_frame(),
+        "en",
+        city_label="Turin",
+        median_label="Median",
+        range_label="Range",
+        missing_label="missing",
+    )
     names = [tr.name for tr in fig.data]
     assert names == ["Range", "Median", "Turin", "missing"]
     rng = fig.data[0]
@@ -60,16 +74,23 @@ def test_benchmark_scores_draws_range_median_city_and_missing():
 
 
 def test_benchmark_scores_empty_says_why():
-    fig = figures.benchmark_scores(pd.DataFrame(), "fr", city_label="c", median_label="m",
-                                   range_label="r", missing_label="x")
+    fig = figures.benchmark_scores(
+        pd.DataFrame(), "fr", city_label="c", median_label="m", range_label="r", missing_label="x"
+    )
     assert fig.layout.annotations[0].text == i18n.t("card.empty_hint", "fr")
 
 
 def test_benchmark_ranking_marks_selected_city_by_more_than_colour():
-    df = pd.DataFrame({"name": ["Lyon", "Turin", "Porto"], "score": [70.0, 50.0, None],
-                       "is_selected": [False, True, False]})
-    fig = figures.benchmark_ranking(df, "en", selected_label="selected", others_label="others",
-                                    missing_label="missing")
+    df = pd.DataFrame(
+        {
+            "name": ["Lyon", "Turin", "Porto"],
+            "score": [70.0, 50.0, None],
+            "is_selected": [False, True, False],
+        }
+    )
+    fig = figures.benchmark_ranking(
+        df, "en", selected_label="selected", others_label="others", missing_label="missing"
+    )
     chosen = next(tr for tr in fig.data if tr.name == "selected")
     assert list(chosen.y) == ["▶ Turin"] and chosen.marker.pattern.shape == "/"
     others = next(tr for tr in fig.data if tr.name == "others")
@@ -78,13 +99,18 @@ def test_benchmark_ranking_marks_selected_city_by_more_than_colour():
 
 
 def test_network_layout_links_small_groups_directly_and_large_ones_through_a_hub():
-    nodes = pd.DataFrame({"city_id": list("abcdef"), "lat": [0.0, 0, 10, 10, 20, 20],
-                          "lon": [0.0, 10, 0, 10, 0, 10]})
+    nodes = pd.DataFrame(
+        {"city_id": list("abcdef"), "lat": [0.0, 0, 10, 10, 20, 20], "lon": [0.0, 10, 0, 10, 0, 10]}
+    )
     pair = [("p", "Pair", "pairing", "Pairing", "a", "b")]
-    cluster = [("c", "Cluster", "cluster", "Cluster", x, y)
-               for x, y in [("c", "d"), ("c", "e"), ("c", "f"), ("d", "e"), ("d", "f"), ("e", "f")]]
-    edges = pd.DataFrame(pair + cluster, columns=["cooperation_id", "cooperation_name", "mode",
-                                                  "mode_label", "city_a", "city_b"])
+    cluster = [
+        ("c", "Cluster", "cluster", "Cluster", x, y)
+        for x, y in [("c", "d"), ("c", "e"), ("c", "f"), ("d", "e"), ("d", "f"), ("e", "f")]
+    ]
+    edges = pd.DataFrame(
+        pair + cluster,
+        columns=["cooperation_id", "cooperation_name", "mode", "mode_label", "city_a", "city_b"],
+    )
     segments, handles = figures.network_layout(nodes, edges)
     assert (segments["cooperation_id"] == "p").sum() == 1
     assert (segments["cooperation_id"] == "c").sum() == 4  # one spoke per member, not 6 links
@@ -97,15 +123,18 @@ def test_network_layout_links_small_groups_directly_and_large_ones_through_a_hub
 def test_network_layout_is_deterministic(warehouse):
     nodes, edges = data.cooperation_nodes(Filters()), data.cooperation_edges(Filters())
     first = figures.network_layout(nodes, edges)
-    second = figures.network_layout(nodes.sample(frac=1, random_state=1),
-                                    edges.sample(frac=1, random_state=2))
+    second = figures.network_layout(
+        nodes.sample(frac=1, random_state=1), edges.sample(frac=1, random_state=2)
+    )
     pd.testing.assert_frame_equal(first[1].reset_index(drop=True), second[1].reset_index(drop=True))
 
 
 def test_cooperation_network_highlights_selection_and_uses_region_shapes(warehouse):
     nodes, edges = data.cooperation_nodes(Filters()), data.cooperation_edges(Filters())
     selected = edges["cooperation_id"].iloc[0]
-    fig = figures.cooperation_network(nodes, edges, "es", selected=selected, selected_label="Elegida")
+    fig = figures.cooperation_network(
+        nodes, edges, "es", selected=selected, selected_label="Elegida"
+    )
     names = [tr.name for tr in fig.data]
     assert "Europa" in names and "América del Norte" in names
     thick = [tr for tr in fig.data if tr.line and tr.line.width == 4]
@@ -129,7 +158,9 @@ def test_output_funnel_one_band_per_output_type(warehouse):
 
 
 def test_quality_scatter_splits_regions():
-    df = pd.DataFrame({"name": ["A", "B"], "region": ["EU", "NA"], "lag": [3, 5], "pct": [90.0, 80.0]})
+    df = pd.DataFrame(
+        {"name": ["A", "B"], "region": ["EU", "NA"], "lag": [3, 5], "pct": [90.0, 80.0]}
+    )
     fig = figures.quality_scatter(df, "en", x="lag", y="pct", x_title="Lag", y_title="Filled")
     assert [tr.name for tr in fig.data] == ["Europe", "North America"]
 
@@ -148,16 +179,30 @@ def test_data_cached_frames_are_copies(warehouse):
 
 
 def test_activities_page_pairs_rows_and_total(warehouse, con):
-    rows, total = data.activities_page(Filters(region=("NA",)), search="webinar", sort="title",
-                                       descending=False, offset=5, limit=10)
-    exp_rows, exp_total = queries.activities_page(con, Filters(region=("NA",)), search="webinar",
-                                                  sort="title", descending=False, offset=5, limit=10)
+    rows, total = data.activities_page(
+        Filters(region=("NA",)),
+        search="webinar",
+        sort="title",
+        descending=False,
+        offset=5,
+        limit=10,
+    )
+    exp_rows, exp_total = queries.activities_page(
+        con,
+        Filters(region=("NA",)),
+        search="webinar",
+        sort="title",
+        descending=False,
+        offset=5,
+        limit=10,
+    )
     assert total == exp_total and list(rows["activity_id"]) == list(exp_rows["activity_id"])
 
 
 def test_activities_export_csv_has_codes_labels_and_every_filtered_row(warehouse, con):
-    content, n = data.activities_export(Filters(network=("innovation",)), "fr", search="webinar",
-                                        sort="title", descending=False)
+    content, n = data.activities_export(
+        Filters(network=("innovation",)), "fr", search="webinar", sort="title", descending=False
+    )
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     _, total = queries.activities_page(con, Filters(network=("innovation",)), search="webinar")
     assert n == len(rows) == total
@@ -180,11 +225,15 @@ def test_activities_export_neutralises_formulas(warehouse):
     # the SQL rule applied to a value that starts like a formula
     sql, _ = data.activities_export_sql(Filters(), "en")
     assert "regexp_matches" in sql and "'''' ||" in sql
-    from pipelines.db import connect_memory
+    from pipelines.warehouse.db import connect_memory
 
     mem = connect_memory()
-    for raw, expected in [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("@SUM", "'@SUM"),
-                          ("-2+3", "'-2+3"), ("Lyon", "Lyon")]:
+    for raw, expected in [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("@SUM", "'@SUM"),
+        ("-2+3", "'-2+3"),
+        ("Lyon", "Lyon"),
+    ]:
         literal = "'" + raw.replace("'", "''") + "'"
         assert mem.execute(f"select {data._neutral(literal)}").fetchone()[0] == expected
 
@@ -209,7 +258,7 @@ def test_register_params_are_validated():
 
     got = activities.clean_params({"sort": "title; drop", "dir": "up", "page": "-3", "size": "7"})
     assert got == {**activities.DEFAULTS, "page": 1}
-    assert activities.url_params(activities.DEFAULTS) == {k: None for k in activities.DEFAULTS}
+    assert activities.url_params(activities.DEFAULTS) == dict.fromkeys(activities.DEFAULTS)
 
 
 def test_register_next_params_sort_toggles_and_resets_page():
@@ -217,11 +266,13 @@ def test_register_next_params_sort_toggles_and_resets_page():
     from dashboard.pages import activities
 
     params = {**activities.DEFAULTS, "page": 4}
-    by_title = activities.next_params(params, {"type": ids.ACT_SORT, "col": "title"}, search=None,
-                                      size=None)
+    by_title = activities.next_params(
+        params, {"type": ids.ACT_SORT, "col": "title"}, search=None, size=None
+    )
     assert (by_title["sort"], by_title["dir"], by_title["page"]) == ("title", "asc", 1)
-    again = activities.next_params(by_title, {"type": ids.ACT_SORT, "col": "title"}, search=None,
-                                   size=None)
+    again = activities.next_params(
+        by_title, {"type": ids.ACT_SORT, "col": "title"}, search=None, size=None
+    )
     assert again["dir"] == "desc"
     assert activities.next_params(params, ids.ACT_PREV, search=None, size=None)["page"] == 3
     assert activities.next_params(params, ids.STATE, search=None, size=None)["page"] == 1
@@ -273,15 +324,20 @@ def test_page_params_links_keep_selection():
     from dashboard import page_params
 
     assert page_params.query_suffix({"coop": "a b", "x": None}) == "&coop=a+b"
-    assert page_params.link("/cooperation", Filters(mode=("trio",)), "fr", {"coop": "c1"}) \
-        .endswith("/cooperation?mode=trio&lang=fr&coop=c1")
+    assert page_params.link("/cooperation", Filters(mode=("trio",)), "fr", {"coop": "c1"}).endswith(
+        "/cooperation?mode=trio&lang=fr&coop=c1"
+    )
     assert page_params.link("/cooperation", Filters(), "en", {"coop": "c1"}).endswith(
-        "/cooperation?coop=c1")
+        "/cooperation?coop=c1"
+    )
 
 
 def test_pages_more_strings_exist_in_three_languages():
-    keys = [k for k in i18n.STRINGS if k.split(".")[0] in
-            {"bench", "coop", "act", "dq", "entity", "ctx", "band", "status"}]
+    keys = [
+        k
+        for k in i18n.STRINGS
+        if k.split(".")[0] in {"bench", "coop", "act", "dq", "entity", "ctx", "band", "status"}
+    ]
     assert len(keys) > 80
     for key in keys:
         assert all(i18n.STRINGS[key].get(lang) for lang in i18n.LANGS), key

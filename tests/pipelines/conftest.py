@@ -22,7 +22,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import db, marts, reference
+from pipelines.warehouse import db, marts, reference
 
 CITIES = """
 insert into core.city values
@@ -167,8 +167,19 @@ def build_fixture_warehouse(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyCo
     """Fill an empty connection with the schema, reference data, the rows above and the marts."""
     db.create_schema(con)
     reference.load_reference(con)
-    for statement in (CITIES, COOPERATIONS, ACTIVITIES, PARTICIPATIONS, OUTPUTS, FUNDING, TARGETS,
-                      OBSERVATIONS, SDG, CONTEXT, RUNS):
+    for statement in (
+        CITIES,
+        COOPERATIONS,
+        ACTIVITIES,
+        PARTICIPATIONS,
+        OUTPUTS,
+        FUNDING,
+        TARGETS,
+        OBSERVATIONS,
+        SDG,
+        CONTEXT,
+        RUNS,
+    ):
         con.execute(statement)
     marts.build_marts(con)
     return con

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipelines.cli import app
+from iurc.cli import app
 from schemas import ENTITIES
 from tests.fixtures.ingest import FIXTURE_DIR, fixture_paths
 
@@ -77,7 +77,9 @@ def test_cli_ingest_caps_printed_problems(wh: Path, tmp_path: Path) -> None:
 
 
 def test_cli_ingest_dry_run_writes_nothing(wh: Path) -> None:
-    result = runner.invoke(app, ["ingest", *map(str, fixture_paths()), "--db", str(wh), "--dry-run"])
+    result = runner.invoke(
+        app, ["ingest", *map(str, fixture_paths()), "--db", str(wh), "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     assert "dry run: nothing was written" in result.output
     assert not wh.exists()

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import demo
-from pipelines.demo_ref import load_demo_ref
+from pipelines.demo import build as demo
+from pipelines.demo.ref import load_demo_ref
 from schemas import ENTITIES
 
 SMALL = 2_000
@@ -180,7 +180,7 @@ def test_build_demo_quarantines_exactly_the_planted_rows(built: demo.DemoReport)
 
 
 def test_cli_demo_defaults_match_the_library() -> None:
-    from pipelines import cli
+    from iurc import cli
 
     params = inspect.signature(cli.demo).parameters
     assert params["seed"].default.default == demo.DEFAULT_SEED
@@ -188,10 +188,19 @@ def test_cli_demo_defaults_match_the_library() -> None:
 
 
 def test_cli_demo_small_scale_builds_and_exits_0(tmp_path: Path) -> None:
-    from pipelines.cli import app
+    from iurc.cli import app
 
-    args = ["demo", "--scale", str(SMALL), "--seed", "5", "--db", str(tmp_path / "wh.duckdb"),
-            "--out", str(tmp_path / "raw")]
+    args = [
+        "demo",
+        "--scale",
+        str(SMALL),
+        "--seed",
+        "5",
+        "--db",
+        str(tmp_path / "wh.duckdb"),
+        "--out",
+        str(tmp_path / "raw"),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert re.search(rf"core\.participation\s+{SMALL:,}\n", result.output)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import dictionary
+from pipelines.export import dictionary
 from schemas import ENTITIES
 
 
 def test_dictionary_committed_file_is_up_to_date() -> None:
     committed = dictionary.DICTIONARY_PATH.read_text(encoding="utf-8")
     assert committed == dictionary.render(), (
-        "docs/data-dictionary.md is out of date: run `python -m pipelines.dictionary`"
+        "docs/data-dictionary.md is out of date: run `python -m pipelines.export.dictionary`"
     )
 
 
@@ -22,14 +22,16 @@ def test_dictionary_covers_every_entity_column_table_and_kpi() -> None:
         for column in entity.columns:
             assert f"| `{column}` |" in text
     con = duckdb.connect(":memory:")
-    from pipelines import db
+    from pipelines.warehouse import db
 
     db.prepare(con)
-    tables = con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                         "where table_schema in ('ref', 'core', 'ops', 'mart')").fetchall()
+    tables = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema in ('ref', 'core', 'ops', 'mart')"
+    ).fetchall()
     for (table,) in tables:
         assert f"### `{table}`" in text
-    for (kpi, unit) in con.execute("select indicator_id, unit from ref.indicator").fetchall():
+    for kpi, unit in con.execute("select indicator_id, unit from ref.indicator").fetchall():
         assert f"| `{kpi}` |" in text
     con.close()
 

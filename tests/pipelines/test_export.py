@@ -11,11 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import db, export
+from pipelines.export import files as export
+from pipelines.warehouse import db
 from tests.pipelines.conftest import build_fixture_warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,13 @@ def csv_export(fixture_db: Path, tmp_path_factory) -> tuple[Path, list[export.Ex
 def test_export_writes_every_mart_and_core_relation(fixture_db: Path, csv_export) -> None:
     _out, files = csv_export
     con = db.connect_readonly(fixture_db)
-    expected = {f"{s}.{n}" for s, n in con.execute(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_schema in ('mart', 'core')").fetchall()}
+    expected = {
+        f"{s}.{n}"
+        for s, n in con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('mart', 'core')"
+        ).fetchall()
+    }
     assert {f.relation for f in files} == expected
     for f in files:
         assert f.path.exists()
@@ -90,11 +95,16 @@ def test_export_codes_and_labels_in_language(csv_export) -> None:
     assert header.index("network_id_label") == header.index("network_id") + 1
     assert "activity_type_label" in header and "modality_label" in header
     con = duckdb.connect()
-    row = con.execute("select network_id, network_id_label from read_csv(?) where network_id = 'innovation' "
-                      "limit 1", [str(out / "mart.activity_register.csv")]).fetchone()
+    row = con.execute(
+        "select network_id, network_id_label from read_csv(?) where network_id = 'innovation' "
+        "limit 1",
+        [str(out / "mart.activity_register.csv")],
+    ).fetchone()
     ref = duckdb.connect()
     db.prepare(ref, with_marts=False)
-    label_fr = ref.execute("select label_fr from ref.network where network_id = 'innovation'").fetchone()[0]
+    label_fr = ref.execute(
+        "select label_fr from ref.network where network_id = 'innovation'"
+    ).fetchone()[0]
     assert row == ("innovation", label_fr)
 
 
@@ -115,7 +125,9 @@ def test_export_parquet_keeps_types_and_values(fixture_db: Path, tmp_path: Path)
     assert city in [f.path for f in files]
     names = dict(con.execute("select city_id, name from read_parquet(?)", [str(city)]).fetchall())
     assert names["turin-it"] == HOSTILE[0]  # typed file: not a spreadsheet, kept verbatim
-    dtype = con.execute("select typeof(population) from read_parquet(?) limit 1", [str(city)]).fetchone()[0]
+    dtype = con.execute(
+        "select typeof(population) from read_parquet(?) limit 1", [str(city)]
+    ).fetchone()[0]
     assert dtype in ("BIGINT", "INTEGER")
     assert (tmp_path / "README.md").exists()
 
@@ -126,9 +138,27 @@ def test_export_rejects_unknown_format(fixture_db: Path, tmp_path: Path) -> None
 
 
 def test_export_cli(fixture_db: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "export", "--db", str(fixture_db),
-                           "--out", str(tmp_path), "--format", "parquet", "--lang", "es"],
-                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iurc.cli",
+            "export",
+            "--db",
+            str(fixture_db),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "parquet",
+            "--lang",
+            "es",
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "mart.participation_cube.parquet").exists()
     assert "README.md" in proc.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
 from tests.fixtures.ingest import FIXTURE_DIR, fixture_paths, memory_warehouse
 
 
@@ -43,10 +43,10 @@ def wh(base_wh: Path, tmp_path: Path) -> Path:
 
 BAD_PARTICIPATIONS = (
     "activity_id,city_id,stakeholder_type,participants,women\n"
-    "act-2022-sv-velletri,malmo-se,academia,10,4\n"          # good
-    "act-2022-sv-velletri,malmo-se,business,5,9\n"            # women > participants
-    "act-nope,malmo-se,academia,-1,\n"                        # unknown activity, negative
-    "act-2022-webinar-nbs,guelph-ca,business,3,1\n"           # good
+    "act-2022-sv-velletri,malmo-se,academia,10,4\n"  # good
+    "act-2022-sv-velletri,malmo-se,business,5,9\n"  # women > participants
+    "act-nope,malmo-se,academia,-1,\n"  # unknown activity, negative
+    "act-2022-webinar-nbs,guelph-ca,business,3,1\n"  # good
 )
 
 
@@ -72,16 +72,22 @@ def test_ingest_partial_exit_1_accounts_for_every_row(wh: Path, tmp_path: Path) 
     assert rows[0][1] == "participation"
     assert json.loads(rows[0][2])["women"] == "9"
     assert rows[0][3] == "women: must not exceed participants (9 > 5)"
-    assert rows[1][3].split("; ") == ["participants: must be >= 0 (-1)", "activity_id: unknown activity (act-nope)"]
+    assert rows[1][3].split("; ") == [
+        "participants: must be >= 0 (-1)",
+        "activity_id: unknown activity (act-nope)",
+    ]
     assert (rows[1][4], rows[1][5]) == ("participants", "must be >= 0")
     run = con.execute(
         "select run_id, rows_read, rows_loaded, rows_inserted, rows_quarantined, status "
         "from ops.ingest_run where file_name = 'participations_2024.csv'"
     ).fetchone()
     assert run[1:] == (4, 2, 2, 2, "partial") and run[0] == rows[0][6] == report.run_id
-    assert con.execute(
-        "select count(*) from core.participation where run_id = ?", [report.run_id]
-    ).fetchone()[0] == 2
+    assert (
+        con.execute(
+            "select count(*) from core.participation where run_id = ?", [report.run_id]
+        ).fetchone()[0]
+        == 2
+    )
     assert str(report.problems[0]) == (
         "participations_2024.csv:3: column 'women': must not exceed participants (9 > 5)"
     )
@@ -94,7 +100,10 @@ def test_ingest_rejected_file_leaves_warehouse_byte_identical(wh: Path, tmp_path
     summary = ingest_files([path], db=wh)
     assert summary.exit_code == 2 and summary.files[0].status == "rejected"
     assert summary.files[0].rows_read == 0 and not summary.published
-    assert "missing required column(s) 'stakeholder_type', 'participants'" in summary.files[0].messages[0]
+    assert (
+        "missing required column(s) 'stakeholder_type', 'participants'"
+        in summary.files[0].messages[0]
+    )
     assert sha(wh) == before
 
 
@@ -128,7 +137,9 @@ def test_ingest_conflicting_resend_updates_by_key(wh: Path, tmp_path: Path) -> N
     path = tmp_path / "cities_2025.csv"
     path.write_text(resent, encoding="utf-8")
     con = duckdb.connect(str(wh), read_only=True)
-    old_run = con.execute("select run_id from core.city where city_id = 'velletri-it'").fetchone()[0]
+    old_run = con.execute("select run_id from core.city where city_id = 'velletri-it'").fetchone()[
+        0
+    ]
     con.close()
     report = ingest_files([path], db=wh).files[0]
     assert (report.rows_inserted, report.rows_updated, report.rows_unchanged) == (0, 1, 3)
@@ -137,10 +148,15 @@ def test_ingest_conflicting_resend_updates_by_key(wh: Path, tmp_path: Path) -> N
     assert con.execute(
         "select population, run_id from core.city where city_id = 'guelph-ca'"
     ).fetchone() == (143740, report.run_id)
-    assert con.execute("select run_id from core.city where city_id = 'velletri-it'").fetchone()[0] == old_run
+    assert (
+        con.execute("select run_id from core.city where city_id = 'velletri-it'").fetchone()[0]
+        == old_run
+    )
 
 
-def test_ingest_resend_with_nullable_key_part_updates_not_duplicates(wh: Path, tmp_path: Path) -> None:
+def test_ingest_resend_with_nullable_key_part_updates_not_duplicates(
+    wh: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "sdg_alignments_fix.csv"
     path.write_text(
         "entity_type,entity_id,goal,target_id,is_primary,method,score,status\n"
@@ -217,8 +233,12 @@ def test_ingest_rows_read_equals_loaded_plus_quarantined_for_every_fixture(tmp_p
 
 def test_ingest_funding_amount_eur_stored(base_wh: Path) -> None:
     con = duckdb.connect(str(base_wh), read_only=True)
-    eur = con.execute("select amount_eur from core.funding where funding_id = 'fund-guelph-plan-1'").fetchone()[0]
-    rate = con.execute("select units_per_eur from ref.fx_rate where currency = 'CAD' and year = 2023").fetchone()[0]
+    eur = con.execute(
+        "select amount_eur from core.funding where funding_id = 'fund-guelph-plan-1'"
+    ).fetchone()[0]
+    rate = con.execute(
+        "select units_per_eur from ref.fx_rate where currency = 'CAD' and year = 2023"
+    ).fetchone()[0]
     assert eur == pytest.approx(250000 / rate)
 
 

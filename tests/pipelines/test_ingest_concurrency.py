@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import db
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
+from pipelines.warehouse import db
 from tests.fixtures.ingest import fixture_paths
 
 ROOT = Path(__file__).resolve().parents[2]
-IURC = [sys.executable, "-m", "pipelines.cli"]
+IURC = [sys.executable, "-m", "iurc.cli"]
 
 
 def sha(path: Path) -> str:
@@ -41,18 +41,45 @@ def big_activities(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("big") / "activities_big.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["activity_id", "title", "activity_type", "modality", "status",
-                         "start_date", "end_date", "network_id", "subtheme_id", "host_city_id"])
+        writer.writerow(
+            [
+                "activity_id",
+                "title",
+                "activity_type",
+                "modality",
+                "status",
+                "start_date",
+                "end_date",
+                "network_id",
+                "subtheme_id",
+                "host_city_id",
+            ]
+        )
         for i in range(400_000):
-            writer.writerow([f"big-{i:07d}", f"Webinar {i}", "webinar", "online", "completed",
-                             "2023-03-01", "2023-03-01", "innovation", "health", "guelph-ca"])
+            writer.writerow(
+                [
+                    f"big-{i:07d}",
+                    f"Webinar {i}",
+                    "webinar",
+                    "online",
+                    "completed",
+                    "2023-03-01",
+                    "2023-03-01",
+                    "innovation",
+                    "health",
+                    "guelph-ca",
+                ]
+            )
     return path
 
 
 def start_ingest(path: Path, wh: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [*IURC, "ingest", str(path), "--db", str(wh)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -68,7 +95,10 @@ def test_readers_keep_working_during_ingest_and_then_see_new_data(
     proc = start_ingest(big_activities, wh)
     reads = 0
     while proc.poll() is None:
-        assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] in (3, 400_003)
+        assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] in (
+            3,
+            400_003,
+        )
         assert raw.execute("select count(*) from core.activity").fetchone()[0] == 3
         reads += 1
         time.sleep(0.05)
@@ -106,8 +136,14 @@ def test_ingest_killed_mid_load_leaves_published_warehouse_unchanged(
     # the next ingest succeeds and clears the orphaned private copy
     retry = subprocess.run(
         [*IURC, "ingest", str(fixture_paths()[3]), "--db", str(wh)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert retry.returncode == 0, retry.stdout + retry.stderr
     assert not list(tmp_path.glob("wh.duckdb.*.tmp"))
-    assert db.connect_readonly(wh).execute("select count(*) from ops.ingest_run").fetchone()[0] == 11
+    assert (
+        db.connect_readonly(wh).execute("select count(*) from ops.ingest_run").fetchone()[0] == 11
+    )

@@ -57,7 +57,7 @@ def test_benchmark_peer_groups_of_a_city(cur):
     groups = q.benchmark_peer_groups(cur, "toronto-ca")
     got = {(r.peer_group_type, r.peer_group_id, r.n_cities) for r in groups.itertuples()}
     assert got == {
-        ("partners", "toronto-ca", 3),        # lyon, toronto, merida
+        ("partners", "toronto-ca", 3),  # lyon, toronto, merida
         ("network", "urban_renewal", 3),
         ("region", "NA", 3),
         ("population_band", "1m_5m", 1),
@@ -66,7 +66,7 @@ def test_benchmark_peer_groups_of_a_city(cur):
 
 def test_benchmark_context_kept_apart_latest_year(cur):
     ctx = q.city_context(cur, "toronto-ca").set_index("metric")
-    assert ctx.loc["gdp_per_capita", "value"] == 64000      # 2022, not the 2021 value
+    assert ctx.loc["gdp_per_capita", "value"] == 64000  # 2022, not the 2021 value
     assert ctx.loc["population", "value"] == 2800000
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import db, marts
+from pipelines.warehouse import db, marts
 
 
 def test_build_marts_on_empty_warehouse_builds_every_file():
     con = db.connect_memory()
     names = marts.build_marts(con)
     assert len(names) == len(marts.mart_files())
-    kinds = dict(con.execute(
-        "select table_name, table_type from information_schema.tables where table_schema = 'mart'"
-    ).fetchall())
+    kinds = dict(
+        con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = 'mart'"
+        ).fetchall()
+    )
     assert kinds["participation_cube"] == "BASE TABLE"
     assert kinds["kpi_scorecard"] == "BASE TABLE"
     assert kinds["dq_quarantine"] == "VIEW"
@@ -41,7 +43,9 @@ def test_rebuild_reflects_new_rows(mart_con):
     from tests.pipelines.conftest import build_fixture_warehouse
 
     build_fixture_warehouse(con)
-    con.execute("insert into core.participation values ('a3', 'lyon-fr', 'academia', 2, 1, 1, null, 'x')")
+    con.execute(
+        "insert into core.participation values ('a3', 'lyon-fr', 'academia', 2, 1, 1, null, 'x')"
+    )
     before = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]
     marts.build_marts(con)
     after = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipelines import queries as q
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 Y2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
 Y2025 = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
@@ -25,37 +25,37 @@ def measures(cur, filters: Filters) -> dict[tuple[str, str, str], float]:
 
 # (indicator, measure, expected value) for the whole programme, no filter; arithmetic in comments
 ALL_TIME = [
-    ("K01", "main", 2),            # coop-a, coop-b have completed activities
-    ("K02", "main", 5),            # turin, austin, lyon, toronto, merida
-    ("K03", "main", 5),            # a1 a2 a3 a6 a7
+    ("K01", "main", 2),  # coop-a, coop-b have completed activities
+    ("K02", "main", 5),  # turin, austin, lyon, toronto, merida
+    ("K03", "main", 5),  # a1 a2 a3 a6 a7
     ("K03", "pct_of_plan", 100 * 5 / 6),  # completed / (completed + planned a4); cancelled a5 out
     ("K04", "main", 48),
-    ("K05", "main", 15),           # 2+3+2 +1+1 +1+2 +1+1 +1 summed organisations
-    ("K05", "lower_bound", 14),    # per city x type max: turin/local_gov max(2, 1) = 2 -> 15 - 1
+    ("K05", "main", 15),  # 2+3+2 +1+1 +1+2 +1+1 +1 summed organisations
+    ("K05", "lower_bound", 14),  # per city x type max: turin/local_gov max(2, 1) = 2 -> 15 - 1
     ("K06", "main", 100 * 21 / 48),  # government 10+8+5+4 = 27 -> non-government 21
     # 4 groups, 'other' (5) excluded: gov 27, academia 6+1, business 4+3, civil 2 -> n = 43
     ("K07", "main", 1 - (27**2 + 7**2 + 7**2 + 2**2) / 43**2),
     ("K08", "main", 100 * 18 / 39),  # women 4+3+5+1+2+1+0+2 over declared 10+6+8+2+5+3+1+4
     ("K08", "pct_undeclared", 100 * 9 / 48),  # a1 business 4 + a3 other 5 undeclared
-    ("K09", "main", 12),           # joint (>=2 countries) a1 2+3+2, a2 1+1, a3 1+2
-    ("K10", "main", 10),           # training a2: 8 + 2
+    ("K09", "main", 12),  # joint (>=2 countries) a1 2+3+2, a2 1+1, a3 1+2
+    ("K10", "main", 10),  # training a2: 8 + 2
     ("K10", "pct_completed", 75),  # 6 completions of the 8 participants reporting completions
     ("K11", "main", 3 / (2 * 5)),  # EU-NA a1 a2 a3 / (2 cooperations x 5 quarters 2024Q1..2025Q1)
     ("K11", "study_visit_person_days", 60),  # a1: 20 participants x 3 days
-    ("K12", "main", 2),            # joint action plans o1, o2 developed
-    ("K13", "main", 1),            # pilot o3 (o4 abandoned)
-    ("K14", "main", 1),            # o8
-    ("K15", "main", 1),            # o5 signed
-    ("K16", "main", 1),            # o7
-    ("K17", "main", 1),            # o1 adopted
-    ("K17", "pct_of_k12", 50),     # 1 of 2 joint plans
-    ("K18", "main", 1),            # o3 implemented
+    ("K12", "main", 2),  # joint action plans o1, o2 developed
+    ("K13", "main", 1),  # pilot o3 (o4 abandoned)
+    ("K14", "main", 1),  # o8
+    ("K15", "main", 1),  # o5 signed
+    ("K16", "main", 1),  # o7
+    ("K17", "main", 1),  # o1 adopted
+    ("K17", "pct_of_k12", 50),  # 1 of 2 joint plans
+    ("K18", "main", 1),  # o3 implemented
     ("K18", "pct_of_k13", 100),
-    ("K19", "main", 1),            # o8 adopted
-    ("K20", "main", 146000),       # 100000 + 46000 EUR
-    ("K21", "main", 1),            # o6 with an evidence link
-    ("K22", "main", 100),          # coop-a sustained (a7, Jan 2025 >= 2024-12-31); coop-b not eligible
-    ("K24", "main", 4),            # 11.2, 9.1, 11.3, 17.17 (4.4 suggested, 13.2 rejected)
+    ("K19", "main", 1),  # o8 adopted
+    ("K20", "main", 146000),  # 100000 + 46000 EUR
+    ("K21", "main", 1),  # o6 with an evidence link
+    ("K22", "main", 100),  # coop-a sustained (a7, Jan 2025 >= 2024-12-31); coop-b not eligible
+    ("K24", "main", 4),  # 11.2, 9.1, 11.3, 17.17 (4.4 suggested, 13.2 rejected)
     ("K25", "main", 100 * 2 / 6),  # a1, a3 have a validated primary; 6 activities not cancelled
     ("K26", "main", 100 * 2 / 3),  # auto tags: keyword accepted, model suggested, model rejected
     ("K26", "agreement_rate", 50),  # 1 accepted of 2 reviewed
@@ -73,20 +73,20 @@ def test_kpi_actual_all_time_matches_hand_computed(cur, indicator, measure, expe
 
 def test_kpi_actual_year_2024_matches_hand_computed(cur):
     m = measures(cur, Y2024)
-    assert m[("K03", "main", "actual")] == 3                       # a1 a2 a3
+    assert m[("K03", "main", "actual")] == 3  # a1 a2 a3
     assert m[("K03", "pct_of_plan", "actual")] == pytest.approx(75)  # 3 / (3 + a4)
     assert m[("K04", "main", "actual")] == 40
     assert m[("K11", "main", "actual")] == pytest.approx(3 / (2 * 4))
-    assert m[("K20", "main", "actual")] == 100000                  # f2 is 2025
-    assert m[("K22", "main", "actual")] == 0                       # coop-a: nothing in Dec 2024
-    assert m[("K30", "main", "actual")] == pytest.approx(10)       # (10 + 20 + 0) / 3
+    assert m[("K20", "main", "actual")] == 100000  # f2 is 2025
+    assert m[("K22", "main", "actual")] == 0  # coop-a: nothing in Dec 2024
+    assert m[("K30", "main", "actual")] == pytest.approx(10)  # (10 + 20 + 0) / 3
 
 
 def test_kpi_cumulative_is_running_total_never_summed_across_periods(cur):
     """K12 (cumulative): 2 plans by end 2024 and still 2 by end 2025 -- not 2 + 2 = 4, not 0."""
     k12 = lambda f: measures(cur, f)[("K12", "main", "actual")]
     assert (k12(Y2024), k12(Y2025), k12(Filters())) == (2, 2, 2)
-    assert measures(cur, Y2024)[("K17", "main", "actual")] == 0    # o1 adopted 2025-03
+    assert measures(cur, Y2024)[("K17", "main", "actual")] == 0  # o1 adopted 2025-03
     assert measures(cur, Y2025)[("K17", "main", "actual")] == 1
 
 
@@ -112,15 +112,15 @@ def test_kpi_percentage_is_recomputed_not_averaged(cur):
 
 def test_scorecard_targets_pct_and_rag(cur):
     sc = q.kpi_scorecard(cur, Filters()).set_index("indicator_id")
-    assert sc.loc["K04", "target_value"] == 60          # latest target: progress to date
+    assert sc.loc["K04", "target_value"] == 60  # latest target: progress to date
     assert sc.loc["K04", "pct_achieved"] == pytest.approx(80)
     assert sc.loc["K04", "rag"] == "amber"
     assert sc.loc["K08", "pct_achieved"] == pytest.approx(100 * (18 / 39 * 100) / 50)
-    assert sc.loc["K08", "rag"] == "green"               # 92.3 %
-    assert sc.loc["K12", "rag"] == "red"                 # 2 of 4
+    assert sc.loc["K08", "rag"] == "green"  # 92.3 %
+    assert sc.loc["K12", "rag"] == "red"  # 2 of 4
     assert sc.loc["K12", "forecast_value"] == 5
     assert sc.loc["K01", "rag"] == "not_rated"
-    assert sc.loc["K28", "value"] == pytest.approx(50)   # green K08, K30 of rated K04 K08 K12 K30
+    assert sc.loc["K28", "value"] == pytest.approx(50)  # green K08, K30 of rated K04 K08 K12 K30
 
 
 def test_scorecard_lower_is_better_uses_target_over_actual(cur):
@@ -129,7 +129,9 @@ def test_scorecard_lower_is_better_uses_target_over_actual(cur):
     prog = q.kpi_scorecard(cur, Filters()).set_index("indicator_id").loc["K30"]
     assert prog["pct_achieved"] == pytest.approx(100 * 14 / 12.8)
     assert prog["rag"] == "green"
-    inno = q.kpi_scorecard(cur, Filters(network=("innovation",))).set_index("indicator_id").loc["K30"]
+    inno = (
+        q.kpi_scorecard(cur, Filters(network=("innovation",))).set_index("indicator_id").loc["K30"]
+    )
     assert inno["value"] == pytest.approx((10 + 20 + 29 + 5) / 4)
     assert inno["pct_achieved"] == pytest.approx(50)
     assert inno["rag"] == "red"
@@ -140,20 +142,24 @@ def test_scorecard_year_uses_target_due_in_the_period(cur):
     assert sc.loc["K04", "target_value"] == 42
     assert sc.loc["K04", "pct_achieved"] == pytest.approx(100 * 40 / 42)
     assert sc.loc["K04", "rag"] == "green"
-    assert sc.loc["K12", "rag"] == "not_rated"           # its only target is due in 2025
+    assert sc.loc["K12", "rag"] == "not_rated"  # its only target is due in 2025
 
 
 def test_scorecard_subset_filter_is_not_rated(cur):
     sc = q.kpi_scorecard(cur, Filters(country=("IT",))).set_index("indicator_id")
     assert sc["scope_type"].isna().all()
     assert set(sc["rag"]) == {"not_rated"}
-    assert sc.loc["K04", "value"] == 10 + 2 + 4          # turin's participations
+    assert sc.loc["K04", "value"] == 10 + 2 + 4  # turin's participations
 
 
 def test_scorecard_has_a_row_for_every_scorecard_kpi(cur):
     ids = set(q.kpi_scorecard(cur, Filters())["indicator_id"])
-    expected = {r[0] for r in cur.execute(
-        "select indicator_id from ref.indicator where family <> 'benchmarking'").fetchall()}
+    expected = {
+        r[0]
+        for r in cur.execute(
+            "select indicator_id from ref.indicator where family <> 'benchmarking'"
+        ).fetchall()
+    }
     assert ids == expected
 
 
@@ -176,14 +182,20 @@ def test_kpi_trend_per_quarter(cur):
     assert list(k20["value"]) == [0, 0, 100000, 100000, 146000, 146000, 146000, 146000]
 
 
-@pytest.mark.parametrize("filters", [Filters(), Filters(network=("innovation",)), Filters(country=("US",))])
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(network=("innovation",)), Filters(country=("US",))]
+)
 @pytest.mark.parametrize("indicator", ["K02", "K03", "K04", "K08", "K10", "K20"])
 def test_kpi_trend_agrees_with_kpi_actual_per_year(cur, filters, indicator):
     """The set-based trend macro and the per-period KPI macro are two SQL texts: they must agree."""
     trend = q.kpi_trend(cur, filters, (indicator,), period_type="year").set_index("period_start")
     for year in (2024, 2025):
-        f = Filters(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), network=filters.network,
-                    country=filters.country)
+        f = Filters(
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+            network=filters.network,
+            country=filters.country,
+        )
         actual = measures(cur, f)[(indicator, "main", "actual")]
         got = trend.loc[pd.Timestamp(year, 1, 1), "value"]
         assert (pd.isna(actual) and pd.isna(got)) or got == pytest.approx(actual), (indicator, year)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipelines import queries as q
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 
 INJECTIONS = [
     "x' or '1'='1",
@@ -54,7 +54,7 @@ def test_stakeholder_mix_shares_sum_to_100(cur):
 
 def test_top_cities_order_and_limit(cur):
     df = q.top_cities(cur, Filters(), limit=2)
-    assert list(df["city_id"]) == ["austin-us", "turin-it"]      # 18, 16
+    assert list(df["city_id"]) == ["austin-us", "turin-it"]  # 18, 16
 
 
 def test_participation_summary_headlines(cur):
@@ -88,7 +88,7 @@ def test_sdg_targets_coverage_and_review(cur):
 
 def test_cooperation_graph_and_detail(cur):
     edges = q.cooperation_edges(cur, Filters())
-    assert len(edges) == 1 + 3                                 # pairing 1 edge, trio 3
+    assert len(edges) == 1 + 3  # pairing 1 edge, trio 3
     assert edges.set_index("cooperation_id").loc["coop-a", "activities"] == 3
     nodes = q.cooperation_nodes(cur, Filters(mode=("pairing",)))
     assert set(nodes["city_id"]) == {"turin-it", "austin-us"}
@@ -102,7 +102,12 @@ def test_cooperation_graph_and_detail(cur):
 def test_output_funnel_attrition(cur):
     funnel = q.output_funnel(cur, Filters())
     pilots = funnel[funnel["output_type"] == "pilot"].set_index("stage")
-    assert pilots["reached"].to_dict() == {"planned": 2, "developed": 2, "implemented": 1, "adopted": 0}
+    assert pilots["reached"].to_dict() == {
+        "planned": 2,
+        "developed": 2,
+        "implemented": 1,
+        "adopted": 0,
+    }
     assert pilots.loc["implemented", "attrition_pct"] == pytest.approx(50)
 
 
@@ -128,7 +133,9 @@ def test_activities_page_rejects_unlisted_sort_column(cur):
 def test_data_quality_queries(cur):
     assert q.data_as_of(cur) == dt.datetime(2025, 6, 2, 10, 0, 3)
     assert q.quarantine_summary(cur, by="file").set_index("group_id")["rows"].to_dict() == {
-        "activities.csv": 2, "participations.csv": 1}
+        "activities.csv": 2,
+        "participations.csv": 1,
+    }
     page, total = q.quarantine_page(cur, file_name="activities.csv")
     assert total == 2 and list(page["line"]) == [3, 5]
     assert len(q.ingest_runs(cur)) == 2
@@ -168,7 +175,9 @@ def test_lang_switches_labels_and_unknown_lang_falls_back(cur):
     es = q.network_options(cur, lang="es").set_index("value")["label"]
     assert (en != fr).any() and (en != es).any()
     assert q.network_options(cur, lang="de").equals(q.network_options(cur, lang="en"))
-    assert q.network_options(cur, lang="label_en from ref.network; --").equals(q.network_options(cur))
+    assert q.network_options(cur, lang="label_en from ref.network; --").equals(
+        q.network_options(cur)
+    )
     sc_fr = q.kpi_scorecard(cur, Filters(), lang="fr").set_index("indicator_id")
     assert sc_fr.loc["K01", "label"] == "Coopérations actives"
     sdg_es = q.sdg_profile(cur, Filters(), lang="es").set_index("goal")
@@ -180,7 +189,7 @@ def test_queries_work_on_a_read_only_published_warehouse(tmp_path):
     """Build the fixture into a file, then query it read-only as the dashboard does."""
     import duckdb
 
-    from pipelines import db
+    from pipelines.warehouse import db
     from tests.pipelines.conftest import build_fixture_warehouse
 
     path = tmp_path / "wh.duckdb"
@@ -196,8 +205,13 @@ def test_queries_work_on_a_read_only_published_warehouse(tmp_path):
 def test_participation_by_activity_type_reads_type_cube(cur):
     df = q.participation_over_time(cur, Filters(), by="activity_type")
     assert df.groupby("group_id")["value"].sum().to_dict() == {
-        "study_visit": 20, "training": 10, "technical_session": 10, "networking_event": 4, "webinar": 4}
+        "study_visit": 20,
+        "training": 10,
+        "technical_session": 10,
+        "networking_event": 4,
+        "webinar": 4,
+    }
     with pytest.raises(ValueError):
         q.participation_over_time(cur, Filters(), by="modality", measure="cities")
     tm = q.participation_by_type_modality(cur, Filters(region=("NA",)))
-    assert tm["participants"].sum() == 18 + 8 + 1            # austin, toronto, merida
+    assert tm["participants"].sum() == 18 + 8 + 1  # austin, toronto, merida

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipelines import queries as q
-from pipelines.filters import Filters
+from pipelines.metrics.filters import Filters
 from pipelines.queries import overview
 
 
@@ -21,12 +21,15 @@ def _macro_only(cur, filters: Filters, **kwargs) -> pd.DataFrame:
         overview._stored_scope = original
 
 
-@pytest.mark.parametrize("filters", [
-    Filters(),
-    Filters(network=("innovation",)),
-    Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
-    Filters(network=("innovation",), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(network=("innovation",)),
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+        Filters(network=("innovation",), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+    ],
+)
 def test_kpi_scorecard_stored_scope_equals_macro(cur, filters):
     assert overview._stored_scope(filters, None, None) is not None
     stored = q.kpi_scorecard(cur, filters, lang="fr")

@@ -12,8 +12,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines import read
-from pipelines.read import FileRejected
+from pipelines.ingest import read
+from pipelines.ingest.read import FileRejected
 
 HEADER = "city_id,name,country_iso2,region"
 
@@ -35,14 +35,21 @@ def write(tmp_path: Path, name: str, data: bytes | str, encoding: str = "utf-8")
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_read_csv_sniffs_delimiter(con, tmp_path, delimiter) -> None:
-    text = HEADER.replace(",", delimiter) + "\n" + delimiter.join(["turin-it", "Torino", "IT", "EU"]) + "\n"
+    text = (
+        HEADER.replace(",", delimiter)
+        + "\n"
+        + delimiter.join(["turin-it", "Torino", "IT", "EU"])
+        + "\n"
+    )
     result = read.stage_file(con, write(tmp_path, "cities.csv", text))
     assert result.delimiter == delimiter and result.rows == 1
     assert staged(con) == [(2, "turin-it", "Torino")]
 
 
 def test_read_csv_utf8_bom(con, tmp_path) -> None:
-    path = write(tmp_path, "cities.csv", codecs.BOM_UTF8 + f"{HEADER}\nmalmo-se,Malmö,SE,EU\n".encode())
+    path = write(
+        tmp_path, "cities.csv", codecs.BOM_UTF8 + f"{HEADER}\nmalmo-se,Malmö,SE,EU\n".encode()
+    )
     result = read.stage_file(con, path)
     assert result.encoding == "utf-8-sig" and result.columns[0] == "city_id"
     assert staged(con) == [(2, "malmo-se", "Malmö")]
@@ -51,14 +58,20 @@ def test_read_csv_utf8_bom(con, tmp_path) -> None:
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_read_csv_utf16_with_bom(con, tmp_path, encoding) -> None:
     text = f"{HEADER}\nmerida-mx,Mérida,MX,NA\n"
-    data = text.encode(encoding) if encoding == "utf-16" else codecs.BOM_UTF16_BE + text.encode(encoding)
+    data = (
+        text.encode(encoding)
+        if encoding == "utf-16"
+        else codecs.BOM_UTF16_BE + text.encode(encoding)
+    )
     result = read.stage_file(con, write(tmp_path, "cities.csv", data))
     assert result.encoding == "utf-16"
     assert staged(con) == [(2, "merida-mx", "Mérida")]
 
 
 def test_read_csv_latin1_detected(con, tmp_path) -> None:
-    path = write(tmp_path, "cities.csv", f"{HEADER}\nmalmo-se,Malmö,SE,EU\nvaxjo-se,Växjö,SE,EU\n", "latin-1")
+    path = write(
+        tmp_path, "cities.csv", f"{HEADER}\nmalmo-se,Malmö,SE,EU\nvaxjo-se,Växjö,SE,EU\n", "latin-1"
+    )
     result = read.stage_file(con, path)
     assert result.encoding in ("cp1252", "latin-1")
     assert "not UTF-8" in result.warnings[0]
@@ -123,8 +136,19 @@ def test_read_csv_header_names_are_normalised(con, tmp_path) -> None:
         (b"city_id,,country_iso2,region\n", "has no name"),
         (b'city_id,name,country_iso2,region\na-it,"unterminated,IT,EU\n', "malformed CSV"),
     ],
-    ids=["empty", "blank-lines", "garbage", "controls", "utf16-no-bom", "utf32", "missing",
-         "extra", "duplicate", "no-name", "unterminated-quote"],
+    ids=[
+        "empty",
+        "blank-lines",
+        "garbage",
+        "controls",
+        "utf16-no-bom",
+        "utf32",
+        "missing",
+        "extra",
+        "duplicate",
+        "no-name",
+        "unterminated-quote",
+    ],
 )
 def test_read_csv_whole_file_rejections(con, tmp_path, data, message) -> None:
     with pytest.raises(FileRejected, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -178,7 +202,9 @@ def test_read_missing_file_rejected(con, tmp_path) -> None:
 # ---------------------------------------------------------------- XLSX
 
 
-def workbook(tmp_path: Path, rows: list[list], name: str = "cities.xlsx", sheet: str = "Sheet") -> Path:
+def workbook(
+    tmp_path: Path, rows: list[list], name: str = "cities.xlsx", sheet: str = "Sheet"
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
@@ -192,24 +218,43 @@ def workbook(tmp_path: Path, rows: list[list], name: str = "cities.xlsx", sheet:
 def test_read_xlsx_values_become_text(con, tmp_path) -> None:
     import datetime as dt
 
-    path = workbook(tmp_path, [
-        ["cooperation_id", "mode", "name", "network_id", "start_date", "support_end_date"],
-        ["pair-a-b", "pairing", "A – B", "innovation", dt.datetime(2021, 3, 1), dt.date(2023, 1, 2)],
-    ], name="cooperations.xlsx")
+    path = workbook(
+        tmp_path,
+        [
+            ["cooperation_id", "mode", "name", "network_id", "start_date", "support_end_date"],
+            [
+                "pair-a-b",
+                "pairing",
+                "A – B",
+                "innovation",
+                dt.datetime(2021, 3, 1),
+                dt.date(2023, 1, 2),
+            ],
+        ],
+        name="cooperations.xlsx",
+    )
     result = read.stage_file(con, path)
     assert result.file_format == "xlsx" and result.rows == 1
-    assert con.execute("select _line, name, start_date, support_end_date from stage").fetchall() == [
-        (2, "A – B", "2021-03-01", "2023-01-02")
-    ]
+    assert con.execute(
+        "select _line, name, start_date, support_end_date from stage"
+    ).fetchall() == [(2, "A – B", "2021-03-01", "2023-01-02")]
 
 
 def test_read_xlsx_numbers_and_booleans(con, tmp_path) -> None:
-    path = workbook(tmp_path, [
-        ["entity_type", "entity_id", "goal", "is_primary", "method", "status", "score"],
-        ["output", "o-1", 11.0, True, "manual", "accepted", 0.25],
-    ], name="sdg_alignments.xlsx")
+    path = workbook(
+        tmp_path,
+        [
+            ["entity_type", "entity_id", "goal", "is_primary", "method", "status", "score"],
+            ["output", "o-1", 11.0, True, "manual", "accepted", 0.25],
+        ],
+        name="sdg_alignments.xlsx",
+    )
     read.stage_file(con, path)
-    assert con.execute("select goal, is_primary, score from stage").fetchone() == ("11", "true", "0.25")
+    assert con.execute("select goal, is_primary, score from stage").fetchone() == (
+        "11",
+        "true",
+        "0.25",
+    )
 
 
 def test_read_xlsx_prefers_the_entity_sheet_and_skips_empty_rows(con, tmp_path) -> None:
@@ -229,10 +274,14 @@ def test_read_xlsx_prefers_the_entity_sheet_and_skips_empty_rows(con, tmp_path) 
 
 
 def test_read_xlsx_formula_quarantines_the_row(con, tmp_path) -> None:
-    path = workbook(tmp_path, [HEADER.split(",") + ["population"], ["a-it", "A", "IT", "EU", "=1000*2"]])
+    path = workbook(
+        tmp_path, [HEADER.split(",") + ["population"], ["a-it", "A", "IT", "EU", "=1000*2"]]
+    )
     read.stage_file(con, path)
     (reasons,) = con.execute("select _read_reasons from stage").fetchone()
-    assert reasons == [{"column": "population", "rule": "formula not accepted (paste values)", "value": "=1000*2"}]
+    assert reasons == [
+        {"column": "population", "rule": "formula not accepted (paste values)", "value": "=1000*2"}
+    ]
 
 
 def test_read_xlsx_not_a_zip_rejected(con, tmp_path) -> None:
@@ -279,7 +328,9 @@ def test_read_xlsx_unknown_column_rejected(con, tmp_path) -> None:
 def test_read_json_list_of_objects(con, tmp_path) -> None:
     data = [{"city_id": "a-it", "name": "A", "country_iso2": "IT", "region": "EU", "population": 5}]
     read.stage_file(con, write(tmp_path, "cities.json", json.dumps(data)))
-    assert con.execute("select _line, city_id, population from stage").fetchall() == [(1, "a-it", "5")]
+    assert con.execute("select _line, city_id, population from stage").fetchall() == [
+        (1, "a-it", "5")
+    ]
 
 
 def test_read_json_records_wrapper(con, tmp_path) -> None:
@@ -297,7 +348,11 @@ def test_read_json_row_problems(con, tmp_path) -> None:
     rows = con.execute("select _line, _read_reasons from stage order by _line").fetchall()
     assert rows[0] == (1, None)
     assert rows[1][1][0]["rule"] == "not a JSON object"
-    assert rows[2][1][0] == {"column": "name", "rule": "nested value not allowed", "value": '{"en": "B"}'}
+    assert rows[2][1][0] == {
+        "column": "name",
+        "rule": "nested value not allowed",
+        "value": '{"en": "B"}',
+    }
 
 
 def test_read_json_empty_list_reads_zero_rows(con, tmp_path) -> None:
@@ -310,7 +365,10 @@ def test_read_json_empty_list_reads_zero_rows(con, tmp_path) -> None:
         ('{"city_id": "a-it"}', "expected a JSON list"),
         ('[{"city_id": "a-it", "name": "A"', "not valid JSON"),
         ("", "empty file"),
-        ('[{"city_id": "a", "name": "A", "country_iso2": "IT", "region": "EU", "x": 1}]', "unknown column"),
+        (
+            '[{"city_id": "a", "name": "A", "country_iso2": "IT", "region": "EU", "x": 1}]',
+            "unknown column",
+        ),
         ('[{"city_id": "a", "name": "A"}]', "missing required column"),
     ],
     ids=["object", "truncated", "empty", "extra-key", "missing-key"],

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from pipelines import config, db, reference
+from pipelines import config
+from pipelines.warehouse import db, reference
 
 PROGRAMME_DIR = config.REFERENCE_DIR / "programme"
 LANGS = ("en", "fr", "es")

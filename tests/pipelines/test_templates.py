@@ -12,8 +12,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines import templates
-from pipelines.ingest import ingest_files
+from pipelines.export import templates
+from pipelines.ingest.run import ingest_files
 from schemas import ENTITIES
 
 ROWS_PER_ENTITY = 3
@@ -111,12 +111,20 @@ def loaded(request, demo_db: Path, tmp_path_factory) -> dict:
     good = ingest_files(list(good_files.values()), db=good_db)
     bad = ingest_files(list(bad_files.values()), db=bad_db)
     con = duckdb.connect(str(bad_db), read_only=True)
-    quarantine = con.execute("select file_name, line, reasons, first_column, first_rule from ops.quarantine "
-                             "where run_id in (select unnest(?::varchar[]))",
-                             [[r.run_id for r in bad.files if r.run_id]]).fetchall()
+    quarantine = con.execute(
+        "select file_name, line, reasons, first_column, first_rule from ops.quarantine "
+        "where run_id in (select unnest(?::varchar[]))",
+        [[r.run_id for r in bad.files if r.run_id]],
+    ).fetchall()
     con.close()
-    return {"fmt": fmt, "good": good, "bad": bad, "quarantine": quarantine,
-            "good_files": good_files, "bad_files": bad_files}
+    return {
+        "fmt": fmt,
+        "good": good,
+        "bad": bad,
+        "quarantine": quarantine,
+        "good_files": good_files,
+        "bad_files": bad_files,
+    }
 
 
 @pytest.mark.parametrize("entity", list(ENTITIES))
@@ -133,7 +141,9 @@ def test_templates_good_batch_exit_0(loaded: dict) -> None:
 
 
 @pytest.mark.parametrize("entity", list(ENTITIES))
-def test_templates_broken_value_quarantined_naming_column_and_rule(loaded: dict, entity: str) -> None:
+def test_templates_broken_value_quarantined_naming_column_and_rule(
+    loaded: dict, entity: str
+) -> None:
     column, _value, rule = BROKEN[entity]
     name = loaded["bad_files"][entity].name
     report = next(r for r in loaded["bad"].files if r.entity == entity)
@@ -158,7 +168,9 @@ def test_templates_xlsx_has_descriptions_codes_and_dropdowns() -> None:
     assert described["modality"][2] == "yes" and "unknown modality" in described["modality"][3]
     codes = [r for r in wb["Codes"].iter_rows(min_row=2, values_only=True) if r[0] == "modality"]
     assert {r[1] for r in codes} >= {"in_person", "online", "hybrid"}
-    validations = {str(dv.sqref).split(":")[0]: dv for dv in wb["activity"].data_validations.dataValidation}
+    validations = {
+        str(dv.sqref).split(":")[0]: dv for dv in wb["activity"].data_validations.dataValidation
+    }
     modality = validations[f"{openpyxl.utils.get_column_letter(header.index('modality') + 1)}2"]
     assert modality.type == "list"
     first, last = (int(part.split("$")[-1]) for part in modality.formula1.split(":"))
@@ -191,12 +203,33 @@ def test_templates_cli_writes_files(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "activity", "--format", "csv",
-                           "--out", str(tmp_path)], check=False, capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[2])
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iurc.cli",
+            "template",
+            "activity",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "activities_template.csv").exists()
     assert (tmp_path / "README-activities.md").exists()
-    bad = subprocess.run([sys.executable, "-m", "pipelines.cli", "template", "unicorns"],
-                         check=False, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    bad = subprocess.run(
+        [sys.executable, "-m", "iurc.cli", "template", "unicorns"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert bad.returncode == 2 and "unknown entity" in bad.stderr

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines import read, validate
+from pipelines.ingest import read, validate
 from schemas import ENTITIES
 from tests.fixtures.ingest import loaded_warehouse
 from tests.fixtures.ingest.cases import BAD, GOOD, REQUIRED, as_text
@@ -28,7 +28,10 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def check_rows(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, entity: str, rows: list[dict[str, Any]],
+    con: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    entity: str,
+    rows: list[dict[str, Any]],
     delimiter: str = ",",
 ) -> list[list[dict[str, str]]]:
     """Stage rows as a CSV file and validate them; return each row's reasons, in file order."""
@@ -60,7 +63,9 @@ def test_validate_good_row_passes(con, tmp_path, entity: str) -> None:
 
 
 @pytest.mark.parametrize(("entity", "column", "value", "rule"), BAD, ids=lambda v: str(v)[:20])
-def test_validate_sql_matches_pandera_on_bad_value(con, tmp_path, entity, column, value, rule) -> None:
+def test_validate_sql_matches_pandera_on_bad_value(
+    con, tmp_path, entity, column, value, rule
+) -> None:
     (reasons,) = check_rows(con, tmp_path, entity, [row(entity, **{column: value})])
     assert any(rule in r for r in rules_for(reasons, column)), reasons
 
@@ -121,7 +126,12 @@ CROSS = [
     ("city", {"population_year": TODAY.year + 1}, "population_year", "must not be in the future"),
     ("cooperation", {"mode": "hub"}, "mode", "unknown cooperation mode"),
     ("cooperation", {"network_id": "space"}, "network_id", "unknown network"),
-    ("cooperation", {"support_end_date": dt.date(2020, 1, 1)}, "support_end_date", "must not be before start_date"),
+    (
+        "cooperation",
+        {"support_end_date": dt.date(2020, 1, 1)},
+        "support_end_date",
+        "must not be before start_date",
+    ),
     ("cooperation_member", {"cooperation_id": "nope"}, "cooperation_id", "unknown cooperation"),
     ("cooperation_member", {"city_id": "atlantis-xx"}, "city_id", "unknown city"),
     ("activity", {"activity_type": "party"}, "activity_type", "unknown activity type"),
@@ -129,17 +139,32 @@ CROSS = [
     ("activity", {"network_id": "space"}, "network_id", "unknown network"),
     ("activity", {"subtheme_id": "health"}, "subtheme_id", "does not belong to network_id"),
     ("activity", {"subtheme_id": "knitting"}, "subtheme_id", "unknown subtheme"),
-    ("activity", {"cross_cutting_id": "x_y"}, "cross_cutting_id", "unknown cross-cutting challenge"),
+    (
+        "activity",
+        {"cross_cutting_id": "x_y"},
+        "cross_cutting_id",
+        "unknown cross-cutting challenge",
+    ),
     ("activity", {"cooperation_id": "pair-nope"}, "cooperation_id", "unknown cooperation"),
     ("activity", {"host_city_id": "atlantis-xx"}, "host_city_id", "unknown city"),
     ("activity", {"end_date": dt.date(2022, 5, 1)}, "end_date", "must not be before start_date"),
-    ("activity", {"end_date": NEXT_YEAR}, "end_date", "a completed activity cannot end in the future"),
+    (
+        "activity",
+        {"end_date": NEXT_YEAR},
+        "end_date",
+        "a completed activity cannot end in the future",
+    ),
     ("activity", {"reported_date": NEXT_YEAR}, "reported_date", "must not be in the future"),
     ("participation", {"women": 11}, "women", "must not exceed participants"),
     ("participation", {"completions": 11}, "completions", "must not exceed participants"),
     ("participation", {"activity_id": "act-nope"}, "activity_id", "unknown activity"),
     ("participation", {"city_id": "atlantis-xx"}, "city_id", "unknown city"),
-    ("participation", {"stakeholder_type": "aliens"}, "stakeholder_type", "unknown stakeholder type"),
+    (
+        "participation",
+        {"stakeholder_type": "aliens"},
+        "stakeholder_type",
+        "unknown stakeholder type",
+    ),
     ("output", {"output_type": "poem"}, "output_type", "unknown output type"),
     ("output", {"status": "dreamt"}, "status", "unknown output status"),
     ("output", {"framework_id": "magna_carta"}, "framework_id", "unknown framework"),
@@ -148,12 +173,27 @@ CROSS = [
     ("output", {"city_id": "atlantis-xx"}, "city_id", "unknown city"),
     ("output", {"status": "implemented"}, "implemented_date", "required by the status"),
     ("output", {"planned_date": None}, "planned_date", "required by the status"),
-    ("output", {"status": "planned"}, "developed_date", "not allowed before the output reaches this stage"),
-    ("output", {"developed_date": dt.date(2021, 1, 1)}, "developed_date", "must not be before an earlier stage's date"),
+    (
+        "output",
+        {"status": "planned"},
+        "developed_date",
+        "not allowed before the output reaches this stage",
+    ),
+    (
+        "output",
+        {"developed_date": dt.date(2021, 1, 1)},
+        "developed_date",
+        "must not be before an earlier stage's date",
+    ),
     ("output", {"developed_date": NEXT_YEAR}, "developed_date", "must not be in the future"),
     ("funding", {"output_id": "out-nope"}, "output_id", "unknown output"),
     ("funding", {"currency": "XYZ", "amount_eur": None}, "currency", "unknown currency"),
-    ("funding", {"currency": "CAD", "amount_eur": None, "committed_date": dt.date(2010, 1, 1)}, "amount_eur", "no exchange rate"),
+    (
+        "funding",
+        {"currency": "CAD", "amount_eur": None, "committed_date": dt.date(2010, 1, 1)},
+        "amount_eur",
+        "no exchange rate",
+    ),
     ("funding", {"amount_eur": 1200.0}, "amount_eur", "differs by more than 5 %"),
     ("funding", {"source_type": "lottery"}, "source_type", "unknown funding source"),
     ("funding", {"committed_date": NEXT_YEAR}, "committed_date", "must not be in the future"),
@@ -162,13 +202,28 @@ CROSS = [
     ("target", {"scope_type": "network", "scope_id": "space"}, "scope_id", "unknown scope"),
     ("target", {"scope_type": "cooperation", "scope_id": "pair-nope"}, "scope_id", "unknown scope"),
     ("target", {"scope_type": "city", "scope_id": "atlantis-xx"}, "scope_id", "unknown scope"),
-    ("observation", {"period_end": dt.date(2022, 12, 31)}, "period_end", "must not be before period_start"),
-    ("observation", {"period_start": NEXT_YEAR, "period_end": NEXT_YEAR}, "period_start", "an actual value cannot start in the future"),
+    (
+        "observation",
+        {"period_end": dt.date(2022, 12, 31)},
+        "period_end",
+        "must not be before period_start",
+    ),
+    (
+        "observation",
+        {"period_start": NEXT_YEAR, "period_end": NEXT_YEAR},
+        "period_start",
+        "an actual value cannot start in the future",
+    ),
     ("sdg_alignment", {"target_id": "12.5"}, "target_id", "does not belong to goal"),
     ("sdg_alignment", {"target_id": "11.99"}, "target_id", "unknown SDG target"),
     ("sdg_alignment", {"entity_id": "out-nope"}, "entity_id", "unknown entity"),
     ("sdg_alignment", {"entity_type": "activity"}, "entity_id", "unknown entity"),
-    ("sdg_alignment", {"entity_id": "act-2022-sv-velletri", "entity_type": "activity"}, "is_primary", "more than one primary SDG"),
+    (
+        "sdg_alignment",
+        {"entity_id": "act-2022-sv-velletri", "entity_type": "activity"},
+        "is_primary",
+        "more than one primary SDG",
+    ),
     ("city_context", {"city_id": "atlantis-xx"}, "city_id", "unknown city"),
     ("city_context", {"year": TODAY.year + 1}, "year", "must not be in the future"),
 ]
@@ -185,9 +240,15 @@ def test_validate_cross_table_rule(con, tmp_path, entity, changes, column, rule)
     [
         ("activity", {"status": "planned", "end_date": NEXT_YEAR, "start_date": NEXT_YEAR}),
         ("activity", {"subtheme_id": None, "cooperation_id": None, "host_city_id": None}),
-        ("output", {"status": "abandoned", "developed_date": None, "adopted_date": dt.date(2022, 7, 1)}),
+        (
+            "output",
+            {"status": "abandoned", "developed_date": None, "adopted_date": dt.date(2022, 7, 1)},
+        ),
         ("output", {"status": "planned", "developed_date": None, "planned_date": NEXT_YEAR}),
-        ("observation", {"value_kind": "forecast", "period_start": NEXT_YEAR, "period_end": NEXT_YEAR}),
+        (
+            "observation",
+            {"value_kind": "forecast", "period_start": NEXT_YEAR, "period_end": NEXT_YEAR},
+        ),
         ("funding", {"currency": "CAD", "amount": 1000.0, "amount_eur": None}),
         ("sdg_alignment", {"target_id": None}),
         ("target", {"scope_type": "programme", "scope_id": "iurc-na"}),
@@ -200,7 +261,9 @@ def test_validate_allowed_variants_pass(con, tmp_path, entity, changes) -> None:
 
 
 def test_validate_amount_eur_is_computed_from_the_year_rate(con, tmp_path) -> None:
-    check_rows(con, tmp_path, "funding", [row("funding", currency="CAD", amount=1000.0, amount_eur=None)])
+    check_rows(
+        con, tmp_path, "funding", [row("funding", currency="CAD", amount=1000.0, amount_eur=None)]
+    )
     rate = con.execute(
         "select units_per_eur from ref.fx_rate where currency = 'CAD' and year = 2023"
     ).fetchone()[0]
@@ -212,7 +275,9 @@ def test_validate_amount_eur_within_five_percent_passes(con, tmp_path) -> None:
         "select units_per_eur from ref.fx_rate where currency = 'CAD' and year = 2023"
     ).fetchone()[0]
     near = round(1000 / rate * 1.04, 2)
-    (reasons,) = check_rows(con, tmp_path, "funding", [row("funding", currency="CAD", amount=1000.0, amount_eur=near)])
+    (reasons,) = check_rows(
+        con, tmp_path, "funding", [row("funding", currency="CAD", amount=1000.0, amount_eur=near)]
+    )
     assert reasons == []
 
 
@@ -225,7 +290,9 @@ def test_validate_reported_date_defaults_to_today(con, tmp_path) -> None:
 def test_validate_duplicate_key_keeps_first_and_names_its_line(con, tmp_path) -> None:
     first = row("participation")
     other = row("participation", city_id="guelph-ca")
-    reasons = check_rows(con, tmp_path, "participation", [first, other, {**first, "participants": 12}, first])
+    reasons = check_rows(
+        con, tmp_path, "participation", [first, other, {**first, "participants": 12}, first]
+    )
     assert reasons[0] == [] and reasons[1] == []
     for later in reasons[2:]:
         assert [r["rule"] for r in later] == ["duplicate key of line 2"]
@@ -260,10 +327,22 @@ def test_validate_goal_and_target_primary_of_one_goal_are_one_primary(con, tmp_p
 
 
 def test_validate_primary_can_move_by_resending_the_old_tag(con, tmp_path) -> None:
-    old = row("sdg_alignment", entity_type="activity", entity_id="act-2022-sv-velletri", goal=12,
-              target_id="12.5", is_primary=False)
-    new = row("sdg_alignment", entity_type="activity", entity_id="act-2022-sv-velletri", goal=11,
-              target_id=None, is_primary=True)
+    old = row(
+        "sdg_alignment",
+        entity_type="activity",
+        entity_id="act-2022-sv-velletri",
+        goal=12,
+        target_id="12.5",
+        is_primary=False,
+    )
+    new = row(
+        "sdg_alignment",
+        entity_type="activity",
+        entity_id="act-2022-sv-velletri",
+        goal=11,
+        target_id=None,
+        is_primary=True,
+    )
     assert check_rows(con, tmp_path, "sdg_alignment", [old, new]) == [[], []]
 
 
@@ -280,19 +359,29 @@ def test_validate_pandera_pass_adds_what_it_finds(con, tmp_path) -> None:
 def test_validate_pandera_samples_big_files(con, monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(validate, "PANDERA_FULL_ROWS", 2)
     monkeypatch.setattr(validate, "PANDERA_SAMPLE_ROWS", 3)
-    rows = [row("participation", city_id=c, stakeholder_type=s)
-            for c in ("guelph-ca", "malmo-se") for s in ("academia", "business", "other")]
+    rows = [
+        row("participation", city_id=c, stakeholder_type=s)
+        for c in ("guelph-ca", "malmo-se")
+        for s in ("academia", "business", "other")
+    ]
     check_rows(con, tmp_path, "participation", rows)
     assert validate.pandera_pass(con, ENTITIES["participation"], len(rows)) == 3
 
 
 def test_validate_surrounding_whitespace_is_trimmed(con, tmp_path) -> None:
-    padded = row("participation", activity_id=" act-2022-sv-velletri", city_id="malmo-se\t",
-                 participants=" 12 ", women="4 ", stakeholder_type=" academia")
+    padded = row(
+        "participation",
+        activity_id=" act-2022-sv-velletri",
+        city_id="malmo-se\t",
+        participants=" 12 ",
+        women="4 ",
+        stakeholder_type=" academia",
+    )
     (reasons,) = check_rows(con, tmp_path, "participation", [padded])
     assert reasons == []
-    assert con.execute("select activity_id, city_id, participants, women from checked").fetchone() == (
-        "act-2022-sv-velletri", "malmo-se", 12, 4)
+    assert con.execute(
+        "select activity_id, city_id, participants, women from checked"
+    ).fetchone() == ("act-2022-sv-velletri", "malmo-se", 12, 4)
 
 
 def test_validate_blank_value_counts_as_empty(con, tmp_path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 from typer.testing import CliRunner
 
-from pipelines.cli import app
+from iurc.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_SCHEMAS = ("core", "ops")
@@ -66,7 +66,7 @@ def core_digest(path: Path) -> dict[str, tuple[int, int]]:
         out = {}
         for (table,) in tables:
             n, h = con.execute(
-                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) '
+                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) "
                 f'FROM (SELECT * EXCLUDE (run_id) FROM wh.core."{table}") t'
             ).fetchone()
             out[f"core.{table}"] = (n, int(h))
@@ -119,8 +119,13 @@ class ChildResult:
     max_rss_mb: float
 
 
-def run_limited(args: Sequence[str], *, timeout: float, mem_mb: int | None = None,
-                env: dict[str, str] | None = None) -> ChildResult:
+def run_limited(
+    args: Sequence[str],
+    *,
+    timeout: float,
+    mem_mb: int | None = None,
+    env: dict[str, str] | None = None,
+) -> ChildResult:
     """Run a command with an address-space limit and a timeout; return output, time and the
     child's own peak RSS (from wait4, so other children do not count)."""
 
@@ -132,7 +137,12 @@ def run_limited(args: Sequence[str], *, timeout: float, mem_mb: int | None = Non
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(
-            list(args), cwd=ROOT, stdout=out, stderr=err, text=True, preexec_fn=limit,  # noqa: PLW1509 - only sets a limit
+            list(args),
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            text=True,
+            preexec_fn=limit,  # noqa: PLW1509 - only sets a limit
             env={**os.environ, **(env or {})},
         )
         while True:
@@ -154,14 +164,21 @@ def run_limited(args: Sequence[str], *, timeout: float, mem_mb: int | None = Non
 
 def iurc_cmd(*args: str) -> list[str]:
     """Return the argv that runs the real `iurc` CLI in a fresh interpreter."""
-    return [sys.executable, "-m", "pipelines.cli", *args]
+    return [sys.executable, "-m", "iurc.cli", *args]
 
 
 # ---------------------------------------------------------------- file builders
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: str = ",",
-              encoding: str = "utf-8", newline: str = "\n", final_newline: bool = True) -> bytes:
+def csv_bytes(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    final_newline: bool = True,
+) -> bytes:
     """Return a CSV file's bytes, quoting fields that need it (doubled quotes inside)."""
 
     def cell(value: Any) -> str:
@@ -175,7 +192,9 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter
     return text.encode(encoding)
 
 
-def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "data") -> bytes:
+def xlsx_bytes(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "data"
+) -> bytes:
     """Return an XLSX workbook's bytes (strings starting with '=' become formulas)."""
     import openpyxl
 

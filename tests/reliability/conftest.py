@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
 from tests.fixtures.ingest import fixture_paths
 
 

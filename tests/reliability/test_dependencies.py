@@ -24,13 +24,31 @@ PROBE_PACKAGE = "requests"
 def _locked_requirements(tmp_path: Path) -> Path:
     out = tmp_path / "requirements.txt"
     proc = subprocess.run(
-        ["python3", "-m", "uv", "export",
-         "--frozen", "--no-hashes", "--extra", "test", "--no-emit-project", "--format",
-         "requirements-txt", "-o", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            "python3",
+            "-m",
+            "uv",
+            "export",
+            "--frozen",
+            "--no-hashes",
+            "--extra",
+            "test",
+            "--no-emit-project",
+            "--format",
+            "requirements-txt",
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if proc.returncode != 0:
-        pytest.skip(f"pip-audit skipped: cannot export the lock file with uv ({proc.stderr[-200:]})")
+        pytest.skip(
+            f"pip-audit skipped: cannot export the lock file with uv ({proc.stderr[-200:]})"
+        )
     return out
 
 
@@ -56,13 +74,28 @@ def test_dependencies_have_no_known_advisories(tmp_path: Path) -> None:
     if reason:
         pytest.skip(f"pip-audit skipped: the advisory service cannot answer here: {reason}")
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("pip-audit")), "-r", str(requirements), "--no-deps",
-         "--disable-pip", "-s", "pypi", "--progress-spinner", "off"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        [
+            str(Path(sys.executable).with_name("pip-audit")),
+            "-r",
+            str(requirements),
+            "--no-deps",
+            "--disable-pip",
+            "-s",
+            "pypi",
+            "--progress-spinner",
+            "off",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     output = proc.stdout + proc.stderr
-    audited_none = output.count("could not be audited") >= len(
-        [ln for ln in requirements.read_text().splitlines() if "==" in ln]) - 1
+    audited_none = (
+        output.count("could not be audited")
+        >= len([ln for ln in requirements.read_text().splitlines() if "==" in ln]) - 1
+    )
     if audited_none:
         pytest.skip("pip-audit skipped: no locked package could be audited (advisory data missing)")
     assert proc.returncode == 0, output[-4000:]

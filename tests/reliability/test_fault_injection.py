@@ -36,7 +36,7 @@ TYPES = ("local_government", "academia", "business", "civil_society", "other")
 # cannot be reused by another process while the test may still signal it.
 ZYGOTE = r"""
 import os, sys
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
 print("ready", flush=True)
 for line in sys.stdin:
     verb, *args = line.split()
@@ -61,15 +61,23 @@ def _write_inputs(folder: Path) -> list[Path]:
     acts = folder / "activities_bulk.csv"
     parts = folder / "participations_bulk.csv"
     with open(acts, "w", encoding="utf-8") as fh:
-        fh.write("activity_id,title,activity_type,modality,status,start_date,end_date,network_id,"
-                 "cooperation_id,reported_date\n")
-        fh.writelines(f"act-bulk-{i},Bulk activity {i},webinar,online,completed,2023-01-02,2023-01-02,"
-                     "ecological_transition,pair-guelph-velletri,2023-01-10\n" for i in range(ACTIVITIES))
+        fh.write(
+            "activity_id,title,activity_type,modality,status,start_date,end_date,network_id,"
+            "cooperation_id,reported_date\n"
+        )
+        fh.writelines(
+            f"act-bulk-{i},Bulk activity {i},webinar,online,completed,2023-01-02,2023-01-02,"
+            "ecological_transition,pair-guelph-velletri,2023-01-10\n"
+            for i in range(ACTIVITIES)
+        )
     with open(parts, "w", encoding="utf-8") as fh:
         fh.write("activity_id,city_id,stakeholder_type,participants,women,organisations\n")
         for i in range(ACTIVITIES):
             for city in CITIES:
-                fh.writelines(f"act-bulk-{i},{city},{kind},{(i % 40) + 2},{(i % 40) // 2},1\n" for kind in TYPES)
+                fh.writelines(
+                    f"act-bulk-{i},{city},{kind},{(i % 40) + 2},{(i % 40) // 2},1\n"
+                    for kind in TYPES
+                )
     return [acts, parts]
 
 
@@ -78,8 +86,12 @@ class Zygote:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, bufsize=1,
+            [sys.executable, "-c", ZYGOTE],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
         assert self.proc.stdout.readline().strip() == "ready"
 
@@ -127,7 +139,9 @@ def _integrity(db: Path, scratch: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.slow
-def test_fault_kill_9_during_ingest_leaves_published_warehouse_whole(small_wh: Path, tmp_path: Path) -> None:
+def test_fault_kill_9_during_ingest_leaves_published_warehouse_whole(
+    small_wh: Path, tmp_path: Path
+) -> None:
     inputs = _write_inputs(tmp_path)
     folder = tmp_path / "published"
     folder.mkdir()
@@ -168,8 +182,10 @@ def test_fault_kill_9_during_ingest_leaves_published_warehouse_whole(small_wh: P
                 assert core_digest(db) == after
                 shutil.copyfile(small_wh, db)
         assert killed >= KILLS * 0.8, (killed, completed, delays)
-        print(f"\nfault injection: {killed} kills mid-load, {completed} loads finished first; "
-              f"load {duration:.2f} s; delays {delays}")
+        print(
+            f"\nfault injection: {killed} kills mid-load, {completed} loads finished first; "
+            f"load {duration:.2f} s; delays {delays}"
+        )
         # the next ingest succeeds, cleans the orphans of the killed writers and publishes all
         status = zygote.wait(zygote.start(db, inputs))
         assert os.waitstatus_to_exitcode(status) == 0
@@ -179,7 +195,9 @@ def test_fault_kill_9_during_ingest_leaves_published_warehouse_whole(small_wh: P
     assert core_digest(db) == after
     runs = table_digest(db)["ops.ingest_run"][0]
     assert runs == before["ops.ingest_run"][0] + 2
-    leftovers = [p.name for p in folder.iterdir() if p.name not in ("iurc.duckdb", "iurc.duckdb.lock")]
+    leftovers = [
+        p.name for p in folder.iterdir() if p.name not in ("iurc.duckdb", "iurc.duckdb.lock")
+    ]
     assert leftovers == [], f"orphan files: {leftovers}"
 
 
@@ -188,9 +206,12 @@ def test_fault_next_writer_removes_orphan_copies_and_their_wal(wh: Path, tmp_pat
     for suffix in (".dead1.tmp", ".dead2.tmp.wal"):
         (wh.parent / (wh.name + suffix)).write_bytes(b"partial")
     source = tmp_path / "participations_one.csv"
-    source.write_text("activity_id,city_id,stakeholder_type,participants\n"
-                      "act-2022-webinar-nbs,guelph-ca,business,3\n", encoding="utf-8")
-    from pipelines.ingest import ingest_files
+    source.write_text(
+        "activity_id,city_id,stakeholder_type,participants\n"
+        "act-2022-webinar-nbs,guelph-ca,business,3\n",
+        encoding="utf-8",
+    )
+    from pipelines.ingest.run import ingest_files
 
     assert ingest_files([source], db=wh).exit_code == 0
     assert sorted(p.name for p in wh.parent.iterdir()) == [wh.name, wh.name + ".lock"]

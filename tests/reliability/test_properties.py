@@ -15,23 +15,43 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest import ingest_files
+from pipelines.ingest.run import ingest_files
 from tests.fixtures.ingest import loaded_warehouse
 from tests.reliability._support import assert_no_traceback, run_cli
 
-PART_H = ["activity_id", "city_id", "stakeholder_type", "participants", "women", "organisations",
-          "completions"]
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PART_H = [
+    "activity_id",
+    "city_id",
+    "stakeholder_type",
+    "participants",
+    "women",
+    "organisations",
+    "completions",
+]
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 ACTIVITY_IDS = ["act-2022-sv-velletri", "act-2022-webinar-nbs", "act-2023-training-malmo"]
 CITY_IDS = ["guelph-ca", "velletri-it", "malmo-se", "saanich-ca"]
-TYPES = ["local_government", "regional_government", "academia", "business", "civil_society", "other"]
+TYPES = [
+    "local_government",
+    "regional_government",
+    "academia",
+    "business",
+    "civil_society",
+    "other",
+]
 
 # text a person could type into a cell: delimiters, quotes, newlines, accents, markup, formulas
 cell_text = st.text(
     alphabet=st.characters(max_codepoint=0x17F, exclude_categories=("Cs",)), max_size=12
-) | st.sampled_from(["", " ", '"', "a,b", "a;b", "x\ny", "=1+1", "<b>", "' OR 1=1 --", "NaN", "1e3"])
+) | st.sampled_from(
+    ["", " ", '"', "a,b", "a;b", "x\ny", "=1+1", "<b>", "' OR 1=1 --", "NaN", "1e3"]
+)
 count = st.integers(-3, 50).map(str) | st.integers(10**7, 10**12).map(str) | cell_text
 
 
@@ -60,25 +80,46 @@ def csv_file(draw) -> tuple[bytes, str]:
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     rows = draw(st.lists(participation_row(), min_size=0, max_size=8))
-    lines = [delimiter.join(PART_H)] + [delimiter.join(_cell(v, delimiter) for v in r) for r in rows]
+    lines = [delimiter.join(PART_H)] + [
+        delimiter.join(_cell(v, delimiter) for v in r) for r in rows
+    ]
     text = newline.join(lines) + draw(st.sampled_from([newline, ""]))
     return text.encode(encoding, errors="replace"), encoding
 
 
-json_value = st.none() | st.booleans() | st.integers(-5, 10**9) | st.floats(allow_nan=True) | cell_text \
+json_value = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**9)
+    | st.floats(allow_nan=True)
+    | cell_text
     | st.lists(st.integers(), max_size=2)
+)
 
 
 @st.composite
 def json_file(draw) -> bytes:
     keys = st.sampled_from(PART_H)
-    records = draw(st.lists(
-        st.fixed_dictionaries({k: st.sampled_from(v) for k, v in (
-            ("activity_id", ACTIVITY_IDS), ("city_id", CITY_IDS), ("stakeholder_type", TYPES))})
-        .flatmap(lambda base: st.dictionaries(keys, json_value, max_size=4).map(lambda extra: {
-            **base, "participants": 1, **extra})) | json_value,
-        max_size=6,
-    ))
+    records = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    k: st.sampled_from(v)
+                    for k, v in (
+                        ("activity_id", ACTIVITY_IDS),
+                        ("city_id", CITY_IDS),
+                        ("stakeholder_type", TYPES),
+                    )
+                }
+            ).flatmap(
+                lambda base: st.dictionaries(keys, json_value, max_size=4).map(
+                    lambda extra: {**base, "participants": 1, **extra}
+                )
+            )
+            | json_value,
+            max_size=6,
+        )
+    )
     return json.dumps(records, allow_nan=True).encode("utf-8")
 
 
@@ -106,8 +147,11 @@ def _check_conserved(con: duckdb.DuckDBPyConnection, report) -> None:
             "SELECT rows_read, rows_loaded, rows_quarantined FROM ops.ingest_run WHERE run_id = ?",
             [report.run_id],
         ).fetchone()
-        assert (read, loaded, quarantined) == (report.rows_read, report.rows_loaded,
-                                                report.rows_quarantined)
+        assert (read, loaded, quarantined) == (
+            report.rows_read,
+            report.rows_loaded,
+            report.rows_quarantined,
+        )
         kept = con.execute("SELECT count(*) FROM ops.quarantine WHERE run_id = ?", [report.run_id])
         assert kept.fetchone()[0] == quarantined
     if report.exit_code == 2:
@@ -142,8 +186,12 @@ def test_property_json_rows_conserved_and_reload_idempotent(con, tmp_path_factor
     _load_twice(con, path)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=csv_file() | st.binary(max_size=300).map(lambda b: (b, "bytes")))
 def test_property_cli_never_prints_a_traceback(small_wh, tmp_path_factory, data) -> None:
     content, _ = data

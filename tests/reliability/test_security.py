@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from pipelines import config, queries
-from pipelines.filters import LIST_FIELDS, Filters
+from pipelines.metrics.filters import LIST_FIELDS, Filters
 from tests.reliability._support import table_digest
 
 PAYLOADS = [
@@ -30,8 +30,22 @@ PAYLOADS = [
 ]
 NO_MATCH = "zz-no-such-code"
 # string parameters of query functions, and a harmless value that matches nothing
-STRING_PARAMS = {"search", "sort", "by", "measure", "city_id", "cooperation_id", "peer_group_type",
-                 "peer_group_id", "method", "entity_type", "period_type", "run_id", "file_name", "lang"}
+STRING_PARAMS = {
+    "search",
+    "sort",
+    "by",
+    "measure",
+    "city_id",
+    "cooperation_id",
+    "peer_group_type",
+    "peer_group_id",
+    "method",
+    "entity_type",
+    "period_type",
+    "run_id",
+    "file_name",
+    "lang",
+}
 
 
 def _functions() -> list[tuple[str, object]]:
@@ -65,7 +79,11 @@ def _call(fn, con, filters: Filters | None, text: str | None):
             value = (text,) if text is not None else ("K03",)
         elif name == "goal":
             value = 11
-        elif name in STRING_PARAMS and text is not None and param.default is not inspect.Parameter.empty:
+        elif (
+            name in STRING_PARAMS
+            and text is not None
+            and param.default is not inspect.Parameter.empty
+        ):
             value = text
         elif name in STRING_PARAMS and param.default is inspect.Parameter.empty:
             value = text if text is not None else "guelph-ca"
@@ -92,12 +110,14 @@ def test_security_every_query_function_is_covered() -> None:
 
 
 @pytest.mark.parametrize(("name", "fn"), FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
-def test_security_sql_payloads_in_every_filter_and_argument(name, fn, rw_con, small_wh: Path) -> None:
+def test_security_sql_payloads_in_every_filter_and_argument(
+    name, fn, rw_con, small_wh: Path
+) -> None:
     before = table_digest(small_wh)
     cur = rw_con.cursor()
     takes_filters = "filters" in inspect.signature(fn).parameters
     for payload in PAYLOADS:
-        filters = Filters(**{f: (payload,) for f in LIST_FIELDS})
+        filters = Filters(**dict.fromkeys(LIST_FIELDS, (payload,)))
         try:
             result = _call(fn, cur, filters, payload)
         except ValueError as exc:  # an allow-list refusing the value is fine, if it says so plainly
@@ -114,7 +134,9 @@ def test_security_sql_payloads_in_every_filter_and_argument(name, fn, rw_con, sm
                 base = _frame(_call(fn, cur, Filters(**{field: (NO_MATCH,)}), None))
                 if got is not None:
                     got = got.replace(payload, NO_MATCH)
-                    assert got.equals(base), f"{name}: {field}={payload!r} differs from an unknown code"
+                    assert got.equals(base), (
+                        f"{name}: {field}={payload!r} differs from an unknown code"
+                    )
     assert rw_con.execute("SELECT count(*) FROM core.city").fetchone()[0] == before["core.city"][0]
     cur.close()
     rw_con.execute("CHECKPOINT")
@@ -124,9 +146,13 @@ def test_security_no_data_changed_by_payloads(rw_con, small_wh: Path) -> None:
     con = duckdb.connect(":memory:")
     try:
         for table in ("city", "activity", "participation"):
-            got = rw_con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM core.{table} t").fetchone()
+            got = rw_con.execute(
+                f"SELECT count(*), sum(hash(t)::HUGEINT) FROM core.{table} t"
+            ).fetchone()
             con.execute("ATTACH IF NOT EXISTS ? AS orig (READ_ONLY)", [str(small_wh)])
-            want = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM orig.core.{table} t").fetchone()
+            want = con.execute(
+                f"SELECT count(*), sum(hash(t)::HUGEINT) FROM orig.core.{table} t"
+            ).fetchone()
             assert got == want, table
     finally:
         con.close()
@@ -134,8 +160,16 @@ def test_security_no_data_changed_by_payloads(rw_con, small_wh: Path) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_security_url_query_payloads_parse_to_inert_filters(payload: str, rw_con) -> None:
-    query = urlencode({"start": payload, "end": "2024-01-01' OR 1=1", "network": payload,
-                       "country": payload + ",CA", "mode": payload, "unknown": payload})
+    query = urlencode(
+        {
+            "start": payload,
+            "end": "2024-01-01' OR 1=1",
+            "network": payload,
+            "country": payload + ",CA",
+            "mode": payload,
+            "unknown": payload,
+        }
+    )
     filters = Filters.from_query(query)
     # dates are parsed to date objects (the first 10 characters), never kept as text
     assert filters.start is None
@@ -156,7 +190,15 @@ def test_security_payload_is_stored_and_matched_only_as_text(rw_con) -> None:
     assert codes.empty
 
 
-FORMULAS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
+FORMULAS = [
+    "=1+1",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    '=HYPERLINK("http://x")',
+]
 
 
 def test_security_dashboard_exports_neutralise_formulas() -> None:
@@ -182,18 +224,22 @@ def test_security_dashboard_exports_neutralise_formulas() -> None:
 
 
 def test_security_warehouse_export_neutralises_formulas(wh: Path, tmp_path: Path) -> None:
-    from pipelines.export import export_path
-    from pipelines.ingest import ingest_files
+    from pipelines.export.files import export_path
+    from pipelines.ingest.run import ingest_files
 
     db = wh
     evil = tmp_path / "activities_evil.csv"
     evil.write_text(
         "activity_id,title,activity_type,modality,status,start_date,end_date,network_id\n"
         'act-evil,"=HYPERLINK(""http://x"")",webinar,online,completed,2023-01-02,2023-01-02,'
-        "ecological_transition\n", encoding="utf-8")
+        "ecological_transition\n",
+        encoding="utf-8",
+    )
     assert ingest_files([evil], db=db).exit_code == 0
     files = export_path(db, tmp_path / "out", fmt="csv", lang="en")
-    activity = next(f.path for f in files if f.path.name.startswith("core") and "activity" in f.path.name)
+    activity = next(
+        f.path for f in files if f.path.name.startswith("core") and "activity" in f.path.name
+    )
     text = activity.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -203,7 +249,7 @@ def test_security_defaults_bind_loopback_and_debug_off(monkeypatch) -> None:
     monkeypatch.delenv("IURC_DEBUG", raising=False)
     assert config.DEFAULT_HOST == "127.0.0.1"
     assert config.debug_enabled() is False
-    from pipelines.cli import serve
+    from iurc.cli import serve
 
     defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items()}
     assert defaults["host"].default == "127.0.0.1"

@@ -8,7 +8,8 @@ import pandera.pandas as pa
 import pytest
 from pandera.errors import SchemaErrors
 
-from pipelines import db, validate
+from pipelines.ingest import validate
+from pipelines.warehouse import db
 from schemas import ENTITIES, entity_for_file_name
 from tests.fixtures.ingest.cases import BAD, GOOD, REQUIRED
 
@@ -105,7 +106,9 @@ def test_model_rejects_bad_value(entity: str, column: str, value: object, rule: 
 
 
 @pytest.mark.parametrize(("entity", "column", "value", "rule"), BAD, ids=lambda v: str(v)[:20])
-def test_rule_text_names_the_broken_check(entity: str, column: str, value: object, rule: str) -> None:
+def test_rule_text_names_the_broken_check(
+    entity: str, column: str, value: object, rule: str
+) -> None:
     df = frame(entity, **{column: value})
     failures = validate.pandera_failures(ENTITIES[entity], df)
     rules = failures.loc[failures["column"] == column, "rule"].tolist()

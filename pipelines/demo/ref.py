@@ -46,7 +46,9 @@ def _csv(path: Path) -> pd.DataFrame:
 
 
 def _as_bool(series: pd.Series) -> pd.Series:
-    return series.fillna("false").astype(str).str.strip().str.lower().isin({"true", "1", "yes", "t"})
+    return (
+        series.fillna("false").astype(str).str.strip().str.lower().isin({"true", "1", "yes", "t"})
+    )
 
 
 def load_demo_ref(reference_dir: Path | None = None) -> DemoRef:
@@ -55,16 +57,29 @@ def load_demo_ref(reference_dir: Path | None = None) -> DemoRef:
     tables = {
         name: _csv(ref / f"{name}.csv")
         for name in (
-            "network", "subtheme", "cross_cutting", "activity_type", "modality",
-            "stakeholder_type", "output_type", "framework", "funding_source", "country",
-            "fx_rate", "sdg_goal", "sdg_target", "indicator",
+            "network",
+            "subtheme",
+            "cross_cutting",
+            "activity_type",
+            "modality",
+            "stakeholder_type",
+            "output_type",
+            "framework",
+            "funding_source",
+            "country",
+            "fx_rate",
+            "sdg_goal",
+            "sdg_target",
+            "indicator",
         )
     }
     for name, table in tables.items():
         if "sort_order" in table.columns:
-            tables[name] = table.assign(
-                sort_order=pd.to_numeric(table["sort_order"])
-            ).sort_values("sort_order", kind="stable").reset_index(drop=True)
+            tables[name] = (
+                table.assign(sort_order=pd.to_numeric(table["sort_order"]))
+                .sort_values("sort_order", kind="stable")
+                .reset_index(drop=True)
+            )
     tables["activity_type"]["is_capacity_building"] = _as_bool(
         tables["activity_type"]["is_capacity_building"]
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.dictionary import ColumnSpec, entity_columns, reference_connection
+from pipelines.export.dictionary import ColumnSpec, entity_columns, reference_connection
 from schemas import ENTITIES, Entity
 
 FORMATS = ("csv", "xlsx")
@@ -52,18 +52,27 @@ def csv_template(entity: Entity) -> bytes:
 def readme_text(entity: Entity, specs: list[ColumnSpec]) -> str:
     """Return the Markdown description of a CSV template's columns, rules and codes."""
     lines = [
-        f"# {template_file_name(entity.name, 'csv')}: {entity.name} (core.{entity.name})", "",
-        ("Fill one row per record below the header; leave optional cells empty. Dates are YYYY-MM-DD, "
-        "true/false for yes-no columns. Load with `iurc ingest FILE --dry-run` first."), "",
-        "| column | type | required | rules | description |", "|---|---|---|---|---|",
+        f"# {template_file_name(entity.name, 'csv')}: {entity.name} (core.{entity.name})",
+        "",
+        (
+            "Fill one row per record below the header; leave optional cells empty. Dates are YYYY-MM-DD, "
+            "true/false for yes-no columns. Load with `iurc ingest FILE --dry-run` first."
+        ),
+        "",
+        "| column | type | required | rules | description |",
+        "|---|---|---|---|---|",
     ]
     for s in specs:
-        lines.append(f"| {s.name} | {s.type_label} | {'yes' if s.required else 'no'} | "
-                     f"{'; '.join(s.rules)} | {s.description} |")
+        lines.append(
+            f"| {s.name} | {s.type_label} | {'yes' if s.required else 'no'} | "
+            f"{'; '.join(s.rules)} | {s.description} |"
+        )
     for s in specs:
         if s.codes:
             lines += ["", f"## {s.name}: allowed codes ({s.codes.source})", ""]
-            lines += [f"- `{code}`" + (f" {label}" if label else "") for code, label in s.codes.values]
+            lines += [
+                f"- `{code}`" + (f" {label}" if label else "") for code, label in s.codes.values
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -97,8 +106,9 @@ def xlsx_template(entity: Entity, specs: list[ColumnSpec]) -> bytes:
     desc = wb.create_sheet("Descriptions")
     desc.append(["column", "type", "required", "rules", "description"])
     for s in specs:
-        desc.append([s.name, s.type_label, "yes" if s.required else "no", "; ".join(s.rules),
-                     s.description])
+        desc.append(
+            [s.name, s.type_label, "yes" if s.required else "no", "; ".join(s.rules), s.description]
+        )
     for cell in desc[1]:
         cell.font = bold
     for letter, width in zip("ABCDE", (22, 18, 10, 70, 70)):
@@ -137,7 +147,9 @@ def xlsx_template(entity: Entity, specs: list[ColumnSpec]) -> bytes:
     return buffer.getvalue()
 
 
-def template_bytes(entity: str, fmt: str = "xlsx", con: duckdb.DuckDBPyConnection | None = None) -> bytes:
+def template_bytes(
+    entity: str, fmt: str = "xlsx", con: duckdb.DuckDBPyConnection | None = None
+) -> bytes:
     """Return the template of an entity as bytes: CSV (header) or XLSX (with descriptions, codes).
 
     `con` is any connection with the `ref.*` tables (the dashboard's read-only cursor); without it

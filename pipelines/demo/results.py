@@ -5,17 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.demo_activities import ActivityMeta
-from pipelines.demo_programme import AS_OF, Programme
-from pipelines.demo_ref import DemoRef
-from pipelines.demo_text import DEFAULT_SDG, OUTPUT_TITLES, SDG_LINKS, topics_for
+from pipelines.demo.activities import ActivityMeta
+from pipelines.demo.programme import AS_OF, Programme
+from pipelines.demo.ref import DemoRef
+from pipelines.demo.text import DEFAULT_SDG, OUTPUT_TITLES, SDG_LINKS, topics_for
 
 OUTPUTS_PER_ACTIVITY = 0.2
 # output type -> (share, P(developed), P(implemented | developed), P(adopted | implemented))
 OUTPUT_MIX: dict[str, tuple[float, float, float, float]] = {
-    "action_plan": (0.14, 0.85, 0.70, 0.60), "pilot": (0.16, 0.80, 0.65, 0.45),
-    "solution": (0.14, 0.75, 0.60, 0.45), "agreement": (0.10, 0.80, 0.85, 0.80),
-    "knowledge_product": (0.34, 0.90, 0.60, 0.40), "policy_change": (0.12, 0.60, 0.60, 0.70),
+    "action_plan": (0.14, 0.85, 0.70, 0.60),
+    "pilot": (0.16, 0.80, 0.65, 0.45),
+    "solution": (0.14, 0.75, 0.60, 0.45),
+    "agreement": (0.10, 0.80, 0.85, 0.80),
+    "knowledge_product": (0.34, 0.90, 0.60, 0.40),
+    "policy_change": (0.12, 0.60, 0.60, 0.70),
 }
 STAGES = ["planned", "developed", "implemented", "adopted"]
 # days between stages: (low, high) for planned->developed, ->implemented, ->adopted
@@ -35,7 +38,10 @@ def _dates(a: np.ndarray) -> np.ndarray:
 
 
 def build_outputs(
-    ref: DemoRef, prog: Programme, activities: pd.DataFrame, meta: ActivityMeta,
+    ref: DemoRef,
+    prog: Programme,
+    activities: pd.DataFrame,
+    meta: ActivityMeta,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Return outputs stemming from completed cooperation activities, with realistic attrition."""
@@ -74,33 +80,46 @@ def build_outputs(
         sub = meta.subtheme_id[act[i]]
         topics = topics_for(sub, sub_label.get(sub, "sustainable urban development"))
         template = OUTPUT_TITLES.get(types[type_idx[i]], "{topic} ({city})")
-        titles.append(template.format(topic=topics[int(u_topic[i] * len(topics))],
-                                      city=city_name[city[i]]))
+        titles.append(
+            template.format(topic=topics[int(u_topic[i] * len(topics))], city=city_name[city[i]])
+        )
     output_id = np.array([f"out-{i + 1:06d}" for i in range(n)], dtype=object)
     frameworks = ref.framework["framework_id"].to_numpy()
-    framework = np.where(rng.random(n) < 0.8, frameworks[rng.integers(len(frameworks), size=n)],
-                         None)
+    framework = np.where(
+        rng.random(n) < 0.8, frameworks[rng.integers(len(frameworks), size=n)], None
+    )
     evidence = (stage >= 2) & ((types[type_idx] == "policy_change") | (rng.random(n) < 0.85))
     with_activity = rng.random(n) >= 0.12
-    frame = pd.DataFrame({
-        "output_type": types[type_idx],
-        "title": titles,
-        "status": status,
-        "cooperation_id": prog.coops["cooperation_id"].to_numpy()[coop],
-        "city_id": prog.cities["city_id"].to_numpy()[city],
-        "network_id": meta.network_id[act],
-        "activity_id": np.where(with_activity, activities["activity_id"].to_numpy()[act], None),
-        "framework_id": framework,
-        "planned_date": _dates(dates[0]),
-        "developed_date": _dates(dates[1]),
-        "implemented_date": _dates(dates[2]),
-        "adopted_date": _dates(dates[3]),
-        "_evidence": evidence,
-        "_subtheme": meta.subtheme_id[act],
-    }).iloc[order].reset_index(drop=True)
+    frame = (
+        pd.DataFrame(
+            {
+                "output_type": types[type_idx],
+                "title": titles,
+                "status": status,
+                "cooperation_id": prog.coops["cooperation_id"].to_numpy()[coop],
+                "city_id": prog.cities["city_id"].to_numpy()[city],
+                "network_id": meta.network_id[act],
+                "activity_id": np.where(
+                    with_activity, activities["activity_id"].to_numpy()[act], None
+                ),
+                "framework_id": framework,
+                "planned_date": _dates(dates[0]),
+                "developed_date": _dates(dates[1]),
+                "implemented_date": _dates(dates[2]),
+                "adopted_date": _dates(dates[3]),
+                "_evidence": evidence,
+                "_subtheme": meta.subtheme_id[act],
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     frame.insert(0, "output_id", output_id)
-    frame.insert(13, "evidence_url", np.where(
-        frame.pop("_evidence"), EVIDENCE_BASE + frame["output_id"], None))
+    frame.insert(
+        13,
+        "evidence_url",
+        np.where(frame.pop("_evidence"), EVIDENCE_BASE + frame["output_id"], None),
+    )
     return frame
 
 
@@ -125,8 +144,11 @@ def build_funding(
     """Return funds committed to outputs in the paying city's currency (EUR, USD, CAD, GBP), with
     amount_eur at the commitment year's rate from ref.fx_rate."""
     status = outputs["status"].to_numpy()
-    p = np.select([np.isin(status, ["implemented", "adopted"]), status == "developed",
-                   status == "abandoned"], [0.8, 0.25, 0.1], 0.0)
+    p = np.select(
+        [np.isin(status, ["implemented", "adopted"]), status == "developed", status == "abandoned"],
+        [0.8, 0.25, 0.1],
+        0.0,
+    )
     funded = np.flatnonzero(rng.random(len(outputs)) < p)
     count = 1 + (rng.random(len(funded)) < 0.3)
     idx = np.repeat(funded, count)
@@ -139,7 +161,9 @@ def build_funding(
     coop_pos = {c: i for i, c in enumerate(prog.coops["cooperation_id"])}
     coop = outputs["cooperation_id"].map(coop_pos).to_numpy(dtype=np.int64)[idx]
     member_start, member_count, member_city = prog.member_index
-    payer = member_city[member_start[coop] + np.floor(rng.random(n) * member_count[coop]).astype(int)]
+    payer = member_city[
+        member_start[coop] + np.floor(rng.random(n) * member_count[coop]).astype(int)
+    ]
     country = prog.cities["country_iso2"].to_numpy()[payer]
     currency = np.array([CURRENCY_BY_COUNTRY.get(c, "EUR") for c in country], dtype=object)
     year = committed.astype("datetime64[Y]").astype(int) + 1970
@@ -147,18 +171,27 @@ def build_funding(
     rate = np.array([rates.get((c, int(y)), 1.0) for c, y in zip(currency, year)])
     amount = np.maximum(np.round(rng.lognormal(np.log(120_000), 1.1, size=n), -3), 5_000.0)
     sources = [s for s in ref.funding_source["source_type_id"] if s in FUNDING_SOURCES] or list(
-        ref.funding_source["source_type_id"])
+        ref.funding_source["source_type_id"]
+    )
     weights = np.array([FUNDING_SOURCES.get(s, 0.1) for s in sources])
-    source = np.array(sources, dtype=object)[rng.choice(len(sources), size=n, p=weights / weights.sum())]
+    source = np.array(sources, dtype=object)[
+        rng.choice(len(sources), size=n, p=weights / weights.sum())
+    ]
     order = np.lexsort((idx, committed))
-    frame = pd.DataFrame({
-        "output_id": outputs["output_id"].to_numpy()[idx],
-        "amount": amount,
-        "currency": currency,
-        "amount_eur": np.round(amount / rate, 2),
-        "source_type": source,
-        "committed_date": _dates(committed),
-    }).iloc[order].reset_index(drop=True)
+    frame = (
+        pd.DataFrame(
+            {
+                "output_id": outputs["output_id"].to_numpy()[idx],
+                "amount": amount,
+                "currency": currency,
+                "amount_eur": np.round(amount / rate, 2),
+                "source_type": source,
+                "committed_date": _dates(committed),
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     frame.insert(0, "funding_id", [f"fund-{i + 1:06d}" for i in range(n)])
     return frame
 
@@ -183,29 +216,41 @@ def _sdg_tables(ref: DemoRef) -> tuple[dict[str, int], np.ndarray, np.ndarray, n
 
 
 def build_sdg_alignments(
-    ref: DemoRef, prog: Programme, activities: pd.DataFrame, outputs: pd.DataFrame,
+    ref: DemoRef,
+    prog: Programme,
+    activities: pd.DataFrame,
+    outputs: pd.DataFrame,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Return goal- and target-level SDG tags with exactly one primary (never rejected) goal per
     tagged activity, output and cooperation; methods manual/keyword/model, review statuses."""
-    keep_act = (activities["status"] != "cancelled").to_numpy() & (rng.random(len(activities)) < 0.75)
+    keep_act = (activities["status"] != "cancelled").to_numpy() & (
+        rng.random(len(activities)) < 0.75
+    )
     keep_out = (outputs["status"] != "abandoned").to_numpy() & (rng.random(len(outputs)) < 0.85)
-    entity_type = np.concatenate([
-        np.full(len(prog.coops), "cooperation", dtype=object),
-        np.full(int(keep_act.sum()), "activity", dtype=object),
-        np.full(int(keep_out.sum()), "output", dtype=object),
-    ])
-    entity_id = np.concatenate([
-        prog.coops["cooperation_id"].to_numpy(dtype=object),
-        activities["activity_id"].to_numpy(dtype=object)[keep_act],
-        outputs["output_id"].to_numpy(dtype=object)[keep_out],
-    ])
-    subtheme = np.concatenate([
-        np.array([prog.focus.get(c, "") for c in prog.coops["cooperation_id"]], dtype=object),
-        activities["subtheme_id"].to_numpy(dtype=object)[keep_act],
-        outputs["_subtheme"].to_numpy(dtype=object)[keep_out] if "_subtheme" in outputs
-        else np.full(int(keep_out.sum()), "", dtype=object),
-    ])
+    entity_type = np.concatenate(
+        [
+            np.full(len(prog.coops), "cooperation", dtype=object),
+            np.full(int(keep_act.sum()), "activity", dtype=object),
+            np.full(int(keep_out.sum()), "output", dtype=object),
+        ]
+    )
+    entity_id = np.concatenate(
+        [
+            prog.coops["cooperation_id"].to_numpy(dtype=object),
+            activities["activity_id"].to_numpy(dtype=object)[keep_act],
+            outputs["output_id"].to_numpy(dtype=object)[keep_out],
+        ]
+    )
+    subtheme = np.concatenate(
+        [
+            np.array([prog.focus.get(c, "") for c in prog.coops["cooperation_id"]], dtype=object),
+            activities["subtheme_id"].to_numpy(dtype=object)[keep_act],
+            outputs["_subtheme"].to_numpy(dtype=object)[keep_out]
+            if "_subtheme" in outputs
+            else np.full(int(keep_out.sum()), "", dtype=object),
+        ]
+    )
     row_of, goals, targets, slot = _sdg_tables(ref)
     sub_row = np.array([row_of.get(s if isinstance(s, str) else "", row_of[""]) for s in subtheme])
     n = len(entity_id)
@@ -223,25 +268,33 @@ def build_sdg_alignments(
     is_primary = np.concatenate([gj == primary_slot[gi], np.zeros(len(ti), dtype=bool)])
     m = len(ent)
     method = np.array(["manual", "keyword", "model"], dtype=object)[
-        rng.choice(3, size=m, p=[0.3, 0.4, 0.3])]
+        rng.choice(3, size=m, p=[0.3, 0.4, 0.3])
+    ]
     status = np.array(["suggested", "accepted", "rejected"], dtype=object)[
-        rng.choice(3, size=m, p=[0.35, 0.45, 0.2])]
+        rng.choice(3, size=m, p=[0.35, 0.45, 0.2])
+    ]
     status = np.where(method == "manual", "accepted", status)
     status = np.where(is_primary & (status == "rejected"), "accepted", status)
     score = np.where(method == "keyword", rng.uniform(0.35, 0.9, m), rng.uniform(0.5, 0.99, m))
     score = pd.array(np.round(score, 2), dtype="Float64")
     score[method == "manual"] = pd.NA
     order = np.lexsort((row_target.astype(str), row_goal, ent))
-    return pd.DataFrame({
-        "entity_type": entity_type[ent],
-        "entity_id": entity_id[ent],
-        "goal": row_goal,
-        "target_id": row_target,
-        "is_primary": is_primary,
-        "method": method,
-        "score": score,
-        "status": status,
-    }).iloc[order].reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "entity_type": entity_type[ent],
+                "entity_id": entity_id[ent],
+                "goal": row_goal,
+                "target_id": row_target,
+                "is_primary": is_primary,
+                "method": method,
+                "score": score,
+                "status": status,
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
 
 
 def build_city_context(prog: Programme, rng: np.random.Generator) -> pd.DataFrame:
@@ -253,8 +306,9 @@ def build_city_context(prog: Programme, rng: np.random.Generator) -> pd.DataFram
     pop_year = cities["population_year"].fillna(2024).astype(int).to_numpy()
     for i, (city_id, pop) in enumerate(zip(cities["city_id"], cities["population"])):
         if pd.notna(pop):
-            rows.append((city_id, "population", int(pop_year[i]), float(pop), "people",
-                         POPULATION_SOURCE))
+            rows.append(
+                (city_id, "population", int(pop_year[i]), float(pop), "people", POPULATION_SOURCE)
+            )
     density = rng.lognormal(np.log(np.where(is_na, 1500, 3500)), 0.45)
     gdp = rng.normal(np.where(is_na, 62_000, 41_000), 9_000).clip(18_000)
     co2 = rng.normal(np.where(is_na, 13.5, 6.2), 1.6).clip(2)
@@ -262,12 +316,30 @@ def build_city_context(prog: Programme, rng: np.random.Generator) -> pd.DataFram
     for year, drift in ((2022, 1.0), (2023, 1.02)):
         for i, city_id in enumerate(cities["city_id"]):
             rows += [
-                (city_id, "population_density", year, round(density[i] * drift, 0), "people/km2",
-                 SYNTHETIC_SOURCE),
-                (city_id, "gdp_per_capita", year, round(gdp[i] * drift, -2), "EUR",
-                 SYNTHETIC_SOURCE),
-                (city_id, "co2_per_capita", year, round(co2[i] / drift, 2), "t CO2e",
-                 SYNTHETIC_SOURCE),
+                (
+                    city_id,
+                    "population_density",
+                    year,
+                    round(density[i] * drift, 0),
+                    "people/km2",
+                    SYNTHETIC_SOURCE,
+                ),
+                (
+                    city_id,
+                    "gdp_per_capita",
+                    year,
+                    round(gdp[i] * drift, -2),
+                    "EUR",
+                    SYNTHETIC_SOURCE,
+                ),
+                (
+                    city_id,
+                    "co2_per_capita",
+                    year,
+                    round(co2[i] / drift, 2),
+                    "t CO2e",
+                    SYNTHETIC_SOURCE,
+                ),
                 (city_id, "green_space_share", year, round(green[i], 1), "%", SYNTHETIC_SOURCE),
             ]
     return pd.DataFrame(rows, columns=["city_id", "metric", "year", "value", "unit", "source"])

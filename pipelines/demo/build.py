@@ -1,7 +1,7 @@
 """Deterministic demo programme: generate realistic input files and load them through ingestion.
 
 `generate_demo()` writes the files a programme officer would send (CSV, XLSX, JSON) to
-`data/raw/demo/`; `build_demo()` also loads them with `pipelines.ingest.ingest_files` into a fresh
+`data/raw/demo/`; `build_demo()` also loads them with `pipelines.ingest.run.ingest_files` into a fresh
 warehouse and publishes it atomically. The same seed and scale give byte-identical files.
 
 The generator lives in small modules: `demo_programme` (real cities and pairings, synthetic trios,
@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from pipelines import config
-from pipelines import demo_bad as bad
-from pipelines.demo_activities import Participations, build_activities, build_participations
-from pipelines.demo_files import (
+from pipelines.demo import bad
+from pipelines.demo.activities import Participations, build_activities, build_participations
+from pipelines.demo.files import (
     PARTICIPATION_COLUMNS,
     PlantedRow,
     insert_row,
@@ -33,10 +33,10 @@ from pipelines.demo_files import (
     write_frame,
     write_participations,
 )
-from pipelines.demo_kpis import build_observations, build_targets
-from pipelines.demo_programme import build_programme
-from pipelines.demo_ref import load_demo_ref
-from pipelines.demo_results import (
+from pipelines.demo.kpis import build_observations, build_targets
+from pipelines.demo.programme import build_programme
+from pipelines.demo.ref import load_demo_ref
+from pipelines.demo.results import (
     build_city_context,
     build_funding,
     build_outputs,
@@ -167,8 +167,10 @@ def write_demo_files(data: DemoData, out_dir: Path) -> tuple[list[Path], list[Pl
             write_participations(
                 data.participations, bad.as_frame(rows, PARTICIPATION_COLUMNS), position, path
             )
-            planted += [PlantedRow(path.name, line_of("csv", position + k), entity, key, rule)
-                        for k, (_, key, rule) in enumerate(rows)]
+            planted += [
+                PlantedRow(path.name, line_of("csv", position + k), entity, key, rule)
+                for k, (_, key, rule) in enumerate(rows)
+            ]
             paths.append(path)
             continue
         frame = data.frames[entity]
@@ -178,8 +180,10 @@ def write_demo_files(data: DemoData, out_dir: Path) -> tuple[list[Path], list[Pl
             frame = insert_row(frame, row, position + k)
         path = write_frame(frame, out_dir, stem, fmt)
         real_fmt = path.suffix.lstrip(".")
-        planted += [PlantedRow(path.name, line_of(real_fmt, position + k), entity, key, rule)
-                    for k, (_, key, rule) in enumerate(rows)]
+        planted += [
+            PlantedRow(path.name, line_of(real_fmt, position + k), entity, key, rule)
+            for k, (_, key, rule) in enumerate(rows)
+        ]
         paths.append(path)
     return paths, planted
 
@@ -226,7 +230,7 @@ def _inspect(db: Path) -> tuple[dict[str, int], list[tuple[str, int]]]:
 
 def _publish(build: Path, db: Path) -> None:
     """Replace the published warehouse by the freshly built one (atomic rename, under the lock)."""
-    from pipelines.db import publish_lock
+    from pipelines.warehouse.db import publish_lock
 
     with publish_lock(db):
         os.replace(build, db)
@@ -250,7 +254,7 @@ def build_demo(
     The warehouse is built beside `db` and renamed over it only when every file loaded (no
     whole-file rejection), so readers never see a half-built demo. The report lists the rows
     quarantined and any difference from the rows planted on purpose."""
-    from pipelines.ingest import ingest_files
+    from pipelines.ingest.run import ingest_files
 
     target = config.warehouse_path(db)
     files = generate_demo(out_dir, seed, scale, log=log)
@@ -285,21 +289,30 @@ def build_demo(
         if empty:
             problems.append(f"empty core tables: {', '.join(empty)}")
     build.with_name(build.name + ".lock").unlink(missing_ok=True)
-    return DemoReport(files, target, counts, quarantined, summary.exit_code,
-                      files.seconds, load_s, problems)
+    return DemoReport(
+        files, target, counts, quarantined, summary.exit_code, files.seconds, load_s, problems
+    )
 
 
 def format_report(report: DemoReport) -> str:
     """Return the plain-text summary `iurc demo` prints."""
     files = report.files
-    lines = [f"Demo files in {files.out_dir} (generated in {report.generate_s:.1f} s)",
-             f"Warehouse {report.db} (loaded in {report.load_s:.1f} s)", "",
-             f"{'table':<22}{'rows':>12}"]
+    lines = [
+        f"Demo files in {files.out_dir} (generated in {report.generate_s:.1f} s)",
+        f"Warehouse {report.db} (loaded in {report.load_s:.1f} s)",
+        "",
+        f"{'table':<22}{'rows':>12}",
+    ]
     for name in ENTITIES:
         lines.append(f"{'core.' + name:<22}{report.table_rows.get(name, 0):>12,}")
-    lines += ["", (f"Planted bad rows: {len(files.planted)}; quarantined: "
-              f"{len(report.quarantined)} (ingest exit {report.ingest_exit_code}: "
-              "1 = some rows quarantined, as planned)")]
+    lines += [
+        "",
+        (
+            f"Planted bad rows: {len(files.planted)}; quarantined: "
+            f"{len(report.quarantined)} (ingest exit {report.ingest_exit_code}: "
+            "1 = some rows quarantined, as planned)"
+        ),
+    ]
     for p in files.planted:
         lines.append(f"  {p.file_name}:{p.line}  {p.key}  ({p.rule})")
     if report.problems:

@@ -1,12 +1,12 @@
 """The data dictionary: what every input column, warehouse table and KPI means.
 
 Everything is derived, never restated: input columns come from the Pandera models
-(`schemas.ENTITIES`) and the validation rules of `pipelines.validate`; code lists from `ref.*`;
+(`schemas.ENTITIES`) and the validation rules of `pipelines.ingest.validate`; code lists from `ref.*`;
 warehouse columns from DuckDB's information_schema on an in-memory warehouse; KPI definitions from
 `ref.indicator`. `render()` returns the Markdown committed as `docs/data-dictionary.md`; a test
 fails when the committed file is out of date.
 
-Run `python -m pipelines.dictionary` (or `iurc dictionary`) to regenerate the file.
+Run `python -m pipelines.export.dictionary` (or `iurc dictionary`) to regenerate the file.
 """
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, db, marts, validate
+from pipelines import config
+from pipelines.ingest import validate
+from pipelines.warehouse import db, marts
 from schemas import ENTITIES, Entity
 
 DICTIONARY_PATH = config.ROOT / "docs" / "data-dictionary.md"
 
-KIND_LABELS = {"text": "text", "int": "whole number", "float": "number", "bool": "true/false",
-               "date": "date (YYYY-MM-DD)"}
+KIND_LABELS = {
+    "text": "text",
+    "int": "whole number",
+    "float": "number",
+    "bool": "true/false",
+    "date": "date (YYYY-MM-DD)",
+}
 
 # A column whose allowed values depend on another column is checked but gets no single code list.
 NO_CODE_LIST = {"scope_id"}
@@ -85,9 +92,13 @@ def code_sources(entity: Entity) -> dict[str, tuple[str, str]]:
 def _ref_values(con: duckdb.DuckDBPyConnection, table: str, key: str) -> list[tuple[str, str]]:
     """Return (code, English label) of a ref table; table and key come from the rule allow-list."""
     schema, name = table.split(".")
-    cols = {r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-        [schema, name]).fetchall()}
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
     if key not in cols:
         raise ValueError(f"{table} has no column {key}")
     label = next((c for c in ("label_en", "title_en", "name") if c in cols), None)
@@ -134,18 +145,22 @@ def entity_columns(entity: Entity, con: duckdb.DuckDBPyConnection) -> list[Colum
             values = EXTRA_CODES.get((name, table), []) + _ref_values(con, table, key)
             codes = CodeList(f"{table}.{key}", values)
         else:
-            allowed = next((c.statistics["allowed_values"] for c in column.checks if c.name == "isin"), None)
+            allowed = next(
+                (c.statistics["allowed_values"] for c in column.checks if c.name == "isin"), None
+            )
             if allowed:
                 codes = CodeList("allowed values", [(str(v), "") for v in allowed])
             elif kind == "bool":
                 codes = CodeList("true/false", [("true", ""), ("false", "")])
-        specs.append(ColumnSpec(name, kind, name in required, column.description or "", rules, codes))
+        specs.append(
+            ColumnSpec(name, kind, name in required, column.description or "", rules, codes)
+        )
     return specs
 
 
 def reference_connection() -> duckdb.DuckDBPyConnection:
     """Return an in-memory warehouse with the schema and reference data (no marts)."""
-    from pipelines import reference
+    from pipelines.warehouse import reference
 
     con = duckdb.connect(":memory:")
     db.create_schema(con)
@@ -170,7 +185,9 @@ def mart_definitions() -> dict[str, str]:
 
 def table_definitions() -> dict[str, str]:
     """Return {'schema.table': definition} for core (model), ops and mart relations."""
-    defs = {e.table: str(getattr(e.model.Config, "description", "") or "") for e in ENTITIES.values()}
+    defs = {
+        e.table: str(getattr(e.model.Config, "description", "") or "") for e in ENTITIES.values()
+    }
     defs.update({f"ops.{k}": v for k, v in OPS_DEFINITIONS.items()})
     defs.update({f"mart.{k}": v for k, v in mart_definitions().items()})
     defs.setdefault(
@@ -185,23 +202,38 @@ def _cell(text: object) -> str:
 
 
 def _render_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    out = ["## Input files (one per entity)", "",
-           ("Files are CSV (comma, semicolon or tab; UTF-8 or Latin-1), XLSX or JSON. The entity comes "
-           "from the file-name prefix or `--entity`. Templates: `iurc template ENTITY`."), ""]
+    out = [
+        "## Input files (one per entity)",
+        "",
+        (
+            "Files are CSV (comma, semicolon or tab; UTF-8 or Latin-1), XLSX or JSON. The entity comes "
+            "from the file-name prefix or `--entity`. Templates: `iurc template ENTITY`."
+        ),
+        "",
+    ]
     for entity in ENTITIES.values():
         desc = getattr(entity.model.Config, "description", "") or ""
-        out += [f"### {entity.name} → `{entity.table}`", "",
-                (f"{desc} File-name prefixes: {', '.join(f'`{p}`' for p in entity.prefixes)}. "
+        out += [
+            f"### {entity.name} → `{entity.table}`",
+            "",
+            (
+                f"{desc} File-name prefixes: {', '.join(f'`{p}`' for p in entity.prefixes)}. "
                 f"Natural key: {', '.join(f'`{k}`' for k in entity.key)} (re-sending a key updates "
-                f"the row; a key twice in one file quarantines the later copy). Load order: {entity.order}."),
-                "", "| column | type | required | rules | description |", "|---|---|---|---|---|"]
+                f"the row; a key twice in one file quarantines the later copy). Load order: {entity.order}."
+            ),
+            "",
+            "| column | type | required | rules | description |",
+            "|---|---|---|---|---|",
+        ]
         specs = entity_columns(entity, con)
         for s in specs:
             rules = "; ".join(s.rules)
             if s.codes:
                 rules += f"; code list: {s.codes.source}"
-            out.append(f"| `{s.name}` | {s.type_label} | {'yes' if s.required else 'no'} | "
-                       f"{_cell(rules)} | {_cell(s.description)} |")
+            out.append(
+                f"| `{s.name}` | {s.type_label} | {'yes' if s.required else 'no'} | "
+                f"{_cell(rules)} | {_cell(s.description)} |"
+            )
         out.append("")
     return out
 
@@ -211,7 +243,11 @@ def _render_code_lists(con: duckdb.DuckDBPyConnection) -> list[str]:
     seen: set[str] = set()
     for entity in ENTITIES.values():
         for s in entity_columns(entity, con):
-            if not s.codes or s.codes.source in ("allowed values", "true/false") or s.codes.source in seen:
+            if (
+                not s.codes
+                or s.codes.source in ("allowed values", "true/false")
+                or s.codes.source in seen
+            ):
                 continue
             seen.add(s.codes.source)
             out += [f"### `{s.codes.source}`", "", "| code | label (en) |", "|---|---|"]
@@ -222,9 +258,15 @@ def _render_code_lists(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _render_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     defs = table_definitions()
-    out = ["## Warehouse tables", "",
-           ("Schemas: `ref` code lists, `core` validated facts, `ops` runs and quarantine, `mart` the "
-           "one definition of every metric (tables rebuilt at every publish, views and macros)."), ""]
+    out = [
+        "## Warehouse tables",
+        "",
+        (
+            "Schemas: `ref` code lists, `core` validated facts, `ops` runs and quarantine, `mart` the "
+            "one definition of every metric (tables rebuilt at every publish, views and macros)."
+        ),
+        "",
+    ]
     tables = con.execute(
         "select table_schema, table_name, table_type from information_schema.tables "
         "where table_schema in ('ref', 'core', 'ops', 'mart') "
@@ -238,7 +280,8 @@ def _render_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         out += ["| column | type | nullable |", "|---|---|---|"]
         cols = con.execute(
             "select column_name, data_type, is_nullable from information_schema.columns "
-            "where table_schema = ? and table_name = ? order by ordinal_position", [schema, name]
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, name],
         ).fetchall()
         out += [f"| `{c}` | {t} | {'yes' if n == 'YES' else 'no'} |" for c, t, n in cols]
         out.append("")
@@ -246,10 +289,17 @@ def _render_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select function_name, function_type, parameters from duckdb_functions() "
         "where schema_name = 'mart' and function_type in ('macro', 'table_macro') order by function_name"
     ).fetchall()
-    out += ["### Macros (`mart.*`)", "", "| macro | kind | parameters | definition |", "|---|---|---|---|"]
+    out += [
+        "### Macros (`mart.*`)",
+        "",
+        "| macro | kind | parameters | definition |",
+        "|---|---|---|---|",
+    ]
     for name, ftype, params in macros:
         kind = "table macro" if ftype == "table_macro" else "scalar macro"
-        out.append(f"| `mart.{name}` | {kind} | {', '.join(params)} | {_cell(defs.get(f'mart.{name}', ''))} |")
+        out.append(
+            f"| `mart.{name}` | {kind} | {', '.join(params)} | {_cell(defs.get(f'mart.{name}', ''))} |"
+        )
     out.append("")
     return out
 
@@ -259,16 +309,37 @@ def _render_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select indicator_id, label_en, family, definition, unit, direction, aggregation, "
         "is_cumulative, levels, interreg_code from ref.indicator order by sort_order, indicator_id"
     ).fetchall()
-    out = ["## KPIs (`ref.indicator`)", "",
-           ("Aggregation rules: `sum` adds values, `count_distinct` counts distinct things, `latest` takes "
-           "the latest value (never summed across periods), `ratio` recomputes numerator ÷ denominator "
-           "(percentages are never averaged). Cumulative KPIs are never summed across periods."), "",
-           "| KPI | name | family | definition | unit | direction | aggregation | cumulative | levels | Interreg |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "## KPIs (`ref.indicator`)",
+        "",
+        (
+            "Aggregation rules: `sum` adds values, `count_distinct` counts distinct things, `latest` takes "
+            "the latest value (never summed across periods), `ratio` recomputes numerator ÷ denominator "
+            "(percentages are never averaged). Cumulative KPIs are never summed across periods."
+        ),
+        "",
+        "| KPI | name | family | definition | unit | direction | aggregation | cumulative | levels | Interreg |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        out.append("| " + " | ".join([
-            f"`{r[0]}`", _cell(r[1]), _cell(r[2]), _cell(r[3]), _cell(r[4]), _cell(r[5]), _cell(r[6]),
-            "yes" if r[7] else "no", _cell(r[8]), _cell(r[9] or "—")]) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                [
+                    f"`{r[0]}`",
+                    _cell(r[1]),
+                    _cell(r[2]),
+                    _cell(r[3]),
+                    _cell(r[4]),
+                    _cell(r[5]),
+                    _cell(r[6]),
+                    "yes" if r[7] else "no",
+                    _cell(r[8]),
+                    _cell(r[9] or "—"),
+                ]
+            )
+            + " |"
+        )
     out.append("")
     return out
 
@@ -280,12 +351,21 @@ def render() -> str:
     """
     con = db.connect_memory()
     try:
-        parts = ["# IURC Impact data dictionary", "",
-                 ("Generated by `python -m pipelines.dictionary` from the Pandera schemas (`schemas/`), "
-                 "the validation rules (`pipelines/validate.py`), the reference data (`data/reference/`) "
-                 "and the warehouse DDL and marts. Do not edit by hand."), "",
-                 ("Contents: [Input files](#input-files-one-per-entity) · [Code lists](#code-lists) · "
-                 "[Warehouse tables](#warehouse-tables) · [KPIs](#kpis-refindicator)"), ""]
+        parts = [
+            "# IURC Impact data dictionary",
+            "",
+            (
+                "Generated by `python -m pipelines.export.dictionary` from the Pandera schemas (`schemas/`), "
+                "the validation rules (`pipelines/ingest/validate.py`), the reference data (`data/reference/`) "
+                "and the warehouse DDL and marts. Do not edit by hand."
+            ),
+            "",
+            (
+                "Contents: [Input files](#input-files-one-per-entity) · [Code lists](#code-lists) · "
+                "[Warehouse tables](#warehouse-tables) · [KPIs](#kpis-refindicator)"
+            ),
+            "",
+        ]
         parts += _render_entities(con)
         parts += _render_code_lists(con)
         parts += _render_tables(con)

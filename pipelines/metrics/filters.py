@@ -21,9 +21,9 @@ class Filters:
     end: dt.date | None = None
     network: tuple[str, ...] = ()
     subtheme: tuple[str, ...] = ()
-    region: tuple[str, ...] = ()   # EU | NA
+    region: tuple[str, ...] = ()  # EU | NA
     country: tuple[str, ...] = ()  # ISO2
-    mode: tuple[str, ...] = ()     # cooperation mode
+    mode: tuple[str, ...] = ()  # cooperation mode
 
     def to_query(self) -> str:
         """Return the URL query string (without '?') for these filters, stable in order."""
@@ -39,7 +39,7 @@ class Filters:
         return urlencode(pairs)
 
     @classmethod
-    def from_query(cls, query: str | dict) -> "Filters":
+    def from_query(cls, query: str | dict) -> Filters:
         """Return Filters parsed from a URL query string or dict; invalid parts are ignored."""
         if isinstance(query, str):
             raw = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
@@ -53,7 +53,9 @@ class Filters:
                 return None
 
         lists = {
-            name: tuple(sorted({p.strip() for p in str(raw.get(name) or "").split(",") if p.strip()}))
+            name: tuple(
+                sorted({p.strip() for p in str(raw.get(name) or "").split(",") if p.strip()})
+            )
             for name in LIST_FIELDS
         }
         return cls(start=as_date(raw.get("start")), end=as_date(raw.get("end")), **lists)

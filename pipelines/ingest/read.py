@@ -89,9 +89,7 @@ def resolve_entity(path: Path, entity: str | None) -> Entity:
     if entity:
         found = ENTITIES.get(entity.strip().lower())
         if found is None:
-            raise FileRejected(
-                f"unknown entity '{entity}'; expected one of: {', '.join(ENTITIES)}"
-            )
+            raise FileRejected(f"unknown entity '{entity}'; expected one of: {', '.join(ENTITIES)}")
         return found
     found = entity_for_file_name(path.name)
     if found is None:
@@ -330,8 +328,12 @@ def _stage_csv_duckdb(
                 delim = $delim, quote = '"', escape = '"', comment = '',
                 max_line_size = $max_line, strict_mode = true, encoding = 'utf-8')
             """,
-            {"path": str(text_path), "skip": header_lines, "delim": delimiter,
-             "max_line": MAX_FIELD_CHARS},
+            {
+                "path": str(text_path),
+                "skip": header_lines,
+                "delim": delimiter,
+                "max_line": MAX_FIELD_CHARS,
+            },
         )
     except duckdb.Error:
         return None
@@ -410,7 +412,9 @@ def _csv_rows(
             yield start, values, reasons
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, workdir: Path) -> ReadResult:
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, workdir: Path
+) -> ReadResult:
     """Stage a CSV file; return what was read (raises FileRejected)."""
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
@@ -432,8 +436,9 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, workdi
     warnings = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(f"the file is not UTF-8; read it as {encoding}")
-    return ReadResult(entity, "csv", columns, rows, encoding=encoding, delimiter=delimiter,
-                      warnings=warnings)
+    return ReadResult(
+        entity, "csv", columns, rows, encoding=encoding, delimiter=delimiter, warnings=warnings
+    )
 
 
 # ---------------------------------------------------------------- XLSX
@@ -459,7 +464,9 @@ def _check_zip(path: Path) -> None:
             f"the workbook would inflate to {total:,} bytes (limit {MAX_XLSX_UNCOMPRESSED:,})"
         )
     for info in infos:
-        if info.file_size > 1_000_000 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+        if info.file_size > 1_000_000 and info.file_size > MAX_XLSX_RATIO * max(
+            info.compress_size, 1
+        ):
             raise FileRejected(
                 f"the workbook part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1 "
                 "(a zip bomb?)"
@@ -500,7 +507,9 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
     try:
         wanted = {entity.name, *entity.prefixes}
-        sheet_name = next((n for n in wb.sheetnames if n.strip().lower() in wanted), wb.sheetnames[0])
+        sheet_name = next(
+            (n for n in wb.sheetnames if n.strip().lower() in wanted), wb.sheetnames[0]
+        )
         ws = wb[sheet_name]
         rows_iter = ws.iter_rows()
         header_cells = None
@@ -528,12 +537,22 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
                         line = cell.row
                     if i >= width:
                         if cell.value is not None:
-                            reasons.append({"column": None, "rule": "value outside the header's columns",
-                                            "value": _cell_text(cell.value)[:80]})
+                            reasons.append(
+                                {
+                                    "column": None,
+                                    "rule": "value outside the header's columns",
+                                    "value": _cell_text(cell.value)[:80],
+                                }
+                            )
                         continue
                     if cell.data_type == "f":
-                        reasons.append({"column": columns[i], "rule": "formula not accepted (paste values)",
-                                        "value": str(cell.value)[:80]})
+                        reasons.append(
+                            {
+                                "column": columns[i],
+                                "rule": "formula not accepted (paste values)",
+                                "value": str(cell.value)[:80],
+                            }
+                        )
                         values.append(str(cell.value))
                         continue
                     text = _cell_text(cell.value)
@@ -595,20 +614,29 @@ def stage_json(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
     def rows() -> Iterator[tuple[int, list[str | None], list[dict[str, str | None]]]]:
         for index, item in enumerate(records, start=1):
             if not isinstance(item, dict):
-                yield index, [None] * len(columns), [
-                    {"column": None, "rule": "not a JSON object", "value": json.dumps(item)[:80]}
-                ]
+                yield (
+                    index,
+                    [None] * len(columns),
+                    [{"column": None, "rule": "not a JSON object", "value": json.dumps(item)[:80]}],
+                )
                 continue
             values: list[str | None] = []
             reasons: list[dict[str, str | None]] = []
             for col in columns:
                 value = item.get(original[col])
                 if isinstance(value, (dict, list)):
-                    reasons.append({"column": col, "rule": "nested value not allowed",
-                                    "value": json.dumps(value)[:80]})
+                    reasons.append(
+                        {
+                            "column": col,
+                            "rule": "nested value not allowed",
+                            "value": json.dumps(value)[:80],
+                        }
+                    )
                     values.append(json.dumps(value))
                 elif isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
-                    raise FileRejected("a value is larger than the field limit", line=index, column=col)
+                    raise FileRejected(
+                        "a value is larger than the field limit", line=index, column=col
+                    )
                 else:
                     values.append(_json_text(value))
             yield index, values, reasons

@@ -10,30 +10,60 @@ import numpy as np
 import pandas as pd
 
 from pipelines import config
-from pipelines.demo_activities import Participations
-from pipelines.demo_programme import AS_OF
-from pipelines.demo_ref import DemoRef
+from pipelines.demo.activities import Participations
+from pipelines.demo.programme import AS_OF
+from pipelines.demo.ref import DemoRef
 
 PERIOD_END = pd.Timestamp("2025-12-31").date()
 MID_PERIOD_END = pd.Timestamp("2024-12-31").date()
 # achievement ratios: >= 0.9 green, 0.6-0.9 amber, < 0.6 red
 RATIOS = np.array([1.12, 1.0, 0.95, 0.92, 0.85, 0.78, 0.7, 0.64, 0.55, 0.45])
-PROGRAMME_KPIS = ["K01", "K02", "K03", "K04", "K05", "K06", "K08", "K09", "K10", "K12", "K13",
-                  "K14", "K15", "K16", "K17", "K18", "K19", "K20", "K21", "K22", "K23", "K24",
-                  "K26", "K27", "K30"]
+PROGRAMME_KPIS = [
+    "K01",
+    "K02",
+    "K03",
+    "K04",
+    "K05",
+    "K06",
+    "K08",
+    "K09",
+    "K10",
+    "K12",
+    "K13",
+    "K14",
+    "K15",
+    "K16",
+    "K17",
+    "K18",
+    "K19",
+    "K20",
+    "K21",
+    "K22",
+    "K23",
+    "K24",
+    "K26",
+    "K27",
+    "K30",
+]
 NETWORK_KPIS = ["K03", "K04", "K08", "K12", "K16", "K17", "K18", "K23"]
 CUMULATIVE_KPI = "K20"  # reported per quarter as a running total, with forecasts
 FORECAST_QUARTERS = 5
 
 
 def _estimates(
-    network: str | None, acts: pd.DataFrame, parts: Participations, outputs: pd.DataFrame,
-    funding: pd.DataFrame, sdg: pd.DataFrame,
+    network: str | None,
+    acts: pd.DataFrame,
+    parts: Participations,
+    outputs: pd.DataFrame,
+    funding: pd.DataFrame,
+    sdg: pd.DataFrame,
 ) -> dict[str, float]:
     """Return rough actuals of the KPIs for one network's activities and outputs (or, with
     network None, the programme's)."""
     completed = (acts["status"] == "completed").to_numpy()
-    act_sel = completed if network is None else completed & (acts["network_id"] == network).to_numpy()
+    act_sel = (
+        completed if network is None else completed & (acts["network_id"] == network).to_numpy()
+    )
     row_sel = act_sel[parts.activity]
     participants = parts.participants[row_sel]
     women = parts.women[row_sel]
@@ -45,8 +75,10 @@ def _estimates(
     def n_type(kind: str, column: str) -> float:
         return float(((out["output_type"] == kind) & live & out[column].notna()).sum())
 
-    government = np.isin(parts.stakeholder_ids[parts.stakeholder[row_sel]],
-                         ["local_government", "regional_government"])
+    government = np.isin(
+        parts.stakeholder_ids[parts.stakeholder[row_sel]],
+        ["local_government", "regional_government"],
+    )
     fund = funding[funding["output_id"].isin(out["output_id"])]
     accepted = sdg[(sdg["status"] == "accepted") & sdg["target_id"].notna()]
     auto = sdg[sdg["method"] != "manual"]
@@ -98,14 +130,20 @@ def _target_value(kpi: str, actual: float, ratio: float, unit: str, direction: s
 
 
 def build_targets(
-    ref: DemoRef, acts: pd.DataFrame, parts: Participations, outputs: pd.DataFrame,
-    funding: pd.DataFrame, sdg: pd.DataFrame, rng: np.random.Generator,
+    ref: DemoRef,
+    acts: pd.DataFrame,
+    parts: Participations,
+    outputs: pd.DataFrame,
+    funding: pd.DataFrame,
+    sdg: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Return programme- and network-level targets for the KPIs that have a catalogue entry."""
     ind = ref.indicator.set_index("indicator_id")
     rows = []
     scopes: list[tuple[str, str, list[str], str | None]] = [
-        ("programme", config.PROGRAMME_ID, PROGRAMME_KPIS, None)]
+        ("programme", config.PROGRAMME_ID, PROGRAMME_KPIS, None)
+    ]
     for net in ref.network["network_id"]:
         scopes.append(("network", net, NETWORK_KPIS, net))
     for scope_type, scope_id, kpis, net_sel in scopes:
@@ -115,17 +153,37 @@ def build_targets(
         for kpi, ratio in zip(kpis, ratios):
             unit, direction = ind.at[kpi, "unit"], ind.at[kpi, "direction"]
             target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), unit, direction)
-            baseline = round(est[kpi] * 0.7, 1) if unit == "percent" else (
-                None if direction == "lower" else 0.0)
+            baseline = (
+                round(est[kpi] * 0.7, 1)
+                if unit == "percent"
+                else (None if direction == "lower" else 0.0)
+            )
             rows.append((kpi, scope_type, scope_id, PERIOD_END, baseline, target))
     # interim programme targets at the end of 2024 for the headline reach KPIs
     est = _estimates(None, acts, parts, outputs, funding, sdg)
     for kpi in ("K03", "K04"):
         if kpi in ind.index:
-            rows.append((kpi, "programme", config.PROGRAMME_ID, MID_PERIOD_END, 0.0,
-                         float(round(est[kpi] * 0.62))))
-    return pd.DataFrame(rows, columns=["indicator_id", "scope_type", "scope_id", "period_end",
-                                       "baseline", "target_value"])
+            rows.append(
+                (
+                    kpi,
+                    "programme",
+                    config.PROGRAMME_ID,
+                    MID_PERIOD_END,
+                    0.0,
+                    float(round(est[kpi] * 0.62)),
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "scope_type",
+            "scope_id",
+            "period_end",
+            "baseline",
+            "target_value",
+        ],
+    )
 
 
 def _quarters(first: str, count: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -147,26 +205,64 @@ def build_observations(
         running = 0.0
         for start, end in actual_q:
             running = float(funding.loc[committed <= end, "amount_eur"].sum())
-            rows.append((CUMULATIVE_KPI, "programme", config.PROGRAMME_ID, start.date(),
-                         end.date(), round(running, 2), "actual"))
+            rows.append(
+                (
+                    CUMULATIVE_KPI,
+                    "programme",
+                    config.PROGRAMME_ID,
+                    start.date(),
+                    end.date(),
+                    round(running, 2),
+                    "actual",
+                )
+            )
         per_quarter = running / max(len(actual_q), 1)
         last_end = actual_q[-1][1] if actual_q else pd.Timestamp("2022-12-31")
         for k, (start, end) in enumerate(
             _quarters((last_end + pd.Timedelta(days=1)).strftime("%Y-%m-%d"), FORECAST_QUARTERS)
         ):
             running += per_quarter * rng.uniform(0.8, 1.1)
-            rows.append((CUMULATIVE_KPI, "programme", config.PROGRAMME_ID, start.date(),
-                         end.date(), round(running, -3), "forecast"))
+            rows.append(
+                (
+                    CUMULATIVE_KPI,
+                    "programme",
+                    config.PROGRAMME_ID,
+                    start.date(),
+                    end.date(),
+                    round(running, -3),
+                    "forecast",
+                )
+            )
     scopes = [("programme", config.PROGRAMME_ID)] + [
-        ("network", n) for n in ref.network["network_id"]]
+        ("network", n) for n in ref.network["network_id"]
+    ]
     for kpi, base in (("K23", 62.0), ("K22", 48.0)):
         if kpi not in ind:
             continue
-        for scope_type, scope_id in (scopes if kpi == "K23" else scopes[:1]):
+        for scope_type, scope_id in scopes if kpi == "K23" else scopes[:1]:
             level = base + rng.normal(0, 6)
             for year, kind in ((2023, "actual"), (2024, "actual"), (2025, "forecast")):
                 level = float(np.clip(level + rng.normal(3, 3), 5, 98))
-                rows.append((kpi, scope_type, scope_id, pd.Timestamp(f"{year}-01-01").date(),
-                             pd.Timestamp(f"{year}-12-31").date(), round(level, 1), kind))
-    return pd.DataFrame(rows, columns=["indicator_id", "scope_type", "scope_id", "period_start",
-                                       "period_end", "value", "value_kind"])
+                rows.append(
+                    (
+                        kpi,
+                        scope_type,
+                        scope_id,
+                        pd.Timestamp(f"{year}-01-01").date(),
+                        pd.Timestamp(f"{year}-12-31").date(),
+                        round(level, 1),
+                        kind,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "scope_type",
+            "scope_id",
+            "period_start",
+            "period_end",
+            "value",
+            "value_kind",
+        ],
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.validate import q
+from pipelines.ingest.validate import q
 from schemas import Entity
 
 REASON_SQL = (
@@ -41,7 +41,9 @@ def _key_match(entity: Entity, a: str, b: str) -> str:
     """Return the key join condition: '=' for required parts, IS NOT DISTINCT FROM for nullable."""
     columns = entity.model.to_schema().columns
     return " AND ".join(
-        f"{a}.{q(k)} IS NOT DISTINCT FROM {b}.{q(k)}" if columns[k].nullable else f"{a}.{q(k)} = {b}.{q(k)}"
+        f"{a}.{q(k)} IS NOT DISTINCT FROM {b}.{q(k)}"
+        if columns[k].nullable
+        else f"{a}.{q(k)} = {b}.{q(k)}"
         for k in entity.key
     )
 
@@ -122,12 +124,12 @@ def quarantine(
         """,
         {"run": run_id, "file": file_name, "entity": entity.name},
     )
-    return con.execute(
-        "SELECT count(*) FROM checked WHERE len(reasons) > 0"
-    ).fetchone()[0]
+    return con.execute("SELECT count(*) FROM checked WHERE len(reasons) > 0").fetchone()[0]
 
 
-def problems(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[int, str | None, str, str | None]]:
+def problems(
+    con: duckdb.DuckDBPyConnection, limit: int
+) -> list[tuple[int, str | None, str, str | None]]:
     """Return up to `limit` failures of `checked` as (line, column, rule, value), by line."""
     rows = con.execute(
         "SELECT _line, reasons FROM checked WHERE len(reasons) > 0 ORDER BY _line LIMIT $n",

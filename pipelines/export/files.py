@@ -15,10 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import db as dbmod
-from pipelines import dictionary
+from pipelines.export import dictionary
+from pipelines.ingest.validate import q
 from pipelines.queries._sql import LANGS, label_col
-from pipelines.validate import q
+from pipelines.warehouse import db as dbmod
 from schemas import ENTITIES
 
 FORMATS = ("csv", "parquet")
@@ -71,7 +71,9 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def select_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str, *, lang: str, csv: bool) -> str:
+def select_sql(
+    con: duckdb.DuckDBPyConnection, schema: str, name: str, *, lang: str, csv: bool
+) -> str:
     """Return the SELECT of one relation with label columns (and formula neutralising for CSV).
 
     Identifiers come from information_schema and the code-list allow-list only.
@@ -101,7 +103,11 @@ def select_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str, *, lang: 
 
 
 def export_warehouse(
-    con: duckdb.DuckDBPyConnection, out_dir: str | os.PathLike, *, fmt: str = "csv", lang: str = "en"
+    con: duckdb.DuckDBPyConnection,
+    out_dir: str | os.PathLike,
+    *,
+    fmt: str = "csv",
+    lang: str = "en",
 ) -> list[ExportedFile]:
     """Write every mart and core relation to out_dir as `<schema>.<name>.<fmt>` plus README.md.
 
@@ -124,9 +130,15 @@ def export_warehouse(
         con.execute(f"copy ({sql}) to ? {options}", [str(path)])
         rows = con.execute(f"select count(*) from {schema}.{q(name)}").fetchone()[0]
         columns = con.execute(f"describe ({sql})").fetchall()
-        written.append(ExportedFile(path, f"{schema}.{name}", int(rows),
-                                    [(c[0], c[1]) for c in columns],
-                                    definitions.get(f"{schema}.{name}", "")))
+        written.append(
+            ExportedFile(
+                path,
+                f"{schema}.{name}",
+                int(rows),
+                [(c[0], c[1]) for c in columns],
+                definitions.get(f"{schema}.{name}", ""),
+            )
+        )
     (out / "README.md").write_text(readme(written, fmt=fmt, lang=lang), encoding="utf-8")
     return written
 
@@ -134,18 +146,31 @@ def export_warehouse(
 def readme(files: list[ExportedFile], *, fmt: str, lang: str) -> str:
     """Return the README.md describing every exported file."""
     lines = [
-        "# IURC Impact warehouse export", "",
-        (f"Format: {fmt.upper()}; labels in `{lang}`. One file per relation: `mart.*` (the one "
-        "definition of every metric) and `core.*` (validated input records). A column ending in "
-        "`_label` gives the label of the code column before it."),
+        "# IURC Impact warehouse export",
+        "",
+        (
+            f"Format: {fmt.upper()}; labels in `{lang}`. One file per relation: `mart.*` (the one "
+            "definition of every metric) and `core.*` (validated input records). A column ending in "
+            "`_label` gives the label of the code column before it."
+        ),
     ]
     if fmt == "csv":
-        lines.append("CSV text cells that start with = + - @ tab or carriage return carry a leading "
-                     "apostrophe (') so spreadsheets do not run them as formulas.")
-    lines += ["", "Full column rules and KPI definitions: docs/data-dictionary.md.", "",
-              "| file | rows | definition |", "|---|---|---|"]
-    lines += [f"| [{f.path.name}](#{f.relation.replace('.', '')}) | {f.rows:,} | "
-              f"{f.definition.replace('|', '/')} |" for f in files]
+        lines.append(
+            "CSV text cells that start with = + - @ tab or carriage return carry a leading "
+            "apostrophe (') so spreadsheets do not run them as formulas."
+        )
+    lines += [
+        "",
+        "Full column rules and KPI definitions: docs/data-dictionary.md.",
+        "",
+        "| file | rows | definition |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| [{f.path.name}](#{f.relation.replace('.', '')}) | {f.rows:,} | "
+        f"{f.definition.replace('|', '/')} |"
+        for f in files
+    ]
     for f in files:
         lines += ["", f"## {f.relation}", "", f"File `{f.path.name}`, {f.rows:,} rows.", ""]
         if f.definition:

@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pipelines.demo_activities import Participations
+from pipelines.demo.activities import Participations
 
 UNKNOWN_CITY = "atlantis-xx"
 UNKNOWN_ACTIVITY_TYPE = "study_tour"
@@ -25,11 +25,17 @@ def mid(frame_len: int) -> int:
 def bad_activities(acts: pd.DataFrame) -> list[tuple[dict, str, str]]:
     """Return (row, key, rule) for an unknown activity type and an end date before the start."""
     base = acts.iloc[mid(len(acts))].to_dict()
-    unknown = {**base, "activity_id": "act-bad-unknown-type",
-               "activity_type": UNKNOWN_ACTIVITY_TYPE}
+    unknown = {
+        **base,
+        "activity_id": "act-bad-unknown-type",
+        "activity_type": UNKNOWN_ACTIVITY_TYPE,
+    }
     start = base["start_date"]
-    backwards = {**base, "activity_id": "act-bad-end-before-start",
-                 "end_date": start - dt.timedelta(days=3)}
+    backwards = {
+        **base,
+        "activity_id": "act-bad-end-before-start",
+        "end_date": start - dt.timedelta(days=3),
+    }
     return [
         (unknown, "act-bad-unknown-type", "activity_type: unknown code"),
         (backwards, "act-bad-end-before-start", "end_date before start_date"),
@@ -42,16 +48,38 @@ def bad_participations(parts: Participations) -> list[tuple[dict, str, str]]:
     activity = parts.activity_ids[parts.activity[at]]
     used = set(parts.city[parts.activity == parts.activity[at]].tolist())
     free = next((c for c in range(len(parts.city_ids)) if c not in used), None)
-    rows = [({"activity_id": activity, "city_id": UNKNOWN_CITY,
-              "stakeholder_type": "local_government", "participants": 3, "women": 1,
-              "organisations": 1, "completions": None},
-             f"{activity}/{UNKNOWN_CITY}", "city_id: unknown city")]
+    rows = [
+        (
+            {
+                "activity_id": activity,
+                "city_id": UNKNOWN_CITY,
+                "stakeholder_type": "local_government",
+                "participants": 3,
+                "women": 1,
+                "organisations": 1,
+                "completions": None,
+            },
+            f"{activity}/{UNKNOWN_CITY}",
+            "city_id: unknown city",
+        )
+    ]
     if free is not None:
         city = parts.city_ids[free]
-        rows.append(({"activity_id": activity, "city_id": city,
-                      "stakeholder_type": "academia", "participants": 4, "women": 7,
-                      "organisations": 2, "completions": None},
-                     f"{activity}/{city}/academia", "women greater than participants"))
+        rows.append(
+            (
+                {
+                    "activity_id": activity,
+                    "city_id": city,
+                    "stakeholder_type": "academia",
+                    "participants": 4,
+                    "women": 7,
+                    "organisations": 2,
+                    "completions": None,
+                },
+                f"{activity}/{city}/academia",
+                "women greater than participants",
+            )
+        )
     return rows
 
 
@@ -59,10 +87,15 @@ def bad_outputs(outputs: pd.DataFrame) -> list[tuple[dict, str, str]]:
     """Return (row, key, rule) for an output implemented before it was developed."""
     base = outputs.iloc[mid(len(outputs))].to_dict()
     planned = base["planned_date"]
-    row = {**base, "output_id": "out-bad-date-order", "status": "implemented",
-           "developed_date": planned + dt.timedelta(days=200),
-           "implemented_date": planned + dt.timedelta(days=90), "adopted_date": None,
-           "evidence_url": None}
+    row = {
+        **base,
+        "output_id": "out-bad-date-order",
+        "status": "implemented",
+        "developed_date": planned + dt.timedelta(days=200),
+        "implemented_date": planned + dt.timedelta(days=90),
+        "adopted_date": None,
+        "evidence_url": None,
+    }
     return [(row, "out-bad-date-order", "implemented_date before developed_date")]
 
 
@@ -71,8 +104,7 @@ def bad_funding(funding: pd.DataFrame) -> list[tuple[dict, str, str]]:
     if funding.empty:
         return []
     base = funding.iloc[mid(len(funding))].to_dict()
-    row = {**base, "funding_id": "fund-bad-negative-amount", "amount": -25000.0,
-           "amount_eur": None}
+    row = {**base, "funding_id": "fund-bad-negative-amount", "amount": -25000.0, "amount_eur": None}
     return [(row, "fund-bad-negative-amount", "amount: negative")]
 
 
@@ -87,8 +119,15 @@ def bad_sdg(sdg: pd.DataFrame) -> list[tuple[dict, str, str]]:
     """Return (row, key, rule) for an SDG target that does not belong to the tagged goal."""
     base = sdg.loc[sdg["entity_type"] == "activity"].iloc[0].to_dict()
     goal = 11 if base["goal"] != 11 else 7
-    row = {**base, "goal": goal, "target_id": "3.6", "is_primary": False, "method": "manual",
-           "score": None, "status": "accepted"}
+    row = {
+        **base,
+        "goal": goal,
+        "target_id": "3.6",
+        "is_primary": False,
+        "method": "manual",
+        "score": None,
+        "status": "accepted",
+    }
     return [(row, f"{base['entity_id']}/{goal}/3.6", "target_id: not a target of goal")]
 
 

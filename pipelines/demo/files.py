@@ -21,15 +21,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pipelines.demo_activities import Participations
+from pipelines.demo.activities import Participations
 
 XLSX_MAX_ROWS = 20_000  # above this a programme officer would not e-mail a workbook: CSV instead
 FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = dt.datetime(2025, 1, 1)
 PARTICIPATION_CHUNK = 1_000_000
 
-PARTICIPATION_COLUMNS = ["activity_id", "city_id", "stakeholder_type", "participants", "women",
-                         "organisations", "completions"]
+PARTICIPATION_COLUMNS = [
+    "activity_id",
+    "city_id",
+    "stakeholder_type",
+    "participants",
+    "women",
+    "organisations",
+    "completions",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +44,7 @@ class PlantedRow:
     """A deliberately bad row: where it is and which rule it breaks."""
 
     file_name: str
-    line: int       # CSV: physical line (header = 1); XLSX: sheet row; JSON: array index + 1
+    line: int  # CSV: physical line (header = 1); XLSX: sheet row; JSON: array index + 1
     entity: str
     key: str
     rule: str
@@ -97,9 +104,10 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
 
 def _normalise_zip(data: bytes, path: Path) -> None:
     """Rewrite an XLSX zip with fixed timestamps (openpyxl stamps the current time)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        path, "w", compression=zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -142,7 +150,9 @@ def line_of(fmt: str, position: int) -> int:
 
 def insert_row(frame: pd.DataFrame, row: dict, position: int) -> pd.DataFrame:
     """Return frame with `row` inserted at 0-based `position` (columns kept, dtypes kept)."""
-    extra = pd.DataFrame([row], columns=frame.columns).astype(frame.dtypes.to_dict(), errors="ignore")
+    extra = pd.DataFrame([row], columns=frame.columns).astype(
+        frame.dtypes.to_dict(), errors="ignore"
+    )
     return pd.concat([frame.iloc[:position], extra, frame.iloc[position:]], ignore_index=True)
 
 
@@ -153,25 +163,29 @@ def _participation_table(parts: Participations, lo: int, hi: int) -> pa.Table:
     def nullable(a: np.ndarray) -> pa.Array:
         return pa.array(a, mask=a < 0, type=pa.int32())
 
-    return pa.table({
-        "activity_id": ids(parts.activity_ids, parts.activity[lo:hi]),
-        "city_id": ids(parts.city_ids, parts.city[lo:hi]),
-        "stakeholder_type": ids(parts.stakeholder_ids, parts.stakeholder[lo:hi]),
-        "participants": pa.array(parts.participants[lo:hi], type=pa.int32()),
-        "women": nullable(parts.women[lo:hi]),
-        "organisations": pa.array(parts.organisations[lo:hi], type=pa.int32()),
-        "completions": nullable(parts.completions[lo:hi]),
-    })
+    return pa.table(
+        {
+            "activity_id": ids(parts.activity_ids, parts.activity[lo:hi]),
+            "city_id": ids(parts.city_ids, parts.city[lo:hi]),
+            "stakeholder_type": ids(parts.stakeholder_ids, parts.stakeholder[lo:hi]),
+            "participants": pa.array(parts.participants[lo:hi], type=pa.int32()),
+            "women": nullable(parts.women[lo:hi]),
+            "organisations": pa.array(parts.organisations[lo:hi], type=pa.int32()),
+            "completions": nullable(parts.completions[lo:hi]),
+        }
+    )
 
 
 def write_participations(
     parts: Participations, bad: pd.DataFrame, position: int, path: Path
 ) -> None:
     """Stream the participation rows to CSV in chunks, with the bad rows at `position`."""
-    bad_table = pa.table({
-        c: pa.array(bad[c].tolist(), type=pa.string() if i < 3 else pa.int32())
-        for i, c in enumerate(PARTICIPATION_COLUMNS)
-    })
+    bad_table = pa.table(
+        {
+            c: pa.array(bad[c].tolist(), type=pa.string() if i < 3 else pa.int32())
+            for i, c in enumerate(PARTICIPATION_COLUMNS)
+        }
+    )
     n = len(parts)
     bounds = sorted({0, position, n, *range(0, n, PARTICIPATION_CHUNK)})
     with pacsv.CSVWriter(str(path), bad_table.schema, write_options=_csv_options()) as writer:

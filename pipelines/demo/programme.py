@@ -10,7 +10,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from pipelines.demo_ref import DemoRef
+from pipelines.demo.ref import DemoRef
 
 TARGET_CITIES = 60
 PERIOD_START = np.datetime64("2023-01-01")
@@ -54,41 +54,151 @@ EXTRA_CITIES: list[tuple[str, str, str]] = [
 # Synthetic cooperations: (id, mode, topic, network, focus subtheme, start, end, member names).
 # The first member leads. Names say "Demo" so nobody mistakes them for real IURC cooperations.
 SYNTHETIC_COOPERATIONS: list[tuple[str, str, str, str, str, str, str, list[str]]] = [
-    ("demo-trio-circular-construction", "trio", "circular construction", "ecological_transition",
-     "circular_economy", "2023-02-01", "2024-07-31", ["Riga", "Guelph", "Kansas City"]),
-    ("demo-trio-urban-heat", "trio", "nature-based solutions against urban heat",
-     "ecological_transition", "nature_based_solutions", "2023-04-01", "2024-09-30",
-     ["Zaragoza", "Waterloo", "Philadelphia"]),
-    ("demo-trio-clean-fleets", "trio", "zero-emission public fleets", "urban_renewal",
-     "mobility_transport", "2024-01-15", "2025-07-15", ["Mannheim", "Edmonton", "Denver"]),
-    ("demo-trio-affordable-retrofit", "trio", "affordable housing retrofit", "urban_renewal",
-     "housing_social_cohesion", "2023-09-01", "2025-02-28", ["Leipzig", "Saint John", "Minneapolis"]),
-    ("demo-trio-innovation-districts", "trio", "innovation districts", "innovation",
-     "innovation_centres", "2024-03-01", "2025-08-31", ["Tampere", "Québec", "Portland"]),
-    ("demo-cluster-waste-circularity", "cluster", "waste prevention and circularity",
-     "ecological_transition", "circular_economy", "2023-01-15", "2024-12-31",
-     ["Malmö", "Ottawa", "Lisbon", "Gent", "Toronto"]),
-    ("demo-cluster-active-mobility", "cluster", "active and shared mobility", "urban_renewal",
-     "mobility_transport", "2023-06-01", "2025-05-31",
-     ["Zaragoza", "Vancouver", "Bilbao", "Winnipeg", "Eindhoven"]),
-    ("demo-cluster-inclusive-regeneration", "cluster", "inclusive neighbourhood regeneration",
-     "urban_renewal", "deprived_neighbourhoods", "2023-03-01", "2025-02-28",
-     ["Velletri", "Baltimore", "Cork", "Kraków", "Victoria"]),
-    ("demo-cluster-regional-innovation", "cluster", "regional innovation ecosystems", "innovation",
-     "regional_innovation", "2024-02-01", "2025-09-30",
-     ["Eindhoven", "Halifax", "Kansas City", "Cork", "Waterloo"]),
-    ("demo-global-network-green-cities", "global_network", "green and just cities",
-     "ecological_transition", "renovation_wave", "2023-01-01", "2025-12-31",
-     ["Brussels", "Dortmund", "Pittsburgh", "Calgary", "Rome", "Rotterdam", "Boston", "Portland",
-      "Växjö", "Burlington", "Tallinn", "Halifax", "Lyon", "Barcelona", "Turin", "Austin",
-      "Bologna", "Montreal", "Manchester", "Ottawa", "Malmö", "Toronto", "Hamburg", "Hannover"]),
+    (
+        "demo-trio-circular-construction",
+        "trio",
+        "circular construction",
+        "ecological_transition",
+        "circular_economy",
+        "2023-02-01",
+        "2024-07-31",
+        ["Riga", "Guelph", "Kansas City"],
+    ),
+    (
+        "demo-trio-urban-heat",
+        "trio",
+        "nature-based solutions against urban heat",
+        "ecological_transition",
+        "nature_based_solutions",
+        "2023-04-01",
+        "2024-09-30",
+        ["Zaragoza", "Waterloo", "Philadelphia"],
+    ),
+    (
+        "demo-trio-clean-fleets",
+        "trio",
+        "zero-emission public fleets",
+        "urban_renewal",
+        "mobility_transport",
+        "2024-01-15",
+        "2025-07-15",
+        ["Mannheim", "Edmonton", "Denver"],
+    ),
+    (
+        "demo-trio-affordable-retrofit",
+        "trio",
+        "affordable housing retrofit",
+        "urban_renewal",
+        "housing_social_cohesion",
+        "2023-09-01",
+        "2025-02-28",
+        ["Leipzig", "Saint John", "Minneapolis"],
+    ),
+    (
+        "demo-trio-innovation-districts",
+        "trio",
+        "innovation districts",
+        "innovation",
+        "innovation_centres",
+        "2024-03-01",
+        "2025-08-31",
+        ["Tampere", "Québec", "Portland"],
+    ),
+    (
+        "demo-cluster-waste-circularity",
+        "cluster",
+        "waste prevention and circularity",
+        "ecological_transition",
+        "circular_economy",
+        "2023-01-15",
+        "2024-12-31",
+        ["Malmö", "Ottawa", "Lisbon", "Gent", "Toronto"],
+    ),
+    (
+        "demo-cluster-active-mobility",
+        "cluster",
+        "active and shared mobility",
+        "urban_renewal",
+        "mobility_transport",
+        "2023-06-01",
+        "2025-05-31",
+        ["Zaragoza", "Vancouver", "Bilbao", "Winnipeg", "Eindhoven"],
+    ),
+    (
+        "demo-cluster-inclusive-regeneration",
+        "cluster",
+        "inclusive neighbourhood regeneration",
+        "urban_renewal",
+        "deprived_neighbourhoods",
+        "2023-03-01",
+        "2025-02-28",
+        ["Velletri", "Baltimore", "Cork", "Kraków", "Victoria"],
+    ),
+    (
+        "demo-cluster-regional-innovation",
+        "cluster",
+        "regional innovation ecosystems",
+        "innovation",
+        "regional_innovation",
+        "2024-02-01",
+        "2025-09-30",
+        ["Eindhoven", "Halifax", "Kansas City", "Cork", "Waterloo"],
+    ),
+    (
+        "demo-global-network-green-cities",
+        "global_network",
+        "green and just cities",
+        "ecological_transition",
+        "renovation_wave",
+        "2023-01-01",
+        "2025-12-31",
+        [
+            "Brussels",
+            "Dortmund",
+            "Pittsburgh",
+            "Calgary",
+            "Rome",
+            "Rotterdam",
+            "Boston",
+            "Portland",
+            "Växjö",
+            "Burlington",
+            "Tallinn",
+            "Halifax",
+            "Lyon",
+            "Barcelona",
+            "Turin",
+            "Austin",
+            "Bologna",
+            "Montreal",
+            "Manchester",
+            "Ottawa",
+            "Malmö",
+            "Toronto",
+            "Hamburg",
+            "Hannover",
+        ],
+    ),
 ]
 
 COOPERATION_COLUMNS = [
-    "cooperation_id", "mode", "name", "network_id", "phase", "start_date", "support_end_date",
+    "cooperation_id",
+    "mode",
+    "name",
+    "network_id",
+    "phase",
+    "start_date",
+    "support_end_date",
 ]
 CITY_COLUMNS = [
-    "city_id", "name", "country_iso2", "region", "population", "population_year", "lat", "lon",
+    "city_id",
+    "name",
+    "country_iso2",
+    "region",
+    "population",
+    "population_year",
+    "lat",
+    "lon",
     "geonames_id",
 ]
 
@@ -123,17 +233,19 @@ def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
         geonames_id = row["geonameid"]
         if city_id in known_ids or (pd.notna(geonames_id) and str(geonames_id) in known_geo):
             continue
-        extra.append({
-            "city_id": city_id,
-            "name": str(row["name"]),
-            "country_iso2": iso2,
-            "region": regions[iso2],
-            "population": row["population"],
-            "population_year": pd.NA,
-            "lat": row["latitude"],
-            "lon": row["longitude"],
-            "geonames_id": geonames_id,
-        })
+        extra.append(
+            {
+                "city_id": city_id,
+                "name": str(row["name"]),
+                "country_iso2": iso2,
+                "region": regions[iso2],
+                "population": row["population"],
+                "population_year": pd.NA,
+                "lat": row["latitude"],
+                "lon": row["longitude"],
+                "geonames_id": geonames_id,
+            }
+        )
         known_ids.add(city_id)
     out = pd.concat([cities, pd.DataFrame(extra, columns=CITY_COLUMNS)], ignore_index=True)
     out = out[CITY_COLUMNS]
@@ -162,7 +274,11 @@ def build_cooperations(
     for coop_id, network in zip(coops["cooperation_id"], coops["network_id"]):
         options = subthemes.loc[subthemes["network_id"] == network, "subtheme_id"].to_numpy()
         focus[coop_id] = str(options[rng.integers(len(options))])
-    labels = {"trio": "Demo trio", "cluster": "Demo cluster", "global_network": "Demo global network"}
+    labels = {
+        "trio": "Demo trio",
+        "cluster": "Demo cluster",
+        "global_network": "Demo global network",
+    }
     new_coops, new_members = [], []
     for coop_id, mode, topic, network, subtheme, start, end, names in SYNTHETIC_COOPERATIONS:
         ids = [by_name[n] for n in names if n in by_name]
@@ -172,10 +288,17 @@ def build_cooperations(
             name = f"{labels[mode]}: {topic}"
         else:
             name = f"{labels[mode]}: {topic} ({' · '.join(city_names[i] for i in ids)})"
-        new_coops.append({
-            "cooperation_id": coop_id, "mode": mode, "name": name, "network_id": network,
-            "phase": "Phase III (demo)", "start_date": start, "support_end_date": end,
-        })
+        new_coops.append(
+            {
+                "cooperation_id": coop_id,
+                "mode": mode,
+                "name": name,
+                "network_id": network,
+                "phase": "Phase III (demo)",
+                "start_date": start,
+                "support_end_date": end,
+            }
+        )
         new_members += [
             {"cooperation_id": coop_id, "city_id": c, "role": "lead" if i == 0 else "partner"}
             for i, c in enumerate(ids)
@@ -215,10 +338,10 @@ class Programme:
     cities: pd.DataFrame
     coops: pd.DataFrame
     members: pd.DataFrame
-    focus: dict[str, str]                               # cooperation -> focus subtheme
+    focus: dict[str, str]  # cooperation -> focus subtheme
     windows: tuple[np.ndarray, np.ndarray, np.ndarray]  # per cooperation: lo, hi, weight
     member_index: tuple[np.ndarray, np.ndarray, np.ndarray]  # start, count, member city index
-    event_hosts: np.ndarray                             # city indexes of programme-wide hosts
+    event_hosts: np.ndarray  # city indexes of programme-wide hosts
 
 
 def build_programme(ref: DemoRef, rng: np.random.Generator) -> Programme:
@@ -237,7 +360,11 @@ def build_programme(ref: DemoRef, rng: np.random.Generator) -> Programme:
     if len(hosts) == 0:
         hosts = np.arange(len(cities))
     return Programme(
-        cities=cities, coops=coops, members=members, focus=focus,
-        windows=_coop_windows(coops, rng), member_index=(start, count, member_city),
+        cities=cities,
+        coops=coops,
+        members=members,
+        focus=focus,
+        windows=_coop_windows(coops, rng),
+        member_index=(start, count, member_city),
         event_hosts=hosts,
     )

@@ -1,6 +1,6 @@
 """Build the metric marts (`mart.*`): the one definition of every number.
 
-Each `pipelines/sql/marts/NN_name.sql` holds one SELECT (import CTEs -> transform -> `select * from
+Each `pipelines/warehouse/sql/marts/NN_name.sql` holds one SELECT (import CTEs -> transform -> `select * from
 final`) and defines the relation `mart.name`. Files run in name order, so the number prefix orders
 dependencies. The first line declares how the relation is materialised:
 
@@ -28,6 +28,7 @@ _HEADER = re.compile(
 )
 _NAME = re.compile(r"^\d+_(?P<name>[a-z][a-z0-9_]*)\.sql$")
 
+
 def mart_files(directory: Path | None = None) -> list[Path]:
     """Return the mart SQL files in build order."""
     return sorted((directory or config.MARTS_SQL_DIR).glob("*.sql"))
@@ -43,7 +44,9 @@ def _statement(path: Path) -> tuple[str, str]:
     first, _, body = text.partition("\n")
     header = _HEADER.match(first.strip())
     if not header:
-        raise ValueError(f"{path.name}: first line must be '-- materialized: view|table|macro(...)|scalar_macro(...)'")
+        raise ValueError(
+            f"{path.name}: first line must be '-- materialized: view|table|macro(...)|scalar_macro(...)'"
+        )
     kind = header.group("kind")
     body = body.strip().rstrip(";")
     if kind == "view":
@@ -81,15 +84,18 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     years = con.execute(
         "select period_start, period_end from mart.calendar where period_type = 'year' order by 1"
     ).fetchall()
-    networks = [r[0] for r in con.execute(
-        "select network_id from ref.network union select network_id from core.cooperation "
-        "union select network_id from core.activity order by 1"
-    ).fetchall()]
+    networks = [
+        r[0]
+        for r in con.execute(
+            "select network_id from ref.network union select network_id from core.cooperation "
+            "union select network_id from core.activity order by 1"
+        ).fetchall()
+    ]
     for scope_type, ids in (("programme", [config.PROGRAMME_ID]), ("network", networks)):
         for scope_id in ids:
             calls.append((scope_type, scope_id, "all", None, None))
             calls.extend((scope_type, scope_id, "year", start, end) for start, end in years)
-    for (scope_type, scope_id) in con.execute(
+    for scope_type, scope_id in con.execute(
         """
         select distinct scope_type, scope_id from core.target
         where scope_type in ('cooperation', 'city') order by all

@@ -116,9 +116,13 @@ def column_kind(column: pa.Column) -> str:
 
 def sql_type(kind: str) -> str:
     """Return the DuckDB type of a column kind."""
-    return {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}[
-        kind
-    ]
+    return {
+        "text": "VARCHAR",
+        "int": "BIGINT",
+        "float": "DOUBLE",
+        "bool": "BOOLEAN",
+        "date": "DATE",
+    }[kind]
 
 
 def _display(value: Any) -> str:
@@ -156,7 +160,7 @@ def check_rule_text(check: pa.Check) -> str:
         if hi:
             return f"must be at most {hi} characters"
         return f"must be at least {lo} characters"
-    raise ValueError(f"check {name} has no SQL form: add it to pipelines.validate")
+    raise ValueError(f"check {name} has no SQL form: add it to pipelines.ingest.validate")
 
 
 def _literal_for(value: Any, kind: str, p: Params) -> str:
@@ -200,7 +204,7 @@ def check_fail_sql(check: pa.Check, col: str, kind: str, p: Params) -> str:
             # strlen (bytes, O(1)) >= length (characters): only long values are counted
             parts.append(f"(strlen({c}) > {limit} AND length({c}) > {limit})")
         return "(" + " OR ".join(parts) + ")"
-    raise ValueError(f"check {name} has no SQL form: add it to pipelines.validate")
+    raise ValueError(f"check {name} has no SQL form: add it to pipelines.ingest.validate")
 
 
 def gate_pattern(column: pa.Column) -> str | None:
@@ -224,7 +228,9 @@ def gate_pattern(column: pa.Column) -> str | None:
     return None
 
 
-def typed_sql(col: str, kind: str, p: Params, *, decimal_comma: bool = False, gated: bool = False) -> str:
+def typed_sql(
+    col: str, kind: str, p: Params, *, decimal_comma: bool = False, gated: bool = False
+) -> str:
     """Return the SQL expression typing cleaned text column raw__col (NULL when it does not parse).
 
     With `gated`, column ok__col says the raw value already matched the type's regex.
@@ -271,7 +277,9 @@ def model_rules(entity: Entity, p: Params, *, gated: bool = False) -> list[Rule]
         if not column.nullable:
             rules.append(Rule(col, REQUIRED_RULE, f"{raw} IS NULL", "NULL"))
         if kind != "text":
-            rules.append(Rule(col, TYPE_RULES[kind], f"{raw} IS NOT NULL AND t.{q(col)} IS NULL", raw))
+            rules.append(
+                Rule(col, TYPE_RULES[kind], f"{raw} IS NOT NULL AND t.{q(col)} IS NULL", raw)
+            )
         gate = gate_pattern(column) if gated else None
         for check in column.checks:
             fail = check_fail_sql(check, col, kind, p)
@@ -290,11 +298,17 @@ def _code(col: str, table: str, key: str, what: str, alias: str, joins: list[str
     joins.append(
         f"LEFT JOIN (SELECT DISTINCT {q(key)} AS k FROM {table}) {alias} ON {alias}.k = t.{q(col)}"
     )
-    return Rule(col, f"unknown {what}", f"t.{q(col)} IS NOT NULL AND {alias}.k IS NULL", f"t.{q(col)}")
+    return Rule(
+        col, f"unknown {what}", f"t.{q(col)} IS NOT NULL AND {alias}.k IS NULL", f"t.{q(col)}"
+    )
 
 
-def _future(col: str, p: Params, rule: str = "must not be in the future", when: str = "true") -> Rule:
-    return Rule(col, rule, f"({when}) AND t.{q(col)} > {p_today(p)}", f"CAST(t.{q(col)} AS VARCHAR)")
+def _future(
+    col: str, p: Params, rule: str = "must not be in the future", when: str = "true"
+) -> Rule:
+    return Rule(
+        col, rule, f"({when}) AND t.{q(col)} > {p_today(p)}", f"CAST(t.{q(col)} AS VARCHAR)"
+    )
 
 
 def _not_before(col: str, other: str) -> Rule:
@@ -326,7 +340,9 @@ TODAY = _Today()
 
 
 def _scope_rules(p: Params, joins: list[str]) -> list[Rule]:
-    joins.append("LEFT JOIN (SELECT DISTINCT network_id AS k FROM ref.network) sn ON sn.k = t.scope_id")
+    joins.append(
+        "LEFT JOIN (SELECT DISTINCT network_id AS k FROM ref.network) sn ON sn.k = t.scope_id"
+    )
     joins.append(
         "LEFT JOIN (SELECT DISTINCT cooperation_id AS k FROM core.cooperation) sc ON sc.k = t.scope_id"
     )
@@ -341,7 +357,12 @@ def _scope_rules(p: Params, joins: list[str]) -> list[Rule]:
     )
     return [
         _code("indicator_id", "ref.indicator", "indicator_id", "indicator", "ri", joins),
-        Rule("scope_id", "unknown scope for scope_type", fail, "concat(t.scope_type, ' ', t.scope_id)"),
+        Rule(
+            "scope_id",
+            "unknown scope for scope_type",
+            fail,
+            "concat(t.scope_type, ' ', t.scope_id)",
+        ),
     ]
 
 
@@ -353,9 +374,24 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
     if name == "city":
         j.append("LEFT JOIN ref.country rc ON rc.country_iso2 = t.country_iso2")
         e.rules += [
-            Rule("country_iso2", "unknown country", "t.country_iso2 IS NOT NULL AND rc.country_iso2 IS NULL", "t.country_iso2"),
-            Rule("region", "does not match the country's region", "rc.region IS NOT NULL AND t.region <> rc.region", "concat(t.region, ' vs ', rc.region)"),
-            Rule("population_year", "must not be in the future", f"t.population_year > year({p_today(p)})", "CAST(t.population_year AS VARCHAR)"),
+            Rule(
+                "country_iso2",
+                "unknown country",
+                "t.country_iso2 IS NOT NULL AND rc.country_iso2 IS NULL",
+                "t.country_iso2",
+            ),
+            Rule(
+                "region",
+                "does not match the country's region",
+                "rc.region IS NOT NULL AND t.region <> rc.region",
+                "concat(t.region, ' vs ', rc.region)",
+            ),
+            Rule(
+                "population_year",
+                "must not be in the future",
+                f"t.population_year > year({p_today(p)})",
+                "CAST(t.population_year AS VARCHAR)",
+            ),
         ]
     elif name == "cooperation":
         e.rules += [
@@ -371,31 +407,77 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
     elif name == "activity":
         j.append("LEFT JOIN ref.subtheme rs ON rs.subtheme_id = t.subtheme_id")
         e.rules += [
-            _code("activity_type", "ref.activity_type", "activity_type_id", "activity type", "rat", j),
+            _code(
+                "activity_type", "ref.activity_type", "activity_type_id", "activity type", "rat", j
+            ),
             _code("modality", "ref.modality", "modality_id", "modality", "rmo", j),
             _code("network_id", "ref.network", "network_id", "network", "rn", j),
-            Rule("subtheme_id", "unknown subtheme", "t.subtheme_id IS NOT NULL AND rs.subtheme_id IS NULL", "t.subtheme_id"),
-            Rule("subtheme_id", "does not belong to network_id", "rs.network_id IS NOT NULL AND rs.network_id <> t.network_id", "concat(t.subtheme_id, ' in ', t.network_id)"),
-            _code("cross_cutting_id", "ref.cross_cutting", "cross_cutting_id", "cross-cutting challenge", "rcc", j),
+            Rule(
+                "subtheme_id",
+                "unknown subtheme",
+                "t.subtheme_id IS NOT NULL AND rs.subtheme_id IS NULL",
+                "t.subtheme_id",
+            ),
+            Rule(
+                "subtheme_id",
+                "does not belong to network_id",
+                "rs.network_id IS NOT NULL AND rs.network_id <> t.network_id",
+                "concat(t.subtheme_id, ' in ', t.network_id)",
+            ),
+            _code(
+                "cross_cutting_id",
+                "ref.cross_cutting",
+                "cross_cutting_id",
+                "cross-cutting challenge",
+                "rcc",
+                j,
+            ),
             _code("cooperation_id", "core.cooperation", "cooperation_id", "cooperation", "cc", j),
             _code("host_city_id", "core.city", "city_id", "city", "cy", j),
             _not_before("end_date", "start_date"),
-            _future("end_date", p, "a completed activity cannot end in the future", "t.status = 'completed'"),
+            _future(
+                "end_date",
+                p,
+                "a completed activity cannot end in the future",
+                "t.status = 'completed'",
+            ),
             _future("reported_date", p),
         ]
     elif name == "participation":
         e.rules += [
             _code("activity_id", "core.activity", "activity_id", "activity", "ca", j),
             _code("city_id", "core.city", "city_id", "city", "cy", j),
-            _code("stakeholder_type", "ref.stakeholder_type", "stakeholder_type_id", "stakeholder type", "rst", j),
-            Rule("women", "must not exceed participants", "t.women > t.participants", "concat(t.women, ' > ', t.participants)"),
-            Rule("completions", "must not exceed participants", "t.completions > t.participants", "concat(t.completions, ' > ', t.participants)"),
+            _code(
+                "stakeholder_type",
+                "ref.stakeholder_type",
+                "stakeholder_type_id",
+                "stakeholder type",
+                "rst",
+                j,
+            ),
+            Rule(
+                "women",
+                "must not exceed participants",
+                "t.women > t.participants",
+                "concat(t.women, ' > ', t.participants)",
+            ),
+            Rule(
+                "completions",
+                "must not exceed participants",
+                "t.completions > t.participants",
+                "concat(t.completions, ' > ', t.participants)",
+            ),
         ]
     elif name == "output":
         j.append("LEFT JOIN ref.output_status os ON os.status_id = t.status")
         e.rules += [
             _code("output_type", "ref.output_type", "output_type_id", "output type", "rot", j),
-            Rule("status", "unknown output status", "t.status IS NOT NULL AND os.status_id IS NULL", "t.status"),
+            Rule(
+                "status",
+                "unknown output status",
+                "t.status IS NOT NULL AND os.status_id IS NULL",
+                "t.status",
+            ),
             _code("cooperation_id", "core.cooperation", "cooperation_id", "cooperation", "cc", j),
             _code("city_id", "core.city", "city_id", "city", "cy", j),
             _code("network_id", "ref.network", "network_id", "network", "rn", j),
@@ -408,12 +490,21 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
             "LEFT JOIN ref.fx_rate fx ON fx.currency = t.currency "
             "AND fx.year = year(t.committed_date)"
         )
-        j.append("LEFT JOIN (SELECT DISTINCT currency AS k FROM ref.fx_rate) fc ON fc.k = t.currency")
-        converted = "CASE WHEN t.currency = 'EUR' THEN t.amount ELSE t.amount / fx.units_per_eur END"
+        j.append(
+            "LEFT JOIN (SELECT DISTINCT currency AS k FROM ref.fx_rate) fc ON fc.k = t.currency"
+        )
+        converted = (
+            "CASE WHEN t.currency = 'EUR' THEN t.amount ELSE t.amount / fx.units_per_eur END"
+        )
         e.overrides["amount_eur"] = f"coalesce(t.amount_eur, {converted})"
         e.rules += [
             _code("output_id", "core.output", "output_id", "output", "co", j),
-            Rule("currency", "unknown currency (not EUR nor in ref.fx_rate)", "t.currency IS NOT NULL AND t.currency <> 'EUR' AND fc.k IS NULL", "t.currency"),
+            Rule(
+                "currency",
+                "unknown currency (not EUR nor in ref.fx_rate)",
+                "t.currency IS NOT NULL AND t.currency <> 'EUR' AND fc.k IS NULL",
+                "t.currency",
+            ),
             Rule(
                 "amount_eur",
                 "empty and no exchange rate for the currency and year",
@@ -428,7 +519,9 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
                 f"AND abs(t.amount_eur - ({converted})) > 0.05 * abs({converted})",
                 f"concat(t.amount_eur, ' vs ', round({converted}, 2))",
             ),
-            _code("source_type", "ref.funding_source", "source_type_id", "funding source", "rfs", j),
+            _code(
+                "source_type", "ref.funding_source", "source_type_id", "funding source", "rfs", j
+            ),
             _future("committed_date", p),
         ]
     elif name == "target":
@@ -437,12 +530,21 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
         e.rules += _scope_rules(p, j)
         e.rules += [
             _not_before("period_end", "period_start"),
-            _future("period_start", p, "an actual value cannot start in the future", "t.value_kind = 'actual'"),
+            _future(
+                "period_start",
+                p,
+                "an actual value cannot start in the future",
+                "t.value_kind = 'actual'",
+            ),
         ]
     elif name == "sdg_alignment":
         j.append("LEFT JOIN ref.sdg_target rt ON rt.target_id = t.target_id")
-        j.append("LEFT JOIN (SELECT DISTINCT activity_id AS k FROM core.activity) ea ON ea.k = t.entity_id")
-        j.append("LEFT JOIN (SELECT DISTINCT output_id AS k FROM core.output) eo ON eo.k = t.entity_id")
+        j.append(
+            "LEFT JOIN (SELECT DISTINCT activity_id AS k FROM core.activity) ea ON ea.k = t.entity_id"
+        )
+        j.append(
+            "LEFT JOIN (SELECT DISTINCT output_id AS k FROM core.output) eo ON eo.k = t.entity_id"
+        )
         j.append(
             "LEFT JOIN (SELECT DISTINCT cooperation_id AS k FROM core.cooperation) ec ON ec.k = t.entity_id"
         )
@@ -455,13 +557,28 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
                 "concat(t.entity_type, ' ', t.entity_id)",
             ),
             _code("goal", "ref.sdg_goal", "goal", "SDG goal", "rg", j),
-            Rule("target_id", "unknown SDG target", "t.target_id IS NOT NULL AND rt.target_id IS NULL", "t.target_id"),
-            Rule("target_id", "does not belong to goal", "rt.goal IS NOT NULL AND rt.goal <> t.goal", "concat(t.target_id, ' not in goal ', t.goal)"),
+            Rule(
+                "target_id",
+                "unknown SDG target",
+                "t.target_id IS NOT NULL AND rt.target_id IS NULL",
+                "t.target_id",
+            ),
+            Rule(
+                "target_id",
+                "does not belong to goal",
+                "rt.goal IS NOT NULL AND rt.goal <> t.goal",
+                "concat(t.target_id, ' not in goal ', t.goal)",
+            ),
         ]
     elif name == "city_context":
         e.rules += [
             _code("city_id", "core.city", "city_id", "city", "cy", j),
-            Rule("year", "must not be in the future", f"t.year > year({p_today(p)})", "CAST(t.year AS VARCHAR)"),
+            Rule(
+                "year",
+                "must not be in the future",
+                f"t.year > year({p_today(p)})",
+                "CAST(t.year AS VARCHAR)",
+            ),
         ]
     else:  # pragma: no cover - the registry is the allow-list
         raise ValueError(f"no rules for entity {name}")
@@ -482,11 +599,32 @@ def output_stage_rules(p: Params) -> list[Rule]:
         col = f"{stage}_date"
         c = f"t.{q(col)}"
         number = f"(SELECT min(stage) FROM ref.output_status WHERE status_id = {p(stage)})"
-        rules.append(Rule(col, "required by the status", f"{live} AND os.stage >= {number} AND {c} IS NULL", "t.status"))
-        rules.append(Rule(col, "not allowed before the output reaches this stage", f"{live} AND os.stage < {number} AND {c} IS NOT NULL", f"concat(t.status, ' ', {c})"))
+        rules.append(
+            Rule(
+                col,
+                "required by the status",
+                f"{live} AND os.stage >= {number} AND {c} IS NULL",
+                "t.status",
+            )
+        )
+        rules.append(
+            Rule(
+                col,
+                "not allowed before the output reaches this stage",
+                f"{live} AND os.stage < {number} AND {c} IS NOT NULL",
+                f"concat(t.status, ' ', {c})",
+            )
+        )
         earlier = [f"t.{q(other + '_date')}" for other in OUTPUT_STAGES[:index]]
         if earlier:
-            rules.append(Rule(col, "must not be before an earlier stage's date", f"{c} < greatest({', '.join(earlier)})", f"CAST({c} AS VARCHAR)"))
+            rules.append(
+                Rule(
+                    col,
+                    "must not be before an earlier stage's date",
+                    f"{c} < greatest({', '.join(earlier)})",
+                    f"CAST({c} AS VARCHAR)",
+                )
+            )
         if index > 0:
             rules.append(_future(col, p))
     return rules
@@ -522,7 +660,9 @@ def check_sql(
             raw = f"g.{q(col)}"
             trimmed = f"nullif(trim({raw}, {p(WHITESPACE)}), '')"
             if gate is not None:
-                gate_parts.append(f"coalesce(regexp_full_match(s.{q(col)}, {p(gate)}), false) AS {ok}")
+                gate_parts.append(
+                    f"coalesce(regexp_full_match(s.{q(col)}, {p(gate)}), false) AS {ok}"
+                )
                 cleaned = f"CASE WHEN {ok} THEN {raw} ELSE {trimmed} END"
             else:
                 gate_parts.append(f"false AS {ok}")
@@ -553,16 +693,16 @@ def check_sql(
     final_cols = [f"{extra.overrides.get(col, 't.' + q(col))} AS {q(col)}" for col in columns]
     sql = f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        WITH g AS (SELECT {', '.join(gate_parts)} FROM stage s),
-        c AS (SELECT {', '.join(clean_parts)} FROM g),
-        t AS (SELECT {', '.join(typed_parts)} FROM c)
-        SELECT t._line, {', '.join(final_cols)},
-            CASE WHEN t._read_reasons IS NOT NULL OR {' OR '.join(fails)}
+        WITH g AS (SELECT {", ".join(gate_parts)} FROM stage s),
+        c AS (SELECT {", ".join(clean_parts)} FROM g),
+        t AS (SELECT {", ".join(typed_parts)} FROM c)
+        SELECT t._line, {", ".join(final_cols)},
+            CASE WHEN t._read_reasons IS NOT NULL OR {" OR ".join(fails)}
                 THEN list_concat(coalesce(t._read_reasons, []),
-                                 list_filter([{', '.join(structs)}], lambda x: x IS NOT NULL))
+                                 list_filter([{", ".join(structs)}], lambda x: x IS NOT NULL))
                 ELSE []
             END AS reasons
-        FROM t {' '.join(extra.joins)}
+        FROM t {" ".join(extra.joins)}
     """
     return sql, p.values
 
@@ -687,7 +827,9 @@ def pandera_failures(entity: Entity, frame: pd.DataFrame) -> pd.DataFrame:
                     "_line": None if pd.isna(case.index) else int(case.index),
                     "column": col,
                     "rule": _pandera_rule(schema, col, str(case.check), case.check_number),
-                    "value": None if pd.isna(case.failure_case) else str(case.failure_case)[:VALUE_SHOWN_CHARS],
+                    "value": None
+                    if pd.isna(case.failure_case)
+                    else str(case.failure_case)[:VALUE_SHOWN_CHARS],
                 }
             )
         return pd.DataFrame(out, columns=["_line", "column", "rule", "value"])

@@ -1,7 +1,7 @@
 """Ingest input files into the warehouse: read -> validate -> load, one run per file.
 
 `ingest_files` opens one writer session (a private copy of the warehouse, published by atomic
-rename at the end; see `pipelines.db.writer`) and loads the files in dependency order, each in
+rename at the end; see `pipelines.warehouse.db.writer`) and loads the files in dependency order, each in
 its own transaction: a file's good rows are upserted and its bad rows quarantined together, or
 nothing of it is written. A file rejected as a whole (exit 2) writes nothing. Re-loading a file
 already loaded (same sha256 and entity) that would change nothing writes nothing, not even a
@@ -26,8 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, load, read, validate
-from pipelines import db as dbmod
+from pipelines import config
+from pipelines.ingest import load, read, validate
+from pipelines.warehouse import db as dbmod
 from schemas import ENTITIES
 
 MAX_PROBLEMS = 50
@@ -267,7 +268,9 @@ def ingest_connection(
             report.status = "empty"
             report.messages.append("no data rows (header only): nothing to load")
             return _finish(report, clock)
-        checked = validate.check_stage(con, ent, result.columns, decimal_comma=result.delimiter == ";")
+        checked = validate.check_stage(
+            con, ent, result.columns, decimal_comma=result.delimiter == ";"
+        )
         lap = _lap(report, "check", lap)
         steps.step(f"{path.name}: checked {checked.rows:,} rows")
         validate.pandera_pass(con, ent, checked.good)
@@ -350,13 +353,22 @@ def ingest_connection(
         return _reject(report, exc.message, exc.line, exc.column, clock)
     except Exception as exc:  # noqa: BLE001 - one readable message per file, never a traceback
         _rollback(con)
-        return _reject(report, f"cannot load the file: {type(exc).__name__}: {exc}", None, None, clock)
+        return _reject(
+            report, f"cannot load the file: {type(exc).__name__}: {exc}", None, None, clock
+        )
     finally:
         if hasher is not None:
             hasher.join()
         with contextlib.suppress(duckdb.Error):
             read.drop_stage(con)
-            for table in ("checked", "dup_keys", "dup_reasons", "primary_reasons", "pandera_reasons", "matched"):
+            for table in (
+                "checked",
+                "dup_keys",
+                "dup_reasons",
+                "primary_reasons",
+                "pandera_reasons",
+                "matched",
+            ):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -421,8 +433,13 @@ def ingest_files(
         paths = [paths]
     if entity is not None and entity.strip().lower() not in ENTITIES:
         reports = [
-            _reject(FileReport(str(Path(p).resolve()), Path(p).name), f"unknown entity '{entity}'; "
-                    f"expected one of: {', '.join(ENTITIES)}", None, None, time.perf_counter())
+            _reject(
+                FileReport(str(Path(p).resolve()), Path(p).name),
+                f"unknown entity '{entity}'; expected one of: {', '.join(ENTITIES)}",
+                None,
+                None,
+                time.perf_counter(),
+            )
             for p in paths
         ]
         return IngestSummary(reports, None, dry_run)
@@ -430,7 +447,9 @@ def ingest_files(
     if isinstance(db, duckdb.DuckDBPyConnection):
         _quiet(db, progress)
         with _Steps(progress, db) as steps:
-            reports = [ingest_connection(db, p, e, dry_run=dry_run, steps=steps) for p, e in ordered]
+            reports = [
+                ingest_connection(db, p, e, dry_run=dry_run, steps=steps) for p, e in ordered
+            ]
         return IngestSummary(reports, None, dry_run)
     target = config.warehouse_path(db)
     reports: list[FileReport] = []

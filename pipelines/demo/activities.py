@@ -10,35 +10,52 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from pipelines.demo_programme import AS_OF, PERIOD_END, PERIOD_START, Programme
-from pipelines.demo_ref import DemoRef
-from pipelines.demo_text import TYPE_SENTENCES, topics_for
+from pipelines.demo.programme import AS_OF, PERIOD_END, PERIOD_START, Programme
+from pipelines.demo.ref import DemoRef
+from pipelines.demo.text import TYPE_SENTENCES, topics_for
 
 # activity type -> (share of cooperation activities, share of programme-wide activities)
 TYPE_MIX: dict[str, tuple[float, float]] = {
-    "study_visit": (0.18, 0.0), "thematic_event": (0.05, 0.20), "networking_event": (0.04, 0.15),
-    "technical_session": (0.25, 0.10), "training": (0.12, 0.10), "capacity_building": (0.12, 0.05),
-    "webinar": (0.12, 0.40), "staff_exchange": (0.12, 0.0),
+    "study_visit": (0.18, 0.0),
+    "thematic_event": (0.05, 0.20),
+    "networking_event": (0.04, 0.15),
+    "technical_session": (0.25, 0.10),
+    "training": (0.12, 0.10),
+    "capacity_building": (0.12, 0.05),
+    "webinar": (0.12, 0.40),
+    "staff_exchange": (0.12, 0.0),
 }
 # activity type -> P(in_person, online, hybrid)
 MODALITY_MIX: dict[str, tuple[float, float, float]] = {
-    "study_visit": (1, 0, 0), "staff_exchange": (1, 0, 0), "networking_event": (0.8, 0, 0.2),
-    "thematic_event": (0.5, 0.1, 0.4), "technical_session": (0.3, 0.5, 0.2),
-    "training": (0.4, 0.4, 0.2), "capacity_building": (0.5, 0.3, 0.2), "webinar": (0, 1, 0),
+    "study_visit": (1, 0, 0),
+    "staff_exchange": (1, 0, 0),
+    "networking_event": (0.8, 0, 0.2),
+    "thematic_event": (0.5, 0.1, 0.4),
+    "technical_session": (0.3, 0.5, 0.2),
+    "training": (0.4, 0.4, 0.2),
+    "capacity_building": (0.5, 0.3, 0.2),
+    "webinar": (0, 1, 0),
 }
 # activity type -> (min rows, Poisson mean of extra rows, duration days lo..hi, participants mean)
 TYPE_SHAPE: dict[str, tuple[int, float, int, int, float]] = {
-    "study_visit": (3, 5, 1, 4, 2.5), "staff_exchange": (1, 2, 4, 13, 0.4),
-    "technical_session": (3, 8, 0, 1, 1.5), "training": (3, 9, 0, 2, 2.5),
-    "capacity_building": (3, 9, 1, 3, 2.5), "webinar": (10, 40, 0, 0, 2.0),
-    "thematic_event": (12, 40, 0, 1, 2.5), "networking_event": (20, 60, 0, 2, 2.0),
+    "study_visit": (3, 5, 1, 4, 2.5),
+    "staff_exchange": (1, 2, 4, 13, 0.4),
+    "technical_session": (3, 8, 0, 1, 1.5),
+    "training": (3, 9, 0, 2, 2.5),
+    "capacity_building": (3, 9, 1, 3, 2.5),
+    "webinar": (10, 40, 0, 0, 2.0),
+    "thematic_event": (12, 40, 0, 1, 2.5),
+    "networking_event": (20, 60, 0, 2, 2.0),
 }
 DEFAULT_SHAPE = (3, 8, 0, 1, 1.5)
 OPEN_TYPES = {"webinar", "thematic_event", "networking_event"}
 # stakeholder type -> (row weight, share of women, P(one row = one organisation))
 STAKEHOLDERS: dict[str, tuple[float, float]] = {
-    "local_government": (3.0, 0.52), "regional_government": (0.7, 0.48),
-    "academia": (1.4, 0.47), "business": (1.1, 0.36), "civil_society": (1.2, 0.63),
+    "local_government": (3.0, 0.52),
+    "regional_government": (0.7, 0.48),
+    "academia": (1.4, 0.47),
+    "business": (1.1, 0.36),
+    "civil_society": (1.2, 0.63),
     "other": (0.35, 0.5),
 }
 PROGRAMME_WIDE_SHARE = 0.22
@@ -49,13 +66,13 @@ ROWS_PER_ACTIVITY_GUESS = 17.0
 class Participations:
     """Participation rows as code arrays (compact at 10 M rows); -1 means null."""
 
-    activity: np.ndarray      # int32 index into activity ids
-    city: np.ndarray          # int32 index into city ids
-    stakeholder: np.ndarray   # int8 index into stakeholder ids
+    activity: np.ndarray  # int32 index into activity ids
+    city: np.ndarray  # int32 index into city ids
+    stakeholder: np.ndarray  # int8 index into stakeholder ids
     participants: np.ndarray  # int32
-    women: np.ndarray         # int32, -1 = not declared
+    women: np.ndarray  # int32, -1 = not declared
     organisations: np.ndarray  # int32
-    completions: np.ndarray   # int32, -1 = not applicable
+    completions: np.ndarray  # int32, -1 = not applicable
     activity_ids: np.ndarray
     city_ids: np.ndarray
     stakeholder_ids: np.ndarray
@@ -65,18 +82,21 @@ class Participations:
 
     def frame(self) -> pd.DataFrame:
         """Return the rows as a DataFrame in input-file columns (for small scales and tests)."""
+
         def nullable(a: np.ndarray) -> pd.Series:
             return pd.Series(np.where(a < 0, 0, a), dtype="Int64").mask(a < 0)
 
-        return pd.DataFrame({
-            "activity_id": self.activity_ids[self.activity],
-            "city_id": self.city_ids[self.city],
-            "stakeholder_type": self.stakeholder_ids[self.stakeholder],
-            "participants": pd.Series(self.participants, dtype="Int64"),
-            "women": nullable(self.women),
-            "organisations": pd.Series(self.organisations, dtype="Int64"),
-            "completions": nullable(self.completions),
-        })
+        return pd.DataFrame(
+            {
+                "activity_id": self.activity_ids[self.activity],
+                "city_id": self.city_ids[self.city],
+                "stakeholder_type": self.stakeholder_ids[self.stakeholder],
+                "participants": pd.Series(self.participants, dtype="Int64"),
+                "women": nullable(self.women),
+                "organisations": pd.Series(self.organisations, dtype="Int64"),
+                "completions": nullable(self.completions),
+            }
+        )
 
 
 @dataclasses.dataclass
@@ -84,12 +104,12 @@ class ActivityMeta:
     """Per-activity codes the other generators need (same order as the activities frame)."""
 
     type_id: np.ndarray
-    coop: np.ndarray        # index into cooperations, -1 = programme-wide
+    coop: np.ndarray  # index into cooperations, -1 = programme-wide
     network_id: np.ndarray
     subtheme_id: np.ndarray
-    start: np.ndarray       # datetime64[D]
+    start: np.ndarray  # datetime64[D]
     end: np.ndarray
-    completed: np.ndarray   # bool
+    completed: np.ndarray  # bool
 
 
 def _pick(rng: np.random.Generator, probs: np.ndarray, n: int) -> np.ndarray:
@@ -126,14 +146,24 @@ def _draw_activities(ref: DemoRef, prog: Programme, n: int, rng: np.random.Gener
     start = lo + np.floor(rng.random(n) * (span + 1)).astype(int)
     end = start + duration
     u = rng.random(n)
-    status = np.where(end <= AS_OF, np.where(u < 0.04, "cancelled", "completed"),
-                      np.where((start > AS_OF) & (u < 0.05), "cancelled", "planned"))
+    status = np.where(
+        end <= AS_OF,
+        np.where(u < 0.04, "cancelled", "completed"),
+        np.where((start > AS_OF) & (u < 0.05), "cancelled", "planned"),
+    )
     extra_rows = rng.poisson(shape[:, 1])
     rows = np.where(status == "completed", shape[:, 0].astype(int) + extra_rows, 0)
     return {
-        "wide": wide, "coop": coop, "type_idx": type_idx, "type_id": type_id,
-        "modality_idx": modality_idx, "start": start, "end": end, "status": status,
-        "rows": rows, "participants_mean": shape[:, 4],
+        "wide": wide,
+        "coop": coop,
+        "type_idx": type_idx,
+        "type_id": type_id,
+        "modality_idx": modality_idx,
+        "start": start,
+        "end": end,
+        "status": status,
+        "rows": rows,
+        "participants_mean": shape[:, 4],
     }
 
 
@@ -148,8 +178,13 @@ def _truncate(draw: dict, n_rows: int) -> dict:
 
 
 def _text_columns(
-    ref: DemoRef, prog: Programme, d: dict, network_id: np.ndarray, subtheme_id: np.ndarray,
-    host: np.ndarray, rng: np.random.Generator,
+    ref: DemoRef,
+    prog: Programme,
+    d: dict,
+    network_id: np.ndarray,
+    subtheme_id: np.ndarray,
+    host: np.ndarray,
+    rng: np.random.Generator,
 ) -> tuple[list[str], list[str]]:
     """Return (titles, descriptions) such as 'Study visit: nature-based solutions in Malmö'."""
     type_label = dict(zip(ref.activity_type["activity_type_id"], ref.activity_type["label_en"]))
@@ -172,8 +207,10 @@ def _text_columns(
         if c >= 0:
             text = f"{label} on {topic}, organised within {coop_name[c]}. {sentence}"
         else:
-            text = (f"Programme-wide {label.lower()} on {topic}, open to all IURC North America "
-                    f"cities. {sentence}")
+            text = (
+                f"Programme-wide {label.lower()} on {topic}, open to all IURC North America "
+                f"cities. {sentence}"
+            )
         descriptions.append(text.strip())
     return titles, descriptions
 
@@ -199,14 +236,20 @@ def build_activities(
     coops: pd.DataFrame = prog.coops
     coop_network = coops["network_id"].to_numpy()
     networks = ref.network["network_id"].to_numpy()
-    network_id = np.where(d["wide"], networks[rng.integers(len(networks), size=m)],
-                          coop_network[np.maximum(d["coop"], 0)])
+    network_id = np.where(
+        d["wide"],
+        networks[rng.integers(len(networks), size=m)],
+        coop_network[np.maximum(d["coop"], 0)],
+    )
     subthemes = ref.subtheme
     sub_by_net = {net: g["subtheme_id"].to_numpy() for net, g in subthemes.groupby("network_id")}
     focus = np.array([prog.focus.get(c, "") for c in coops["cooperation_id"]], dtype=object)
     u_sub, u_focus = rng.random(m), rng.random(m)
     subtheme_id = np.array(
-        [sub_by_net[network_id[i]][int(u_sub[i] * len(sub_by_net[network_id[i]]))] for i in range(m)],
+        [
+            sub_by_net[network_id[i]][int(u_sub[i] * len(sub_by_net[network_id[i]]))]
+            for i in range(m)
+        ],
         dtype=object,
     )
     use_focus = (d["coop"] >= 0) & (u_focus < 0.6)
@@ -221,38 +264,48 @@ def build_activities(
     cidx = np.maximum(d["coop"], 0)
     member_pick = member_start[cidx] + np.floor(rng.random(m) * member_count[cidx]).astype(int)
     hosts = prog.event_hosts
-    host = np.where(d["coop"] >= 0, member_city[member_pick], hosts[rng.integers(len(hosts), size=m)])
+    host = np.where(
+        d["coop"] >= 0, member_city[member_pick], hosts[rng.integers(len(hosts), size=m)]
+    )
     host = np.where(modality_id == "online", -1, host)
     lag = np.rint(rng.gamma(1.5, 14.0, size=m)).astype(int)
     lag = np.where(rng.random(m) < 0.1, lag * 4, lag)
     lead = rng.integers(10, 120, size=m)
     completed = d["status"] == "completed"
-    reported = np.where(completed, np.minimum(d["end"] + lag, AS_OF),
-                        np.minimum(d["start"], AS_OF) - lead)
+    reported = np.where(
+        completed, np.minimum(d["end"] + lag, AS_OF), np.minimum(d["start"], AS_OF) - lead
+    )
     titles, descriptions = _text_columns(ref, prog, d, network_id, subtheme_id, host, rng)
     year = d["start"].astype("datetime64[Y]").astype(int) + 1970
     activity_id = np.array([f"act-{y}-{i + 1:07d}" for i, y in enumerate(year)], dtype=object)
     coop_ids = coops["cooperation_id"].to_numpy()
     city_ids = prog.cities["city_id"].to_numpy()
-    activities = pd.DataFrame({
-        "activity_id": activity_id,
-        "title": titles,
-        "description": descriptions,
-        "activity_type": d["type_id"],
-        "modality": modality_id,
-        "status": d["status"],
-        "start_date": d["start"].astype(object),
-        "end_date": d["end"].astype(object),
-        "network_id": network_id,
-        "subtheme_id": subtheme_id,
-        "cross_cutting_id": cross_id,
-        "cooperation_id": np.where(d["coop"] >= 0, coop_ids[cidx], None),
-        "host_city_id": np.where(host >= 0, city_ids[np.maximum(host, 0)], None),
-        "reported_date": reported.astype(object),
-    })
+    activities = pd.DataFrame(
+        {
+            "activity_id": activity_id,
+            "title": titles,
+            "description": descriptions,
+            "activity_type": d["type_id"],
+            "modality": modality_id,
+            "status": d["status"],
+            "start_date": d["start"].astype(object),
+            "end_date": d["end"].astype(object),
+            "network_id": network_id,
+            "subtheme_id": subtheme_id,
+            "cross_cutting_id": cross_id,
+            "cooperation_id": np.where(d["coop"] >= 0, coop_ids[cidx], None),
+            "host_city_id": np.where(host >= 0, city_ids[np.maximum(host, 0)], None),
+            "reported_date": reported.astype(object),
+        }
+    )
     meta = ActivityMeta(
-        type_id=d["type_id"], coop=d["coop"], network_id=network_id, subtheme_id=subtheme_id,
-        start=d["start"], end=d["end"], completed=completed,
+        type_id=d["type_id"],
+        coop=d["coop"],
+        network_id=network_id,
+        subtheme_id=subtheme_id,
+        start=d["start"],
+        end=d["end"],
+        completed=completed,
     )
     return activities, meta, d
 
@@ -278,15 +331,20 @@ def _group_weights(ref: DemoRef, prog: Programme, rng: np.random.Generator) -> n
     in_network = np.array([is_member[coop_net == net].any(axis=0) for net in networks])
     wide = np.where(in_network, 2.0, 1.0) * activity_level
     groups = np.empty((2 * len(coops) + len(networks), n_city))
-    groups[0:2 * len(coops):2] = closed
-    groups[1:2 * len(coops):2] = opened
-    groups[2 * len(coops):] = wide
+    groups[0 : 2 * len(coops) : 2] = closed
+    groups[1 : 2 * len(coops) : 2] = opened
+    groups[2 * len(coops) :] = wide
     return groups
 
 
 def build_participations(
-    ref: DemoRef, prog: Programme, activities: pd.DataFrame, meta: ActivityMeta, rows: np.ndarray,
-    rng: np.random.Generator, chunk_slots: int = 4_000_000,
+    ref: DemoRef,
+    prog: Programme,
+    activities: pd.DataFrame,
+    meta: ActivityMeta,
+    rows: np.ndarray,
+    rng: np.random.Generator,
+    chunk_slots: int = 4_000_000,
 ) -> Participations:
     """Return the participation rows: rows[i] distinct (city, stakeholder type) pairs per activity."""
     stakeholders = ref.stakeholder_type["stakeholder_type_id"].to_numpy()
@@ -309,7 +367,7 @@ def build_participations(
     chunk = max(1, chunk_slots // n_slots)
     out_act, out_slot = [], []
     for s in range(0, len(idx_act), chunk):
-        acts = idx_act[s: s + chunk]
+        acts = idx_act[s : s + chunk]
         m = rows[acts]
         kmax = int(m.max())
         keys = log_w[group[acts]] - np.log(-np.log(rng.random((len(acts), n_slots))))
@@ -329,14 +387,23 @@ def build_participations(
     slot = np.concatenate(out_slot) if out_slot else np.zeros(0, np.int32)
     city = (slot // n_st).astype(np.int32)
     st = (slot % n_st).astype(np.int8)
-    return _row_values(ref, prog, meta, act, city, st, st_women, is_local, stakeholders,
-                       activities, rng)
+    return _row_values(
+        ref, prog, meta, act, city, st, st_women, is_local, stakeholders, activities, rng
+    )
 
 
 def _row_values(
-    ref: DemoRef, prog: Programme, meta: ActivityMeta, act: np.ndarray, city: np.ndarray,
-    st: np.ndarray, st_women: np.ndarray, is_local: np.ndarray, stakeholders: np.ndarray,
-    activities: pd.DataFrame, rng: np.random.Generator,
+    ref: DemoRef,
+    prog: Programme,
+    meta: ActivityMeta,
+    act: np.ndarray,
+    city: np.ndarray,
+    st: np.ndarray,
+    st_women: np.ndarray,
+    is_local: np.ndarray,
+    stakeholders: np.ndarray,
+    activities: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> Participations:
     """Return Participations with counts drawn for each (activity, city, stakeholder) row."""
     n = len(act)
@@ -355,9 +422,14 @@ def _row_values(
     is_cap = np.isin(meta.type_id, list(cap_types))[act]
     completions = np.where(is_cap, rng.binomial(participants, 0.84), -1)
     return Participations(
-        activity=act, city=city, stakeholder=st,
-        participants=participants.astype(np.int32), women=women.astype(np.int32),
-        organisations=organisations.astype(np.int32), completions=completions.astype(np.int32),
+        activity=act,
+        city=city,
+        stakeholder=st,
+        participants=participants.astype(np.int32),
+        women=women.astype(np.int32),
+        organisations=organisations.astype(np.int32),
+        completions=completions.astype(np.int32),
         activity_ids=activities["activity_id"].to_numpy(),
-        city_ids=prog.cities["city_id"].to_numpy(), stakeholder_ids=stakeholders,
+        city_ids=prog.cities["city_id"].to_numpy(),
+        stakeholder_ids=stakeholders,
     )

@@ -2,7 +2,7 @@
 
 Writers never touch the published file: `writer()` copies it to a private file, yields a
 read-write connection on the copy, and on success checkpoints it and renames it over the
-published path (an atomic step on POSIX). Readers open the published file read-only through
+published path (an atomic step on POSIX and on Windows' NTFS). Readers open the published file read-only through
 `ATTACH` on a fresh in-memory database, which sidesteps DuckDB's per-process instance cache, so a
 reader can pick up a newly published file while older connections keep reading the old one.
 """
@@ -10,7 +10,6 @@ reader can pick up a newly published file while older connections keep reading t
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import threading
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
 
 from pipelines import config
 
@@ -46,7 +46,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
 
     Example: ``prepare(duckdb.connect("scratch.duckdb"), with_marts=False)``
     """
-    from pipelines import marts, reference
+    from pipelines.warehouse import marts, reference
 
     create_schema(con)
     reference.load_reference(con)
@@ -139,15 +139,13 @@ def publish_lock(path: Path) -> Iterator[None]:
     Example: ``with publish_lock(Path("wh.duckdb")): ...``
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with FileLock(path.with_name(path.name + ".lock")):
+        yield
 
 
 def _fsync_dir(directory: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory; its rename is durable on return
+        return
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -177,7 +175,7 @@ def writer(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyCon
         try:
             prepare(con, with_marts=False)
             yield con
-            from pipelines import marts
+            from pipelines.warehouse import marts
 
             marts.build_marts(con)
             con.execute("CHECKPOINT")

@@ -24,8 +24,14 @@ MAX_PRINTED_PROBLEMS = 20
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="CSV, XLSX or JSON files to load."),
-    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
-    entity: str | None = typer.Option(None, "--entity", help="Entity of every file, when the file names do not say it (e.g. activity)."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+    entity: str | None = typer.Option(
+        None,
+        "--entity",
+        help="Entity of every file, when the file names do not say it (e.g. activity).",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
 ) -> None:
     """Validate files and load their good rows; quarantine the rest with every reason.
@@ -37,10 +43,12 @@ def ingest(
 
     Example: iurc ingest data/raw/cities.csv data/raw/activities_2024.xlsx --db wh.duckdb
     """
-    from pipelines.ingest import ingest_files
+    from pipelines.ingest.run import ingest_files
 
     try:
-        summary = ingest_files(paths, db=db, entity=entity, dry_run=dry_run, progress=console.is_terminal)
+        summary = ingest_files(
+            paths, db=db, entity=entity, dry_run=dry_run, progress=console.is_terminal
+        )
     except Exception as exc:  # one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -76,15 +84,17 @@ def _file_line(report) -> str:
 
 @app.command()
 def status(
-    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
     runs: int = typer.Option(10, "--runs", min=1, max=1000, help="How many recent runs to list."),
 ) -> None:
     """Show the warehouse: tables with row counts, the last ingest runs, quarantine by file.
 
     Example: iurc status --db data/warehouse/iurc.duckdb
     """
-    from pipelines import db as dbmod
-    from pipelines.status import warehouse_status
+    from pipelines.warehouse import db as dbmod
+    from pipelines.warehouse.status import warehouse_status
 
     try:
         con = dbmod.connect_readonly(db)
@@ -102,13 +112,29 @@ def status(
         tables.add_row(name, f"{count:,}")
     console.print(tables)
     last = Table(title=f"Last {runs} ingest runs")
-    for col in ("finished", "file", "entity", "read", "loaded", "new", "updated", "quarantined", "status"):
+    for col in (
+        "finished",
+        "file",
+        "entity",
+        "read",
+        "loaded",
+        "new",
+        "updated",
+        "quarantined",
+        "status",
+    ):
         last.add_column(col)
     for r in info.runs:
         last.add_row(
-            str(r["finished_at"])[:19], r["file_name"], r["entity"], f"{r['rows_read']:,}",
-            f"{r['rows_loaded']:,}", f"{r['rows_inserted']:,}", f"{r['rows_updated']:,}",
-            f"{r['rows_quarantined']:,}", r["status"],
+            str(r["finished_at"])[:19],
+            r["file_name"],
+            r["entity"],
+            f"{r['rows_read']:,}",
+            f"{r['rows_loaded']:,}",
+            f"{r['rows_inserted']:,}",
+            f"{r['rows_updated']:,}",
+            f"{r['rows_quarantined']:,}",
+            r["status"],
         )
     console.print(last)
     quarantine = Table(title="Quarantined rows by file")
@@ -124,10 +150,23 @@ def status(
 
 @app.command()
 def demo(
-    db: Path | None = typer.Option(None, "--db", help="Warehouse file to (re)build (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
-    seed: int = typer.Option(2023, "--seed", help="Random seed: the same seed and scale give identical files."),
-    scale: int = typer.Option(20_000, "--scale", min=100, help="Participation rows to generate; activities and outputs grow in proportion."),
-    out: Path | None = typer.Option(None, "--out", help="Folder for the generated input files (default: data/raw/demo/)."),
+    db: Path | None = typer.Option(
+        None,
+        "--db",
+        help="Warehouse file to (re)build (default: $IURC_DB or data/warehouse/iurc.duckdb).",
+    ),
+    seed: int = typer.Option(
+        2023, "--seed", help="Random seed: the same seed and scale give identical files."
+    ),
+    scale: int = typer.Option(
+        20_000,
+        "--scale",
+        min=100,
+        help="Participation rows to generate; activities and outputs grow in proportion.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the generated input files (default: data/raw/demo/)."
+    ),
 ) -> None:
     """Build the demo warehouse: realistic input files, loaded through the ingest path.
 
@@ -138,11 +177,17 @@ def demo(
 
     Example: iurc demo --scale 1000000 --db data/warehouse/bench.duckdb
     """
-    from pipelines.demo import build_demo, format_report
+    from pipelines.demo.build import build_demo, format_report
 
     try:
-        report = build_demo(db=db, out_dir=out, seed=seed, scale=scale, progress=console.is_terminal,
-                            log=lambda line: typer.echo(line, err=True))
+        report = build_demo(
+            db=db,
+            out_dir=out,
+            seed=seed,
+            scale=scale,
+            progress=console.is_terminal,
+            log=lambda line: typer.echo(line, err=True),
+        )
     except Exception as exc:  # one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -152,10 +197,16 @@ def demo(
 
 @app.command()
 def serve(
-    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Interface to bind (loopback by default)."
+    ),
     port: int = typer.Option(8050, "--port", min=1, max=65535, help="TCP port."),
-    debug: bool = typer.Option(False, "--debug", help="Dash debug mode (also IURC_DEBUG=1); never in production."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Dash debug mode (also IURC_DEBUG=1); never in production."
+    ),
 ) -> None:
     """Serve the dashboard over the published warehouse (it follows re-publication).
 
@@ -163,12 +214,14 @@ def serve(
 
     Example: iurc serve --db data/warehouse/iurc.duckdb --port 8050
     """
-    from pipelines import config
     from dashboard.app import main as serve_dashboard
+    from pipelines import config
 
     path = config.warehouse_path(db)
     if not path.exists():
-        typer.echo(f"error: no warehouse at {path}: run 'iurc demo' or 'iurc ingest' first", err=True)
+        typer.echo(
+            f"error: no warehouse at {path}: run 'iurc demo' or 'iurc ingest' first", err=True
+        )
         raise typer.Exit(2)
     typer.echo(f"serving {path} on http://{host}:{port}/")
     serve_dashboard(db=path, host=host, port=port, debug=debug or config.debug_enabled())
@@ -176,7 +229,9 @@ def serve(
 
 @app.command()
 def template(
-    entity: str = typer.Argument(..., help="Entity name (city, activity, participation, ...) or 'all'."),
+    entity: str = typer.Argument(
+        ..., help="Entity name (city, activity, participation, ...) or 'all'."
+    ),
     fmt: str | None = typer.Option(None, "--format", help="csv or xlsx (default: both)."),
     out: Path = typer.Option(Path("templates"), "--out", help="Folder to write the templates to."),
 ) -> None:
@@ -187,7 +242,7 @@ def template(
 
     Example: iurc template participation --format xlsx --out templates/
     """
-    from pipelines.templates import write_templates
+    from pipelines.export.templates import write_templates
 
     try:
         paths = write_templates(entity, out, fmt)
@@ -200,21 +255,27 @@ def template(
 
 @app.command()
 def dictionary(
-    out: Path | None = typer.Option(None, "--out", help="File to write (default: docs/data-dictionary.md)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="File to write (default: docs/data-dictionary.md)."
+    ),
 ) -> None:
     """Regenerate the data dictionary from the schemas, the warehouse DDL and marts, and ref.indicator.
 
     Example: iurc dictionary --out docs/data-dictionary.md
     """
-    from pipelines.dictionary import write
+    from pipelines.export.dictionary import write
 
     typer.echo(str(write(out)))
 
 
 @app.command()
 def export(
-    db: Path | None = typer.Option(None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."),
-    out: Path = typer.Option(Path("export"), "--out", help="Folder to write the files and README.md to."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+    out: Path = typer.Option(
+        Path("export"), "--out", help="Folder to write the files and README.md to."
+    ),
     fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
     lang: str = typer.Option("en", "--lang", help="Language of the label columns: en, fr or es."),
 ) -> None:
@@ -224,7 +285,7 @@ def export(
 
     Example: iurc export --db data/warehouse/iurc.duckdb --out export/ --format parquet --lang fr
     """
-    from pipelines.export import export_path
+    from pipelines.export.files import export_path
 
     try:
         files = export_path(db, out, fmt=fmt, lang=lang)
@@ -237,7 +298,7 @@ def export(
 
 
 def main() -> None:
-    """Run the CLI (entry point for `python -m pipelines.cli`)."""
+    """Run the CLI (entry point for `python -m iurc.cli`)."""
     app()
 
 

@@ -1,0 +1,1 @@
+"""IURC Impact's command line (`iurc`), above both pipelines and dashboard; nothing imports it."""

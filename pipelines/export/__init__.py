@@ -1,0 +1,1 @@
+"""Open data out of the warehouse: file exports, the data dictionary, input templates."""

@@ -1,0 +1,1 @@
+"""Ingestion: read a file, validate every row, load what passes and quarantine the rest."""

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connections, reference data, marts, atomic publish, status."""

@@ -427,6 +427,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "De {first} à {last} ; pic en {peak} avec {value}.",
         "es": "De {first} a {last}; máximo en {peak} con {value}.",
     },
+    "sum.span": {
+        "en": "From {first} to {last}.",
+        "fr": "De {first} à {last}.",
+        "es": "De {first} a {last}.",
+    },
     "sum.share": {"en": "{label}: {pct}.", "fr": "{label} : {pct}.", "es": "{label}: {pct}."},
     "sum.scorecard": {
         "en": "{n} indicators: {green} on track, {amber} at risk, {red} off track, {none} not rated.",

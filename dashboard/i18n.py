@@ -91,6 +91,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Données au {date}",
         "es": "Datos a {date}",
     },
+    "app.loaded_on": {
+        "en": "loaded on {date}",
+        "fr": "chargées le {date}",
+        "es": "cargados el {date}",
+    },
+    "app.synthetic": {
+        "en": "Synthetic demo data: the cities and pairings are real, the activities and figures are generated.",
+        "fr": "Données de démonstration synthétiques : les villes et les jumelages sont réels, les activités et les chiffres sont générés.",
+        "es": "Datos de demostración sintéticos: las ciudades y los hermanamientos son reales; las actividades y las cifras son generadas.",
+    },
     "app.data_as_of_none": {
         "en": "No data loaded yet",
         "fr": "Aucune donnée chargée",
@@ -740,6 +750,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.planned": {"en": "Planned", "fr": "Prévue", "es": "Prevista"},
     "status.completed": {"en": "Completed", "fr": "Réalisée", "es": "Realizada"},
     "status.cancelled": {"en": "Cancelled", "fr": "Annulée", "es": "Cancelada"},
+    "status.not_yet_reported": {
+        "en": "Not yet reported",
+        "fr": "Pas encore rapportée",
+        "es": "Aún no informada",
+    },
     "axis.stage": {
         "en": "Lifecycle stage",
         "fr": "Étape du cycle de vie",

@@ -40,11 +40,12 @@ class _Mode:
 
     def dates(self) -> dict[str, str]:
         start, end = f"{self.p('p_start')}::date", f"{self.p('p_end')}::date"
-        to_date = f"coalesce({end}, {_AS_OF})"
+        # "to date" never runs past the data's as-of date (D4); least() skips a null bound
+        to_date = f"least({end}, {_AS_OF})"
         return {
             "start": start,
             "end": to_date,
-            "eval": f"least({to_date}, {_AS_OF})",
+            "eval": to_date,
             "period_start": start,
             "period_end": end,
         }
@@ -93,10 +94,10 @@ def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
     if not date_col:
         return []
     start, end = f"{mode.p('p_start')}::date", f"{mode.p('p_end')}::date"
-    conds = [f"({end} is null or {date_col} <= {end})"]
     if basis == TimeBasis.PERIOD:
-        conds.insert(0, f"({start} is null or {date_col} >= {start})")
-    return conds
+        return [f"({start} is null or {date_col} >= {start})", f"({end} is null or {date_col} <= {end})"]
+    # a stock or an evaluation: everything up to the period end, capped at the as-of date
+    return [f"{date_col} <= {mode.dates()['end']}"]
 
 
 def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:

@@ -465,7 +465,7 @@ METRICS: dict[str, Metric] = {
             "participation",
             "coalesce(sum(organisations_sum), 0)",
             direction="higher",
-            breakdowns=PARTICIPATION_BREAKDOWNS,
+            breakdowns=(*_TIME, *_PLACE, "country_group", "city", "stakeholder_type"),
             indicator="K05",
             decision="D6",
         ),
@@ -475,7 +475,7 @@ METRICS: dict[str, Metric] = {
             "Per city and stakeholder type the most organisations seen at any one activity, added "
             "over cities and types: the fewest distinct organisations the data allows.",
             "count",
-            Additivity.SUM,
+            Additivity.BOUND,
             "organisation_bound",
             "coalesce(sum(organisations), 0)",
             breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),
@@ -564,7 +564,7 @@ METRICS: dict[str, Metric] = {
             "Per city and stakeholder type the most organisations seen at any one joint activity, "
             "added over cities and types.",
             "count",
-            Additivity.SUM,
+            Additivity.BOUND,
             "organisation_bound",
             "coalesce(sum(joint_organisations), 0)",
             breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),

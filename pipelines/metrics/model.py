@@ -26,6 +26,7 @@ class Additivity(StrEnum):
     STOCK = "stock"  # cumulative to the period end; summed across space, never across time
     MEDIAN = "median"  # a quantile of a distribution, recomputed
     INDEX = "index"  # a non-linear index (e.g. Gini-Simpson), recomputed
+    BOUND = "bound"  # a bound built from maxima per group (e.g. fewest distinct organisations)
 
 
 class Geography(StrEnum):

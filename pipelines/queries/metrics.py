@@ -146,7 +146,8 @@ def metric_catalogue() -> pd.DataFrame:
 def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | dt.datetime | None]:
     """Return "data as of" (D4: the latest date the data covers) and "loaded on" (publish time).
 
-    Keys: as_of (date), loaded_on (datetime), first (date of the earliest activity month).
+    Keys: as_of (date), loaded_on (datetime), first (date of the earliest activity month),
+    synthetic (True when the data was loaded from the generated demo files: every page says so).
 
     Example: ``data_dates(con)["as_of"]  # date(2025, 10, 31)``
     """
@@ -155,11 +156,15 @@ def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | dt.datetim
         select
             mart.data_as_of(),
             (select max(finished_at) from ops.ingest_run),
-            (select min(month) from mart.activity_register)
+            (select min(month) from mart.activity_register),
+            coalesce((
+                select bool_or(replace(file_path, '\\', '/') like '%/raw/demo/%')
+                from ops.ingest_run
+            ), false)
         """
     ).fetchone()
-    as_of, loaded_on, first = row if row else (None, None, None)
-    return {"as_of": as_of, "loaded_on": loaded_on, "first": first}
+    as_of, loaded_on, first, synthetic = row if row else (None, None, None, False)
+    return {"as_of": as_of, "loaded_on": loaded_on, "first": first, "synthetic": bool(synthetic)}
 
 
 def with_totals(

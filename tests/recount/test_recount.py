@@ -97,6 +97,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("K30", "pairing"): "API 24.941 (mean), definition 17 (lower median, D5)",
     ("K30.median", "NA"): f"API 17, definition 18 ({HOSTLESS})",
     ("K30.median", "IT"): f"API 17, definition 19 ({HOSTLESS})",
+    ("trend.K03", "EU"): f"API 74/100/86 per year 2023-2025, definition 145/222/172 ({HOSTLESS})",
     # page tables
     ("sdg_profile", "EU"): f"API 165 activities with a primary goal, definition 339 ({HOSTLESS})",
     ("sdg_coverage", "EU"): f"API 35 targets, definition 42 ({HOSTLESS}; {TAGGED})",
@@ -515,3 +516,46 @@ def test_scope_is_a_copy_of_filters() -> None:
     """Every filter field the recount supports exists in Filters under the same name."""
     names = {f.name for f in dataclasses.fields(recount.Scope)}
     assert names <= {f.name for f in dataclasses.fields(Filters)}
+
+
+# ---------------------------------------------------------------- overview sparklines (trend)
+
+TREND = ("K02", "K03", "K04", "K08", "K10", "K20")
+
+
+def _period_end(start: dt.date, period_type: str) -> dt.date:
+    """Return the last day of the month, quarter or year starting at `start`."""
+    months = {"month": 1, "quarter": 3, "year": 12}[period_type]
+    return (pd.Timestamp(start) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()
+
+
+@pytest.mark.parametrize(("fig", "scope"), _params([f"trend.{k}" for k in TREND], ["all", "EU"]))
+def test_kpi_trend_matches_definition(fig: str, scope: str, demo_con, raw) -> None:
+    """Each year and quarter of the scorecard trend equals the recount for that period
+    (K20: the running total to the period end)."""
+    kpi = fig.split(".", 1)[1]
+    exact, fn = DEFINITIONS[kpi]
+    bad = []
+    for period_type in ("year", "quarter"):
+        df = queries.kpi_trend(demo_con, _filters(scope), (kpi,), period_type=period_type)
+        assert not df.empty
+        for row in df.itertuples():
+            start = pd.Timestamp(row.period_start).date()
+            s = dataclasses.replace(_scope(scope), start=start, end=_period_end(start, period_type))
+            want = fn(raw, s)
+            if not _same(row.value, want, exact=exact):
+                bad.append((period_type, start.isoformat(), row.value, want))
+    assert not bad, f"(period, start, API, definition): {bad}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="K05/K09 labels: API 'Participating organisations' / 'Organisations cooperating' "
+    "present a sum of counts as organisations; D6 says 'organisation participations' — issue #12",
+)
+@pytest.mark.parametrize("indicator", ["K05", "K09"])
+def test_organisation_sums_are_labelled_participations(indicator: str, demo_con) -> None:
+    """D6: without organisation identifiers the figure is labelled 'organisation participations'."""
+    cards = queries.kpi_scorecard(demo_con, Filters()).set_index("indicator_id")
+    assert "participations" in str(cards.at[indicator, "label"]).lower()

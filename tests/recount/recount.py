@@ -719,3 +719,21 @@ def completeness(raw: Raw, table: str) -> dict[str, int]:
         "optional_total": len(df) * len(opt),
         "optional_filled": int(filled[opt].to_numpy().sum()),
     }
+
+
+def funding_table(raw: Raw, s: Scope, by: str) -> pd.DataFrame:
+    """Return funding committed in the period (K20 flow, not the running total) per source type
+    or per cooperation of the funded output: amount_eur and number of commitments."""
+    o = output_scope(raw, s)[["output_id", "cooperation_id"]]
+    f = raw.funding.merge(o, on="output_id")
+    f = f[_in_period(f["committed_date"], s)]
+    column = {"source_type": "source_type", "cooperation": "cooperation_id"}[by]
+    g = f.groupby(column).agg(amount_eur=("amount_eur", "sum"), commitments=("funding_id", "size"))
+    g["amount_eur"] = g["amount_eur"].round(2)
+    return g
+
+
+def type_modality_table(raw: Raw, s: Scope) -> pd.DataFrame:
+    """Return participants per activity type and modality (participation basis)."""
+    p = participation_scope(raw, s)
+    return p.groupby(["activity_type", "modality"]).agg(participants=("participants", "sum"))

@@ -559,3 +559,39 @@ def test_organisation_sums_are_labelled_participations(indicator: str, demo_con)
     """D6: without organisation identifiers the figure is labelled 'organisation participations'."""
     cards = queries.kpi_scorecard(demo_con, Filters()).set_index("indicator_id")
     assert "participations" in str(cards.at[indicator, "label"]).lower()
+
+
+# ---------------------------------------------------------------- more page tables
+
+
+@pytest.mark.parametrize("scope", list(SCOPES))
+def test_participation_by_type_modality_matches_definition(scope: str, demo_con, raw) -> None:
+    """Participants per activity type and modality (participation page)."""
+    api = queries.participation_by_type_modality(demo_con, _filters(scope))
+    api = api[api["participants"] > 0].set_index(["activity_type", "modality"])
+    want = recount.type_modality_table(raw, _scope(scope))
+    assert not _frame_diff(api, want, ["participants"], [])
+
+
+@pytest.mark.parametrize("by", ["source_type", "cooperation"])
+@pytest.mark.parametrize("scope", list(SCOPES))
+def test_funding_leveraged_matches_definition(scope: str, by: str, demo_con, raw) -> None:
+    """Funding committed in the period per source type and per cooperation (cooperation page)."""
+    api = queries.funding_leveraged(demo_con, _filters(scope), by=by).set_index("group_id")
+    want = recount.funding_table(raw, _scope(scope), by)
+    assert not _frame_diff(api, want, ["commitments"], ["amount_eur"])
+
+
+@pytest.mark.parametrize("scope", ["all", "2024"])
+def test_sdg_network_heatmap_matches_definition(scope: str, demo_con, raw) -> None:
+    """Per network x goal: activities with the goal as accepted primary (SDG page heatmap)."""
+    api = queries.sdg_network_heatmap(demo_con, _filters(scope))
+    api = api[api["value"] > 0].set_index(["network_id", "goal"])["value"].astype(int)
+    want = {
+        (net, int(goal)): int(n)
+        for net in sorted(set(raw.activities["network_id"]))
+        for goal, n in recount.sdg_primary_profile(
+            raw, dataclasses.replace(_scope(scope), network=(net,))
+        ).items()
+    }
+    assert api.to_dict() == want

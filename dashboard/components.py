@@ -326,7 +326,9 @@ def page_shell(
         else t("app.data_as_of_none", lang)
     )
     if dates.get("synthetic"):
-        demo = html.P(t("app.synthetic", lang), className="alert alert-info demo-banner", role="note")
+        demo = html.P(
+            t("app.synthetic", lang), className="alert alert-info demo-banner", role="note"
+        )
         warning = html.Div([warning, demo]) if warning else demo
     return html.Div(
         [

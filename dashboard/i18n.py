@@ -401,7 +401,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "axis.activities": {"en": "Activities", "fr": "Activités", "es": "Actividades"},
     "axis.cities": {"en": "Cities", "fr": "Villes", "es": "Ciudades"},
-    "axis.organisations": {"en": "Organisations", "fr": "Organisations", "es": "Organizaciones"},
+    "axis.organisations": {
+        "en": "Organisation participations",
+        "fr": "Participations d'organisations",
+        "es": "Participaciones de organizaciones",
+    },
     "axis.share": {"en": "Share", "fr": "Part", "es": "Proporción"},
     "axis.count": {"en": "Count", "fr": "Nombre", "es": "Número"},
     "axis.goal": {"en": "Goal", "fr": "Objectif", "es": "Objetivo"},

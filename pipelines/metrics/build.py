@@ -95,7 +95,10 @@ def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
         return []
     start, end = f"{mode.p('p_start')}::date", f"{mode.p('p_end')}::date"
     if basis == TimeBasis.PERIOD:
-        return [f"({start} is null or {date_col} >= {start})", f"({end} is null or {date_col} <= {end})"]
+        return [
+            f"({start} is null or {date_col} >= {start})",
+            f"({end} is null or {date_col} <= {end})",
+        ]
     # a stock or an evaluation: everything up to the period end, capped at the as-of date
     return [f"{date_col} <= {mode.dates()['end']}"]
 

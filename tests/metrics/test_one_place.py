@@ -52,7 +52,10 @@ def test_metric_rule_lives_in_one_place(metric_id):
     [
         ("quantile_disc", "pipelines/metrics/catalogue.py"),  # K30 median (D5)
         ("cum >= total / 2", None),  # the old hand-made median: nowhere
-        ("sustained_from <= p_eval_date", "pipelines/warehouse/sql/marts/15_cooperation_sustained.sql"),
+        (
+            "sustained_from <= p_eval_date",
+            "pipelines/warehouse/sql/marts/15_cooperation_sustained.sql",
+        ),
         ("1 - sum(n * n)", "pipelines/metrics/catalogue.py"),  # K07
         ("current_date", None),  # nothing "to date" is evaluated at the clock's date (D4)
     ],

@@ -11,7 +11,8 @@ Choices where the definitions leave one open (kept explicit so a reader can disp
   without a host, where any of its participations comes from); K22 and the cooperation side
   of K24/K26 follow the cooperation's member cities.
 - Period filters select activities by end date, outputs by the date of the stage a KPI counts
-  (running totals to the period end), funding by committed date.
+  (running totals to the period end), funding by committed date; SDG tags by their entity's
+  date (an output's first stage date, a cooperation's start date).
 """
 
 from __future__ import annotations
@@ -513,20 +514,26 @@ def k22(raw: Raw, s: Scope) -> dict[str, float]:
 
 
 def _tagged_entities(raw: Raw, s: Scope) -> pd.DataFrame:
-    """Return the SDG tags of the activities, outputs and cooperations in scope (activities:
-    ending in the period; outputs and cooperations: no period)."""
+    """Return the SDG tags of the activities, outputs and cooperations in scope. A tag is dated
+    by its entity (data dictionary): an activity by its end date, an output by its first stage
+    date (planned, else developed, implemented, adopted), a cooperation by its start date."""
     a = activity_scope(raw, s)
     a = a[_in_period(a["end_date"], s)]
+    o = output_scope(raw, s)
+    first_stage = (
+        o["planned_date"]
+        .fillna(o["developed_date"])
+        .fillna(o["implemented_date"])
+        .fillna(o["adopted_date"])
+    )
+    o = o[_in_period(first_stage, s)]
+    c = cooperation_scope(raw, s, d1_only=False)
+    c = c[_in_period(c["start_date"], s)]
     entities = pd.concat(
         [
             pd.DataFrame({"entity_type": "activity", "entity_id": a["activity_id"]}),
-            pd.DataFrame({"entity_type": "output", "entity_id": output_scope(raw, s)["output_id"]}),
-            pd.DataFrame(
-                {
-                    "entity_type": "cooperation",
-                    "entity_id": cooperation_scope(raw, s, d1_only=False)["cooperation_id"],
-                }
-            ),
+            pd.DataFrame({"entity_type": "output", "entity_id": o["output_id"]}),
+            pd.DataFrame({"entity_type": "cooperation", "entity_id": c["cooperation_id"]}),
         ]
     )
     return raw.sdg.merge(entities, on=["entity_type", "entity_id"])

@@ -22,6 +22,9 @@ final as (
         status,
         count(*)::bigint as activities,
         sum(participants)::bigint as participants,
+        -- K11 person-days of study visits, counted where the activity is (D12)
+        coalesce(sum(participants * duration_days) filter (where activity_type = 'study_visit'), 0)::bigint
+            as study_visit_person_days,
         sum(fields_filled)::bigint as fields_filled,
         sum(fields_total)::bigint as fields_total
     from activity

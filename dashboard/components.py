@@ -313,16 +313,23 @@ def page_shell(
     heading = t(heading_key or page_key, lang)
     title = f"{t(page_key, lang)} · {t('app.name', lang)}"
     try:
-        options, years, as_of = data.filter_options(lang), data.years(), data.data_as_of()
+        options, years, dates = data.filter_options(lang), data.years(), data.data_dates()
         warning = None
     except FileNotFoundError:
-        options, years, as_of = {}, [], None
+        options, years, dates = {}, [], {}
         warning = html.P(t("app.no_warehouse", lang), className="alert alert-warning", role="alert")
+    as_of, loaded_on = dates.get("as_of"), dates.get("loaded_on")
     as_of_text = (
         t("app.data_as_of", lang, date=fmt_date(as_of, lang))
+        + (" · " + t("app.loaded_on", lang, date=fmt_date(loaded_on, lang)) if loaded_on else "")
         if as_of
         else t("app.data_as_of_none", lang)
     )
+    if dates.get("synthetic"):
+        demo = html.P(
+            t("app.synthetic", lang), className="alert alert-info demo-banner", role="note"
+        )
+        warning = html.Div([warning, demo]) if warning else demo
     return html.Div(
         [
             html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),

@@ -171,8 +171,13 @@ def stacked_bar(
     horizontal: bool = False,
     colours: dict[str, str] | None = None,
     percent: bool = False,
+    stack: bool = True,
 ) -> go.Figure:
-    """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order)."""
+    """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order).
+
+    `stack=False` sets the groups side by side: for a metric that does not add up across groups
+    (a distinct count), whose stacked height would read as a total it is not.
+    """
     if df.empty:
         return empty_figure(lang)
     fig = go.Figure()
@@ -191,7 +196,7 @@ def stacked_bar(
                 f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="relative" if not percent else "stack")
+    fig.update_layout(barmode=("relative" if not percent else "stack") if stack else "group")
     fig.update_xaxes(
         title_text=y_title if horizontal else x_title, type="category" if not horizontal else None
     )
@@ -395,51 +400,82 @@ def gender_long(df: pd.DataFrame, women: str, men_other: str, undeclared: str) -
 
 
 # ------------------------------------------------------------------ text summaries
+def _legend(df: pd.DataFrame, label: str, value: str) -> dict[str, float]:
+    """Return category -> figure: the query's recounted legend totals, else the rows themselves
+    when each category is one row (never a sum of rows)."""
+    legend = df.attrs.get("legend_totals")
+    if legend:
+        return {str(k): float(v) for k, v in legend.items() if v is not None and not pd.isna(v)}
+    if df[label].is_unique:
+        return {
+            str(k): float(v) for k, v in zip(df[label], df[value], strict=True) if not pd.isna(v)
+        }
+    return {}
+
+
 def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, lang: str) -> str:
-    """Return 'Title: N in total. Largest: X with n.' for a breakdown."""
+    """Return 'Title: N in total. Largest: X with n.' for a breakdown.
+
+    The total is the metric's own total for the selection (`df.attrs["total"]`, from the metric
+    layer), never a sum of the rows: rows may be distinct counts, or only the top of a list.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    totals = df.groupby(label, sort=False)[value].sum()
-    top = totals.idxmax()
-    return " ".join(
-        [
-            t("sum.total", lang, title=title, total=fmt_number(totals.sum(), lang)),
-            t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),
-        ]
-    )
+    parts = []
+    total = df.attrs.get("total")
+    if total is not None:
+        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+    legend = _legend(df, label, value)
+    if legend:
+        top = max(legend, key=lambda k: legend[k])
+        parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
+    return " ".join(parts) or t("card.empty_hint", lang)
 
 
 def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: str) -> str:
-    """Return the total, the first and last period and the peak of a time series."""
+    """Return the metric's total for the selection and the span of the series.
+
+    The total comes from `df.attrs["total"]` (the metric layer's recount); the peak is named only
+    when each period is one row.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    by = df.groupby(period, sort=True)[value].sum()
-    return " ".join(
-        [
-            t("sum.total", lang, title=title, total=fmt_number(by.sum(), lang)),
+    periods = sorted(df[period].astype(str).unique())
+    parts = []
+    total = df.attrs.get("total")
+    if total is not None:
+        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+    if df[period].is_unique:
+        best = df.loc[df[value].idxmax()]
+        parts.append(
             t(
                 "sum.range",
                 lang,
-                first=str(by.index[0]),
-                last=str(by.index[-1]),
-                peak=str(by.idxmax()),
-                value=fmt_number(by.max(), lang),
-            ),
-        ]
-    )
+                first=periods[0],
+                last=periods[-1],
+                peak=str(best[period]),
+                value=fmt_number(best[value], lang),
+            )
+        )
+    else:
+        parts.append(t("sum.span", lang, first=periods[0], last=periods[-1]))
+    return " ".join(parts)
 
 
 def summary_shares(df: pd.DataFrame, label: str, value: str, lang: str) -> str:
-    """Return each category's share of the total as one sentence per category."""
+    """Return each category's share of the metric's total, one sentence per category.
+
+    Categories and total come from the metric layer (`attrs`); an additive metric only.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    totals = df.groupby(label, sort=False)[value].sum()
-    whole = totals.sum()
-    if not whole:
+    whole = df.attrs.get("total")
+    legend = _legend(df, label, value)
+    if not whole or not legend:
         return t("card.empty_hint", lang)
     return " ".join(
-        t("sum.share", lang, label=str(k), pct=fmt_percent(100 * v / whole, lang))
-        for k, v in totals.items()
+        t("sum.share", lang, label=k, pct=fmt_percent(100 * v / whole, lang))
+        for k, v in legend.items()
     )
 
 

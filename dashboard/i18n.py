@@ -91,6 +91,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Données au {date}",
         "es": "Datos a {date}",
     },
+    "app.loaded_on": {
+        "en": "loaded on {date}",
+        "fr": "chargées le {date}",
+        "es": "cargados el {date}",
+    },
+    "app.synthetic": {
+        "en": "Synthetic demo data: the cities and pairings are real, the activities and figures are generated.",
+        "fr": "Données de démonstration synthétiques : les villes et les jumelages sont réels, les activités et les chiffres sont générés.",
+        "es": "Datos de demostración sintéticos: las ciudades y los hermanamientos son reales; las actividades y las cifras son generadas.",
+    },
     "app.data_as_of_none": {
         "en": "No data loaded yet",
         "fr": "Aucune donnée chargée",
@@ -391,7 +401,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "axis.activities": {"en": "Activities", "fr": "Activités", "es": "Actividades"},
     "axis.cities": {"en": "Cities", "fr": "Villes", "es": "Ciudades"},
-    "axis.organisations": {"en": "Organisations", "fr": "Organisations", "es": "Organizaciones"},
+    "axis.organisations": {
+        "en": "Organisation participations",
+        "fr": "Participations d'organisations",
+        "es": "Participaciones de organizaciones",
+    },
     "axis.share": {"en": "Share", "fr": "Part", "es": "Proporción"},
     "axis.count": {"en": "Count", "fr": "Nombre", "es": "Número"},
     "axis.goal": {"en": "Goal", "fr": "Objectif", "es": "Objetivo"},
@@ -426,6 +440,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "From {first} to {last}; peak in {peak} with {value}.",
         "fr": "De {first} à {last} ; pic en {peak} avec {value}.",
         "es": "De {first} a {last}; máximo en {peak} con {value}.",
+    },
+    "sum.span": {
+        "en": "From {first} to {last}.",
+        "fr": "De {first} à {last}.",
+        "es": "De {first} a {last}.",
     },
     "sum.share": {"en": "{label}: {pct}.", "fr": "{label} : {pct}.", "es": "{label}: {pct}."},
     "sum.scorecard": {
@@ -735,6 +754,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.planned": {"en": "Planned", "fr": "Prévue", "es": "Prevista"},
     "status.completed": {"en": "Completed", "fr": "Réalisée", "es": "Realizada"},
     "status.cancelled": {"en": "Cancelled", "fr": "Annulée", "es": "Cancelada"},
+    "status.not_yet_reported": {
+        "en": "Not yet reported",
+        "fr": "Pas encore rapportée",
+        "es": "Aún no informada",
+    },
     "axis.stage": {
         "en": "Lifecycle stage",
         "fr": "Étape du cycle de vie",

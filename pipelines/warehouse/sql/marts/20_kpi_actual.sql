@@ -70,13 +70,12 @@ tr as (
                         p_network, p_subtheme, p_mode, p_cooperation, p_city, p_country, p_region)
 ),
 
--- cooperations match region/country/city filters through any member; a subtheme filter leaves
--- K22 undefined (cooperations have no subtheme)
+-- K22 (D1, D3): mart.cooperation_sustained evaluated at the period end, or the data's as-of date
+-- when earlier (D4); cooperations match region/country/city filters through any member; a
+-- subtheme filter leaves K22 undefined (cooperations have no subtheme)
 cr as (
-    select
-        *,
-        coalesce(p_end::date, current_date) as eval_date
-    from mart.cooperation_register
+    select *
+    from mart.cooperation_sustained(least(coalesce(p_end::date, mart.data_as_of()), mart.data_as_of()))
     where len(p_subtheme) = 0
       and mart.keep(network_id, p_network)
       and mart.keep(mode, p_mode)
@@ -156,14 +155,8 @@ quarters as (
 
 sustained as (
     select
-        count(*) filter (where sustained_from <= eval_date)::double as eligible,
-        count(*) filter (
-            where sustained_from <= eval_date
-              and (
-                  len(list_filter(activity_months, lambda m: m >= date_trunc('month', sustained_from) and m <= eval_date)) > 0
-                  or len(list_filter(agreement_dates, lambda d: d >= sustained_from and d <= eval_date)) > 0
-              )
-        )::double as sustained
+        count(*) filter (where eligible)::double as eligible,
+        count(*) filter (where sustained)::double as sustained
     from cr
 ),
 

@@ -121,3 +121,18 @@ def test_demo_participations_name_organisations_mostly(demo_db: Path) -> None:
     # a plausible number of organisations for ~60 cities: tens per city, not one per attendance
     assert 10 * cities < distinct < 40 * cities
     assert distinct < named.sum() / 5
+
+
+def test_demo_new_york_alone_in_its_band_gets_no_score(demo_db: Path) -> None:
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            select city_id, score, rank_band, no_score_reason, peer_count
+            from mart.city_benchmark_score
+            where peer_group_type = 'population_band' and peer_group_id = 'gt_5m'
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("new-york-city-us", None, None, "too_few_peers", 1)]

@@ -520,11 +520,16 @@ def benchmark_scores(
     range_label: str,
     missing_label: str,
     score_title: str = "",
+    not_discriminating_label: str | None = None,
+    no_score_label: str | None = None,
 ) -> go.Figure:
     """Return each indicator's city score (dot) against the peer range (bar) and median (tick).
 
     `df` is `city_benchmark` output: label, score, peer_min_score, peer_median_score,
-    peer_max_score. A missing score is written as `missing_label` at 0 with a hollow cross.
+    peer_max_score (and input_status). A missing score is written as `missing_label` at 0 with a
+    hollow cross; with `not_discriminating_label`, inputs whose input_status is
+    'not_discriminating' are written so instead (all peers equal: no information, not missing),
+    and with `no_score_label` the composite row (no input_status) without a score is written so.
     """
     if df.empty:
         return empty_figure(lang)
@@ -579,19 +584,37 @@ def benchmark_scores(
             hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
         )
     )
-    if (~scored).any():
-        fig.add_trace(
-            go.Scatter(
-                name=missing_label,
-                y=[lbl for lbl, ok in zip(labels, scored) if not ok],
-                x=[0] * int((~scored).sum()),
-                mode="markers+text",
-                text=missing_label,
-                textposition="middle right",
-                marker={"symbol": "x-open", "size": 12, "color": OKABE_ITO[5]},
-                hoverinfo="skip",
+    status = (
+        df["input_status"].fillna("").astype(str).tolist()
+        if not_discriminating_label and "input_status" in df.columns
+        else ["missing"] * len(df)
+    )
+    unscored = [not ok for ok in scored]
+    flat = [u and st == "not_discriminating" for u, st in zip(unscored, status, strict=True)]
+    # the composite row (no input_status) without a score: no_score_label when given
+    composite = [
+        u and st == "" and no_score_label is not None
+        for u, st in zip(unscored, status, strict=True)
+    ]
+    missing = [u and not f and not c for u, f, c in zip(unscored, flat, composite, strict=True)]
+    for label, rows, symbol in (
+        (missing_label, missing, "x-open"),
+        (not_discriminating_label, flat, "line-ew-open"),
+        (no_score_label, composite, "circle-open"),
+    ):
+        if any(rows):
+            fig.add_trace(
+                go.Scatter(
+                    name=label,
+                    y=[lbl for lbl, r in zip(labels, rows, strict=True) if r],
+                    x=[0] * int(sum(rows)),
+                    mode="markers+text",
+                    text=label,
+                    textposition="middle right",
+                    marker={"symbol": symbol, "size": 12, "color": OKABE_ITO[5]},
+                    hoverinfo="skip",
+                )
             )
-        )
     fig.update_xaxes(range=[-4, 108], title_text=score_title, dtick=20)
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     return base_layout(fig, lang)
@@ -635,9 +658,14 @@ def benchmark_ranking(
             )
         )
     order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
+    # every city named: explicit ticks (Plotly thins crowded category labels otherwise); the
+    # page makes the graph ranking_height(n) tall so the labels do not overlap
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=order,
+        tickmode="array",
+        tickvals=order,
+        ticktext=order,
         autorange="reversed",
         automargin=True,
         type="category",
@@ -645,6 +673,14 @@ def benchmark_ranking(
     fig.update_xaxes(range=[0, 112], title_text=score_title)
     fig.update_layout(barmode="overlay")
     return base_layout(fig, lang)
+
+
+RANKING_ROW_PX = 24  # per city: room for a 12 px label and its bar
+
+
+def ranking_height(n_cities: int) -> int:
+    """Return the pixel height of a ranking chart that names every one of `n_cities` cities."""
+    return max(320, RANKING_ROW_PX * n_cities + 120)
 
 
 def _great_circle_mid(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:

@@ -595,6 +595,20 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "bench.missing": {"en": "missing", "fr": "manquant", "es": "faltante"},
     "bench.selected": {"en": "selected city", "fr": "ville choisie", "es": "ciudad elegida"},
+    "bench.not_discriminating": {
+        "en": "not discriminating (all peers equal)",
+        "fr": "non discriminant (tous les pairs égaux)",
+        "es": "no discriminante (todos los pares iguales)",
+    },
+    "bench.no_score": {"en": "no score", "fr": "pas de score", "es": "sin puntuación"},
+    "bench.status": {"en": "Status", "fr": "Statut", "es": "Estado"},
+    "bench.status.scored": {"en": "scored", "fr": "noté", "es": "puntuado"},
+    "bench.status.missing": {"en": "missing", "fr": "manquant", "es": "faltante"},
+    "bench.status.not_discriminating": {
+        "en": "not discriminating",
+        "fr": "non discriminant",
+        "es": "no discriminante",
+    },
     "bench.others": {
         "en": "Other cities of the group",
         "fr": "Autres villes du groupe",
@@ -622,6 +636,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{city}: {missing} of {inputs} inputs are missing, more than 20 %, so there is no engagement score.",
         "fr": "{city} : {missing} données sur {inputs} manquent, plus de 20 %, donc pas de score d'engagement.",
         "es": "{city}: faltan {missing} de {inputs} datos, más del 20 %, así que no hay puntuación de compromiso.",
+    },
+    "sum.bench_too_few": {
+        "en": "{city}: no engagement score or rank band, because only {scored} of the {n} cities in this peer group can be scored and at least {min} are needed to compare.",
+        "fr": "{city} : pas de score d'engagement ni de tiers de classement, car seules {scored} des {n} villes de ce groupe de pairs peuvent être notées et il en faut au moins {min} pour comparer.",
+        "es": "{city}: sin puntuación de compromiso ni tercio de clasificación, porque solo {scored} de las {n} ciudades de este grupo de pares pueden puntuarse y se necesitan al menos {min} para comparar.",
+    },
+    "sum.bench_no_inputs": {
+        "en": "{city}: no engagement score, because no indicator differs between the cities of this peer group.",
+        "fr": "{city} : pas de score d'engagement, car aucun indicateur ne diffère entre les villes de ce groupe de pairs.",
+        "es": "{city}: sin puntuación de compromiso, porque ningún indicador difiere entre las ciudades de este grupo de pares.",
+    },
+    "sum.bench_not_discriminating": {
+        "en": "Not discriminating in this group (every peer has the same value; not counted as missing): {inputs}.",
+        "fr": "Non discriminants dans ce groupe (même valeur pour tous les pairs ; pas comptés comme manquants) : {inputs}.",
+        "es": "No discriminantes en este grupo (todos los pares tienen el mismo valor; no cuentan como faltantes): {inputs}.",
+    },
+    "sum.ranking_size": {
+        "en": "{n} cities in this peer group, {scored} of them scored; scores and rank bands need at least {min} scored cities.",
+        "fr": "{n} villes dans ce groupe de pairs, dont {scored} notées ; scores et tiers de classement exigent au moins {min} villes notées.",
+        "es": "{n} ciudades en este grupo de pares, {scored} de ellas puntuadas; las puntuaciones y los tercios necesitan al menos {min} ciudades puntuadas.",
     },
     "sum.bench_inputs": {
         "en": "Above the peer median: {above}. Below: {below}.",

@@ -248,7 +248,10 @@ SOURCES: dict[str, Source] = {
             sql="""
                 select {dims} s.eligible, s.sustained
                 from {src} as c
-                join mart.cooperation_sustained({eval}) as s using (cooperation_id)
+                join (
+                    select cooperation_id, eligible, sustained
+                    from mart.cooperation_sustained({eval})
+                ) as s using (cooperation_id)
             """,
         ),
         # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil

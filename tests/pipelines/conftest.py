@@ -68,7 +68,8 @@ insert into core.activity values
 
 # activity, city, stakeholder_type, participants, women, organisations, completions
 PARTICIPATIONS = """
-insert into core.participation values
+insert into core.participation (activity_id, city_id, stakeholder_type, participants, women,
+    organisations, completions, run_id) values
     ('a1', 'turin-it',   'local_government', 10, 4,    2, null, 'fx'),
     ('a1', 'austin-us',  'academia',          6, 3,    3, null, 'fx'),
     ('a1', 'austin-us',  'business',          4, null, 2, null, 'fx'),

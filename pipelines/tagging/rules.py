@@ -952,30 +952,42 @@ class RuleHit:
 
 
 def _pattern(phrase: str) -> str:
-    """Return the regex of a folded phrase: starts at a word start, its last word may go on."""
-    parts = [re.escape(p) for p in phrase.split()]
-    return r"(?<![a-z0-9])" + r"\s+".join(parts) + r"[a-z]*"
+    """Return the regex of a folded phrase (matched at a word start); its last word may go on."""
+    return r"\s+".join(re.escape(p) for p in phrase.split()) + r"[a-z]*"
+
+
+_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
 
 
 @lru_cache(maxsize=1)
-def compiled_rules() -> dict[int, re.Pattern]:
-    """Return one compiled alternation per goal (longest phrases first)."""
-    out = {}
+def compiled_rules() -> dict[str, list[tuple[int, re.Pattern]]]:
+    """Return first two letters -> [(goal, alternation of that goal's phrases starting so)]."""
+    grouped: dict[str, dict[int, set[str]]] = {}
     for goal, phrases in RULES.items():
-        ordered = sorted({fold(p) for p in phrases}, key=len, reverse=True)
-        out[goal] = re.compile("|".join(_pattern(p) for p in ordered))
-    return out
+        for phrase in {fold(p) for p in phrases}:
+            grouped.setdefault(phrase[:2], {}).setdefault(goal, set()).add(phrase)
+    return {
+        head: [
+            (goal, re.compile("|".join(_pattern(p) for p in sorted(ps, key=len, reverse=True))))
+            for goal, ps in sorted(goals.items())
+        ]
+        for head, goals in grouped.items()
+    }
 
 
 def match_rules(text: str) -> dict[int, list[str]]:
     """Return goal -> the distinct phrases its rules matched, as written in the text."""
     text = text or ""
     folded, offsets = fold_with_offsets(text)
+    rules = compiled_rules()
     hits: dict[int, list[str]] = {}
-    for goal, pattern in compiled_rules().items():
-        found = [
-            text[offsets[m.start()] : offsets[m.end() - 1] + 1] for m in pattern.finditer(folded)
-        ]
-        if found:
-            hits[goal] = list(dict.fromkeys(found))
+    for start in _WORD_START.finditer(folded):
+        pos = start.start()
+        for goal, pattern in rules.get(folded[pos : pos + 2], ()):
+            m = pattern.match(folded, pos)
+            if m:
+                phrase = text[offsets[m.start()] : offsets[m.end() - 1] + 1]
+                found = hits.setdefault(goal, [])
+                if phrase not in found:
+                    found.append(phrase)
     return hits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 
@@ -44,12 +45,18 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """Return fold() of one character (cached)."""
+    return fold(ch)
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Return (fold(text), the index in `text` of each folded character)."""
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold(ch)
+        folded = _fold_char(ch)
         out.append(folded)
         offsets.extend([i] * len(folded))
     return "".join(out), offsets

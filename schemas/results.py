@@ -179,6 +179,16 @@ class SdgAlignment(pa.DataFrameModel):
         isin=["suggested", "accepted", "rejected"],
         description="Review status: suggested, accepted or rejected.",
     )
+    evidence: Text = pa.Field(
+        nullable=True,
+        str_length={"max_value": 500},
+        description="For keyword or model tags: the phrases of the text that matched, '; '-separated.",
+    )
+    method_version: Text = pa.Field(
+        nullable=True,
+        str_length={"max_value": 64},
+        description="Version of the tagger that made a keyword or model tag (e.g. 'tfidf-1+rules-1').",
+    )
 
     class Config:
         strict = True

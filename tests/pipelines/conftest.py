@@ -134,7 +134,8 @@ insert into core.observation values
 
 # entity_type, entity_id, goal, target_id, is_primary, method, score, status
 SDG = """
-insert into core.sdg_alignment values
+insert into core.sdg_alignment
+    (entity_type, entity_id, goal, target_id, is_primary, method, score, status, run_id) values
     ('activity', 'a1', 11, '11.2', true,  'manual',  null, 'accepted',  'fx'),
     ('activity', 'a1',  9, '9.1',  false, 'keyword', 0.7,  'accepted',  'fx'),
     ('activity', 'a2',  4, '4.4',  true,  'model',   0.9,  'suggested', 'fx'),

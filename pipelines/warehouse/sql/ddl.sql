@@ -221,8 +221,13 @@ create table if not exists core.sdg_alignment (
     method text not null,              -- manual | keyword | model
     score double,                      -- 0..1 confidence for keyword/model tags
     status text not null,              -- suggested | accepted | rejected
+    evidence text,                     -- keyword/model tags: matched phrases, '; '-separated
+    method_version text,               -- keyword/model tags: tagger version
     run_id text not null
 );
+-- warehouses created before the two columns above
+alter table core.sdg_alignment add column if not exists evidence text;
+alter table core.sdg_alignment add column if not exists method_version text;
 create table if not exists core.city_context (
     city_id text not null,             -- key (city_id, metric, year)
     metric text not null,

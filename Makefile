@@ -8,7 +8,7 @@ DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
 
-.PHONY: install browser run demo test test-fast bench loadtest lint clean
+.PHONY: install browser run demo test test-fast bench loadtest lint clean i18n
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,19 @@ bench: install browser
 
 loadtest: install
 	$(PY) -m benchmarks.loadtest
+
+# Translations: extract the keys into the template, merge it into the three catalogues, compile.
+# Fill every new msgstr in pipelines/locale/{en,fr,es}/LC_MESSAGES/messages.po, then run again.
+LOCALE := pipelines/locale
+PYBABEL := $(VENV)/bin/pybabel
+i18n: install
+	set -o pipefail; $(PYBABEL) extract -F babel.cfg --no-default-keywords -k t -k N_ --no-location --sort-output \
+		--no-wrap --project "IURC Impact" --version 0.1 \
+		--copyright-holder "IURC Impact contributors" -o $(LOCALE)/messages.pot . 2>&1 \
+		| { grep -v "Skipping f-string" || true; }
+	$(PYBABEL) update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(PYBABEL) compile -d $(LOCALE) --statistics
 
 lint: install
 	$(VENV)/bin/ruff check .

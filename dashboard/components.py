@@ -286,7 +286,7 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
                 t(
                     "filters.item",
                     lang,
-                    label=t("filters." + field, lang),
+                    label=t(f"filters.{field}", lang),
                     values=", ".join(names.get(v, v) for v in values),
                 )
             )

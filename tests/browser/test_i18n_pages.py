@@ -55,10 +55,10 @@ PAGE_TEXT = """() => {
 
 def english_phrases(lang: str) -> dict[str, str]:
     """Return {English phrase: msgid} that must not appear on a page in `lang`."""
-    translations = "\n".join(entry[lang] for entry in STRINGS.values())
+    translations = "\n".join(entry.get(lang, "") for entry in STRINGS.values())
     phrases: dict[str, str] = {}
     for key, entry in STRINGS.items():
-        if entry[lang] == entry["en"]:
+        if entry.get(lang) == entry["en"]:
             continue
         for literal, *_ in string.Formatter().parse(entry["en"]):
             phrase = literal.strip(" :;,.()")

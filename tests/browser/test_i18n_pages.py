@@ -53,6 +53,10 @@ PAGE_TEXT = """() => {
 }"""
 
 
+# Plotly's own modebar tooltips, in English, that its fr and es locales translate
+PLOTLY_ENGLISH = {"Zoom in", "Zoom out", "Download plot as a PNG", "Reset axes", "Autoscale"}
+
+
 def english_phrases(lang: str) -> dict[str, str]:
     """Return {English phrase: msgid} that must not appear on a page in `lang`."""
     translations = "\n".join(entry.get(lang, "") for entry in STRINGS.values())
@@ -126,3 +130,9 @@ def test_i18n_page_has_no_english_interface_text(dash_page, data_values, path, l
     assert len(text) > 500, text  # the page did render its interface
     leaks = english_on_page(without_data(text, data_values), lang)
     assert not leaks, f"{path}?lang={lang} shows English: " + "; ".join(leaks)
+    # Plotly's modebar speaks the page's language too (assets/05-plotly-locales.js)
+    titles = page.eval_on_selector_all(
+        ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+    )
+    assert titles, "no modebar on the page"
+    assert not PLOTLY_ENGLISH & set(titles), titles

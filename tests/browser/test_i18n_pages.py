@@ -134,5 +134,6 @@ def test_i18n_page_has_no_english_interface_text(dash_page, data_values, path, l
     titles = page.eval_on_selector_all(
         ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
     )
-    assert titles, "no modebar on the page"
+    if page.locator(".dash-graph").count():  # /activities is a register without charts
+        assert titles, "no modebar on the page"
     assert not PLOTLY_ENGLISH & set(titles), titles

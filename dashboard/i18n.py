@@ -345,7 +345,7 @@ def fmt_eur(value: float | None, lang: str = DEFAULT_LANG) -> str:
 def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG) -> str:
     """Return a date written out for `lang` (CLDR long format): '5 March 2025', '5 mars 2025',
     '5 de marzo de 2025'."""
-    if value is None or value == "":
+    if value is None or value == "" or value != value:  # NaT is not equal to itself
         return "–"
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])

@@ -285,6 +285,12 @@ def test_i18n_fmt_date_by_language(lang, expected):
     assert fmt_date("2025-03-01T10:00:00", lang) == expected
 
 
+def test_i18n_fmt_date_missing_is_a_dash():
+    import pandas as pd
+
+    assert fmt_date(pd.NaT, "fr") == fmt_date(None, "es") == "–"
+
+
 def test_i18n_normalise_lang_falls_back_to_english():
     assert i18n.normalise_lang("fr-CA") == "fr"
     assert i18n.normalise_lang("de") == "en"

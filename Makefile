@@ -17,7 +17,7 @@ SCALE ?= 1000000
 PORT ?= 8050
 NOTEBOOK_PORT ?= 8888
 
-.PHONY: install browser run demo test test-fast bench loadtest lint notebooks clean
+.PHONY: install browser run demo test test-fast bench loadtest lint notebooks clean i18n eval-sdg
 
 install: $(VENV)/.installed
 
@@ -76,6 +76,20 @@ notebooks: install $(DB)
 	IURC_DB=$(abspath $(DB)) $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks \
 		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(NOTEBOOK_PORT) --no-browser \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Translations: extract the keys into the template, merge it into the three catalogues, compile.
+# Fill every new msgstr in pipelines/locale/{en,fr,es}/LC_MESSAGES/messages.po, then run again.
+LOCALE := pipelines/locale
+PYBABEL := $(VENV)/bin/pybabel
+i18n: install
+	set -o pipefail; $(PYBABEL) extract -F babel.cfg --no-default-keywords -k t -k N_ --no-location --sort-output \
+		--no-wrap --project "IURC Impact" --version 0.1 \
+		--copyright-holder "IURC Impact contributors" -o $(LOCALE)/messages.pot . 2>&1 \
+		| { grep -v "Skipping f-string" || true; }
+	$(PYBABEL) update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(PYBABEL) compile -d $(LOCALE) --statistics
+
 
 clean:
 	rm -rf $(VENV) data/warehouse data/raw/demo test-artifacts

@@ -286,7 +286,7 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
                 t(
                     "filters.item",
                     lang,
-                    label=t("filters." + field, lang),
+                    label=t(f"filters.{field}", lang),
                     values=", ".join(names.get(v, v) for v in values),
                 )
             )
@@ -385,9 +385,11 @@ def card_id(part: str, card: str) -> dict[str, str]:
     return {"type": part, "card": card}
 
 
-def graph_config(filename: str) -> dict[str, Any]:
-    """Return the dcc.Graph config: local base maps, no Plotly logo, image export name."""
+def graph_config(filename: str, lang: str = "en") -> dict[str, Any]:
+    """Return the dcc.Graph config: local base maps, no Plotly logo, image export name, and
+    Plotly's own texts (modebar) in `lang` (locales served from assets/05-plotly-locales.js)."""
     return {
+        "locale": normalise_lang(lang),
         "topojsonURL": dash.get_asset_url("topojson/"),
         "displaylogo": False,
         "responsive": True,
@@ -422,7 +424,7 @@ def chart_card(
             html.Div(
                 dcc.Graph(
                     id=card_id(ids.CARD_GRAPH, card),
-                    config=graph_config(card),
+                    config=graph_config(card, lang),
                     style={"height": f"{height}px"},
                 ),
                 role="figure",

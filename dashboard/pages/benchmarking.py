@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, t, t_source, t_unit
 from pipelines.metrics.filters import Filters
 from pipelines.queries import PEER_GROUP_TYPES
 
@@ -456,6 +456,8 @@ def update_context(params: dict, state: dict) -> tuple:
         return components.data_table(df, lang), t("card.empty_hint", lang)
     df["value_text"] = [fmt_number(v, lang, 0 if float(v).is_integer() else 2) for v in df["value"]]
     df["year"] = df["year"].astype("Int64").astype(str)  # a year, not a quantity: no separator
+    df["unit"] = [t_unit(u, lang) for u in df["unit"]]
+    df["source"] = [t_source(s, lang) for s in df["source"]]
     city, _, _ = _selection(params)
     name = data.benchmark_cities(lang).set_index("city_id")["name"].get(city, city)
     table = components.data_table(

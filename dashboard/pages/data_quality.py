@@ -16,7 +16,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
-from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t
+from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t, t_reason, t_reasons
 from pipelines.metrics.filters import Filters
 from schemas import ENTITIES
 
@@ -271,10 +271,11 @@ def update_rules(state: dict) -> tuple:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
     df = data.quarantine_summary(by="rule")
+    df.insert(1, "rule_label", [t_reason(r, lang) for r in df["group_id"]])
     fig = (
         figures.bar(
             df,
-            "group_id",
+            "rule_label",
             "rows",
             lang,
             horizontal=True,
@@ -285,7 +286,7 @@ def update_rules(state: dict) -> tuple:
         else figures.empty_figure(lang, "dq.no_quarantine")
     )
     summary = (
-        figures.summary_total_and_top(df, "group_id", "rows", t("dq.quarantined", lang), lang)
+        figures.summary_total_and_top(df, "rule_label", "rows", t("dq.quarantined", lang), lang)
         if not df.empty
         else t("dq.no_quarantine", lang)
     )
@@ -294,12 +295,15 @@ def update_rules(state: dict) -> tuple:
         fig,
         summary,
         lang,
-        columns={"group_id": t("dq.rule", lang), "rows": t("dq.quarantined", lang)},
+        columns={"rule_label": t("dq.rule", lang), "rows": t("dq.quarantined", lang)},
     )
 
 
 def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
-    """Return the quarantined rows as an accessible table (text only: reasons and raw record)."""
+    """Return the quarantined rows as an accessible table (text only: reasons and raw record).
+
+    Reasons are stored in English; their rules are shown in `lang`, columns and values as read.
+    """
     if df.empty:
         return html.P(t("dq.no_quarantine", lang))
     columns = {
@@ -312,7 +316,12 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns.values()]))
     rows = [
         html.Tr(
-            [html.Td(str(r[c]) if c != "raw_record" else html.Code(str(r[c]))) for c in columns]
+            [
+                html.Td(html.Code(str(r[c])))
+                if c == "raw_record"
+                else html.Td(t_reasons(r[c], lang) if c == "reasons" else str(r[c]))
+                for c in columns
+            ]
         )
         for r in df.to_dict("records")
     ]

@@ -208,7 +208,7 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda con, f, lg, c: Q.quality_by_city(con, f),
     ),
     "timeliness": (lambda f, lg, c: data.timeliness(f), lambda con, f, lg, c: Q.timeliness(con, f)),
-    "data_as_of": (lambda f, lg, c: data.data_as_of(), lambda con, f, lg, c: Q.data_as_of(con)),
+    "data_dates": (lambda f, lg, c: data.data_dates(), lambda con, f, lg, c: Q.data_dates(con)),
 }
 
 NOT_A_QUERY = {

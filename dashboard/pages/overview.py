@@ -9,7 +9,8 @@ import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
 from dashboard import components, data, figures, ids
-from dashboard.i18n import fmt_number, fmt_percent, fmt_value, t
+from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
+from pipelines.queries.metrics import describe, main_metric, metric_entities
 from pipelines.queries.overview import TREND_KPIS
 
 register_page(
@@ -88,14 +89,89 @@ def spark_text(values: list[float]) -> str:
     return "".join(SPARK[int((v - low) / span * (len(SPARK) - 1))] for v in clean)
 
 
-def kpi_card(row: pd.Series, trend: list[float], lang: str) -> html.Li:
-    """Return one scorecard card: value, target, % achieved, status in text and colour, trend."""
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT
+
+
+def unrated_text(row: pd.Series, lang: str) -> str:
+    """Return why a card is not rated and which target to look at instead, in words."""
+    reason = row.get("unrated_reason")
+    if not _present(reason):
+        return t("kpi.no_target", lang)
+    words = t(f"kpi.unrated.{reason}", lang)
+    if _present(row.get("fallback_target_value")):
+        words += " " + t(
+            "kpi.fallback",
+            lang,
+            scope=t(f"kpi.scope.{row['fallback_scope_type']}", lang),
+            value=fmt_value(row["fallback_target_value"], row["unit"], lang),
+            date=fmt_date(row["fallback_target_period_end"], lang),
+        )
+    return words
+
+
+def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details | None:
+    """Return the card's "About this figure": definition, how it combines, where and when it is
+    counted, its target and deadline, and the files it comes from (rows loaded, quarantined)."""
+    metric_id = main_metric(row["indicator_id"])
+    if metric_id is None:
+        return None
+    info = describe(metric_id)
+    entities = set(metric_entities(metric_id))
+    files = runs[runs["entity"].isin(entities)].head(5) if not runs.empty else runs
+    target = (
+        t(
+            "kpi.about.target_value",
+            lang,
+            value=fmt_value(row["target_value"], row["unit"], lang),
+            date=fmt_date(row["target_period_end"], lang),
+            scope=t(f"kpi.scope.{row['scope_type']}", lang) if _present(row["scope_type"]) else "",
+        )
+        if _present(row["target_value"])
+        else unrated_text(row, lang)
+    )
+    items = [
+        (t("kpi.about.definition", lang), t(f"metric.{row['indicator_id']}", lang)),
+        (t("kpi.about.combines", lang), t(f"add.{info['additivity']}", lang)),
+        (t("kpi.about.where", lang), t(f"geo.{info['geography']}", lang)),
+        (t("kpi.about.when", lang), t(f"time.{info['time_basis']}", lang)),
+        (t("kpi.about.target", lang), target),
+    ]
+    sources = [
+        html.Li(
+            t(
+                "kpi.about.run",
+                lang,
+                file=str(r.file_name),
+                date=fmt_date(r.finished_at, lang),
+                loaded=fmt_number(r.rows_loaded, lang),
+                quarantined=fmt_number(r.rows_quarantined, lang),
+            )
+        )
+        for r in files.itertuples()
+    ]
+    return html.Details(
+        [
+            html.Summary(t("kpi.about", lang)),
+            html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
+            html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
+            html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
+        ],
+        className="kpi-about",
+    )
+
+
+def kpi_card(
+    row: pd.Series, trend: list[float], lang: str, runs: pd.DataFrame | None = None
+) -> html.Li:
+    """Return one scorecard card: value, target, % achieved, status in text and colour, trend,
+    and what the figure means and comes from (one click away)."""
     rag = row["rag"] if row["rag"] in RAG_CLASSES else "none"
     status = t(f"rag.{rag}", lang)
     target = (
         t("kpi.target", lang, value=fmt_value(row["target_value"], row["unit"], lang))
         if pd.notna(row["target_value"])
-        else t("kpi.no_target", lang)
+        else unrated_text(row, lang)
     )
     achieved = (
         t("kpi.achieved", lang, pct=fmt_percent(row["pct_achieved"], lang))
@@ -132,6 +208,7 @@ def kpi_card(row: pd.Series, trend: list[float], lang: str) -> html.Li:
                 )
                 if spark
                 else None,
+                about_figure(row, runs if runs is not None else pd.DataFrame(), lang),
             ],
             **{"aria-labelledby": heading_id},
         ),
@@ -172,7 +249,10 @@ def update_scorecard(state: dict) -> tuple:
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict() if not trend.empty else {}
-    cards = [kpi_card(row, series.get(row["indicator_id"], []), lang) for _, row in df.iterrows()]
+    runs = data.ingest_runs(limit=200)
+    cards = [
+        kpi_card(row, series.get(row["indicator_id"], []), lang, runs) for _, row in df.iterrows()
+    ]
     table = components.data_table(
         df[["indicator_id", "label", "value", "target_value", "pct_achieved", "rag"]], lang
     )

@@ -35,6 +35,13 @@ from pipelines.queries.cooperation import (
     funding_leveraged,
     output_funnel,
 )
+from pipelines.queries.metrics import (
+    data_dates,
+    describe,
+    metric_catalogue,
+    metric_frame,
+    metric_total,
+)
 from pipelines.queries.options import (
     country_options,
     mode_options,
@@ -95,6 +102,8 @@ __all__ = [
     "cooperation_sdg",
     "country_options",
     "data_as_of",
+    "data_dates",
+    "describe",
     "funding_leveraged",
     "gender_balance",
     "ingest_runs",
@@ -102,6 +111,9 @@ __all__ = [
     "kpi_scorecard",
     "kpi_trend",
     "map_points",
+    "metric_catalogue",
+    "metric_frame",
+    "metric_total",
     "mode_options",
     "network_breakdown",
     "network_options",

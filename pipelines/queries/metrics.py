@@ -191,3 +191,59 @@ def with_totals(
         label = f"{column}_label" if f"{column}_label" in level else column
         rows.attrs["legend_totals"] = dict(zip(level[label], level["value"], strict=True))
     return rows
+
+
+# the warehouse entity each base source is loaded from (for provenance)
+_ENTITIES = {
+    "participation": ("participation", "activity"),
+    "activity": ("activity", "participation"),
+    "timeliness": ("activity",),
+    "output": ("output",),
+    "funding": ("funding", "output"),
+    "sdg_target": ("sdg_alignment",),
+    "sdg_primary": ("sdg_alignment", "activity"),
+    "sdg_activity": ("sdg_alignment", "activity"),
+    "sdg_review": ("sdg_alignment",),
+    "cooperation": ("cooperation", "cooperation_member", "activity", "output"),
+}
+
+
+def metric_entities(metric_id: str) -> tuple[str, ...]:
+    """Return the input entities (file kinds) a metric's figures are computed from.
+
+    Example: ``metric_entities("K04")  # ('participation', 'activity')``
+    """
+    source = SOURCES[metric(metric_id).source]
+    return _ENTITIES.get(source.base or source.name, ())
+
+
+def provenance(con: duckdb.DuckDBPyConnection, metric_id: str) -> pd.DataFrame:
+    """Return the ingest runs a metric's figures come from: per file, when it was loaded and how
+    many of its rows were loaded and quarantined (newest first).
+
+    Columns: entity, file_name, finished_at, rows_read, rows_loaded, rows_quarantined.
+
+    Example: ``provenance(con, "K04")``
+    """
+    entities = list(metric_entities(metric_id))
+    return con.execute(
+        """
+        select entity, file_name, finished_at, rows_read, rows_loaded, rows_quarantined
+        from ops.ingest_run
+        where entity in (select unnest(?::varchar[]))
+        order by finished_at desc, file_name
+        limit 20
+        """,
+        [entities],
+    ).df()
+
+
+def main_metric(indicator_id: str) -> str | None:
+    """Return the id of the metric that gives a KPI's headline ('main' measure), if declared.
+
+    Example: ``main_metric("K04")  # 'K04'``
+    """
+    for m in METRICS.values():
+        if m.indicator == indicator_id and m.measure == "main":
+            return m.id
+    return None

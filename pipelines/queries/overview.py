@@ -30,9 +30,11 @@ def kpi_scorecard(
 
     Columns: indicator_id, label, unit, direction, value, numerator, denominator, source,
     target_value, target_period_end, pct_achieved, rag (green|amber|red|not_rated|no_data),
-    forecast_value, scope_type, scope_id. A target applies only when the filters amount to a
-    target scope (no filter, one network, one cooperation or one city); any other filter gives
-    'not_rated'.
+    forecast_value, scope_type, scope_id, unrated_reason, fallback_target_value,
+    fallback_target_period_end, fallback_scope_type, fallback_scope_id. A target applies only
+    when the filters amount to a target scope (no filter, one network, one cooperation mode, one
+    cooperation or one city) and one is due in the period; an unrated card says why
+    (unrated_reason) and which target a reader can look at instead (fallback_*).
 
     Example: ``kpi_scorecard(con, Filters(network=("innovation",)), lang="fr")``
     """
@@ -112,7 +114,12 @@ def _scorecard_sql(lab: str, source: str) -> str:
             a.rag,
             f.value as forecast_value,
             a.scope_type,
-            a.scope_id
+            a.scope_id,
+            a.unrated_reason,
+            a.fallback_target_value,
+            a.fallback_target_period_end,
+            a.fallback_scope_type,
+            a.fallback_scope_id
         from s as a
         left join ref.indicator as i on i.indicator_id = a.indicator_id
         left join s as f

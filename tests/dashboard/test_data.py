@@ -35,14 +35,14 @@ def test_data_wrappers_return_what_the_query_api_returns(handle):
 
 
 def test_data_follows_republication_without_restart(handle):
-    assert data.data_as_of() is None
+    assert data.data_dates()["loaded_on"] is None
     with db.writer(handle) as con:
         con.execute(
             "insert into ops.ingest_run values ('r1', ?, ?, 'f.csv', 'f.csv', 'x', 'city', 'csv',"
             " 0, 0, 0, 0, 0, 'loaded', '')",
             [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3)],
         )
-    assert data.data_as_of() == dt.datetime(2026, 1, 2, 3)
+    assert data.data_dates()["loaded_on"] == dt.datetime(2026, 1, 2, 3)
 
 
 def test_data_returns_copies_so_callers_cannot_corrupt_the_cache(handle):
@@ -55,6 +55,6 @@ def test_data_missing_warehouse_raises_file_not_found(tmp_path):
     data.configure(tmp_path / "none.duckdb")
     try:
         with pytest.raises(FileNotFoundError):
-            data.data_as_of()
+            data.data_dates()
     finally:
         data.configure()

@@ -95,9 +95,18 @@ def test_figures_heatmap_pivots_rows_and_columns():
 
 
 def test_figures_summary_total_and_top_in_french():
+    """The total and the largest group are the metric layer's recounts (attrs), not row sums."""
     df = pd.DataFrame({"who": ["a", "b", "a"], "n": [1000, 300, 500]})
+    df.attrs = {"total": 1500, "legend_totals": {"a": 1200, "b": 300}}
     text = figures.summary_total_and_top(df, "who", "n", "Participations", "fr")
-    assert text == "Participations : 1\u202f800 au total. Le plus élevé : a avec 1\u202f500."
+    assert text == "Participations : 1\u202f500 au total. Le plus élevé : a avec 1\u202f200."
+
+
+def test_figures_summary_never_adds_up_rows():
+    """Without the metric's total, no total is stated (the rows may be distinct counts)."""
+    df = pd.DataFrame({"who": ["a", "b", "a"], "n": [1000, 300, 500]})
+    text = figures.summary_total_and_top(df, "who", "n", "Cities", "en")
+    assert "in total" not in text and "1,800" not in text
 
 
 def test_figures_summary_series_names_peak():

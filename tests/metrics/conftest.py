@@ -18,7 +18,8 @@ HOSTLESS = """
 insert into core.activity values
     ('a8', 'Open webinar', null, 'webinar', 'online', 'completed', '2024-09-10', '2024-09-10',
         'innovation', null, null, null, null, '2024-09-12', 'fx');
-insert into core.participation values
+insert into core.participation (activity_id, city_id, stakeholder_type, participants, women,
+    organisations, completions, run_id) values
     ('a8', 'austin-us', 'academia', 2, 1, 1, null, 'fx'),
     ('a8', 'lyon-fr', 'business', 3, null, 2, null, 'fx')
 """

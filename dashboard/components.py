@@ -585,7 +585,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks: int | None, state: dict) -> Any:
+def export_csv(n_clicks: int | None, state: dict[str, Any]) -> Any:
     """Send the card's data as CSV (codes and labels), for the current filters."""
     card = ctx.triggered_id["card"]
     if not n_clicks or card not in _EXPORTS:
@@ -600,7 +600,7 @@ def export_csv(n_clicks: int | None, state: dict) -> Any:
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def export_xlsx(n_clicks: int | None, state: dict) -> Any:
+def export_xlsx(n_clicks: int | None, state: dict[str, Any]) -> Any:
     """Send the card's data as XLSX, for the current filters."""
     card = ctx.triggered_id["card"]
     if not n_clicks or card not in _EXPORTS:
@@ -643,7 +643,7 @@ def sync_filters(start, end, network, subtheme, region, country, mode, state, *o
             "mode": mode,
         },
     )
-    options = dict(zip(FILTER_FIELDS, option_lists))
+    options = dict(zip(FILTER_FIELDS, option_lists, strict=True))
     state = state or {}
     path = state.get("path") or "/"
     nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
@@ -657,7 +657,7 @@ def sync_filters(start, end, network, subtheme, region, country, mode, state, *o
     Input(ids.F_RESET, "n_clicks"),
     prevent_initial_call=True,
 )
-def reset_filters(n_clicks: int | None) -> tuple:
+def reset_filters(n_clicks: int | None) -> tuple[Any, ...]:
     """Clear every filter control."""
     return (None, None, [], [], [], [], [])
 

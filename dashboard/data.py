@@ -39,10 +39,10 @@ CACHE_SIZE = 512
 
 _lock = threading.Lock()
 _warehouse: Warehouse | None = None
-_cache: OrderedDict[tuple, Any] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
-def configure(path: str | os.PathLike | None = None) -> Warehouse:
+def configure(path: str | os.PathLike[str] | None = None) -> Warehouse:
     """(Re)point the process-wide handle at `path` (else $IURC_DB, else the default); return it."""
     global _warehouse
     with _lock:
@@ -81,7 +81,8 @@ def _cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def _frame(fn: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
     # a copy, so that no caller can change a cached frame
-    return _cached(fn, *args, **kwargs).copy()
+    frame: pd.DataFrame = _cached(fn, *args, **kwargs).copy()
+    return frame
 
 
 def clear_cache() -> None:
@@ -93,7 +94,8 @@ def clear_cache() -> None:
 # ------------------------------------------------------------------ shell
 def data_as_of() -> dt.datetime | None:
     """Return the finish time of the last ingest run (the "data as of" stamp), or None."""
-    return _cached(overview.data_as_of)
+    stamp: dt.datetime | None = _cached(overview.data_as_of)
+    return stamp
 
 
 def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
@@ -108,7 +110,7 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     return {
         field: [
             {"label": str(label), "value": str(value)}
-            for value, label in zip(df["value"], df["label"])
+            for value, label in zip(df["value"], df["label"], strict=True)
         ]
         for field, df in frames.items()
     }
@@ -366,7 +368,7 @@ def activities_export_sql(
     sort: str = "start_date",
     descending: bool = True,
     limit: int = EXPORT_MAX_ROWS,
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """Return (SQL, params) selecting the register as exported: codes, labels, neutralised text.
 
     The same filters, search and order as `activities_page`; identifiers come from the
@@ -442,7 +444,7 @@ def activities_export(
     sheet = book.create_sheet("activities")
     sheet.append(reader.schema.names)
     for batch in reader:
-        for record in zip(*(column.to_pylist() for column in batch.columns)):
+        for record in zip(*(column.to_pylist() for column in batch.columns), strict=True):
             sheet.append(list(record))  # already neutralised: no cell starts with '='
         rows += batch.num_rows
     book.save(buffer)

@@ -12,6 +12,7 @@ can reuse them; `summary_*` functions return one or two plain sentences.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -317,7 +318,7 @@ def sdg_profile(
     """Return horizontal bars per SDG goal in the official UN colours, labelled 'n · title'."""
     if df.empty:
         return empty_figure(lang)
-    cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label])]
+    cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=df[value],
@@ -505,7 +506,7 @@ def benchmark_scores(
             orientation="h",
             marker={"color": RANGE_COLOUR},
             width=0.45,
-            customdata=list(zip(low, high)),
+            customdata=list(zip(low, high, strict=True)),
             hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
             "<extra></extra>",
         )
@@ -529,7 +530,7 @@ def benchmark_scores(
     fig.add_trace(
         go.Scatter(
             name=city_label,
-            y=[lbl for lbl, ok in zip(labels, scored) if ok],
+            y=[lbl for lbl, ok in zip(labels, scored, strict=True) if ok],
             x=df.loc[scored, "score"],
             mode="markers+text",
             text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]],
@@ -547,7 +548,7 @@ def benchmark_scores(
         fig.add_trace(
             go.Scatter(
                 name=missing_label,
-                y=[lbl for lbl, ok in zip(labels, scored) if not ok],
+                y=[lbl for lbl, ok in zip(labels, scored, strict=True) if not ok],
                 x=[0] * int((~scored).sum()),
                 mode="markers+text",
                 text=missing_label,
@@ -598,7 +599,7 @@ def benchmark_ranking(
                 hovertemplate="%{y}: %{x:.1f}<extra></extra>",
             )
         )
-    order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
+    order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"], strict=True)]
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=order,
@@ -646,7 +647,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
         return pd.DataFrame(columns=seg_cols), pd.DataFrame(columns=handle_cols)
     pos = {
         c: (float(la), float(lo))
-        for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
+        for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"], strict=True)
         if pd.notna(la) and pd.notna(lo)
     }
     segments, handles = [], []
@@ -659,7 +660,9 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
         meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
         if len(members) <= DIRECT_LINK_MAX_MEMBERS:
             pairs = [
-                (a, b) for a, b in zip(group["city_a"], group["city_b"]) if a in pos and b in pos
+                (a, b)
+                for a, b in zip(group["city_a"], group["city_b"], strict=True)
+                if a in pos and b in pos
             ]
             for a, b in pairs:
                 segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
@@ -676,7 +679,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
 
 
-def _lines(segments: pd.DataFrame) -> tuple[list, list]:
+def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
     lats, lons = [], []
     for r in segments.itertuples():
         lats += [r.lat0, r.lat1, None]

@@ -1043,10 +1043,7 @@ def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0)
     whole, _, frac = text.partition(".")
     thousands, decimal = {"en": (",", "."), "fr": ("\u202f", ","), "es": (".", ",")}[lang]
     # Spanish (RAE) does not group four-digit numbers.
-    if lang == "es" and len(whole) == 4:
-        grouped = whole
-    else:
-        grouped = _group(whole, thousands)
+    grouped = whole if lang == "es" and len(whole) == 4 else _group(whole, thousands)
     sign = "-" if float(value) < 0 and float(text) != 0 else ""
     return sign + grouped + (decimal + frac if frac else "")
 

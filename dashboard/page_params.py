@@ -39,7 +39,7 @@ def stores(page: str, params: dict[str, Any]) -> html.Div:
     )
 
 
-def _first(values: list | None) -> dict[str, Any]:
+def _first(values: list[Any] | None) -> dict[str, Any]:
     return (values or [None])[0] or {}
 
 
@@ -135,7 +135,7 @@ def table_card(
     )
 
 
-def _export(kind: str, state: dict | None, params: dict | None) -> Any:
+def _export(kind: str, state: dict[str, Any] | None, params: dict[str, Any] | None) -> Any:
     name = ctx.triggered_id["card"]
     if name not in _EXPORTS:
         return dash.no_update
@@ -153,7 +153,7 @@ def _export(kind: str, state: dict | None, params: dict | None) -> Any:
     State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks: int | None, state: dict, params: list) -> Any:
+def export_csv(n_clicks: int | None, state: dict[str, Any], params: list[Any]) -> Any:
     """Send the card's data as CSV (codes and labels) for the filters and the page's selection."""
     return _export("csv", state, _first(params)) if n_clicks else dash.no_update
 
@@ -165,7 +165,7 @@ def export_csv(n_clicks: int | None, state: dict, params: list) -> Any:
     State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
     prevent_initial_call=True,
 )
-def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
+def export_xlsx(n_clicks: int | None, state: dict[str, Any], params: list[Any]) -> Any:
     """Send the card's data as XLSX for the filters and the page's selection."""
     return _export("xlsx", state, _first(params)) if n_clicks else dash.no_update
 
@@ -176,7 +176,7 @@ def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
     Input(ids.STATE, "data"),
     prevent_initial_call="initial_duplicate",
 )
-def lang_links(params: list, state: dict | None) -> Any:
+def lang_links(params: list[Any], state: dict[str, Any] | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
     if not params:  # a wildcard multi-output needs one value per output
         return [dash.no_update] * len(ctx.outputs_list)

@@ -49,149 +49,159 @@ Q = queries
 # name -> (dashboard call, query call); each gets (filters, lang, ctx) and the query call also con
 CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "kpi_scorecard": (
-        lambda f, l, c: data.kpi_scorecard(f, l),
-        lambda con, f, l, c: Q.kpi_scorecard(con, f, lang=l),
+        lambda f, lang, c: data.kpi_scorecard(f, lang),
+        lambda con, f, lang, c: Q.kpi_scorecard(con, f, lang=lang),
     ),
     "kpi_trend": (
-        lambda f, l, c: data.kpi_trend(f, ("K03", "K04", "K08"), l),
-        lambda con, f, l, c: Q.kpi_trend(con, f, ("K03", "K04", "K08"), lang=l),
+        lambda f, lang, c: data.kpi_trend(f, ("K03", "K04", "K08"), lang),
+        lambda con, f, lang, c: Q.kpi_trend(con, f, ("K03", "K04", "K08"), lang=lang),
     ),
     "network_breakdown": (
-        lambda f, l, c: data.network_breakdown(f, l),
-        lambda con, f, l, c: Q.network_breakdown(con, f, lang=l),
+        lambda f, lang, c: data.network_breakdown(f, lang),
+        lambda con, f, lang, c: Q.network_breakdown(con, f, lang=lang),
     ),
     "map_points": (
-        lambda f, l, c: data.map_points(f, l),
-        lambda con, f, l, c: Q.map_points(con, f, lang=l),
+        lambda f, lang, c: data.map_points(f, lang),
+        lambda con, f, lang, c: Q.map_points(con, f, lang=lang),
     ),
     "participation_over_time": (
-        lambda f, l, c: data.participation_over_time(f, l, by="region", measure="cities"),
-        lambda con, f, l, c: Q.participation_over_time(
-            con, f, by="region", measure="cities", lang=l
+        lambda f, lang, c: data.participation_over_time(f, lang, by="region", measure="cities"),
+        lambda con, f, lang, c: Q.participation_over_time(
+            con, f, by="region", measure="cities", lang=lang
         ),
     ),
     "participation_by_type_modality": (
-        lambda f, l, c: data.participation_by_type_modality(f, l),
-        lambda con, f, l, c: Q.participation_by_type_modality(con, f, lang=l),
+        lambda f, lang, c: data.participation_by_type_modality(f, lang),
+        lambda con, f, lang, c: Q.participation_by_type_modality(con, f, lang=lang),
     ),
     "participation_by_region": (
-        lambda f, l, c: data.participation_by_region(f, l),
-        lambda con, f, l, c: Q.participation_by_region(con, f, lang=l),
+        lambda f, lang, c: data.participation_by_region(f, lang),
+        lambda con, f, lang, c: Q.participation_by_region(con, f, lang=lang),
     ),
     "gender_balance": (
-        lambda f, l, c: data.gender_balance(f, l, by="stakeholder_type"),
-        lambda con, f, l, c: Q.gender_balance(con, f, by="stakeholder_type", lang=l),
+        lambda f, lang, c: data.gender_balance(f, lang, by="stakeholder_type"),
+        lambda con, f, lang, c: Q.gender_balance(con, f, by="stakeholder_type", lang=lang),
     ),
     "top_cities": (
-        lambda f, l, c: data.top_cities(f, l, limit=7),
-        lambda con, f, l, c: Q.top_cities(con, f, limit=7, lang=l),
+        lambda f, lang, c: data.top_cities(f, lang, limit=7),
+        lambda con, f, lang, c: Q.top_cities(con, f, limit=7, lang=lang),
     ),
     "sdg_profile": (
-        lambda f, l, c: data.sdg_profile(f, l, method="fractional", entity_type="output"),
-        lambda con, f, l, c: Q.sdg_profile(
-            con, f, entity_type="output", method="fractional", lang=l
+        lambda f, lang, c: data.sdg_profile(f, lang, method="fractional", entity_type="output"),
+        lambda con, f, lang, c: Q.sdg_profile(
+            con, f, entity_type="output", method="fractional", lang=lang
         ),
     ),
     "sdg_network_heatmap": (
-        lambda f, l, c: data.sdg_network_heatmap(f, l, method="primary"),
-        lambda con, f, l, c: Q.sdg_network_heatmap(con, f, method="primary", lang=l),
+        lambda f, lang, c: data.sdg_network_heatmap(f, lang, method="primary"),
+        lambda con, f, lang, c: Q.sdg_network_heatmap(con, f, method="primary", lang=lang),
     ),
     "sdg_targets": (
-        lambda f, l, c: data.sdg_targets(f, 11, l),
-        lambda con, f, l, c: Q.sdg_targets(con, f, 11, lang=l),
+        lambda f, lang, c: data.sdg_targets(f, 11, lang),
+        lambda con, f, lang, c: Q.sdg_targets(con, f, 11, lang=lang),
     ),
     "sdg_coverage": (
-        lambda f, l, c: data.sdg_coverage(f, l),
-        lambda con, f, l, c: Q.sdg_coverage(con, f, lang=l),
+        lambda f, lang, c: data.sdg_coverage(f, lang),
+        lambda con, f, lang, c: Q.sdg_coverage(con, f, lang=lang),
     ),
     "sdg_tags_by_method_status": (
-        lambda f, l, c: data.sdg_tags_by_method_status(f, l),
-        lambda con, f, l, c: Q.sdg_tags_by_method_status(con, f),
+        lambda f, lang, c: data.sdg_tags_by_method_status(f, lang),
+        lambda con, f, lang, c: Q.sdg_tags_by_method_status(con, f),
     ),
     "benchmark_cities": (
-        lambda f, l, c: data.benchmark_cities(l),
-        lambda con, f, l, c: Q.benchmark_cities(con, lang=l),
+        lambda f, lang, c: data.benchmark_cities(lang),
+        lambda con, f, lang, c: Q.benchmark_cities(con, lang=lang),
     ),
     "benchmark_peer_groups": (
-        lambda f, l, c: data.benchmark_peer_groups(c.city_id, l),
-        lambda con, f, l, c: Q.benchmark_peer_groups(con, c.city_id, lang=l),
+        lambda f, lang, c: data.benchmark_peer_groups(c.city_id, lang),
+        lambda con, f, lang, c: Q.benchmark_peer_groups(con, c.city_id, lang=lang),
     ),
     "city_benchmark": (
-        lambda f, l, c: data.city_benchmark(c.city_id, "region", None, l),
-        lambda con, f, l, c: Q.city_benchmark(con, c.city_id, "region", None, lang=l),
+        lambda f, lang, c: data.city_benchmark(c.city_id, "region", None, lang),
+        lambda con, f, lang, c: Q.city_benchmark(con, c.city_id, "region", None, lang=lang),
     ),
     "benchmark_ranking": (
-        lambda f, l, c: data.benchmark_ranking(c.city_id, "network", None),
-        lambda con, f, l, c: Q.benchmark_ranking(con, c.city_id, "network", None),
+        lambda f, lang, c: data.benchmark_ranking(c.city_id, "network", None),
+        lambda con, f, lang, c: Q.benchmark_ranking(con, c.city_id, "network", None),
     ),
     "city_context": (
-        lambda f, l, c: data.city_context(c.city_id),
-        lambda con, f, l, c: Q.city_context(con, c.city_id),
+        lambda f, lang, c: data.city_context(c.city_id),
+        lambda con, f, lang, c: Q.city_context(con, c.city_id),
     ),
     "cooperation_edges": (
-        lambda f, l, c: data.cooperation_edges(f, l),
-        lambda con, f, l, c: Q.cooperation_edges(con, f, lang=l),
+        lambda f, lang, c: data.cooperation_edges(f, lang),
+        lambda con, f, lang, c: Q.cooperation_edges(con, f, lang=lang),
     ),
     "cooperation_nodes": (
-        lambda f, l, c: data.cooperation_nodes(f, l),
-        lambda con, f, l, c: Q.cooperation_nodes(con, f, lang=l),
+        lambda f, lang, c: data.cooperation_nodes(f, lang),
+        lambda con, f, lang, c: Q.cooperation_nodes(con, f, lang=lang),
     ),
     "cooperation_options": (
-        lambda f, l, c: data.cooperation_options(f, l),
-        lambda con, f, l, c: Q.cooperation_options(con, f, lang=l),
+        lambda f, lang, c: data.cooperation_options(f, lang),
+        lambda con, f, lang, c: Q.cooperation_options(con, f, lang=lang),
     ),
     "cooperation_detail": (
-        lambda f, l, c: data.cooperation_detail(c.cooperation_id, l),
-        lambda con, f, l, c: Q.cooperation_detail(con, c.cooperation_id, lang=l),
+        lambda f, lang, c: data.cooperation_detail(c.cooperation_id, lang),
+        lambda con, f, lang, c: Q.cooperation_detail(con, c.cooperation_id, lang=lang),
     ),
     "cooperation_activities": (
-        lambda f, l, c: data.cooperation_activities(c.cooperation_id, f, l),
-        lambda con, f, l, c: Q.cooperation_activities(con, c.cooperation_id, f, lang=l),
+        lambda f, lang, c: data.cooperation_activities(c.cooperation_id, f, lang),
+        lambda con, f, lang, c: Q.cooperation_activities(con, c.cooperation_id, f, lang=lang),
     ),
     "output_funnel": (
-        lambda f, l, c: data.output_funnel(f, c.cooperation_id, l),
-        lambda con, f, l, c: Q.output_funnel(con, f, cooperation_id=c.cooperation_id, lang=l),
+        lambda f, lang, c: data.output_funnel(f, c.cooperation_id, lang),
+        lambda con, f, lang, c: Q.output_funnel(con, f, cooperation_id=c.cooperation_id, lang=lang),
     ),
     "funding_leveraged": (
-        lambda f, l, c: data.funding_leveraged(f, None, l),
-        lambda con, f, l, c: Q.funding_leveraged(
-            con, f, by="source_type", cooperation_id=None, lang=l
+        lambda f, lang, c: data.funding_leveraged(f, None, lang),
+        lambda con, f, lang, c: Q.funding_leveraged(
+            con, f, by="source_type", cooperation_id=None, lang=lang
         ),
     ),
     "cooperation_sdg": (
-        lambda f, l, c: data.cooperation_sdg(c.cooperation_id, l),
-        lambda con, f, l, c: Q.cooperation_sdg(con, c.cooperation_id, lang=l),
+        lambda f, lang, c: data.cooperation_sdg(c.cooperation_id, lang),
+        lambda con, f, lang, c: Q.cooperation_sdg(con, c.cooperation_id, lang=lang),
     ),
     "activities_page": (
-        lambda f, l, c: data.activities_page(
-            f, l, search="visit", sort="participants", offset=5, limit=20
+        lambda f, lang, c: data.activities_page(
+            f, lang, search="visit", sort="participants", offset=5, limit=20
         ),
-        lambda con, f, l, c: Q.activities_page(
-            con, f, search="visit", sort="participants", descending=True, offset=5, limit=20, lang=l
+        lambda con, f, lang, c: Q.activities_page(
+            con,
+            f,
+            search="visit",
+            sort="participants",
+            descending=True,
+            offset=5,
+            limit=20,
+            lang=lang,
         ),
     ),
     "ingest_runs": (
-        lambda f, l, c: data.ingest_runs(limit=5),
-        lambda con, f, l, c: Q.ingest_runs(con, limit=5),
+        lambda f, lang, c: data.ingest_runs(limit=5),
+        lambda con, f, lang, c: Q.ingest_runs(con, limit=5),
     ),
     "quarantine_summary": (
-        lambda f, l, c: data.quarantine_summary("file"),
-        lambda con, f, l, c: Q.quarantine_summary(con, by="file"),
+        lambda f, lang, c: data.quarantine_summary("file"),
+        lambda con, f, lang, c: Q.quarantine_summary(con, by="file"),
     ),
     "quarantine_page": (
-        lambda f, l, c: data.quarantine_page(None, offset=0, limit=5),
-        lambda con, f, l, c: Q.quarantine_page(con, file_name=None, offset=0, limit=5),
+        lambda f, lang, c: data.quarantine_page(None, offset=0, limit=5),
+        lambda con, f, lang, c: Q.quarantine_page(con, file_name=None, offset=0, limit=5),
     ),
     "completeness_by_table": (
-        lambda f, l, c: data.completeness_by_table(),
-        lambda con, f, l, c: Q.completeness_by_table(con),
+        lambda f, lang, c: data.completeness_by_table(),
+        lambda con, f, lang, c: Q.completeness_by_table(con),
     ),
     "quality_by_city": (
-        lambda f, l, c: data.quality_by_city(f),
-        lambda con, f, l, c: Q.quality_by_city(con, f),
+        lambda f, lang, c: data.quality_by_city(f),
+        lambda con, f, lang, c: Q.quality_by_city(con, f),
     ),
-    "timeliness": (lambda f, l, c: data.timeliness(f), lambda con, f, l, c: Q.timeliness(con, f)),
-    "data_as_of": (lambda f, l, c: data.data_as_of(), lambda con, f, l, c: Q.data_as_of(con)),
+    "timeliness": (
+        lambda f, lang, c: data.timeliness(f),
+        lambda con, f, lang, c: Q.timeliness(con, f),
+    ),
+    "data_as_of": (lambda f, lang, c: data.data_as_of(), lambda con, f, lang, c: Q.data_as_of(con)),
 }
 
 NOT_A_QUERY = {

@@ -76,8 +76,8 @@ def url_params(params: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == DEFAULTS[k] else v) for k, v in params.items()}
 
 
-def _sort_label(column: str, params: dict[str, Any], lang: str) -> list:
-    label: list = [t(f"act.col.{column}", lang)]
+def _sort_label(column: str, params: dict[str, Any], lang: str) -> list[Any]:
+    label: list[Any] = [t(f"act.col.{column}", lang)]
     if COLUMNS[column][1] == params["sort"]:
         asc = params["dir"] == "asc"
         label += [
@@ -270,7 +270,7 @@ def _cell(column: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def body_rows(df: pd.DataFrame, lang: str) -> list:
+def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
     """Return the table rows of one page (text only; never HTML from data)."""
     if df.empty:
         return [html.Tr(html.Td(t("act.none", lang), colSpan=len(COLUMNS)))]
@@ -330,14 +330,14 @@ def next_params(
     State(PARAMS, "data"),
 )
 def update_register(
-    state: dict,
+    state: dict[str, Any],
     search: str | None,
-    _sorts: list,
+    _sorts: list[Any],
     _prev: int | None,
     _next: int | None,
     size: int | None,
-    stored: dict | None,
-) -> tuple:
+    stored: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Run one page of the register on the server for the filters, search, sort and page."""
     filters, lang = components.parse_state(state)
     params = clean_params(
@@ -399,7 +399,9 @@ def fetch_page(filters: Filters, lang: str, params: dict[str, Any]) -> tuple[pd.
     State(PARAMS, "data"),
     prevent_initial_call=True,
 )
-def export_register(_csv: int | None, _xlsx: int | None, state: dict, stored: dict | None) -> tuple:
+def export_register(
+    _csv: int | None, _xlsx: int | None, state: dict[str, Any], stored: dict[str, Any] | None
+) -> tuple[Any, ...]:
     """Send the current filtered, searched, sorted result (at most 100,000 rows)."""
     filters, lang = components.parse_state(state)
     params = clean_params(

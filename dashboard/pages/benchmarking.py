@@ -228,7 +228,9 @@ page_params.register_export(ids.BENCH_CONTEXT_CARD, _context)
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tuple:
+def update_peer_choices(
+    city: str | None, peer: str | None, state: dict[str, Any]
+) -> tuple[Any, ...]:
     """Offer the chosen city's peer groups, keeping the same kind of group when possible."""
     _, lang = components.parse_state(state)
     options = peer_options(city, lang)
@@ -243,7 +245,7 @@ def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tupl
     Input(ids.BENCH_PEER, "value"),
     prevent_initial_call=True,
 )
-def remember_selection(city: str | None, peer: str | None) -> dict:
+def remember_selection(city: str | None, peer: str | None) -> dict[str, Any]:
     """Keep the city and peer group in the page parameters (hence the URL)."""
     return {"city": city, "peer": peer}
 
@@ -282,8 +284,9 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     if df.empty:
         return t("card.empty_hint", lang)
     rows = df[df["input_id"] != "K31"].dropna(subset=["score"])
-    above = [str(r.label) for r in rows.itertuples() if r.score > r.peer_median_score]
-    below = [str(r.label) for r in rows.itertuples() if r.score < r.peer_median_score]
+    labels = rows["label"].astype(str)
+    above = labels[rows["score"] > rows["peer_median_score"]].tolist()
+    below = labels[rows["score"] < rows["peer_median_score"]].tolist()
     return t(
         "sum.bench_inputs",
         lang,
@@ -298,7 +301,7 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_scores(params: dict, state: dict) -> tuple:
+def update_scores(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the city's scores per indicator against the peer range and median."""
     filters, lang = components.parse_state(state)
     city, _, _ = _selection(params)
@@ -365,7 +368,7 @@ def ranking_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_ranking(params: dict, state: dict) -> tuple:
+def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw every city of the peer group by engagement score, the selected one marked."""
     filters, lang = components.parse_state(state)
     df = _ranking(filters, lang, params)
@@ -402,7 +405,7 @@ def update_ranking(params: dict, state: dict) -> tuple:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_context(params: dict, state: dict) -> tuple:
+def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """List the city's context indicators (latest year each), apart from performance."""
     filters, lang = components.parse_state(state)
     df = _context(filters, lang, params)

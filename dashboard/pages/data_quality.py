@@ -200,12 +200,12 @@ def run_labels(df: pd.DataFrame) -> list[str]:
     twice = df["file_name"].duplicated(keep=False)
     return [
         f"{f} · {s:%Y-%m-%d %H:%M}" if d else str(f)
-        for f, s, d in zip(df["file_name"], df["started_at"], twice)
+        for f, s, d in zip(df["file_name"], df["started_at"], twice, strict=True)
     ]
 
 
 @callback(*components.card_outputs(ids.DQ_RUNS_CARD), Input(ids.STATE, "data"))
-def update_runs(state: dict) -> tuple:
+def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw rows loaded and quarantined for the latest runs (newest first)."""
     _, lang = components.parse_state(state)
     df = data.ingest_runs(limit=100)
@@ -267,7 +267,7 @@ def update_runs(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.DQ_RULES_CARD), Input(ids.STATE, "data"))
-def update_rules(state: dict) -> tuple:
+def update_rules(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
     df = data.quarantine_summary(by="rule")
@@ -332,8 +332,12 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     State(PARAMS, "data"),
 )
 def update_quarantine(
-    state: dict, qfile: str | None, _prev: int | None, _next: int | None, stored: dict | None
-) -> tuple:
+    state: dict[str, Any],
+    qfile: str | None,
+    _prev: int | None,
+    _next: int | None,
+    stored: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Show one page of quarantined rows (server-side), for the chosen file."""
     _, lang = components.parse_state(state)
     page = int((stored or {}).get("qpage") or 1)
@@ -372,7 +376,7 @@ def update_quarantine(
 
 
 @callback(*components.card_outputs(ids.DQ_TABLES_CARD), Input(ids.STATE, "data"))
-def update_tables(state: dict) -> tuple:
+def update_tables(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of cells filled per core table (K29)."""
     _, lang = components.parse_state(state)
     df = data.completeness_by_table()
@@ -423,7 +427,7 @@ def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
 
 
 @callback(*components.card_outputs(ids.DQ_CITY_CARD), Input(ids.STATE, "data"))
-def update_city(state: dict) -> tuple:
+def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw each city's completeness against its median reporting lag; state K30 overall."""
     filters, lang = components.parse_state(state)
     df = data.quality_by_city(filters)

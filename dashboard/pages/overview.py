@@ -161,7 +161,7 @@ def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
     Output(components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD), "children"),
     Input(ids.STATE, "data"),
 )
-def update_scorecard(state: dict) -> tuple:
+def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     """Fill the KPI scorecard for the current filters."""
     filters, lang = components.parse_state(state)
     # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
@@ -180,7 +180,7 @@ def update_scorecard(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_NETWORK_CARD), Input(ids.STATE, "data"))
-def update_network(state: dict) -> tuple:
+def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw completed activities per thematic network."""
     filters, lang = components.parse_state(state)
     df = data.network_breakdown(filters, lang)
@@ -205,7 +205,7 @@ def update_network(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_MAP_CARD), Input(ids.STATE, "data"))
-def update_map(state: dict) -> tuple:
+def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the participating cities on the local base map."""
     filters, lang = components.parse_state(state)
     df = data.map_points(filters, lang)

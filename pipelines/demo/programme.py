@@ -213,7 +213,7 @@ def slugify(name: str, iso2: str) -> str:
 def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
     """Return ~`target` real cities: the programme's own, then EXTRA_CITIES found in GeoNames."""
     cities = ref.cities.copy()
-    regions = dict(zip(ref.country["country_iso2"], ref.country["region"]))
+    regions = dict(zip(ref.country["country_iso2"], ref.country["region"], strict=True))
     known_ids = set(cities["city_id"])
     known_geo = set(cities["geonames_id"].dropna().astype(str))
     geo = ref.geonames
@@ -257,7 +257,7 @@ def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
 
 
 def _city_lookup(cities: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(cities["name"], cities["city_id"]))
+    return dict(zip(cities["name"], cities["city_id"], strict=True))
 
 
 def build_cooperations(
@@ -265,13 +265,13 @@ def build_cooperations(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Return (cooperations, members, focus subtheme per cooperation): real pairings + synthetic."""
     by_name = _city_lookup(cities)
-    city_names = dict(zip(cities["city_id"], cities["name"]))
+    city_names = dict(zip(cities["city_id"], cities["name"], strict=True))
     subthemes = ref.subtheme
     valid_subthemes = set(subthemes["subtheme_id"])
     coops = ref.cooperations[COOPERATION_COLUMNS].copy()
     members = ref.members[["cooperation_id", "city_id", "role"]].copy()
     focus: dict[str, str] = {}
-    for coop_id, network in zip(coops["cooperation_id"], coops["network_id"]):
+    for coop_id, network in zip(coops["cooperation_id"], coops["network_id"], strict=True):
         options = subthemes.loc[subthemes["network_id"] == network, "subtheme_id"].to_numpy()
         focus[coop_id] = str(options[rng.integers(len(options))])
     labels = {
@@ -312,7 +312,9 @@ def build_cooperations(
     return coops, members, focus
 
 
-def _coop_windows(coops: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def _coop_windows(
+    coops: pd.DataFrame, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (lo, hi, weight) of each cooperation's activity window inside the demo period.
 
     Active cooperations get activities up to a year after support ends; a few long-finished

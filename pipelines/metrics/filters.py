@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 LIST_FIELDS = ("network", "subtheme", "region", "country", "mode")
@@ -39,7 +40,7 @@ class Filters:
         return urlencode(pairs)
 
     @classmethod
-    def from_query(cls, query: str | dict) -> Filters:
+    def from_query(cls, query: str | dict[str, Any]) -> Filters:
         """Return Filters parsed from a URL query string or dict; invalid parts are ignored."""
         if isinstance(query, str):
             raw = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -50,14 +51,14 @@ def where(
     date_col: str | None = "month",
     alias: str = "",
     skip: tuple[str, ...] = (),
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """Return (SQL condition, params) applying the filters to a mart with the standard columns.
 
     `date_col` is compared with the month-widened period; `skip` names filter fields to ignore.
     """
     prefix = f"{alias}." if alias else ""
     clauses: list[str] = ["true"]
-    params: list = []
+    params: list[Any] = []
     start, end = period_bounds(filters)
     if date_col and start:
         clauses.append(f"{prefix}{date_col} >= ?")
@@ -75,7 +76,7 @@ def where(
 
 def macro_args(
     filters: Filters, *, cooperation: tuple[str, ...] = (), city: tuple[str, ...] = ()
-) -> list:
+) -> list[Any]:
     """Return the 9 parameters of the mart.kpi_* macros for these filters."""
     start, end = period_bounds(filters)
     return [
@@ -94,6 +95,8 @@ def macro_args(
 MACRO_PARAMS = "?::date, ?::date, ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]"
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> pd.DataFrame:
     """Run parameterised SQL and return a DataFrame."""
     return con.execute(sql, params or []).df()

@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
+from pipelines.warehouse.db import one_row
 
 # breakdown name -> (cube column, ref table, ref key); the allow-list of group-by identifiers
 BREAKDOWNS = {
@@ -312,18 +313,19 @@ def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     """
     from pipelines.queries.overview import kpi_measures
 
-    m = kpi_measures(con, filters)
-    m = m[m["value_kind"] == "actual"].set_index(["indicator_id", "measure"])["value"]
+    measures = kpi_measures(con, filters)
+    m = measures[measures["value_kind"] == "actual"].set_index(["indicator_id", "measure"])["value"]
 
     def get(indicator: str, measure: str = "main") -> float | None:
         value = m.get((indicator, measure))
         return None if value is None or pd.isna(value) else float(value)
 
     clause, params = where(filters)
-    person_days = con.execute(
+    person_days = one_row(
+        con,
         f"select coalesce(sum(person_days), 0)::bigint from mart.participation_city_cube where {clause}",
         params,
-    ).fetchone()[0]
+    )[0]
     return pd.DataFrame(
         [
             {

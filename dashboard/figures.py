@@ -405,7 +405,7 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
     return " ".join(
         [
             t("sum.total", lang, title=title, total=fmt_number(totals.sum(), lang)),
-            t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),
+            t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         ]
     )
 
@@ -448,7 +448,7 @@ def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str)
     """Return the strongest cell of a heatmap."""
     if df.empty:
         return t("card.empty_hint", lang)
-    best = df.loc[df[value].idxmax()]
+    best = df.loc[df[value].idxmax()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
     return t(
         "sum.heatmap",
         lang,

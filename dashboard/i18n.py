@@ -1026,7 +1026,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def _group(digits: str, sep: str) -> str:
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -19,8 +19,10 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, ids
+from dashboard.aria import aria
 from dashboard.i18n import t
 from pipelines.metrics.filters import Filters
 
@@ -121,7 +123,7 @@ def table_card(
                 t("card.loading", lang),
                 id=summary_id,
                 className="card-summary",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             )
             if summary_id
             else None,
@@ -131,7 +133,7 @@ def table_card(
             else components.export_buttons(card_name, lang, xlsx=xlsx),
         ],
         className="card chart-card wide",
-        **{"aria-labelledby": heading_id},
+        **aria(labelledby=heading_id),
     )
 
 
@@ -142,8 +144,8 @@ def _export(kind: str, state: dict[str, Any] | None, params: dict[str, Any] | No
     filters, lang = components.parse_state(state)
     df = _EXPORTS[name](filters, lang, params or {})
     if kind == "csv":
-        return dcc.send_bytes(components.to_csv_bytes(df), f"iurc-{name}.csv")
-    return dcc.send_bytes(components.to_xlsx_bytes(df), f"iurc-{name}.xlsx")
+        return send_bytes(components.to_csv_bytes(df), f"iurc-{name}.csv")
+    return send_bytes(components.to_xlsx_bytes(df), f"iurc-{name}.xlsx")
 
 
 @callback(
@@ -180,10 +182,10 @@ def lang_links(params: list[Any], state: dict[str, Any] | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
     if not params:  # a wildcard multi-output needs one value per output
         return [dash.no_update] * len(ctx.outputs_list)
-    params = _first(params)
+    first = _first(params)
     filters, _ = components.parse_state(state)
     path = (state or {}).get("path") or "/"
-    return [link(path, filters, o["id"]["lang"], params) for o in ctx.outputs_list]
+    return [link(path, filters, o["id"]["lang"], first) for o in ctx.outputs_list]
 
 
 dash.clientside_callback(

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
 from pipelines.metrics.filters import Filters
 from pipelines.queries import PEER_GROUP_TYPES
@@ -127,7 +128,7 @@ def layout(**query: Any) -> html.Div:
         ],
         className="selection-bar",
         role="group",
-        **{"aria-label": t("bench.peer", lang)},
+        **aria(label=t("bench.peer", lang)),
     )
     intro = html.Div(
         [
@@ -139,7 +140,7 @@ def layout(**query: Any) -> html.Div:
                 t("card.loading", lang),
                 id=ids.BENCH_VERDICT,
                 className="verdict",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             ),
         ]
     )

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_eur, fmt_number, fmt_percent, t
 from pipelines.metrics.filters import Filters
 
@@ -40,7 +41,8 @@ def cooperation_choices(filters: Filters, lang: str) -> list[dict[str, str]]:
     """Return the dropdown options: filtered cooperations labelled 'name (mode)'."""
     df = data.cooperation_options(filters, lang)
     return [
-        {"label": f"{r.name} ({r.mode_label})", "value": r.cooperation_id} for r in df.itertuples()
+        {"label": f"{r.name} ({r.mode_label})", "value": str(r.cooperation_id)}
+        for r in df.itertuples()
     ]
 
 
@@ -109,10 +111,10 @@ def layout(**query: Any) -> html.Div:
                     html.H2(
                         t("coop.detail", lang), id="coop-detail-heading", className="card-title h5"
                     ),
-                    html.Div(id=ids.COOP_DETAIL, **{"aria-live": "polite"}),
+                    html.Div(id=ids.COOP_DETAIL, **aria(live="polite")),
                 ],
                 className="card chart-card coop-detail",
-                **{"aria-labelledby": "coop-detail-heading"},
+                **aria(labelledby="coop-detail-heading"),
             ),
             html.Div(
                 [

@@ -14,8 +14,10 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t
 from pipelines.metrics.filters import Filters
 from schemas import ENTITIES
@@ -67,7 +69,7 @@ def _templates(lang: str) -> html.Section:
                     id={"type": ids.DQ_TEMPLATE, **key},
                     type="button",
                     className="btn btn-sm btn-outline-primary",
-                    **{"aria-label": t(f"dq.template_{fmt}", lang, entity=entity)},
+                    **aria(label=t(f"dq.template_{fmt}", lang, entity=entity)),
                 ),
                 dcc.Download(id={"type": ids.DQ_TEMPLATE_DOWNLOAD, **key}),
             ]
@@ -86,7 +88,7 @@ def _templates(lang: str) -> html.Section:
             html.Ul(items, className="template-list"),
         ],
         className="card chart-card wide",
-        **{"aria-labelledby": "dq-templates-heading"},
+        **aria(labelledby="dq-templates-heading"),
     )
 
 
@@ -117,7 +119,7 @@ def layout(**query: Any) -> html.Div:
                 className="table-responsive register-wrap",
                 tabIndex="0",
                 role="region",
-                **{"aria-label": t("dq.quarantine", lang)},
+                **aria(label=t("dq.quarantine", lang)),
             ),
             html.Nav(
                 [
@@ -132,7 +134,7 @@ def layout(**query: Any) -> html.Div:
                         id=ids.DQ_QUAR_STATUS,
                         className="pager-status",
                         role="status",
-                        **{"aria-live": "polite"},
+                        **aria(live="polite"),
                     ),
                     html.Button(
                         t("act.next", lang),
@@ -142,7 +144,7 @@ def layout(**query: Any) -> html.Div:
                     ),
                 ],
                 className="pager",
-                **{"aria-label": t("act.pager", lang)},
+                **aria(label=t("act.pager", lang)),
             ),
         ]
     )
@@ -386,7 +388,7 @@ def update_tables(state: dict[str, Any]) -> tuple[Any, ...]:
     fig = figures.bar(
         df, "table_label", "pct_filled", lang, horizontal=True, y_title=t("dq.required", lang)
     )
-    low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None
+    low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
     summary = (
         t(
             "sum.table_quality",
@@ -441,7 +443,7 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
     )
     summary = ""
     if not df.empty:
-        low = df.loc[df["pct_filled"].idxmin()]
+        low = df.loc[df["pct_filled"].idxmin()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         summary = " ".join(
             [
                 timeliness_sentence(data.timeliness(filters), lang),
@@ -483,4 +485,4 @@ def download_template(n_clicks: int | None) -> Any:
     entity, fmt = ctx.triggered_id["entity"], ctx.triggered_id["fmt"]
     if entity not in ENTITIES or fmt not in TEMPLATE_FORMATS:
         return dash.no_update
-    return dcc.send_bytes(data.template_bytes(entity, fmt), data.template_file_name(entity, fmt))
+    return send_bytes(data.template_bytes(entity, fmt), data.template_file_name(entity, fmt))

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
 from dashboard import components, data, figures, ids
+from dashboard.aria import aria
 from dashboard.i18n import fmt_number, fmt_percent, fmt_value, t
 from pipelines.queries.overview import TREND_KPIS
 
@@ -44,7 +45,7 @@ def layout(**query: Any) -> html.Div:
                         t("card.loading", lang),
                         id=ids.OVERVIEW_SCORECARD_SUMMARY,
                         className="card-summary",
-                        **{"aria-live": "polite"},
+                        **aria(live="polite"),
                     ),
                     html.Ul(id=ids.OVERVIEW_SCORECARD, className="scorecard"),
                     html.Details(
@@ -55,7 +56,7 @@ def layout(**query: Any) -> html.Div:
                     components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
                 ],
                 className="scorecard-section",
-                **{"aria-labelledby": "scorecard-heading"},
+                **aria(labelledby="scorecard-heading"),
             ),
             html.Div(
                 [
@@ -122,7 +123,7 @@ def kpi_card(row: pd.Series, trend: list[float], lang: str) -> html.Li:
                 html.P(
                     [
                         html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
-                        html.Span(spark, **{"aria-hidden": "true"}),
+                        html.Span(spark, **aria(hidden="true")),
                         html.Span(
                             " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
                             className="visually-hidden",
@@ -133,7 +134,7 @@ def kpi_card(row: pd.Series, trend: list[float], lang: str) -> html.Li:
                 if spark
                 else None,
             ],
-            **{"aria-labelledby": heading_id},
+            **aria(labelledby=heading_id),
         ),
         className=f"kpi-card rag-{rag}",
     )

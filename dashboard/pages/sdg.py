@@ -37,7 +37,8 @@ def _goal_control(lang: str) -> html.Div:
     try:
         goals = data.sdg_coverage(Filters(), lang)
         options = [
-            {"label": f"{g.goal} · {g.label}", "value": int(g.goal)} for g in goals.itertuples()
+            {"label": f"{goal} · {label}", "value": int(goal)}
+            for goal, label in zip(goals["goal"], goals["label"], strict=True)
         ]
     except FileNotFoundError:
         options = []

@@ -170,7 +170,8 @@ def _dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
         "clear_selection",
         "no_options_found",
     )
-    # selected_count keeps its {num_selected} placeholder for the component to fill
+    # selected_count keeps its {num_selected} placeholder for the component to fill;
+    # the keys above are exactly those of the Labels TypedDict
     return cast(dcc.Dropdown.Labels, {k: t(f"dropdown.{k}", lang) for k in keys})
 
 

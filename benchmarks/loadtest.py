@@ -339,28 +339,30 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"warehouse ready in {time.perf_counter() - started:.1f} s: {db}", file=sys.stderr)
         port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-                "dashboard.app:server",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
-            stdout=open(tmp / "gunicorn.log", "w"),
-            stderr=subprocess.STDOUT,  # noqa: SIM115
-        )
+        # the child keeps its own copy of the log descriptor; ours is closed once it started
+        with open(tmp / "gunicorn.log", "w") as server_log:
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.workers),
+                    "--threads",
+                    str(args.threads),
+                    "--timeout",
+                    "120",
+                    "--log-level",
+                    "warning",
+                    "dashboard.app:server",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
+            )
         wait_ready(port, server)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/_dash-dependencies")

@@ -185,12 +185,12 @@ def exercise(
         for i, (filters, lang) in enumerate(combos):
             values = cb.call_args(components.make_state(filters, lang, cb.page_path), i)
             parts: dict[str, list[Any]] = {"input": [], "state": []}
-            for arg, value in zip(cb.args, values):
+            for arg, value in zip(cb.args, values, strict=True):
                 if arg.matches:  # an ALL wildcard: one entry per matching component
                     parts[arg.kind].append(
                         [
                             {"id": m, "property": arg.prop, "value": v}
-                            for m, v in zip(arg.matches, value)
+                            for m, v in zip(arg.matches, value, strict=True)
                         ]
                     )
                 else:

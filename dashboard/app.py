@@ -10,7 +10,7 @@ import os
 
 import dash
 from dash import Dash, html
-from flask import Response
+from flask import Flask, Response
 
 from dashboard import data
 from pipelines import config
@@ -64,14 +64,14 @@ def create_app() -> Dash:
         external_stylesheets=[],
         external_scripts=[],
         title="IURC Impact",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # documented: None shows no "Updating..." title
         suppress_callback_exceptions=True,
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
     app.layout = html.Div(dash.page_container, className="app-root")
-    server = app.server
+    server: Flask = app.server
     server.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes()
     csp: dict[str, str] = {}
 
@@ -90,7 +90,7 @@ def create_app() -> Dash:
     return app
 
 
-def _run_first_request_setup(server) -> None:
+def _run_first_request_setup(server: Flask) -> None:
     # Dash defers its set-up (copying the page callbacks into the callback map, the pages
     # router) to before_request hooks that mark themselves done *before* doing the work, so in
     # a multi-threaded worker a second first request can find the map half-filled and fail with
@@ -104,7 +104,7 @@ server = app.server
 
 
 def main(
-    db: str | os.PathLike | None = None,
+    db: str | os.PathLike[str] | None = None,
     host: str = config.DEFAULT_HOST,
     port: int = config.DEFAULT_PORT,
     debug: bool | None = None,

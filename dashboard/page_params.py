@@ -19,8 +19,10 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, ids
+from dashboard.aria import aria
 from dashboard.i18n import t
 from pipelines.metrics.filters import Filters
 
@@ -39,7 +41,7 @@ def stores(page: str, params: dict[str, Any]) -> html.Div:
     )
 
 
-def _first(values: list | None) -> dict[str, Any]:
+def _first(values: list[Any] | None) -> dict[str, Any]:
     return (values or [None])[0] or {}
 
 
@@ -121,7 +123,7 @@ def table_card(
                 t("card.loading", lang),
                 id=summary_id,
                 className="card-summary",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             )
             if summary_id
             else None,
@@ -131,19 +133,19 @@ def table_card(
             else components.export_buttons(card_name, lang, xlsx=xlsx),
         ],
         className="card chart-card wide",
-        **{"aria-labelledby": heading_id},
+        **aria(labelledby=heading_id),
     )
 
 
-def _export(kind: str, state: dict | None, params: dict | None) -> Any:
+def _export(kind: str, state: dict[str, Any] | None, params: dict[str, Any] | None) -> Any:
     name = ctx.triggered_id["card"]
     if name not in _EXPORTS:
         return dash.no_update
     filters, lang = components.parse_state(state)
     df = _EXPORTS[name](filters, lang, params or {})
     if kind == "csv":
-        return dcc.send_bytes(components.to_csv_bytes(df), f"iurc-{name}.csv")
-    return dcc.send_bytes(components.to_xlsx_bytes(df), f"iurc-{name}.xlsx")
+        return send_bytes(components.to_csv_bytes(df), f"iurc-{name}.csv")
+    return send_bytes(components.to_xlsx_bytes(df), f"iurc-{name}.xlsx")
 
 
 @callback(
@@ -153,7 +155,7 @@ def _export(kind: str, state: dict | None, params: dict | None) -> Any:
     State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks: int | None, state: dict, params: list) -> Any:
+def export_csv(n_clicks: int | None, state: dict[str, Any], params: list[Any]) -> Any:
     """Send the card's data as CSV (codes and labels) for the filters and the page's selection."""
     return _export("csv", state, _first(params)) if n_clicks else dash.no_update
 
@@ -165,7 +167,7 @@ def export_csv(n_clicks: int | None, state: dict, params: list) -> Any:
     State({"type": ids.PM_PARAMS, "page": ALL}, "data"),
     prevent_initial_call=True,
 )
-def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
+def export_xlsx(n_clicks: int | None, state: dict[str, Any], params: list[Any]) -> Any:
     """Send the card's data as XLSX for the filters and the page's selection."""
     return _export("xlsx", state, _first(params)) if n_clicks else dash.no_update
 
@@ -176,14 +178,14 @@ def export_xlsx(n_clicks: int | None, state: dict, params: list) -> Any:
     Input(ids.STATE, "data"),
     prevent_initial_call="initial_duplicate",
 )
-def lang_links(params: list, state: dict | None) -> Any:
+def lang_links(params: list[Any], state: dict[str, Any] | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
     if not params:  # a wildcard multi-output needs one value per output
         return [dash.no_update] * len(ctx.outputs_list)
-    params = _first(params)
+    first = _first(params)
     filters, _ = components.parse_state(state)
     path = (state or {}).get("path") or "/"
-    return [link(path, filters, o["id"]["lang"], params) for o in ctx.outputs_list]
+    return [link(path, filters, o["id"]["lang"], first) for o in ctx.outputs_list]
 
 
 dash.clientside_callback(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:  # imported lazily at run time: the command line starts fast
+    from pipelines.ingest.run import FileReport
 
 app = typer.Typer(
     name="iurc",
@@ -49,7 +53,7 @@ def ingest(
         summary = ingest_files(
             paths, db=db, entity=entity, dry_run=dry_run, progress=console.is_terminal
         )
-    except Exception as exc:  # one readable message, never a traceback
+    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None
     for report in summary.files:
@@ -69,7 +73,7 @@ def ingest(
     raise typer.Exit(summary.exit_code)
 
 
-def _file_line(report) -> str:
+def _file_line(report: FileReport) -> str:
     """Return the one-line summary of a file report."""
     if report.status == "rejected":
         return f"{report.file_name}: REJECTED (exit 2), nothing written"
@@ -102,7 +106,7 @@ def status(
             info = warehouse_status(con, last_runs=runs)
         finally:
             con.close()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     tables = Table(title="Tables")
@@ -188,7 +192,7 @@ def demo(
             progress=console.is_terminal,
             log=lambda line: typer.echo(line, err=True),
         )
-    except Exception as exc:  # one readable message, never a traceback
+    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(format_report(report))

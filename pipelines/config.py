@@ -22,7 +22,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 
 
-def warehouse_path(override: str | os.PathLike | None = None) -> Path:
+def warehouse_path(override: str | os.PathLike[str] | None = None) -> Path:
     """Return the published warehouse path: the override, else $IURC_DB, else the default."""
     if override:
         return Path(override).expanduser().resolve()

@@ -32,9 +32,10 @@ def rank(module: str) -> int | None:
     """Return the layer rank of a project module (longest matching prefix), None for others."""
     best: tuple[int, int] | None = None
     for prefix, value in LAYERS:
-        if module == prefix or module.startswith(prefix + "."):
-            if best is None or len(prefix) > best[0]:
-                best = (len(prefix), value)
+        if (module == prefix or module.startswith(prefix + ".")) and (
+            best is None or len(prefix) > best[0]
+        ):
+            best = (len(prefix), value)
     return best[1] if best else None
 
 

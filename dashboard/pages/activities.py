@@ -13,8 +13,10 @@ from typing import Any
 
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, register_page
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, data, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
 from pipelines.metrics.filters import Filters
 from pipelines.queries import SORT_COLUMNS
@@ -46,7 +48,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reported_date": ("reported_date", "reported_date"),
 }
 PAGE_SIZES = (10, 25, 50, 100)
-DEFAULTS = {"search": "", "sort": "start_date", "dir": "desc", "page": 1, "size": 25}
+DEFAULTS: dict[str, Any] = {
+    "search": "",
+    "sort": "start_date",
+    "dir": "desc",
+    "page": 1,
+    "size": 25,
+}
 
 
 def clean_params(raw: dict[str, Any] | None) -> dict[str, Any]:
@@ -76,12 +84,12 @@ def url_params(params: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == DEFAULTS[k] else v) for k, v in params.items()}
 
 
-def _sort_label(column: str, params: dict[str, Any], lang: str) -> list:
-    label: list = [t(f"act.col.{column}", lang)]
+def _sort_label(column: str, params: dict[str, Any], lang: str) -> list[Any]:
+    label: list[Any] = [t(f"act.col.{column}", lang)]
     if COLUMNS[column][1] == params["sort"]:
         asc = params["dir"] == "asc"
         label += [
-            html.Span(" ▲" if asc else " ▼", **{"aria-hidden": "true"}),
+            html.Span(" ▲" if asc else " ▼", **aria(hidden="true")),
             html.Span(
                 f" ({t('act.sorted_asc' if asc else 'act.sorted_desc', lang)})",
                 className="visually-hidden",
@@ -112,7 +120,7 @@ def layout(**query: Any) -> html.Div:
                     ),
                     scope="col",
                     id={"type": ids.ACT_SORT_TH, "col": c},
-                    **{"aria-sort": _aria_sort(c, params)},
+                    **aria(sort=_aria_sort(c, params)),
                 )
                 for c in COLUMNS
             ]
@@ -130,7 +138,7 @@ def layout(**query: Any) -> html.Div:
         className="table-responsive register-wrap",
         tabIndex="0",
         role="region",
-        **{"aria-label": t("page.activities.heading", lang)},
+        **aria(label=t("page.activities.heading", lang)),
     )
     controls = html.Div(
         [
@@ -182,7 +190,7 @@ def layout(**query: Any) -> html.Div:
                 id=ids.ACT_STATUS,
                 className="pager-status",
                 role="status",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             ),
             html.Button(
                 t("act.next", lang),
@@ -192,7 +200,7 @@ def layout(**query: Any) -> html.Div:
             ),
         ],
         className="pager",
-        **{"aria-label": t("act.pager", lang)},
+        **aria(label=t("act.pager", lang)),
     )
     export = html.Section(
         [
@@ -229,13 +237,13 @@ def layout(**query: Any) -> html.Div:
                     id=ids.ACT_EXPORT_NOTE,
                     className="export-status",
                     role="status",
-                    **{"aria-live": "polite"},
+                    **aria(live="polite"),
                 ),
                 type="dot",
             ),
         ],
         className="card chart-card",
-        **{"aria-labelledby": "act-export-heading"},
+        **aria(labelledby="act-export-heading"),
     )
     return components.page_shell(
         "/activities",
@@ -245,7 +253,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [controls, table, pager],
                 className="card chart-card",
-                **{"aria-label": t("page.activities.heading", lang)},
+                **aria(label=t("page.activities.heading", lang)),
             ),
             export,
         ],
@@ -266,17 +274,19 @@ def _cell(column: str, value: Any, lang: str) -> str:
     if column == "participants":
         return fmt_number(int(value), lang)
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+        return str(value.isoformat())[:10]
     return str(value)
 
 
-def body_rows(df: pd.DataFrame, lang: str) -> list:
+def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
     """Return the table rows of one page (text only; never HTML from data)."""
     if df.empty:
         return [html.Tr(html.Td(t("act.none", lang), colSpan=len(COLUMNS)))]
     rows = []
     for record in df.to_dict("records"):
-        cells = [html.Td(_cell(c, record.get(src), lang)) for c, (src, _) in COLUMNS.items()]
+        cells: list[html.Td | html.Th] = [
+            html.Td(_cell(c, record.get(src), lang)) for c, (src, _) in COLUMNS.items()
+        ]
         cells[0] = html.Th(cells[0].children, scope="row")
         rows.append(html.Tr(cells))
     return rows
@@ -330,14 +340,14 @@ def next_params(
     State(PARAMS, "data"),
 )
 def update_register(
-    state: dict,
+    state: dict[str, Any],
     search: str | None,
-    _sorts: list,
+    _sorts: list[Any],
     _prev: int | None,
     _next: int | None,
     size: int | None,
-    stored: dict | None,
-) -> tuple:
+    stored: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Run one page of the register on the server for the filters, search, sort and page."""
     filters, lang = components.parse_state(state)
     params = clean_params(
@@ -399,7 +409,9 @@ def fetch_page(filters: Filters, lang: str, params: dict[str, Any]) -> tuple[pd.
     State(PARAMS, "data"),
     prevent_initial_call=True,
 )
-def export_register(_csv: int | None, _xlsx: int | None, state: dict, stored: dict | None) -> tuple:
+def export_register(
+    _csv: int | None, _xlsx: int | None, state: dict[str, Any], stored: dict[str, Any] | None
+) -> tuple[Any, ...]:
     """Send the current filtered, searched, sorted result (at most 100,000 rows)."""
     filters, lang = components.parse_state(state)
     params = clean_params(
@@ -422,4 +434,4 @@ def export_register(_csv: int | None, _xlsx: int | None, state: dict, stored: di
             "act.export_capped", lang, rows=fmt_number(rows, lang), total=fmt_number(total, lang)
         )
     )
-    return dcc.send_bytes(content, f"iurc-activities.{fmt}"), note
+    return send_bytes(content, f"iurc-activities.{fmt}"), note

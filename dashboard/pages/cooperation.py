@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_eur, fmt_number, fmt_percent, t
 from pipelines.metrics.filters import Filters
 
@@ -40,7 +41,8 @@ def cooperation_choices(filters: Filters, lang: str) -> list[dict[str, str]]:
     """Return the dropdown options: filtered cooperations labelled 'name (mode)'."""
     df = data.cooperation_options(filters, lang)
     return [
-        {"label": f"{r.name} ({r.mode_label})", "value": r.cooperation_id} for r in df.itertuples()
+        {"label": f"{r.name} ({r.mode_label})", "value": str(r.cooperation_id)}
+        for r in df.itertuples()
     ]
 
 
@@ -109,10 +111,10 @@ def layout(**query: Any) -> html.Div:
                     html.H2(
                         t("coop.detail", lang), id="coop-detail-heading", className="card-title h5"
                     ),
-                    html.Div(id=ids.COOP_DETAIL, **{"aria-live": "polite"}),
+                    html.Div(id=ids.COOP_DETAIL, **aria(live="polite")),
                 ],
                 className="card chart-card coop-detail",
-                **{"aria-labelledby": "coop-detail-heading"},
+                **aria(labelledby="coop-detail-heading"),
             ),
             html.Div(
                 [
@@ -176,7 +178,7 @@ page_params.register_export(ids.COOP_FUNDING_CARD, _funding)
 page_params.register_export(ids.COOP_SDG_CARD, _sdg)
 
 
-def clicked_cooperation(point: dict | None, filters: Filters, lang: str) -> str | None:
+def clicked_cooperation(point: dict[str, Any] | None, filters: Filters, lang: str) -> str | None:
     """Return the cooperation a map click designates: a hub/link's own, or a city's busiest one."""
     if not point or not point.get("points"):
         return None
@@ -206,7 +208,9 @@ def clicked_cooperation(point: dict | None, filters: Filters, lang: str) -> str 
     State(ids.COOP_SELECT, "value"),
     prevent_initial_call=True,
 )
-def update_choices(state: dict, click: dict | None, current: str | None) -> tuple:
+def update_choices(
+    state: dict[str, Any], click: dict[str, Any] | None, current: str | None
+) -> tuple[Any, ...]:
     """List the filtered cooperations; a click on the map selects one."""
     filters, lang = components.parse_state(state)
     if ctx.triggered_id != ids.STATE:
@@ -216,7 +220,7 @@ def update_choices(state: dict, click: dict | None, current: str | None) -> tupl
 
 
 @callback(Output(PARAMS, "data"), Input(ids.COOP_SELECT, "value"), prevent_initial_call=True)
-def remember_selection(coop: str | None) -> dict:
+def remember_selection(coop: str | None) -> dict[str, Any]:
     """Keep the selected cooperation in the page parameters (hence the URL)."""
     return {"coop": coop}
 
@@ -239,12 +243,12 @@ def network_summary(nodes: pd.DataFrame, edges: pd.DataFrame, selected: str, lan
 @callback(
     *components.card_outputs(ids.COOP_NETWORK_CARD), Input(ids.STATE, "data"), Input(PARAMS, "data")
 )
-def update_network(state: dict, params: dict) -> tuple:
+def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the cooperations on the map with the selected one highlighted."""
     filters, lang = components.parse_state(state)
     nodes, edges = data.cooperation_nodes(filters, lang), data.cooperation_edges(filters, lang)
     coop = _coop(params)
-    names = dict(zip(edges["cooperation_id"], edges["cooperation_name"]))
+    names = dict(zip(edges["cooperation_id"], edges["cooperation_name"], strict=True))
     fig = figures.cooperation_network(
         nodes,
         edges,
@@ -275,12 +279,12 @@ def update_network(state: dict, params: dict) -> tuple:
     )
 
 
-def _fact(label: str, value: Any) -> list:
+def _fact(label: str, value: Any) -> list[Any]:
     return [html.Dt(label), html.Dd(value)]
 
 
 @callback(Output(ids.COOP_DETAIL, "children"), Input(PARAMS, "data"), Input(ids.STATE, "data"))
-def update_detail(params: dict, state: dict) -> Any:
+def update_detail(params: dict[str, Any], state: dict[str, Any]) -> Any:
     """Describe the selected cooperation: mode, network, phase, dates, members, totals to date."""
     _, lang = components.parse_state(state)
     coop = _coop(params)
@@ -328,7 +332,7 @@ def update_detail(params: dict, state: dict) -> Any:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_activities(params: dict, state: dict) -> tuple:
+def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's activities per type, stacked by status."""
     filters, lang = components.parse_state(state)
     df = _activities(filters, lang, params)
@@ -384,7 +388,7 @@ def funnel_summary(df: pd.DataFrame, lang: str) -> str:
 @callback(
     *components.card_outputs(ids.COOP_FUNNEL_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
-def update_funnel(params: dict, state: dict) -> tuple:
+def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's outputs reaching each lifecycle stage, by output type."""
     filters, lang = components.parse_state(state)
     df = _funnel(filters, lang, params)
@@ -410,7 +414,7 @@ def update_funnel(params: dict, state: dict) -> tuple:
 @callback(
     *components.card_outputs(ids.COOP_FUNDING_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
-def update_funding(params: dict, state: dict) -> tuple:
+def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's funding leveraged by source type."""
     filters, lang = components.parse_state(state)
     df = _funding(filters, lang, params)
@@ -446,7 +450,7 @@ def update_funding(params: dict, state: dict) -> tuple:
 @callback(
     *components.card_outputs(ids.COOP_SDG_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
-def update_sdg(params: dict, state: dict) -> tuple:
+def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's SDG profile in the official colours."""
     filters, lang = components.parse_state(state)
     df = _sdg(filters, lang, params)

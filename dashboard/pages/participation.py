@@ -103,7 +103,7 @@ components.register_export(ids.PART_CITIES_CARD, lambda f, lang: data.top_cities
     Input(ids.STATE, "data"),
     Input(ids.PART_MEASURE, "value"),
 )
-def update_over_time(state: dict, measure: str) -> tuple:
+def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
     """Draw the chosen measure per month, stacked by stakeholder type."""
     filters, lang = components.parse_state(state)
     measure = measure if measure in MEASURES else "participants"
@@ -137,7 +137,7 @@ def update_over_time(state: dict, measure: str) -> tuple:
 
 
 @callback(*components.card_outputs(ids.PART_TYPE_CARD), Input(ids.STATE, "data"))
-def update_by_type(state: dict) -> tuple:
+def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per activity type, stacked by modality."""
     filters, lang = components.parse_state(state)
     df = data.participation_by_type_modality(filters, lang)
@@ -168,7 +168,7 @@ def update_by_type(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.PART_BALANCE_CARD), Input(ids.STATE, "data"))
-def update_balance(state: dict) -> tuple:
+def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per country group (EU, Canada, United States, Mexico)."""
     filters, lang = components.parse_state(state)
     df = data.participation_by_region(filters, lang)
@@ -206,7 +206,7 @@ def update_balance(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.PART_GENDER_CARD), Input(ids.STATE, "data"))
-def update_gender(state: dict) -> tuple:
+def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw women, men and others, and undeclared participations per stakeholder type."""
     filters, lang = components.parse_state(state)
     df = data.gender_balance(filters, lang, by="stakeholder_type")
@@ -254,7 +254,7 @@ def update_gender(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.PART_CITIES_CARD), Input(ids.STATE, "data"))
-def update_top_cities(state: dict) -> tuple:
+def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the fifteen cities with most participations."""
     filters, lang = components.parse_state(state)
     df = data.top_cities(filters, lang, limit=15)

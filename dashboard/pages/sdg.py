@@ -37,7 +37,8 @@ def _goal_control(lang: str) -> html.Div:
     try:
         goals = data.sdg_coverage(Filters(), lang)
         options = [
-            {"label": f"{g.goal} · {g.label}", "value": int(g.goal)} for g in goals.itertuples()
+            {"label": f"{goal} · {label}", "value": int(goal)}
+            for goal, label in zip(goals["goal"], goals["label"], strict=True)
         ]
     except FileNotFoundError:
         options = []
@@ -107,7 +108,7 @@ components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_target
     Input(ids.STATE, "data"),
     Input(ids.SDG_METHOD, "value"),
 )
-def update_profile(state: dict, method: str) -> tuple:
+def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw activities per SDG goal, counted primary-only or fractionally."""
     filters, lang = components.parse_state(state)
     df = data.sdg_profile(filters, lang, method=method if method in METHODS else "primary")
@@ -134,7 +135,7 @@ def update_profile(state: dict, method: str) -> tuple:
     Input(ids.STATE, "data"),
     Input(ids.SDG_METHOD, "value"),
 )
-def update_heatmap(state: dict, method: str) -> tuple:
+def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw thematic network × SDG goal."""
     filters, lang = components.parse_state(state)
     df = data.sdg_network_heatmap(filters, lang, method=method if method in METHODS else "primary")
@@ -171,7 +172,7 @@ def update_heatmap(state: dict, method: str) -> tuple:
     Input(ids.STATE, "data"),
     Input(ids.SDG_GOAL, "value"),
 )
-def update_targets(state: dict, goal: int | None) -> tuple:
+def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     """Draw the targets of the chosen goal: validated and suggested-only tags."""
     filters, lang = components.parse_state(state)
     df = data.sdg_targets(filters, int(goal or 11), lang)
@@ -212,7 +213,7 @@ def update_targets(state: dict, goal: int | None) -> tuple:
 
 
 @callback(*components.card_outputs(ids.SDG_COVERAGE_CARD), Input(ids.STATE, "data"))
-def update_coverage(state: dict) -> tuple:
+def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of each goal's targets addressed by validated tags."""
     filters, lang = components.parse_state(state)
     df = data.sdg_coverage(filters, lang)
@@ -242,7 +243,7 @@ def update_coverage(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.SDG_REVIEW_CARD), Input(ids.STATE, "data"))
-def update_review(state: dict) -> tuple:
+def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw tag counts by method, stacked by review status."""
     filters, lang = components.parse_state(state)
     df = data.sdg_tags_by_method_status(filters, lang)

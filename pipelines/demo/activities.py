@@ -6,6 +6,7 @@ by construction."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,10 +142,13 @@ def _pick_rows(rng: np.random.Generator, prob_rows: np.ndarray) -> np.ndarray:
     """Draw one category per row of a (n, k) probability matrix."""
     cum = np.cumsum(prob_rows / prob_rows.sum(axis=1, keepdims=True), axis=1)
     u = rng.random(len(prob_rows))[:, None]
-    return np.minimum((u > cum).sum(axis=1), prob_rows.shape[1] - 1)
+    picked: np.ndarray = np.minimum((u > cum).sum(axis=1), prob_rows.shape[1] - 1)
+    return picked
 
 
-def _draw_activities(ref: DemoRef, prog: Programme, n: int, rng: np.random.Generator) -> dict:
+def _draw_activities(
+    ref: DemoRef, prog: Programme, n: int, rng: np.random.Generator
+) -> dict[str, Any]:
     """Draw n activities' attributes (unsorted, without ids or text)."""
     types = ref.activity_type["activity_type_id"].to_numpy()
     lo_c, hi_c, w_c = prog.windows
@@ -186,7 +190,7 @@ def _draw_activities(ref: DemoRef, prog: Programme, n: int, rng: np.random.Gener
     }
 
 
-def _truncate(draw: dict, n_rows: int) -> dict:
+def _truncate(draw: dict[str, Any], n_rows: int) -> dict[str, Any]:
     """Keep the activities whose rows add up to exactly n_rows (the last one trimmed)."""
     cum = np.cumsum(draw["rows"])
     k = int(np.searchsorted(cum, n_rows, side="left"))
@@ -199,16 +203,18 @@ def _truncate(draw: dict, n_rows: int) -> dict:
 def _text_columns(
     ref: DemoRef,
     prog: Programme,
-    d: dict,
+    d: dict[str, Any],
     network_id: np.ndarray,
     subtheme_id: np.ndarray,
     host: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[list[str], list[str]]:
     """Return (titles, descriptions) such as 'Study visit: nature-based solutions in Malmö'."""
-    type_label = dict(zip(ref.activity_type["activity_type_id"], ref.activity_type["label_en"]))
-    sub_label = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["label_en"]))
-    net_label = dict(zip(ref.network["network_id"], ref.network["label_en"]))
+    type_label = dict(
+        zip(ref.activity_type["activity_type_id"], ref.activity_type["label_en"], strict=True)
+    )
+    sub_label = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["label_en"], strict=True))
+    net_label = dict(zip(ref.network["network_id"], ref.network["label_en"], strict=True))
     city_name = prog.cities["name"].to_numpy()
     coop_name = prog.coops["name"].to_numpy()
     pick = rng.random(len(host))
@@ -217,7 +223,7 @@ def _text_columns(
         t = d["type_id"][i]
         label = type_label.get(t, t)
         sub = subtheme_id[i]
-        topics = topics_for(sub, sub_label.get(sub, net_label[network_id[i]]))
+        topics = topics_for(sub, str(sub_label.get(sub, net_label[network_id[i]])))
         topic = topics[int(pick[i] * len(topics))]
         where = f" in {city_name[host[i]]}" if host[i] >= 0 else ""
         titles.append(f"{label}: {topic}{where}")
@@ -236,7 +242,7 @@ def _text_columns(
 
 def build_activities(
     ref: DemoRef, prog: Programme, n_rows: int, rng: np.random.Generator
-) -> tuple[pd.DataFrame, ActivityMeta, dict]:
+) -> tuple[pd.DataFrame, ActivityMeta, dict[str, Any]]:
     """Return (activities frame, per-activity meta, the raw draw) with exactly n_rows rows to come."""
     base_seed = int(rng.integers(2**62))
     n = max(20, int(n_rows / ROWS_PER_ACTIVITY_GUESS * 1.15) + 10)
@@ -273,9 +279,9 @@ def build_activities(
     )
     use_focus = (d["coop"] >= 0) & (u_focus < 0.6)
     subtheme_id = np.where(use_focus, focus[np.maximum(d["coop"], 0)], subtheme_id)
-    subtheme_id = np.where(rng.random(m) < 0.05, None, subtheme_id)
+    subtheme_id = np.where(rng.random(m) < 0.05, None, subtheme_id)  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
     cross = ref.cross_cutting["cross_cutting_id"].to_numpy()
-    cross_id = np.where(rng.random(m) < 0.35, cross[rng.integers(len(cross), size=m)], None)
+    cross_id = np.where(rng.random(m) < 0.35, cross[rng.integers(len(cross), size=m)], None)  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
     # host: a member of the cooperation, or an event city for programme-wide events; none online
     modalities = ref.modality["modality_id"].to_numpy()
     modality_id = modalities[np.minimum(d["modality_idx"], len(modalities) - 1)]
@@ -313,7 +319,7 @@ def build_activities(
             "subtheme_id": subtheme_id,
             "cross_cutting_id": cross_id,
             "cooperation_id": np.where(d["coop"] >= 0, coop_ids[cidx], None),
-            "host_city_id": np.where(host >= 0, city_ids[np.maximum(host, 0)], None),
+            "host_city_id": np.where(host >= 0, city_ids[np.maximum(host, 0)], None),  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
             "reported_date": reported.astype(object),
         }
     )
@@ -340,7 +346,7 @@ def _group_weights(ref: DemoRef, prog: Programme, rng: np.random.Generator) -> n
     city_pos = {c: i for i, c in enumerate(cities["city_id"])}
     coop_pos = {c: i for i, c in enumerate(coops["cooperation_id"])}
     is_member = np.zeros((len(coops), n_city), dtype=bool)
-    for coop_id, city_id in zip(members["cooperation_id"], members["city_id"]):
+    for coop_id, city_id in zip(members["cooperation_id"], members["city_id"], strict=True):
         if coop_id in coop_pos and city_id in city_pos:
             is_member[coop_pos[coop_id], city_pos[city_id]] = True
     closed = np.where(is_member, 1.0, 0.004) * activity_level

@@ -6,6 +6,8 @@ demo can check that the rows quarantined are exactly the ones planted."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,7 @@ def mid(frame_len: int) -> int:
     return int(frame_len * 0.4)
 
 
-def bad_activities(acts: pd.DataFrame) -> list[tuple[dict, str, str]]:
+def bad_activities(acts: pd.DataFrame) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for an unknown activity type and an end date before the start."""
     base = acts.iloc[mid(len(acts))].to_dict()
     unknown = {
@@ -42,13 +44,13 @@ def bad_activities(acts: pd.DataFrame) -> list[tuple[dict, str, str]]:
     ]
 
 
-def bad_participations(parts: Participations) -> list[tuple[dict, str, str]]:
+def bad_participations(parts: Participations) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for an unknown city and for more women than participants."""
     at = mid(len(parts))
     activity = parts.activity_ids[parts.activity[at]]
     used = set(parts.city[parts.activity == parts.activity[at]].tolist())
     free = next((c for c in range(len(parts.city_ids)) if c not in used), None)
-    rows = [
+    rows: list[tuple[dict[Hashable, Any], str, str]] = [
         (
             {
                 "activity_id": activity,
@@ -83,7 +85,7 @@ def bad_participations(parts: Participations) -> list[tuple[dict, str, str]]:
     return rows
 
 
-def bad_outputs(outputs: pd.DataFrame) -> list[tuple[dict, str, str]]:
+def bad_outputs(outputs: pd.DataFrame) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for an output implemented before it was developed."""
     base = outputs.iloc[mid(len(outputs))].to_dict()
     planned = base["planned_date"]
@@ -99,7 +101,7 @@ def bad_outputs(outputs: pd.DataFrame) -> list[tuple[dict, str, str]]:
     return [(row, "out-bad-date-order", "implemented_date before developed_date")]
 
 
-def bad_funding(funding: pd.DataFrame) -> list[tuple[dict, str, str]]:
+def bad_funding(funding: pd.DataFrame) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for a negative amount."""
     if funding.empty:
         return []
@@ -108,14 +110,14 @@ def bad_funding(funding: pd.DataFrame) -> list[tuple[dict, str, str]]:
     return [(row, "fund-bad-negative-amount", "amount: negative")]
 
 
-def bad_targets(targets: pd.DataFrame) -> list[tuple[dict, str, str]]:
+def bad_targets(targets: pd.DataFrame) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for a target of an indicator that is not in the catalogue."""
     base = targets.iloc[0].to_dict()
     row = {**base, "indicator_id": UNKNOWN_INDICATOR, "scope_type": "programme"}
     return [(row, f"{UNKNOWN_INDICATOR}/programme", "indicator_id: unknown indicator")]
 
 
-def bad_sdg(sdg: pd.DataFrame) -> list[tuple[dict, str, str]]:
+def bad_sdg(sdg: pd.DataFrame) -> list[tuple[dict[Hashable, Any], str, str]]:
     """Return (row, key, rule) for an SDG target that does not belong to the tagged goal."""
     base = sdg.loc[sdg["entity_type"] == "activity"].iloc[0].to_dict()
     goal = 11 if base["goal"] != 11 else 7
@@ -131,6 +133,6 @@ def bad_sdg(sdg: pd.DataFrame) -> list[tuple[dict, str, str]]:
     return [(row, f"{base['entity_id']}/{goal}/3.6", "target_id: not a target of goal")]
 
 
-def as_frame(rows: list[tuple[dict, str, str]], columns: list[str]) -> pd.DataFrame:
+def as_frame(rows: list[tuple[dict[Hashable, Any], str, str]], columns: list[str]) -> pd.DataFrame:
     """Return the planted rows as a frame in file columns."""
     return pd.DataFrame([r for r, _, _ in rows], columns=columns).replace({np.nan: None})

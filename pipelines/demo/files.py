@@ -13,7 +13,9 @@ import itertools
 import json
 import math
 import zipfile
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -78,7 +80,7 @@ def write_json(frame: pd.DataFrame, path: Path) -> None:
     """Write a frame as a JSON array of records (ISO dates, null for missing values)."""
     columns = list(frame.columns)
     records = [
-        {c: _json_value(v) for c, v in zip(columns, row)}
+        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
         for row in frame.itertuples(index=False, name=None)
     ]
     path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -150,7 +152,7 @@ def line_of(fmt: str, position: int) -> int:
     return position + 1 if fmt == "json" else position + 2
 
 
-def insert_row(frame: pd.DataFrame, row: dict, position: int) -> pd.DataFrame:
+def insert_row(frame: pd.DataFrame, row: dict[Hashable, Any], position: int) -> pd.DataFrame:
     """Return frame with `row` inserted at 0-based `position` (columns kept, dtypes kept)."""
     extra = pd.DataFrame([row], columns=frame.columns).astype(
         frame.dtypes.to_dict(), errors="ignore"
@@ -166,10 +168,11 @@ def _organisation_ids(parts: Participations, lo: int, hi: int) -> pa.Array:
 
 
 def _participation_table(parts: Participations, lo: int, hi: int) -> pa.Table:
-    def ids(values: np.ndarray, idx: np.ndarray) -> pa.Array:
-        return pa.array(values.astype(str)).take(pa.array(idx))
+    def ids(values: np.ndarray, idx: np.ndarray) -> pa.Array[Any]:
+        taken: pa.Array[Any] = pa.array(values.astype(str)).take(pa.array(idx))
+        return taken
 
-    def nullable(a: np.ndarray) -> pa.Array:
+    def nullable(a: np.ndarray) -> pa.Array[Any]:
         return pa.array(a, mask=a < 0, type=pa.int32())
 
     return pa.table(

@@ -165,9 +165,9 @@ def build_targets(
         est = _estimates(net_sel, acts, parts, outputs, funding, sdg)
         kpis = [k for k in kpis if k in ind.index and k in est]
         ratios = np.resize(rng.permutation(RATIOS), len(kpis))
-        for kpi, ratio in zip(kpis, ratios):
+        for kpi, ratio in zip(kpis, ratios, strict=True):
             unit, direction = ind.at[kpi, "unit"], ind.at[kpi, "direction"]
-            target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), unit, direction)
+            target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), str(unit), str(direction))
             baseline = (
                 round(est[kpi] * 0.7, 1)
                 if unit == "percent"
@@ -243,8 +243,8 @@ def build_observations(
             )
         per_quarter = running / max(len(actual_q), 1)
         last_end = actual_q[-1][1] if actual_q else pd.Timestamp("2022-12-31")
-        for k, (start, end) in enumerate(
-            _quarters((last_end + pd.Timedelta(days=1)).strftime("%Y-%m-%d"), FORECAST_QUARTERS)
+        for start, end in _quarters(
+            (last_end + pd.Timedelta(days=1)).strftime("%Y-%m-%d"), FORECAST_QUARTERS
         ):
             running += per_quarter * rng.uniform(0.8, 1.1)
             rows.append(

@@ -72,7 +72,7 @@ def build_outputs(
     abandoned = stalled & (stage < 3) & (rng.random(n) < 0.35)
     status = np.where(abandoned, "abandoned", status)
     order = np.lexsort((act, planned))
-    sub_label = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["label_en"]))
+    sub_label = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["label_en"], strict=True))
     city_name = prog.cities["name"].to_numpy()
     u_topic = rng.random(n)
     titles = []
@@ -85,7 +85,7 @@ def build_outputs(
         )
     output_id = np.array([f"out-{i + 1:06d}" for i in range(n)], dtype=object)
     frameworks = ref.framework["framework_id"].to_numpy()
-    framework = np.where(
+    framework = np.where(  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
         rng.random(n) < 0.8, frameworks[rng.integers(len(frameworks), size=n)], None
     )
     evidence = (stage >= 2) & ((types[type_idx] == "policy_change") | (rng.random(n) < 0.85))
@@ -99,7 +99,7 @@ def build_outputs(
                 "cooperation_id": prog.coops["cooperation_id"].to_numpy()[coop],
                 "city_id": prog.cities["city_id"].to_numpy()[city],
                 "network_id": meta.network_id[act],
-                "activity_id": np.where(
+                "activity_id": np.where(  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
                     with_activity, activities["activity_id"].to_numpy()[act], None
                 ),
                 "framework_id": framework,
@@ -118,7 +118,7 @@ def build_outputs(
     frame.insert(
         13,
         "evidence_url",
-        np.where(frame.pop("_evidence"), EVIDENCE_BASE + frame["output_id"], None),
+        np.where(frame.pop("_evidence"), EVIDENCE_BASE + frame["output_id"], None),  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
     )
     return frame
 
@@ -130,7 +130,7 @@ def _rates(ref: DemoRef) -> dict[tuple[str, int], float]:
     rates: dict[tuple[str, int], float] = {}
     fx = ref.fx_rate.sort_values(["currency", "year"])
     for currency, group in fx.groupby("currency"):
-        known = dict(zip(group["year"], group["units_per_eur"]))
+        known = dict(zip(group["year"], group["units_per_eur"], strict=True))
         last = float(group["units_per_eur"].iloc[0])
         for year in range(2015, 2031):
             last = float(known.get(year, last))
@@ -153,8 +153,11 @@ def build_funding(
     count = 1 + (rng.random(len(funded)) < 0.3)
     idx = np.repeat(funded, count)
     n = len(idx)
-    first = pd.to_datetime(outputs["developed_date"].fillna(outputs["planned_date"]))
-    first = first.to_numpy().astype("datetime64[D]")[idx]
+    first = (
+        pd.to_datetime(outputs["developed_date"].fillna(outputs["planned_date"]))
+        .to_numpy()
+        .astype("datetime64[D]")[idx]
+    )
     span = np.maximum((AS_OF - first).astype(int), 0)
     committed = first + np.floor(rng.random(n) * np.minimum(span + 1, 365)).astype(int)
     # funds come from either side of the cooperation: a random member city's currency
@@ -168,7 +171,7 @@ def build_funding(
     currency = np.array([CURRENCY_BY_COUNTRY.get(c, "EUR") for c in country], dtype=object)
     year = committed.astype("datetime64[Y]").astype(int) + 1970
     rates = _rates(ref)
-    rate = np.array([rates.get((c, int(y)), 1.0) for c, y in zip(currency, year)])
+    rate = np.array([rates.get((c, int(y)), 1.0) for c, y in zip(currency, year, strict=True)])
     amount = np.maximum(np.round(rng.lognormal(np.log(120_000), 1.1, size=n), -3), 5_000.0)
     sources = [s for s in ref.funding_source["source_type_id"] if s in FUNDING_SOURCES] or list(
         ref.funding_source["source_type_id"]
@@ -199,7 +202,7 @@ def build_funding(
 def _sdg_tables(ref: DemoRef) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
     """Return per subtheme (row index, 3 goals, 5 targets padded with '', slot of each target's
     goal or -1); targets are kept only when ref.sdg_target lists them under that goal."""
-    valid = set(zip(ref.sdg_target["target_id"], ref.sdg_target["goal"]))
+    valid = set(zip(ref.sdg_target["target_id"], ref.sdg_target["goal"], strict=True))
     keys = list(SDG_LINKS) + [""]
     goals = np.zeros((len(keys), 3), dtype=int)
     targets = np.full((len(keys), 5), "", dtype=object)
@@ -275,8 +278,8 @@ def build_sdg_alignments(
     ]
     status = np.where(method == "manual", "accepted", status)
     status = np.where(is_primary & (status == "rejected"), "accepted", status)
-    score = np.where(method == "keyword", rng.uniform(0.35, 0.9, m), rng.uniform(0.5, 0.99, m))
-    score = pd.array(np.round(score, 2), dtype="Float64")
+    raw_score = np.where(method == "keyword", rng.uniform(0.35, 0.9, m), rng.uniform(0.5, 0.99, m))
+    score = pd.array(np.round(raw_score, 2), dtype="Float64")
     score[method == "manual"] = pd.NA
     order = np.lexsort((row_target.astype(str), row_goal, ent))
     return (
@@ -304,7 +307,7 @@ def build_city_context(prog: Programme, rng: np.random.Generator) -> pd.DataFram
     is_na = (cities["region"] == "NA").to_numpy()
     rows = []
     pop_year = cities["population_year"].fillna(2024).astype(int).to_numpy()
-    for i, (city_id, pop) in enumerate(zip(cities["city_id"], cities["population"])):
+    for i, (city_id, pop) in enumerate(zip(cities["city_id"], cities["population"], strict=True)):
         if pd.notna(pop):
             rows.append(
                 (city_id, "population", int(pop_year[i]), float(pop), "people", POPULATION_SOURCE)

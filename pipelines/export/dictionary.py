@@ -37,7 +37,9 @@ NO_CODE_LIST = {"scope_id"}
 # Currencies: EUR plus every currency with a rate in ref.fx_rate (see validate.entity_sql).
 EXTRA_CODES = {("currency", "ref.fx_rate"): [("EUR", "euro")]}
 # Rules over sets of rows (validate.set_rules), stated per entity.
-SET_RULES = {"sdg_alignment": {"is_primary": "more than one primary SDG for the entity"}}
+SET_RULES: dict[str, dict[str, str]] = {
+    "sdg_alignment": {"is_primary": "more than one primary SDG for the entity"}
+}
 
 _CODE_JOIN = re.compile(
     r'JOIN \(SELECT DISTINCT "?(?P<key>\w+)"? AS k FROM (?P<table>ref\.\w+)\) (?P<alias>\w+) '
@@ -124,8 +126,8 @@ def entity_columns(entity: Entity, con: duckdb.DuckDBPyConnection) -> list[Colum
     for rule in validate.entity_sql(entity, validate.Params()).rules:
         if rule.column:
             extra.setdefault(rule.column, []).append(rule.rule)
-    for col, rule in SET_RULES.get(entity.name, {}).items():
-        extra.setdefault(col, []).append(rule)
+    for col, text in SET_RULES.get(entity.name, {}).items():
+        extra.setdefault(col, []).append(text)
     sources = code_sources(entity)
     specs: list[ColumnSpec] = []
     for name, column in schema.columns.items():

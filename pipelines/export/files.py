@@ -19,6 +19,7 @@ from pipelines.export import dictionary
 from pipelines.ingest.validate import q
 from pipelines.queries._sql import LANGS, label_col
 from pipelines.warehouse import db as dbmod
+from pipelines.warehouse.db import one_row
 from schemas import ENTITIES
 
 FORMATS = ("csv", "parquet")
@@ -104,7 +105,7 @@ def select_sql(
 
 def export_warehouse(
     con: duckdb.DuckDBPyConnection,
-    out_dir: str | os.PathLike,
+    out_dir: str | os.PathLike[str],
     *,
     fmt: str = "csv",
     lang: str = "en",
@@ -128,7 +129,7 @@ def export_warehouse(
         path = out / f"{schema}.{name}.{fmt}"
         sql = select_sql(con, schema, name, lang=lang, csv=fmt == "csv")
         con.execute(f"copy ({sql}) to ? {options}", [str(path)])
-        rows = con.execute(f"select count(*) from {schema}.{q(name)}").fetchone()[0]
+        rows = one_row(con, f"select count(*) from {schema}.{q(name)}")[0]
         columns = con.execute(f"describe ({sql})").fetchall()
         written.append(
             ExportedFile(
@@ -181,7 +182,11 @@ def readme(files: list[ExportedFile], *, fmt: str, lang: str) -> str:
 
 
 def export_path(
-    db: str | os.PathLike | None, out_dir: str | os.PathLike, *, fmt: str = "csv", lang: str = "en"
+    db: str | os.PathLike[str] | None,
+    out_dir: str | os.PathLike[str],
+    *,
+    fmt: str = "csv",
+    lang: str = "en",
 ) -> list[ExportedFile]:
     """Open the published warehouse read-only and export it (see `export_warehouse`)."""
     con = dbmod.connect_readonly(db)

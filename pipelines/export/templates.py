@@ -88,9 +88,12 @@ def xlsx_template(entity: Entity, specs: list[ColumnSpec]) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     data = wb.active
+    if not isinstance(data, Worksheet):  # a new workbook starts with one plain worksheet
+        raise TypeError(f"unexpected first sheet: {data!r}")
     data.title = entity.name
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
@@ -111,7 +114,7 @@ def xlsx_template(entity: Entity, specs: list[ColumnSpec]) -> bytes:
         )
     for cell in desc[1]:
         cell.font = bold
-    for letter, width in zip("ABCDE", (22, 18, 10, 70, 70)):
+    for letter, width in zip("ABCDE", (22, 18, 10, 70, 70), strict=True):
         desc.column_dimensions[letter].width = width
 
     codes = wb.create_sheet("Codes")
@@ -139,7 +142,7 @@ def xlsx_template(entity: Entity, specs: list[ColumnSpec]) -> bytes:
         data.add_data_validation(dv)
         letter = _column_letter(i)
         dv.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
-    for letter, width in zip("ABC", (22, 28, 60)):
+    for letter, width in zip("ABC", (22, 28, 60), strict=True):
         codes.column_dimensions[letter].width = width
 
     buffer = io.BytesIO()

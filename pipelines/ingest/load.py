@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipelines.ingest.validate import q
+from pipelines.warehouse.db import one_row
 from schemas import Entity
 
 REASON_SQL = (
@@ -53,10 +54,10 @@ def upsert(con: duckdb.DuckDBPyConnection, entity: Entity, run_id: str) -> Upser
     table = f"core.{entity.name}"  # entity names come from the schema registry
     cols = entity.columns
     col_list = ", ".join(q(c) for c in cols)
-    good = con.execute("SELECT count(*) FROM checked WHERE len(reasons) = 0").fetchone()[0]
+    good = one_row(con, "SELECT count(*) FROM checked WHERE len(reasons) = 0")[0]
     if good == 0:
         return UpsertCounts()
-    stored = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    stored = one_row(con, f"SELECT count(*) FROM {table}")[0]
     if stored == 0:
         con.execute(
             f"INSERT INTO {table} ({col_list}, run_id) "
@@ -76,9 +77,10 @@ def upsert(con: duckdb.DuckDBPyConnection, entity: Entity, run_id: str) -> Upser
         GROUP BY g._line
         """
     )
-    updated, unchanged = con.execute(
-        "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) FROM matched"
-    ).fetchone()
+    updated, unchanged = one_row(
+        con,
+        "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) FROM matched",
+    )
     if updated:
         key_using = _key_match(entity, "w", "g")
         con.execute(
@@ -124,7 +126,7 @@ def quarantine(
         """,
         {"run": run_id, "file": file_name, "entity": entity.name},
     )
-    return con.execute("SELECT count(*) FROM checked WHERE len(reasons) > 0").fetchone()[0]
+    return int(one_row(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")[0])
 
 
 def problems(

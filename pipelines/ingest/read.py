@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipelines.warehouse.db import one_row
 from schemas import ENTITIES, Entity, entity_for_file_name
 
 MAX_COLUMNS = 200
@@ -337,7 +338,7 @@ def _stage_csv_duckdb(
         )
     except duckdb.Error:
         return None
-    rows = con.execute("SELECT count(*) FROM stage_raw").fetchone()[0]
+    rows = int(one_row(con, "SELECT count(*) FROM stage_raw")[0])
     newlines, final_newline = _count_newlines(text_path)
     physical = newlines + (0 if final_newline else 1)
     base = header_lines + 1  # line of the first data record
@@ -352,7 +353,7 @@ def _stage_csv_duckdb(
     embedded_sql = " + ".join(
         f"coalesce(length({q(c)}) - length(replace({q(c)}, chr(10), '')), 0)" for c in header
     )
-    embedded = con.execute(f"SELECT coalesce(sum({embedded_sql}), 0) FROM stage_raw").fetchone()[0]
+    embedded = one_row(con, f"SELECT coalesce(sum({embedded_sql}), 0) FROM stage_raw")[0]
     if physical != header_lines + rows + embedded:
         return None  # blank lines or bare CR line ends: only a line-aware reader is exact
     con.execute(
@@ -541,7 +542,7 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
                                 {
                                     "column": None,
                                     "rule": "value outside the header's columns",
-                                    "value": _cell_text(cell.value)[:80],
+                                    "value": (_cell_text(cell.value) or "")[:80],
                                 }
                             )
                         continue
@@ -659,7 +660,7 @@ def _json_text(value: Any) -> str | None:
 
 
 def stage_file(
-    con: duckdb.DuckDBPyConnection, path: str | os.PathLike, entity: str | None = None
+    con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], entity: str | None = None
 ) -> ReadResult:
     """Read `path` into the temp view/table `stage` on `con`; return what was read.
 
@@ -686,7 +687,9 @@ def stage_file(
 
 
 @contextlib.contextmanager
-def staged(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, entity: str | None = None):
+def staged(
+    con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], entity: str | None = None
+) -> Iterator[ReadResult]:
     """Stage a file, yield the ReadResult, then drop the staging objects."""
     try:
         yield stage_file(con, path, entity)

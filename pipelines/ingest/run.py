@@ -23,13 +23,18 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines import config
 from pipelines.ingest import load, read, validate
 from pipelines.warehouse import db as dbmod
+from pipelines.warehouse.db import one_row
 from schemas import ENTITIES
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 MAX_PROBLEMS = 50
 
@@ -172,8 +177,8 @@ class _Steps:
     def __init__(self, enabled: bool, con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.enabled = enabled
         self._con = con
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
         self._base = 0.0
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
@@ -192,12 +197,15 @@ class _Steps:
         return self
 
     def _poll(self) -> None:
+        con = self._con
+        if con is None:  # started only with a connection
+            return
         while not self._stop.wait(0.2):
             try:
-                done = self._con.query_progress()
+                done = con.query_progress()
             except duckdb.Error:  # progress is cosmetic
                 done = -1.0
-            if done >= 0 and self._task is not None:
+            if done >= 0 and self._progress is not None and self._task is not None:
                 self._progress.update(self._task, completed=self._base + min(done, 99.0))
 
     def start(self, name: str, total: int) -> None:
@@ -231,7 +239,7 @@ def _quiet(con: duckdb.DuckDBPyConnection, progress: bool) -> None:
 
 def ingest_connection(
     con: duckdb.DuckDBPyConnection,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     entity: str | None = None,
     *,
     dry_run: bool = False,
@@ -282,7 +290,7 @@ def ingest_connection(
         con.execute("BEGIN TRANSACTION")
         counts = load.upsert(con, ent, run_id)
         steps.step(f"{path.name}: loaded")
-        bad = con.execute("SELECT count(*) FROM checked WHERE len(reasons) > 0").fetchone()[0]
+        bad = one_row(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")[0]
         report.rows_loaded = counts.loaded
         report.rows_inserted = counts.inserted
         report.rows_updated = counts.updated
@@ -401,7 +409,7 @@ def _reject(
 
 
 @contextlib.contextmanager
-def scratch_copy(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def scratch_copy(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a writable throw-away copy of the published warehouse (for dry runs)."""
     published = config.warehouse_path(path)
     with tempfile.TemporaryDirectory(prefix="iurc-dry-run-") as tmp:
@@ -417,8 +425,8 @@ def scratch_copy(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckD
 
 
 def ingest_files(
-    paths: Sequence[str | os.PathLike] | str | os.PathLike,
-    db: str | os.PathLike | duckdb.DuckDBPyConnection | None = None,
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    db: str | os.PathLike[str] | duckdb.DuckDBPyConnection | None = None,
     entity: str | None = None,
     dry_run: bool = False,
     progress: bool = False,
@@ -431,6 +439,7 @@ def ingest_files(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    reports: list[FileReport]
     if entity is not None and entity.strip().lower() not in ENTITIES:
         reports = [
             _reject(
@@ -452,7 +461,7 @@ def ingest_files(
             ]
         return IngestSummary(reports, None, dry_run)
     target = config.warehouse_path(db)
-    reports: list[FileReport] = []
+    reports = []
     if dry_run:
         with scratch_copy(target) as con:
             _quiet(con, progress)

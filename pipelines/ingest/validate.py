@@ -35,6 +35,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from pipelines import config
+from pipelines.warehouse.db import one_row
 from schemas import Entity
 from schemas.fields import PATTERN_RULES
 
@@ -224,7 +225,7 @@ def gate_pattern(column: pa.Column) -> str | None:
         for check in column.checks:
             if check.name == "str_matches":
                 pattern = check.statistics["pattern"]
-                return getattr(pattern, "pattern", pattern)
+                return str(getattr(pattern, "pattern", pattern))
     return None
 
 
@@ -733,9 +734,9 @@ def check_stage(
     sql, params = check_sql(entity, present, decimal_comma=decimal_comma)
     con.execute(sql, params)
     set_rules(con, entity)
-    rows, bad = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0) FROM checked"
-    ).fetchone()
+    rows, bad = one_row(
+        con, "SELECT count(*), count(*) FILTER (WHERE len(reasons) > 0) FROM checked"
+    )
     return CheckResult(rows=rows, good=rows - bad, bad=bad)
 
 
@@ -763,7 +764,7 @@ def set_rules(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         GROUP BY ALL HAVING count(*) > 1
         """
     )
-    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+    if one_row(con, "SELECT count(*) FROM dup_keys")[0]:
         on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM d.{k}" for k in key)
         shown = " || '|' || ".join(f"coalesce(CAST(c.{k} AS VARCHAR), '')" for k in key)
         con.execute(
@@ -874,7 +875,7 @@ def pandera_pass(con: duckdb.DuckDBPyConnection, entity: Entity, good_rows: int)
             f"USING SAMPLE reservoir({int(PANDERA_SAMPLE_ROWS)} ROWS) REPEATABLE (42))"
         )
     con.execute(f"CREATE OR REPLACE TEMP TABLE pandera_rows AS SELECT _line, {cols} FROM {source}")
-    total = con.execute("SELECT count(*) FROM pandera_rows").fetchone()[0]
+    total = one_row(con, "SELECT count(*) FROM pandera_rows")[0]
     found: list[pd.DataFrame] = []
     for offset in range(0, total, PANDERA_CHUNK_ROWS):
         frame = con.execute(
@@ -900,4 +901,4 @@ def pandera_pass(con: duckdb.DuckDBPyConnection, entity: Entity, good_rows: int)
         )
         con.unregister("pandera_failures_df")
         _add_reasons(con, "pandera_reasons")
-    return total
+    return int(total)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
+from pipelines.warehouse.db import one_row
 
 # sortable columns (the allow-list of ORDER BY identifiers)
 SORT_COLUMNS = (
@@ -59,9 +60,9 @@ def activities_page(
     if search:
         clause += " and contains(a.search_text, ?)"
         params.append(search)
-    total = con.execute(
-        f"select count(*) from mart.activity_register as a where {clause}", params
-    ).fetchone()[0]
+    total = one_row(
+        con, f"select count(*) from mart.activity_register as a where {clause}", params
+    )[0]
     direction = "desc" if descending else "asc"
     page = fetch(
         con,

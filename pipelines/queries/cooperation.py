@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -12,7 +14,7 @@ STAGES = ("planned", "developed", "implemented", "adopted")
 FUNDING_BY = {"source_type": "source_type", "cooperation": "cooperation_id", "month": "month"}
 
 
-def _cooperation_where(filters: Filters) -> tuple[str, list]:
+def _cooperation_where(filters: Filters) -> tuple[str, list[Any]]:
     # a cooperation matches region/country filters through any member city
     clauses, params = ["true"], []
     if filters.network:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -68,7 +69,7 @@ _STORED = """
 
 def _stored_scope(
     filters: Filters, cooperation_id: str | None, city_id: str | None
-) -> tuple | None:
+) -> tuple[Any, ...] | None:
     """Return (period_type, start, end, scope_type, scope_id) when the publish step stored the
     scorecard for these filters (the programme, one network, one cooperation or one city; to
     date or one calendar year), else None. The stored rows come from the same macro call."""

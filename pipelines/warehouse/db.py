@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from filelock import FileLock
@@ -54,6 +55,18 @@ def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
         marts.build_marts(con)
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """Return the one row of an aggregate query (``count(*)``, ``sum``): it always has one.
+
+    Raises LookupError if the query returned no row after all.
+    Example: ``one_row(con, "select count(*) from ref.indicator")[0]``
+    """
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"query returned no row: {sql}")
+    return row
+
+
 def connect_memory() -> duckdb.DuckDBPyConnection:
     """Return an in-memory warehouse with the schema, reference data and marts (tests, dry runs).
 
@@ -64,7 +77,7 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+def connect_readonly(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
     """Return a read-only connection to the published warehouse (raises FileNotFoundError).
 
     `path` defaults to $IURC_DB, else data/warehouse/iurc.duckdb. Pass it to any query function.
@@ -99,7 +112,7 @@ class Warehouse:
     Example: ``wh = Warehouse(); queries.stakeholder_mix(wh.cursor(), Filters())``
     """
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = config.warehouse_path(path)
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -124,7 +137,8 @@ class Warehouse:
         if getattr(local, "stamp", None) != current:
             local.cur = readonly_cursor(con)
             local.stamp = current
-        return local.cur
+        cur: duckdb.DuckDBPyConnection = local.cur
+        return cur
 
     @property
     def version(self) -> tuple[int, int, int] | None:
@@ -154,7 +168,7 @@ def _fsync_dir(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def writer(path: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection on a private copy of the warehouse; publish it on success.
 
     On any exception (or a kill) the published file is untouched and the copy is removed (or

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -102,14 +103,14 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return built
 
 
-def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set.
 
     Stored: the programme and each network, to date and per year; cooperations and cities that
     have targets, to date and per year of a target. Each call costs ~40 ms of planning, so quarters
     and other scopes are computed on demand (`mart.kpi_scorecard_for`).
     """
-    calls: list[tuple] = []
+    calls: list[tuple[Any, ...]] = []
     years = con.execute(
         "select period_start, period_end from mart.calendar where period_type = 'year' order by 1"
     ).fetchall()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines import config
+from pipelines.warehouse.db import one_row
 
 # ref table -> CSV file in data/reference/ (the allow-list of identifiers used in SQL below)
 REF_TABLES: dict[str, str] = {
@@ -38,5 +39,5 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "select * from read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
             [str(path)],
         )
-        counts[table] = con.execute(f"select count(*) from ref.{table}").fetchone()[0]
+        counts[table] = one_row(con, f"select count(*) from ref.{table}")[0]
     return counts

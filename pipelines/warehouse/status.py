@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
+
+from pipelines.warehouse.db import one_row
 
 STATUS_SCHEMAS = ("ref", "core", "ops")
 
@@ -14,7 +17,7 @@ class WarehouseStatus:
     """Row counts per table, the last runs and the quarantined rows per file."""
 
     tables: list[tuple[str, int]]
-    runs: list[dict]
+    runs: list[dict[str, Any]]
     quarantine: list[tuple[str, int, str]]  # file name, rows, last run id
 
 
@@ -30,7 +33,7 @@ def warehouse_status(con: duckdb.DuckDBPyConnection, last_runs: int = 10) -> War
     tables = []
     for schema, table in names:
         # identifiers come from the catalog of our own schemas, not from user input
-        count = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+        count = one_row(con, f'SELECT count(*) FROM "{schema}"."{table}"')[0]
         tables.append((f"{schema}.{table}", int(count)))
     cur = con.execute(
         """

@@ -142,7 +142,7 @@ def test_cooperation_network_highlights_selection_and_uses_region_shapes(warehou
     europe = next(tr for tr in fig.data if tr.name == "Europa")
     assert europe.marker.symbol == figures.REGION_SYMBOLS["EU"]
     dashes = {tr.line.dash for tr in fig.data if tr.mode == "lines" and tr.line.width != 4}
-    assert len(dashes) == len({m for m in edges["mode"]})  # each mode its own line style
+    assert len(dashes) == len(set(edges["mode"]))  # each mode its own line style
 
 
 def test_cooperation_network_empty_says_why():

@@ -55,7 +55,7 @@ def test_generate_demo_writes_one_file_per_entity_with_contract_columns(
 ) -> None:
     names = [p.name for p in small_files.paths]
     assert names == [f"{stem}.{fmt}" for stem, fmt in demo.FILES.values()]
-    for path, entity in zip(small_files.paths, demo.FILES):
+    for path, entity in zip(small_files.paths, demo.FILES, strict=True):
         if path.suffix == ".csv":
             header = pd.read_csv(path, nrows=0).columns.tolist()
         elif path.suffix == ".xlsx":
@@ -96,7 +96,7 @@ def test_generate_data_references_resolve(small_data: demo.DemoData) -> None:
     assert set(f["funding"]["output_id"]) <= outputs
     assert set(f["city_context"]["city_id"]) <= cities
     assert set(f["activity"]["activity_type"]) <= set(ref.activity_type["activity_type_id"])
-    sub_net = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["network_id"]))
+    sub_net = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["network_id"], strict=True))
     a = f["activity"].dropna(subset=["subtheme_id"])
     assert (a["subtheme_id"].map(sub_net) == a["network_id"]).all()
 
@@ -109,7 +109,7 @@ def test_generate_data_sdg_tags_have_one_primary_and_targets_in_their_goal(
     primaries = sdg.groupby(["entity_type", "entity_id"])["is_primary"].sum()
     assert (primaries == 1).all()
     assert not sdg.loc[sdg["is_primary"], "status"].eq("rejected").any()
-    goal_of = dict(zip(ref.sdg_target["target_id"], ref.sdg_target["goal"]))
+    goal_of = dict(zip(ref.sdg_target["target_id"], ref.sdg_target["goal"], strict=True))
     tagged = sdg.dropna(subset=["target_id"])
     assert len(tagged) > 0
     assert (tagged["target_id"].map(goal_of) == tagged["goal"]).all()

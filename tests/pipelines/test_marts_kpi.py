@@ -85,7 +85,10 @@ def test_kpi_actual_year_2024_matches_hand_computed(cur):
 
 def test_kpi_cumulative_is_running_total_never_summed_across_periods(cur):
     """K12 (cumulative): 2 plans by end 2024 and still 2 by end 2025 -- not 2 + 2 = 4, not 0."""
-    k12 = lambda f: measures(cur, f)[("K12", "main", "actual")]
+
+    def k12(f: Filters) -> float:
+        return measures(cur, f)[("K12", "main", "actual")]
+
     assert (k12(Y2024), k12(Y2025), k12(Filters())) == (2, 2, 2)
     assert measures(cur, Y2024)[("K17", "main", "actual")] == 0  # o1 adopted 2025-03
     assert measures(cur, Y2025)[("K17", "main", "actual")] == 1

@@ -35,8 +35,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def escape_controls(text: str) -> str:
-    """Return `text` with every control and bidirectional character shown as an escape."""
+def escape_controls(text: str, keep: str = "") -> str:
+    """Return `text` with every control and bidirectional character shown as an escape.
+
+    Characters in `keep` (e.g. "\n\t" for a multi-line export cell) are left as they are.
+    """
+    if keep:
+        return _UNSAFE.sub(lambda m: m.group(0) if m.group(0) in keep else _escape(m), text)
     return _UNSAFE.sub(_escape, text)
 
 

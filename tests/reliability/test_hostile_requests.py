@@ -83,7 +83,7 @@ def _good_value(component_id: Any, prop: str) -> Any:
 
 
 def _item(component_id: str, prop: str, value: bool = True) -> dict[str, Any] | list:
-    prop = prop.split("@")[0]
+    # outputs keep an allow_duplicate `@hash` in their property, as the renderer sends them
     pattern = _pattern(component_id)
     if pattern is None:
         concrete: Any = component_id.replace("\\.", ".")
@@ -91,7 +91,7 @@ def _item(component_id: str, prop: str, value: bool = True) -> dict[str, Any] | 
         concrete = _concrete(pattern)
     item: dict[str, Any] = {"id": concrete, "property": prop}
     if value:
-        item["value"] = _good_value(concrete, prop)
+        item["value"] = _good_value(concrete, prop.split("@")[0])
     if pattern is not None and any(v == ["ALL"] for v in pattern.values()):
         return [item]
     return item

@@ -595,8 +595,8 @@ def _export_cell(value: Any) -> Any:
     """Return a text cell made inert: controls and bidi escaped (line breaks kept), no formula."""
     if not isinstance(value, str):
         return value
-    value = escape_controls(value, keep="\n\t")
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    prefix = "'" if value.startswith(FORMULA_PREFIXES) else ""
+    return prefix + escape_controls(value, keep="\n\t")
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

@@ -1,20 +1,43 @@
 # IURC Impact. `make run` serves the dashboard on the demo data; `make test` runs every test.
+#
+# Set-up uses Python's own venv module, so it works with an "externally managed" system python3
+# (Debian 12): nothing is ever installed into the system interpreter. `uv` is installed inside
+# .venv and installs the locked packages there.
 SHELL := /bin/bash
+PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 IURC := $(VENV)/bin/iurc
-UV := python3 -m uv
+UV_VERSION ?= 0.13.9
+# uv syncs exactly this venv, with its own interpreter, and never downloads a Python
+UV := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv
+UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --extra test
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
+NOTEBOOK_PORT ?= 8888
 
-.PHONY: install browser run demo test test-fast bench loadtest lint clean
+.PHONY: install browser run demo test test-fast bench loadtest lint notebooks clean i18n eval-sdg
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml uv.lock
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --extra test --locked --quiet
+# The venv, from the python3 on the PATH (3.11+). Debian ships venv's ensurepip apart, in
+# python3-venv: installed with apt-get (as root) when missing. A venv without pip (half made, or
+# made by another tool) is made again.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "IURC Impact needs Python 3.11+; $(PYTHON) is $$($(PYTHON) -V 2>&1)" >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+		echo "$(PYTHON) has no venv/ensurepip: installing Debian's python3-venv with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+	$(PYTHON) -m venv --clear $(VENV)
+
+$(VENV)/bin/uv: | $(PY)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
+	$(UV_SYNC)
 	@touch $@
 
 # Debian's Chromium for the browser tests (browser downloads do not work offline).
@@ -30,7 +53,12 @@ demo: install
 run: install $(DB)
 	$(IURC) serve --db $(DB) --port $(PORT)
 
-test: install browser
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: install browser lint
 	$(PY) -m pytest -q
 
 test-fast: install
@@ -42,8 +70,32 @@ bench: install browser
 loadtest: install
 	$(PY) -m benchmarks.loadtest
 
-lint: install
-	$(VENV)/bin/ruff check .
+# JupyterLab (the `analysis` extra, beside the test extra) on notebooks/, loopback only.
+notebooks: install $(DB)
+	$(UV_SYNC) --extra analysis
+	IURC_DB=$(abspath $(DB)) $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks \
+		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(NOTEBOOK_PORT) --no-browser \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Translations: extract the keys into the template, merge it into the three catalogues, compile.
+# Fill every new msgstr in pipelines/locale/{en,fr,es}/LC_MESSAGES/messages.po, then run again.
+LOCALE := pipelines/locale
+PYBABEL := $(VENV)/bin/pybabel
+i18n: install
+	set -o pipefail; $(PYBABEL) extract -F babel.cfg --no-default-keywords -k t -k N_ --no-location --sort-output \
+		--no-wrap --project "IURC Impact" --version 0.1 \
+		--copyright-holder "IURC Impact contributors" -o $(LOCALE)/messages.pot . 2>&1 \
+		| { grep -v "Skipping f-string" || true; }
+	$(PYBABEL) update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(PYBABEL) compile -d $(LOCALE) --statistics
+
 
 clean:
 	rm -rf $(VENV) data/warehouse data/raw/demo test-artifacts
+
+# SDG tagger on the SDG Classification Benchmark (held-out half) and the FR/ES labelled sets;
+# fails when accuracy drops more than a point below benchmarks/results/sdg_eval.json.
+.PHONY: eval-sdg
+eval-sdg: install
+	$(PY) -m pipelines.tagging.evaluate --check --labelled tests/fixtures/sdg/labelled_fr.csv tests/fixtures/sdg/labelled_es.csv

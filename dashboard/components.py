@@ -312,7 +312,7 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
                 t(
                     "filters.item",
                     lang,
-                    label=t("filters." + field, lang),
+                    label=t(f"filters.{field}", lang),
                     values=", ".join(names.get(v, v) for v in values),
                 )
             )
@@ -339,16 +339,23 @@ def page_shell(
     heading = t(heading_key or page_key, lang)
     title = f"{t(page_key, lang)} · {t('app.name', lang)}"
     try:
-        options, years, as_of = data.filter_options(lang), data.years(), data.data_as_of()
+        options, years, dates = data.filter_options(lang), data.years(), data.data_dates()
         warning = None
     except FileNotFoundError:
-        options, years, as_of = {}, [], None
+        options, years, dates = {}, [], {}
         warning = html.P(t("app.no_warehouse", lang), className="alert alert-warning", role="alert")
+    as_of, loaded_on = dates.get("as_of"), dates.get("loaded_on")
     as_of_text = (
         t("app.data_as_of", lang, date=fmt_date(as_of, lang))
+        + (" · " + t("app.loaded_on", lang, date=fmt_date(loaded_on, lang)) if loaded_on else "")
         if as_of
         else t("app.data_as_of_none", lang)
     )
+    if dates.get("synthetic"):
+        demo = html.P(
+            t("app.synthetic", lang), className="alert alert-info demo-banner", role="note"
+        )
+        warning = html.Div([warning, demo]) if warning else demo
     return html.Div(
         [
             html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),
@@ -404,9 +411,11 @@ def card_id(part: str, card: str) -> dict[str, str]:
     return {"type": part, "card": card}
 
 
-def graph_config(filename: str) -> dict[str, Any]:
-    """Return the dcc.Graph config: local base maps, no Plotly logo, image export name."""
+def graph_config(filename: str, lang: str = "en") -> dict[str, Any]:
+    """Return the dcc.Graph config: local base maps, no Plotly logo, image export name, and
+    Plotly's own texts (modebar) in `lang` (locales served from assets/05-plotly-locales.js)."""
     return {
+        "locale": normalise_lang(lang),
         "topojsonURL": dash.get_asset_url("topojson/"),
         "displaylogo": False,
         "responsive": True,
@@ -441,7 +450,7 @@ def chart_card(
             html.Div(
                 dcc.Graph(
                     id=card_id(ids.CARD_GRAPH, card),
-                    config=graph_config(card),
+                    config=graph_config(card, lang),
                     style={"height": f"{height}px"},
                 ),
                 role="figure",

@@ -25,6 +25,7 @@ from pipelines import config
 from pipelines.metrics.filters import Filters
 from pipelines.queries import (  # pages-more
     activities,
+    metrics,
     benchmark,
     cooperation,
     options,
@@ -91,9 +92,9 @@ def clear_cache() -> None:
 
 
 # ------------------------------------------------------------------ shell
-def data_as_of() -> dt.datetime | None:
-    """Return the finish time of the last ingest run (the "data as of" stamp), or None."""
-    return _cached(overview.data_as_of)
+def data_dates() -> dict[str, Any]:
+    """Return "data as of" (latest date the data covers), "loaded on" (publish time), synthetic."""
+    return dict(_cached(metrics.data_dates))
 
 
 def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:

@@ -171,8 +171,13 @@ def stacked_bar(
     horizontal: bool = False,
     colours: dict[str, str] | None = None,
     percent: bool = False,
+    stack: bool = True,
 ) -> go.Figure:
-    """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order)."""
+    """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order).
+
+    `stack=False` sets the groups side by side: for a metric that does not add up across groups
+    (a distinct count), whose stacked height would read as a total it is not.
+    """
     if df.empty:
         return empty_figure(lang)
     fig = go.Figure()
@@ -191,7 +196,7 @@ def stacked_bar(
                 f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="relative" if not percent else "stack")
+    fig.update_layout(barmode=("relative" if not percent else "stack") if stack else "group")
     fig.update_xaxes(
         title_text=y_title if horizontal else x_title, type="category" if not horizontal else None
     )
@@ -395,51 +400,82 @@ def gender_long(df: pd.DataFrame, women: str, men_other: str, undeclared: str) -
 
 
 # ------------------------------------------------------------------ text summaries
+def _legend(df: pd.DataFrame, label: str, value: str) -> dict[str, float]:
+    """Return category -> figure: the query's recounted legend totals, else the rows themselves
+    when each category is one row (never a sum of rows)."""
+    legend = df.attrs.get("legend_totals")
+    if legend:
+        return {str(k): float(v) for k, v in legend.items() if v is not None and not pd.isna(v)}
+    if df[label].is_unique:
+        return {
+            str(k): float(v) for k, v in zip(df[label], df[value], strict=True) if not pd.isna(v)
+        }
+    return {}
+
+
 def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, lang: str) -> str:
-    """Return 'Title: N in total. Largest: X with n.' for a breakdown."""
+    """Return 'Title: N in total. Largest: X with n.' for a breakdown.
+
+    The total is the metric's own total for the selection (`df.attrs["total"]`, from the metric
+    layer), never a sum of the rows: rows may be distinct counts, or only the top of a list.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    totals = df.groupby(label, sort=False)[value].sum()
-    top = totals.idxmax()
-    return " ".join(
-        [
-            t("sum.total", lang, title=title, total=fmt_number(totals.sum(), lang)),
-            t("sum.largest", lang, label=str(top), value=fmt_number(totals[top], lang)),
-        ]
-    )
+    parts = []
+    total = df.attrs.get("total")
+    if total is not None:
+        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+    legend = _legend(df, label, value)
+    if legend:
+        top = max(legend, key=lambda k: legend[k])
+        parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
+    return " ".join(parts) or t("card.empty_hint", lang)
 
 
 def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: str) -> str:
-    """Return the total, the first and last period and the peak of a time series."""
+    """Return the metric's total for the selection and the span of the series.
+
+    The total comes from `df.attrs["total"]` (the metric layer's recount); the peak is named only
+    when each period is one row.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    by = df.groupby(period, sort=True)[value].sum()
-    return " ".join(
-        [
-            t("sum.total", lang, title=title, total=fmt_number(by.sum(), lang)),
+    periods = sorted(df[period].astype(str).unique())
+    parts = []
+    total = df.attrs.get("total")
+    if total is not None:
+        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+    if df[period].is_unique:
+        best = df.loc[df[value].idxmax()]
+        parts.append(
             t(
                 "sum.range",
                 lang,
-                first=str(by.index[0]),
-                last=str(by.index[-1]),
-                peak=str(by.idxmax()),
-                value=fmt_number(by.max(), lang),
-            ),
-        ]
-    )
+                first=periods[0],
+                last=periods[-1],
+                peak=str(best[period]),
+                value=fmt_number(best[value], lang),
+            )
+        )
+    else:
+        parts.append(t("sum.span", lang, first=periods[0], last=periods[-1]))
+    return " ".join(parts)
 
 
 def summary_shares(df: pd.DataFrame, label: str, value: str, lang: str) -> str:
-    """Return each category's share of the total as one sentence per category."""
+    """Return each category's share of the metric's total, one sentence per category.
+
+    Categories and total come from the metric layer (`attrs`); an additive metric only.
+    """
     if df.empty:
         return t("card.empty_hint", lang)
-    totals = df.groupby(label, sort=False)[value].sum()
-    whole = totals.sum()
-    if not whole:
+    whole = df.attrs.get("total")
+    legend = _legend(df, label, value)
+    if not whole or not legend:
         return t("card.empty_hint", lang)
     return " ".join(
-        t("sum.share", lang, label=str(k), pct=fmt_percent(100 * v / whole, lang))
-        for k, v in totals.items()
+        t("sum.share", lang, label=k, pct=fmt_percent(100 * v / whole, lang))
+        for k, v in legend.items()
     )
 
 
@@ -484,11 +520,16 @@ def benchmark_scores(
     range_label: str,
     missing_label: str,
     score_title: str = "",
+    not_discriminating_label: str | None = None,
+    no_score_label: str | None = None,
 ) -> go.Figure:
     """Return each indicator's city score (dot) against the peer range (bar) and median (tick).
 
     `df` is `city_benchmark` output: label, score, peer_min_score, peer_median_score,
-    peer_max_score. A missing score is written as `missing_label` at 0 with a hollow cross.
+    peer_max_score (and input_status). A missing score is written as `missing_label` at 0 with a
+    hollow cross; with `not_discriminating_label`, inputs whose input_status is
+    'not_discriminating' are written so instead (all peers equal: no information, not missing),
+    and with `no_score_label` the composite row (no input_status) without a score is written so.
     """
     if df.empty:
         return empty_figure(lang)
@@ -543,19 +584,37 @@ def benchmark_scores(
             hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
         )
     )
-    if (~scored).any():
-        fig.add_trace(
-            go.Scatter(
-                name=missing_label,
-                y=[lbl for lbl, ok in zip(labels, scored) if not ok],
-                x=[0] * int((~scored).sum()),
-                mode="markers+text",
-                text=missing_label,
-                textposition="middle right",
-                marker={"symbol": "x-open", "size": 12, "color": OKABE_ITO[5]},
-                hoverinfo="skip",
+    status = (
+        df["input_status"].fillna("").astype(str).tolist()
+        if not_discriminating_label and "input_status" in df.columns
+        else ["missing"] * len(df)
+    )
+    unscored = [not ok for ok in scored]
+    flat = [u and st == "not_discriminating" for u, st in zip(unscored, status, strict=True)]
+    # the composite row (no input_status) without a score: no_score_label when given
+    composite = [
+        u and st == "" and no_score_label is not None
+        for u, st in zip(unscored, status, strict=True)
+    ]
+    missing = [u and not f and not c for u, f, c in zip(unscored, flat, composite, strict=True)]
+    for label, rows, symbol in (
+        (missing_label, missing, "x-open"),
+        (not_discriminating_label, flat, "line-ew-open"),
+        (no_score_label, composite, "circle-open"),
+    ):
+        if any(rows):
+            fig.add_trace(
+                go.Scatter(
+                    name=label,
+                    y=[lbl for lbl, r in zip(labels, rows, strict=True) if r],
+                    x=[0] * int(sum(rows)),
+                    mode="markers+text",
+                    text=label,
+                    textposition="middle right",
+                    marker={"symbol": symbol, "size": 12, "color": OKABE_ITO[5]},
+                    hoverinfo="skip",
+                )
             )
-        )
     fig.update_xaxes(range=[-4, 108], title_text=score_title, dtick=20)
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     return base_layout(fig, lang)
@@ -599,9 +658,14 @@ def benchmark_ranking(
             )
         )
     order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
+    # every city named: explicit ticks (Plotly thins crowded category labels otherwise); the
+    # page makes the graph ranking_height(n) tall so the labels do not overlap
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=order,
+        tickmode="array",
+        tickvals=order,
+        ticktext=order,
         autorange="reversed",
         automargin=True,
         type="category",
@@ -609,6 +673,14 @@ def benchmark_ranking(
     fig.update_xaxes(range=[0, 112], title_text=score_title)
     fig.update_layout(barmode="overlay")
     return base_layout(fig, lang)
+
+
+RANKING_ROW_PX = 24  # per city: room for a 12 px label and its bar
+
+
+def ranking_height(n_cities: int) -> int:
+    """Return the pixel height of a ranking chart that names every one of `n_cities` cities."""
+    return max(320, RANKING_ROW_PX * n_cities + 120)
 
 
 def _great_circle_mid(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:

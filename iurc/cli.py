@@ -310,6 +310,53 @@ def export(
     typer.echo(str(Path(out) / "README.md"))
 
 
+@app.command()
+def tag(
+    entity: list[str] = typer.Option(
+        ["activity", "output"], "--entity", help="activity and/or output (repeatable)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Only texts loaded on or after this date (YYYY-MM-DD)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Suggest and validate; write nothing."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+) -> None:
+    """Suggest SDG goals and targets for untagged or changed activity and output texts (EN/FR/ES).
+
+    Suggestions (method keyword, status suggested, with score, evidence and version) are loaded
+    through the validated ingest path; reviewed and manual tags are never overwritten. Exit
+    status as for ingest.
+
+    Example: iurc tag --entity activity --since 2025-01-01 --dry-run
+    """
+    import datetime as dt
+
+    from pipelines.tagging.run import run_tagging
+
+    try:
+        since_date = dt.date.fromisoformat(since) if since else None
+        report = run_tagging(db=db, entities=tuple(entity), since=since_date, dry_run=dry_run)
+    except Exception as exc:  # noqa: BLE001 - one readable message, never a traceback
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    goals = report.rows[report.rows["target_id"].isna()] if len(report.rows) else report.rows
+    typer.echo(
+        f"{report.texts:,} text(s) to tag: {len(goals):,} goal suggestion(s) "
+        f"({report.strong:,} strong), {len(report.rows) - len(goals):,} target suggestion(s); "
+        f"{report.skipped_reviewed:,} kept as reviewed"
+    )
+    if report.ingest is not None:
+        for file_report in report.ingest.files:
+            for problem in file_report.problems[:MAX_PRINTED_PROBLEMS]:
+                typer.echo(str(problem))
+            typer.echo(_file_line(file_report))
+    if dry_run:
+        typer.echo("dry run: nothing was written")
+    raise typer.Exit(report.exit_code)
+
+
 def main() -> None:
     """Run the CLI (entry point for `python -m iurc.cli`)."""
     app()

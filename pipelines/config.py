@@ -13,6 +13,7 @@ DEMO_DIR = RAW_DIR / "demo"
 WAREHOUSE_DIR = DATA_DIR / "warehouse"
 SQL_DIR = Path(__file__).resolve().parent / "warehouse" / "sql"
 MARTS_SQL_DIR = SQL_DIR / "marts"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"  # gettext catalogues (dashboard.i18n)
 DEFAULT_DB = WAREHOUSE_DIR / "iurc.duckdb"
 
 PROGRAMME_ID = "iurc-na"  # scope_id of programme-level targets and observations

@@ -69,7 +69,7 @@ _ENTITY_LIST = [
     Entity(
         "participation",
         Participation,
-        ("activity_id", "city_id", "stakeholder_type"),
+        ("activity_id", "city_id", "stakeholder_type", "organisation_id"),
         ("participations", "participation"),
         5,
     ),

@@ -58,7 +58,8 @@ class Activity(pa.DataFrameModel):
 class Participation(pa.DataFrameModel):
     """Attendance of one activity by one city's stakeholders of one type (core.participation).
 
-    Counts only, never names: the programme keeps no personal data.
+    Counts only, never names: the programme keeps no personal data. With organisation_id a row is
+    one organisation's attendance, so one activity, city and stakeholder type may have several rows.
     """
 
     activity_id: Text = SlugId(description="Activity attended; must exist in core.activity.")
@@ -75,6 +76,14 @@ class Participation(pa.DataFrameModel):
     completions: Int = Count(
         nullable=True,
         description="Trainings: participants who completed; not more than participants.",
+    )
+    organisation_id: Text = SlugId(
+        nullable=True,
+        description=(
+            "Stable slug of the one organisation this row counts (e.g. 'turin-it-city-council'; an "
+            "organisation is not personal data), so distinct organisations can be counted exactly; "
+            "with it, organisations is 1 or empty. Empty: the row may cover several organisations."
+        ),
     )
 
     class Config:

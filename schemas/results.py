@@ -17,7 +17,7 @@ from schemas.fields import (
 )
 from schemas.types import Bool, DateCol, Float, Int, Text
 
-SCOPE_TYPES = ["programme", "network", "cooperation", "city"]
+SCOPE_TYPES = ["programme", "network", "mode", "cooperation", "city"]
 
 
 class Output(pa.DataFrameModel):
@@ -94,16 +94,22 @@ class Funding(pa.DataFrameModel):
 
 
 class Target(pa.DataFrameModel):
-    """A KPI target for a scope and period (core.target)."""
+    """A KPI target for a scope and period (core.target).
+
+    A yearly milestone is simply a target of the same KPI and scope with an earlier period_end.
+    """
 
     indicator_id: Text = IndicatorId(description="KPI from ref.indicator, e.g. 'K01'.")
     scope_type: Text = pa.Field(
-        isin=SCOPE_TYPES, description="programme, network, cooperation or city."
+        isin=SCOPE_TYPES,
+        description="programme, network, mode (cooperation mode), cooperation or city.",
     )
     scope_id: Text = SlugId(
-        description="The programme id ('iurc-na'), a network, a cooperation or a city, as scope_type says."
+        description="The programme id ('iurc-na'), a network, a cooperation mode (ref.cooperation_mode), a cooperation or a city, as scope_type says."
     )
-    period_end: DateCol = Date(description="Last day of the period the target is for.")
+    period_end: DateCol = Date(
+        description="Deadline: last day of the period the target is for; a yearly milestone is a target with an earlier period_end (e.g. 2024-12-31 before 2025-12-31)."
+    )
     baseline: Float = pa.Field(
         nullable=True, description="Value at the start (same unit as the indicator)."
     )
@@ -122,10 +128,11 @@ class Observation(pa.DataFrameModel):
 
     indicator_id: Text = IndicatorId(description="KPI from ref.indicator, e.g. 'K01'.")
     scope_type: Text = pa.Field(
-        isin=SCOPE_TYPES, description="programme, network, cooperation or city."
+        isin=SCOPE_TYPES,
+        description="programme, network, mode (cooperation mode), cooperation or city.",
     )
     scope_id: Text = SlugId(
-        description="The programme id ('iurc-na'), a network, a cooperation or a city, as scope_type says."
+        description="The programme id ('iurc-na'), a network, a cooperation mode, a cooperation or a city, as scope_type says."
     )
     period_start: DateCol = Date(
         description="First day of the reporting period; an actual value cannot start after today."
@@ -171,6 +178,16 @@ class SdgAlignment(pa.DataFrameModel):
     status: Text = pa.Field(
         isin=["suggested", "accepted", "rejected"],
         description="Review status: suggested, accepted or rejected.",
+    )
+    evidence: Text = pa.Field(
+        nullable=True,
+        str_length={"max_value": 500},
+        description="For keyword or model tags: the phrases of the text that matched, '; '-separated.",
+    )
+    method_version: Text = pa.Field(
+        nullable=True,
+        str_length={"max_value": 64},
+        description="Version of the tagger that made a keyword or model tag (e.g. 'tfidf-1+rules-1').",
     )
 
     class Config:

@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, t, t_source, t_unit
 from pipelines.metrics.filters import Filters
 from pipelines.queries import PEER_GROUP_TYPES
 
@@ -253,6 +253,18 @@ def verdict(df: pd.DataFrame, city_name: str, lang: str) -> str:
     if df.empty or "K31" not in set(df["input_id"]):
         return t("card.empty_hint", lang)
     k = df[df["input_id"] == "K31"].iloc[0]
+    reason = k.get("no_score_reason")
+    if pd.isna(k["score"]) and reason == "too_few_peers":
+        return t(
+            "sum.bench_too_few",
+            lang,
+            city=city_name,
+            scored=fmt_number(k["n_scored_cities"], lang),
+            n=fmt_number(k["peer_count"], lang),
+            min=fmt_number(k["min_scored_peers"], lang),
+        )
+    if pd.isna(k["score"]) and reason == "no_discriminating_inputs":
+        return t("sum.bench_no_inputs", lang, city=city_name)
     if pd.isna(k["score"]):
         return t(
             "sum.bench_missing",
@@ -281,15 +293,21 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     """Return which indicators sit above and below the peer median."""
     if df.empty:
         return t("card.empty_hint", lang)
-    rows = df[df["input_id"] != "K31"].dropna(subset=["score"])
+    inputs = df[df["input_id"] != "K31"]
+    rows = inputs.dropna(subset=["score"])
     above = [str(r.label) for r in rows.itertuples() if r.score > r.peer_median_score]
     below = [str(r.label) for r in rows.itertuples() if r.score < r.peer_median_score]
-    return t(
+    text = t(
         "sum.bench_inputs",
         lang,
         above=", ".join(above) or t("sum.none", lang),
         below=", ".join(below) or t("sum.none", lang),
     )
+    if "input_status" in inputs.columns:
+        flat = inputs.loc[inputs["input_status"] == "not_discriminating", "label"]
+        if not flat.empty:
+            text += " " + t("sum.bench_not_discriminating", lang, inputs=", ".join(map(str, flat)))
+    return text
 
 
 @callback(
@@ -320,7 +338,16 @@ def update_scores(params: dict, state: dict) -> tuple:
         range_label=t("bench.peer_range", lang),
         missing_label=t("bench.missing", lang),
         score_title=t("axis.score", lang),
+        not_discriminating_label=t("bench.not_discriminating", lang),
+        no_score_label=t("bench.no_score", lang),
     )
+    if "input_status" in df.columns:
+        df = df.assign(
+            status=[
+                t(f"bench.status.{v}", lang) if isinstance(v, str) else ""
+                for v in df["input_status"]
+            ]
+        )
     summary = verdict(df, name, lang) + " " + inputs_summary(df, lang) if not df.empty else ""
     return (
         *components.card_values(
@@ -332,6 +359,7 @@ def update_scores(params: dict, state: dict) -> tuple:
                 "label": t("axis.kpi", lang),
                 "value": t("axis.value", lang),
                 "score": t("bench.city_score", lang),
+                "status": t("bench.status", lang),
                 "peer_median_score": t("bench.peer_median", lang),
                 "peer_min_score": t("bench.peer_min", lang),
                 "peer_max_score": t("bench.peer_max", lang),
@@ -342,31 +370,48 @@ def update_scores(params: dict, state: dict) -> tuple:
 
 
 def ranking_summary(df: pd.DataFrame, lang: str) -> str:
-    """Return the group size, its best score and the selected city's rank band."""
+    """Return the group size (cities, scored, minimum), its best score and the selected city's
+    rank band."""
     if df.empty:
         return t("card.empty_hint", lang)
     best = df.dropna(subset=["score"])
     chosen = df[df["is_selected"]]
     band = chosen["rank_band"].iloc[0] if not chosen.empty else None
-    return t(
+    size = (
+        t(
+            "sum.ranking_size",
+            lang,
+            n=fmt_number(df["peer_count"].iloc[0], lang),
+            scored=fmt_number(df["n_scored_cities"].iloc[0], lang),
+            min=fmt_number(df["min_scored_peers"].iloc[0], lang),
+        )
+        if "peer_count" in df.columns
+        else ""
+    )
+    if best.empty:
+        return size or t("sum.ranking_size", lang, n=fmt_number(len(df), lang), scored="0", min="–")
+    text = t(
         "sum.ranking",
         lang,
         n=fmt_number(len(df), lang),
-        top=fmt_number(best["score"].max(), lang) if not best.empty else "–",
-        city=str(best["name"].iloc[0]) if not best.empty else "–",
+        top=fmt_number(best["score"].max(), lang),
+        city=str(best["name"].iloc[0]),
         band=t(f"bench.band.{int(band)}", lang)
         if band is not None and pd.notna(band)
         else t("bench.band.none", lang),
     )
+    return f"{size} {text}".strip()
 
 
 @callback(
     *components.card_outputs(ids.BENCH_RANKING_CARD),
+    Output(components.card_id(ids.CARD_GRAPH, ids.BENCH_RANKING_CARD), "style"),
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
 def update_ranking(params: dict, state: dict) -> tuple:
-    """Draw every city of the peer group by engagement score, the selected one marked."""
+    """Draw every city of the peer group by engagement score, the selected one marked, in a
+    graph tall enough to name every city."""
     filters, lang = components.parse_state(state)
     df = _ranking(filters, lang, params)
     if not df.empty:
@@ -379,10 +424,11 @@ def update_ranking(params: dict, state: dict) -> tuple:
         lang,
         selected_label=t("bench.selected", lang),
         others_label=t("bench.others", lang),
-        missing_label=t("bench.missing", lang),
+        missing_label=t("bench.no_score", lang),
         score_title=t("axis.score", lang),
     )
-    return components.card_values(
+    style = {"height": f"{figures.ranking_height(len(df))}px"}
+    return *components.card_values(
         df,
         fig,
         ranking_summary(df, lang),
@@ -393,7 +439,7 @@ def update_ranking(params: dict, state: dict) -> tuple:
             "band": t("axis.band", lang),
             "n_missing": t("bench.missing", lang),
         },
-    )
+    ), style
 
 
 @callback(
@@ -410,6 +456,8 @@ def update_context(params: dict, state: dict) -> tuple:
         return components.data_table(df, lang), t("card.empty_hint", lang)
     df["value_text"] = [fmt_number(v, lang, 0 if float(v).is_integer() else 2) for v in df["value"]]
     df["year"] = df["year"].astype("Int64").astype(str)  # a year, not a quantity: no separator
+    df["unit"] = [t_unit(u, lang) for u in df["unit"]]
+    df["source"] = [t_source(s, lang) for s in df["source"]]
     city, _, _ = _selection(params)
     name = data.benchmark_cities(lang).set_index("city_id")["name"].get(city, city)
     table = components.data_table(

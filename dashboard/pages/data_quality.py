@@ -16,7 +16,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
 
 from dashboard import access, components, data, figures, ids, page_params
-from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t
+from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t, t_reason, t_reasons
 from pipelines.metrics.filters import Filters
 from pipelines.textsafe import safe_text
 from schemas import ENTITIES
@@ -274,10 +274,11 @@ def update_rules(state: dict) -> tuple:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
     df = data.quarantine_summary(by="rule")
+    df.insert(1, "rule_label", [t_reason(r, lang) for r in df["group_id"]])
     fig = (
         figures.bar(
             df,
-            "group_id",
+            "rule_label",
             "rows",
             lang,
             horizontal=True,
@@ -288,7 +289,7 @@ def update_rules(state: dict) -> tuple:
         else figures.empty_figure(lang, "dq.no_quarantine")
     )
     summary = (
-        figures.summary_total_and_top(df, "group_id", "rows", t("dq.quarantined", lang), lang)
+        figures.summary_total_and_top(df, "rule_label", "rows", t("dq.quarantined", lang), lang)
         if not df.empty
         else t("dq.no_quarantine", lang)
     )
@@ -297,16 +298,22 @@ def update_rules(state: dict) -> tuple:
         fig,
         summary,
         lang,
-        columns={"group_id": t("dq.rule", lang), "rows": t("dq.quarantined", lang)},
+        columns={"rule_label": t("dq.rule", lang), "rows": t("dq.quarantined", lang)},
     )
 
 
 QUARANTINE_CELL_CHARS = 300
 
 
+def _cell(value: Any, column: str, lang: str) -> Any:
+    """Return a quarantine cell's text: reasons with their rules in `lang`, others as read."""
+    return t_reasons(value, lang) if column == "reasons" and value is not None else value
+
+
 def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     """Return the quarantined rows as an accessible table of inert text (controls escaped).
 
+    Reasons are stored in English; their rules are shown in `lang`, columns and values as read.
     The raw record column is shown only to callers `access.can_see_raw_records()` allows.
     """
     if df.empty:
@@ -325,7 +332,7 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
             [
                 html.Td(shown if c != "raw_record" else html.Code(shown))
                 for c in columns
-                for shown in [safe_text(r.get(c), QUARANTINE_CELL_CHARS)]
+                for shown in [safe_text(_cell(r.get(c), c, lang), QUARANTINE_CELL_CHARS)]
             ]
         )
         for r in df.to_dict("records")

@@ -119,12 +119,10 @@ def update_over_time(state: dict, measure: str) -> tuple:
         x_title=t("axis.period", lang),
         y_title=axis,
         legend_title=t("axis.stakeholder", lang),
+        stack=bool(df.attrs.get("additive")),
     )
-    summary = (
-        figures.summary_series(df, "period", "value", axis, lang)
-        if measure == "participants"
-        else figures.summary_total_and_top(df, "label", "value", axis, lang)
-    )
+    # total and largest group are the metric's recounts (a city counts once however many months)
+    summary = figures.summary_total_and_top(df, "label", "value", axis, lang)
     return components.card_values(
         df,
         fig,
@@ -190,7 +188,9 @@ def update_balance(state: dict) -> tuple:
             t("region.NA", lang): figures.REGION_COLOURS["NA"],
         },
     )
-    summary = figures.summary_shares(df, "region_label", "participants", lang)
+    summary = figures.summary_shares(
+        df.assign(share_label=df["label"]), "share_label", "participants", lang
+    )
     return components.card_values(
         df,
         fig,
@@ -227,19 +227,16 @@ def update_gender(state: dict) -> tuple:
             t("part.undeclared", lang): "#8c959f",
         },
     )
-    total = (
-        df[["participants_declared", "women", "participants_undeclared"]].sum()
-        if not df.empty
-        else None
-    )
+    # K08 and the undeclared count for the whole selection, recounted by the metric layer
+    pct_women = df.attrs.get("pct_women")
     summary = (
         t(
             "sum.gender",
             lang,
-            pct=fmt_percent(100 * total["women"] / total["participants_declared"], lang),
-            undeclared=fmt_number(total["participants_undeclared"], lang),
+            pct=fmt_percent(pct_women, lang),
+            undeclared=fmt_number(df.attrs.get("participants_undeclared", 0), lang),
         )
-        if total is not None and total["participants_declared"]
+        if pct_women is not None
         else ""
     )
     return components.card_values(
@@ -264,6 +261,7 @@ def update_top_cities(state: dict) -> tuple:
     fig = figures.bar(
         df, "name", "participants", lang, horizontal=True, y_title=t("axis.participations", lang)
     )
+    # the total of the whole selection (every city), not of the cities listed
     summary = figures.summary_total_and_top(
         df, "name", "participants", t("axis.participations", lang), lang
     )

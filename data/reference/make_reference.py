@@ -1,8 +1,9 @@
 """Rebuild the committed reference CSVs in data/reference/ from the public source files.
 
 One-off provenance script, not part of the pipeline: the pipeline only reads the CSVs it writes.
-Hand-compiled code lists, translations, KPI catalogue, FX rates and the programme-city decisions
-live here as literal tables so every value has one place of origin (see SOURCES.md).
+Hand-compiled code lists, translations, KPI catalogue and the programme-city decisions
+live here as literal tables so every value has one place of origin (see SOURCES.md). FX rates
+come from the ECB history: `make_fx_rate.py`.
 
     python data/reference/make_reference.py /path/to/reference-data
 """
@@ -325,35 +326,7 @@ COUNTRIES = [  # iso2, en, fr, es, region  (EU27 alphabetical by English name, t
 ]
 COUNTRY_BY_NAME = {en: iso2 for iso2, en, *_ in COUNTRIES}
 
-# ------------------------------------------------------------------ FX (ECB annual averages)
-# Units of currency per EUR. Transcribed from the ECB's published annual averages without
-# access to the ECB data portal (offline): verify before official use. 2025 omitted (not
-# known with confidence) except BGN, whose rate is fixed by the currency board at 1.95583.
-FX_YEARS = list(range(2017, 2025))
-FX = {
-    "USD": [1.1297, 1.1810, 1.1195, 1.1422, 1.1827, 1.0530, 1.0813, 1.0824],
-    "CAD": [1.4647, 1.5294, 1.4855, 1.5300, 1.4826, 1.3695, 1.4595, 1.4821],
-    "GBP": [0.87667, 0.88471, 0.87777, 0.88970, 0.85960, 0.85276, 0.86979, 0.84662],
-    "MXN": [21.3286, 22.7054, 21.5565, 24.5194, 23.9852, 21.1869, 19.1830, 19.8314],
-    "CHF": [1.1117, 1.1550, 1.1124, 1.0705, 1.0811, 1.0047, 0.9718, 0.9526],
-    "SEK": [9.6351, 10.2583, 10.5891, 10.4848, 10.1465, 10.6296, 11.4788, 11.4325],
-    "NOK": [9.3270, 9.5975, 9.8511, 10.7228, 10.1633, 10.1026, 11.4248, 11.6290],
-    "DKK": [7.4386, 7.4532, 7.4661, 7.4542, 7.4370, 7.4396, 7.4509, 7.4589],
-    "PLN": [4.2570, 4.2615, 4.2976, 4.4430, 4.5652, 4.6861, 4.5420, 4.3058],
-    "CZK": [26.326, 25.647, 25.670, 26.455, 25.640, 24.566, 24.004, 25.120],
-    "HUF": [309.19, 318.89, 325.30, 351.25, 358.52, 391.29, 381.85, 395.30],
-    "RON": [4.5688, 4.6540, 4.7453, 4.8383, 4.9215, 4.9313, 4.9467, 4.9746],
-}
-
-
-def fx_rows() -> list[list[object]]:
-    """Return (currency, year, units_per_eur) rows, EUR = 1 and BGN fixed for 2017-2025."""
-    rows: list[list[object]] = [["EUR", y, 1] for y in range(2017, 2026)]
-    rows += [["BGN", y, 1.9558] for y in range(2017, 2026)]
-    for cur, values in FX.items():
-        assert len(values) == len(FX_YEARS)
-        rows += [[cur, y, v] for y, v in zip(FX_YEARS, values, strict=True)]
-    return sorted(rows, key=lambda r: (r[0], r[1]))
+# FX rates: fx_rate.csv is written by make_fx_rate.py from the ECB history (see SOURCES.md).
 
 
 # ------------------------------------------------------------------ KPI catalogue
@@ -430,9 +403,9 @@ INDICATORS = [
     ),
     (
         "K05",
-        "Participating organisations",
-        "Organisations participantes",
-        "Organizaciones participantes",
+        "Organisation participations",
+        "Participations d'organisations",
+        "Participaciones de organizaciones",
         "reach",
         "count",
         "higher",
@@ -503,9 +476,9 @@ INDICATORS = [
     ),
     (
         "K09",
-        "Organisations cooperating",
-        "Organisations coopérant",
-        "Organizaciones que cooperan",
+        "Organisation participations in joint activities",
+        "Participations d'organisations aux activités conjointes",
+        "Participaciones de organizaciones en actividades conjuntas",
         "reach",
         "count",
         "higher",
@@ -1270,7 +1243,6 @@ def build_code_lists() -> None:
         ["country_iso2", *lbl, "region", "sort_order"],
         [[*it, i] for i, it in enumerate(COUNTRIES, start=1)],
     )
-    write_csv(OUT / "fx_rate.csv", ["currency", "year", "units_per_eur"], fx_rows())
     write_csv(
         OUT / "indicator.csv",
         [

@@ -59,6 +59,20 @@ STAKEHOLDERS: dict[str, tuple[float, float]] = {
     "other": (0.35, 0.5),
 }
 PROGRAMME_WIDE_SHARE = 0.22
+# Organisations per city a stakeholder type draws on (a few municipal bodies, a handful of
+# universities, more firms and associations): ~30 per city, ~1,500 for 60 cities at most.
+ORGANISATION_POOL = {
+    "local_government": 3,
+    "regional_government": 1,
+    "academia": 4,
+    "business": 12,
+    "civil_society": 7,
+    "other": 3,
+}
+# share of participation rows without an organisation identifier: some cities never send one,
+# others miss a few rows (exercises the "organisation participations" fallback, D6)
+ORG_ID_MISSING_CITY_SHARE = 0.1
+ORG_ID_MISSING_ROW_SHARE = 0.06
 ROWS_PER_ACTIVITY_GUESS = 17.0
 
 
@@ -73,9 +87,11 @@ class Participations:
     women: np.ndarray  # int32, -1 = not declared
     organisations: np.ndarray  # int32
     completions: np.ndarray  # int32, -1 = not applicable
+    organisation: np.ndarray  # int32 index into organisation_ids, -1 = not identified
     activity_ids: np.ndarray
     city_ids: np.ndarray
     stakeholder_ids: np.ndarray
+    organisation_ids: np.ndarray
 
     def __len__(self) -> int:
         return len(self.activity)
@@ -95,6 +111,9 @@ class Participations:
                 "women": nullable(self.women),
                 "organisations": pd.Series(self.organisations, dtype="Int64"),
                 "completions": nullable(self.completions),
+                "organisation_id": pd.Series(
+                    self.organisation_ids[np.maximum(self.organisation, 0)], dtype="str"
+                ).mask(self.organisation < 0),
             }
         )
 
@@ -421,6 +440,9 @@ def _row_values(
     organisations = 1 + rng.binomial(participants - 1, org_p)
     is_cap = np.isin(meta.type_id, list(cap_types))[act]
     completions = np.where(is_cap, rng.binomial(participants, 0.84), -1)
+    organisation, organisation_ids = _organisations(prog, city, st, stakeholders, rng)
+    # a row naming its organisation counts exactly one organisation
+    organisations = np.where(organisation >= 0, 1, organisations)
     return Participations(
         activity=act,
         city=city,
@@ -429,7 +451,39 @@ def _row_values(
         women=women.astype(np.int32),
         organisations=organisations.astype(np.int32),
         completions=completions.astype(np.int32),
+        organisation=organisation,
         activity_ids=activities["activity_id"].to_numpy(),
         city_ids=prog.cities["city_id"].to_numpy(),
         stakeholder_ids=stakeholders,
+        organisation_ids=organisation_ids,
     )
+
+
+def _organisations(
+    prog: Programme,
+    city: np.ndarray,
+    st: np.ndarray,
+    stakeholders: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (organisation index per row, -1 = none; organisation slugs).
+
+    Each city has a pool of organisations per stakeholder type (ORGANISATION_POOL); a row draws
+    one, the first ones more often (the city council comes to most events)."""
+    city_ids = prog.cities["city_id"].to_numpy().astype(str)
+    pool = np.array([ORGANISATION_POOL.get(str(s), 2) for s in stakeholders], dtype=np.int64)
+    offset = np.concatenate([[0], np.cumsum(pool)[:-1]])
+    per_city = int(pool.sum())
+    slugs = np.array(
+        [
+            f"{c}-{str(s).replace('_', '-')}-{k + 1}"
+            for c in city_ids
+            for s, size in zip(stakeholders, pool, strict=True)
+            for k in range(size)
+        ]
+    )
+    pick = np.floor(pool[st] * rng.random(len(city)) ** 2).astype(np.int64)
+    index = city.astype(np.int64) * per_city + offset[st] + pick
+    silent_city = rng.random(len(city_ids)) < ORG_ID_MISSING_CITY_SHARE
+    missing = silent_city[city] | (rng.random(len(city)) < ORG_ID_MISSING_ROW_SHARE)
+    return np.where(missing, -1, index).astype(np.int32), slugs

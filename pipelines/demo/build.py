@@ -42,6 +42,7 @@ from pipelines.demo.results import (
     build_outputs,
     build_sdg_alignments,
 )
+from pipelines.demo.sdg_tags import demo_sdg_tags
 from schemas import ENTITIES
 
 DEFAULT_SEED = 2023
@@ -121,6 +122,7 @@ def generate_data(
     outputs = build_outputs(ref, prog, acts, meta, streams[3])
     funding = build_funding(ref, prog, outputs, streams[4])
     sdg = build_sdg_alignments(ref, prog, acts, outputs, streams[5])
+    sdg = demo_sdg_tags(sdg, acts, outputs, streams[5])  # automatic tags: the SDG tagger
     frames = {
         "city": prog.cities,
         "cooperation": prog.coops,

@@ -19,6 +19,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.demo.activities import Participations
@@ -36,6 +37,7 @@ PARTICIPATION_COLUMNS = [
     "women",
     "organisations",
     "completions",
+    "organisation_id",
 ]
 
 
@@ -156,6 +158,13 @@ def insert_row(frame: pd.DataFrame, row: dict, position: int) -> pd.DataFrame:
     return pd.concat([frame.iloc[:position], extra, frame.iloc[position:]], ignore_index=True)
 
 
+def _organisation_ids(parts: Participations, lo: int, hi: int) -> pa.Array:
+    """Return the rows' organisation slugs, null where the row names none."""
+    index = parts.organisation[lo:hi]
+    slugs = pa.array(parts.organisation_ids.astype(str)).take(pa.array(np.maximum(index, 0)))
+    return pc.if_else(pa.array(index < 0), pa.scalar(None, pa.string()), slugs)
+
+
 def _participation_table(parts: Participations, lo: int, hi: int) -> pa.Table:
     def ids(values: np.ndarray, idx: np.ndarray) -> pa.Array:
         return pa.array(values.astype(str)).take(pa.array(idx))
@@ -172,6 +181,7 @@ def _participation_table(parts: Participations, lo: int, hi: int) -> pa.Table:
             "women": nullable(parts.women[lo:hi]),
             "organisations": pa.array(parts.organisations[lo:hi], type=pa.int32()),
             "completions": nullable(parts.completions[lo:hi]),
+            "organisation_id": _organisation_ids(parts, lo, hi),
         }
     )
 
@@ -182,7 +192,9 @@ def write_participations(
     """Stream the participation rows to CSV in chunks, with the bad rows at `position`."""
     bad_table = pa.table(
         {
-            c: pa.array(bad[c].tolist(), type=pa.string() if i < 3 else pa.int32())
+            c: pa.array(
+                bad[c].tolist(), type=pa.string() if i < 3 or c == "organisation_id" else pa.int32()
+            )
             for i, c in enumerate(PARTICIPATION_COLUMNS)
         }
     )

@@ -15,7 +15,6 @@ from pipelines.demo.programme import AS_OF
 from pipelines.demo.ref import DemoRef
 
 PERIOD_END = pd.Timestamp("2025-12-31").date()
-MID_PERIOD_END = pd.Timestamp("2024-12-31").date()
 # achievement ratios: >= 0.9 green, 0.6-0.9 amber, < 0.6 red
 RATIOS = np.array([1.12, 1.0, 0.95, 0.92, 0.85, 0.78, 0.7, 0.64, 0.55, 0.45])
 PROGRAMME_KPIS = [
@@ -57,13 +56,22 @@ def _estimates(
     outputs: pd.DataFrame,
     funding: pd.DataFrame,
     sdg: pd.DataFrame,
+    year: int | None = None,
 ) -> dict[str, float]:
     """Return rough actuals of the KPIs for one network's activities and outputs (or, with
-    network None, the programme's)."""
+    network None, the programme's); with a year, flow KPIs count that year's activities and
+    cumulative ones (outputs, funding) what was reached by its end, as the scorecard does."""
     completed = (acts["status"] == "completed").to_numpy()
     act_sel = (
         completed if network is None else completed & (acts["network_id"] == network).to_numpy()
     )
+    if year is not None:
+        act_sel = act_sel & (pd.to_datetime(acts["end_date"]).dt.year == year).to_numpy()
+        year_end = pd.Timestamp(f"{year}-12-31")
+        outputs = outputs.copy()
+        for column in ("developed_date", "implemented_date", "adopted_date"):
+            outputs[column] = outputs[column].where(pd.to_datetime(outputs[column]) <= year_end)
+        funding = funding[pd.to_datetime(funding["committed_date"]) <= year_end]
     row_sel = act_sel[parts.activity]
     participants = parts.participants[row_sel]
     women = parts.women[row_sel]
@@ -89,10 +97,10 @@ def _estimates(
         "K02": float(len(np.unique(parts.city[row_sel]))),
         "K03": float(act_sel.sum()),
         "K04": float(participants.sum()),
-        "K05": float(parts.organisations[row_sel].sum()),
+        "K05": _distinct_organisations(parts, row_sel),
         "K06": 100.0 * participants[~government].sum() / max(participants.sum(), 1),
         "K08": 100.0 * women[declared].sum() / max(participants[declared].sum(), 1),
-        "K09": 0.8 * float(parts.organisations[row_sel].sum()),
+        "K09": 0.8 * _distinct_organisations(parts, row_sel),
         "K10": float(participants[cap].sum()),
         "K12": n_type("action_plan", "developed_date"),
         "K13": n_type("pilot", "developed_date"),
@@ -113,7 +121,14 @@ def _estimates(
     }
 
 
+def _distinct_organisations(parts: Participations, row_sel: np.ndarray) -> float:
+    """Return distinct identified organisations plus the organisation count of rows naming none."""
+    org = parts.organisation[row_sel]
+    return float(len(np.unique(org[org >= 0])) + parts.organisations[row_sel][org < 0].sum())
+
+
 GENDER_KPI, PARITY = "K08", 50.0
+MILESTONE_YEARS = (2023, 2024)  # yearly milestones before the final target (end of 2025)
 
 
 def _target_value(kpi: str, actual: float, ratio: float, unit: str, direction: str) -> float:
@@ -159,20 +174,30 @@ def build_targets(
                 else (None if direction == "lower" else 0.0)
             )
             rows.append((kpi, scope_type, scope_id, PERIOD_END, baseline, target))
-    # interim programme targets at the end of 2024 for the headline reach KPIs
-    est = _estimates(None, acts, parts, outputs, funding, sdg)
-    for kpi in ("K03", "K04"):
-        if kpi in ind.index:
-            rows.append(
-                (
-                    kpi,
-                    "programme",
-                    config.PROGRAMME_ID,
-                    MID_PERIOD_END,
-                    0.0,
-                    float(round(est[kpi] * 0.62)),
+    # yearly milestones (targets with an earlier period_end) for the programme and each network:
+    # what the scorecard of that year shows (flow KPIs the year's figure, cumulative ones the total
+    # by its end, percentages the level), at the scope's own ratio so the years tell one story
+    for scope_type, scope_id, kpis, net_sel in scopes:
+        final = {r[0] for r in rows if r[1] == scope_type and r[2] == scope_id}
+        for year in MILESTONE_YEARS:
+            est = _estimates(net_sel, acts, parts, outputs, funding, sdg, year=year)
+            year_ratios = np.resize(rng.permutation(RATIOS), len(kpis))
+            for kpi, ratio in zip(kpis, year_ratios, strict=True):
+                if kpi not in est or kpi not in final:
+                    continue
+                unit, direction = ind.at[kpi, "unit"], ind.at[kpi, "direction"]
+                target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), unit, direction)
+                baseline = None if direction == "lower" or unit == "percent" else 0.0
+                rows.append(
+                    (
+                        kpi,
+                        scope_type,
+                        scope_id,
+                        pd.Timestamp(f"{year}-12-31").date(),
+                        baseline,
+                        target,
+                    )
                 )
-            )
     return pd.DataFrame(
         rows,
         columns=[

@@ -19,6 +19,10 @@ AS_OF = np.datetime64("2025-10-31")  # reporting cut-off: later activities are s
 EVENT_HOSTS = ["Kansas City", "Ottawa", "Zaragoza", "Baltimore", "Mannheim", "Brussels"]
 MODE_WEIGHT = {"pairing": 1.0, "trio": 1.3, "cluster": 1.6, "global_network": 1.2}
 GEONAMES_SOURCE = "GeoNames cities15000 (CC BY 4.0)"
+# IURC North America pairs EU cities with Canadian and US cities (programme brochure): cities of
+# other countries in the reference files (e.g. Mexican pairings of the earlier IUC programme)
+# and their cooperations stay out of the demo
+NORTH_AMERICA = ("CA", "US")
 
 # Further real cities (name, ISO2, GeoNames admin1), most of them named in IURC NA events; the
 # admin1 disambiguates (Waterloo ON, not Iowa). Taken in order until the programme has 60 cities.
@@ -212,8 +216,8 @@ def slugify(name: str, iso2: str) -> str:
 
 def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
     """Return ~`target` real cities: the programme's own, then EXTRA_CITIES found in GeoNames."""
-    cities = ref.cities.copy()
     regions = dict(zip(ref.country["country_iso2"], ref.country["region"]))
+    cities = ref.cities[ref.cities["country_iso2"].map(_in_programme_area(regions))].copy()
     known_ids = set(cities["city_id"])
     known_geo = set(cities["geonames_id"].dropna().astype(str))
     geo = ref.geonames
@@ -226,7 +230,7 @@ def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
             & (geo["country_code"] == iso2)
             & (geo["admin1"] == admin1)
         ]
-        if hit.empty or iso2 not in regions:
+        if hit.empty or not _in_programme_area(regions)(iso2):
             continue
         row = hit.iloc[0]
         city_id = slugify(str(row["name"]), iso2)
@@ -256,6 +260,11 @@ def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
     return out
 
 
+def _in_programme_area(regions: dict[str, str]):
+    """Return a predicate: is a country EU-side (region EU) or Canada/US?"""
+    return lambda iso2: regions.get(iso2) == "EU" or iso2 in NORTH_AMERICA
+
+
 def _city_lookup(cities: pd.DataFrame) -> dict[str, str]:
     return dict(zip(cities["name"], cities["city_id"]))
 
@@ -268,8 +277,15 @@ def build_cooperations(
     city_names = dict(zip(cities["city_id"], cities["name"]))
     subthemes = ref.subtheme
     valid_subthemes = set(subthemes["subtheme_id"])
-    coops = ref.cooperations[COOPERATION_COLUMNS].copy()
-    members = ref.members[["cooperation_id", "city_id", "role"]].copy()
+    outside = set(
+        ref.members.loc[~ref.members["city_id"].isin(cities["city_id"]), "cooperation_id"]
+    )
+    coops = ref.cooperations.loc[
+        ~ref.cooperations["cooperation_id"].isin(outside), COOPERATION_COLUMNS
+    ].copy()
+    members = ref.members.loc[
+        ~ref.members["cooperation_id"].isin(outside), ["cooperation_id", "city_id", "role"]
+    ].copy()
     focus: dict[str, str] = {}
     for coop_id, network in zip(coops["cooperation_id"], coops["network_id"]):
         options = subthemes.loc[subthemes["network_id"] == network, "subtheme_id"].to_numpy()

@@ -23,7 +23,7 @@ OUTPUT_MIX: dict[str, tuple[float, float, float, float]] = {
 STAGES = ["planned", "developed", "implemented", "adopted"]
 # days between stages: (low, high) for planned->developed, ->implemented, ->adopted
 STAGE_GAPS = [(30, 200), (45, 300), (30, 300)]
-CURRENCY_BY_COUNTRY = {"CA": "CAD", "US": "USD", "MX": "USD", "GB": "GBP"}
+CURRENCY_BY_COUNTRY = {"CA": "CAD", "US": "USD", "GB": "GBP"}
 FUNDING_SOURCES = {"eu": 0.2, "public": 0.45, "private": 0.2, "public_private": 0.15}
 EVIDENCE_BASE = "https://example.org/iurc-demo/evidence/"
 SYNTHETIC_SOURCE = "SYNTHETIC demo value (not real data)"

@@ -318,6 +318,15 @@ def _render_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
             "(percentages are never averaged). Cumulative KPIs are never summed across periods."
         ),
         "",
+        (
+            "Targets (`core.target`): per KPI and scope (programme, network, cooperation mode, "
+            "cooperation, city) with a deadline (`period_end`); yearly milestones are targets with "
+            "an earlier deadline. A scorecard card is rated against the target of the scope its "
+            "filters amount to that is due latest within the selected period (to date: the final "
+            "target). Pro-rating a target to a shorter period: no KPI allows it (none by default); "
+            "an unrated card carries `unrated_reason` and the fallback target instead."
+        ),
+        "",
         "| KPI | name | family | definition | unit | direction | aggregation | cumulative | levels | Interreg |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]

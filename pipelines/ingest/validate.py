@@ -347,11 +347,15 @@ def _scope_rules(p: Params, joins: list[str]) -> list[Rule]:
         "LEFT JOIN (SELECT DISTINCT cooperation_id AS k FROM core.cooperation) sc ON sc.k = t.scope_id"
     )
     joins.append("LEFT JOIN (SELECT DISTINCT city_id AS k FROM core.city) sy ON sy.k = t.scope_id")
+    joins.append(
+        "LEFT JOIN (SELECT DISTINCT mode_id AS k FROM ref.cooperation_mode) sm ON sm.k = t.scope_id"
+    )
     programme = p(config.PROGRAMME_ID)
     fail = (
         "t.scope_id IS NOT NULL AND CASE t.scope_type "
         f"WHEN 'programme' THEN t.scope_id <> {programme} "
         "WHEN 'network' THEN sn.k IS NULL "
+        "WHEN 'mode' THEN sm.k IS NULL "
         "WHEN 'cooperation' THEN sc.k IS NULL "
         "WHEN 'city' THEN sy.k IS NULL ELSE false END"
     )
@@ -466,6 +470,12 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
                 "must not exceed participants",
                 "t.completions > t.participants",
                 "concat(t.completions, ' > ', t.participants)",
+            ),
+            Rule(
+                "organisations",
+                "must be 1 or empty when organisation_id is given (the row is one organisation)",
+                "t.organisation_id IS NOT NULL AND t.organisations <> 1",
+                "concat(t.organisations, ' organisations for ', t.organisation_id)",
             ),
         ]
     elif name == "output":

@@ -1,16 +1,41 @@
-"""The global filters every view shares, their URL form, and their SQL form.
+"""The global filters, declared once: their URL form, their SQL predicate and their macro parameters.
 
-A `Filters` value is what the dashboard keeps in the URL and what every query function takes.
-Empty tuples mean "no restriction".
+A `Filters` value is what the dashboard keeps in the URL and what every query takes. Empty tuples
+mean "no restriction". `FILTERS` declares each code-list filter once: its URL parameter (the field
+name), the ref table its codes come from, and the column it restricts. Geographic filters (city,
+country, region) restrict the geography columns of a source, whose meaning is the source's
+declared geography basis (host city, participant's city, cooperation member): see
+`pipelines.metrics.catalogue.SOURCES`.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
+from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
-LIST_FIELDS = ("network", "subtheme", "region", "country", "mode")
+
+@dataclasses.dataclass(frozen=True)
+class FilterSpec:
+    """One code-list filter: its `Filters` field / URL parameter, column, and ref table."""
+
+    name: str
+    column: str  # column name in every mart that carries the filter dimensions
+    ref: str | None  # ref table (or core table) listing the allowed codes
+    geographic: bool = False  # restricts a source's geography (its basis says whose city)
+
+
+FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("network", "network_id", "ref.network"),
+    FilterSpec("subtheme", "subtheme_id", "ref.subtheme"),
+    FilterSpec("region", "region", None, geographic=True),  # EU | NA
+    FilterSpec("country", "country_iso2", "ref.country", geographic=True),
+    FilterSpec("mode", "mode", "ref.cooperation_mode"),
+)
+LIST_FIELDS = tuple(spec.name for spec in FILTERS)
+FILTER_BY_NAME = {spec.name: spec for spec in FILTERS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,18 +69,110 @@ class Filters:
         if isinstance(query, str):
             raw = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
         else:
-            raw = {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}
+            raw = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
 
         def as_date(value: object) -> dt.date | None:
+            if not isinstance(value, str | dt.date):
+                return None
             try:
                 return dt.date.fromisoformat(str(value)[:10]) if value else None
             except ValueError:
                 return None
 
-        lists = {
-            name: tuple(
-                sorted({p.strip() for p in str(raw.get(name) or "").split(",") if p.strip()})
-            )
-            for name in LIST_FIELDS
-        }
+        def as_codes(value: object) -> tuple[str, ...]:
+            if not isinstance(value, str):
+                return ()
+            return tuple(sorted({p.strip() for p in value.split(",") if p.strip()}))
+
+        lists = {name: as_codes(raw.get(name)) for name in LIST_FIELDS}
         return cls(start=as_date(raw.get("start")), end=as_date(raw.get("end")), **lists)
+
+    @property
+    def geographic(self) -> bool:
+        """Return True when a geographic filter (region, country) is set."""
+        return any(getattr(self, spec.name) for spec in FILTERS if spec.geographic)
+
+
+def period_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    """Return the filter period widened to whole months (marts aggregate by month).
+
+    Example: ``period_bounds(Filters(start=date(2024, 3, 15)))  # (date(2024, 3, 1), None)``
+    """
+    start = filters.start.replace(day=1) if filters.start else None
+    end = None
+    if filters.end:
+        last = calendar.monthrange(filters.end.year, filters.end.month)[1]
+        end = filters.end.replace(day=last)
+    return start, end
+
+
+GeoShape = Literal["scalar", "list"]
+
+
+def predicate(
+    filters: Filters,
+    *,
+    date_col: str | None = "month",
+    alias: str = "",
+    skip: tuple[str, ...] = (),
+    geo: GeoShape = "scalar",
+) -> tuple[str, list]:
+    """Return (SQL condition, params) applying the filters to a relation with the standard columns.
+
+    `date_col` is compared with the month-widened period; `skip` names filter fields to ignore;
+    `geo='list'` reads the geographic filters against list columns (`regions`, `countries`) that
+    hold every city an activity counts for (D12), matching when any of them is selected.
+
+    Example: ``predicate(Filters(region=("EU",)))  # ('true and region in (...)', [['EU']])``
+    """
+    prefix = f"{alias}." if alias else ""
+    clauses: list[str] = ["true"]
+    params: list = []
+    start, end = period_bounds(filters)
+    if date_col and start:
+        clauses.append(f"{prefix}{date_col} >= ?")
+        params.append(start)
+    if date_col and end:
+        clauses.append(f"{prefix}{date_col} <= ?")
+        params.append(end)
+    for spec in FILTERS:
+        values = getattr(filters, spec.name)
+        if not values or spec.name in skip:
+            continue
+        if spec.geographic and geo == "list":
+            clauses.append(f"list_has_any({prefix}{LIST_COLUMNS[spec.column]}, ?::varchar[])")
+        else:
+            clauses.append(f"{prefix}{spec.column} in (select unnest(?::varchar[]))")
+        params.append(list(values))
+    return " and ".join(clauses), params
+
+
+# scalar geography column -> the list column of sources whose rows count for several cities
+LIST_COLUMNS = {"city_id": "city_ids", "country_iso2": "countries", "region": "regions"}
+
+# the parameters of the mart.kpi_* table macros, in order, with their DuckDB types
+MACRO_PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("p_start", "date"),
+    ("p_end", "date"),
+    *((f"p_{spec.name}", "varchar[]") for spec in FILTERS),
+    ("p_cooperation", "varchar[]"),
+    ("p_city", "varchar[]"),
+)
+MACRO_PARAMS = ", ".join(f"?::{kind}" for _, kind in MACRO_PARAMETERS)
+
+
+def macro_args(
+    filters: Filters, *, cooperation: tuple[str, ...] = (), city: tuple[str, ...] = ()
+) -> list:
+    """Return the parameters of the mart.kpi_* macros for these filters (see MACRO_PARAMETERS).
+
+    Example: ``macro_args(Filters(network=("innovation",)))[2]  # ['innovation']``
+    """
+    start, end = period_bounds(filters)
+    return [
+        start,
+        end,
+        *(list(getattr(filters, spec.name)) for spec in FILTERS),
+        list(cooperation),
+        list(city),
+    ]

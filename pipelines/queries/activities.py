@@ -42,7 +42,9 @@ def activities_page(
 
     `search` matches (case-insensitive substring) the id, title, host city and cooperation name;
     `sort` must be one of SORT_COLUMNS; `limit` is capped at 1000. The period filter applies to the
-    month the activity ends in.
+    month the activity ends in; region and country select the activities that count there (the
+    host city, or without one the participants' cities, D12). A planned activity ending after the
+    data's as-of date has status 'not_yet_reported'.
     Columns: activity_id, title, activity_type, activity_type_label, modality, modality_label,
     status, start_date, end_date, network_id, network_label, subtheme_id, cooperation_id,
     cooperation_name, mode, city_id, city_name, country_iso2, region, participants, reported_date.
@@ -52,7 +54,7 @@ def activities_page(
     if sort not in SORT_COLUMNS:
         raise ValueError(f"sort must be one of {SORT_COLUMNS}")
     lab = label_col(lang)
-    clause, params = where(filters, alias="a")
+    clause, params = where(filters, alias="a", geo="list")
     search = (search or "").strip().lower()
     if search:
         clause += " and contains(a.search_text, ?)"
@@ -78,7 +80,11 @@ def activities_page(
             t.{lab} as activity_type_label,
             p.modality,
             m.{lab} as modality_label,
-            p.status,
+            -- dated after the data's as-of date (D4): not yet reported, rather than "planned"
+            case
+                when p.status = 'planned' and p.end_date > mart.data_as_of() then 'not_yet_reported'
+                else p.status
+            end as status,
             p.start_date,
             p.end_date,
             p.network_id,

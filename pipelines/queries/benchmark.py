@@ -140,10 +140,14 @@ def city_benchmark(
 
     One row per input (input_id, label, value, score, lower_bound, upper_bound, peer_median,
     peer_min, peer_max, peer_median_score, peer_min_score, peer_max_score, n_cities,
-    is_informative) and a last row input_id 'K31' with the composite score, n_missing, n_inputs,
-    rank_band (1 top, 2 middle, 3 bottom third) and rank_band_label. No composite score when more
-    than 20 % of inputs are missing. `peer_group_id` defaults to the city's group of that type
-    (for 'network': the first of the city's networks).
+    is_informative, input_status 'scored' | 'missing' | 'not_discriminating') and a last row
+    input_id 'K31' with the composite score, n_missing, n_inputs (discriminating inputs),
+    n_not_discriminating, rank_band (1 top, 2 middle, 3 bottom third), rank_band_label,
+    peer_count, n_scored_cities, min_scored_peers and no_score_reason (too_many_missing,
+    no_discriminating_inputs, too_few_peers; null when scored). No composite score when more
+    than 20 % of the discriminating inputs are missing, or fewer than min_scored_peers cities of
+    the group are scored. `peer_group_id` defaults to the city's group of that type (for
+    'network': the first of the city's networks).
 
     Example: ``city_benchmark(con, "turin-it", "region")``
     """
@@ -178,7 +182,8 @@ def city_benchmark(
             p.peer_min_score,
             p.peer_max_score,
             g.n_cities,
-            g.is_informative
+            g.is_informative,
+            g.input_status
         from g
         join peer as p using (input_id)
         where g.city_id = ?
@@ -198,7 +203,11 @@ def city_benchmark(
             s.n_missing,
             s.rank_band,
             s.rank_band_label,
+            s.n_not_discriminating,
+            s.peer_count,
             s.n_scored_cities,
+            s.min_scored_peers,
+            s.no_score_reason,
             (select median(score) from mart.city_benchmark_score
              where peer_group_type = ? and peer_group_id = ?) as peer_median_score,
             (select min(score) from mart.city_benchmark_score
@@ -228,7 +237,8 @@ def benchmark_ranking(
 ) -> pd.DataFrame:
     """Return every city of the peer group with its composite score and rank band.
 
-    Columns: city_id, name, score, n_missing, rank_band, rank_band_label, is_selected.
+    Columns: city_id, name, score, n_missing, n_not_discriminating, rank_band, rank_band_label,
+    no_score_reason, peer_count, n_scored_cities, min_scored_peers, is_selected.
 
     Example: ``benchmark_ranking(con, "turin-it", "network")``
     """
@@ -241,8 +251,13 @@ def benchmark_ranking(
             c.name,
             s.score,
             s.n_missing,
+            s.n_not_discriminating,
             s.rank_band,
             s.rank_band_label,
+            s.no_score_reason,
+            s.peer_count,
+            s.n_scored_cities,
+            s.min_scored_peers,
             s.city_id = ? as is_selected
         from mart.city_benchmark_score as s
         left join mart.city as c on c.city_id = s.city_id

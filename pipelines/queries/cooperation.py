@@ -280,7 +280,7 @@ def output_funnel(
     Example: ``output_funnel(con, Filters(network=("innovation",)))``
     """
     lab = label_col(lang)
-    clause, params = where(filters, alias="o")
+    clause, params = where(filters, alias="o", geo="list")
     return fetch(
         con,
         f"""
@@ -339,7 +339,7 @@ def funding_leveraged(
     if by not in FUNDING_BY:
         raise ValueError(f"by must be one of {sorted(FUNDING_BY)}")
     lab = label_col(lang)
-    clause, params = where(filters, alias="f")
+    clause, params = where(filters, alias="f", geo="list")
     column = FUNDING_BY[by]
     label_sql = {
         "source_type": f"coalesce(s.{lab}, g.group_id::varchar)",

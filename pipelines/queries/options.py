@@ -97,7 +97,10 @@ def mode_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.Data
 
 
 def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year") -> pd.DataFrame:
-    """Return the years (or quarters) the data spans. Columns: value (label), start, end.
+    """Return the years (or quarters) that hold activity data, up to the data's as-of date.
+
+    A period after the as-of date (D4) or before the first activity is not offered: its pages
+    would be empty. Columns: value (label), start, end.
 
     Example: ``period_options(con, period_type="quarter")``
     """
@@ -109,6 +112,8 @@ def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year")
         select label as value, period_start as start, period_end as "end"
         from mart.calendar
         where period_type = ?
+          and period_start <= mart.data_as_of()
+          and period_end >= (select min(month) from mart.activity_register)
         order by period_start
         """,
         [period_type],

@@ -8,12 +8,14 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
+from pipelines.metrics.catalogue import metric
 from pipelines.metrics.filters import Filters
-from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds, where
+from pipelines.metrics.model import Additivity
+from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
+from pipelines.queries.metrics import data_dates, groups, metric_frame
 
 PERIOD_TYPES = ("month", "quarter", "year")
 TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
-STEPS = {"month": "1 month", "quarter": "3 months", "year": "1 year"}
 
 
 def kpi_scorecard(
@@ -160,146 +162,128 @@ def kpi_trend(
 ) -> pd.DataFrame:
     """Return KPI values per month, quarter or year for any filters (scorecard sparklines).
 
-    Trend KPIs: K02, K03, K04, K08, K10, K20 (see TREND_KPIS; K20 is a running total). Every
-    period of the calendar inside the filter period gets a row (0 for counts with no data).
-    Columns: indicator_id, label, period_start, value, numerator, denominator.
+    Trend KPIs: K02, K03, K04, K08, K10, K20 (see TREND_KPIS; K20 is a running total), each
+    from its metric broken down by time. Periods run from the first month of data (or the
+    filter start) to the data's as-of month (or the filter end, if earlier); a period with no
+    data is 0 for counts, missing for a share; `complete` is False for a period that runs past
+    the as-of date (its figure is partial, not a fall).
+    Columns: indicator_id, label, period_start, value, numerator, denominator, complete.
 
     Example: ``kpi_trend(con, Filters(network=("innovation",)), ("K04",), period_type="year")``
     """
     if period_type not in PERIOD_TYPES:
         raise ValueError(f"period_type must be one of {PERIOD_TYPES}")
-    lab = label_col(lang)
-    args = macro_args(filters)[:7]
-    start, end = args[0], args[1]
-    return fetch(
-        con,
-        f"""
-        with t as (
-            select * from mart.kpi_trend_for(
-                ?, ?::date, ?::date, ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]
-            )
-        ),
-        bounds as (
-            select
-                date_trunc(?, greatest(min(period_start), coalesce(?::date, min(period_start)))) as first,
-                least(max(period_end), coalesce(?::date, max(period_end))) as last
-            from mart.calendar
-        ),
-        periods as (
-            select unnest(generate_series(first, last, ?::interval))::date as period_start
-            from bounds
-            where first is not null and first <= last
-        ),
-        grid as (
-            select p.period_start, k.indicator_id
-            from periods as p
-            cross join (select unnest(?::varchar[]) as indicator_id) as k
-        )
-        select
-            g.indicator_id,
-            i.{lab} as label,
-            g.period_start,
-            case
-                when g.indicator_id = 'K08' then t.value
-                -- running total: carried forward through periods without commitments
-                when g.indicator_id = 'K20' then coalesce((
-                    select arg_max(r.value, r.period_start) from t as r
-                    where r.indicator_id = 'K20' and r.period_start <= g.period_start
-                ), 0)
-                else coalesce(t.value, 0)
-            end as value,
-            t.numerator,
-            t.denominator
-        from grid as g
-        left join t on t.period_start = g.period_start and t.indicator_id = g.indicator_id
-        left join ref.indicator as i on i.indicator_id = g.indicator_id
-        where g.indicator_id in (select unnest(?::varchar[]))
-        order by g.indicator_id, g.period_start
-        """,
-        [
-            period_type,
-            *args,
-            period_type,
-            start,
-            end,
-            STEPS[period_type],
-            [i for i in indicator_ids if i in TREND_KPIS],
-            list(TREND_KPIS),
-        ],
+    dates = data_dates(con)
+    as_of, first = dates["as_of"], dates["first"]
+    columns = [
+        "indicator_id",
+        "label",
+        "period_start",
+        "value",
+        "numerator",
+        "denominator",
+        "complete",
+    ]
+    if as_of is None or first is None:
+        return pd.DataFrame(columns=columns)
+    start, end = period_bounds(filters)
+    lo = max(first, start) if start else first
+    hi = min(as_of, end) if end else as_of
+    periods = pd.date_range(
+        pd.Timestamp(lo).to_period(_FREQ[period_type]).start_time,
+        pd.Timestamp(hi),
+        freq=_FREQ_START[period_type],
     )
+    labels = dict(
+        con.execute(f"select indicator_id, {label_col(lang)} from ref.indicator").fetchall()
+    )
+    frames = []
+    for indicator in [i for i in indicator_ids if i in TREND_KPIS]:
+        m = metric(indicator)
+        frame = groups(metric_frame(con, indicator, filters, by=(period_type,)))
+        frame = frame.rename(columns={period_type: "period_start"})
+        grid = pd.DataFrame({"period_start": periods.date})
+        frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+        out = grid.merge(frame[["period_start", "value", "numerator", "denominator"]], how="left")
+        if m.additivity == Additivity.STOCK:
+            out["value"] = out["value"].ffill().fillna(0.0)
+        elif m.additivity in (Additivity.SUM,) or m.unit == "count":
+            out["value"] = out["value"].fillna(0.0)
+        out["indicator_id"] = indicator
+        out["label"] = labels.get(indicator, indicator)
+        out["complete"] = [_period_end(p, period_type) <= as_of for p in out["period_start"]]
+        frames.append(out[columns])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
+_FREQ_START = {"month": "MS", "quarter": "QS", "year": "YS"}
+
+
+def _period_end(start: dt.date, period_type: str) -> dt.date:
+    offset = {
+        "month": pd.offsets.MonthEnd(0),
+        "quarter": pd.offsets.QuarterEnd(0),
+        "year": pd.offsets.YearEnd(0),
+    }
+    return (pd.Timestamp(start) + offset[period_type]).date()
 
 
 def network_breakdown(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return per network: completed activities, participations, participating cities, cooperations.
+    """Return per network: completed activities (K03), participations (K04), participating cities
+    (K02) and active cooperations (K01), each from its metric.
 
     Columns: network_id, label, activities, participations, cities, cooperations.
 
     Example: ``network_breakdown(con, Filters(region=("EU",)))``
     """
-    lab = label_col(lang)
-    pc_where, pc_params = where(filters)
-    ac_where, ac_params = where(filters)
-    return fetch(
-        con,
-        f"""
-        with p as (
-            select
-                network_id,
-                sum(participants)::bigint as participations,
-                count(distinct city_id)::bigint as cities
-            from mart.participation_city_cube
-            where {pc_where}
-            group by network_id
-        ),
-        a as (
-            select
-                network_id,
-                sum(activities)::bigint as activities,
-                count(distinct cooperation_id)::bigint as cooperations
-            from mart.activity_cube
-            where status = 'completed' and {ac_where}
-            group by network_id
+    parts = {
+        "activities": "K03",
+        "participations": "K04",
+        "cities": "K02",
+        "cooperations": "K01",
+    }
+    out: pd.DataFrame | None = None
+    totals: dict[str, float | None] = {}
+    for column, metric_id in parts.items():
+        whole = metric_frame(con, metric_id, filters, by=("network",), lang=lang)
+        totals[column] = float(whole["value"].iloc[-1]) if len(whole) else None
+        frame = groups(whole)
+        frame = frame[["network_id", "network_id_label", "value"]].rename(
+            columns={"value": column, "network_id_label": "label"}
         )
-        select
-            n.network_id,
-            n.{lab} as label,
-            coalesce(a.activities, 0) as activities,
-            coalesce(p.participations, 0) as participations,
-            coalesce(p.cities, 0) as cities,
-            coalesce(a.cooperations, 0) as cooperations
-        from ref.network as n
-        left join a on a.network_id = n.network_id
-        left join p on p.network_id = n.network_id
-        where n.network_id in (select network_id from a union select network_id from p)
-        order by n.sort_order
-        """,
-        [*pc_params, *ac_params],
-    )
+        out = frame if out is None else out.merge(frame, on=["network_id", "label"], how="outer")
+    assert out is not None
+    order = dict(con.execute("select network_id, sort_order from ref.network").fetchall())
+    out = out.fillna(dict.fromkeys(parts, 0)).astype(dict.fromkeys(parts, "int64"))
+    out = out[(out[list(parts)] > 0).any(axis=1)]
+    out = out.sort_values("network_id", key=lambda s: s.map(order).fillna(99))
+    out = out[["network_id", "label", *parts]].reset_index(drop=True)
+    # the chart shows activities: its summary states K03's total for the selection
+    out.attrs = {"metric": "K03", "total": totals["activities"], "totals": totals}
+    return out
 
 
 def map_points(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return participating cities with coordinates and their participations (map markers).
+    """Return participating cities with coordinates and their participations (K04 by city).
 
     Columns: city_id, name, country_iso2, country, region, lat, lon, population, participations.
 
     Example: ``map_points(con, Filters(network=("urban_renewal",)))``
     """
+    frame = groups(metric_frame(con, "K04", filters, by=("city",)))
     lab = label_col(lang)
-    clause, params = where(filters)
     return fetch(
         con,
         f"""
         with p as (
-            select
-                city_id,
-                sum(participants)::bigint as participations
-            from mart.participation_city_cube
-            where {clause}
-            group by city_id
+            select unnest(?::varchar[]) as city_id, unnest(?::bigint[]) as participations
         )
         select
             c.city_id,
@@ -314,17 +298,18 @@ def map_points(
         from p
         join mart.city as c on c.city_id = p.city_id
         left join ref.country as co on co.country_iso2 = c.country_iso2
-        where c.lat is not null and c.lon is not null
+        where c.lat is not null and c.lon is not null and p.participations > 0
         order by p.participations desc, c.city_id
         """,
-        params,
+        [frame["city_id"].tolist(), frame["value"].astype("int64").tolist()],
     )
 
 
-def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """Return when the last ingest run finished (None for an empty warehouse).
+def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """Return the latest date the data covers (D4: the latest reported date of any activity).
 
-    Example: ``data_as_of(con)  # datetime(2026, 11, 3, 9, 12)``
+    The publish time is `data_dates(con)["loaded_on"]`.
+
+    Example: ``data_as_of(con)  # date(2025, 10, 31)``
     """
-    row = con.execute("select max(finished_at) from mart.dq_ingest_run").fetchone()
-    return row[0] if row else None
+    return data_dates(con)["as_of"]  # type: ignore[return-value]

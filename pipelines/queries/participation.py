@@ -1,39 +1,24 @@
-"""Participation: who takes part, over time, by type, region and gender (K02, K04-K10)."""
+"""Participation: who takes part, over time, by type, region and gender (K02, K04-K10).
+
+Every figure is a declared metric (`pipelines.metrics.catalogue`) read through `metric_frame`:
+the rows carry their recounted totals in `attrs` (see `pipelines.queries.metrics.with_totals`),
+so a summary sentence states the metric's total, never a sum of distinct counts or shares.
+"""
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
+from pipelines.metrics.catalogue import DIMENSIONS
 from pipelines.metrics.filters import Filters
-from pipelines.queries._sql import fetch, label_col, where
+from pipelines.queries._sql import fetch
+from pipelines.queries.metrics import groups, metric_frame, total_row, with_totals
 
-# breakdown name -> (cube column, ref table, ref key); the allow-list of group-by identifiers
-BREAKDOWNS = {
-    "stakeholder_type": ("stakeholder_type", "stakeholder_type", "stakeholder_type_id"),
-    "activity_type": ("activity_type", "activity_type", "activity_type_id"),
-    "modality": ("modality", "modality", "modality_id"),
-    "network": ("network_id", "network", "network_id"),
-    "mode": ("mode", "cooperation_mode", "mode_id"),
-    "region": ("region", None, None),
-}
-# activity type and modality live in the smaller type cube, which has no city or stakeholder
-TYPE_CUBE_BREAKDOWNS = ("activity_type", "modality")
-# summed measures by these breakdowns read the stakeholder cube (no city, no cooperation); distinct
-# cities need the city column of mart.participation_cube
-STAKEHOLDER_CUBE_BREAKDOWNS = ("stakeholder_type", "network", "mode", "region")
-# measure name -> aggregate over mart.participation_cube (summed vs distinct toggle)
-MEASURES = {
-    "participants": "sum(participants)::bigint",
-    "cities": "count(distinct city_id)::bigint",
-    "organisations": "sum(organisations_sum)::bigint",
-}
-
-
-def _breakdown(by: str) -> tuple[str, str | None, str | None]:
-    if by not in BREAKDOWNS:
-        raise ValueError(f"by must be one of {sorted(BREAKDOWNS)}")
-    return BREAKDOWNS[by]
+BREAKDOWNS = ("stakeholder_type", "activity_type", "modality", "network", "mode", "region")
+# measure name -> metric: participations (K04), distinct participating cities (K02),
+# organisation participations (K05: summed over activities, D6)
+MEASURES = {"participants": "K04", "cities": "K02", "organisations": "K05"}
 
 
 def participation_over_time(
@@ -44,163 +29,137 @@ def participation_over_time(
     measure: str = "participants",
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Return participations (or distinct cities, or organisations) per month and group.
+    """Return participations (or distinct cities, or organisation participations) per month and group.
 
     `by`: stakeholder_type | activity_type | modality | network | mode | region;
-    `measure`: participants (K04) | cities (K02, distinct per month) | organisations (K05);
-    by activity_type or modality only participants are available (ValueError otherwise).
-    Columns: month, group_id, label, value.
+    `measure`: participants (K04) | cities (K02, distinct: a city counts once per month and
+    group, and once in the total) | organisations (K05 organisation participations). A metric
+    that the breakdown does not allow raises ValueError.
+    Columns: month, group_id, label, value; attrs: total (the recounted figure of the period),
+    additive, legend_totals (per group, recounted).
 
     Example: ``participation_over_time(con, Filters(), by="stakeholder_type")``
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}")
-    column, table, key = _breakdown(by)
-    cube = "mart.participation_cube"
-    if by in TYPE_CUBE_BREAKDOWNS:
-        if measure != "participants":
-            raise ValueError(f"by={by} supports measure='participants' only")
-        cube = "mart.participation_type_cube"
-    elif by in STAKEHOLDER_CUBE_BREAKDOWNS and measure != "cities":
-        cube = "mart.participation_stakeholder_cube"
-    clause, params = where(filters, alias="p")
-    lab = label_col(lang)
-    label_sql, join_sql, order_sql = "p.group_id", "", "p.group_id"
-    if table:
-        label_sql = f"coalesce(r.{lab}, p.group_id)"
-        join_sql = f"left join ref.{table} as r on r.{key} = p.group_id"
-        order_sql = "r.sort_order nulls last, p.group_id"
-    return fetch(
-        con,
-        f"""
-        with p as (
-            select
-                p.month,
-                p.{column} as group_id,
-                {MEASURES[measure]} as value
-            from {cube} as p
-            where {clause}
-            group by all
-        )
-        select
-            p.month,
-            p.group_id,
-            {label_sql} as label,
-            p.value
-        from p
-        {join_sql}
-        order by p.month, {order_sql}
-        """,
-        params,
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {sorted(BREAKDOWNS)}")
+    metric_id = MEASURES[measure]
+    frame = metric_frame(con, metric_id, filters, by=("month", by), levels=[(by,)], lang=lang)
+    rows = with_totals(frame, metric_id, ("month", by), legend=by)
+    column = DIMENSIONS[by].column
+    label = f"{column}_label" if f"{column}_label" in rows else column
+    out = pd.DataFrame(
+        {
+            "month": rows["month"],
+            "group_id": rows[column],
+            "label": rows[label].astype(str),
+            "value": rows["value"].astype("int64"),
+        }
     )
+    out.attrs = rows.attrs
+    return out
 
 
 def participation_by_type_modality(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return participations per activity type and modality.
+    """Return participations (K04) per activity type and modality.
 
-    Columns: activity_type, activity_type_label, modality, modality_label, participants.
+    Columns: activity_type, activity_type_label, modality, modality_label, participants;
+    attrs: total, legend_totals (per activity type).
 
     Example: ``participation_by_type_modality(con, Filters(mode=("pairing",)))``
     """
-    lab = label_col(lang)
-    clause, params = where(filters, alias="p")
-    return fetch(
+    frame = metric_frame(
         con,
-        f"""
-        select
-            p.activity_type,
-            any_value(t.{lab}) as activity_type_label,
-            p.modality,
-            any_value(m.{lab}) as modality_label,
-            sum(p.participants)::bigint as participants
-        from mart.participation_type_cube as p
-        left join ref.activity_type as t on t.activity_type_id = p.activity_type
-        left join ref.modality as m on m.modality_id = p.modality
-        where {clause}
-        group by p.activity_type, p.modality
-        order by any_value(t.sort_order), any_value(m.sort_order)
-        """,
-        params,
+        "K04",
+        filters,
+        by=("activity_type", "modality"),
+        levels=[("activity_type",)],
+        lang=lang,
     )
+    rows = with_totals(frame, "K04", ("activity_type", "modality"), legend="activity_type")
+    out = rows[
+        ["activity_type", "activity_type_label", "modality", "modality_label", "value"]
+    ].rename(columns={"value": "participants"})
+    out["participants"] = out["participants"].astype("int64")
+    out.attrs = rows.attrs
+    return out
 
 
 def participation_by_region(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return the EU vs North America balance: per country group (EU, CA, US, MX) participations,
-    distinct cities (K02 split) and organisations.
+    """Return the EU vs North America balance per country group (EU, CA, US): participations
+    (K04), distinct cities (K02 split) and organisation participations (K05), each a metric.
 
-    Columns: country_group, label, region, participants, cities, organisations, share_participants.
+    Columns: country_group, label, region, participants, cities, organisations,
+    share_participants; attrs: total (K04), cities_total (K02, recounted).
 
     Example: ``participation_by_region(con, Filters(network=("innovation",)))``
     """
-    lab = label_col(lang)
-    clause, params = where(filters, alias="p")
-    return fetch(
-        con,
-        f"""
-        with g as (
-            select
-                case when p.region = 'EU' then 'EU' else p.country_iso2 end as country_group,
-                any_value(p.region) as region,
-                sum(p.participants)::bigint as participants,
-                count(distinct p.city_id)::bigint as cities,
-                sum(p.organisations_sum)::bigint as organisations
-            from mart.participation_city_cube as p
-            where {clause}
-            group by 1
+    out: pd.DataFrame | None = None
+    totals = {}
+    for column, metric_id in (("participants", "K04"), ("cities", "K02"), ("organisations", "K05")):
+        frame = metric_frame(con, metric_id, filters, by=("country_group",), lang=lang)
+        totals[column] = total_row(frame)["value"]
+        rows = groups(frame)[["country_group", "country_group_label", "value"]].rename(
+            columns={"value": column, "country_group_label": "label"}
         )
-        select
-            g.country_group,
-            case when g.country_group = 'EU' then 'EU' else coalesce(c.{lab}, g.country_group) end as label,
-            g.region,
-            g.participants,
-            g.cities,
-            g.organisations,
-            100.0 * g.participants / nullif(sum(g.participants) over (), 0) as share_participants
-        from g
-        left join ref.country as c on c.country_iso2 = g.country_group
-        order by g.region, g.participants desc
-        """,
-        params,
+        out = rows if out is None else out.merge(rows, on=["country_group", "label"], how="outer")
+    assert out is not None
+    out = out.fillna({"participants": 0, "cities": 0, "organisations": 0})
+    out = out.astype({"participants": "int64", "cities": "int64", "organisations": "int64"})
+    out["region"] = ["EU" if g == "EU" else "NA" for g in out["country_group"]]
+    out["label"] = out["label"].astype(str)
+    whole = totals["participants"]
+    out["share_participants"] = 100.0 * out["participants"] / whole if whole else None
+    out = out.sort_values(["region", "participants"], ascending=[True, False]).reset_index(
+        drop=True
     )
+    out = out[
+        [
+            "country_group",
+            "label",
+            "region",
+            "participants",
+            "cities",
+            "organisations",
+            "share_participants",
+        ]
+    ]
+    out.attrs = {
+        "metric": "K04",
+        "total": float(whole or 0),
+        "cities_total": float(totals["cities"] or 0),
+        "additive": True,
+    }
+    return out
 
 
 def stakeholder_mix(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return participations and share per stakeholder type (K06).
+    """Return participations (K04) and their share per stakeholder type (K06's mix).
 
-    Columns: stakeholder_type, label, participants, share.
+    Columns: stakeholder_type, label, participants, share; attrs: total.
 
     Example: ``stakeholder_mix(con, Filters(country=("IT",)))``
     """
-    lab = label_col(lang)
-    clause, params = where(filters, alias="p")
-    return fetch(
-        con,
-        f"""
-        with s as (
-            select
-                p.stakeholder_type,
-                sum(p.participants)::bigint as participants
-            from mart.participation_stakeholder_cube as p
-            where {clause}
-            group by 1
-        )
-        select
-            s.stakeholder_type,
-            coalesce(r.{lab}, s.stakeholder_type) as label,
-            s.participants,
-            100.0 * s.participants / nullif(sum(s.participants) over (), 0) as share
-        from s
-        left join ref.stakeholder_type as r on r.stakeholder_type_id = s.stakeholder_type
-        order by r.sort_order nulls last
-        """,
-        params,
+    frame = metric_frame(con, "K04", filters, by=("stakeholder_type",), lang=lang)
+    rows = with_totals(frame, "K04", ("stakeholder_type",))
+    whole = rows.attrs["total"]
+    out = pd.DataFrame(
+        {
+            "stakeholder_type": rows["stakeholder_type"],
+            "label": rows["stakeholder_type_label"],
+            "participants": rows["value"].astype("int64"),
+            "share": 100.0 * rows["value"] / whole if whole else None,
+        }
     )
+    out.attrs = rows.attrs
+    return out
 
 
 def gender_balance(
@@ -208,104 +167,101 @@ def gender_balance(
 ) -> pd.DataFrame:
     """Return the share of women among declared participations (K08) with the undeclared count.
 
-    `by`: None (one row) or a breakdown of `participation_over_time` (e.g. "region"; activity_type
-    and modality read the type cube).
+    `by`: None (one row) or a breakdown of `participation_over_time`.
     Columns: group_id, label, participants, participants_declared, women, pct_women,
-    participants_undeclared, pct_undeclared.
+    participants_undeclared, pct_undeclared; attrs: pct_women, participants_undeclared (the
+    recounted totals of the selection).
 
     Example: ``gender_balance(con, Filters(), by="stakeholder_type")``
     """
-    lab = label_col(lang)
-    clause, params = where(filters, alias="p")
-    cube = "mart.participation_stakeholder_cube"
-    if by is None:
-        column, table, key = "'all'", None, None
-    else:
-        column, table, key = _breakdown(by)
-        column = f"p.{column}"
-        if by in TYPE_CUBE_BREAKDOWNS:
-            cube = "mart.participation_type_cube"
-    label_sql, join_sql, order_sql = "g.group_id", "", "g.group_id"
-    if table:
-        label_sql = f"coalesce(r.{lab}, g.group_id)"
-        join_sql = f"left join ref.{table} as r on r.{key} = g.group_id"
-        order_sql = "r.sort_order nulls last, g.group_id"
-    return fetch(
-        con,
-        f"""
-        with g as (
-            select
-                {column} as group_id,
-                sum(p.participants)::bigint as participants,
-                sum(p.participants_gender_declared)::bigint as participants_declared,
-                sum(p.women)::bigint as women
-            from {cube} as p
-            where {clause}
-            group by 1
-        )
-        select
-            g.group_id,
-            {label_sql} as label,
-            g.participants,
-            g.participants_declared,
-            g.women,
-            100.0 * g.women / nullif(g.participants_declared, 0) as pct_women,
-            g.participants - g.participants_declared as participants_undeclared,
-            100.0 * (g.participants - g.participants_declared) / nullif(g.participants, 0) as pct_undeclared
-        from g
-        {join_sql}
-        order by {order_sql}
-        """,
-        params,
+    dims = (by,) if by else ()
+    if by is not None and by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {sorted(BREAKDOWNS)}")
+    women = metric_frame(con, "K08", filters, by=dims, lang=lang)
+    undeclared = metric_frame(con, "K08.pct_undeclared", filters, by=dims, lang=lang)
+    column = DIMENSIONS[by].column if by else None
+    keep = women if by else women[women["is_total"].astype(bool)]
+    rows = groups(keep) if by else keep.reset_index(drop=True)
+    und = groups(undeclared) if by else undeclared.reset_index(drop=True)
+    label = f"{column}_label" if column and f"{column}_label" in rows else column
+    out = pd.DataFrame(
+        {
+            "group_id": rows[column] if column else "all",
+            "label": rows[label].astype(str) if label else "all",
+            "participants": und["denominator"].fillna(0).astype("int64").values,
+            "participants_declared": rows["denominator"].fillna(0).astype("int64").values,
+            "women": rows["numerator"].fillna(0).astype("int64").values,
+            "pct_women": rows["value"].values,
+            "participants_undeclared": und["numerator"].fillna(0).astype("int64").values,
+            "pct_undeclared": und["value"].values,
+        }
     )
+    tw, tu = total_row(women), total_row(undeclared)
+    out.attrs = {
+        "metric": "K08",
+        "pct_women": None if pd.isna(tw["value"]) else float(tw["value"]),
+        "participants_undeclared": int(tu["numerator"] or 0),
+        "additive": False,
+    }
+    return out
 
 
 def top_cities(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 10, lang: str = "en"
 ) -> pd.DataFrame:
-    """Return the cities with most participations.
+    """Return the cities with most participations (K04 by participant city).
 
-    Columns: city_id, name, country_iso2, region, participants, organisations, women, share.
+    Columns: city_id, name, country_iso2, region, participants, organisations, women, share;
+    attrs: total (K04 of the whole selection, not of the listed cities), cities (K02).
 
     Example: ``top_cities(con, Filters(region=("NA",)), limit=5)``
     """
-    clause, params = where(filters, alias="p")
-    return fetch(
+    limit = max(1, min(int(limit), 1000))
+    k04 = metric_frame(con, "K04", filters, by=("city",))
+    k05 = groups(metric_frame(con, "K05", filters, by=("city",)))
+    k08 = groups(metric_frame(con, "K08", filters, by=("city",)))
+    rows = with_totals(k04, "K04", ("city",))
+    top = rows.sort_values(["value", "city_id"], ascending=[False, True]).head(limit)
+    out = fetch(
         con,
-        f"""
-        with c as (
-            select
-                p.city_id,
-                sum(p.participants)::bigint as participants,
-                sum(p.organisations_sum)::bigint as organisations,
-                sum(p.women)::bigint as women
-            from mart.participation_city_cube as p
-            where {clause}
-            group by 1
-        )
-        select
-            c.city_id,
-            ci.name,
-            ci.country_iso2,
-            ci.region,
-            c.participants,
-            c.organisations,
-            c.women,
-            100.0 * c.participants / nullif(sum(c.participants) over (), 0) as share
-        from c
-        left join mart.city as ci on ci.city_id = c.city_id
-        order by c.participants desc, c.city_id
-        limit ?
+        """
+        select c.city_id, c.name, c.country_iso2, c.region
+        from mart.city as c
+        where c.city_id in (select unnest(?::varchar[]))
         """,
-        [*params, max(1, min(int(limit), 1000))],
+        [top["city_id"].tolist()],
     )
+    out = top[["city_id", "value"]].rename(columns={"value": "participants"}).merge(out, how="left")
+    out = out.merge(
+        k05[["city_id", "value"]].rename(columns={"value": "organisations"}), how="left"
+    )
+    out = out.merge(
+        k08[["city_id", "numerator"]].rename(columns={"numerator": "women"}), how="left"
+    )
+    whole = rows.attrs["total"]
+    out["share"] = 100.0 * out["participants"] / whole if whole else None
+    out = out.astype({"participants": "int64"})
+    out = out[
+        [
+            "city_id",
+            "name",
+            "country_iso2",
+            "region",
+            "participants",
+            "organisations",
+            "women",
+            "share",
+        ]
+    ]
+    out.attrs = {**rows.attrs, "cities": len(rows)}
+    return out.reset_index(drop=True)
 
 
 def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Return one row of participation headline figures for these filters.
 
-    Columns: participants (K04), cities (K02), organisations (K05, summed: upper bound),
-    organisations_lower_bound, pct_non_government (K06), diversity_index (K07), pct_women (K08),
+    Columns: participants (K04), cities (K02), organisations (K05 organisation participations:
+    summed over activities, D6), organisations_lower_bound, pct_non_government (K06), diversity_index (K07), pct_women (K08),
     pct_undeclared, capacity_participants (K10), pct_completed, person_days.
 
     Example: ``participation_summary(con, Filters(start=date(2025, 1, 1)))``
@@ -319,11 +275,7 @@ def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
         value = m.get((indicator, measure))
         return None if value is None or pd.isna(value) else float(value)
 
-    clause, params = where(filters)
-    person_days = con.execute(
-        f"select coalesce(sum(person_days), 0)::bigint from mart.participation_city_cube where {clause}",
-        params,
-    ).fetchone()[0]
+    person_days = metric_frame(con, "person_days", filters)["value"].iloc[-1]
     return pd.DataFrame(
         [
             {

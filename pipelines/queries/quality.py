@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
+from pipelines.queries.metrics import groups, metric_frame
 
 QUARANTINE_GROUPS = {"file": "file_name", "run": "run_id", "rule": "first_rule", "entity": "entity"}
 
@@ -95,81 +96,89 @@ def completeness_by_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Return completeness (K29) and timeliness (K30) per city, whole period; region and country
-    filters select the cities.
+    """Return completeness (K29) and timeliness (K30) per city for the filters' period and scope.
 
+    K29 and K30 come from the metric layer broken down by city (an activity counts for its host,
+    or without one for its participants' cities, D12); the other columns are the city's own
+    record and participation rows. Days since the last report are counted to the data's as-of
+    date (D4), not to today.
     Columns: city_id, name, country_iso2, region, pct_filled, pct_gender_declared,
     completed_activities, mean_lag_days, median_lag_days, last_reported_date,
     days_since_last_report.
 
     Example: ``quality_by_city(con, Filters(region=("NA",)))``
     """
-    clauses, params = ["true"], []
-    if filters.region:
-        clauses.append("region in (select unnest(?::varchar[]))")
-        params.append(list(filters.region))
-    if filters.country:
-        clauses.append("country_iso2 in (select unnest(?::varchar[]))")
-        params.append(list(filters.country))
-    return fetch(
+    k29 = groups(metric_frame(con, "K29", filters, by=("city",)))
+    k30 = groups(metric_frame(con, "K30", filters, by=("city",)))
+    mean = groups(metric_frame(con, "K30.mean", filters, by=("city",)))
+    figures = pd.DataFrame(
+        {
+            "city_id": pd.concat([k29["city_id"], k30["city_id"]]).drop_duplicates(),
+        }
+    )
+    figures = (
+        figures.merge(k29[["city_id", "value"]].rename(columns={"value": "pct_filled"}), how="left")
+        .merge(
+            k30[["city_id", "value", "denominator"]].rename(
+                columns={"value": "median_lag_days", "denominator": "completed_activities"}
+            ),
+            how="left",
+        )
+        .merge(mean[["city_id", "value"]].rename(columns={"value": "mean_lag_days"}), how="left")
+    )
+    city = fetch(
         con,
-        f"""
+        """
         select
-            city_id,
-            name,
-            country_iso2,
-            region,
-            pct_filled,
-            pct_gender_declared,
-            completed_activities,
-            mean_lag_days,
-            median_lag_days,
-            last_reported_date,
-            datediff('day', last_reported_date, current_date) as days_since_last_report
+            city_id, name, country_iso2, region, pct_gender_declared, last_reported_date,
+            datediff('day', last_reported_date, mart.data_as_of()) as days_since_last_report
         from mart.dq_city
-        where {" and ".join(clauses)}
-        order by pct_filled, name
+        where city_id in (select unnest(?::varchar[]))
         """,
-        params,
+        [figures["city_id"].dropna().tolist()],
+    )
+    out = city.merge(figures, on="city_id", how="left")
+    out["completed_activities"] = out["completed_activities"].fillna(0).astype("int64")
+    columns = [
+        "city_id",
+        "name",
+        "country_iso2",
+        "region",
+        "pct_filled",
+        "pct_gender_declared",
+        "completed_activities",
+        "mean_lag_days",
+        "median_lag_days",
+        "last_reported_date",
+        "days_since_last_report",
+    ]
+    return (
+        out[columns].sort_values(["pct_filled", "name"], na_position="first").reset_index(drop=True)
     )
 
 
 def timeliness(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Return K30 for the filters: mean and lower-median reporting lag (days) and last report.
+    """Return K30 for the filters: lower-median (headline, D5) and mean reporting lag in days.
 
-    Columns: activities, mean_lag_days, median_lag_days, last_reported_date, days_since_last_report.
+    Columns: activities, mean_lag_days, median_lag_days, last_reported_date,
+    days_since_last_report (to the data's as-of date, D4).
 
     Example: ``timeliness(con, Filters(network=("innovation",)))``
     """
-    from pipelines.queries._sql import where
-
-    clause, params = where(filters)
-    return fetch(
-        con,
-        f"""
-        with l as (
-            select
-                report_lag_days,
-                sum(activities) as n,
-                max(last_reported_date) as last_reported_date
-            from mart.timeliness_cube
-            where {clause}
-            group by 1
-        ),
-        c as (
-            select
-                *,
-                sum(n) over (order by report_lag_days) as cum,
-                sum(n) over () as total
-            from l
-        )
-        select
-            coalesce(sum(n), 0)::bigint as activities,
-            sum(report_lag_days * n) / nullif(sum(n), 0) as mean_lag_days,
-            min(report_lag_days) filter (where cum >= total / 2.0) as median_lag_days,
-            max(last_reported_date) as last_reported_date,
-            datediff('day', max(last_reported_date), current_date) as days_since_last_report
-        from c
-        """,
-        params,
+    median = metric_frame(con, "K30", filters)
+    mean = metric_frame(con, "K30.mean", filters)
+    last = con.execute(
+        "select max(reported_date), datediff('day', max(reported_date), mart.data_as_of()) "
+        "from mart.activity_register where status = 'completed'"
+    ).fetchone()
+    return pd.DataFrame(
+        [
+            {
+                "activities": int(median["denominator"].iloc[-1] or 0),
+                "mean_lag_days": mean["value"].iloc[-1],
+                "median_lag_days": median["value"].iloc[-1],
+                "last_reported_date": last[0] if last else None,
+                "days_since_last_report": last[1] if last else None,
+            }
+        ]
     )

@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
+from pipelines.queries.metrics import groups, metric_frame, total_row
 
 ENTITY_TYPES = ("activity", "output", "cooperation")
 METHODS = ("primary", "fractional")
@@ -45,7 +46,7 @@ def sdg_profile(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    clause, params = where(filters)
+    clause, params = where(filters, geo="list")
     return fetch(
         con,
         f"""
@@ -89,7 +90,7 @@ def sdg_network_heatmap(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    clause, params = where(filters, alias="e")
+    clause, params = where(filters, alias="e", geo="list")
     return fetch(
         con,
         f"""
@@ -136,7 +137,7 @@ def sdg_targets(
     if entity_type is not None:
         _check(entity_type)
     lab = label_col(lang)
-    clause, params = where(filters, alias="t")
+    clause, params = where(filters, alias="t", geo="list")
     return fetch(
         con,
         f"""
@@ -170,42 +171,39 @@ def sdg_coverage(
 ) -> pd.DataFrame:
     """Return SDG target coverage (K24) per goal: targets addressed by validated tags / all targets.
 
-    Columns: goal, label, colour_hex, targets_total, targets_covered, pct_covered.
+    Columns: goal, label, colour_hex, targets_total, targets_covered, pct_covered;
+    attrs: total (K24 for the selection: distinct targets, recounted).
 
-    Example: ``sdg_coverage(con, Filters()).targets_covered.sum()``
+    Example: ``sdg_coverage(con, Filters()).attrs["total"]``
     """
-    lab = label_col(lang)
-    clause, params = where(filters, alias="t")
-    return fetch(
+    frame = metric_frame(con, "K24", filters, by=("goal",))
+    covered = groups(frame)
+    out = fetch(
         con,
         f"""
         with covered as (
-            select distinct t.target_id
-            from mart.sdg_target_cube as t
-            where t.validated_entities > 0 and {clause}
+            select unnest(?::integer[]) as goal, unnest(?::bigint[]) as targets_covered
         ),
         per_goal as (
-            select
-                s.goal,
-                count(*) as targets_total,
-                count(c.target_id) as targets_covered
-            from ref.sdg_target as s
-            left join covered as c on c.target_id = s.target_id
-            group by s.goal
+            select goal, count(*) as targets_total from ref.sdg_target group by goal
         )
         select
             g.goal,
-            g.{lab} as label,
+            g.{label_col(lang)} as label,
             g.colour_hex,
             p.targets_total,
-            p.targets_covered,
-            100.0 * p.targets_covered / nullif(p.targets_total, 0) as pct_covered
+            coalesce(c.targets_covered, 0) as targets_covered,
+            100.0 * coalesce(c.targets_covered, 0) / nullif(p.targets_total, 0) as pct_covered
         from ref.sdg_goal as g
         join per_goal as p on p.goal = g.goal
+        left join covered as c on c.goal = g.goal
         order by g.goal
         """,
-        params,
+        [covered["goal"].astype("int64").tolist(), covered["value"].astype("int64").tolist()],
     )
+    total = total_row(frame)["value"]
+    out.attrs = {"metric": "K24", "total": None if pd.isna(total) else float(total)}
+    return out
 
 
 def sdg_tags_by_method_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -215,7 +213,7 @@ def sdg_tags_by_method_status(con: duckdb.DuckDBPyConnection, filters: Filters) 
 
     Example: ``sdg_tags_by_method_status(con, Filters())``
     """
-    clause, params = where(filters, alias="t")
+    clause, params = where(filters, alias="t", geo="list")
     return fetch(
         con,
         f"""

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import config
+from pipelines.metrics import build, completeness
 
 _HEADER = re.compile(
     r"^--\s*materialized:\s*(?P<kind>view|table|macro|scalar_macro)(\((?P<params>[^)]*)\))?\s*$"
@@ -34,13 +35,40 @@ def mart_files(directory: Path | None = None) -> list[Path]:
     return sorted((directory or config.MARTS_SQL_DIR).glob("*.sql"))
 
 
-def _statement(path: Path) -> tuple[str, str]:
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+
+def fragments() -> dict[str, str]:
+    """Return the SQL the metric layer generates for `{{ name }}` placeholders in mart files.
+
+    The marts hold no rule of their own where a declaration exists: KPI rules come from the
+    metric catalogue, column counts from the data contracts.
+    """
+    return {
+        "kpi_computed": build.kpi_computed_sql(),
+        "table_completeness": completeness.table_completeness_sql(),
+        "activity_fields_filled": completeness.fields_filled_sql("activity", "a"),
+        "activity_fields_total": str(completeness.fields_total("activity")),
+    }
+
+
+def _fill(text: str, name: str, generated: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in generated:
+            raise ValueError(f"{name}: unknown placeholder {{{{ {key} }}}}")
+        return generated[key]
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def _statement(path: Path, generated: dict[str, str] | None = None) -> tuple[str, str]:
     """Return (relation name, DDL statement) for one mart file."""
     match = _NAME.match(path.name)
     if not match:
         raise ValueError(f"{path.name}: mart files are named NN_relation.sql")
     name = match.group("name")
-    text = path.read_text(encoding="utf-8")
+    text = _fill(path.read_text(encoding="utf-8"), path.name, generated or fragments())
     first, _, body = text.partition("\n")
     header = _HEADER.match(first.strip())
     if not header:
@@ -65,8 +93,9 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)build every mart on a writable warehouse connection; return the relation names built."""
     con.execute("create schema if not exists mart")
     built = []
+    generated = fragments()
     for path in mart_files():
-        name, statement = _statement(path)
+        name, statement = _statement(path, generated)
         con.execute(statement)
         built.append(name)
     _fill_scorecard(con)
@@ -78,7 +107,7 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
     Stored: the programme and each network, to date and per year; cooperations and cities that
     have targets, to date and per year of a target. Each call costs ~40 ms of planning, so quarters
-    and other scopes are computed on demand (`mart.kpi_scorecard_for`, `mart.kpi_trend_for`).
+    and other scopes are computed on demand (`mart.kpi_scorecard_for`).
     """
     calls: list[tuple] = []
     years = con.execute(

@@ -52,7 +52,7 @@ def test_figures_stacked_bar_one_trace_per_group_with_okabe_ito():
     assert sum(sum(tr.y) for tr in fig.data) == 6
 
 
-@pytest.mark.parametrize(("lang", "sep"), [("en", ".,"), ("fr", ", "), ("es", ",.")])
+@pytest.mark.parametrize(("lang", "sep"), [("en", ".,"), ("fr", ",\u202f"), ("es", ",.")])
 def test_figures_separators_follow_language(lang, sep):
     df = pd.DataFrame({"x": ["a"], "y": [1234.5]})
     assert figures.bar(df, "x", "y", lang).layout.separators == sep

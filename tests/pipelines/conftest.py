@@ -68,7 +68,8 @@ insert into core.activity values
 
 # activity, city, stakeholder_type, participants, women, organisations, completions
 PARTICIPATIONS = """
-insert into core.participation values
+insert into core.participation (activity_id, city_id, stakeholder_type, participants, women,
+    organisations, completions, run_id) values
     ('a1', 'turin-it',   'local_government', 10, 4,    2, null, 'fx'),
     ('a1', 'austin-us',  'academia',          6, 3,    3, null, 'fx'),
     ('a1', 'austin-us',  'business',          4, null, 2, null, 'fx'),
@@ -133,7 +134,8 @@ insert into core.observation values
 
 # entity_type, entity_id, goal, target_id, is_primary, method, score, status
 SDG = """
-insert into core.sdg_alignment values
+insert into core.sdg_alignment
+    (entity_type, entity_id, goal, target_id, is_primary, method, score, status, run_id) values
     ('activity', 'a1', 11, '11.2', true,  'manual',  null, 'accepted',  'fx'),
     ('activity', 'a1',  9, '9.1',  false, 'keyword', 0.7,  'accepted',  'fx'),
     ('activity', 'a2',  4, '4.4',  true,  'model',   0.9,  'suggested', 'fx'),

@@ -113,8 +113,25 @@ def test_generate_data_sdg_tags_have_one_primary_and_targets_in_their_goal(
     tagged = sdg.dropna(subset=["target_id"])
     assert len(tagged) > 0
     assert (tagged["target_id"].map(goal_of) == tagged["goal"]).all()
-    assert set(sdg["method"]) == {"manual", "keyword", "model"}
+    assert set(sdg["method"]) == {"manual", "keyword"}
     assert set(sdg["status"]) == {"suggested", "accepted", "rejected"}
+
+
+def test_generate_data_keyword_tags_come_from_the_tagger(small_data: demo.DemoData) -> None:
+    from pipelines.tagging.suggest import suggest
+
+    sdg = small_data.frames["sdg_alignment"]
+    auto = sdg[sdg["method"] == "keyword"]
+    assert len(auto) > 0
+    assert auto["evidence"].notna().all() and auto["method_version"].notna().all()
+    assert sdg.loc[sdg["method"] == "manual", "evidence"].isna().all()
+    acts = small_data.frames["activity"].set_index("activity_id")
+    row = auto[(auto["entity_type"] == "activity") & auto["target_id"].isna()].iloc[0]
+    act = acts.loc[row["entity_id"]]
+    found = suggest(
+        f"{act['title']}. {act['description'] if isinstance(act['description'], str) else ''}"
+    )
+    assert (row["goal"], row["score"]) in {(s.goal, s.score) for s in found}
 
 
 def test_generate_data_output_dates_follow_the_lifecycle(small_data: demo.DemoData) -> None:

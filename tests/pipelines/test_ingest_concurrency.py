@@ -83,6 +83,26 @@ def start_ingest(path: Path, wh: Path) -> subprocess.Popen:
     )
 
 
+def wait_until_mid_load(proc: subprocess.Popen, wh: Path, timeout: float = 600) -> None:
+    """Return once the ingest writes into its private copy (the copy's WAL file exists).
+
+    Waits on that condition (and on the process, which must not end first), not on a timer.
+    """
+    deadline = time.monotonic() + timeout
+    while not list(wh.parent.glob(wh.name + ".*.tmp.wal")):
+        try:
+            proc.wait(timeout=0.02)
+        except subprocess.TimeoutExpired:
+            assert time.monotonic() < deadline, "the ingest never started writing its copy"
+        else:
+            out, err = proc.communicate()
+            pytest.fail(f"the ingest ended before its load was seen: {out}{err}")
+
+
+def count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select count(*) from core.activity").fetchone()[0]
+
+
 @pytest.mark.slow
 def test_readers_keep_working_during_ingest_and_then_see_new_data(
     base_wh: Path, big_activities: Path, tmp_path: Path
@@ -91,24 +111,31 @@ def test_readers_keep_working_during_ingest_and_then_see_new_data(
     shutil.copyfile(base_wh, wh)
     handle = db.Warehouse(wh)
     raw = duckdb.connect(str(wh), read_only=True)
-    assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] == 3
+    assert count(handle.cursor()) == 3
     proc = start_ingest(big_activities, wh)
-    reads = 0
-    while proc.poll() is None:
-        assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] in (
-            3,
-            400_003,
-        )
-        assert raw.execute("select count(*) from core.activity").fetchone()[0] == 3
-        reads += 1
-        time.sleep(0.05)
-    out, err = proc.communicate()
+    try:
+        wait_until_mid_load(proc, wh)
+        # the writer is frozen mid-load (holding its locks and its half-written copy): readers of
+        # the published file, old and new, still work and see the data as it was
+        os.kill(proc.pid, signal.SIGSTOP)
+        assert list(tmp_path.glob("wh.duckdb.*.tmp.wal")), "the copy was published already"
+        assert count(handle.cursor()) == 3
+        assert count(raw) == 3
+        during = db.connect_readonly(wh)
+        assert count(during) == 3
+        during.close()
+        os.kill(proc.pid, signal.SIGCONT)
+        out, err = proc.communicate(timeout=900)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, out + err
-    assert reads > 5
-    assert handle.cursor().execute("select count(*) from core.activity").fetchone()[0] == 400_003
-    assert raw.execute("select count(*) from core.activity").fetchone()[0] == 3  # old snapshot
+    assert count(handle.cursor()) == 400_003
+    assert count(raw) == 3  # old snapshot
     fresh = db.connect_readonly(wh)
-    assert fresh.execute("select count(*) from core.activity").fetchone()[0] == 400_003
+    assert count(fresh) == 400_003
     raw.close()
 
 
@@ -120,15 +147,16 @@ def test_ingest_killed_mid_load_leaves_published_warehouse_unchanged(
     shutil.copyfile(base_wh, wh)
     before = sha(wh)
     proc = start_ingest(big_activities, wh)
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob("wh.duckdb.*.tmp")) and time.monotonic() < deadline:
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.02)
-    time.sleep(0.5)  # inside the load
-    assert proc.poll() is None, "the ingest finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    try:
+        wait_until_mid_load(proc, wh)
+        os.kill(proc.pid, signal.SIGKILL)  # our own child, by id, while it writes its copy
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
+    assert list(tmp_path.glob("wh.duckdb.*.tmp")), "no private copy was left: not killed mid-load"
     assert sha(wh) == before
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("select count(*) from core.activity").fetchone()[0] == 3

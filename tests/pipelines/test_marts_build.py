@@ -44,7 +44,7 @@ def test_rebuild_reflects_new_rows(mart_con):
 
     build_fixture_warehouse(con)
     con.execute(
-        "insert into core.participation values ('a3', 'lyon-fr', 'academia', 2, 1, 1, null, 'x')"
+        "insert into core.participation values ('a3', 'lyon-fr', 'academia', 2, 1, 1, null, null, 'x')"
     )
     before = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]
     marts.build_marts(con)

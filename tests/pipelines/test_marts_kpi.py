@@ -51,9 +51,10 @@ ALL_TIME = [
     ("K17", "pct_of_k12", 50),  # 1 of 2 joint plans
     ("K18", "main", 1),  # o3 implemented
     ("K18", "pct_of_k13", 100),
-    ("K19", "main", 1),  # o8 adopted
+    # "to date" is at the data's as-of date (D4: a6 reported 2025-03-12): o8 is adopted later
+    ("K19", "main", 0),  # o8 adopted 2025-06-01, after the as-of date
     ("K20", "main", 146000),  # 100000 + 46000 EUR
-    ("K21", "main", 1),  # o6 with an evidence link
+    ("K21", "main", 0),  # o6 (evidence link) adopted 2025-05-01, after the as-of date
     ("K22", "main", 100),  # coop-a sustained (a7, Jan 2025 >= 2024-12-31); coop-b not eligible
     ("K24", "main", 4),  # 11.2, 9.1, 11.3, 17.17 (4.4 suggested, 13.2 rejected)
     ("K25", "main", 100 * 2 / 6),  # a1, a3 have a validated primary; 6 activities not cancelled
@@ -61,8 +62,8 @@ ALL_TIME = [
     ("K26", "agreement_rate", 50),  # 1 accepted of 2 reviewed
     ("K27", "main", 100 * 1 / 7),  # o7 has a framework; 7 outputs not abandoned
     ("K29", "main", 100 * 81 / 98),  # 9 required + filled optional: 13+12+13+11+11+10+11 of 7 x 14
-    ("K30", "main", (10 + 20 + 0 + 29 + 5) / 5),  # mean reporting lag of completed activities
-    ("K30", "median", 10),
+    ("K30", "main", 10),  # D5: lower median of lags 0, 5, 10, 20, 29
+    ("K30", "mean", (10 + 20 + 0 + 29 + 5) / 5),  # the mean beside it
 ]
 
 
@@ -124,17 +125,18 @@ def test_scorecard_targets_pct_and_rag(cur):
 
 
 def test_scorecard_lower_is_better_uses_target_over_actual(cur):
-    """K30 (days, lower is better): programme 14 / 12.8 = 109 % green; innovation 8 / 16 = 50 % red
-    (a naive actual / target would call innovation 200 % green)."""
+    """K30 median (days, lower is better): programme 14 / 10 = 140 % green; innovation's lags
+    5, 10, 20, 29 have the lower median 10: 8 / 10 = 80 % amber (a naive actual / target would
+    call it 125 % green)."""
     prog = q.kpi_scorecard(cur, Filters()).set_index("indicator_id").loc["K30"]
-    assert prog["pct_achieved"] == pytest.approx(100 * 14 / 12.8)
+    assert prog["pct_achieved"] == pytest.approx(100 * 14 / 10)
     assert prog["rag"] == "green"
     inno = (
         q.kpi_scorecard(cur, Filters(network=("innovation",))).set_index("indicator_id").loc["K30"]
     )
-    assert inno["value"] == pytest.approx((10 + 20 + 29 + 5) / 4)
-    assert inno["pct_achieved"] == pytest.approx(50)
-    assert inno["rag"] == "red"
+    assert inno["value"] == 10
+    assert inno["pct_achieved"] == pytest.approx(80)
+    assert inno["rag"] == "amber"
 
 
 def test_scorecard_year_uses_target_due_in_the_period(cur):
@@ -175,11 +177,13 @@ def test_stored_scorecard_matches_the_macro(cur):
 def test_kpi_trend_per_quarter(cur):
     trend = q.kpi_trend(cur, Filters(), ("K04", "K20"), period_type="quarter")
     k04 = trend[trend["indicator_id"] == "K04"]
-    # calendar: 2024Q1 (first dated fact) .. 2025Q4 (last observation period end)
-    assert list(k04["value"]) == [10 + 6 + 4, 8 + 2 + 5 + 5, 0, 0, 3 + 1 + 4, 0, 0, 0]
+    # periods: 2024Q1 (first activity month) .. 2025Q1 (the data's as-of date, 2025-03-12)
+    assert list(k04["value"]) == [10 + 6 + 4, 8 + 2 + 5 + 5, 0, 0, 3 + 1 + 4]
+    # 2025Q1 runs past the as-of date: marked incomplete, not drawn as a fall
+    assert list(k04["complete"]) == [True, True, True, True, False]
     k20 = trend[trend["indicator_id"] == "K20"]
     # running total: f1 100000 in 2024Q3, f2 46000 in 2025Q1; never a sum of running totals
-    assert list(k20["value"]) == [0, 0, 100000, 100000, 146000, 146000, 146000, 146000]
+    assert list(k20["value"]) == [0, 0, 100000, 100000, 146000]
 
 
 @pytest.mark.parametrize(
@@ -187,7 +191,7 @@ def test_kpi_trend_per_quarter(cur):
 )
 @pytest.mark.parametrize("indicator", ["K02", "K03", "K04", "K08", "K10", "K20"])
 def test_kpi_trend_agrees_with_kpi_actual_per_year(cur, filters, indicator):
-    """The set-based trend macro and the per-period KPI macro are two SQL texts: they must agree."""
+    """The trend (a metric by year) and the scorecard macro are built from one declaration."""
     trend = q.kpi_trend(cur, filters, (indicator,), period_type="year").set_index("period_start")
     for year in (2024, 2025):
         f = Filters(
@@ -197,7 +201,7 @@ def test_kpi_trend_agrees_with_kpi_actual_per_year(cur, filters, indicator):
             country=filters.country,
         )
         actual = measures(cur, f)[(indicator, "main", "actual")]
-        got = trend.loc[pd.Timestamp(year, 1, 1), "value"]
+        got = trend.loc[dt.date(year, 1, 1), "value"]
         assert (pd.isna(actual) and pd.isna(got)) or got == pytest.approx(actual), (indicator, year)
 
 
@@ -207,4 +211,4 @@ def test_stored_scorecard_network_rows(cur):
            and scope_id = 'innovation' and period_type = 'all' and indicator_id = 'K30'
            and measure = 'main' and value_kind = 'actual'"""
     ).fetchone()
-    assert row == (pytest.approx(16), 8, "red")
+    assert row == (10, 8, "amber")  # lower median of 5, 10, 20, 29 against 8 days

@@ -202,6 +202,13 @@ CROSS = [
     ("target", {"scope_type": "network", "scope_id": "space"}, "scope_id", "unknown scope"),
     ("target", {"scope_type": "cooperation", "scope_id": "pair-nope"}, "scope_id", "unknown scope"),
     ("target", {"scope_type": "city", "scope_id": "atlantis-xx"}, "scope_id", "unknown scope"),
+    ("target", {"scope_type": "mode", "scope_id": "quartet"}, "scope_id", "unknown scope"),
+    (
+        "participation",
+        {"organisation_id": "malmo-se-university", "organisations": 2},
+        "organisations",
+        "must be 1 or empty when organisation_id is given",
+    ),
     (
         "observation",
         {"period_end": dt.date(2022, 12, 31)},
@@ -253,6 +260,9 @@ def test_validate_cross_table_rule(con, tmp_path, entity, changes, column, rule)
         ("sdg_alignment", {"target_id": None}),
         ("target", {"scope_type": "programme", "scope_id": "iurc-na"}),
         ("target", {"scope_type": "network", "scope_id": "innovation"}),
+        ("target", {"scope_type": "mode", "scope_id": "trio"}),
+        ("participation", {"organisation_id": "malmo-se-university", "organisations": 1}),
+        ("participation", {"organisation_id": "malmo-se-university", "organisations": None}),
     ],
     ids=lambda v: str(v)[:40],
 )
@@ -296,13 +306,21 @@ def test_validate_duplicate_key_keeps_first_and_names_its_line(con, tmp_path) ->
     assert reasons[0] == [] and reasons[1] == []
     for later in reasons[2:]:
         assert [r["rule"] for r in later] == ["duplicate key of line 2"]
-        assert later[0]["column"] == "activity_id,city_id,stakeholder_type"
+        assert later[0]["column"] == "activity_id,city_id,stakeholder_type,organisation_id"
 
 
 def test_validate_duplicate_with_nullable_key_part(con, tmp_path) -> None:
     tag = row("sdg_alignment", entity_id="out-trio-guide", target_id=None, is_primary=False)
     reasons = check_rows(con, tmp_path, "sdg_alignment", [tag, tag])
     assert reasons[0] == []
+    assert [r["rule"] for r in reasons[1]] == ["duplicate key of line 2"]
+
+
+def test_validate_participation_rows_of_two_organisations_are_two_keys(con, tmp_path) -> None:
+    a = row("participation", organisation_id="malmo-se-university", organisations=1)
+    b = row("participation", organisation_id="malmo-se-city-council", organisations=1)
+    assert check_rows(con, tmp_path, "participation", [a, b]) == [[], []]
+    reasons = check_rows(con, tmp_path, "participation", [a, a])
     assert [r["rule"] for r in reasons[1]] == ["duplicate key of line 2"]
 
 

@@ -102,6 +102,41 @@ def _frame(result) -> pd.DataFrame | None:
     return result if isinstance(result, pd.DataFrame) else None
 
 
+def _outcome(fn, con, text: str):
+    """Return the result of `fn` with `text` in every filter and string argument, or the
+    ValueError with which an allow-list refused it."""
+    try:
+        return _call(fn, con, Filters(**dict.fromkeys(LIST_FIELDS, (text,))), text)
+    except ValueError as exc:
+        return exc
+
+
+def _as_unknown_code(result, payload: str):
+    """Return `result` with cells echoing `payload` (scope labels) written as the unknown code."""
+    if isinstance(result, tuple):
+        return (_as_unknown_code(result[0], payload), *result[1:])
+    if isinstance(result, pd.DataFrame):
+        frame = result.copy()
+        for column in frame.columns:  # element-wise: cells may be lists; other columns untouched
+            echoed = frame[column].map(lambda v: isinstance(v, str) and v == payload).astype(bool)
+            if echoed.any():
+                frame[column] = frame[column].mask(echoed, NO_MATCH)
+        return frame
+    return result
+
+
+def _same(got, want) -> bool:
+    if isinstance(want, tuple):
+        return (
+            isinstance(got, tuple)
+            and len(got) == len(want)
+            and all(_same(g, w) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(want, pd.DataFrame):
+        return isinstance(got, pd.DataFrame) and got.equals(want)
+    return type(got) is type(want) and got == want
+
+
 def test_security_every_query_function_is_covered() -> None:
     assert len(FUNCTIONS) >= 40
     for name, fn in FUNCTIONS:
@@ -116,16 +151,22 @@ def test_security_sql_payloads_in_every_filter_and_argument(
     before = table_digest(small_wh)
     cur = rw_con.cursor()
     takes_filters = "filters" in inspect.signature(fn).parameters
+    # everywhere at once (filters and string arguments), a payload behaves as an unknown code
+    base = _outcome(fn, cur, NO_MATCH)
     for payload in PAYLOADS:
-        filters = Filters(**dict.fromkeys(LIST_FIELDS, (payload,)))
         try:
-            result = _call(fn, cur, filters, payload)
-        except ValueError as exc:  # an allow-list refusing the value is fine, if it says so plainly
-            assert "DROP" not in str(exc) or payload in str(exc)
-            continue
+            result = _outcome(fn, cur, payload)
         except duckdb.Error as exc:  # the payload reached the SQL text
             pytest.fail(f"{name}: {payload!r} caused a database error: {exc}")
-        assert result is None or _frame(result) is not None or not isinstance(result, str)
+        if isinstance(result, ValueError):  # an allow-list refusing the value plainly is fine
+            assert "Traceback" not in str(result), (name, payload)
+            continue
+        assert not isinstance(base, ValueError), (
+            f"{name}: {payload!r} was accepted where the unknown code is refused ({base})"
+        )
+        assert _same(_as_unknown_code(result, payload), base), (
+            f"{name}: {payload!r} gives another result than an unknown code"
+        )
     if takes_filters:
         # in a filter, a payload behaves exactly as an unknown code (echoed scope labels aside)
         for payload in PAYLOADS[:3]:
@@ -133,8 +174,7 @@ def test_security_sql_payloads_in_every_filter_and_argument(
                 got = _frame(_call(fn, cur, Filters(**{field: (payload,)}), None))
                 base = _frame(_call(fn, cur, Filters(**{field: (NO_MATCH,)}), None))
                 if got is not None:
-                    got = got.replace(payload, NO_MATCH)
-                    assert got.equals(base), (
+                    assert _same(_as_unknown_code(got, payload), base), (
                         f"{name}: {field}={payload!r} differs from an unknown code"
                     )
     assert rw_con.execute("SELECT count(*) FROM core.city").fetchone()[0] == before["core.city"][0]
@@ -202,7 +242,8 @@ FORMULAS = [
 
 
 def test_security_dashboard_exports_neutralise_formulas() -> None:
-    components = pytest.importorskip("dashboard.components")
+    from dashboard import components
+
     df = pd.DataFrame({"title": FORMULAS + ["plain"], "n": list(range(-len(FORMULAS), 1))})
     text = components.to_csv_bytes(df).decode("utf-8-sig")
     for line, value in zip(text.splitlines()[1:], FORMULAS + ["plain"], strict=False):
@@ -254,14 +295,16 @@ def test_security_defaults_bind_loopback_and_debug_off(monkeypatch) -> None:
     defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items()}
     assert defaults["host"].default == "127.0.0.1"
     assert defaults["debug"].default is False
-    app_module = pytest.importorskip("dashboard.app")
+    from dashboard import app as app_module
+
     main_defaults = inspect.signature(app_module.main).parameters
     assert main_defaults["host"].default == "127.0.0.1"
     assert app_module.server.debug is False
 
 
 def test_security_oversized_post_rejected_with_413() -> None:
-    app_module = pytest.importorskip("dashboard.app")
+    from dashboard import app as app_module
+
     server = app_module.server
     limit = server.config["MAX_CONTENT_LENGTH"]
     assert limit == config.max_upload_bytes() and 0 < limit <= 64 * 1024 * 1024
@@ -275,7 +318,8 @@ def test_security_oversized_post_rejected_with_413() -> None:
 
 
 def test_security_headers_forbid_framing_and_foreign_scripts() -> None:
-    app_module = pytest.importorskip("dashboard.app")
+    from dashboard import app as app_module
+
     response = app_module.server.test_client().get("/_dash-layout")
     csp = response.headers.get("Content-Security-Policy", "")
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp

@@ -154,15 +154,18 @@ create table if not exists core.activity (
     run_id text not null
 );
 create table if not exists core.participation (
-    activity_id text not null,         -- key (activity_id, city_id, stakeholder_type)
+    activity_id text not null,         -- key (activity_id, city_id, stakeholder_type, organisation_id)
     city_id text not null,
     stakeholder_type text not null,
     participants integer not null,     -- person-attendances; counts only, never names
     women integer,                     -- null: not declared
     organisations integer,             -- distinct organisations in this row
     completions integer,               -- trainings: participants who completed
+    organisation_id text,              -- slug of the one organisation of the row (null: unknown, may be several)
     run_id text not null
 );
+-- warehouses created before organisation_id existed get it (at the end; loads insert by name)
+alter table core.participation add column if not exists organisation_id text;
 create table if not exists core.output (
     output_id text not null,           -- key
     output_type text not null,
@@ -192,9 +195,9 @@ create table if not exists core.funding (
 );
 create table if not exists core.target (
     indicator_id text not null,        -- key (indicator_id, scope_type, scope_id, period_end)
-    scope_type text not null,          -- programme | network | cooperation | city
-    scope_id text not null,            -- 'iurc-na' for the programme
-    period_end date not null,
+    scope_type text not null,          -- programme | network | mode | cooperation | city
+    scope_id text not null,            -- 'iurc-na' for the programme; a mode_id for mode
+    period_end date not null,          -- deadline; yearly milestones are targets with earlier period_end
     baseline double,
     target_value double not null,
     run_id text not null
@@ -218,8 +221,13 @@ create table if not exists core.sdg_alignment (
     method text not null,              -- manual | keyword | model
     score double,                      -- 0..1 confidence for keyword/model tags
     status text not null,              -- suggested | accepted | rejected
+    evidence text,                     -- keyword/model tags: matched phrases, '; '-separated
+    method_version text,               -- keyword/model tags: tagger version
     run_id text not null
 );
+-- warehouses created before the two columns above
+alter table core.sdg_alignment add column if not exists evidence text;
+alter table core.sdg_alignment add column if not exists method_version text;
 create table if not exists core.city_context (
     city_id text not null,             -- key (city_id, metric, year)
     metric text not null,

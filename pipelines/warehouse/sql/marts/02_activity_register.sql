@@ -2,7 +2,8 @@
 -- one row per activity with every filter dimension resolved (month = month of end_date); serves the /activities register
 -- (server-side search, sort and paging) and feeds the activity cubes.
 -- mode: the cooperation's mode, 'global_network' for activities without a cooperation.
--- country/region: of the host city (null for activities without a host, e.g. online).
+-- city_id/country/region: of the host city (null without a host); city_ids/countries/regions: the
+-- cities the activity counts for (D12).
 with
 
 activity as (
@@ -40,7 +41,11 @@ participation as (
         sum(p.women)::bigint as women,
         count(*)::bigint as participation_rows,
         count(distinct c.country_iso2)::bigint as participant_countries,
-        count(distinct c.region)::bigint as participant_regions
+        count(distinct c.region)::bigint as participant_regions,
+        list(distinct p.city_id order by p.city_id) as participant_city_ids,
+        list(distinct c.country_iso2 order by c.country_iso2) filter (where c.country_iso2 is not null)
+            as participant_countries_list,
+        list(distinct c.region order by c.region) filter (where c.region is not null) as participant_regions_list
     from core.participation as p
     left join core.city as c on c.city_id = p.city_id
     group by p.activity_id
@@ -68,6 +73,14 @@ final as (
         h.city_name,
         h.country_iso2,
         h.region,
+        -- D12 geography: the host city; an activity without a host counts where its participants
+        -- come from
+        case when a.host_city_id is not null then [a.host_city_id] else coalesce(p.participant_city_ids, []) end
+            as city_ids,
+        case when a.host_city_id is not null then [h.country_iso2] else coalesce(p.participant_countries_list, []) end
+            as countries,
+        case when a.host_city_id is not null then [h.region] else coalesce(p.participant_regions_list, []) end
+            as regions,
         a.reported_date,
         -- reported before the end counts as on time: lag 0
         case
@@ -83,14 +96,9 @@ final as (
         -- EU-NA (K11): a cooperation's activity with participants from both regions
         a.cooperation_id is not null and coalesce(p.participant_countries, 0) >= 2 as is_joint,
         a.cooperation_id is not null and coalesce(p.participant_regions, 0) >= 2 as is_eu_na,
-        -- K29: 9 required fields (always filled after validation) + 5 optional ones
-        14 as fields_total,
-        9
-            + (nullif(trim(a.description), '') is not null)::int
-            + (a.subtheme_id is not null)::int
-            + (a.cross_cutting_id is not null)::int
-            + (a.cooperation_id is not null)::int
-            + (a.host_city_id is not null)::int as fields_filled,
+        -- K29 (D10): every input column of the activity contract (generated from schemas/)
+        {{ activity_fields_total }} as fields_total,
+        {{ activity_fields_filled }} as fields_filled,
         lower(concat_ws(' ', a.activity_id, a.title, h.city_name, c.cooperation_name)) as search_text
     from activity as a
     left join cooperation as c on c.cooperation_id = a.cooperation_id

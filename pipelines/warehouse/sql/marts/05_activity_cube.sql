@@ -16,12 +16,15 @@ final as (
         mode,
         cooperation_id,
         is_eu_na,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         status,
         count(*)::bigint as activities,
         sum(participants)::bigint as participants,
+        -- K11 person-days of study visits, counted where the activity is (D12)
+        coalesce(sum(participants * duration_days) filter (where activity_type = 'study_visit'), 0)::bigint
+            as study_visit_person_days,
         sum(fields_filled)::bigint as fields_filled,
         sum(fields_total)::bigint as fields_total
     from activity

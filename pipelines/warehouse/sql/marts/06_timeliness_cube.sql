@@ -15,9 +15,9 @@ final as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         report_lag_days,
         count(*)::bigint as activities,
         max(reported_date) as last_reported_date

@@ -27,7 +27,10 @@ cooperation as (
     select
         cooperation_id,
         mode,
-        n_countries
+        n_countries,
+        city_ids,
+        countries,
+        regions
     from mart.cooperation_register
 ),
 
@@ -59,6 +62,10 @@ final as (
         o.city_id,
         ci.country_iso2,
         ci.region,
+        -- D12 geography: the output's own city, else the cities of its cooperation
+        case when o.city_id is not null then [o.city_id] else coalesce(c.city_ids, []) end as city_ids,
+        case when o.city_id is not null then [ci.country_iso2] else coalesce(c.countries, []) end as countries,
+        case when o.city_id is not null then [ci.region] else coalesce(c.regions, []) end as regions,
         o.network_id,
         a.subtheme_id,
         o.activity_id,

@@ -1,6 +1,6 @@
 -- materialized: table
 -- every SDG tag with the dimensions of the entity it tags (activities: not cancelled; outputs: all;
--- cooperations: no city, so region/country filters exclude them).
+-- cooperations: their member cities).
 -- validated: accepted by a reviewer, or entered manually and not rejected.
 -- suggested_only: an automatic (keyword/model) suggestion nobody has reviewed yet.
 with
@@ -18,9 +18,9 @@ entity as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region
+        city_ids,
+        countries,
+        regions
     from mart.activity_register
     where status <> 'cancelled'
     union all
@@ -32,9 +32,9 @@ entity as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region
+        city_ids,
+        countries,
+        regions
     from mart.output_register
     union all
     select
@@ -45,9 +45,9 @@ entity as (
         null,
         mode,
         cooperation_id,
-        null,
-        null,
-        null
+        city_ids,
+        countries,
+        regions
     from mart.cooperation_register
 ),
 
@@ -68,9 +68,9 @@ final as (
         e.subtheme_id,
         e.mode,
         e.cooperation_id,
-        e.city_id,
-        e.country_iso2,
-        e.region
+        e.city_ids,
+        e.countries,
+        e.regions
     from tag as t
     join entity as e on e.entity_type = t.entity_type and e.entity_id = t.entity_id
 )

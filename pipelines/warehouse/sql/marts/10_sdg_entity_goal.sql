@@ -22,9 +22,9 @@ entity_goal as (
         any_value(subtheme_id) as subtheme_id,
         any_value(mode) as mode,
         any_value(cooperation_id) as cooperation_id,
-        any_value(city_id) as city_id,
-        any_value(country_iso2) as country_iso2,
-        any_value(region) as region
+        any_value(city_ids) as city_ids,
+        any_value(countries) as countries,
+        any_value(regions) as regions
     from tag
     group by entity_type, entity_id, goal
 ),

@@ -18,9 +18,9 @@ final as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         -- primary-only: 1 for the validated primary goal; fractional: 1/n over validated goals
         sum(case when is_primary then 1.0 else 0.0 end) as primary_value,
         sum(coalesce(weight, 0.0)) as fractional_value,

@@ -16,9 +16,9 @@ final as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         count(distinct entity_id)::bigint as primary_entities
     from tag
     group by all

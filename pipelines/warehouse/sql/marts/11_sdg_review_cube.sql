@@ -16,9 +16,9 @@ final as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         count(*)::bigint as tags
     from tag
     group by all

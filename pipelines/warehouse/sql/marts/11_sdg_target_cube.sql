@@ -20,9 +20,9 @@ final as (
         subtheme_id,
         mode,
         cooperation_id,
-        city_id,
-        country_iso2,
-        region,
+        city_ids,
+        countries,
+        regions,
         count(distinct entity_id) filter (where is_validated)::bigint as validated_entities,
         count(distinct entity_id) filter (where is_suggested_only)::bigint as suggested_entities
     from tag

@@ -1,9 +1,21 @@
 -- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_cooperation, p_city)
 -- The KPI scorecard for one filter combination: every KPI value of mart.kpi_actual with its target,
 -- % achieved (direction-aware) and RAG status, plus K28 (share of rated KPIs on green).
--- Target: for the scope the filters amount to, the latest target due within the selected period
--- (no period: the latest target, i.e. progress to date towards the final target). Targets and
--- RAG apply to measure 'main' of actual values; forecasts get % achieved but no RAG.
+-- Target: for the scope the filters amount to (programme, one network, one cooperation mode, one
+-- cooperation or one city), the target whose period_end (deadline) is the latest within the
+-- selected period: a yearly milestone for a year filter; no period: the latest target, i.e.
+-- progress to date towards the final target. Targets are never pro-rated (no KPI's rule allows
+-- it yet). Targets and RAG apply to measure 'main' of actual values; forecasts get % achieved but
+-- no RAG. An actual 'main' row without a target says why, in codes the page puts in words:
+--   unrated_reason  no_scope      the filters amount to no target scope (e.g. a subtheme, 2 networks)
+--                   no_milestone  a period is selected and the scope has no target due in it
+--                   no_target     no period; the scope has no target for the KPI
+--                   no_data       a target but no actual value
+--                   unusable_target  a target of 0 for a higher-is-better KPI
+--   fallback_target_value, fallback_target_period_end, fallback_scope_type, fallback_scope_id:
+--                   the target the reader can look at instead: the scope's own final (latest)
+--                   target, else the programme's (e.g. "no 2024 milestone for Innovation;
+--                   programme target 86 by end-2025"); null when there is none
 with
 
 computed_or_reported as (
@@ -12,11 +24,21 @@ computed_or_reported as (
     )
 ),
 
+-- the target scope the filters amount to; kpi_actual's scope plus one cooperation mode
 scope as (
-    select distinct
-        scope_type,
-        scope_id
-    from computed_or_reported
+    select
+        case
+            when len(p_mode) = 1
+                 and len(p_subtheme) + len(p_region) + len(p_country) + len(p_network)
+                     + len(p_cooperation) + len(p_city) = 0 then 'mode'
+            else (select any_value(scope_type) from computed_or_reported)
+        end as scope_type,
+        case
+            when len(p_mode) = 1
+                 and len(p_subtheme) + len(p_region) + len(p_country) + len(p_network)
+                     + len(p_cooperation) + len(p_city) = 0 then p_mode[1]
+            else (select any_value(scope_id) from computed_or_reported)
+        end as scope_id
 ),
 
 indicator as (
@@ -34,11 +56,15 @@ indicator as (
 -- every scorecard KPI gets a row, 'no data' when neither computed nor reported
 -- (benchmark KPIs K31-K33 live in mart.city_benchmark; K28 is added below)
 actual as (
-    select * from computed_or_reported
+    select
+        (select scope_type from scope) as scope_type,
+        (select scope_id from scope) as scope_id,
+        * exclude (scope_type, scope_id)
+    from computed_or_reported
     union all
     select
-        (select any_value(scope_type) from computed_or_reported),
-        (select any_value(scope_id) from computed_or_reported),
+        (select scope_type from scope),
+        (select scope_id from scope),
         i.indicator_id,
         'main',
         'actual',
@@ -64,6 +90,21 @@ target as (
     group by t.indicator_id
 ),
 
+-- what to show beside an unrated card: the scope's own final target, else the programme's
+fallback as (
+    select
+        t.indicator_id,
+        arg_max(t.target_value, (t.scope_type <> 'programme', t.period_end)) as fallback_target_value,
+        arg_max(t.period_end, (t.scope_type <> 'programme', t.period_end)) as fallback_target_period_end,
+        arg_max(t.scope_type, (t.scope_type <> 'programme', t.period_end)) as fallback_scope_type,
+        arg_max(t.scope_id, (t.scope_type <> 'programme', t.period_end)) as fallback_scope_id
+    from core.target as t
+    cross join scope as s
+    where (t.scope_type = s.scope_type and t.scope_id = s.scope_id)
+       or (t.scope_type = 'programme' and t.scope_id = 'iurc-na')
+    group by t.indicator_id
+),
+
 scored as (
     select
         a.scope_type,
@@ -81,19 +122,44 @@ scored as (
         i.direction,
         i.unit,
         i.sort_order,
-        case when a.measure = 'main' then mart.pct_achieved(a.value, t.target_value, i.direction) end as pct_achieved
+        case when a.measure = 'main' then mart.pct_achieved(a.value, t.target_value, i.direction) end as pct_achieved,
+        f.fallback_target_value,
+        f.fallback_target_period_end,
+        f.fallback_scope_type,
+        f.fallback_scope_id
     from actual as a
     left join indicator as i on i.indicator_id = a.indicator_id
     left join target as t on t.indicator_id = a.indicator_id
+    left join fallback as f on f.indicator_id = a.indicator_id
 ),
 
 rated as (
     select
-        *,
+        * exclude (
+            fallback_target_value, fallback_target_period_end, fallback_scope_type,
+            fallback_scope_id
+        ),
         case
             when measure = 'main' and value_kind = 'actual'
                 then mart.rag(pct_achieved, target_value, value)
-        end as rag
+        end as rag,
+        case
+            when measure <> 'main' or value_kind <> 'actual' then null
+            when target_value is not null and value is null then 'no_data'
+            when target_value is not null and pct_achieved is null then 'unusable_target'
+            when target_value is not null then null
+            when scope_type is null then 'no_scope'
+            when p_start is not null or p_end is not null then 'no_milestone'
+            else 'no_target'
+        end as unrated_reason,
+        case when measure = 'main' and value_kind = 'actual' and target_value is null
+            then fallback_target_value end as fallback_target_value,
+        case when measure = 'main' and value_kind = 'actual' and target_value is null
+            then fallback_target_period_end end as fallback_target_period_end,
+        case when measure = 'main' and value_kind = 'actual' and target_value is null
+            then fallback_scope_type end as fallback_scope_type,
+        case when measure = 'main' and value_kind = 'actual' and target_value is null
+            then fallback_scope_id end as fallback_scope_id
     from scored
 ),
 
@@ -134,7 +200,19 @@ final as (
     union all
     select
         *,
-        mart.rag(pct_achieved, target_value, value) as rag
+        mart.rag(pct_achieved, target_value, value) as rag,
+        case
+            when target_value is not null and value is null then 'no_data'
+            when target_value is not null and pct_achieved is null then 'unusable_target'
+            when target_value is not null then null
+            when scope_type is null then 'no_scope'
+            when p_start is not null or p_end is not null then 'no_milestone'
+            else 'no_target'
+        end as unrated_reason,
+        null::double as fallback_target_value,
+        null::date as fallback_target_period_end,
+        null::varchar as fallback_scope_type,
+        null::varchar as fallback_scope_id
     from k28_scored
 )
 

@@ -6,8 +6,9 @@
 --   action_plans             K12 joint action plans the city leads, developed or later
 --   plans_taken_up           K17 action plans the city leads that were adopted
 --   pilots_implemented       K18 pilots the city leads that were implemented
---   sustained_cooperation    K22 % of the city's cooperations sustained 12 months after support
---                            (missing while none of them is 12 months past support end)
+--   sustained_cooperation    K22 % of the city's cooperations (pairings, trios, clusters) sustained
+--                            12 months after support, K22's rule (mart.cooperation_sustained) at the
+--                            data's as-of date (missing while none is 12 months past support end)
 -- Abandoned outputs are excluded, as in the scorecard.
 with
 
@@ -44,21 +45,18 @@ outputs as (
 ),
 
 cooperation_city as (
+    -- K22's rule (mart.cooperation_sustained) at the data's as-of date, per member city
     select
         unnest(city_ids) as city_id,
-        sustained_from <= current_date as is_eligible,
-        sustained_from <= current_date
-            and (
-                len(list_filter(activity_months, lambda m: m >= date_trunc('month', sustained_from))) > 0
-                or len(list_filter(agreement_dates, lambda d: d >= sustained_from)) > 0
-            ) as is_sustained
-    from mart.cooperation_register
+        eligible,
+        sustained
+    from mart.cooperation_sustained(mart.data_as_of())
 ),
 
 sustained as (
     select
         city_id,
-        100.0 * count(*) filter (where is_sustained) / nullif(count(*) filter (where is_eligible), 0) as pct
+        100.0 * count(*) filter (where sustained) / nullif(count(*) filter (where eligible), 0) as pct
     from cooperation_city
     group by city_id
 ),

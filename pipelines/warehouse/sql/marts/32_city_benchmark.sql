@@ -5,8 +5,11 @@
 --                 score the weakest city 0 by construction)
 --   upper bound = best-performer mean: the mean of the (up to) 3 highest values in the peer group
 --                 (SDSN uses the top-5 mean over ~150 units; no city-level targets exist for these)
--- and censored to [0, 100]. Missing (null) values get no score. When every peer has the same value
--- (upper <= lower) the input carries no information in that group: is_informative = false.
+-- and censored to [0, 100]. Missing (null) values get no score. An input on which every peer with
+-- a value has the same value (or fewer than 2 peers have one) does not discriminate in the group:
+-- is_informative = false, input_status 'not_discriminating', no score for anyone, and it is not a
+-- city's missing data. input_status: 'scored' | 'missing' (the city has no value for an input
+-- that discriminates) | 'not_discriminating'.
 with
 
 member as (
@@ -68,9 +71,16 @@ final as (
         b.peer_max,
         b.n_with_value,
         b.n_cities,
-        b.upper_bound > b.lower_bound as is_informative,
+        coalesce(b.peer_max > b.peer_min and b.upper_bound > b.lower_bound, false) as is_informative,
         case
-            when v.value is null or not (b.upper_bound > b.lower_bound) then null
+            when not coalesce(b.peer_max > b.peer_min and b.upper_bound > b.lower_bound, false)
+                then 'not_discriminating'
+            when v.value is null then 'missing'
+            else 'scored'
+        end as input_status,
+        case
+            when v.value is null or not coalesce(b.peer_max > b.peer_min and b.upper_bound > b.lower_bound, false)
+                then null
             else least(100.0, greatest(0.0, 100.0 * (v.value - b.lower_bound) / (b.upper_bound - b.lower_bound)))
         end as score
     from peer_value as v

@@ -1,0 +1,336 @@
+"""Build SQL for declared metrics: one generator for the stored scorecard and every live query.
+
+Two modes share every predicate and expression:
+
+- **query** (`metric_query`): a live query for some filters and a breakdown, with values as
+  named parameters (`$p_start`, `$p_network`, ...). It returns one row per breakdown group and a
+  total row (`is_total`), each aggregated from the source rows: a distinct count, ratio, median or
+  index is recounted for the total, never added up from the groups.
+- **macro** (`kpi_computed_sql`): the body of `mart.kpi_actual`, whose parameters are the macro's
+  (`p_start`, `p_network`, ...), so the scorecard stored at publish and a scorecard for any filter
+  come from the same declarations.
+
+Identifiers spliced into SQL come only from the declarations (`pipelines.metrics.catalogue`) and
+the filter declaration (`pipelines.metrics.filters`); values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, metric
+from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, period_bounds
+from pipelines.metrics.model import Additivity, Metric, Source, TimeBasis
+
+# the evaluation date of AS_OF metrics (D3/D4): the period end, or the data's as-of date if earlier
+_AS_OF = "mart.data_as_of()"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mode:
+    """How parameters are written: `$p_x` in a live query, `p_x` inside a macro body."""
+
+    prefix: str
+    active: frozenset[str]  # the list parameters in use (a macro uses all of them)
+
+    def p(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def dates(self) -> dict[str, str]:
+        start, end = f"{self.p('p_start')}::date", f"{self.p('p_end')}::date"
+        # "to date" never runs past the data's as-of date (D4); least() skips a null bound
+        to_date = f"least({end}, {_AS_OF})"
+        return {
+            "start": start,
+            "end": to_date,
+            "eval": to_date,
+            "period_start": start,
+            "period_end": end,
+        }
+
+
+_LIST_PARAMS = tuple(f"p_{spec.name}" for spec in FILTERS) + ("p_cooperation", "p_city")
+MACRO_MODE = _Mode("", frozenset(_LIST_PARAMS))
+
+
+def _columns_used(text: str, candidates: frozenset[str]) -> set[str]:
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", text))
+    return words & candidates
+
+
+def _geo_column(source: Source, scalar: str) -> str:
+    return LIST_COLUMNS[scalar] if source.geo_shape == "list" else scalar
+
+
+def _restriction(source: Source, mode: _Mode) -> list[str]:
+    """Return the filter conditions (other than the period) for a base source's rows."""
+    conds: list[str] = []
+    for spec in FILTERS:
+        param = f"p_{spec.name}"
+        if param not in mode.active:
+            continue
+        p = mode.p(param)
+        if spec.name == "subtheme" and not source.has_subtheme:
+            conds.append(f"len({p}) = 0")
+        elif spec.geographic and source.geo_shape == "list":
+            conds.append(f"(len({p}) = 0 or list_has_any({_geo_column(source, spec.column)}, {p}))")
+        else:
+            conds.append(f"(len({p}) = 0 or list_contains({p}, {spec.column}))")
+    if "p_cooperation" in mode.active:
+        p = mode.p("p_cooperation")
+        conds.append(f"(len({p}) = 0 or list_contains({p}, cooperation_id))")
+    if "p_city" in mode.active:
+        p = mode.p("p_city")
+        if source.geo_shape == "list":
+            conds.append(f"(len({p}) = 0 or list_has_any(city_ids, {p}))")
+        else:
+            conds.append(f"(len({p}) = 0 or list_contains({p}, city_id))")
+    return conds
+
+
+def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
+    if not date_col:
+        return []
+    start, end = f"{mode.p('p_start')}::date", f"{mode.p('p_end')}::date"
+    if basis == TimeBasis.PERIOD:
+        return [
+            f"({start} is null or {date_col} >= {start})",
+            f"({end} is null or {date_col} <= {end})",
+        ]
+    # a stock or an evaluation: everything up to the period end, capped at the as-of date
+    return [f"{date_col} <= {mode.dates()['end']}"]
+
+
+def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
+    needed = set(extra)
+    if source.date_col:
+        needed.add(source.date_col)
+    for spec in FILTERS:
+        if f"p_{spec.name}" in mode.active and not (
+            spec.name == "subtheme" and not source.has_subtheme
+        ):
+            needed.add(_geo_column(source, spec.column) if spec.geographic else spec.column)
+    if "p_cooperation" in mode.active:
+        needed.add("cooperation_id")
+    if "p_city" in mode.active:
+        needed.add(_geo_column(source, "city_id"))
+    return needed
+
+
+def _relation(source: Source, needed: set[str]) -> str:
+    for relation in source.relations:
+        if needed <= relation.columns:
+            return relation.name
+    missing = needed - source.relations[-1].columns
+    raise ValueError(f"source {source.name!r} has no relation with columns {sorted(missing)}")
+
+
+def _dim_items(
+    source: Source, dims: Sequence[str], date_col: str | None, columns: frozenset[str]
+) -> list[str]:
+    """Return the SELECT items (besides *) that expose derived breakdown columns.
+
+    A time grain is the date truncated; a place of a list-geography source is its list unnested,
+    so a row counts in every place it belongs to (the total is still recounted from the rows).
+    """
+    items = []
+    places = [
+        d for d in dims if source.geo_shape == "list" and DIMENSIONS[d].column in LIST_COLUMNS
+    ]
+    if len(places) > 1:
+        raise ValueError(f"{source.name}: break down by one place at a time, not {places}")
+    for name in dims:
+        dim = DIMENSIONS[name]
+        if dim.time_grain:
+            if not date_col:
+                raise ValueError(f"{source.name} has no date to break down by {name}")
+            expr = f"date_trunc('{dim.time_grain}', {date_col})::date"
+            if dim.column == date_col and dim.time_grain == "month" and date_col == "month":
+                continue
+            items.append(
+                ("replace", f"{expr} as {dim.column}")
+                if dim.column in columns
+                else ("add", f"{expr} as {dim.column}")
+            )
+        elif name in places:
+            items.append(("add", f"unnest({LIST_COLUMNS[dim.column]}) as {dim.column}"))
+        elif dim.expr:
+            items.append(("add", f"{dim.expr} as {dim.column}"))
+    replaced = [text for kind, text in items if kind == "replace"]
+    star = f"* replace ({', '.join(replaced)})" if replaced else "*"
+    return [star, *(text for kind, text in items if kind == "add")]
+
+
+def _rows_sql(
+    source_name: str,
+    mode: _Mode,
+    *,
+    dims: Sequence[str],
+    uses: str,
+    basis: TimeBasis,
+    date_col: str | None = None,
+) -> str:
+    """Return a SELECT of a source's filtered rows carrying the breakdown columns."""
+    source = SOURCES[source_name]
+    if source.sql is not None and source.base is not None:
+        dim_cols = [DIMENSIONS[d].column for d in dims]
+        inner = _rows_sql(
+            source.base, mode, dims=dims, uses=source.sql + " " + " ".join(dim_cols), basis=basis
+        )
+        text = source.sql.replace("{src}", f"(\n{inner}\n)").replace(
+            "{dims}", "".join(f"{c}, " for c in dim_cols)
+        )
+        return _expand(text, mode)
+    date_col = date_col or source.date_col
+    columns = source.relations[-1].columns
+    dim_cols: set[str] = set()
+    for d in dims:
+        dim = DIMENSIONS[d]
+        if dim.time_grain:
+            continue
+        if dim.expr:
+            dim_cols |= _columns_used(dim.expr, columns)
+        elif source.geo_shape == "list":
+            dim_cols.add(LIST_COLUMNS.get(dim.column, dim.column))
+        else:
+            dim_cols.add(dim.column)
+    needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
+    if date_col:
+        needed.add(date_col)
+    relation = _relation(source, needed)
+    chosen = next(r.columns for r in source.relations if r.name == relation)
+    conds = [*_period(date_col, basis, mode), *_restriction(source, mode)] or ["true"]
+    select = ", ".join(_dim_items(source, dims, date_col, chosen))
+    return f"select {select} from {relation} where " + "\n    and ".join(conds)
+
+
+def _expand(text: str, mode: _Mode) -> str:
+    for key, value in mode.dates().items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _aggregates(m: Metric, mode: _Mode) -> str:
+    num = _expand(m.numerator or m.value, mode)
+    den = _expand(m.denominator, mode) if m.denominator else "null"
+    value = _expand(m.value, mode)
+    return (
+        f"({num})::double as numerator, ({den})::double as denominator, ({value})::double as value"
+    )
+
+
+def _metric_rows(m: Metric, mode: _Mode, dims: Sequence[str]) -> str:
+    rows = _rows_sql(
+        m.source,
+        mode,
+        dims=dims,
+        uses=" ".join(filter(None, (m.value, m.numerator, m.denominator, m.where))),
+        basis=m.time_basis,
+        date_col=m.date_col,
+    )
+    return f"select * from (\n{rows}\n) where {_expand(m.where, mode)}"
+
+
+def kpi_computed_sql() -> str:
+    """Return the `computed` rows of mart.kpi_actual: one SELECT per declared KPI measure.
+
+    Columns: indicator_id, measure, numerator, denominator, value.
+    """
+    parts = []
+    for m in METRICS.values():
+        if not m.indicator:
+            continue
+        parts.append(
+            f"select '{m.indicator}' as indicator_id, '{m.measure}' as measure, "
+            f"{_aggregates(m, MACRO_MODE)}\nfrom (\n{_metric_rows(m, MACRO_MODE, ())}\n)"
+        )
+    return "\nunion all\n".join(parts)
+
+
+def _query_mode(
+    filters: Filters, cooperation: Sequence[str], city: Sequence[str]
+) -> tuple[_Mode, dict]:
+    start, end = period_bounds(filters)
+    params: dict[str, object] = {"p_start": start, "p_end": end}
+    active = set()
+    for spec in FILTERS:
+        values = list(getattr(filters, spec.name))
+        if values:
+            params[f"p_{spec.name}"] = values
+            active.add(f"p_{spec.name}")
+    if cooperation:
+        params["p_cooperation"] = list(cooperation)
+        active.add("p_cooperation")
+    if city:
+        params["p_city"] = list(city)
+        active.add("p_city")
+    return _Mode("$", frozenset(active)), params
+
+
+def metric_query(
+    metric_id: str,
+    filters: Filters,
+    by: Sequence[str] = (),
+    *,
+    levels: Sequence[Sequence[str]] = (),
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+) -> tuple[str, dict]:
+    """Return (SQL, named parameters) giving a metric per breakdown group plus a total row.
+
+    Columns: one per breakdown (its dimension column), numerator, denominator, value, level (the
+    breakdown names of the row's grouping, comma-joined; '' for the total), is_total. `levels`
+    adds coarser groupings (subsets of `by`, e.g. the legend's totals of a stacked chart). Every
+    level is aggregated from the source rows, never from finer rows, so a distinct count, ratio,
+    median or index is recounted at each level. A STOCK metric broken down by time gives the
+    running total at each period's end.
+
+    Example: ``metric_query("K04", Filters(network=("innovation",)), by=("stakeholder_type",))``
+    """
+    m = metric(metric_id)
+    unknown = [d for d in by if d not in m.breakdowns]
+    if unknown:
+        raise ValueError(f"{metric_id} cannot be broken down by {unknown}; allowed: {m.breakdowns}")
+    for level in levels:
+        if not set(level) <= set(by):
+            raise ValueError(f"level {tuple(level)} is not a subset of the breakdown {tuple(by)}")
+    mode, params = _query_mode(filters, cooperation, city)
+    parts = []
+    for level in [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]:
+        if level or not by:
+            parts.append(_level_sql(m, mode, by, level, params))
+    if by:
+        parts.append(_level_sql(m, mode, by, (), params))
+    sql = "\nunion all\n".join(parts)
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _level_sql(
+    m: Metric, mode: _Mode, by: Sequence[str], level: Sequence[str], params: dict
+) -> str:
+    """Return the SELECT of one grouping level: the level's columns set, the others null."""
+    cols = [DIMENSIONS[d].column for d in level]
+    items = [DIMENSIONS[d].column if d in level else f"null as {DIMENSIONS[d].column}" for d in by]
+    tail = f"'{','.join(level)}' as level, {'false' if level else 'true'} as is_total"
+    head = ", ".join(items) + ", " if items else ""
+    rows = _metric_rows(m, mode, level)
+    sql = f"select {head}{_aggregates(m, mode)}, {tail}\nfrom (\n{rows}\n)"
+    if cols:
+        sql += f"\ngroup by {', '.join(cols)}"
+    time_cols = [DIMENSIONS[d].column for d in level if DIMENSIONS[d].time_grain]
+    if cols and m.additivity == Additivity.STOCK and time_cols:
+        others = [c for c in cols if c not in time_cols]
+        partition = f"partition by {', '.join(others)} " if others else ""
+        window = f"over ({partition}order by {time_cols[0]})"
+        outer = [c if c in cols else c for c in (DIMENSIONS[d].column for d in by)]
+        sql = (
+            f"select {', '.join(outer)}, sum(numerator) {window} as numerator, "
+            f"null::double as denominator, sum(value) {window} as value, level, is_total "
+            f"from ({sql})"
+        )
+        if params.get("p_start"):
+            grain = next(d for d in level if DIMENSIONS[d].time_grain)
+            sql = f"select * from ({sql}) where {time_cols[0]} >= date_trunc('{grain}', $p_start::date)"
+    return sql

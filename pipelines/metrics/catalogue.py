@@ -1,0 +1,1005 @@
+"""Every metric the product shows, declared once (ARCHITECTURE.md §5; KPI-CATALOGUE.md D1-D12).
+
+The KPI card, the chart, its summary sentence, the stored scorecard, exports, notebooks, report
+and API all build their SQL from these declarations (`pipelines.metrics.build`); nothing else
+holds a metric's rule. `tests/metrics/test_one_place.py` checks that.
+"""
+
+from __future__ import annotations
+
+from pipelines.metrics.model import (
+    Additivity,
+    Dimension,
+    Geography,
+    Metric,
+    Relation,
+    Source,
+    TimeBasis,
+)
+
+_FILTER_COLS = {"month", "network_id", "subtheme_id", "mode"}
+_GEO = {"city_id", "country_iso2", "region"}
+_GEO_LISTS = {"city_ids", "countries", "regions"}
+_PARTICIPATION_SUMS = {"participants", "women", "participants_gender_declared", "organisations_sum"}
+
+# cooperation modes that are cooperations (D1): the global network is reported apart
+COOPERATION_MODES = "('pairing', 'trio', 'cluster')"
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source(
+            "participation",
+            Geography.PARTICIPANT,
+            relations=(
+                Relation(
+                    "mart.participation_stakeholder_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | {"country_iso2", "region", "stakeholder_type"}
+                        | _PARTICIPATION_SUMS
+                    ),
+                ),
+                Relation(
+                    "mart.participation_city_cube",
+                    frozenset(_FILTER_COLS | _GEO | _PARTICIPATION_SUMS | {"person_days"}),
+                ),
+                Relation(
+                    "mart.participation_type_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | {"country_iso2", "region", "activity_type", "modality"}
+                        | {"participants", "women", "participants_gender_declared", "person_days"}
+                    ),
+                ),
+                Relation(
+                    "mart.participation_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO
+                        | _PARTICIPATION_SUMS
+                        | {
+                            "cooperation_id",
+                            "stakeholder_type",
+                            "organisations_max",
+                            "joint_organisations_sum",
+                            "joint_organisations_max",
+                            "cb_participants",
+                            "cb_completions",
+                            "cb_participants_completion_declared",
+                            "person_days",
+                            "study_visit_person_days",
+                            "participation_rows",
+                        }
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "activity",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.activity_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {
+                            "activity_type",
+                            "modality",
+                            "cooperation_id",
+                            "is_eu_na",
+                            "status",
+                            "activities",
+                            "participants",
+                            "study_visit_person_days",
+                            "fields_filled",
+                            "fields_total",
+                        }
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "timeliness",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.timeliness_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"cooperation_id", "report_lag_days", "activities"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "output",
+            Geography.MEMBER,
+            geo_shape="list",
+            date_col=None,  # each output metric names the stage date it is counted at
+            relations=(
+                Relation(
+                    "mart.output_register",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {
+                            "output_id",
+                            "output_type",
+                            "cooperation_id",
+                            "framework_id",
+                            "evidence_url",
+                            "reference_date",
+                            "developed_date",
+                            "implemented_date",
+                            "adopted_date",
+                            "is_joint",
+                            "is_abandoned",
+                            "reached_developed",
+                            "reached_implemented",
+                            "reached_adopted",
+                        }
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "funding",
+            Geography.MEMBER,
+            geo_shape="list",
+            date_col="committed_date",
+            relations=(
+                Relation(
+                    "mart.funding_register",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"cooperation_id", "committed_date", "amount_eur", "source_type"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "sdg_target",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_target_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"entity_type", "goal", "target_id", "cooperation_id"}
+                        | {"validated_entities", "suggested_entities"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "sdg_primary",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_primary_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"entity_type", "cooperation_id", "primary_entities"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "sdg_activity",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_activity_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"cooperation_id", "activities", "primary_activities"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "sdg_review",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_review_cube",
+                    frozenset(
+                        _FILTER_COLS | _GEO_LISTS | {"method", "status", "cooperation_id", "tags"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "cooperation",
+            Geography.MEMBER,
+            geo_shape="list",
+            date_col=None,
+            has_subtheme=False,
+            relations=(
+                Relation(
+                    "mart.cooperation_register",
+                    frozenset(
+                        {"network_id", "mode", "cooperation_id"}
+                        | _GEO_LISTS
+                        | {"support_end_date", "sustained_from"}
+                    ),
+                ),
+            ),
+        ),
+        # K22 (D3): one row per cooperation (D1) with its eligibility and sustained flag at the
+        # evaluation date; the rule lives in mart.cooperation_sustained
+        Source(
+            "sustained",
+            Geography.MEMBER,
+            base="cooperation",
+            sql="""
+                select {dims} s.eligible, s.sustained
+                from {src} as c
+                join (
+                    select cooperation_id, eligible, sustained
+                    from mart.cooperation_sustained({eval})
+                ) as s using (cooperation_id)
+            """,
+        ),
+        # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil
+        # society; 'other' is left out
+        Source(
+            "stakeholder_group",
+            Geography.PARTICIPANT,
+            base="participation",
+            sql="""
+                select
+                    {dims}
+                    case
+                        when stakeholder_type in ('local_government', 'regional_government')
+                            then 'government'
+                        else stakeholder_type
+                    end as stakeholder_group,
+                    sum(participants)::double as n
+                from {src}
+                where stakeholder_type <> 'other'
+                group by all
+            """,
+        ),
+        # lower bound of distinct organisations: per city and stakeholder type, the most
+        # organisations seen at any one activity (all activities, and joint ones for K09)
+        Source(
+            "organisation_bound",
+            Geography.PARTICIPANT,
+            base="participation",
+            sql="""
+                select
+                    {dims}
+                    city_id,
+                    stakeholder_type,
+                    max(organisations_max)::double as organisations,
+                    max(joint_organisations_max)::double as joint_organisations
+                from {src}
+                group by all
+            """,
+        ),
+        # K30 (D5): one row per completed activity's reporting lag (the cube's counts unnested)
+        Source(
+            "report_lag",
+            Geography.HOST,
+            base="timeliness",
+            sql="""
+                select {dims} report_lag_days
+                from {src}, range(activities)
+            """,
+        ),
+        # K11 (D11): the quarters of the period, or those the completed activities span
+        Source(
+            "exchange",
+            Geography.HOST,
+            base="activity",
+            sql="""
+                select
+                    {dims}
+                    coalesce(sum(activities) filter (where is_eu_na), 0)::double as eu_na_activities,
+                    count(distinct cooperation_id)::double as cooperations,
+                    datediff(
+                        'quarter',
+                        date_trunc('quarter', coalesce({period_start}, min(month))),
+                        date_trunc('quarter', coalesce({period_end}, max(month)))
+                    ) + 1 as quarters
+                from {src}
+                where status = 'completed' and mode in """
+            + COOPERATION_MODES
+            + """
+                group by all
+            """,
+        ),
+    )
+}
+
+_TIME = ("month", "quarter", "year")
+_PLACE = ("network", "subtheme", "mode", "region", "country")
+PARTICIPATION_BREAKDOWNS = (
+    *_TIME,
+    *_PLACE,
+    "country_group",
+    "city",
+    "stakeholder_type",
+    "activity_type",
+    "modality",
+)
+ACTIVITY_BREAKDOWNS = (*_TIME, "network", "subtheme", "mode", "activity_type", "modality")
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("month", "month", time_grain="month"),
+        Dimension("quarter", "quarter", time_grain="quarter"),
+        Dimension("year", "year", time_grain="year"),
+        Dimension("network", "network_id", "ref.network", "network_id"),
+        Dimension("subtheme", "subtheme_id", "ref.subtheme", "subtheme_id"),
+        Dimension("mode", "mode", "ref.cooperation_mode", "mode_id"),
+        Dimension("region", "region"),
+        # Europe as one group, North America by country (the programme's balance)
+        Dimension(
+            "country_group",
+            "country_group",
+            "ref.country",
+            "country_iso2",
+            expr="case when region = 'EU' then 'EU' else country_iso2 end",
+        ),
+        Dimension("country", "country_iso2", "ref.country", "country_iso2"),
+        Dimension("city", "city_id", "mart.city", "city_id", label_expr="name"),
+        Dimension(
+            "stakeholder_type", "stakeholder_type", "ref.stakeholder_type", "stakeholder_type_id"
+        ),
+        Dimension("activity_type", "activity_type", "ref.activity_type", "activity_type_id"),
+        Dimension("modality", "modality", "ref.modality", "modality_id"),
+        Dimension("goal", "goal", "ref.sdg_goal", "goal"),
+        Dimension("method", "method"),
+        Dimension("review_status", "status"),
+    )
+}
+
+_OUT = "not is_abandoned and output_type = "
+_DEV = " and reached_developed and developed_date <= {end}"
+_ADOPT = " and reached_adopted and adopted_date <= {end}"
+_IMPL = " and reached_implemented and implemented_date <= {end}"
+
+
+def _pct(num: str, den: str) -> str:
+    return f"100.0 * ({num}) / nullif({den}, 0)"
+
+
+METRICS: dict[str, Metric] = {
+    m.id: m
+    for m in (
+        # --- B1 reach and participation ------------------------------------------------------
+        Metric(
+            "K01",
+            "Active cooperations",
+            "Pairings, trios and clusters with at least one completed joint activity in the period "
+            "(the global network is reported apart).",
+            "count",
+            Additivity.DISTINCT,
+            "activity",
+            "count(distinct cooperation_id)",
+            where=f"status = 'completed' and mode in {COOPERATION_MODES}",
+            direction="higher",
+            breakdowns=("network", "mode", *_TIME),
+            indicator="K01",
+            decision="D1, D2",
+        ),
+        Metric(
+            "K02",
+            "Participating cities",
+            "Distinct cities with at least one participation in a completed activity of the period.",
+            "count",
+            Additivity.DISTINCT,
+            "participation",
+            "count(distinct city_id)",
+            where="participants > 0",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "country_group", "stakeholder_type"),
+            indicator="K02",
+        ),
+        Metric(
+            "K03",
+            "Activities delivered",
+            "Completed activities in the period, counted at their host city (without one, where "
+            "their participants come from).",
+            "count",
+            Additivity.SUM,
+            "activity",
+            "coalesce(sum(activities), 0)",
+            where="status = 'completed'",
+            direction="higher",
+            breakdowns=ACTIVITY_BREAKDOWNS,
+            indicator="K03",
+            decision="D12",
+        ),
+        Metric(
+            "K03.pct_of_plan",
+            "Activities delivered, % of plan",
+            "Completed ÷ (completed + planned) activities; cancelled activities leave the plan.",
+            "percent",
+            Additivity.RATIO,
+            "activity",
+            _pct(
+                "sum(activities) filter (where status = 'completed')",
+                "sum(activities) filter (where status in ('completed', 'planned'))",
+            ),
+            numerator="sum(activities) filter (where status = 'completed')",
+            denominator="sum(activities) filter (where status in ('completed', 'planned'))",
+            direction="higher",
+            breakdowns=ACTIVITY_BREAKDOWNS,
+            indicator="K03",
+            measure="pct_of_plan",
+            decision="D8",
+        ),
+        Metric(
+            "K04",
+            "Participations",
+            "Person-attendances (one person at one activity) in completed activities.",
+            "count",
+            Additivity.SUM,
+            "participation",
+            "coalesce(sum(participants), 0)",
+            direction="higher",
+            breakdowns=PARTICIPATION_BREAKDOWNS,
+            indicator="K04",
+        ),
+        Metric(
+            "K05",
+            "Organisation participations",
+            "Organisations taking part, summed over activities: an organisation at two activities "
+            "counts twice (the data holds counts, not identities). The lower bound beside it is "
+            "the distinct organisations the data proves.",
+            "count",
+            Additivity.SUM,
+            "participation",
+            "coalesce(sum(organisations_sum), 0)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "country_group", "city", "stakeholder_type"),
+            indicator="K05",
+            decision="D6",
+        ),
+        Metric(
+            "K05.lower_bound",
+            "Organisations, at least",
+            "Per city and stakeholder type the most organisations seen at any one activity, added "
+            "over cities and types: the fewest distinct organisations the data allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation_bound",
+            "coalesce(sum(organisations), 0)",
+            breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),
+            indicator="K05",
+            measure="lower_bound",
+            decision="D6",
+        ),
+        Metric(
+            "K06",
+            "Non-government share",
+            "Share of participations from academia, business, civil society and other (not local "
+            "or regional government).",
+            "percent",
+            Additivity.RATIO,
+            "participation",
+            _pct(
+                "sum(participants) filter (where stakeholder_type not in "
+                "('local_government', 'regional_government'))",
+                "sum(participants)",
+            ),
+            numerator="sum(participants) filter (where stakeholder_type not in "
+            "('local_government', 'regional_government'))",
+            denominator="sum(participants)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE),
+            indicator="K06",
+        ),
+        Metric(
+            "K07",
+            "Stakeholder diversity index",
+            "1 − Σ p² over government, academia, business and civil society (Gini–Simpson).",
+            "index",
+            Additivity.INDEX,
+            "stakeholder_group",
+            "case when sum(n) > 0 then 1 - sum(n * n) / (sum(n) * sum(n)) end",
+            denominator="sum(n)",
+            direction="higher",
+            breakdowns=("network", "mode", "region", "country", "city"),
+            indicator="K07",
+        ),
+        Metric(
+            "K08",
+            "Women among participants",
+            "Share of women among participations whose gender was declared.",
+            "percent",
+            Additivity.RATIO,
+            "participation",
+            _pct("sum(women)", "sum(participants_gender_declared)"),
+            numerator="sum(women)",
+            denominator="sum(participants_gender_declared)",
+            breakdowns=PARTICIPATION_BREAKDOWNS,
+            indicator="K08",
+        ),
+        Metric(
+            "K08.pct_undeclared",
+            "Gender not declared",
+            "Share of participations whose gender was not declared.",
+            "percent",
+            Additivity.RATIO,
+            "participation",
+            _pct("sum(participants) - sum(participants_gender_declared)", "sum(participants)"),
+            numerator="sum(participants) - sum(participants_gender_declared)",
+            denominator="sum(participants)",
+            direction="lower",
+            breakdowns=PARTICIPATION_BREAKDOWNS,
+            indicator="K08",
+            measure="pct_undeclared",
+        ),
+        Metric(
+            "K09",
+            "Organisation participations in joint activities",
+            "Organisations taking part in joint activities (a cooperation's activity with "
+            "participants from two or more countries), summed over activities.",
+            "count",
+            Additivity.SUM,
+            "participation",
+            "coalesce(sum(joint_organisations_sum), 0)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "city", "stakeholder_type"),
+            indicator="K09",
+            decision="D2, D6",
+        ),
+        Metric(
+            "K09.lower_bound",
+            "Organisations in joint activities, at least",
+            "Per city and stakeholder type the most organisations seen at any one joint activity, "
+            "added over cities and types.",
+            "count",
+            Additivity.BOUND,
+            "organisation_bound",
+            "coalesce(sum(joint_organisations), 0)",
+            breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),
+            indicator="K09",
+            measure="lower_bound",
+            decision="D6",
+        ),
+        Metric(
+            "K10",
+            "Capacity-building participations",
+            "Participations in trainings and capacity-building activities.",
+            "count",
+            Additivity.SUM,
+            "participation",
+            "coalesce(sum(cb_participants), 0)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "city", "stakeholder_type"),
+            indicator="K10",
+        ),
+        Metric(
+            "K10.pct_completed",
+            "Capacity building completed",
+            "Share completing, among capacity-building participations with completion declared.",
+            "percent",
+            Additivity.RATIO,
+            "participation",
+            _pct("sum(cb_completions)", "sum(cb_participants_completion_declared)"),
+            numerator="sum(cb_completions)",
+            denominator="sum(cb_participants_completion_declared)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "city", "stakeholder_type"),
+            indicator="K10",
+            measure="pct_completed",
+        ),
+        Metric(
+            "K11",
+            "Exchange intensity",
+            "Completed EU–North America activities per active cooperation per quarter.",
+            "quarter_rate",
+            Additivity.RATIO,
+            "exchange",
+            "sum(eu_na_activities) / nullif(sum(cooperations) * max(quarters), 0)",
+            numerator="sum(eu_na_activities)",
+            denominator="sum(cooperations) * max(quarters)",
+            direction="higher",
+            breakdowns=(),
+            indicator="K11",
+            decision="D1, D11",
+        ),
+        Metric(
+            "K11.study_visit_person_days",
+            "Study-visit person-days",
+            "Participants × days of completed study visits.",
+            "person_days",
+            Additivity.SUM,
+            "activity",
+            "coalesce(sum(study_visit_person_days), 0)",
+            where="status = 'completed'",
+            direction="higher",
+            breakdowns=ACTIVITY_BREAKDOWNS,
+            indicator="K11",
+            measure="study_visit_person_days",
+        ),
+        Metric(
+            "person_days",
+            "Person-days",
+            "Participants × days of completed activities.",
+            "person_days",
+            Additivity.SUM,
+            "participation",
+            "coalesce(sum(person_days), 0)",
+            direction="higher",
+            breakdowns=(*_TIME, *_PLACE, "city", "activity_type", "modality"),
+        ),
+        # --- B2/B3 outputs and outcomes: stocks to the period end -----------------------------
+        Metric(
+            "K12",
+            "Joint action plans",
+            "Action plans developed with partners from two or more countries, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'action_plan' and is_joint" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K12",
+            decision="D7",
+        ),
+        Metric(
+            "K13",
+            "Pilots designed",
+            "Pilot projects developed, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'pilot'" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K13",
+        ),
+        Metric(
+            "K14",
+            "Jointly developed solutions",
+            "Solutions developed, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'solution'" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K14",
+        ),
+        Metric(
+            "K15",
+            "Formal agreements",
+            "Agreements signed (adopted), to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'agreement'" + _ADOPT,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K15",
+        ),
+        Metric(
+            "K16",
+            "Knowledge products",
+            "Knowledge products published, to date; abandoned ones excluded.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'knowledge_product'" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K16",
+            decision="D7",
+        ),
+        Metric(
+            "K17",
+            "Action plans taken up",
+            "Action plans adopted, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'action_plan'" + _ADOPT,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K17",
+        ),
+        Metric(
+            "K17.pct_of_k12",
+            "Joint action plans taken up",
+            "Of the joint action plans developed to date, the share adopted to date.",
+            "percent",
+            Additivity.RATIO,
+            "output",
+            _pct("count(*) filter (where reached_adopted and adopted_date <= {end})", "count(*)"),
+            numerator="count(*) filter (where reached_adopted and adopted_date <= {end})",
+            denominator="count(*)",
+            where=_OUT + "'action_plan' and is_joint" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K17",
+            measure="pct_of_k12",
+        ),
+        Metric(
+            "K18",
+            "Pilots implemented",
+            "Pilots implemented, to date; abandoned ones excluded.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'pilot'" + _IMPL,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K18",
+            decision="D7",
+        ),
+        Metric(
+            "K18.pct_of_k13",
+            "Pilots implemented, % of designed",
+            "Of the pilots developed to date, the share implemented to date.",
+            "percent",
+            Additivity.RATIO,
+            "output",
+            _pct(
+                "count(*) filter (where reached_implemented and implemented_date <= {end})",
+                "count(*)",
+            ),
+            numerator="count(*) filter (where reached_implemented and implemented_date <= {end})",
+            denominator="count(*)",
+            where=_OUT + "'pilot'" + _DEV,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K18",
+            measure="pct_of_k13",
+        ),
+        Metric(
+            "K19",
+            "Solutions taken up",
+            "Solutions adopted beyond the pilot, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT + "'solution'" + _ADOPT,
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K19",
+        ),
+        Metric(
+            "K20",
+            "Funding leveraged",
+            "Funds committed to actions stemming from the cooperation, in euros, to date.",
+            "eur",
+            Additivity.STOCK,
+            "funding",
+            "coalesce(sum(amount_eur), 0)",
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode", *_TIME),
+            indicator="K20",
+        ),
+        Metric(
+            "K21",
+            "Policy changes influenced",
+            "Policy changes adopted with an evidence link, to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where=_OUT
+            + "'policy_change'"
+            + _ADOPT
+            + " and nullif(trim(evidence_url), '') is not null",
+            time_basis=TimeBasis.TO_DATE,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K21",
+        ),
+        Metric(
+            "K22",
+            "Sustained cooperation",
+            "Of the cooperations whose support ended at least 12 months before the evaluation "
+            "date, the share with a completed joint activity or an agreement on or after the "
+            "12-month anniversary.",
+            "percent",
+            Additivity.RATIO,
+            "sustained",
+            _pct("count(*) filter (where sustained)", "count(*) filter (where eligible)"),
+            numerator="count(*) filter (where sustained)",
+            denominator="count(*) filter (where eligible)",
+            time_basis=TimeBasis.AS_OF,
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K22",
+            decision="D1, D3, D4",
+        ),
+        # --- B4 SDG alignment ----------------------------------------------------------------
+        Metric(
+            "K24",
+            "SDG targets addressed",
+            "Distinct SDG targets addressed by validated tags.",
+            "count",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct target_id)",
+            where="validated_entities > 0",
+            direction="higher",
+            breakdowns=("network", "mode", "goal", *_TIME),
+            indicator="K24",
+        ),
+        Metric(
+            "K25",
+            "Activities with a primary SDG",
+            "Share of the period's not-cancelled activities with a validated primary SDG goal.",
+            "percent",
+            Additivity.RATIO,
+            "sdg_activity",
+            _pct("sum(primary_activities)", "sum(activities)"),
+            numerator="sum(primary_activities)",
+            denominator="sum(activities)",
+            direction="higher",
+            breakdowns=("network", "mode", *_TIME),
+            indicator="K25",
+            decision="D9",
+        ),
+        Metric(
+            "K26",
+            "SDG tags reviewed",
+            "Share of suggested (keyword or model) SDG tags a person accepted or rejected.",
+            "percent",
+            Additivity.RATIO,
+            "sdg_review",
+            _pct(
+                "coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0)",
+                "sum(tags)",
+            ),
+            numerator="coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0)",
+            denominator="coalesce(sum(tags), 0)",
+            where="method in ('keyword', 'model')",
+            direction="higher",
+            breakdowns=("network", "mode", "method", *_TIME),
+            indicator="K26",
+        ),
+        Metric(
+            "K26.agreement_rate",
+            "Suggested SDG tags accepted",
+            "Of the reviewed suggested tags, the share accepted.",
+            "percent",
+            Additivity.RATIO,
+            "sdg_review",
+            _pct(
+                "coalesce(sum(tags) filter (where status = 'accepted'), 0)",
+                "sum(tags) filter (where status in ('accepted', 'rejected'))",
+            ),
+            numerator="coalesce(sum(tags) filter (where status = 'accepted'), 0)",
+            denominator="coalesce(sum(tags) filter (where status in ('accepted', 'rejected')), 0)",
+            where="method in ('keyword', 'model')",
+            breakdowns=("network", "mode", "method", *_TIME),
+            indicator="K26",
+            measure="agreement_rate",
+        ),
+        Metric(
+            "K27",
+            "Framework alignment",
+            "Share of the period's outputs mapped to an EU policy framework.",
+            "percent",
+            Additivity.RATIO,
+            "output",
+            _pct("count(*) filter (where framework_id is not null)", "count(*)"),
+            numerator="count(*) filter (where framework_id is not null)",
+            denominator="count(*)",
+            where="not is_abandoned",
+            date_col="reference_date",
+            direction="higher",
+            breakdowns=("network", "mode"),
+            indicator="K27",
+        ),
+        # --- B5 data quality ------------------------------------------------------------------
+        Metric(
+            "K29",
+            "Data completeness",
+            "Filled cells ÷ all cells of the period's activity records, over every input column "
+            "of the activity template.",
+            "percent",
+            Additivity.RATIO,
+            "activity",
+            _pct("sum(fields_filled)", "sum(fields_total)"),
+            numerator="sum(fields_filled)",
+            denominator="sum(fields_total)",
+            direction="higher",
+            breakdowns=(*ACTIVITY_BREAKDOWNS, "city", "country", "region"),
+            indicator="K29",
+            decision="D10",
+        ),
+        Metric(
+            "K30",
+            "Reporting delay (median)",
+            "Median days from a completed activity's end to its record (the lower middle value).",
+            "days",
+            Additivity.MEDIAN,
+            "report_lag",
+            "quantile_disc(report_lag_days, 0.5)",
+            denominator="count(*)",
+            direction="lower",
+            breakdowns=("network", "mode", "city", "country", "region", *_TIME),
+            indicator="K30",
+            decision="D5",
+        ),
+        Metric(
+            "K30.mean",
+            "Reporting delay (mean)",
+            "Mean days from a completed activity's end to its record.",
+            "days",
+            Additivity.RATIO,
+            "report_lag",
+            "avg(report_lag_days)",
+            numerator="sum(report_lag_days)",
+            denominator="count(*)",
+            direction="lower",
+            breakdowns=("network", "mode", "city", "country", "region", *_TIME),
+            indicator="K30",
+            measure="mean",
+            decision="D5",
+        ),
+    )
+}
+
+
+def additive_over(m: Metric, dimension: str) -> bool:
+    """Return True when the metric's groups over `dimension` add up to its total.
+
+    Only SUM metrics add up, and not over a place when their source counts a row in several
+    places (D12), nor a STOCK over time (a running total is not a flow).
+    """
+    dim = DIMENSIONS[dimension]
+    source = SOURCES[m.source]
+    base = SOURCES[source.base] if source.base else source
+    if m.additivity not in (Additivity.SUM, Additivity.STOCK):
+        return False
+    if m.additivity == Additivity.STOCK and dim.time_grain:
+        return False
+    return not (base.geo_shape == "list" and dim.column in {"city_id", "country_iso2", "region"})
+
+
+def metric(metric_id: str) -> Metric:
+    """Return the declared metric `metric_id` (KeyError naming the known ids otherwise)."""
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        raise KeyError(f"unknown metric {metric_id!r}; known: {sorted(METRICS)}") from None
+
+
+def kpi_metrics() -> list[Metric]:
+    """Return the metrics that report a catalogue KPI, in declaration order."""
+    return [m for m in METRICS.values() if m.indicator]

@@ -1,0 +1,193 @@
+"""Run declared metrics: a figure per breakdown group with its labels, and its recounted total.
+
+`metric_frame` is how every page, notebook, export, report and API reads a figure: the rule comes
+from `pipelines.metrics.catalogue`, the SQL from `pipelines.metrics.build`. A chart and its summary
+sentence read the same frame: the groups for the chart, the `is_total` row for the sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.build import metric_query
+from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, additive_over, metric
+from pipelines.metrics.filters import Filters
+from pipelines.queries._sql import label_col
+
+
+def metric_frame(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    filters: Filters,
+    by: Sequence[str] = (),
+    *,
+    levels: Sequence[Sequence[str]] = (),
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return a metric per breakdown group, with labels, and its total as the last row.
+
+    Columns: one per breakdown (the dimension's column, e.g. network_id, stakeholder_type, month),
+    `<column>_label` for breakdowns with labels, numerator, denominator, value, level, is_total.
+    Rows of the full breakdown come first, then each coarser `level` (see `metric_query`), then
+    the total (is_total true). Every level is aggregated from the source rows: for a distinct
+    count, ratio, median or index it is a recount, never the sum of finer rows.
+
+    Example: ``metric_frame(con, "K02", Filters(start=date(2025, 1, 1)), by=("region",))``
+    """
+    sql, params = metric_query(
+        metric_id, filters, by, levels=levels, cooperation=cooperation, city=city
+    )
+    lab = label_col(lang)
+    joins, labels, order = [], [], []
+    for i, name in enumerate(by):
+        dim = DIMENSIONS[name]
+        if dim.ref and dim.key:
+            alias = f"l{i}"
+            label = dim.label_expr or lab
+            joins.append(f"left join {dim.ref} as {alias} on {alias}.{dim.key} = m.{dim.column}")
+            labels.append(
+                f"coalesce({alias}.{label}, m.{dim.column}::varchar) as {dim.column}_label"
+            )
+            order.append(
+                f"{alias}.sort_order nulls last"
+                if dim.ref.startswith("ref.") and name != "country"
+                else f"{alias}.{label}"
+            )
+        order.append(f"m.{dim.column}")
+    select = ", ".join(["m.*", *labels])
+    ordering = ", ".join(["m.is_total", "length(m.level) desc", "m.level", *order])
+    return con.execute(
+        f"select {select}\nfrom (\n{sql}\n) as m\n{' '.join(joins)}\norder by {ordering}", params
+    ).df()
+
+
+def metric_total(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    filters: Filters,
+    *,
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+) -> float | None:
+    """Return a metric's value for these filters (None when undefined, e.g. a ratio over nothing).
+
+    Example: ``metric_total(con, "K04", Filters(network=("innovation",)))  # 1234.0``
+    """
+    frame = metric_frame(con, metric_id, filters, cooperation=cooperation, city=city)
+    value = frame["value"].iloc[-1] if len(frame) else None
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def groups(frame: pd.DataFrame, level: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the rows of one grouping level of a metric frame (default: the finest breakdown).
+
+    Example: ``groups(metric_frame(con, "K04", Filters(), by=("network",)))``
+    """
+    if level is None:
+        finest = max(frame["level"], key=lambda v: len(v.split(",")) if v else 0, default="")
+        wanted = finest
+    else:
+        wanted = ",".join(level)
+    return frame[(frame["level"] == wanted) & ~frame["is_total"].astype(bool)].reset_index(
+        drop=True
+    )
+
+
+def total_row(frame: pd.DataFrame) -> pd.Series:
+    """Return the total row of a metric frame (the recounted figure a summary sentence states).
+
+    Example: ``total_row(metric_frame(con, "K02", Filters(), by=("month",)))["value"]``
+    """
+    return frame[frame["is_total"].astype(bool)].iloc[-1]
+
+
+def describe(metric_id: str) -> dict[str, object]:
+    """Return a metric's declaration in plain terms: what a reader needs to trust the figure.
+
+    Keys: id, indicator, measure, label, definition, unit, additivity, geography, time_basis,
+    direction, breakdowns, decision, source_relation.
+
+    Example: ``describe("K22")["additivity"]  # 'ratio'``
+    """
+    m = metric(metric_id)
+    source = SOURCES[m.source]
+    base = SOURCES[source.base] if source.base else source
+    return {
+        "id": m.id,
+        "indicator": m.indicator,
+        "measure": m.measure,
+        "label": m.label,
+        "definition": m.definition,
+        "unit": m.unit,
+        "additivity": m.additivity.value,
+        "geography": source.geography.value,
+        "time_basis": m.time_basis.value,
+        "direction": m.direction,
+        "breakdowns": list(m.breakdowns),
+        "decision": m.decision,
+        "source_relation": base.relations[-1].name,
+    }
+
+
+def metric_catalogue() -> pd.DataFrame:
+    """Return every declared metric as one row of `describe` (the data dictionary's metric table).
+
+    Example: ``metric_catalogue().query("additivity == 'sum'")``
+    """
+    return pd.DataFrame([describe(mid) for mid in METRICS])
+
+
+def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | dt.datetime | None]:
+    """Return "data as of" (D4: the latest date the data covers) and "loaded on" (publish time).
+
+    Keys: as_of (date), loaded_on (datetime), first (date of the earliest activity month),
+    synthetic (True when the data was loaded from the generated demo files: every page says so).
+
+    Example: ``data_dates(con)["as_of"]  # date(2025, 10, 31)``
+    """
+    row = con.execute(
+        """
+        select
+            mart.data_as_of(),
+            (select max(finished_at) from ops.ingest_run),
+            (select min(month) from mart.activity_register),
+            coalesce((
+                select bool_or(replace(file_path, '\\', '/') like '%/raw/demo/%')
+                from ops.ingest_run
+            ), false)
+        """
+    ).fetchone()
+    as_of, loaded_on, first, synthetic = row if row else (None, None, None, False)
+    return {"as_of": as_of, "loaded_on": loaded_on, "first": first, "synthetic": bool(synthetic)}
+
+
+def with_totals(
+    frame: pd.DataFrame, metric_id: str, by: Sequence[str], legend: str | None = None
+) -> pd.DataFrame:
+    """Return the finest rows of a metric frame carrying their totals in `attrs`.
+
+    attrs: metric (id), total (the recounted figure for the whole selection, None if
+    undefined), additive (whether the rows add up to the total along `by`), legend_totals
+    (legend value -> its recounted figure, when `legend` names a coarser level). Summary
+    sentences state these, never a sum of the rows.
+
+    Example: ``with_totals(frame, "K04", ("month", "stakeholder_type"), "stakeholder_type")``
+    """
+    rows = groups(frame)
+    total = total_row(frame)["value"] if frame["is_total"].any() else None
+    m = metric(metric_id)
+    rows.attrs["metric"] = metric_id
+    rows.attrs["total"] = None if total is None or pd.isna(total) else float(total)
+    rows.attrs["additive"] = all(additive_over(m, d) for d in by)
+    if legend is not None:
+        column = DIMENSIONS[legend].column
+        level = groups(frame, (legend,))
+        label = f"{column}_label" if f"{column}_label" in level else column
+        rows.attrs["legend_totals"] = dict(zip(level[label], level["value"], strict=True))
+    return rows

@@ -1,0 +1,111 @@
+"""Metrics on the tiny fixture (tests/metrics/conftest.py), every expected value computed by hand.
+
+Completed activities: a1 (host turin, IT/EU), a2 (austin, US/NA), a3 (lyon, FR/EU), a6 (toronto,
+CA/NA), a7 (turin), a8 (no host: participants from austin and lyon). Data as of 2025-03-12 (a6's
+reported date, D4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipelines.metrics.filters import Filters
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
+
+EU = Filters(region=("EU",))
+NA = Filters(region=("NA",))
+Y2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+
+
+def test_activities_count_at_their_host_or_their_participants_cities(mcur):
+    # D12: a8 has no host; it counts in both regions, once in the programme
+    assert metric_total(mcur, "K03", Filters()) == 6
+    assert metric_total(mcur, "K03", EU) == 4  # a1 a3 a7 + a8 (lyon)
+    assert metric_total(mcur, "K03", NA) == 3  # a2 a6 + a8 (austin)
+    assert metric_total(mcur, "K03", Filters(country=("FR",))) == 2  # a3, a8
+
+
+def test_participations_count_at_the_participants_city(mcur):
+    # K04 is participant-based: a8's 3 from lyon are EU, its 2 from austin NA
+    assert metric_total(mcur, "K04", EU) == (10 + 2 + 4) + (5 + 3)  # turin a1 a2 a7, lyon a3 a8
+    # austin a1 a2 a8, toronto a3 a6 (a4 is planned), merida a6
+    assert metric_total(mcur, "K04", NA) == (6 + 4 + 8 + 2) + (5 + 3) + 1
+    assert metric_total(mcur, "K04", Filters()) == 48 + 5
+
+
+def test_distinct_count_is_recounted_not_summed(mcur):
+    frame = metric_frame(mcur, "K02", Y2024, by=("month",))
+    months = groups(frame)
+    # 2024: Mar turin+austin, May austin+turin, Jun lyon+toronto, Sep austin+lyon -> 8 city-months
+    assert months["value"].sum() == 8
+    assert total_row(frame)["value"] == 4  # turin, austin, lyon, toronto
+
+
+def test_ratio_is_recomputed_at_each_level(mcur):
+    frame = metric_frame(mcur, "K08", Filters(), by=("region",))
+    rows = groups(frame).set_index("region")
+    # EU declared: turin 10+2+4, lyon 5 -> women 4+1+2+2 = 9 of 21 (a8 lyon business undeclared)
+    assert rows.loc["EU", "value"] == pytest.approx(100 * 9 / 21)
+    # NA declared: austin 6+8+2, toronto 3, merida 1 -> women 3+5+1+1+0 = 10 of 20
+    assert rows.loc["NA", "value"] == pytest.approx(100 * 10 / 20)
+    assert total_row(frame)["value"] == pytest.approx(100 * 19 / 41)
+
+
+def test_median_is_recomputed_not_averaged(mcur):
+    frame = metric_frame(mcur, "K30", Filters(), by=("network",))
+    rows = groups(frame).set_index("network_id")
+    # lags: innovation a1 10, a2 20, a6 29, a7 5, a8 2; urban renewal a3 0
+    assert rows.loc["innovation", "value"] == 10  # 2 5 10 20 29
+    assert rows.loc["urban_renewal", "value"] == 0
+    assert total_row(frame)["value"] == 5  # 0 2 5 10 20 29: the lower middle value
+    assert metric_total(mcur, "K30.mean", Filters()) == pytest.approx((10 + 20 + 29 + 5 + 2) / 6)
+
+
+def test_index_is_recomputed_per_group(mcur):
+    frame = metric_frame(mcur, "K07", Filters(), by=("region",))
+    eu = groups(frame).set_index("region").loc["EU", "value"]
+    # EU, 'other' left out: government turin 10 + 4, lyon 5 = 19; civil society turin 2;
+    # business lyon (a8) 3 -> n = 24
+    assert eu == pytest.approx(1 - (19**2 + 2**2 + 3**2) / 24**2)
+
+
+def test_stock_is_to_date_and_capped_at_the_as_of_date(mcur):
+    # K19: o8 adopted 2025-06-01, after the data's as-of date (2025-03-12): not yet reported
+    assert metric_total(mcur, "K19", Filters()) == 0
+    assert metric_total(mcur, "K19", Filters(end=dt.date(2025, 12, 31))) == 0
+    # K20: a running total by quarter, never a sum of running totals
+    frame = metric_frame(mcur, "K20", Filters(), by=("quarter",))
+    assert list(groups(frame)["value"]) == [100000, 146000]  # 2024Q3, 2025Q1
+    assert total_row(frame)["value"] == 146000
+
+
+def test_sustained_cooperation_is_evaluated_at_the_period_end_or_as_of(mcur):
+    # coop-a: support ended 2023-12-31, sustained from 2024-12-31; a7 ended 2025-01-20
+    assert metric_total(mcur, "K22", Filters()) == 100
+    assert metric_total(mcur, "K22", Y2024) == 0  # eligible on 2024-12-31, nothing yet
+    # coop-b's support ends in 2030: not eligible, so no rate for urban renewal
+    assert metric_total(mcur, "K22", Filters(network=("urban_renewal",))) is None
+
+
+def test_active_cooperations_leave_the_global_network_out(mcur):
+    # D1: a6 and a8 belong to no cooperation (global network): 2 cooperations, not more
+    assert metric_total(mcur, "K01", Filters()) == 2
+    assert metric_total(mcur, "K01", Filters(mode=("global_network",))) == 0
+
+
+def test_completeness_counts_the_contract_columns(mcur):
+    # 8 activities x 14 input columns of the contract; a8 leaves description, subtheme,
+    # cross-cutting, cooperation and host empty: 9 of 14
+    k29 = metric_frame(mcur, "K29", Filters())
+    assert total_row(k29)["denominator"] == 8 * 14
+    assert total_row(k29)["numerator"] == 81 + 9
+
+
+def test_cooperation_completeness_has_five_required_columns(mcur):
+    row = mcur.execute(
+        "select required_total, optional_total from mart.dq_table_completeness "
+        "where table_name = 'cooperation'"
+    ).fetchone()
+    assert row == (2 * 5, 2 * 2)  # id, mode, name, network, start date; phase, support end

@@ -1,0 +1,70 @@
+"""No metric rule is written twice: each metric's rule lives in its declaration, and only there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.metrics.catalogue import METRICS
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "pipelines" / "metrics" / "catalogue.py"
+ELSEWHERE = [
+    *sorted((ROOT / "pipelines" / "warehouse" / "sql" / "marts").glob("*.sql")),
+    *sorted((ROOT / "pipelines" / "queries").glob("*.py")),
+    *sorted((ROOT / "dashboard").rglob("*.py")),
+]
+TRIVIAL = {"count(*)", "true"}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def place_of(metric_id: str) -> str:
+    """Return 'pipelines/metrics/catalogue.py:LINE' where the metric is declared."""
+    lines = CATALOGUE.read_text(encoding="utf-8").splitlines()
+    for number, (before, line) in enumerate(zip(lines, lines[1:], strict=False), 2):
+        if before.strip() == "Metric(" and line.strip().startswith(f'"{metric_id}",'):
+            return f"{CATALOGUE.relative_to(ROOT)}:{number}"
+    raise AssertionError(f"{metric_id} is not declared in {CATALOGUE}")
+
+
+@pytest.mark.parametrize("metric_id", sorted(METRICS))
+def test_metric_rule_lives_in_one_place(metric_id):
+    """The formula (value) and any specific row rule (a long `where`) appear nowhere else; plain
+    parts such as sum(women) are the cubes' roll-ups, not rules."""
+    m = METRICS[metric_id]
+    assert place_of(metric_id).startswith("pipelines/metrics/catalogue.py:")
+    texts = {path: _norm(path.read_text(encoding="utf-8")) for path in ELSEWHERE}
+    rules = [m.value] + ([m.where] if len(m.where) > 40 else [])
+    for expression in rules:
+        if _norm(expression) in TRIVIAL:
+            continue
+        for path, text in texts.items():
+            assert _norm(expression) not in text, f"{metric_id}'s rule is repeated in {path}"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "home"),
+    [
+        ("quantile_disc", "pipelines/metrics/catalogue.py"),  # K30 median (D5)
+        ("cum >= total / 2", None),  # the old hand-made median: nowhere
+        (
+            "sustained_from <= p_eval_date",
+            "pipelines/warehouse/sql/marts/15_cooperation_sustained.sql",
+        ),
+        ("1 - sum(n * n)", "pipelines/metrics/catalogue.py"),  # K07
+        ("current_date", None),  # nothing "to date" is evaluated at the clock's date (D4)
+    ],
+)
+def test_known_rules_have_one_home(fragment, home):
+    files = [
+        path
+        for path in [*ELSEWHERE, CATALOGUE, *sorted((ROOT / "pipelines").rglob("*.py"))]
+        if fragment in path.read_text(encoding="utf-8")
+    ]
+    found = sorted({str(p.relative_to(ROOT)) for p in files})
+    assert found == ([home] if home else []), found

@@ -6,14 +6,19 @@ with `gunicorn dashboard.app:server` (the warehouse path then comes from $IURC_D
 
 from __future__ import annotations
 
+import logging
 import os
 
 import dash
 from dash import Dash, html
-from flask import Flask, Response
+from dash.exceptions import DependencyException
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
 
-from dashboard import data
+from dashboard import data, request_checks
 from pipelines import config
+
+log = logging.getLogger(__name__)
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
@@ -68,6 +73,9 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # the page meta tags (twitter:url, og:*) are built from the request's Host header,
+        # which a client forges at will: leave them out (links in the app are relative)
+        include_pages_meta=False,
     )
     app.index_string = INDEX_STRING
     app.layout = html.Div(dash.page_container, className="app-root")
@@ -86,8 +94,43 @@ def create_app() -> Dash:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 
+    _guard_requests(app, server)
     _run_first_request_setup(server)
     return app
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _guard_requests(app: Dash, server: Flask) -> None:
+    """Check every callback request before Dash runs it; answer errors briefly, never 500."""
+    dispatch_path = app.config.routes_pathname_prefix + "_dash-update-component"
+
+    @server.before_request
+    def check_callback_request() -> Response | None:
+        if request.method != "POST" or request.path != dispatch_path:
+            return None
+        try:
+            body = request_checks.parse_body(request.get_data(cache=True))
+            request_checks.check_callback_body(body, app.callback_map)
+        except request_checks.BadRequest as exc:
+            return _plain(f"bad callback request: {exc.message}", exc.status)
+        return None
+
+    @server.errorhandler(DependencyException)
+    def unknown_component_suite(_exc: DependencyException) -> Response:
+        # /_dash-component-suites/ with an unregistered package or path (e.g. a traversal)
+        return _plain("not found", 404)
+
+    @server.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response | HTTPException:
+        if isinstance(exc, HTTPException):
+            return exc
+        if isinstance(exc, RecursionError):
+            return _plain("the request is nested too deeply", 400)
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _plain("internal error", 500)
 
 
 def _run_first_request_setup(server: Flask) -> None:

@@ -42,6 +42,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 from dashboard import data, ids
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
 from pipelines.metrics.filters import LIST_FIELDS, Filters
+from pipelines.textsafe import escape_controls
 
 TABLE_MAX_ROWS = 50
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -87,13 +88,25 @@ def make_state(filters: Filters, lang: str, path: str = "/", title: str = "") ->
 
 
 def parse_state(state: dict[str, Any] | None) -> tuple[Filters, str]:
-    """Return (Filters, lang) from the `ids.STATE` store payload (every page callback's input)."""
-    state = state or {}
-    return Filters.from_query(state.get("q") or ""), normalise_lang(state.get("lang"))
+    """Return (Filters, lang) from the `ids.STATE` store payload (every page callback's input).
+
+    A payload of the wrong shape (a list, a string, NaN, a non-text `q`) gives the defaults:
+    no filter, the default language.
+    """
+    if not isinstance(state, dict):
+        state = {}
+    query = state.get("q")
+    lang = state.get("lang")
+    return (
+        Filters.from_query(query if isinstance(query, str) else ""),
+        normalise_lang(lang if isinstance(lang, str) else None),
+    )
 
 
 def href(path: str, filters: Filters, lang: str) -> str:
-    """Return a link to `path` keeping the filters and the language."""
+    """Return a link to `path` keeping the filters and the language ('/' for a bad path)."""
+    if not isinstance(path, str) or not path.startswith("/") or not path.isprintable():
+        path = "/"  # e.g. a forged link id: never let it reach the page or fail the callback
     return dash.get_relative_path(path) + search_string(filters, lang)
 
 
@@ -264,6 +277,19 @@ def filter_bar(
     )
 
 
+def _option_labels(options: Any) -> dict[str, str]:
+    """Return {value: label} of drop-down options sent by the client (other shapes skipped)."""
+    if not isinstance(options, list):
+        return {}
+    return {
+        o["value"]: o["label"]
+        for o in options
+        if isinstance(o, dict)
+        and isinstance(o.get("value"), str)
+        and isinstance(o.get("label"), str)
+    }
+
+
 def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]) -> str:
     """Return a sentence naming the active filters with their labels (read by screen readers)."""
     items = []
@@ -281,7 +307,7 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
     for field in LIST_FIELDS:
         values = getattr(filters, field)
         if values:
-            names = {o["value"]: o["label"] for o in options.get(field, [])}
+            names = _option_labels(options.get(field))
             items.append(
                 t(
                     "filters.item",
@@ -562,6 +588,7 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of `df` whose text cells starting with = + - @ tab or CR are prefixed by '.
 
     Spreadsheets run such cells as formulas (CSV injection); numbers are left as numbers.
+    Control and bidirectional characters are shown escaped (`pipelines.textsafe`).
     """
     out = df.copy()
     for col in out.columns:
@@ -569,10 +596,16 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             continue
-        out[col] = out[col].map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
-        )
+        out[col] = out[col].map(_export_cell)
     return out
+
+
+def _export_cell(value: Any) -> Any:
+    """Return a text cell made inert: controls and bidi escaped (line breaks kept), no formula."""
+    if not isinstance(value, str):
+        return value
+    prefix = "'" if value.startswith(FORMULA_PREFIXES) else ""
+    return prefix + escape_controls(value, keep="\n\t")
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -623,9 +656,22 @@ def filters_from_controls(
     start: str | None, end: str | None, lists: dict[str, Sequence[str] | None]
 ) -> Filters:
     """Return Filters from the filter-bar control values (through the URL form, so it validates)."""
-    query: dict[str, str] = {"start": start or "", "end": end or ""}
-    query.update({field: ",".join(values or []) for field, values in lists.items()})
+    query: dict[str, str] = {"start": _text(start), "end": _text(end)}
+    query.update({field: ",".join(_texts(values)) for field, values in lists.items()})
     return Filters.from_query(query)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _texts(values: Any) -> list[str]:
+    """Return the text items of a multi-select value (a lone string counts as one item)."""
+    if isinstance(values, str):
+        return [values]
+    if not isinstance(values, (list, tuple)):
+        return []
+    return [v for v in values if isinstance(v, str)]
 
 
 @callback(
@@ -653,11 +699,12 @@ def sync_filters(start, end, network, subtheme, region, country, mode, state, *o
         },
     )
     options = dict(zip(FILTER_FIELDS, option_lists))
-    state = state or {}
-    path = state.get("path") or "/"
+    state = state if isinstance(state, dict) else {}
+    path = state.get("path") if isinstance(state.get("path"), str) else "/"
+    title = state.get("title") if isinstance(state.get("title"), str) else ""
     nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
     langs = [href(path, filters, o["id"]["lang"]) for o in ctx.outputs_list[2]]
-    new_state = make_state(filters, lang, path, state.get("title", ""))
+    new_state = make_state(filters, lang, path or "/", title)
     return new_state, nav, langs, describe_filters(filters, lang, options)
 
 

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from pipelines.textsafe import escape_controls, safe_text
 
 if TYPE_CHECKING:  # imported lazily at run time: the command line starts fast
     from pipelines.ingest.run import FileReport
@@ -23,6 +26,16 @@ app = typer.Typer(
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 MAX_PRINTED_PROBLEMS = 20
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print one message line with control and bidi characters escaped (values come from files)."""
+    typer.echo(escape_controls(message), err=err)
+
+
+def cell(value: object) -> Text:
+    """Return a table cell holding `value` as plain text (no Rich markup, controls escaped)."""
+    return Text(safe_text(value))
 
 
 @app.command()
@@ -53,21 +66,21 @@ def ingest(
         summary = ingest_files(
             paths, db=db, entity=entity, dry_run=dry_run, progress=console.is_terminal
         )
-    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
-        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 CLI boundary: one readable message, never a traceback
+        say(f"error: {type(exc).__name__}: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
     for report in summary.files:
         shown_lines: set[int | None] = set()
         for problem in report.problems[:MAX_PRINTED_PROBLEMS]:
-            typer.echo(str(problem))
+            say(str(problem))
             shown_lines.add(problem.line)
         more = report.rows_quarantined - len({ln for ln in shown_lines if ln is not None})
         if report.rows_quarantined and more > 0:
-            typer.echo(
-                f"{report.file_name}: ... and {more:,} more quarantined row(s): see ops.quarantine"
+            say(
+                f"{safe_text(report.file_name)}: ... and {more:,} more quarantined row(s): see ops.quarantine"
                 f" (run {report.run_id or '-'}) or `iurc status`"
             )
-        typer.echo(_file_line(report))
+        say(_file_line(report))
     if summary.dry_run:
         typer.echo("dry run: nothing was written")
     raise typer.Exit(summary.exit_code)
@@ -76,13 +89,13 @@ def ingest(
 def _file_line(report: FileReport) -> str:
     """Return the one-line summary of a file report."""
     if report.status == "rejected":
-        return f"{report.file_name}: REJECTED (exit 2), nothing written"
-    head = f"{report.file_name} -> {report.entity or '?'}: {report.rows_read:,} read, "
+        return f"{safe_text(report.file_name)}: REJECTED (exit 2), nothing written"
+    head = f"{safe_text(report.file_name)} -> {report.entity or '?'}: {report.rows_read:,} read, "
     head += (
         f"{report.rows_loaded:,} valid ({report.rows_inserted:,} new, {report.rows_updated:,} updated, "
         f"{report.rows_unchanged:,} unchanged), {report.rows_quarantined:,} quarantined"
     )
-    notes = "; ".join(report.messages)
+    notes = "; ".join(safe_text(m, 400) for m in report.messages)
     return f"{head} [{report.status}]" + (f" - {notes}" if notes else "")
 
 
@@ -106,8 +119,8 @@ def status(
             info = warehouse_status(con, last_runs=runs)
         finally:
             con.close()
-    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
-        typer.echo(f"error: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 CLI boundary: one readable message, never a traceback
+        say(f"error: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
     tables = Table(title="Tables")
     tables.add_column("table")
@@ -131,14 +144,14 @@ def status(
     for r in info.runs:
         last.add_row(
             str(r["finished_at"])[:19],
-            r["file_name"],
-            r["entity"],
+            cell(r["file_name"]),
+            cell(r["entity"]),
             f"{r['rows_read']:,}",
             f"{r['rows_loaded']:,}",
             f"{r['rows_inserted']:,}",
             f"{r['rows_updated']:,}",
             f"{r['rows_quarantined']:,}",
-            r["status"],
+            cell(r["status"]),
         )
     console.print(last)
     quarantine = Table(title="Quarantined rows by file")
@@ -146,7 +159,7 @@ def status(
     quarantine.add_column("rows", justify="right")
     quarantine.add_column("last run")
     for file_name, count, run in info.quarantine:
-        quarantine.add_row(file_name, f"{count:,}", run)
+        quarantine.add_row(cell(file_name), f"{count:,}", cell(run))
     if not info.quarantine:
         quarantine.add_row("(none)", "0", "")
     console.print(quarantine)
@@ -192,10 +205,10 @@ def demo(
             progress=console.is_terminal,
             log=lambda line: typer.echo(line, err=True),
         )
-    except Exception as exc:  # noqa: BLE001 CLI boundary: any failure is one readable message, never a traceback
-        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 CLI boundary: one readable message, never a traceback
+        say(f"error: {type(exc).__name__}: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(format_report(report))
+    say(format_report(report))
     raise typer.Exit(report.exit_code)
 
 
@@ -251,7 +264,7 @@ def template(
     try:
         paths = write_templates(entity, out, fmt)
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        say(f"error: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
     for path in paths:
         typer.echo(str(path))
@@ -294,7 +307,7 @@ def export(
     try:
         files = export_path(db, out, fmt=fmt, lang=lang)
     except (ValueError, FileNotFoundError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        say(f"error: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
     for f in files:
         typer.echo(f"{f.path.name}: {f.rows:,} rows")

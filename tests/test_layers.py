@@ -14,6 +14,7 @@ LAYERS = [
     ("schemas", 0),
     ("pipelines", 1),  # the package itself: a docstring, no imports
     ("pipelines.config", 1),
+    ("pipelines.textsafe", 1),  # safe rendering of user text; imports nothing from the project
     ("pipelines.metrics", 2),
     ("pipelines.warehouse", 3),
     ("pipelines.ingest", 4),

@@ -48,35 +48,43 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reported_date": ("reported_date", "reported_date"),
 }
 PAGE_SIZES = (10, 25, 50, 100)
-DEFAULTS: dict[str, Any] = {
-    "search": "",
-    "sort": "start_date",
-    "dir": "desc",
-    "page": 1,
-    "size": 25,
-}
+DEFAULTS: dict[str, Any] = {"search": "", "sort": "start_date", "dir": "desc", "page": 1, "size": 25}
+MAX_PAGE = 1_000_000  # a forged page number stays a small integer offset
+
+
+def _stored(stored: Any) -> dict[str, Any]:
+    """Return the set values of the page-parameter store (anything else: none)."""
+    if not isinstance(stored, dict):
+        return {}
+    return {k: v for k, v in stored.items() if v is not None}
 
 
 def clean_params(raw: dict[str, Any] | None) -> dict[str, Any]:
     """Return valid register parameters from URL/store values (unknown values -> defaults)."""
-    raw = raw or {}
-    sort = raw.get("sort") if raw.get("sort") in SORT_COLUMNS else DEFAULTS["sort"]
-    direction = raw.get("dir") if raw.get("dir") in ("asc", "desc") else DEFAULTS["dir"]
+    raw = raw if isinstance(raw, dict) else {}
+    sort = raw.get("sort") if _text_in(raw.get("sort"), SORT_COLUMNS) else DEFAULTS["sort"]
+    direction = raw.get("dir") if _text_in(raw.get("dir"), ("asc", "desc")) else DEFAULTS["dir"]
     try:
         size = int(raw.get("size") or DEFAULTS["size"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         size = DEFAULTS["size"]
     try:
-        page = max(1, int(raw.get("page") or 1))
-    except (TypeError, ValueError):
+        page = min(MAX_PAGE, max(1, int(raw.get("page") or 1)))
+    except (TypeError, ValueError, OverflowError):
         page = 1
+    search = raw.get("search")
     return {
-        "search": str(raw.get("search") or "")[:200],
+        "search": str(search)[:200] if isinstance(search, (str, int, float)) else "",
         "sort": sort,
         "dir": direction,
         "page": page,
         "size": size if size in PAGE_SIZES else DEFAULTS["size"],
     }
+
+
+def _text_in(value: Any, allowed: Any) -> bool:
+    """Return True when `value` is text and one of `allowed` (a list or dict can never be)."""
+    return isinstance(value, str) and value in allowed
 
 
 def url_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +93,8 @@ def url_params(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sort_label(column: str, params: dict[str, Any], lang: str) -> list[Any]:
+    if not _text_in(column, COLUMNS):  # a forged output id
+        return []
     label: list[Any] = [t(f"act.col.{column}", lang)]
     if COLUMNS[column][1] == params["sort"]:
         asc = params["dir"] == "asc"
@@ -99,7 +109,7 @@ def _sort_label(column: str, params: dict[str, Any], lang: str) -> list[Any]:
 
 
 def _aria_sort(column: str, params: dict[str, Any]) -> str:
-    if COLUMNS[column][1] != params["sort"]:
+    if not _text_in(column, COLUMNS) or COLUMNS[column][1] != params["sort"]:
         return "none"
     return "ascending" if params["dir"] == "asc" else "descending"
 
@@ -302,14 +312,19 @@ def next_params(
 ) -> dict[str, Any]:
     """Return the register parameters after an interaction (sort, search, paging, filters)."""
     new = dict(params)
-    if isinstance(trigger, dict) and trigger.get("type") == ids.ACT_SORT:
+    if (
+        isinstance(trigger, dict)
+        and trigger.get("type") == ids.ACT_SORT
+        and _text_in(trigger.get("col"), COLUMNS)
+    ):
         sort = COLUMNS[trigger["col"]][1]
         new["dir"] = (
             ("desc" if params["dir"] == "asc" else "asc") if sort == params["sort"] else "asc"
         )
         new["sort"], new["page"] = sort, 1
     elif trigger == ids.ACT_SEARCH:
-        new["search"], new["page"] = (search or "").strip()[:200], 1
+        text = search if isinstance(search, str) else ""  # an object or list searches nothing
+        new["search"], new["page"] = text.strip()[:200], 1
     elif trigger == ids.ACT_SIZE:
         new["size"], new["page"] = size if size in PAGE_SIZES else DEFAULTS["size"], 1
     elif trigger == ids.ACT_PREV:
@@ -350,9 +365,7 @@ def update_register(
 ) -> tuple[Any, ...]:
     """Run one page of the register on the server for the filters, search, sort and page."""
     filters, lang = components.parse_state(state)
-    params = clean_params(
-        {**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}}
-    )
+    params = clean_params({**DEFAULTS, **_stored(stored)})
     trigger = ctx.triggered_id if ctx.triggered else None
     params = next_params(params, trigger, search=search, size=size)
     rows, total = fetch_page(filters, lang, params)
@@ -414,9 +427,7 @@ def export_register(
 ) -> tuple[Any, ...]:
     """Send the current filtered, searched, sorted result (at most 100,000 rows)."""
     filters, lang = components.parse_state(state)
-    params = clean_params(
-        {**DEFAULTS, **{k: v for k, v in (stored or {}).items() if v is not None}}
-    )
+    params = clean_params({**DEFAULTS, **_stored(stored)})
     fmt = "xlsx" if ctx.triggered_id == ids.ACT_XLSX else "csv"
     content, rows = data.activities_export(
         filters,

@@ -15,9 +15,10 @@ import dash
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
 
-from dashboard import components, data, figures, ids, page_params
+from dashboard import access, components, data, figures, ids, page_params
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t, t_reason, t_reasons
 from pipelines.metrics.filters import Filters
+from pipelines.textsafe import safe_text
 from schemas import ENTITIES
 
 register_page(
@@ -32,6 +33,7 @@ PAGE = "data-quality"
 PARAMS = page_params.store_id(PAGE)
 
 QUARANTINE_PAGE_SIZE = 20
+MAX_PAGE = 1_000_000  # a forged page number stays a small integer offset
 QUARANTINE_EXPORT_ROWS = 1000
 TEMPLATE_FORMATS = ("csv", "xlsx")
 
@@ -45,10 +47,10 @@ def _files() -> list[str]:
 
 def clean_params(raw: dict[str, Any] | None, files: list[str]) -> dict[str, Any]:
     """Return valid quarantine parameters (file among those quarantined, page >= 1)."""
-    raw = raw or {}
+    raw = raw if isinstance(raw, dict) else {}
     try:
-        page = max(1, int(raw.get("qpage") or 1))
-    except (TypeError, ValueError):
+        page = min(MAX_PAGE, max(1, int(raw.get("qpage") or 1)))
+    except (TypeError, ValueError, OverflowError):
         page = 1
     qfile = raw.get("qfile") if raw.get("qfile") in files else None
     return {"qfile": qfile, "qpage": page if page > 1 else None}
@@ -184,8 +186,9 @@ def layout(**query: Any) -> html.Div:
 
 
 def _quarantine_export(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
-    rows, _ = data.quarantine_page(params.get("qfile"), offset=0, limit=QUARANTINE_EXPORT_ROWS)
-    return rows
+    qfile = params.get("qfile") if isinstance(params.get("qfile"), str) else None
+    rows, _ = data.quarantine_page(qfile, offset=0, limit=QUARANTINE_EXPORT_ROWS)
+    return access.without_raw_records(rows)
 
 
 components.register_export(ids.DQ_RUNS_CARD, lambda f, lang: data.ingest_runs())
@@ -299,10 +302,19 @@ def update_rules(state: dict) -> tuple:
     )
 
 
+QUARANTINE_CELL_CHARS = 300
+
+
+def _cell(value: Any, column: str, lang: str) -> Any:
+    """Return a quarantine cell's text: reasons with their rules in `lang`, others as read."""
+    return t_reasons(value, lang) if column == "reasons" and value is not None else value
+
+
 def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
-    """Return the quarantined rows as an accessible table (text only: reasons and raw record).
+    """Return the quarantined rows as an accessible table of inert text (controls escaped).
 
     Reasons are stored in English; their rules are shown in `lang`, columns and values as read.
+    The raw record column is shown only to callers `access.can_see_raw_records()` allows.
     """
     if df.empty:
         return html.P(t("dq.no_quarantine", lang))
@@ -311,16 +323,16 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
         "line": "dq.line",
         "entity": "dq.entity",
         "reasons": "dq.reasons",
-        "raw_record": "dq.raw",
     }
+    if access.can_see_raw_records() and "raw_record" in df.columns:
+        columns["raw_record"] = "dq.raw"
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns.values()]))
     rows = [
         html.Tr(
             [
-                html.Td(html.Code(str(r[c])))
-                if c == "raw_record"
-                else html.Td(t_reasons(r[c], lang) if c == "reasons" else str(r[c]))
+                html.Td(shown if c != "raw_record" else html.Code(shown))
                 for c in columns
+                for shown in [safe_text(_cell(r.get(c), c, lang), QUARANTINE_CELL_CHARS)]
             ]
         )
         for r in df.to_dict("records")
@@ -345,7 +357,8 @@ def update_quarantine(
 ) -> tuple:
     """Show one page of quarantined rows (server-side), for the chosen file."""
     _, lang = components.parse_state(state)
-    page = int((stored or {}).get("qpage") or 1)
+    qfile = qfile if isinstance(qfile, str) else None
+    page = clean_params(stored if isinstance(stored, dict) else None, [])["qpage"] or 1
     trigger = ctx.triggered_id if ctx.triggered else None
     if trigger == ids.DQ_QUAR_FILE:
         page = 1
@@ -353,6 +366,7 @@ def update_quarantine(
         page = max(1, page - 1)
     elif trigger == ids.DQ_QUAR_NEXT:
         page += 1
+    page = min(page, MAX_PAGE)
     rows, total = data.quarantine_page(
         qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE, limit=QUARANTINE_PAGE_SIZE
     )

@@ -30,6 +30,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -223,6 +224,36 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     return "utf-8"
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
+def _check_binary(path: Path) -> None:
+    """Reject a text file holding a NUL byte, or a chunk dense with control bytes, anywhere.
+
+    The head is checked by `_detect_encoding`; this scans every chunk, so a NUL after the first
+    MiB cannot slip into the warehouse (raises FileRejected naming the line).
+    """
+    lines = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                line = lines + chunk.count(b"\n", 0, nul) + 1
+                raise FileRejected(
+                    f"binary content: a NUL byte on line {line:,} (expected a text CSV saved "
+                    "as UTF-8)",
+                    line=line,
+                )
+            controls = len(chunk) - len(chunk.translate(None, _CONTROL_BYTES))
+            if controls > max(8, len(chunk) // 100):
+                raise FileRejected(
+                    "binary content: the file contains many control characters after line "
+                    f"{lines + 1:,} (expected a text CSV)",
+                    line=lines + 1,
+                )
+            lines += chunk.count(b"\n")
 
 
 def _is_utf8(path: Path) -> bool:
@@ -425,6 +456,7 @@ def stage_csv(
     text_path = path
     if encoding == "utf-16":
         text_path = _transcode(path, "utf-16", workdir)
+    _check_binary(text_path)
     header, delimiter, header_lines = _read_csv_header(text_path)
     columns = check_header(entity, header)
     rows = _stage_csv_duckdb(con, text_path, columns, delimiter, header_lines)
@@ -445,8 +477,34 @@ def stage_csv(
 # ---------------------------------------------------------------- XLSX
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File (encrypted or old .xls)
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _is_encrypted_workbook(path: Path) -> bool | None:
+    """Return True for a password-protected workbook, False for another OLE compound file
+    (an old binary .xls), None when the file is not an OLE compound file at all."""
+    with open(path, "rb") as fh:
+        if fh.read(len(OLE_MAGIC)) != OLE_MAGIC:
+            return None
+        fh.seek(0)
+        tail = b""
+        while chunk := fh.read(CHUNK_BYTES):
+            if _ENCRYPTED_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(_ENCRYPTED_STREAM) :]
+    return False
+
+
 def _check_zip(path: Path) -> None:
     """Reject files that are not an XLSX zip or would inflate beyond the limits (zip bombs)."""
+    encrypted = _is_encrypted_workbook(path)
+    if encrypted:
+        raise FileRejected(
+            "the workbook is encrypted (password-protected): save a copy without a password"
+        )
+    if encrypted is False:
+        raise FileRejected("not an XLSX workbook (an old binary Excel file?): save it as .xlsx")
     if not zipfile.is_zipfile(path):
         raise FileRejected("not an XLSX workbook (the file is not a zip archive)")
     try:
@@ -497,6 +555,35 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Yield (row number, cells present) of a read-only sheet, straight from its XML.
+
+    Only the cells the file holds are produced: the declared dimension (`<dimension
+    ref="A1:XFD1048576">`) is ignored, and neither missing rows nor missing cells are padded, so
+    the work is bounded by the data actually present.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=wb.data_only,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        try:
+            yield from parser.parse()
+        except FileRejected:
+            raise
+        except Exception as exc:  # broken sheet XML: openpyxl and the XML parser raise many kinds
+            raise FileRejected(
+                f"not a readable XLSX sheet ({type(exc).__name__}: {str(exc)[:200]})"
+            ) from exc
+
+
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> ReadResult:
     """Stage the entity's sheet (or the first sheet) of a workbook (raises FileRejected)."""
     import openpyxl
@@ -511,59 +598,62 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
         sheet_name = next(
             (n for n in wb.sheetnames if n.strip().lower() in wanted), wb.sheetnames[0]
         )
-        ws = wb[sheet_name]
-        rows_iter = ws.iter_rows()
+        rows_iter = _sheet_rows(wb[sheet_name])
         header_cells = None
-        for cells in rows_iter:
-            if any(c.value is not None for c in cells):
-                header_cells = cells
+        for _, cells in rows_iter:
+            present = [c for c in cells if c["value"] is not None]
+            if present:
+                header_cells = present
                 break
         if header_cells is None:
             raise FileRejected(f"sheet '{sheet_name}' is empty: no header and no data")
-        header_values = [c.value for c in header_cells]
-        while header_values and header_values[-1] is None:
-            header_values.pop()
-        if len(header_values) > MAX_COLUMNS:
-            raise FileRejected(f"too many columns ({len(header_values)}; at most {MAX_COLUMNS})")
+        last = max(c["column"] for c in header_cells)
+        if last > MAX_COLUMNS:
+            raise FileRejected(f"too many columns ({last}; at most {MAX_COLUMNS})")
+        header_values: list[Any] = [None] * last
+        for c in header_cells:
+            header_values[c["column"] - 1] = c["value"]
         columns = check_header(entity, ["" if v is None else str(v) for v in header_values])
         width = len(columns)
 
         def records() -> Iterator[tuple[int, list[str | None], list[dict[str, str | None]]]]:
-            for cells in rows_iter:
-                values: list[str | None] = []
+            for line, cells in rows_iter:
+                values: list[str | None] = [None] * width
                 reasons: list[dict[str, str | None]] = []
-                line = None
-                for i, cell in enumerate(cells):
-                    if getattr(cell, "row", None) is not None:
-                        line = cell.row
-                    if i >= width:
-                        if cell.value is not None:
+                outside = False
+                for cell in cells:
+                    value = cell["value"]
+                    index = cell["column"] - 1
+                    if value is None:
+                        continue
+                    if index >= width:
+                        if not outside:  # one reason per row, however many stray cells
+                            outside = True
                             reasons.append(
                                 {
                                     "column": None,
                                     "rule": "value outside the header's columns",
-                                    "value": (_cell_text(cell.value) or "")[:80],
+                                    "value": (_cell_text(value) or "")[:80],
                                 }
                             )
                         continue
-                    if cell.data_type == "f":
+                    if cell["data_type"] == "f":
                         reasons.append(
                             {
-                                "column": columns[i],
+                                "column": columns[index],
                                 "rule": "formula not accepted (paste values)",
-                                "value": str(cell.value)[:80],
+                                "value": str(value)[:80],
                             }
                         )
-                        values.append(str(cell.value))
+                        values[index] = str(value)
                         continue
-                    text = _cell_text(cell.value)
+                    text = _cell_text(value)
                     if text is not None and len(text) > MAX_FIELD_CHARS:
                         raise FileRejected("a cell is larger than the field limit", line=line)
-                    values.append(text)
+                    values[index] = text
                 if all(v is None for v in values) and not reasons:
                     continue
-                values += [None] * (width - len(values))
-                yield (line or 0), values, reasons
+                yield line, values, reasons
 
         rows = _stage_batches(con, columns, records())
     finally:
@@ -586,7 +676,18 @@ def stage_json(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
         )
     raw = path.read_bytes()
     try:
-        doc = json.loads(raw)
+        doc = json.loads(raw, object_pairs_hook=_object_without_duplicates)
+    except DuplicateKey as exc:
+        line = _duplicate_key_line(raw, exc.key)
+        where = f" on line {line:,}" if line else ""
+        raise FileRejected(
+            f"key {exc.key!r} appears twice in one JSON object{where}: the second value would "
+            "silently replace the first",
+            line=line,
+            column=exc.key,
+        ) from None
+    except RecursionError:
+        raise FileRejected("the JSON document is nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise FileRejected(f"the JSON file is not UTF-8/16/32 text ({exc.reason})") from exc
     except json.JSONDecodeError as exc:
@@ -644,6 +745,50 @@ def stage_json(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> Re
 
     count = _stage_batches(con, columns, rows())
     return ReadResult(entity, "json", columns, count)
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Return the dict of a JSON object's pairs; raise DuplicateKey when a key repeats."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+# every string is one token (so braces inside values are skipped); a key is a string + colon
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[{}]')
+
+
+def _duplicate_key_line(raw: bytes, key: str) -> int | None:
+    """Return the line of the first repeated occurrence of `key` in one object, if found."""
+    try:
+        text = raw.decode(json.detect_encoding(raw))
+    except UnicodeDecodeError:
+        return None
+    keys: list[set[str]] = []
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token == "{":
+            keys.append(set())
+        elif token == "}":
+            if keys:
+                keys.pop()
+        elif match.group(1) and keys:
+            name = json.loads(token[: match.start(1) - match.start()])
+            if name == key and name in keys[-1]:
+                return text.count("\n", 0, match.start()) + 1
+            keys[-1].add(name)
+    return None
 
 
 def _json_text(value: Any) -> str | None:

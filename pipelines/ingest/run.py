@@ -29,6 +29,7 @@ import duckdb
 
 from pipelines import config
 from pipelines.ingest import load, read, validate
+from pipelines.textsafe import safe_text
 from pipelines.warehouse import db as dbmod
 from pipelines.warehouse.db import one_row
 from schemas import ENTITIES
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 MAX_PROBLEMS = 50
+MAX_NAME_CHARS = 120
+MAX_RULE_CHARS = 400
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -55,14 +58,18 @@ class Problem:
     whole_file: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.file_name}:{self.line}" if self.line is not None else self.file_name
+        # every part may come from the file (its name, a column name, a value echoed in a
+        # rule): shown through safe_text, so no escape sequence reaches the terminal
+        name = safe_text(self.file_name, MAX_NAME_CHARS)
+        where = f"{name}:{self.line}" if self.line is not None else name
+        column = safe_text(self.column, MAX_NAME_CHARS)
+        rule = safe_text(self.rule, MAX_RULE_CHARS)
         if self.whole_file:
-            what = f"column '{self.column}': " if self.column else ""
-            return f"{where}: {what}file rejected: {self.rule}"
-        what = f"column '{self.column}'" if self.column else "row"
-        shown = None if self.value is None else self.value.replace("\r", "\\r").replace("\n", "\\n")
-        value = f" ({shown})" if shown is not None else " (empty)"
-        return f"{where}: {what}: {self.rule}{value}"
+            what = f"column '{column}': " if self.column else ""
+            return f"{where}: {what}file rejected: {rule}"
+        what = f"column '{column}'" if self.column else "row"
+        value = f" ({safe_text(self.value)})" if self.value is not None else " (empty)"
+        return f"{where}: {what}: {rule}{value}"
 
 
 @dataclass
@@ -404,7 +411,7 @@ def _reject(
     report.rows_read = report.rows_loaded = report.rows_quarantined = 0
     report.rows_inserted = report.rows_updated = report.rows_unchanged = 0
     report.problems = [Problem(report.file_name, line, column, message, None, whole_file=True)]
-    report.messages.append(f"file rejected: {message}")
+    report.messages.append(f"file rejected: {safe_text(message, MAX_RULE_CHARS)}")
     return _finish(report, clock)
 
 

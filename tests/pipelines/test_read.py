@@ -399,3 +399,110 @@ def test_read_csv_line_numbers_exact_in_a_big_parallel_read(con, tmp_path, multi
     assert read.stage_file(con, path).rows == 100_000
     got = dict(con.execute("select city_id, _line from stage").fetchall())
     assert got == starts
+
+
+# ---------------------------------------------------------------- hostile files (issue #19)
+
+
+def test_read_xlsx_value_in_the_last_cell_reads_in_bounded_time(con, tmp_path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    ws.append(["turin-it", "Torino", "IT", "EU"])
+    ws["XFD1048576"] = "stray"  # the sheet now claims A1:XFD1048576
+    path = tmp_path / "cities.xlsx"
+    wb.save(path)
+    assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    started = time.perf_counter()
+    result = read.stage_file(con, path)
+    assert time.perf_counter() - started < 10
+    assert result.rows == 2
+    rows = staged(con, "_line, city_id, _read_reasons")
+    assert rows[0][:2] == (2, "turin-it") and rows[0][2] is None
+    assert rows[1][0] == 1048576
+    assert rows[1][2][0]["rule"] == "value outside the header's columns"
+
+
+def test_read_xlsx_declared_dimension_is_not_trusted(con, tmp_path) -> None:
+    path = workbook(tmp_path, [HEADER.split(","), ["turin-it", "Torino", "IT", "EU"]])
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        '<dimension ref="A1:D2" />', '<dimension ref="A1:XFD1048576" />'
+    ).encode()
+    assert b"XFD1048576" in parts["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+    started = time.perf_counter()
+    assert read.stage_file(con, path).rows == 1
+    assert time.perf_counter() - started < 10
+    assert staged(con) == [(2, "turin-it", "Torino")]
+
+
+def test_read_csv_nul_after_the_first_mib_rejected_with_its_line(con, tmp_path) -> None:
+    rows = [f"c{i:07d}-it,City {i},IT,EU" for i in range(60_000)]  # ~1.6 MB
+    rows.append("evil-it,Ev\x00il,IT,EU")
+    data = (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    assert data.index(b"\x00") > read.SNIFF_BYTES
+    with pytest.raises(FileRejected, match="NUL byte on line 60,002") as exc:
+        read.stage_file(con, write(tmp_path, "cities.csv", data))
+    assert exc.value.line == 60_002
+
+
+def test_read_csv_dense_control_bytes_after_the_head_rejected(con, tmp_path) -> None:
+    head = HEADER + "\n" + "\n".join(f"c{i:07d}-it,City {i},IT,EU" for i in range(60_000))
+    data = head.encode() + b"\nx-it," + bytes(range(1, 9)) * 4000 + b",IT,EU\n"
+    with pytest.raises(FileRejected, match="control characters"):
+        read.stage_file(con, write(tmp_path, "cities.csv", data))
+
+
+def test_read_json_duplicate_key_rejected_naming_key_and_line(con, tmp_path) -> None:
+    text = (
+        '[{"city_id": "turin-it", "name": "Torino",\n'
+        '  "country_iso2": "IT", "region": "EU",\n'
+        '  "name": "Turin"}]\n'
+    )
+    with pytest.raises(FileRejected, match=r"key 'name' appears twice .* on line 3") as exc:
+        read.stage_file(con, write(tmp_path, "cities.json", text))
+    assert exc.value.line == 3 and exc.value.column == "name"
+
+
+def test_read_json_same_key_in_different_objects_is_fine(con, tmp_path) -> None:
+    text = json.dumps(
+        [
+            {"city_id": "turin-it", "name": "Torino", "country_iso2": "IT", "region": "EU"},
+            {"city_id": "lyon-fr", "name": "Lyon {x}", "country_iso2": "FR", "region": "EU"},
+        ]
+    )
+    assert read.stage_file(con, write(tmp_path, "cities.json", text)).rows == 2
+
+
+def test_read_json_deeply_nested_document_rejected(con, tmp_path) -> None:
+    text = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(FileRejected):
+        read.stage_file(con, write(tmp_path, "cities.json", text))
+
+
+def _ole_file(tmp_path: Path, stream_names: list[str]) -> Path:
+    """A minimal Compound File: the magic, then directory entry names (UTF-16LE) in a sector."""
+    body = read.OLE_MAGIC + b"\x00" * 504
+    for name in stream_names:
+        entry = name.encode("utf-16-le").ljust(64, b"\x00")
+        body += entry + b"\x00" * 64
+    path = tmp_path / "cities.xlsx"
+    path.write_bytes(body.ljust(4096, b"\x00"))
+    return path
+
+
+def test_read_xlsx_encrypted_workbook_reported_as_encrypted(con, tmp_path) -> None:
+    path = _ole_file(tmp_path, ["Root Entry", "EncryptionInfo", "EncryptedPackage"])
+    with pytest.raises(FileRejected, match="the workbook is encrypted"):
+        read.stage_file(con, path)
+
+
+def test_read_xlsx_old_binary_workbook_named_xlsx_reported(con, tmp_path) -> None:
+    path = _ole_file(tmp_path, ["Root Entry", "Workbook"])
+    with pytest.raises(FileRejected, match="old binary Excel"):
+        read.stage_file(con, path)

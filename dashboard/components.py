@@ -33,13 +33,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, stringify_id
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
+from dash.dependencies import Wildcard
 
 from dashboard import data, ids
+from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
 from pipelines.metrics.filters import LIST_FIELDS, Filters
 from pipelines.textsafe import escape_controls
@@ -107,7 +110,7 @@ def href(path: str, filters: Filters, lang: str) -> str:
     """Return a link to `path` keeping the filters and the language ('/' for a bad path)."""
     if not isinstance(path, str) or not path.startswith("/") or not path.isprintable():
         path = "/"  # e.g. a forged link id: never let it reach the page or fail the callback
-    return dash.get_relative_path(path) + search_string(filters, lang)
+    return str(dash.get_relative_path(path)) + search_string(filters, lang)
 
 
 # ------------------------------------------------------------------ shell
@@ -124,7 +127,7 @@ def navbar(current_path: str, filters: Filters, lang: str) -> html.Nav:
     for page in _pages():
         current = page["path"] == current_path
         # dcc.Link takes no aria-current: the current page is announced by hidden text
-        label = [t(page["i18n_key"], lang)]
+        label: list[str | html.Span] = [t(page["i18n_key"], lang)]
         if current:
             label.append(
                 html.Span(f" ({t('app.current_page', lang)})", className="visually-hidden")
@@ -142,7 +145,7 @@ def navbar(current_path: str, filters: Filters, lang: str) -> html.Nav:
         )
     return html.Nav(
         html.Ul(items, className="nav nav-pills flex-wrap"),
-        **{"aria-label": t("app.nav_label", lang)},
+        **aria(label=t("app.nav_label", lang)),
         className="app-nav",
     )
 
@@ -165,12 +168,12 @@ def language_switcher(current_path: str, filters: Filters, lang: str) -> html.Na
         )
     return html.Nav(
         html.Ul(links, className="lang-list"),
-        **{"aria-label": t("app.lang_label", lang)},
+        **aria(label=t("app.lang_label", lang)),
         className="lang-switcher",
     )
 
 
-def _dropdown_labels(lang: str) -> dict[str, str]:
+def _dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     keys = (
         "select_all",
         "deselect_all",
@@ -180,8 +183,9 @@ def _dropdown_labels(lang: str) -> dict[str, str]:
         "clear_selection",
         "no_options_found",
     )
-    # selected_count keeps its {num_selected} placeholder for the component to fill
-    return {k: t(f"dropdown.{k}", lang) for k in keys}
+    # selected_count keeps its {num_selected} placeholder for the component to fill;
+    # the keys above are exactly those of the Labels TypedDict
+    return cast(dcc.Dropdown.Labels, {k: t(f"dropdown.{k}", lang) for k in keys})
 
 
 def _year_options(years: Sequence[int], current: Any, suffix: str) -> list[dict[str, str]]:
@@ -199,7 +203,7 @@ def _control(label: str, control_id: str, control: Any) -> html.Div:
         ],
         className="filter-control",
         role="group",
-        **{"aria-labelledby": f"{control_id}-label"},
+        **aria(labelledby=f"{control_id}-label"),
     )
 
 
@@ -269,11 +273,11 @@ def filter_bar(
                 id=ids.FILTER_STATUS,
                 className="filter-status",
                 role="status",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             ),
         ],
         className="filter-bar",
-        **{"aria-label": t("filters.heading", lang)},
+        **aria(label=t("filters.heading", lang)),
     )
 
 
@@ -340,7 +344,7 @@ def page_shell(
     title = f"{t(page_key, lang)} · {t('app.name', lang)}"
     try:
         options, years, dates = data.filter_options(lang), data.years(), data.data_dates()
-        warning = None
+        warning: html.P | html.Div | None = None
     except FileNotFoundError:
         options, years, dates = {}, [], {}
         warning = html.P(t("app.no_warehouse", lang), className="alert alert-warning", role="alert")
@@ -406,12 +410,12 @@ def page_shell(
 
 
 # ------------------------------------------------------------------ chart cards
-def card_id(part: str, card: str) -> dict[str, str]:
+def card_id(part: str, card: str | Wildcard) -> dict[str, str | Wildcard]:
     """Return the dict id of one part (ids.CARD_*) of a chart card."""
     return {"type": part, "card": card}
 
 
-def graph_config(filename: str, lang: str = "en") -> dict[str, Any]:
+def graph_config(filename: str, lang: str = "en") -> dcc.Graph.Config:
     """Return the dcc.Graph config: local base maps, no Plotly logo, image export name, and
     Plotly's own texts (modebar) in `lang` (locales served from assets/05-plotly-locales.js)."""
     return {
@@ -455,13 +459,13 @@ def chart_card(
                 ),
                 role="figure",
                 className="card-graph",
-                **{"aria-labelledby": heading_id, "aria-describedby": stringify_id(summary_id)},
+                **aria(labelledby=heading_id, describedby=stringify_id(summary_id)),
             ),
             html.P(
                 t("card.loading", lang),
                 id=summary_id,
                 className="card-summary",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             ),
             html.Details(
                 [html.Summary(t("card.show_table", lang))],
@@ -471,7 +475,7 @@ def chart_card(
             export_buttons(card, lang, xlsx=xlsx),
         ],
         className="card chart-card" + (" wide" if wide else ""),
-        **{"aria-labelledby": heading_id},
+        **aria(labelledby=heading_id),
     )
 
 
@@ -531,7 +535,7 @@ def _cell(value: Any, lang: str) -> str:
     if isinstance(value, float):
         return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+        return str(value.isoformat())[:10]
     return str(value)
 
 
@@ -541,7 +545,7 @@ def data_table(
     *,
     columns: dict[str, str] | None = None,
     max_rows: int = TABLE_MAX_ROWS,
-) -> html.Div:
+) -> html.Div | html.P:
     """Return an accessible HTML table of `df` (header cells scoped; first `max_rows` rows).
 
     `columns` maps column -> header text (translated); by default every column, named as is.
@@ -556,7 +560,9 @@ def data_table(
         html.Tr([html.Td(_cell(v, lang)) for v in row])
         for row in df[cols].head(max_rows).itertuples(index=False, name=None)
     ]
-    parts = [html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")]
+    parts: list[html.Table | html.P] = [
+        html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")
+    ]
     if len(df) > max_rows:
         parts.append(
             html.P(
@@ -574,7 +580,7 @@ def data_table(
         className="table-responsive",
         tabIndex="0",
         role="region",
-        **{"aria-label": t("card.show_table", lang)},
+        **aria(label=t("card.show_table", lang)),
     )
 
 
@@ -627,13 +633,13 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def export_csv(n_clicks: int | None, state: dict) -> Any:
+def export_csv(n_clicks: int | None, state: dict[str, Any]) -> Any:
     """Send the card's data as CSV (codes and labels), for the current filters."""
     card = ctx.triggered_id["card"]
     if not n_clicks or card not in _EXPORTS:
         return dash.no_update
     filters, lang = parse_state(state)
-    return dcc.send_bytes(to_csv_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.csv")
+    return send_bytes(to_csv_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.csv")
 
 
 @callback(
@@ -642,13 +648,13 @@ def export_csv(n_clicks: int | None, state: dict) -> Any:
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def export_xlsx(n_clicks: int | None, state: dict) -> Any:
+def export_xlsx(n_clicks: int | None, state: dict[str, Any]) -> Any:
     """Send the card's data as XLSX, for the current filters."""
     card = ctx.triggered_id["card"]
     if not n_clicks or card not in _EXPORTS:
         return dash.no_update
     filters, lang = parse_state(state)
-    return dcc.send_bytes(to_xlsx_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.xlsx")
+    return send_bytes(to_xlsx_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.xlsx")
 
 
 # ------------------------------------------------------------------ filter sync
@@ -684,7 +690,17 @@ def _texts(values: Any) -> list[str]:
     *[State(c, "options") for c in FILTER_FIELDS.values()],
     prevent_initial_call=True,
 )
-def sync_filters(start, end, network, subtheme, region, country, mode, state, *option_lists):
+def sync_filters(
+    start: Any,
+    end: Any,
+    network: Any,
+    subtheme: Any,
+    region: Any,
+    country: Any,
+    mode: Any,
+    state: Any,
+    *option_lists: Any,
+) -> tuple[dict[str, str], list[str], list[str], str]:
     """Write the filter state to the store, the nav/language links and the live status text."""
     _, lang = parse_state(state)
     filters = filters_from_controls(
@@ -698,7 +714,7 @@ def sync_filters(start, end, network, subtheme, region, country, mode, state, *o
             "mode": mode,
         },
     )
-    options = dict(zip(FILTER_FIELDS, option_lists))
+    options = dict(zip(FILTER_FIELDS, option_lists, strict=True))
     state = state if isinstance(state, dict) else {}
     path = state.get("path") if isinstance(state.get("path"), str) else "/"
     title = state.get("title") if isinstance(state.get("title"), str) else ""
@@ -713,7 +729,7 @@ def sync_filters(start, end, network, subtheme, region, country, mode, state, *o
     Input(ids.F_RESET, "n_clicks"),
     prevent_initial_call=True,
 )
-def reset_filters(n_clicks: int | None) -> tuple:
+def reset_filters(n_clicks: int | None) -> tuple[Any, ...]:
     """Clear every filter control."""
     return (None, None, [], [], [], [], [])
 

@@ -11,7 +11,6 @@ filter or aggregate whole fact tables in pandas.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections import OrderedDict
@@ -25,9 +24,9 @@ from pipelines import config
 from pipelines.metrics.filters import Filters
 from pipelines.queries import (  # pages-more
     activities,
-    metrics,
     benchmark,
     cooperation,
+    metrics,
     options,
     overview,
     participation,
@@ -40,10 +39,10 @@ CACHE_SIZE = 512
 
 _lock = threading.Lock()
 _warehouse: Warehouse | None = None
-_cache: OrderedDict[tuple, Any] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
-def configure(path: str | os.PathLike | None = None) -> Warehouse:
+def configure(path: str | os.PathLike[str] | None = None) -> Warehouse:
     """(Re)point the process-wide handle at `path` (else $IURC_DB, else the default); return it."""
     global _warehouse
     with _lock:
@@ -82,7 +81,8 @@ def _cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def _frame(fn: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
     # a copy, so that no caller can change a cached frame
-    return _cached(fn, *args, **kwargs).copy()
+    frame: pd.DataFrame = _cached(fn, *args, **kwargs).copy()
+    return frame
 
 
 def clear_cache() -> None:
@@ -109,7 +109,7 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     return {
         field: [
             {"label": str(label), "value": str(value)}
-            for value, label in zip(df["value"], df["label"])
+            for value, label in zip(df["value"], df["label"], strict=True)
         ]
         for field, df in frames.items()
     }
@@ -367,7 +367,7 @@ def activities_export_sql(
     sort: str = "start_date",
     descending: bool = True,
     limit: int = EXPORT_MAX_ROWS,
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """Return (SQL, params) selecting the register as exported: codes, labels, neutralised text.
 
     The same filters, search and order as `activities_page`; identifiers come from the
@@ -443,7 +443,7 @@ def activities_export(
     sheet = book.create_sheet("activities")
     sheet.append(reader.schema.names)
     for batch in reader:
-        for record in zip(*(column.to_pylist() for column in batch.columns)):
+        for record in zip(*(column.to_pylist() for column in batch.columns), strict=True):
             sheet.append(list(record))  # already neutralised: no cell starts with '='
         rows += batch.num_rows
     book.save(buffer)

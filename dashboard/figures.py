@@ -12,6 +12,7 @@ can reuse them; `summary_*` functions return one or two plain sentences.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -322,7 +323,7 @@ def sdg_profile(
     """Return horizontal bars per SDG goal in the official UN colours, labelled 'n · title'."""
     if df.empty:
         return empty_figure(lang)
-    cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label])]
+    cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=df[value],
@@ -446,7 +447,7 @@ def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: 
     if total is not None:
         parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
     if df[period].is_unique:
-        best = df.loc[df[value].idxmax()]
+        best = df.loc[df[value].idxmax()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         parts.append(
             t(
                 "sum.range",
@@ -483,7 +484,7 @@ def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str)
     """Return the strongest cell of a heatmap."""
     if df.empty:
         return t("card.empty_hint", lang)
-    best = df.loc[df[value].idxmax()]
+    best = df.loc[df[value].idxmax()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
     return t(
         "sum.heatmap",
         lang,
@@ -546,7 +547,7 @@ def benchmark_scores(
             orientation="h",
             marker={"color": RANGE_COLOUR},
             width=0.45,
-            customdata=list(zip(low, high)),
+            customdata=list(zip(low, high, strict=True)),
             hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
             "<extra></extra>",
         )
@@ -570,7 +571,7 @@ def benchmark_scores(
     fig.add_trace(
         go.Scatter(
             name=city_label,
-            y=[lbl for lbl, ok in zip(labels, scored) if ok],
+            y=[lbl for lbl, ok in zip(labels, scored, strict=True) if ok],
             x=df.loc[scored, "score"],
             mode="markers+text",
             text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]],
@@ -657,7 +658,7 @@ def benchmark_ranking(
                 hovertemplate="%{y}: %{x:.1f}<extra></extra>",
             )
         )
-    order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"])]
+    order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"], strict=True)]
     # every city named: explicit ticks (Plotly thins crowded category labels otherwise); the
     # page makes the graph ranking_height(n) tall so the labels do not overlap
     fig.update_yaxes(
@@ -718,7 +719,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
         return pd.DataFrame(columns=seg_cols), pd.DataFrame(columns=handle_cols)
     pos = {
         c: (float(la), float(lo))
-        for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"])
+        for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"], strict=True)
         if pd.notna(la) and pd.notna(lo)
     }
     segments, handles = [], []
@@ -731,7 +732,9 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
         meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
         if len(members) <= DIRECT_LINK_MAX_MEMBERS:
             pairs = [
-                (a, b) for a, b in zip(group["city_a"], group["city_b"]) if a in pos and b in pos
+                (a, b)
+                for a, b in zip(group["city_a"], group["city_b"], strict=True)
+                if a in pos and b in pos
             ]
             for a, b in pairs:
                 segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
@@ -748,7 +751,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
 
 
-def _lines(segments: pd.DataFrame) -> tuple[list, list]:
+def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
     lats, lons = [], []
     for r in segments.itertuples():
         lats += [r.lat0, r.lat1, None]

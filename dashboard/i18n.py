@@ -30,6 +30,7 @@ import gettext
 import math
 from functools import cache
 from types import MappingProxyType
+from typing import Any, cast
 
 from babel import Locale
 from babel.dates import format_date
@@ -286,14 +287,15 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _all_strings() -> MappingProxyType:
+def _all_strings() -> MappingProxyType[str, Any]:
     found: dict[str, dict[str, str]] = {}
     for lang in LANGS:
         path = config.LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
         with path.open("rb") as fh:
             for message in read_mo(fh):
                 if message.id and message.string:
-                    found.setdefault(message.id, {})[lang] = message.string
+                    # Babel types a plural message's id and string as sequences; ours are text
+                    found.setdefault(cast(str, message.id), {})[lang] = cast(str, message.string)
     return MappingProxyType(found)
 
 
@@ -335,11 +337,14 @@ def _locale(lang: str) -> Locale:
 
 
 # each language's name in its own language (CLDR), for the language switcher
-LANG_NAMES = {lang: (n := _locale(lang).language_name)[:1].upper() + n[1:] for lang in LANGS}
+LANG_NAMES = {
+    lang: (n := cast(str, _locale(lang).language_name))[:1].upper() + n[1:] for lang in LANGS
+}
 
 
 def _symbols(lang: str) -> dict[str, str]:
-    return _locale(lang).number_symbols["latn"]
+    symbols: dict[str, str] = _locale(lang).number_symbols["latn"]
+    return symbols
 
 
 # Plotly `layout.separators`: decimal mark then thousands separator, as CLDR has them.
@@ -363,37 +368,38 @@ def _pattern(lang: str, kind: str, decimals: int) -> NumberPattern:
     return pattern
 
 
-def _apply(value: float, lang: str, kind: str, decimals: int, **kw: object) -> str:
+def _apply(value: float, lang: str, kind: str, decimals: int, **kw: Any) -> str:
     lang = normalise_lang(lang)
     shown = round(abs(float(value)) * (100 if kind == "percent" else 1), decimals)
     # CLDR's minimumGroupingDigits (2 for Spanish: 2025, not 2.025), which Babel does not apply
     group = not (lang == "es" and shown < 10_000)
     if shown == 0:
         value = 0.0  # no "-0"
-    return _pattern(lang, kind, decimals).apply(
+    text: str = _pattern(lang, kind, decimals).apply(
         value, _locale(lang), group_separator=group, currency_digits=False, **kw
     )
+    return text
 
 
 def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     """Return `value` formatted for `lang`: 1,234.5 (en), 1 234,5 (fr, narrow space), 1.234,5 (es)."""
     if _missing(value):
         return "–"
-    return _apply(value, lang, "decimal", decimals)
+    return _apply(cast(float, value), lang, "decimal", decimals)
 
 
 def fmt_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     """Return a percentage (value already in percent, e.g. 85.2) as '85%' (en) or '85 %' (fr, es)."""
     if _missing(value):
         return "–"
-    return _apply(float(value) / 100, lang, "percent", decimals)
+    return _apply(float(cast(float, value)) / 100, lang, "percent", decimals)
 
 
 def fmt_eur(value: float | None, lang: str = DEFAULT_LANG) -> str:
     """Return an amount in whole euros: €1,234,567 (en), 1 234 567 € (fr, es)."""
     if _missing(value):
         return "–"
-    return _apply(value, lang, "currency", 0, currency="EUR")
+    return _apply(cast(float, value), lang, "currency", 0, currency="EUR")
 
 
 def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -87,7 +88,8 @@ def _pattern(component_id: str) -> dict[str, Any] | None:
     """Return the pattern-matching id (dict) of a declared id string, None for a plain id."""
     if not component_id.startswith("{"):
         return None
-    return json.loads(component_id)
+    pattern: dict[str, Any] = json.loads(component_id)
+    return pattern
 
 
 def _is_multi(pattern: dict[str, Any]) -> bool:
@@ -231,7 +233,7 @@ def _is_small_int(value: Any) -> bool:
 
 
 # the `value` each control of the pages takes (its options' type): checked before any callback
-VALUE_KINDS = {
+VALUE_KINDS: dict[str, Callable[[Any], bool]] = {
     ids.F_START: _is_text,
     ids.F_END: _is_text,
     ids.F_NETWORK: _is_texts,
@@ -250,7 +252,7 @@ VALUE_KINDS = {
     ids.DQ_QUAR_FILE: _is_text,
 }
 
-PROPERTY_RULES = {
+PROPERTY_RULES: dict[str, Callable[[Any], bool]] = {
     "n_clicks": _is_count,
     "n_clicks_timestamp": lambda v: v is None or (isinstance(v, (int, float)) and v >= 0),
     "disabled": lambda v: v is None or isinstance(v, bool),

@@ -48,7 +48,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reported_date": ("reported_date", "reported_date"),
 }
 PAGE_SIZES = (10, 25, 50, 100)
-DEFAULTS: dict[str, Any] = {"search": "", "sort": "start_date", "dir": "desc", "page": 1, "size": 25}
+DEFAULTS: dict[str, Any] = {
+    "search": "",
+    "sort": "start_date",
+    "dir": "desc",
+    "page": 1,
+    "size": 25,
+}
 MAX_PAGE = 1_000_000  # a forged page number stays a small integer offset
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t, t_source, t_unit
 from pipelines.metrics.filters import Filters
 from pipelines.queries import PEER_GROUP_TYPES
@@ -127,7 +128,7 @@ def layout(**query: Any) -> html.Div:
         ],
         className="selection-bar",
         role="group",
-        **{"aria-label": t("bench.peer", lang)},
+        **aria(label=t("bench.peer", lang)),
     )
     intro = html.Div(
         [
@@ -139,7 +140,7 @@ def layout(**query: Any) -> html.Div:
                 t("card.loading", lang),
                 id=ids.BENCH_VERDICT,
                 className="verdict",
-                **{"aria-live": "polite"},
+                **aria(live="polite"),
             ),
         ]
     )
@@ -228,7 +229,9 @@ page_params.register_export(ids.BENCH_CONTEXT_CARD, _context)
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tuple:
+def update_peer_choices(
+    city: str | None, peer: str | None, state: dict[str, Any]
+) -> tuple[Any, ...]:
     """Offer the chosen city's peer groups, keeping the same kind of group when possible."""
     _, lang = components.parse_state(state)
     options = peer_options(city, lang)
@@ -243,7 +246,7 @@ def update_peer_choices(city: str | None, peer: str | None, state: dict) -> tupl
     Input(ids.BENCH_PEER, "value"),
     prevent_initial_call=True,
 )
-def remember_selection(city: str | None, peer: str | None) -> dict:
+def remember_selection(city: str | None, peer: str | None) -> dict[str, Any]:
     """Keep the city and peer group in the page parameters (hence the URL)."""
     return {"city": city, "peer": peer}
 
@@ -295,8 +298,8 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
         return t("card.empty_hint", lang)
     inputs = df[df["input_id"] != "K31"]
     rows = inputs.dropna(subset=["score"])
-    above = [str(r.label) for r in rows.itertuples() if r.score > r.peer_median_score]
-    below = [str(r.label) for r in rows.itertuples() if r.score < r.peer_median_score]
+    above = [str(v) for v in rows.loc[rows["score"] > rows["peer_median_score"], "label"]]
+    below = [str(v) for v in rows.loc[rows["score"] < rows["peer_median_score"], "label"]]
     text = t(
         "sum.bench_inputs",
         lang,
@@ -316,7 +319,7 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_scores(params: dict, state: dict) -> tuple:
+def update_scores(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the city's scores per indicator against the peer range and median."""
     filters, lang = components.parse_state(state)
     city, _, _ = _selection(params)
@@ -409,7 +412,7 @@ def ranking_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_ranking(params: dict, state: dict) -> tuple:
+def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw every city of the peer group by engagement score, the selected one marked, in a
     graph tall enough to name every city."""
     filters, lang = components.parse_state(state)
@@ -448,7 +451,7 @@ def update_ranking(params: dict, state: dict) -> tuple:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
-def update_context(params: dict, state: dict) -> tuple:
+def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """List the city's context indicators (latest year each), apart from performance."""
     filters, lang = components.parse_state(state)
     df = _context(filters, lang, params)

@@ -14,8 +14,10 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import access, components, data, figures, ids, page_params
+from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t, t_reason, t_reasons
 from pipelines.metrics.filters import Filters
 from pipelines.textsafe import safe_text
@@ -69,7 +71,7 @@ def _templates(lang: str) -> html.Section:
                     id={"type": ids.DQ_TEMPLATE, **key},
                     type="button",
                     className="btn btn-sm btn-outline-primary",
-                    **{"aria-label": t(f"dq.template_{fmt}", lang, entity=entity)},
+                    **aria(label=t(f"dq.template_{fmt}", lang, entity=entity)),
                 ),
                 dcc.Download(id={"type": ids.DQ_TEMPLATE_DOWNLOAD, **key}),
             ]
@@ -88,7 +90,7 @@ def _templates(lang: str) -> html.Section:
             html.Ul(items, className="template-list"),
         ],
         className="card chart-card wide",
-        **{"aria-labelledby": "dq-templates-heading"},
+        **aria(labelledby="dq-templates-heading"),
     )
 
 
@@ -119,7 +121,7 @@ def layout(**query: Any) -> html.Div:
                 className="table-responsive register-wrap",
                 tabIndex="0",
                 role="region",
-                **{"aria-label": t("dq.quarantine", lang)},
+                **aria(label=t("dq.quarantine", lang)),
             ),
             html.Nav(
                 [
@@ -134,7 +136,7 @@ def layout(**query: Any) -> html.Div:
                         id=ids.DQ_QUAR_STATUS,
                         className="pager-status",
                         role="status",
-                        **{"aria-live": "polite"},
+                        **aria(live="polite"),
                     ),
                     html.Button(
                         t("act.next", lang),
@@ -144,7 +146,7 @@ def layout(**query: Any) -> html.Div:
                     ),
                 ],
                 className="pager",
-                **{"aria-label": t("act.pager", lang)},
+                **aria(label=t("act.pager", lang)),
             ),
         ]
     )
@@ -203,12 +205,12 @@ def run_labels(df: pd.DataFrame) -> list[str]:
     twice = df["file_name"].duplicated(keep=False)
     return [
         f"{f} · {s:%Y-%m-%d %H:%M}" if d else str(f)
-        for f, s, d in zip(df["file_name"], df["started_at"], twice)
+        for f, s, d in zip(df["file_name"], df["started_at"], twice, strict=True)
     ]
 
 
 @callback(*components.card_outputs(ids.DQ_RUNS_CARD), Input(ids.STATE, "data"))
-def update_runs(state: dict) -> tuple:
+def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw rows loaded and quarantined for the latest runs (newest first)."""
     _, lang = components.parse_state(state)
     df = data.ingest_runs(limit=100)
@@ -270,7 +272,7 @@ def update_runs(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.DQ_RULES_CARD), Input(ids.STATE, "data"))
-def update_rules(state: dict) -> tuple:
+def update_rules(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
     df = data.quarantine_summary(by="rule")
@@ -353,8 +355,12 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     State(PARAMS, "data"),
 )
 def update_quarantine(
-    state: dict, qfile: str | None, _prev: int | None, _next: int | None, stored: dict | None
-) -> tuple:
+    state: dict[str, Any],
+    qfile: str | None,
+    _prev: int | None,
+    _next: int | None,
+    stored: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Show one page of quarantined rows (server-side), for the chosen file."""
     _, lang = components.parse_state(state)
     qfile = qfile if isinstance(qfile, str) else None
@@ -395,7 +401,7 @@ def update_quarantine(
 
 
 @callback(*components.card_outputs(ids.DQ_TABLES_CARD), Input(ids.STATE, "data"))
-def update_tables(state: dict) -> tuple:
+def update_tables(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of cells filled per core table (K29)."""
     _, lang = components.parse_state(state)
     df = data.completeness_by_table()
@@ -405,7 +411,7 @@ def update_tables(state: dict) -> tuple:
     fig = figures.bar(
         df, "table_label", "pct_filled", lang, horizontal=True, y_title=t("dq.required", lang)
     )
-    low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None
+    low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
     summary = (
         t(
             "sum.table_quality",
@@ -446,7 +452,7 @@ def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
 
 
 @callback(*components.card_outputs(ids.DQ_CITY_CARD), Input(ids.STATE, "data"))
-def update_city(state: dict) -> tuple:
+def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw each city's completeness against its median reporting lag; state K30 overall."""
     filters, lang = components.parse_state(state)
     df = data.quality_by_city(filters)
@@ -460,7 +466,7 @@ def update_city(state: dict) -> tuple:
     )
     summary = ""
     if not df.empty:
-        low = df.loc[df["pct_filled"].idxmin()]
+        low = df.loc[df["pct_filled"].idxmin()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         summary = " ".join(
             [
                 timeliness_sentence(data.timeliness(filters), lang),
@@ -502,4 +508,4 @@ def download_template(n_clicks: int | None) -> Any:
     entity, fmt = ctx.triggered_id["entity"], ctx.triggered_id["fmt"]
     if entity not in ENTITIES or fmt not in TEMPLATE_FORMATS:
         return dash.no_update
-    return dcc.send_bytes(data.template_bytes(entity, fmt), data.template_file_name(entity, fmt))
+    return send_bytes(data.template_bytes(entity, fmt), data.template_file_name(entity, fmt))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from dash import Input, Output, callback, html, register_page
 
 from dashboard import components, data, figures, ids
+from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
 from pipelines.queries.metrics import describe, main_metric, metric_entities
 from pipelines.queries.overview import TREND_KPIS
@@ -45,7 +46,7 @@ def layout(**query: Any) -> html.Div:
                         t("card.loading", lang),
                         id=ids.OVERVIEW_SCORECARD_SUMMARY,
                         className="card-summary",
-                        **{"aria-live": "polite"},
+                        **aria(live="polite"),
                     ),
                     html.Ul(id=ids.OVERVIEW_SCORECARD, className="scorecard"),
                     html.Details(
@@ -56,7 +57,7 @@ def layout(**query: Any) -> html.Div:
                     components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
                 ],
                 className="scorecard-section",
-                **{"aria-labelledby": "scorecard-heading"},
+                **aria(labelledby="scorecard-heading"),
             ),
             html.Div(
                 [
@@ -90,7 +91,11 @@ def spark_text(values: list[float]) -> str:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and value is not pd.NaT
+    )
 
 
 def unrated_text(row: pd.Series, lang: str) -> str:
@@ -148,7 +153,8 @@ def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details 
                 quarantined=fmt_number(r.rows_quarantined, lang),
             )
         )
-        for r in files.itertuples()
+        # pandas-stubs type itertuples() fields as any scalar; these are the run columns
+        for r in cast(Any, files.itertuples())
     ]
     return html.Details(
         [
@@ -198,7 +204,7 @@ def kpi_card(
                 html.P(
                     [
                         html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
-                        html.Span(spark, **{"aria-hidden": "true"}),
+                        html.Span(spark, **aria(hidden="true")),
                         html.Span(
                             " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
                             className="visually-hidden",
@@ -210,7 +216,7 @@ def kpi_card(
                 else None,
                 about_figure(row, runs if runs is not None else pd.DataFrame(), lang),
             ],
-            **{"aria-labelledby": heading_id},
+            **aria(labelledby=heading_id),
         ),
         className=f"kpi-card rag-{rag}",
     )
@@ -238,7 +244,7 @@ def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
     Output(components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD), "children"),
     Input(ids.STATE, "data"),
 )
-def update_scorecard(state: dict) -> tuple:
+def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     """Fill the KPI scorecard for the current filters."""
     filters, lang = components.parse_state(state)
     # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
@@ -260,7 +266,7 @@ def update_scorecard(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_NETWORK_CARD), Input(ids.STATE, "data"))
-def update_network(state: dict) -> tuple:
+def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw completed activities per thematic network."""
     filters, lang = components.parse_state(state)
     df = data.network_breakdown(filters, lang)
@@ -285,7 +291,7 @@ def update_network(state: dict) -> tuple:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_MAP_CARD), Input(ids.STATE, "data"))
-def update_map(state: dict) -> tuple:
+def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the participating cities on the local base map."""
     filters, lang = components.parse_state(state)
     df = data.map_points(filters, lang)

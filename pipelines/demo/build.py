@@ -43,6 +43,7 @@ from pipelines.demo.results import (
     build_sdg_alignments,
 )
 from pipelines.demo.sdg_tags import demo_sdg_tags
+from pipelines.warehouse.db import one_row
 from schemas import ENTITIES
 
 DEFAULT_SEED = 2023
@@ -191,7 +192,7 @@ def write_demo_files(data: DemoData, out_dir: Path) -> tuple[list[Path], list[Pl
 
 
 def generate_demo(
-    out_dir: str | os.PathLike | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     seed: int = DEFAULT_SEED,
     scale: int = DEFAULT_SCALE,
     reference_dir: Path | None = None,
@@ -215,10 +216,7 @@ def _inspect(db: Path) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Return (rows per core table, (file, line) of every quarantined row) of a warehouse file."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        counts = {
-            name: con.execute(f"select count(*) from core.{name}").fetchone()[0]
-            for name in ENTITIES
-        }
+        counts = {name: one_row(con, f"select count(*) from core.{name}")[0] for name in ENTITIES}
         quarantined = [
             (str(f), int(line))
             for f, line in con.execute(
@@ -244,8 +242,8 @@ def _publish(build: Path, db: Path) -> None:
 
 
 def build_demo(
-    db: str | os.PathLike | None = None,
-    out_dir: str | os.PathLike | None = None,
+    db: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     seed: int = DEFAULT_SEED,
     scale: int = DEFAULT_SCALE,
     progress: bool = False,

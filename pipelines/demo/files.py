@@ -160,11 +160,12 @@ def insert_row(frame: pd.DataFrame, row: dict[Hashable, Any], position: int) -> 
     return pd.concat([frame.iloc[:position], extra, frame.iloc[position:]], ignore_index=True)
 
 
-def _organisation_ids(parts: Participations, lo: int, hi: int) -> pa.Array:
+def _organisation_ids(parts: Participations, lo: int, hi: int) -> pa.Array[Any]:
     """Return the rows' organisation slugs, null where the row names none."""
     index = parts.organisation[lo:hi]
     slugs = pa.array(parts.organisation_ids.astype(str)).take(pa.array(np.maximum(index, 0)))
-    return pc.if_else(pa.array(index < 0), pa.scalar(None, pa.string()), slugs)
+    out: pa.Array[Any] = pc.if_else(pa.array(index < 0), pa.scalar(None, pa.string()), slugs)
+    return out
 
 
 def _participation_table(parts: Participations, lo: int, hi: int) -> pa.Table:

@@ -6,6 +6,8 @@ estimated actual divided by that ratio (multiplied, for lower-is-better KPIs).""
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -186,7 +188,9 @@ def build_targets(
                 if kpi not in est or kpi not in final:
                     continue
                 unit, direction = ind.at[kpi, "unit"], ind.at[kpi, "direction"]
-                target = _target_value(kpi, max(est[kpi], 1.0), float(ratio), unit, direction)
+                target = _target_value(
+                    kpi, max(est[kpi], 1.0), float(ratio), cast(str, unit), cast(str, direction)
+                )
                 baseline = None if direction == "lower" or unit == "percent" else 0.0
                 rows.append(
                     (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -216,7 +217,7 @@ def slugify(name: str, iso2: str) -> str:
 
 def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
     """Return ~`target` real cities: the programme's own, then EXTRA_CITIES found in GeoNames."""
-    regions = dict(zip(ref.country["country_iso2"], ref.country["region"]))
+    regions = dict(zip(ref.country["country_iso2"], ref.country["region"], strict=True))
     cities = ref.cities[ref.cities["country_iso2"].map(_in_programme_area(regions))].copy()
     known_ids = set(cities["city_id"])
     known_geo = set(cities["geonames_id"].dropna().astype(str))
@@ -260,13 +261,13 @@ def build_cities(ref: DemoRef, target: int = TARGET_CITIES) -> pd.DataFrame:
     return out
 
 
-def _in_programme_area(regions: dict[str, str]):
+def _in_programme_area(regions: dict[str, str]) -> Callable[[str], bool]:
     """Return a predicate: is a country EU-side (region EU) or Canada/US?"""
     return lambda iso2: regions.get(iso2) == "EU" or iso2 in NORTH_AMERICA
 
 
 def _city_lookup(cities: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(cities["name"], cities["city_id"]))
+    return dict(zip(cities["name"], cities["city_id"], strict=True))
 
 
 def build_cooperations(
@@ -274,7 +275,7 @@ def build_cooperations(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Return (cooperations, members, focus subtheme per cooperation): real pairings + synthetic."""
     by_name = _city_lookup(cities)
-    city_names = dict(zip(cities["city_id"], cities["name"]))
+    city_names = dict(zip(cities["city_id"], cities["name"], strict=True))
     subthemes = ref.subtheme
     valid_subthemes = set(subthemes["subtheme_id"])
     outside = set(
@@ -287,7 +288,7 @@ def build_cooperations(
         ~ref.members["cooperation_id"].isin(outside), ["cooperation_id", "city_id", "role"]
     ].copy()
     focus: dict[str, str] = {}
-    for coop_id, network in zip(coops["cooperation_id"], coops["network_id"]):
+    for coop_id, network in zip(coops["cooperation_id"], coops["network_id"], strict=True):
         options = subthemes.loc[subthemes["network_id"] == network, "subtheme_id"].to_numpy()
         focus[coop_id] = str(options[rng.integers(len(options))])
     labels = {
@@ -328,7 +329,9 @@ def build_cooperations(
     return coops, members, focus
 
 
-def _coop_windows(coops: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def _coop_windows(
+    coops: pd.DataFrame, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (lo, hi, weight) of each cooperation's activity window inside the demo period.
 
     Active cooperations get activities up to a year after support ends; a few long-finished

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, metric
 from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, period_bounds
@@ -175,12 +176,16 @@ def _rows_sql(
     """Return a SELECT of a source's filtered rows carrying the breakdown columns."""
     source = SOURCES[source_name]
     if source.sql is not None and source.base is not None:
-        dim_cols = [DIMENSIONS[d].column for d in dims]
+        base_dim_cols = [DIMENSIONS[d].column for d in dims]
         inner = _rows_sql(
-            source.base, mode, dims=dims, uses=source.sql + " " + " ".join(dim_cols), basis=basis
+            source.base,
+            mode,
+            dims=dims,
+            uses=source.sql + " " + " ".join(base_dim_cols),
+            basis=basis,
         )
         text = source.sql.replace("{src}", f"(\n{inner}\n)").replace(
-            "{dims}", "".join(f"{c}, " for c in dim_cols)
+            "{dims}", "".join(f"{c}, " for c in base_dim_cols)
         )
         return _expand(text, mode)
     date_col = date_col or source.date_col
@@ -251,7 +256,7 @@ def kpi_computed_sql() -> str:
 
 def _query_mode(
     filters: Filters, cooperation: Sequence[str], city: Sequence[str]
-) -> tuple[_Mode, dict]:
+) -> tuple[_Mode, dict[str, Any]]:
     start, end = period_bounds(filters)
     params: dict[str, object] = {"p_start": start, "p_end": end}
     active = set()
@@ -277,7 +282,7 @@ def metric_query(
     levels: Sequence[Sequence[str]] = (),
     cooperation: Sequence[str] = (),
     city: Sequence[str] = (),
-) -> tuple[str, dict]:
+) -> tuple[str, dict[str, Any]]:
     """Return (SQL, named parameters) giving a metric per breakdown group plus a total row.
 
     Columns: one per breakdown (its dimension column), numerator, denominator, value, level (the
@@ -308,7 +313,7 @@ def metric_query(
 
 
 def _level_sql(
-    m: Metric, mode: _Mode, by: Sequence[str], level: Sequence[str], params: dict
+    m: Metric, mode: _Mode, by: Sequence[str], level: Sequence[str], params: dict[str, Any]
 ) -> str:
     """Return the SELECT of one grouping level: the level's columns set, the others null."""
     cols = [DIMENSIONS[d].column for d in level]

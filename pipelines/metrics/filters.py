@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode
 
 
@@ -64,7 +64,7 @@ class Filters:
         return urlencode(pairs)
 
     @classmethod
-    def from_query(cls, query: str | dict) -> Filters:
+    def from_query(cls, query: str | dict[str, Any]) -> Filters:
         """Return Filters parsed from a URL query string or dict; invalid parts are ignored."""
         if isinstance(query, str):
             raw = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
@@ -116,7 +116,7 @@ def predicate(
     alias: str = "",
     skip: tuple[str, ...] = (),
     geo: GeoShape = "scalar",
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """Return (SQL condition, params) applying the filters to a relation with the standard columns.
 
     `date_col` is compared with the month-widened period; `skip` names filter fields to ignore;
@@ -127,7 +127,7 @@ def predicate(
     """
     prefix = f"{alias}." if alias else ""
     clauses: list[str] = ["true"]
-    params: list = []
+    params: list[Any] = []
     start, end = period_bounds(filters)
     if date_col and start:
         clauses.append(f"{prefix}{date_col} >= ?")
@@ -163,7 +163,7 @@ MACRO_PARAMS = ", ".join(f"?::{kind}" for _, kind in MACRO_PARAMETERS)
 
 def macro_args(
     filters: Filters, *, cooperation: tuple[str, ...] = (), city: tuple[str, ...] = ()
-) -> list:
+) -> list[Any]:
     """Return the parameters of the mart.kpi_* macros for these filters (see MACRO_PARAMETERS).
 
     Example: ``macro_args(Filters(network=("innovation",)))[2]  # ['innovation']``

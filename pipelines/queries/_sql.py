@@ -6,6 +6,8 @@ allow-lists in this module (label columns, filter columns, sort columns).
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -35,11 +37,13 @@ def where(
     alias: str = "",
     skip: tuple[str, ...] = (),
     geo: GeoShape = "scalar",
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """Return (SQL condition, params) applying the filters (see `pipelines.metrics.filters.predicate`)."""
     return predicate(filters, date_col=date_col, alias=alias, skip=skip, geo=geo)
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> pd.DataFrame:
     """Run parameterised SQL and return a DataFrame."""
     return con.execute(sql, params or []).df()

@@ -320,4 +320,4 @@ def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 
     Example: ``data_as_of(con)  # date(2025, 10, 31)``
     """
-    return data_dates(con)["as_of"]  # type: ignore[return-value]
+    return data_dates(con)["as_of"]

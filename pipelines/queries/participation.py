@@ -268,8 +268,8 @@ def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     """
     from pipelines.queries.overview import kpi_measures
 
-    m = kpi_measures(con, filters)
-    m = m[m["value_kind"] == "actual"].set_index(["indicator_id", "measure"])["value"]
+    measures = kpi_measures(con, filters)
+    m = measures[measures["value_kind"] == "actual"].set_index(["indicator_id", "measure"])["value"]
 
     def get(indicator: str, measure: str = "main") -> float | None:
         value = m.get((indicator, measure))

@@ -8,6 +8,7 @@ import pandas as pd
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
 from pipelines.queries.metrics import groups, metric_frame
+from pipelines.warehouse.db import one_row
 
 QUARANTINE_GROUPS = {"file": "file_name", "run": "run_id", "rule": "first_rule", "entity": "entity"}
 
@@ -67,9 +68,7 @@ def quarantine_page(
     """
     clause = "(?::varchar is null or run_id = ?::varchar) and (?::varchar is null or file_name = ?::varchar)"
     params = [run_id, run_id, file_name, file_name]
-    total = con.execute(
-        f"select count(*) from mart.dq_quarantine where {clause}", params
-    ).fetchone()[0]
+    total = one_row(con, f"select count(*) from mart.dq_quarantine where {clause}", params)[0]
     page = fetch(
         con,
         f"""

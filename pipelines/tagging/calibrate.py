@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,10 +42,13 @@ class Calibration:
         """Return the calibrated 0-1 score of each row of a (n, len(FEATURES)) feature array."""
         w = np.asarray(self.weights)
         z = w[0] + np.asarray(features, dtype=float) @ w[1:]
-        return 1.0 / (1.0 + np.exp(-z))
+        scores: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return scores
 
 
-def goal_features(scores: TextScores, hits: dict[int, list[str]], goal: int, index: Index) -> list:
+def goal_features(
+    scores: TextScores, hits: dict[int, list[str]], goal: int, index: Index
+) -> list[Any]:
     """Return the FEATURES of one goal for a scored text (see the module docstring)."""
     best = max(scores.goal.values()) or 1.0
     cos = scores.goal.get(goal, 0.0)

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def load_benchmark(path: Path = BENCHMARK_CSV) -> pd.DataFrame:
 def featurise(texts: pd.Series, goals: pd.Series, index: Index | None = None) -> np.ndarray:
     """Return the calibration features of each (text, goal) pair."""
     index = index or default_index()
-    cache: dict[str, tuple] = {}
+    cache: dict[str, tuple[Any, ...]] = {}
     rows = []
     for text, goal in zip(texts, goals, strict=True):
         if text not in cache:
@@ -62,7 +63,7 @@ def featurise(texts: pd.Series, goals: pd.Series, index: Index | None = None) ->
     return np.array(rows, dtype=float).reshape(len(rows), -1)
 
 
-def binary_metrics(goal: np.ndarray, truth: np.ndarray, pred: np.ndarray) -> dict:
+def binary_metrics(goal: np.ndarray, truth: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
     """Return accuracy, macro-F1 and per-goal n/precision/recall/F1 (percent, F1 0-1)."""
     per_goal = {}
     f1s = []
@@ -92,7 +93,7 @@ def binary_metrics(goal: np.ndarray, truth: np.ndarray, pred: np.ndarray) -> dic
 
 def evaluate_benchmark(
     frame: pd.DataFrame, seed: int = DEFAULT_SEED, index: Index | None = None
-) -> tuple[Calibration, dict]:
+) -> tuple[Calibration, dict[str, Any]]:
     """Return (calibration fitted on the training half, metrics on the held-out half)."""
     x = featurise(frame["text"], frame["sdg"], index)
     y = frame["label"].to_numpy(dtype=bool)
@@ -116,7 +117,7 @@ def evaluate_benchmark(
 
 def evaluate_labelled(
     path: Path, index: Index | None = None, cal: Calibration | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Return top-1 and any-suggestion accuracy (percent) on a (text, goal) labelled CSV."""
     frame = pd.read_csv(path, dtype={"text": str})
     top1 = hit = 0
@@ -133,7 +134,7 @@ def evaluate_labelled(
 
 
 def check_against(
-    recorded: dict, accuracy: float, tolerance: float = TOLERANCE_POINTS
+    recorded: dict[str, Any], accuracy: float, tolerance: float = TOLERANCE_POINTS
 ) -> str | None:
     """Return a failure message when accuracy is more than `tolerance` points below the record."""
     before = recorded.get("benchmark", {}).get("accuracy")

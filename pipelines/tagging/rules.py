@@ -960,7 +960,7 @@ _WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
 
 
 @lru_cache(maxsize=1)
-def compiled_rules() -> dict[str, list[tuple[int, re.Pattern]]]:
+def compiled_rules() -> dict[str, list[tuple[int, re.Pattern[str]]]]:
     """Return first two letters -> [(goal, alternation of that goal's phrases starting so)]."""
     grouped: dict[str, dict[int, set[str]]] = {}
     for goal, phrases in RULES.items():

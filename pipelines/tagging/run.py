@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import duckdb
 import pandas as pd
@@ -87,7 +88,7 @@ def existing_tags(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def suggestion_rows(
     entity_type: str, entity_id: str, suggestions: list[Suggestion], primary_goal: int | None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Return sdg_alignment rows (goal level, and target level where a target was found)."""
     rows = []
     for s in suggestions:
@@ -120,15 +121,15 @@ def tag_texts(
     index = index or default_index()
     cal = cal or load_calibration()
     existing = existing if existing is not None else pd.DataFrame(columns=["entity_type"])
-    locked: set[tuple] = set()
+    locked: set[tuple[Any, ...]] = set()
     primary: dict[tuple[str, str], int] = {}
-    for r in existing.itertuples():
+    for r in cast(Any, existing.itertuples()):  # fields typed as any scalar by the stubs
         target = r.target_id if isinstance(r.target_id, str) else None
         if r.method == "manual" or r.status != "suggested":
             locked.add((r.entity_type, r.entity_id, int(r.goal), target))
         if bool(r.is_primary) and r.status != "rejected":
             primary[(r.entity_type, r.entity_id)] = int(r.goal)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     strong = skipped = 0
     for entity_type, entity_id, text in texts[["entity_type", "entity_id", "text"]].itertuples(
         index=False
@@ -147,7 +148,7 @@ def tag_texts(
 
 
 def run_tagging(
-    db: str | os.PathLike | None = None,
+    db: str | os.PathLike[str] | None = None,
     entities: tuple[str, ...] = ENTITY_TYPES,
     since: dt.date | None = None,
     dry_run: bool = False,

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -34,16 +35,16 @@ class Index:
     target_postings: dict[str, list[tuple[str, float]]]
 
 
-def _vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     """Return the unit-length sublinear TF-IDF vector of term counts (terms without idf dropped)."""
     vec = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items() if t in idf}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
 
 
-def _idf(docs: list[Counter]) -> dict[str, float]:
+def _idf(docs: list[Counter[str]]) -> dict[str, float]:
     """Return the smoothed inverse document frequency of every term of the documents."""
-    df: Counter = Counter()
+    df: Counter[str] = Counter()
     for doc in docs:
         df.update(doc.keys())
     n = len(docs)
@@ -57,11 +58,13 @@ def build_index(reference_dir: Path | None = None) -> Index:
     targets = pd.read_csv(ref / "sdg_target.csv", dtype=str, keep_default_na=False)
     target_text = {
         row.target_id: " ".join(getattr(row, f"label_{lang}") for lang in LANGS)
-        for row in targets.itertuples()
+        for row in cast(Any, targets.itertuples())  # fields typed as any scalar by the stubs
     }
-    target_goal = {row.target_id: int(row.goal) for row in targets.itertuples()}
+    target_goal: dict[str, int] = {
+        row.target_id: int(row.goal) for row in cast(Any, targets.itertuples())
+    }
     goal_text: dict[int, str] = {}
-    for row in goals.itertuples():
+    for row in cast(Any, goals.itertuples()):
         g = int(row.goal)
         head = " ".join(
             f"{getattr(row, f'label_{lang}')} {getattr(row, f'title_{lang}')}" for lang in LANGS
@@ -103,11 +106,15 @@ class TextScores:
 
 
 def _cosines(
-    counts: Counter, idf: dict[str, float], postings: dict, surface: dict[str, str], top: int
-) -> tuple[dict, dict]:
+    counts: Counter[str],
+    idf: dict[str, float],
+    postings: dict[str, list[tuple[Any, float]]],
+    surface: dict[str, str],
+    top: int,
+) -> tuple[dict[Any, float], dict[Any, list[str]]]:
     """Return (doc -> cosine, doc -> the text's words that weigh most) for one text vector."""
     vec = _vector(counts, idf)
-    parts: dict = {}
+    parts: dict[Any, list[tuple[float, str]]] = {}
     for term, weight in vec.items():
         for key, doc_weight in postings.get(term, ()):
             parts.setdefault(key, []).append((weight * doc_weight, term))
@@ -118,9 +125,9 @@ def _cosines(
     return sims, evidence
 
 
-def _postings(docs: dict) -> dict:
+def _postings(docs: dict[Any, dict[str, float]]) -> dict[str, list[tuple[Any, float]]]:
     """Return term -> [(doc key, weight)] for document vectors."""
-    out: dict = {}
+    out: dict[str, list[tuple[Any, float]]] = {}
     for key, doc in docs.items():
         for term, weight in doc.items():
             out.setdefault(term, []).append((key, weight))

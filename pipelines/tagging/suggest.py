@@ -8,7 +8,7 @@ import numpy as np
 
 from pipelines.tagging.calibrate import Calibration, goal_features, load_calibration
 from pipelines.tagging.rules import match_rules
-from pipelines.tagging.scorer import Index, default_index, score_text
+from pipelines.tagging.scorer import Index, TextScores, default_index, score_text
 
 METHOD = "keyword"
 #: a target is named only when the text is this close to its wording (cosine) and it is the
@@ -32,7 +32,7 @@ class Suggestion:
 
 def goal_scores(
     text: str, index: Index | None = None, cal: Calibration | None = None
-) -> tuple[np.ndarray, object, dict[int, list[str]]]:
+) -> tuple[np.ndarray, TextScores, dict[int, list[str]]]:
     """Return (calibrated score of goals 1-17 as an array, TextScores, rule hits) for a text."""
     index = index or default_index()
     cal = cal or load_calibration()

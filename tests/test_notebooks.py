@@ -16,6 +16,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PUBLIC_IMPORTS = (
     "from pipelines import",
     "from pipelines.metrics.filters import",
+    "from pipelines.warehouse import db",
     "from pipelines.ingest.run import",
     "import ",
 )

@@ -185,6 +185,9 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("status.completed"),
     N_("status.planned"),
     N_("status.not_yet_reported"),
+    N_("bench.status.scored"),
+    N_("bench.status.missing"),
+    N_("bench.status.not_discriminating"),
     # the metric layer: definitions, additivity, geography and time bases, unrated reasons
     N_("metric.K01"),
     N_("metric.K02"),

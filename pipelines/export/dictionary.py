@@ -355,6 +355,57 @@ def _render_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
     return out
 
 
+def _render_metrics() -> list[str]:
+    """Return the metric layer's declarations: every figure's rule, additivity and bases."""
+    from pipelines.metrics.catalogue import METRICS, SOURCES
+
+    out = [
+        "## Metrics (`pipelines/metrics/catalogue.py`)",
+        "",
+        (
+            "Every figure the product shows is one of these declarations; its SQL is built from it "
+            "for the stored scorecard, the dashboard, exports and notebooks. Additivity: `sum` adds "
+            "up over any dimension (but a place, when a row counts in several places); "
+            "`distinct_count`, `ratio`, `median`, `index` and `bound` are recomputed for every "
+            "selection and never added up; `stock` is a total to the period end, never added across "
+            "periods. Geography (D12): `host_city` (an activity without a host counts where its "
+            "participants come from, so a place breakdown of activities does not add up), "
+            "`participant_city`, `cooperation_member` (an output's own city, else its cooperation's "
+            "cities). Time: `period` (dated in the period), `to_date` (up to the period end, capped "
+            "at the data's as-of date, D4), `as_of` (evaluated at the period end or the as-of date, "
+            "whichever is earlier). Settled choices: K12-K21 leave abandoned outputs out (D7 for "
+            "K16/K18, and the same for the other output KPIs); the K03 plan leaves cancelled "
+            "activities out (D8); K01, K11 and K22 count pairings, trios and clusters (D1); SDG tags "
+            "are dated by their entity (an activity's end, an output's first stage date, a "
+            "cooperation's start)."
+        ),
+        "",
+        "| metric | KPI | measure | unit | additivity | geography | time | breakdowns | decision |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in METRICS.values():
+        source = SOURCES[m.source]
+        out.append(
+            "| "
+            + " | ".join(
+                [
+                    f"`{m.id}`",
+                    _cell(m.indicator or "—"),
+                    _cell(m.measure),
+                    _cell(m.unit),
+                    _cell(m.additivity.value),
+                    _cell(source.geography.value),
+                    _cell(m.time_basis.value),
+                    _cell(", ".join(m.breakdowns) or "—"),
+                    _cell(m.decision or "—"),
+                ]
+            )
+            + " |"
+        )
+    out.append("")
+    return out
+
+
 def render() -> str:
     """Return the data dictionary as Markdown (deterministic: same code and reference data, same text).
 
@@ -373,7 +424,8 @@ def render() -> str:
             "",
             (
                 "Contents: [Input files](#input-files-one-per-entity) · [Code lists](#code-lists) · "
-                "[Warehouse tables](#warehouse-tables) · [KPIs](#kpis-refindicator)"
+                "[Warehouse tables](#warehouse-tables) · [KPIs](#kpis-refindicator) · "
+                "[Metrics](#metrics-pipelinesmetricscataloguepy)"
             ),
             "",
         ]
@@ -381,6 +433,7 @@ def render() -> str:
         parts += _render_code_lists(con)
         parts += _render_tables(con)
         parts += _render_indicators(con)
+        parts += _render_metrics()
     finally:
         con.close()
     return "\n".join(parts).rstrip() + "\n"

@@ -57,6 +57,9 @@ REASONS: dict[str, str] = {
     N_("reason.completed_future"): "a completed activity cannot end in the future",
     N_("reason.actual_future"): "an actual value cannot start in the future",
     N_("reason.exceeds_participants"): "must not exceed participants",
+    N_("reason.one_organisation"): (
+        "must be 1 or empty when organisation_id is given (the row is one organisation)"
+    ),
     N_("reason.fx_mismatch"): "differs by more than 5 % from amount at the year's exchange rate",
     N_("reason.no_fx"): "empty and no exchange rate for the currency and year",
     N_("reason.not_in_goal"): "does not belong to goal",

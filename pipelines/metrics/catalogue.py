@@ -993,11 +993,11 @@ def additive_over(m: Metric, dimension: str) -> bool:
 
 
 def metric(metric_id: str) -> Metric:
-    """Return the declared metric `metric_id` (KeyError naming the known ids otherwise)."""
+    """Return the declared metric `metric_id` (ValueError naming the known ids otherwise)."""
     try:
         return METRICS[metric_id]
     except KeyError:
-        raise KeyError(f"unknown metric {metric_id!r}; known: {sorted(METRICS)}") from None
+        raise ValueError(f"unknown metric {metric_id!r}; known: {sorted(METRICS)}") from None
 
 
 def kpi_metrics() -> list[Metric]:

@@ -35,13 +35,7 @@ from pipelines.queries.cooperation import (
     funding_leveraged,
     output_funnel,
 )
-from pipelines.queries.metrics import (
-    data_dates,
-    describe,
-    metric_catalogue,
-    metric_frame,
-    metric_total,
-)
+from pipelines.queries.metrics import data_dates, metric_frame, metric_total
 from pipelines.queries.options import (
     country_options,
     mode_options,
@@ -103,7 +97,6 @@ __all__ = [
     "country_options",
     "data_as_of",
     "data_dates",
-    "describe",
     "funding_leveraged",
     "gender_balance",
     "ingest_runs",
@@ -111,7 +104,6 @@ __all__ = [
     "kpi_scorecard",
     "kpi_trend",
     "map_points",
-    "metric_catalogue",
     "metric_frame",
     "metric_total",
     "mode_options",

@@ -200,7 +200,7 @@ def gender_balance(
     out.attrs = {
         "metric": "K08",
         "pct_women": None if pd.isna(tw["value"]) else float(tw["value"]),
-        "participants_undeclared": int(tu["numerator"] or 0),
+        "participants_undeclared": 0 if pd.isna(tu["numerator"]) else int(tu["numerator"]),
         "additive": False,
     }
     return out

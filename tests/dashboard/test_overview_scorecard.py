@@ -59,8 +59,9 @@ def _sequential_cards(filters: Filters, lang: str) -> list:
     df = df[df["value"].notna()]
     trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang)
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict()
+    runs = data.ingest_runs(limit=200)
     return [
-        overview.kpi_card(row, series.get(row["indicator_id"], []), lang)
+        overview.kpi_card(row, series.get(row["indicator_id"], []), lang, runs)
         for _, row in df.iterrows()
     ]
 

@@ -79,6 +79,8 @@ def _call(fn, con, filters: Filters | None, text: str | None):
             value = (text,) if text is not None else ("K03",)
         elif name == "goal":
             value = 11
+        elif name == "metric_id":
+            value = "K04"  # a declared metric; its filters and breakdowns carry the payload
         elif (
             name in STRING_PARAMS
             and text is not None

@@ -80,7 +80,11 @@ CASES = [
         "participations_g.csv",
         P_HEAD + GOOD_P.format(city="saanich-ca") * 2,
         1,
-        [":3:", "column 'activity_id,city_id,stakeholder_type,organisation_id'", "duplicate key of line 2"],
+        [
+            ":3:",
+            "column 'activity_id,city_id,stakeholder_type,organisation_id'",
+            "duplicate key of line 2",
+        ],
         2,
         1,
     ),

@@ -1158,7 +1158,9 @@ def cases() -> list[Case]:
             pf,
             csv_bytes(PART_H, [PART, PART]),
             1,
-            [f"{pf}:3: column 'activity_id,city_id,stakeholder_type,organisation_id': duplicate key of line 2"],
+            [
+                f"{pf}:3: column 'activity_id,city_id,stakeholder_type,organisation_id': duplicate key of line 2"
+            ],
             rows=(2, 1),
         )
     )
@@ -1169,7 +1171,9 @@ def cases() -> list[Case]:
             pf,
             csv_bytes(PART_H, [PART, with_(PART, PART_H, participants=30)]),
             1,
-            [f"{pf}:3: column 'activity_id,city_id,stakeholder_type,organisation_id': duplicate key of line 2"],
+            [
+                f"{pf}:3: column 'activity_id,city_id,stakeholder_type,organisation_id': duplicate key of line 2"
+            ],
             rows=(2, 1),
             check_sql=(
                 (

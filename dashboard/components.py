@@ -45,10 +45,9 @@ from dashboard import data, ids
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
 from pipelines.metrics.filters import LIST_FIELDS, Filters
-from pipelines.textsafe import escape_controls
+from pipelines.textsafe import escape_controls, formula_safe
 
 TABLE_MAX_ROWS = 50
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # card constant -> function(filters, lang) -> DataFrame that the card's export re-runs
 _EXPORTS: dict[str, Callable[[Filters, str], pd.DataFrame]] = {}
@@ -610,8 +609,8 @@ def _export_cell(value: Any) -> Any:
     """Return a text cell made inert: controls and bidi escaped (line breaks kept), no formula."""
     if not isinstance(value, str):
         return value
-    prefix = "'" if value.startswith(FORMULA_PREFIXES) else ""
-    return prefix + escape_controls(value, keep="\n\t")
+    shown = escape_controls(value, keep="\n\t")
+    return "'" + shown if formula_safe(value) != value else shown
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

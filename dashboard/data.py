@@ -33,6 +33,7 @@ from pipelines.queries import (  # pages-more
     quality,
     sdg,
 )
+from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse.db import Warehouse
 
 CACHE_SIZE = 512
@@ -327,7 +328,6 @@ _EXPORT_COLUMNS = (
     "reported_date",
 )
 _FREE_TEXT = {"activity_id", "title", "cooperation_id", "cooperation_name", "city_id", "city_name"}
-_FORMULA_START = r"^[=+\-@\t\r]"  # the rule of pipelines.export.files
 
 
 def activities_page(
@@ -354,9 +354,7 @@ def activities_page(
 
 
 def _neutral(expr: str) -> str:
-    return (
-        f"case when regexp_matches({expr}, '{_FORMULA_START}') then '''' || {expr} else {expr} end"
-    )
+    return formula_safe_sql(expr)
 
 
 def activities_export_sql(

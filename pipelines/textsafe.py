@@ -59,3 +59,30 @@ def safe_text(value: Any, limit: int | None = MAX_SHOWN_CHARS) -> str:
     if limit is not None and len(shown) > limit:
         shown = shown[: max(0, limit - 1)] + ELLIPSIS
     return shown
+
+
+# The one formula rule (CSV injection): a text cell starting with one of these runs as a formula
+# in a spreadsheet, so exports prefix it with an apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_REGEX = "^[=+\\-@\t\r]"
+
+
+def formula_safe(value: Any) -> Any:
+    """Return a text cell with an apostrophe before a leading formula character; others as given.
+
+    Example: ``formula_safe("=1+1")  # "'=1+1"``
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def formula_safe_sql(expr: str) -> str:
+    """Return a SQL expression applying `formula_safe` to a VARCHAR expression in DuckDB.
+
+    `expr` must be an identifier or expression built from an allow-list, never user text.
+    Example: ``formula_safe_sql('t."title"')``
+    """
+    return (
+        f"case when regexp_matches({expr}, '{_FORMULA_REGEX}') then '''' || {expr} else {expr} end"
+    )

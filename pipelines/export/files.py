@@ -18,6 +18,7 @@ import duckdb
 from pipelines.export import dictionary
 from pipelines.ingest.validate import q
 from pipelines.queries._sql import LANGS, label_col
+from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse import db as dbmod
 from pipelines.warehouse.db import one_row
 from schemas import ENTITIES
@@ -25,7 +26,6 @@ from schemas import ENTITIES
 FORMATS = ("csv", "parquet")
 SCHEMAS = ("mart", "core")
 # a cell starting with one of these is a formula to a spreadsheet
-FORMULA_START = "^[=+\\-@\t\r]"
 # columns whose code means different lists in different tables get no label
 AMBIGUOUS = {"status", "scope_id"}
 
@@ -86,7 +86,7 @@ def select_sql(
     for i, (column, dtype) in enumerate(_columns(con, schema, name)):
         value = f"t.{q(column)}"
         if csv and dtype == "VARCHAR":
-            value = f"case when regexp_matches({value}, '{FORMULA_START}') then '''' || {value} else {value} end"
+            value = formula_safe_sql(value)
         items.append(f"{value} as {q(column)}")
         source = sources.get(column)
         if source and schema != "ref" and _has_column(con, source[0], lab):
@@ -98,7 +98,7 @@ def select_sql(
             )
             label = f"{alias}.v"
             if csv:
-                label = f"case when regexp_matches({label}, '{FORMULA_START}') then '''' || {label} else {label} end"
+                label = formula_safe_sql(label)
             items.append(f"{label} as {q(column + '_label')}")
     return f"select {', '.join(items)} from {schema}.{q(name)} as t {' '.join(joins)}"
 

@@ -188,9 +188,16 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
             t("region.NA", lang): figures.REGION_COLOURS["NA"],
         },
     )
-    summary = figures.summary_shares(
-        df.assign(share_label=df["label"]), "share_label", "participants", lang
-    )
+    # shares of Europe and North America, from the metric's per-region totals
+    regions = df.attrs.get("legend_totals", {})
+    shares = df.assign(share_label=df["region_label"])
+    shares.attrs = {
+        **df.attrs,
+        "legend_totals": {
+            t(f"region.{r}", lang): v for r, v in regions.items() if r in ("EU", "NA")
+        },
+    }
+    summary = figures.summary_shares(shares, "share_label", "participants", lang)
     return components.card_values(
         df,
         fig,

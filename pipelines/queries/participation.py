@@ -95,7 +95,8 @@ def participation_by_region(
     (K04), distinct cities (K02 split) and organisation participations (K05), each a metric.
 
     Columns: country_group, label, region, participants, cities, organisations,
-    share_participants; attrs: total (K04), cities_total (K02, recounted).
+    share_participants; attrs: total (K04), cities_total (K02, recounted), legend_totals
+    (K04 per region).
 
     Example: ``participation_by_region(con, Filters(network=("innovation",)))``
     """
@@ -129,11 +130,14 @@ def participation_by_region(
             "share_participants",
         ]
     ]
+    by_region = groups(metric_frame(con, "K04", filters, by=("region",)))
     out.attrs = {
         "metric": "K04",
         "total": float(whole or 0),
         "cities_total": float(totals["cities"] or 0),
         "additive": True,
+        # participations per region (EU, NA), from the metric: the balance the summary states
+        "legend_totals": dict(zip(by_region["region"], by_region["value"], strict=True)),
     }
     return out
 

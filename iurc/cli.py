@@ -208,7 +208,8 @@ def demo(
     except Exception as exc:  # noqa: BLE001 CLI boundary: one readable message, never a traceback
         say(f"error: {type(exc).__name__}: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
-    say(format_report(report))
+    for line in format_report(report).splitlines():  # one escaped line at a time
+        say(line)
     raise typer.Exit(report.exit_code)
 
 

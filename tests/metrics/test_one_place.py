@@ -53,7 +53,7 @@ def test_metric_rule_lives_in_one_place(metric_id):
         ("quantile_disc", "pipelines/metrics/catalogue.py"),  # K30 median (D5)
         ("cum >= total / 2", None),  # the old hand-made median: nowhere
         (
-            "sustained_from <= p_eval_date",
+            "e.evidence_date >= c.sustained_from",
             "pipelines/warehouse/sql/marts/15_cooperation_sustained.sql",
         ),
         ("1 - sum(n * n)", "pipelines/metrics/catalogue.py"),  # K07

@@ -15,7 +15,7 @@ How a page is built (see `dashboard/pages/participation.py` for a complete examp
     @callback(*components.card_outputs(ids.X_CARD), Input(ids.STATE, "data"))
     def update_x(state):
         filters, lang = components.parse_state(state)
-        df = data.x_query(filters, lang)
+        df = data.x_query(filters, lang=lang)
         return components.card_values(df, figures.x(df, lang), figures.x_summary(df, lang), lang)
 
 State flow: the URL query string is the truth. `layout(**query)` renders the filter bar from it and
@@ -32,8 +32,8 @@ Markdown; exports neutralise cells that a spreadsheet would run as a formula.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 import dash
 import pandas as pd
@@ -49,8 +49,15 @@ from pipelines.textsafe import escape_controls, formula_safe
 
 TABLE_MAX_ROWS = 50
 
+
 # card constant -> function(filters, lang) -> DataFrame that the card's export re-runs
-_EXPORTS: dict[str, Callable[[Filters, str], pd.DataFrame]] = {}
+class Fetch(Protocol):
+    """A card's export query: the filters, the language by keyword, a DataFrame back."""
+
+    def __call__(self, filters: Filters, *, lang: str) -> pd.DataFrame: ...
+
+
+_EXPORTS: dict[str, Fetch] = {}
 
 # filter field -> control id, in display order
 FILTER_FIELDS: dict[str, str] = {
@@ -342,7 +349,7 @@ def page_shell(
     heading = t(heading_key or page_key, lang)
     title = f"{t(page_key, lang)} · {t('app.name', lang)}"
     try:
-        options, years, dates = data.filter_options(lang), data.years(), data.data_dates()
+        options, years, dates = data.filter_options(lang=lang), data.years(), data.data_dates()
         warning: html.P | html.Div | None = None
     except FileNotFoundError:
         options, years, dates = {}, [], {}
@@ -584,7 +591,7 @@ def data_table(
 
 
 # ------------------------------------------------------------------ export
-def register_export(card: str, fetch: Callable[[Filters, str], pd.DataFrame]) -> None:
+def register_export(card: str, fetch: Fetch) -> None:
     """Register the function whose frame a card's CSV/XLSX export downloads."""
     _EXPORTS[card] = fetch
 
@@ -638,7 +645,7 @@ def export_csv(n_clicks: int | None, state: dict[str, Any]) -> Any:
     if not n_clicks or card not in _EXPORTS:
         return dash.no_update
     filters, lang = parse_state(state)
-    return send_bytes(to_csv_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.csv")
+    return send_bytes(to_csv_bytes(_EXPORTS[card](filters, lang=lang)), f"iurc-{card}.csv")
 
 
 @callback(
@@ -653,7 +660,7 @@ def export_xlsx(n_clicks: int | None, state: dict[str, Any]) -> Any:
     if not n_clicks or card not in _EXPORTS:
         return dash.no_update
     filters, lang = parse_state(state)
-    return send_bytes(to_xlsx_bytes(_EXPORTS[card](filters, lang)), f"iurc-{card}.xlsx")
+    return send_bytes(to_xlsx_bytes(_EXPORTS[card](filters, lang=lang)), f"iurc-{card}.xlsx")
 
 
 # ------------------------------------------------------------------ filter sync

@@ -11,11 +11,13 @@ filter or aggregate whole fact tables in pandas.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -37,6 +39,8 @@ from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse.db import Warehouse
 
 CACHE_SIZE = 512
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _lock = threading.Lock()
 _warehouse: Warehouse | None = None
@@ -65,25 +69,53 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return handle.cursor()
 
 
-def _cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    cur = cursor()  # stats the file and reopens it when re-published
-    key = (fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())), warehouse().version)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    result = fn(cur, *args, **kwargs)
-    with _lock:
-        _cache[key] = result
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return cast(Hashable, value)
+
+
+def _unshared(result: R) -> R:
+    # a copy of what callers could change, so that no caller changes a cached result
+    if isinstance(result, pd.DataFrame):
+        return cast(R, result.copy())
+    if isinstance(result, tuple):
+        return cast(R, tuple(_unshared(item) for item in result))
+    if isinstance(result, dict):
+        return cast(R, dict(result))
     return result
 
 
-def _frame(fn: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
-    # a copy, so that no caller can change a cached frame
-    frame: pd.DataFrame = _cached(fn, *args, **kwargs).copy()
-    return frame
+def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
+    """Return `fn` (a `pipelines.queries` function taking a cursor first) without its cursor,
+    cached per (function, bound arguments, warehouse version); each call returns its own copy.
+
+    Arguments are bound to `fn`'s signature with defaults applied, so `f(x)` and `f(x, lang="en")`
+    share one entry; a re-published warehouse is never served from a stale entry.
+    """
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        cur = cursor()  # stats the file and reopens it when re-published
+        bound = signature.bind(None, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
+        key = (fn.__module__, fn.__qualname__, arguments, warehouse().version)
+        with _lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _unshared(cast(R, _cache[key]))
+        result = fn(cur, *args, **kwargs)
+        with _lock:
+            _cache[key] = result
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return _unshared(result)
+
+    return call
 
 
 def clear_cache() -> None:
@@ -93,19 +125,17 @@ def clear_cache() -> None:
 
 
 # ------------------------------------------------------------------ shell
-def data_dates() -> dict[str, Any]:
-    """Return "data as of" (latest date the data covers), "loaded on" (publish time), synthetic."""
-    return dict(_cached(metrics.data_dates))
+data_dates = cached(metrics.data_dates)
 
 
 def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     """Return {filter field: [{"label", "value"}...]} for the filter bar, labels in `lang`."""
     frames = {
-        "network": _cached(options.network_options, lang=lang),
-        "subtheme": _cached(options.subtheme_options, lang=lang),
-        "region": _cached(options.region_options, lang=lang),
-        "country": _cached(options.country_options, lang=lang),
-        "mode": _cached(options.mode_options, lang=lang),
+        "network": cached(options.network_options)(lang=lang),
+        "subtheme": cached(options.subtheme_options)(lang=lang),
+        "region": cached(options.region_options)(lang=lang),
+        "country": cached(options.country_options)(lang=lang),
+        "mode": cached(options.mode_options)(lang=lang),
     }
     return {
         field: [
@@ -118,182 +148,53 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
 
 def years() -> list[int]:
     """Return the calendar years the data spans (the period filter's choices)."""
-    df = _cached(options.period_options, period_type="year")
+    df = cached(options.period_options)(period_type="year")
     return sorted({int(d.year) for d in pd.to_datetime(df["start"])})
 
 
+# Every query the pages use, cached: the same names and arguments as in `pipelines.queries`,
+# without the cursor.
 # ------------------------------------------------------------------ overview
-def kpi_scorecard(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return one row per KPI: value, target, % achieved, RAG (see queries.overview)."""
-    return _frame(overview.kpi_scorecard, filters, lang=lang)
-
-
-def kpi_trend(filters: Filters, indicator_ids: tuple[str, ...], lang: str = "en") -> pd.DataFrame:
-    """Return KPI values per quarter for the given indicators."""
-    return _frame(overview.kpi_trend, filters, tuple(indicator_ids), lang=lang)
-
-
-def network_breakdown(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return activities, participations, cities and cooperations per network."""
-    return _frame(overview.network_breakdown, filters, lang=lang)
-
-
-def map_points(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return participating cities with coordinates and participations."""
-    return _frame(overview.map_points, filters, lang=lang)
-
-
+kpi_scorecard = cached(overview.kpi_scorecard)
+kpi_trend = cached(overview.kpi_trend)
+network_breakdown = cached(overview.network_breakdown)
+map_points = cached(overview.map_points)
 # ------------------------------------------------------------------ participation
-def participation_over_time(
-    filters: Filters,
-    lang: str = "en",
-    *,
-    by: str = "stakeholder_type",
-    measure: str = "participants",
-) -> pd.DataFrame:
-    """Return participations (or distinct cities/organisations) per month and group."""
-    return _frame(participation.participation_over_time, filters, by=by, measure=measure, lang=lang)
-
-
-def participation_by_type_modality(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return participations per activity type and modality."""
-    return _frame(participation.participation_by_type_modality, filters, lang=lang)
-
-
-def participation_by_region(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return participations, cities and organisations per country group (EU, CA, US, MX)."""
-    return _frame(participation.participation_by_region, filters, lang=lang)
-
-
-def gender_balance(filters: Filters, lang: str = "en", *, by: str | None = None) -> pd.DataFrame:
-    """Return the share of women among declared participations, with the undeclared count."""
-    return _frame(participation.gender_balance, filters, by=by, lang=lang)
-
-
-def top_cities(filters: Filters, lang: str = "en", *, limit: int = 10) -> pd.DataFrame:
-    """Return the cities with most participations."""
-    return _frame(participation.top_cities, filters, limit=limit, lang=lang)
-
-
+participation_over_time = cached(participation.participation_over_time)
+participation_by_type_modality = cached(participation.participation_by_type_modality)
+participation_by_region = cached(participation.participation_by_region)
+gender_balance = cached(participation.gender_balance)
+top_cities = cached(participation.top_cities)
 # ------------------------------------------------------------------ SDG
-def sdg_profile(
-    filters: Filters, lang: str = "en", *, method: str = "primary", entity_type: str = "activity"
-) -> pd.DataFrame:
-    """Return the SDG profile per goal (primary-only or fractional), with official colours."""
-    return _frame(sdg.sdg_profile, filters, entity_type=entity_type, method=method, lang=lang)
-
-
-def sdg_network_heatmap(
-    filters: Filters, lang: str = "en", *, method: str = "primary"
-) -> pd.DataFrame:
-    """Return network × goal cells (value and share within the network)."""
-    return _frame(sdg.sdg_network_heatmap, filters, method=method, lang=lang)
-
-
-def sdg_targets(filters: Filters, goal: int, lang: str = "en") -> pd.DataFrame:
-    """Return the targets of one goal with validated and suggested-only tags."""
-    return _frame(sdg.sdg_targets, filters, int(goal), lang=lang)
-
-
-def sdg_coverage(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return SDG target coverage per goal."""
-    return _frame(sdg.sdg_coverage, filters, lang=lang)
-
-
-def sdg_tags_by_method_status(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return tag counts by method and review status."""
-    return _frame(sdg.sdg_tags_by_method_status, filters)
-
-
-# ================================================================== pages-more: benchmarking,
-# cooperation, activities register, data quality
-def _pair(
-    fn: Callable[..., tuple[pd.DataFrame, int]], *args: Any, **kwargs: Any
-) -> tuple[pd.DataFrame, int]:
-    rows, total = _cached(fn, *args, **kwargs)
-    return rows.copy(), total
-
-
+sdg_profile = cached(sdg.sdg_profile)
+sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
+sdg_targets = cached(sdg.sdg_targets)
+sdg_coverage = cached(sdg.sdg_coverage)
+sdg_tags_by_method_status = cached(sdg.sdg_tags_by_method_status)
 # ------------------------------------------------------------------ benchmarking
-def benchmark_cities(lang: str = "en") -> pd.DataFrame:
-    """Return the cities that can be benchmarked (city_id, name, country, region, population)."""
-    return _frame(benchmark.benchmark_cities, lang=lang)
-
-
-def benchmark_peer_groups(city_id: str, lang: str = "en") -> pd.DataFrame:
-    """Return the peer groups of a city (peer_group_type, peer_group_id, label, n_cities)."""
-    return _frame(benchmark.benchmark_peer_groups, city_id, lang=lang)
-
-
-def city_benchmark(
-    city_id: str, peer_group_type: str, peer_group_id: str | None, lang: str = "en"
-) -> pd.DataFrame:
-    """Return the city's 0-100 score per input against its peers, and the composite K31 row."""
-    return _frame(benchmark.city_benchmark, city_id, peer_group_type, peer_group_id, lang=lang)
-
-
-def benchmark_ranking(
-    city_id: str, peer_group_type: str, peer_group_id: str | None
-) -> pd.DataFrame:
-    """Return every city of the peer group with its composite score and rank band."""
-    return _frame(benchmark.benchmark_ranking, city_id, peer_group_type, peer_group_id)
-
-
-def city_context(city_id: str) -> pd.DataFrame:
-    """Return the city's context indicators (latest year per metric; not performance)."""
-    return _frame(benchmark.city_context, city_id)
-
-
+benchmark_cities = cached(benchmark.benchmark_cities)
+benchmark_peer_groups = cached(benchmark.benchmark_peer_groups)
+city_benchmark = cached(benchmark.city_benchmark)
+benchmark_ranking = cached(benchmark.benchmark_ranking)
+city_context = cached(benchmark.city_context)
 # ------------------------------------------------------------------ cooperation
-def cooperation_edges(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return cooperation links between member cities with completed activities in the period."""
-    return _frame(cooperation.cooperation_edges, filters, lang=lang)
-
-
-def cooperation_nodes(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return the member cities of the filtered cooperations with coordinates and population."""
-    return _frame(cooperation.cooperation_nodes, filters, lang=lang)
-
-
-def cooperation_options(filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return the filtered cooperations (cooperation_id, name, mode, mode_label, network_id)."""
-    return _frame(cooperation.cooperation_options, filters, lang=lang)
-
-
-def cooperation_detail(cooperation_id: str, lang: str = "en") -> pd.DataFrame:
-    """Return one cooperation's summary row (empty when unknown)."""
-    return _frame(cooperation.cooperation_detail, cooperation_id, lang=lang)
-
-
-def cooperation_activities(cooperation_id: str, filters: Filters, lang: str = "en") -> pd.DataFrame:
-    """Return one cooperation's activities by type and status in the period."""
-    return _frame(cooperation.cooperation_activities, cooperation_id, filters, lang=lang)
-
-
-def output_funnel(
-    filters: Filters, cooperation_id: str | None = None, lang: str = "en"
-) -> pd.DataFrame:
-    """Return outputs by type and lifecycle stage reached (one cooperation's when given)."""
-    return _frame(cooperation.output_funnel, filters, cooperation_id=cooperation_id, lang=lang)
-
-
-def funding_leveraged(
-    filters: Filters, cooperation_id: str | None = None, lang: str = "en"
-) -> pd.DataFrame:
-    """Return funding leveraged (EUR) by source type (one cooperation's when given)."""
-    return _frame(
-        cooperation.funding_leveraged,
-        filters,
-        by="source_type",
-        cooperation_id=cooperation_id,
-        lang=lang,
-    )
-
-
-def cooperation_sdg(cooperation_id: str, lang: str = "en") -> pd.DataFrame:
-    """Return one cooperation's SDG profile (validated tags, fractional), official colours."""
-    return _frame(cooperation.cooperation_sdg, cooperation_id, lang=lang)
-
+cooperation_edges = cached(cooperation.cooperation_edges)
+cooperation_nodes = cached(cooperation.cooperation_nodes)
+cooperation_options = cached(cooperation.cooperation_options)
+cooperation_detail = cached(cooperation.cooperation_detail)
+cooperation_activities = cached(cooperation.cooperation_activities)
+output_funnel = cached(cooperation.output_funnel)
+funding_leveraged = cached(cooperation.funding_leveraged)
+cooperation_sdg = cached(cooperation.cooperation_sdg)
+# ------------------------------------------------------------------ data quality
+ingest_runs = cached(quality.ingest_runs)
+quarantine_summary = cached(quality.quarantine_summary)
+quarantine_page = cached(quality.quarantine_page)
+completeness_by_table = cached(quality.completeness_by_table)
+quality_by_city = cached(quality.quality_by_city)
+timeliness = cached(quality.timeliness)
+# ------------------------------------------------------------------ activities register
+activities_page = cached(activities.activities_page)
 
 # ------------------------------------------------------------------ activities register
 EXPORT_MAX_ROWS = 100_000
@@ -328,29 +229,6 @@ _EXPORT_COLUMNS = (
     "reported_date",
 )
 _FREE_TEXT = {"activity_id", "title", "cooperation_id", "cooperation_name", "city_id", "city_name"}
-
-
-def activities_page(
-    filters: Filters,
-    lang: str = "en",
-    *,
-    search: str = "",
-    sort: str = "start_date",
-    descending: bool = True,
-    offset: int = 0,
-    limit: int = 50,
-) -> tuple[pd.DataFrame, int]:
-    """Return one page of the filtered, searched, sorted register and the total row count."""
-    return _pair(
-        activities.activities_page,
-        filters,
-        search=search,
-        sort=sort,
-        descending=bool(descending),
-        offset=int(offset),
-        limit=int(limit),
-        lang=lang,
-    )
 
 
 def _neutral(expr: str) -> str:
@@ -446,41 +324,6 @@ def activities_export(
         rows += batch.num_rows
     book.save(buffer)
     return buffer.getvalue(), rows
-
-
-# ------------------------------------------------------------------ data quality
-def ingest_runs(limit: int = 100) -> pd.DataFrame:
-    """Return the latest ingest runs, newest first."""
-    return _frame(quality.ingest_runs, limit=limit)
-
-
-def quarantine_summary(by: str = "rule") -> pd.DataFrame:
-    """Return quarantined-row counts by file, run, rule or entity (group_id, rows)."""
-    return _frame(quality.quarantine_summary, by=by)
-
-
-def quarantine_page(
-    file_name: str | None = None, *, offset: int = 0, limit: int = 20
-) -> tuple[pd.DataFrame, int]:
-    """Return one page of quarantined rows (with every reason) and the total count."""
-    return _pair(
-        quality.quarantine_page, file_name=file_name or None, offset=int(offset), limit=int(limit)
-    )
-
-
-def completeness_by_table() -> pd.DataFrame:
-    """Return K29 per core table: required and optional cells filled."""
-    return _frame(quality.completeness_by_table)
-
-
-def quality_by_city(filters: Filters) -> pd.DataFrame:
-    """Return completeness and timeliness per city (region and country filters apply)."""
-    return _frame(quality.quality_by_city, filters)
-
-
-def timeliness(filters: Filters) -> pd.DataFrame:
-    """Return K30 for the filters: mean and median reporting lag and the last report."""
-    return _frame(quality.timeliness, filters)
 
 
 def template_bytes(entity: str, fmt: str) -> bytes:

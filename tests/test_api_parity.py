@@ -59,75 +59,75 @@ Q = queries
 # name -> (dashboard call, query call); each gets (filters, lang, ctx) and the query call also con
 CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "kpi_scorecard": (
-        lambda f, lg, c: data.kpi_scorecard(f, lg),
+        lambda f, lg, c: data.kpi_scorecard(f, lang=lg),
         lambda con, f, lg, c: Q.kpi_scorecard(con, f, lang=lg),
     ),
     "kpi_trend": (
-        lambda f, lg, c: data.kpi_trend(f, ("K03", "K04", "K08"), lg),
+        lambda f, lg, c: data.kpi_trend(f, ("K03", "K04", "K08"), lang=lg),
         lambda con, f, lg, c: Q.kpi_trend(con, f, ("K03", "K04", "K08"), lang=lg),
     ),
     "network_breakdown": (
-        lambda f, lg, c: data.network_breakdown(f, lg),
+        lambda f, lg, c: data.network_breakdown(f, lang=lg),
         lambda con, f, lg, c: Q.network_breakdown(con, f, lang=lg),
     ),
     "map_points": (
-        lambda f, lg, c: data.map_points(f, lg),
+        lambda f, lg, c: data.map_points(f, lang=lg),
         lambda con, f, lg, c: Q.map_points(con, f, lang=lg),
     ),
     "participation_over_time": (
-        lambda f, lg, c: data.participation_over_time(f, lg, by="region", measure="cities"),
+        lambda f, lg, c: data.participation_over_time(f, lang=lg, by="region", measure="cities"),
         lambda con, f, lg, c: Q.participation_over_time(
             con, f, by="region", measure="cities", lang=lg
         ),
     ),
     "participation_by_type_modality": (
-        lambda f, lg, c: data.participation_by_type_modality(f, lg),
+        lambda f, lg, c: data.participation_by_type_modality(f, lang=lg),
         lambda con, f, lg, c: Q.participation_by_type_modality(con, f, lang=lg),
     ),
     "participation_by_region": (
-        lambda f, lg, c: data.participation_by_region(f, lg),
+        lambda f, lg, c: data.participation_by_region(f, lang=lg),
         lambda con, f, lg, c: Q.participation_by_region(con, f, lang=lg),
     ),
     "gender_balance": (
-        lambda f, lg, c: data.gender_balance(f, lg, by="stakeholder_type"),
+        lambda f, lg, c: data.gender_balance(f, lang=lg, by="stakeholder_type"),
         lambda con, f, lg, c: Q.gender_balance(con, f, by="stakeholder_type", lang=lg),
     ),
     "top_cities": (
-        lambda f, lg, c: data.top_cities(f, lg, limit=7),
+        lambda f, lg, c: data.top_cities(f, lang=lg, limit=7),
         lambda con, f, lg, c: Q.top_cities(con, f, limit=7, lang=lg),
     ),
     "sdg_profile": (
-        lambda f, lg, c: data.sdg_profile(f, lg, method="fractional", entity_type="output"),
+        lambda f, lg, c: data.sdg_profile(f, lang=lg, method="fractional", entity_type="output"),
         lambda con, f, lg, c: Q.sdg_profile(
             con, f, entity_type="output", method="fractional", lang=lg
         ),
     ),
     "sdg_network_heatmap": (
-        lambda f, lg, c: data.sdg_network_heatmap(f, lg, method="primary"),
+        lambda f, lg, c: data.sdg_network_heatmap(f, lang=lg, method="primary"),
         lambda con, f, lg, c: Q.sdg_network_heatmap(con, f, method="primary", lang=lg),
     ),
     "sdg_targets": (
-        lambda f, lg, c: data.sdg_targets(f, 11, lg),
+        lambda f, lg, c: data.sdg_targets(f, 11, lang=lg),
         lambda con, f, lg, c: Q.sdg_targets(con, f, 11, lang=lg),
     ),
     "sdg_coverage": (
-        lambda f, lg, c: data.sdg_coverage(f, lg),
+        lambda f, lg, c: data.sdg_coverage(f, lang=lg),
         lambda con, f, lg, c: Q.sdg_coverage(con, f, lang=lg),
     ),
     "sdg_tags_by_method_status": (
-        lambda f, lg, c: data.sdg_tags_by_method_status(f, lg),
+        lambda f, lg, c: data.sdg_tags_by_method_status(f),
         lambda con, f, lg, c: Q.sdg_tags_by_method_status(con, f),
     ),
     "benchmark_cities": (
-        lambda f, lg, c: data.benchmark_cities(lg),
+        lambda f, lg, c: data.benchmark_cities(lang=lg),
         lambda con, f, lg, c: Q.benchmark_cities(con, lang=lg),
     ),
     "benchmark_peer_groups": (
-        lambda f, lg, c: data.benchmark_peer_groups(c.city_id, lg),
+        lambda f, lg, c: data.benchmark_peer_groups(c.city_id, lang=lg),
         lambda con, f, lg, c: Q.benchmark_peer_groups(con, c.city_id, lang=lg),
     ),
     "city_benchmark": (
-        lambda f, lg, c: data.city_benchmark(c.city_id, "region", None, lg),
+        lambda f, lg, c: data.city_benchmark(c.city_id, "region", None, lang=lg),
         lambda con, f, lg, c: Q.city_benchmark(con, c.city_id, "region", None, lang=lg),
     ),
     "benchmark_ranking": (
@@ -139,42 +139,42 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda con, f, lg, c: Q.city_context(con, c.city_id),
     ),
     "cooperation_edges": (
-        lambda f, lg, c: data.cooperation_edges(f, lg),
+        lambda f, lg, c: data.cooperation_edges(f, lang=lg),
         lambda con, f, lg, c: Q.cooperation_edges(con, f, lang=lg),
     ),
     "cooperation_nodes": (
-        lambda f, lg, c: data.cooperation_nodes(f, lg),
+        lambda f, lg, c: data.cooperation_nodes(f, lang=lg),
         lambda con, f, lg, c: Q.cooperation_nodes(con, f, lang=lg),
     ),
     "cooperation_options": (
-        lambda f, lg, c: data.cooperation_options(f, lg),
+        lambda f, lg, c: data.cooperation_options(f, lang=lg),
         lambda con, f, lg, c: Q.cooperation_options(con, f, lang=lg),
     ),
     "cooperation_detail": (
-        lambda f, lg, c: data.cooperation_detail(c.cooperation_id, lg),
+        lambda f, lg, c: data.cooperation_detail(c.cooperation_id, lang=lg),
         lambda con, f, lg, c: Q.cooperation_detail(con, c.cooperation_id, lang=lg),
     ),
     "cooperation_activities": (
-        lambda f, lg, c: data.cooperation_activities(c.cooperation_id, f, lg),
+        lambda f, lg, c: data.cooperation_activities(c.cooperation_id, f, lang=lg),
         lambda con, f, lg, c: Q.cooperation_activities(con, c.cooperation_id, f, lang=lg),
     ),
     "output_funnel": (
-        lambda f, lg, c: data.output_funnel(f, c.cooperation_id, lg),
+        lambda f, lg, c: data.output_funnel(f, cooperation_id=c.cooperation_id, lang=lg),
         lambda con, f, lg, c: Q.output_funnel(con, f, cooperation_id=c.cooperation_id, lang=lg),
     ),
     "funding_leveraged": (
-        lambda f, lg, c: data.funding_leveraged(f, None, lg),
+        lambda f, lg, c: data.funding_leveraged(f, cooperation_id=None, lang=lg),
         lambda con, f, lg, c: Q.funding_leveraged(
             con, f, by="source_type", cooperation_id=None, lang=lg
         ),
     ),
     "cooperation_sdg": (
-        lambda f, lg, c: data.cooperation_sdg(c.cooperation_id, lg),
+        lambda f, lg, c: data.cooperation_sdg(c.cooperation_id, lang=lg),
         lambda con, f, lg, c: Q.cooperation_sdg(con, c.cooperation_id, lang=lg),
     ),
     "activities_page": (
         lambda f, lg, c: data.activities_page(
-            f, lg, search="visit", sort="participants", offset=5, limit=20
+            f, lang=lg, search="visit", sort="participants", offset=5, limit=20
         ),
         lambda con, f, lg, c: Q.activities_page(
             con,
@@ -192,11 +192,11 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda con, f, lg, c: Q.ingest_runs(con, limit=5),
     ),
     "quarantine_summary": (
-        lambda f, lg, c: data.quarantine_summary("file"),
+        lambda f, lg, c: data.quarantine_summary(by="file"),
         lambda con, f, lg, c: Q.quarantine_summary(con, by="file"),
     ),
     "quarantine_page": (
-        lambda f, lg, c: data.quarantine_page(None, offset=0, limit=5),
+        lambda f, lg, c: data.quarantine_page(file_name=None, offset=0, limit=5),
         lambda con, f, lg, c: Q.quarantine_page(con, file_name=None, offset=0, limit=5),
     ),
     "completeness_by_table": (
@@ -215,6 +215,7 @@ NOT_A_QUERY = {
     "configure": "points the handle at a warehouse",
     "warehouse": "returns the handle",
     "cursor": "returns a cursor",
+    "cached": "the cache decorator itself",
     "clear_cache": "cache control",
     "filter_options": "compared in test_api_parity_filter_options",
     "years": "compared in test_api_parity_years",
@@ -260,7 +261,8 @@ def test_api_parity_every_dashboard_wrapper_is_compared() -> None:
     public = {
         name
         for name, fn in inspect.getmembers(data, inspect.isfunction)
-        if fn.__module__ == data.__name__ and not name.startswith("_")
+        if (fn.__module__ == data.__name__ or hasattr(fn, "__wrapped__"))
+        and not name.startswith("_")
     }
     missing = public - set(CASES) - set(NOT_A_QUERY)
     assert not missing, f"add these dashboard.data functions to the parity test: {sorted(missing)}"

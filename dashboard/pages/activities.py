@@ -410,7 +410,7 @@ def fetch_page(filters: Filters, lang: str, params: dict[str, Any]) -> tuple[pd.
     """Return the page of rows the parameters designate, and the total row count."""
     return data.activities_page(
         filters,
-        lang,
+        lang=lang,
         search=params["search"],
         sort=params["sort"],
         descending=params["dir"] == "desc",

@@ -33,7 +33,7 @@ PARAMS = page_params.store_id(PAGE)
 
 def _cities(lang: str) -> pd.DataFrame:
     try:
-        return data.benchmark_cities(lang)
+        return data.benchmark_cities(lang=lang)
     except FileNotFoundError:
         return pd.DataFrame(columns=["city_id", "name", "country"])
 
@@ -52,7 +52,7 @@ def peer_options(city_id: str | None, lang: str) -> list[dict[str, str]]:
     """Return the peer-group choices of a city as {'label', 'value': 'type:id'}."""
     if not city_id:
         return []
-    groups = data.benchmark_peer_groups(city_id, lang)
+    groups = data.benchmark_peer_groups(city_id, lang=lang)
     return [
         {"label": peer_label(r, lang), "value": f"{r.peer_group_type}:{r.peer_group_id}"}
         for r in groups.itertuples()
@@ -186,7 +186,7 @@ def layout(**query: Any) -> html.Div:
 
 def _scores(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
     city, kind, group = _selection(params)
-    return data.city_benchmark(city, kind, group, lang) if city else pd.DataFrame()
+    return data.city_benchmark(city, kind, group, lang=lang) if city else pd.DataFrame()
 
 
 def _ranking(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -331,7 +331,7 @@ def update_scores(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
             [],
             t("bench.no_city", lang),
         )
-    names = data.benchmark_cities(lang).set_index("city_id")["name"]
+    names = data.benchmark_cities(lang=lang).set_index("city_id")["name"]
     name = str(names.get(city, city))
     fig = figures.benchmark_scores(
         df,
@@ -462,7 +462,7 @@ def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
     df["unit"] = [t_unit(u, lang) for u in df["unit"]]
     df["source"] = [t_source(s, lang) for s in df["source"]]
     city, _, _ = _selection(params)
-    name = data.benchmark_cities(lang).set_index("city_id")["name"].get(city, city)
+    name = data.benchmark_cities(lang=lang).set_index("city_id")["name"].get(city, city)
     table = components.data_table(
         df,
         lang,

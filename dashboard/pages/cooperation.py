@@ -39,7 +39,7 @@ def period_only(filters: Filters) -> Filters:
 
 def cooperation_choices(filters: Filters, lang: str) -> list[dict[str, str]]:
     """Return the dropdown options: filtered cooperations labelled 'name (mode)'."""
-    df = data.cooperation_options(filters, lang)
+    df = data.cooperation_options(filters, lang=lang)
     return [
         {"label": f"{r.name} ({r.mode_label})", "value": str(r.cooperation_id)}
         for r in df.itertuples()
@@ -48,7 +48,7 @@ def cooperation_choices(filters: Filters, lang: str) -> list[dict[str, str]]:
 
 def default_cooperation(filters: Filters, lang: str) -> str | None:
     """Return the filtered cooperation with most completed activities in the period (ties: id)."""
-    edges = data.cooperation_edges(filters, lang)
+    edges = data.cooperation_edges(filters, lang=lang)
     if edges.empty:
         return None
     per = edges.groupby("cooperation_id")["activities"].max().sort_index()
@@ -146,7 +146,7 @@ def _activities(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataF
     coop = _coop(params)
     if not coop:
         return pd.DataFrame()
-    df = data.cooperation_activities(coop, period_only(filters), lang)
+    df = data.cooperation_activities(coop, period_only(filters), lang=lang)
     df["status_label"] = [
         t(f"status.{s}", lang) if f"status.{s}" in _STATUS else s for s in df["status"]
     ]
@@ -158,17 +158,25 @@ _STATUS = {"status.planned", "status.completed", "status.cancelled"}
 
 def _funnel(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
     coop = _coop(params)
-    return data.output_funnel(period_only(filters), coop, lang) if coop else pd.DataFrame()
+    return (
+        data.output_funnel(period_only(filters), cooperation_id=coop, lang=lang)
+        if coop
+        else pd.DataFrame()
+    )
 
 
 def _funding(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
     coop = _coop(params)
-    return data.funding_leveraged(period_only(filters), coop, lang) if coop else pd.DataFrame()
+    return (
+        data.funding_leveraged(period_only(filters), cooperation_id=coop, lang=lang)
+        if coop
+        else pd.DataFrame()
+    )
 
 
 def _sdg(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
     coop = _coop(params)
-    return data.cooperation_sdg(coop, lang) if coop else pd.DataFrame()
+    return data.cooperation_sdg(coop, lang=lang) if coop else pd.DataFrame()
 
 
 components.register_export(ids.COOP_NETWORK_CARD, data.cooperation_edges)
@@ -187,7 +195,7 @@ def clicked_cooperation(point: dict[str, Any] | None, filters: Filters, lang: st
         key = key[0] if key else None
     if not key:
         return None
-    edges = data.cooperation_edges(filters, lang)
+    edges = data.cooperation_edges(filters, lang=lang)
     if key in set(edges["cooperation_id"]):
         return str(key)
     mine = edges[(edges["city_a"] == key) | (edges["city_b"] == key)]
@@ -246,7 +254,10 @@ def network_summary(nodes: pd.DataFrame, edges: pd.DataFrame, selected: str, lan
 def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the cooperations on the map with the selected one highlighted."""
     filters, lang = components.parse_state(state)
-    nodes, edges = data.cooperation_nodes(filters, lang), data.cooperation_edges(filters, lang)
+    nodes, edges = (
+        data.cooperation_nodes(filters, lang=lang),
+        data.cooperation_edges(filters, lang=lang),
+    )
     coop = _coop(params)
     names = dict(zip(edges["cooperation_id"], edges["cooperation_name"], strict=True))
     fig = figures.cooperation_network(
@@ -288,7 +299,7 @@ def update_detail(params: dict[str, Any], state: dict[str, Any]) -> Any:
     """Describe the selected cooperation: mode, network, phase, dates, members, totals to date."""
     _, lang = components.parse_state(state)
     coop = _coop(params)
-    df = data.cooperation_detail(coop, lang) if coop else pd.DataFrame()
+    df = data.cooperation_detail(coop, lang=lang) if coop else pd.DataFrame()
     if df.empty:
         return html.P(t("coop.none", lang))
     r = df.iloc[0]

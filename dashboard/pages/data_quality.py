@@ -189,7 +189,7 @@ def layout(**query: Any) -> html.Div:
 
 def _quarantine_export(filters: Filters, lang: str, params: dict[str, Any]) -> pd.DataFrame:
     qfile = params.get("qfile") if isinstance(params.get("qfile"), str) else None
-    rows, _ = data.quarantine_page(qfile, offset=0, limit=QUARANTINE_EXPORT_ROWS)
+    rows, _ = data.quarantine_page(file_name=qfile, offset=0, limit=QUARANTINE_EXPORT_ROWS)
     return access.without_raw_records(rows)
 
 
@@ -374,13 +374,17 @@ def update_quarantine(
         page += 1
     page = min(page, MAX_PAGE)
     rows, total = data.quarantine_page(
-        qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE, limit=QUARANTINE_PAGE_SIZE
+        file_name=qfile or None,
+        offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+        limit=QUARANTINE_PAGE_SIZE,
     )
     pages = max(1, math.ceil(total / QUARANTINE_PAGE_SIZE))
     if page > pages:
         page = pages
         rows, total = data.quarantine_page(
-            qfile, offset=(page - 1) * QUARANTINE_PAGE_SIZE, limit=QUARANTINE_PAGE_SIZE
+            file_name=qfile or None,
+            offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+            limit=QUARANTINE_PAGE_SIZE,
         )
     first = (page - 1) * QUARANTINE_PAGE_SIZE + 1
     status = (
@@ -469,7 +473,7 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
         low = df.loc[df["pct_filled"].idxmin()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         summary = " ".join(
             [
-                timeliness_sentence(data.timeliness(filters), lang),
+                timeliness_sentence(data.timeliness(filters), lang=lang),
                 t(
                     "sum.city_quality",
                     lang,

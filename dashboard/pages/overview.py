@@ -249,8 +249,8 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     filters, lang = components.parse_state(state)
     # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
     # to have a value): each KPI's rows do not depend on which others are asked for.
-    pending = _POOL.submit(data.kpi_trend, filters, TREND_KPIS, lang)
-    df = data.kpi_scorecard(filters, lang)
+    pending = _POOL.submit(data.kpi_trend, filters, TREND_KPIS, lang=lang)
+    df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
@@ -269,7 +269,7 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw completed activities per thematic network."""
     filters, lang = components.parse_state(state)
-    df = data.network_breakdown(filters, lang)
+    df = data.network_breakdown(filters, lang=lang)
     fig = figures.bar(
         df, "label", "activities", lang, horizontal=True, y_title=t("axis.activities", lang)
     )
@@ -294,7 +294,7 @@ def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the participating cities on the local base map."""
     filters, lang = components.parse_state(state)
-    df = data.map_points(filters, lang)
+    df = data.map_points(filters, lang=lang)
     fig = figures.city_map(df, lang, size="participations")
     summary = (
         t(

@@ -93,9 +93,11 @@ components.register_export(ids.PART_TIME_CARD, data.participation_over_time)
 components.register_export(ids.PART_TYPE_CARD, data.participation_by_type_modality)
 components.register_export(ids.PART_BALANCE_CARD, data.participation_by_region)
 components.register_export(
-    ids.PART_GENDER_CARD, lambda f, lang: data.gender_balance(f, lang, by="stakeholder_type")
+    ids.PART_GENDER_CARD, lambda f, lang: data.gender_balance(f, lang=lang, by="stakeholder_type")
 )
-components.register_export(ids.PART_CITIES_CARD, lambda f, lang: data.top_cities(f, lang, limit=25))
+components.register_export(
+    ids.PART_CITIES_CARD, lambda f, lang: data.top_cities(f, lang=lang, limit=25)
+)
 
 
 @callback(
@@ -107,7 +109,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
     """Draw the chosen measure per month, stacked by stakeholder type."""
     filters, lang = components.parse_state(state)
     measure = measure if measure in MEASURES else "participants"
-    df = data.participation_over_time(filters, lang, measure=measure)
+    df = data.participation_over_time(filters, lang=lang, measure=measure)
     df["period"] = df["month"].astype(str).str[:7]
     axis = t(MEASURE_AXIS[measure], lang)
     fig = figures.stacked_bar(
@@ -140,7 +142,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
 def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per activity type, stacked by modality."""
     filters, lang = components.parse_state(state)
-    df = data.participation_by_type_modality(filters, lang)
+    df = data.participation_by_type_modality(filters, lang=lang)
     fig = figures.stacked_bar(
         df,
         "activity_type_label",
@@ -171,7 +173,7 @@ def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per country group (EU, Canada, United States, Mexico)."""
     filters, lang = components.parse_state(state)
-    df = data.participation_by_region(filters, lang)
+    df = data.participation_by_region(filters, lang=lang)
     df = df[df["region"].isin(["EU", "NA"])]
     df["label"] = df["label"].where(df["country_group"] != "EU", t("region.EU", lang))
     df["region_label"] = [t(f"region.{r}", lang) for r in df["region"]]
@@ -216,7 +218,7 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw women, men and others, and undeclared participations per stakeholder type."""
     filters, lang = components.parse_state(state)
-    df = data.gender_balance(filters, lang, by="stakeholder_type")
+    df = data.gender_balance(filters, lang=lang, by="stakeholder_type")
     long = figures.gender_long(
         df, t("part.women", lang), t("part.men_other", lang), t("part.undeclared", lang)
     )
@@ -264,7 +266,7 @@ def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the fifteen cities with most participations."""
     filters, lang = components.parse_state(state)
-    df = data.top_cities(filters, lang, limit=15)
+    df = data.top_cities(filters, lang=lang, limit=15)
     fig = figures.bar(
         df, "name", "participants", lang, horizontal=True, y_title=t("axis.participations", lang)
     )

@@ -35,7 +35,7 @@ def _method_control(lang: str) -> html.Fieldset:
 
 def _goal_control(lang: str) -> html.Div:
     try:
-        goals = data.sdg_coverage(Filters(), lang)
+        goals = data.sdg_coverage(Filters(), lang=lang)
         options = [
             {"label": f"{goal} · {label}", "value": int(goal)}
             for goal, label in zip(goals["goal"], goals["label"], strict=True)
@@ -99,8 +99,8 @@ def layout(**query: Any) -> html.Div:
 components.register_export(ids.SDG_PROFILE_CARD, data.sdg_profile)
 components.register_export(ids.SDG_HEATMAP_CARD, data.sdg_network_heatmap)
 components.register_export(ids.SDG_COVERAGE_CARD, data.sdg_coverage)
-components.register_export(ids.SDG_REVIEW_CARD, data.sdg_tags_by_method_status)
-components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_targets(f, 11, lang))
+components.register_export(ids.SDG_REVIEW_CARD, lambda f, lang: data.sdg_tags_by_method_status(f))
+components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_targets(f, 11, lang=lang))
 
 
 @callback(
@@ -111,7 +111,7 @@ components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_target
 def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw activities per SDG goal, counted primary-only or fractionally."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_profile(filters, lang, method=method if method in METHODS else "primary")
+    df = data.sdg_profile(filters, lang=lang, method=method if method in METHODS else "primary")
     df = df[df["value"] > 0]
     axis = t("sdg.activities_share", lang)
     fig = figures.sdg_profile(df, lang, value_title=axis)
@@ -138,7 +138,9 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
 def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw thematic network × SDG goal."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_network_heatmap(filters, lang, method=method if method in METHODS else "primary")
+    df = data.sdg_network_heatmap(
+        filters, lang=lang, method=method if method in METHODS else "primary"
+    )
     df = df[df["value"] > 0]
     df = df.sort_values("goal")
     df["goal"] = df["goal"].astype(int).astype(str)
@@ -175,7 +177,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
 def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     """Draw the targets of the chosen goal: validated and suggested-only tags."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_targets(filters, int(goal or 11), lang)
+    df = data.sdg_targets(filters, int(goal or 11), lang=lang)
     df = df[(df["validated_entities"] + df["suggested_entities"]) > 0]
     long = figures.melt(
         df,
@@ -216,7 +218,7 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
 def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of each goal's targets addressed by validated tags."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_coverage(filters, lang)
+    df = data.sdg_coverage(filters, lang=lang)
     fig = figures.sdg_profile(
         df.rename(columns={"pct_covered": "pct"}),
         lang,
@@ -246,7 +248,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
 def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw tag counts by method, stacked by review status."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_tags_by_method_status(filters, lang)
+    df = data.sdg_tags_by_method_status(filters)
     df["method_label"] = [t(f"sdg.tag.{m}", lang) for m in df["method"]]
     df["status_label"] = [t(f"sdg.tag.{s}", lang) for s in df["status"]]
     fig = figures.stacked_bar(

@@ -29,9 +29,9 @@ def test_data_filter_options_from_reference_in_each_language(handle):
 def test_data_wrappers_return_what_the_query_api_returns(handle):
     con = db.connect_readonly(handle)
     filters = Filters(region=("EU",))
-    got = data.network_breakdown(filters, "es")
+    got = data.network_breakdown(filters, lang="es")
     assert got.equals(queries.network_breakdown(con, filters, lang="es"))
-    assert data.map_points(filters, "en").empty  # no facts: an empty frame, not an error
+    assert data.map_points(filters, lang="en").empty  # no facts: an empty frame, not an error
 
 
 def test_data_follows_republication_without_restart(handle):
@@ -46,9 +46,9 @@ def test_data_follows_republication_without_restart(handle):
 
 
 def test_data_returns_copies_so_callers_cannot_corrupt_the_cache(handle):
-    first = data.network_breakdown(Filters(), "en")
+    first = data.network_breakdown(Filters(), lang="en")
     first["extra"] = 1
-    assert "extra" not in data.network_breakdown(Filters(), "en").columns
+    assert "extra" not in data.network_breakdown(Filters(), lang="en").columns
 
 
 def test_data_missing_warehouse_raises_file_not_found(tmp_path):

@@ -55,9 +55,9 @@ def test_overview_trend_rows_do_not_depend_on_the_kpis_asked_for(demo_db, filter
 def _sequential_cards(filters: Filters, lang: str) -> list:
     from dashboard.pages import overview
 
-    df = data.kpi_scorecard(filters, lang)
+    df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]
-    trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang)
+    trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang=lang)
     series = trend.groupby("indicator_id")["value"].apply(list).to_dict()
     runs = data.ingest_runs(limit=200)
     return [

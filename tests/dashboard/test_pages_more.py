@@ -167,7 +167,7 @@ def test_quality_scatter_splits_regions():
 
 # ------------------------------------------------------------------ data
 def test_data_benchmark_matches_query_api(warehouse, con):
-    got = data.city_benchmark("turin-it", "region", "EU", "fr")
+    got = data.city_benchmark("turin-it", "region", "EU", lang="fr")
     expected = queries.city_benchmark(con, "turin-it", "region", "EU", lang="fr")
     pd.testing.assert_frame_equal(got, expected)
 
@@ -244,7 +244,7 @@ def test_activities_export_rejects_unknown_sort(warehouse):
 
 
 def test_quarantine_page_and_templates(warehouse, con):
-    rows, total = data.quarantine_page(None, offset=0, limit=3)
+    rows, total = data.quarantine_page(file_name=None, offset=0, limit=3)
     assert total == queries.quarantine_page(con)[1] and len(rows) == min(3, total)
     assert data.template_bytes("activity", "csv").decode().startswith("activity_id,")
     book = load_workbook(io.BytesIO(data.template_bytes("activity", "xlsx")), read_only=True)

@@ -41,6 +41,8 @@ MAX_PROBLEMS = 50
 MAX_NAME_CHARS = 120
 MAX_RULE_CHARS = 400
 
+SYNTHETIC_MARKER = "SYNTHETIC.md"  # beside generated files: the data they hold is not real
+
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_REJECTED = 2
@@ -133,6 +135,11 @@ class IngestSummary:
 
 class _NothingToPublish(Exception):
     """Raised inside the writer session to drop the private copy when nothing was written."""
+
+
+def is_synthetic(path: Path) -> bool:
+    """Return True when `path` sits in a folder marked synthetic (a `SYNTHETIC.md` beside it)."""
+    return (path.parent / SYNTHETIC_MARKER).is_file()
 
 
 def new_run_id() -> str:
@@ -337,9 +344,11 @@ def ingest_connection(
         _finish(report, clock)
         con.execute(
             """
-            INSERT INTO ops.ingest_run VALUES ($run, $started, $finished, $path, $name, $sha,
-                $entity, $format, $read, $loaded, $inserted, $updated, $quarantined, $status,
-                $message)
+            INSERT INTO ops.ingest_run (run_id, started_at, finished_at, file_path, file_name,
+                sha256, entity, file_format, rows_read, rows_loaded, rows_inserted, rows_updated,
+                rows_quarantined, status, message, synthetic)
+            VALUES ($run, $started, $finished, $path, $name, $sha, $entity, $format, $read,
+                $loaded, $inserted, $updated, $quarantined, $status, $message, $synthetic)
             """,
             {
                 "run": run_id,
@@ -357,6 +366,7 @@ def ingest_connection(
                 "quarantined": report.rows_quarantined,
                 "status": report.status,
                 "message": "; ".join(report.messages) or report.status,
+                "synthetic": is_synthetic(path),
             },
         )
         con.execute("COMMIT")

@@ -147,7 +147,8 @@ def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | dt.datetim
     """Return "data as of" (D4: the latest date the data covers) and "loaded on" (publish time).
 
     Keys: as_of (date), loaded_on (datetime), first (date of the earliest activity month),
-    synthetic (True when the data was loaded from the generated demo files: every page says so).
+    synthetic (True when any loaded file came from a folder marked synthetic — the `SYNTHETIC.md`
+    that `iurc demo` writes beside its files —: every page then says so).
 
     Example: ``data_dates(con)["as_of"]  # date(2025, 10, 31)``
     """
@@ -157,10 +158,7 @@ def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | dt.datetim
             mart.data_as_of(),
             (select max(finished_at) from ops.ingest_run),
             (select min(month) from mart.activity_register),
-            coalesce((
-                select bool_or(replace(file_path, '\\', '/') like '%/raw/demo/%')
-                from ops.ingest_run
-            ), false)
+            coalesce((select bool_or(synthetic) from ops.ingest_run), false)
         """
     ).fetchone()
     as_of, loaded_on, first, synthetic = row if row else (None, None, None, False)

@@ -39,7 +39,7 @@ def test_data_follows_republication_without_restart(handle):
     with db.writer(handle) as con:
         con.execute(
             "insert into ops.ingest_run values ('r1', ?, ?, 'f.csv', 'f.csv', 'x', 'city', 'csv',"
-            " 0, 0, 0, 0, 0, 'loaded', '')",
+            " 0, 0, 0, 0, 0, 'loaded', '', false)",
             [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3)],
         )
     assert data.data_dates()["loaded_on"] == dt.datetime(2026, 1, 2, 3)

@@ -224,3 +224,23 @@ def test_cli_demo_small_scale_builds_and_exits_0(tmp_path: Path) -> None:
     assert "Planted bad rows: 8; quarantined: 8" in result.output
     assert (tmp_path / "wh.duckdb").exists()
     assert not list(tmp_path.glob("wh.duckdb.demo-build*"))
+
+
+def test_demo_folder_is_marked_synthetic_wherever_it_is_written(
+    small_files: demo.DemoFiles, tmp_path: Path
+) -> None:
+    """D4's banner: runs from a folder with SYNTHETIC.md are synthetic; the same file elsewhere is not."""
+    from pipelines.ingest.run import SYNTHETIC_MARKER, ingest_files
+    from pipelines.queries.metrics import data_dates
+
+    assert (small_files.out_dir / SYNTHETIC_MARKER).is_file()
+    cities = next(p for p in small_files.paths if p.stem.startswith("cit"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    copy = plain / cities.name
+    copy.write_bytes(cities.read_bytes())
+    for source, expected in ((copy, False), (cities, True)):
+        db = tmp_path / f"{expected}.duckdb"
+        assert ingest_files([source], db=db).exit_code in (0, 1)
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert data_dates(con)["synthetic"] is expected

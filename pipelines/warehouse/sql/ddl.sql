@@ -256,6 +256,8 @@ create table if not exists ops.ingest_run (
     status text not null,              -- loaded | partial
     message text not null
 );
+-- true when the file came from a folder marked synthetic (SYNTHETIC.md, written by `iurc demo`)
+alter table ops.ingest_run add column if not exists synthetic boolean default false;
 create table if not exists ops.quarantine (
     run_id text not null,
     file_name text not null,

@@ -90,6 +90,18 @@ def spark_text(values: list[float]) -> str:
     return "".join(SPARK[int((v - low) / span * (len(SPARK) - 1))] for v in clean)
 
 
+def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
+    """Return per KPI the values of its complete periods, in order, and whether the period after
+    them is still running (its partial value is not drawn as if the period were over)."""
+    if trend.empty:
+        return {}
+    out: dict[str, tuple[list[float], bool]] = {}
+    for kpi, rows in trend.groupby("indicator_id", sort=False):
+        done = rows["complete"].astype(bool)
+        out[str(kpi)] = (rows.loc[done, "value"].tolist(), bool((~done).any()))
+    return out
+
+
 def _present(value: Any) -> bool:
     return (
         value is not None
@@ -168,9 +180,15 @@ def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details 
 
 
 def kpi_card(
-    row: pd.Series, trend: list[float], lang: str, runs: pd.DataFrame | None = None
+    row: pd.Series,
+    trend: list[float],
+    lang: str,
+    runs: pd.DataFrame | None = None,
+    *,
+    partial: bool = False,
 ) -> html.Li:
-    """Return one scorecard card: value, target, % achieved, status in text and colour, trend,
+    """Return one scorecard card: value, target, % achieved, status in text and colour, trend
+    over complete periods (`partial`: a later period is still running and left out, said so),
     and what the figure means and comes from (one click away)."""
     rag = row["rag"] if row["rag"] in RAG_CLASSES else "none"
     status = t(f"rag.{rag}", lang)
@@ -209,6 +227,9 @@ def kpi_card(
                             " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
                             className="visually-hidden",
                         ),
+                        html.Span(" " + t("kpi.trend_partial", lang), className="kpi-trend-note")
+                        if partial
+                        else None,
                     ],
                     className="kpi-trend",
                 )
@@ -254,11 +275,12 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     df = df[df["value"].notna()]
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
-    series = trend.groupby("indicator_id")["value"].apply(list).to_dict() if not trend.empty else {}
+    series = trend_series(trend)
     runs = data.ingest_runs(limit=200)
-    cards = [
-        kpi_card(row, series.get(row["indicator_id"], []), lang, runs) for _, row in df.iterrows()
-    ]
+    cards = []
+    for _, row in df.iterrows():
+        values, partial = series.get(row["indicator_id"], ([], False))
+        cards.append(kpi_card(row, values, lang, runs, partial=partial))
     table = components.data_table(
         df[["indicator_id", "label", "value", "target_value", "pct_achieved", "rag"]], lang
     )

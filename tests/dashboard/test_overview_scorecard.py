@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -58,12 +59,46 @@ def _sequential_cards(filters: Filters, lang: str) -> list:
     df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]
     trend = data.kpi_trend(filters, tuple(df["indicator_id"]), lang=lang)
-    series = trend.groupby("indicator_id")["value"].apply(list).to_dict()
     runs = data.ingest_runs(limit=200)
-    return [
-        overview.kpi_card(row, series.get(row["indicator_id"], []), lang, runs)
-        for _, row in df.iterrows()
-    ]
+    cards = []
+    for _, row in df.iterrows():
+        mine = trend[trend["indicator_id"] == row["indicator_id"]]
+        values = mine.loc[mine["complete"], "value"].tolist()
+        partial = bool((~mine["complete"]).any())
+        cards.append(overview.kpi_card(row, values, lang, runs, partial=partial))
+    return cards
+
+
+def test_trend_series_leaves_out_a_running_period_and_says_so():
+    from dashboard.pages import overview
+
+    trend = pd.DataFrame(
+        {
+            "indicator_id": ["K03", "K03", "K03", "K04", "K04"],
+            "value": [1.0, 4.0, 2.0, 5.0, 6.0],
+            "complete": [True, True, False, True, True],
+        }
+    )
+    assert overview.trend_series(trend) == {"K03": ([1.0, 4.0], True), "K04": ([5.0, 6.0], False)}
+    row = pd.Series(
+        {
+            "indicator_id": "K03",
+            "label": "x",
+            "value": 2.0,
+            "unit": "count",
+            "rag": "none",
+            "target_value": None,
+            "pct_achieved": None,
+            "direction": "higher",
+        }
+    )
+    text = json.dumps(
+        overview.kpi_card(row, [1.0, 4.0], "fr", partial=True).to_plotly_json(), default=str
+    )
+    assert "kpi-trend-note" in text
+    assert "kpi-trend-note" not in json.dumps(
+        overview.kpi_card(row, [1.0, 4.0], "fr").to_plotly_json(), default=str
+    )
 
 
 @pytest.mark.parametrize("filters", FILTERS)

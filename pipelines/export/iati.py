@@ -228,6 +228,8 @@ OUTPUT_ATTRS = (
 
 def _documents(act: etree._Element, outputs: list[Record]) -> None:
     for row in outputs:
+        if _text(row["evidence_url"]) is None:
+            continue  # no document to link: written as an <iurc:output> (see _unlinked_outputs)
         doc = _E(act, "document-link", url=row["evidence_url"], format="text/html")
         _set(doc, **{name: row[name] for name in OUTPUT_ATTRS})
         _narratives(_E(doc, "title"), {"en": row["title"]})
@@ -235,6 +237,19 @@ def _documents(act: etree._Element, outputs: list[Record]) -> None:
         date = next((_text(row[k]) for k in OUTPUT_STAGES if _text(row[k])), None)
         if date:
             _E(doc, "document-date", **{"iso-date": date})
+
+
+def _unlinked_outputs(act: etree._Element, outputs: list[Record]) -> None:
+    """Outputs without evidence URL as <iurc:output> extension elements (last in the activity:
+    the schema allows elements of other namespaces there), so funding can refer to them."""
+    for row in outputs:
+        if _text(row["evidence_url"]) is None:
+            node = _E(act, codes.iurc("output"))
+            for name in OUTPUT_ATTRS:
+                text = _text(row[name])
+                if text is not None:
+                    node.set(name.replace("_", "-"), text)
+            _E(node, codes.iurc("title")).text = str(row["title"])
 
 
 def _result(act: etree._Element, indicator: Mapping[str, Any]) -> etree._Element:
@@ -381,7 +396,7 @@ def build(con: duckdb.DuckDBPyConnection) -> etree._Element:
     members = records.iati_members(con)
     activities = records.iati_activities(con)
     tags = records.iati_accepted_tags(con)
-    outputs = records.iati_evidenced_outputs(con)
+    outputs = records.iati_outputs(con)
     funding = records.iati_funding(con)
     indicators = _records(records.iati_indicators(con))
     tags_of = _by(tags, "entity_type", "entity_id")
@@ -419,6 +434,7 @@ def build(con: duckdb.DuckDBPyConnection) -> etree._Element:
         (codes.activity_identifier(a["activity_id"]) for a in children_of.get(None, [])),
     )
     _programme_results(con, act, indicators)
+    _unlinked_outputs(act, outputs_of.get(None, []))
 
     # the cooperations
     for coop in _records(cooperations):
@@ -464,6 +480,7 @@ def build(con: duckdb.DuckDBPyConnection) -> etree._Element:
             (codes.activity_identifier(a["activity_id"]) for a in children_of.get(cid, [])),
         )
         _cooperation_results(con, act, cid, coop["start_date"], as_of, indicators)
+        _unlinked_outputs(act, outputs_of.get(cid, []))
 
     # the activities
     for row in _records(activities):

@@ -89,19 +89,12 @@ def iati_accepted_tags(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def iati_evidenced_outputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return the outputs that have an evidence URL (they become IATI document links).
+def iati_outputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Return every output (those with an evidence URL become IATI document links).
 
     Columns: the columns of core.output (without run_id).
     """
-    return fetch(
-        con,
-        """
-        select * exclude (run_id) from core.output
-        where evidence_url is not null
-        order by output_id
-        """,
-    )
+    return fetch(con, "select * exclude (run_id) from core.output order by output_id")
 
 
 def iati_funding(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

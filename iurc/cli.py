@@ -40,7 +40,9 @@ def cell(value: object) -> Text:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="CSV, XLSX or JSON files to load."),
+    paths: list[Path] = typer.Argument(
+        ..., help="CSV, XLSX or JSON files, or IATI 2.x activity files (.xml), to load."
+    ),
     db: Path | None = typer.Option(
         None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
     ),
@@ -55,10 +57,13 @@ def ingest(
 
     The entity comes from the file name (cities*, cooperations*, cooperation_members*,
     activities*, participations*, outputs*, funding*, targets*, observations*,
-    sdg_alignments*, city_context*) or --entity. Exit status: 0 every row loaded, 1 some rows
-    quarantined, 2 a file was rejected as a whole (nothing of it written).
+    sdg_alignments*, city_context*) or --entity. An IATI activity file (.xml) holds several
+    entities, each loaded with the element path in place of the line (docs/iati.md). Exit
+    status: 0 every row loaded, 1 some rows quarantined, 2 a file was rejected as a whole
+    (nothing of it written).
 
     Example: iurc ingest data/raw/cities.csv data/raw/activities_2024.xlsx --db wh.duckdb
+    Example: iurc ingest data/raw/cities.csv partner-iati.xml
     """
     from pipelines.ingest.run import ingest_files
 

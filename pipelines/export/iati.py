@@ -442,11 +442,10 @@ def build(con: duckdb.DuckDBPyConnection) -> etree._Element:
         act = _activity(root, codes.cooperation_identifier(cid), "cooperation", reported_on)
         _set(act, cooperation_id=cid, mode=coop["mode"], phase=coop["phase"])
         _narratives(_E(act, "title"), {"en": coop["name"]})
-        network = {lang: coop[f"network_{lang}"] for lang in LANGS}
-        desc = _E(act, "description", type="1")
+        desc = _E(act, "description", type="1")  # "Pairing - Innovation", in en, fr, es
         _narratives(
             desc,
-            {lang: f"IURC cooperation ({coop['mode']}), {text}" for lang, text in network.items()},
+            {lang: f"IURC: {coop[f'mode_{lang}']} - {coop[f'network_{lang}']}" for lang in LANGS},
         )
         _eu_funder(act)
         its_members = members_of.get(cid, [])

@@ -18,16 +18,18 @@ def iati_cooperations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Return every cooperation with its network and mode labels (en, fr, es).
 
     Columns: cooperation_id, mode, name, network_id, phase, start_date, support_end_date,
-    network_en, network_fr, network_es.
+    network_en, network_fr, network_es, mode_en, mode_fr, mode_es.
     """
     return fetch(
         con,
         """
         select c.cooperation_id, c.mode, c.name, c.network_id, c.phase, c.start_date,
                c.support_end_date, n.label_en as network_en, n.label_fr as network_fr,
-               n.label_es as network_es
+               n.label_es as network_es, m.label_en as mode_en, m.label_fr as mode_fr,
+               m.label_es as mode_es
         from core.cooperation as c
         left join ref.network as n on n.network_id = c.network_id
+        left join ref.cooperation_mode as m on m.mode_id = c.mode
         order by c.start_date, c.cooperation_id
         """,
     )

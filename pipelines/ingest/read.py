@@ -1,5 +1,8 @@
 """Read an input file (CSV, XLSX or JSON) into a DuckDB staging table, as text.
 
+IATI activity files (.xml) hold several entities: `pipelines.ingest.iati` reads them, one entity
+at a time, into the same `stage` table (with `stage_location` holding each record's element path).
+
 Every value is staged as text (nothing guesses types: validation types them), in a table or view
 `stage` with the file's model columns, `_line` (CSV: the physical line where the record starts;
 XLSX: the sheet row; JSON: the array index + 1) and `_read_reasons` (row problems found while

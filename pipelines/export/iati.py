@@ -294,24 +294,37 @@ def _programme_results(
     con: duckdb.DuckDBPyConnection, act: etree._Element, indicators: list[Record]
 ) -> None:
     """Per KPI with targets or reported values: baseline, and per period the target (input) and
-    the actual (the scorecard's value for that period and scope, or the reported observation)."""
-    scopes = ("programme", "network")
+    the actual (the scorecard's value for that period and scope, or the reported observation).
+    Every scope sits on the programme activity; a scope other than the programme is named by a
+    dimension (network, mode, cooperation or city) on the baseline, target and actual."""
     targets = _by(records.iati_targets(con), "indicator_id")
     reported = _by(records.iati_reported_actuals(con), "indicator_id")
-    cards: dict[tuple[int, str], dict[str, Record]] = {}
+    cards: dict[tuple[int, str, str], dict[str, Record]] = {}
 
     def card(year: int, scope_type: str, scope_id: str) -> dict[str, Record]:
-        key = (year, scope_id if scope_type == "network" else "")
+        """The scorecard of one year and target scope (programme, network, mode, cooperation
+        or city), by KPI."""
+        key = (year, scope_type, scope_id)
         if key not in cards:
-            network = (scope_id,) if scope_type == "network" else ()
-            filters = Filters(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), network=network)
-            cards[key] = {str(r["indicator_id"]): r for r in _records(kpi_scorecard(con, filters))}
+            filters = Filters(
+                start=dt.date(year, 1, 1),
+                end=dt.date(year, 12, 31),
+                network=(scope_id,) if scope_type == "network" else (),
+                mode=(scope_id,) if scope_type == "mode" else (),
+            )
+            frame = kpi_scorecard(
+                con,
+                filters,
+                cooperation_id=scope_id if scope_type == "cooperation" else None,
+                city_id=scope_id if scope_type == "city" else None,
+            )
+            cards[key] = {str(r["indicator_id"]): r for r in _records(frame)}
         return cards[key]
 
     for indicator in indicators:
         kpi = str(indicator["indicator_id"])
-        its_targets = [t for t in targets.get(kpi, []) if t["scope_type"] in scopes]
-        its_reported = [r for r in reported.get(kpi, []) if r["scope_type"] in scopes]
+        its_targets = targets.get(kpi, [])
+        its_reported = reported.get(kpi, [])
         if not its_targets and not its_reported:
             continue
         ind = _result(act, indicator)

@@ -101,6 +101,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("ctx.population_density"),
     # dq
     N_("dq.line"),
+    N_("dq.location"),
     N_("dq.raw"),
     N_("dq.reasons"),
     # dq.run

@@ -40,7 +40,9 @@ def cell(value: object) -> Text:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="CSV, XLSX or JSON files to load."),
+    paths: list[Path] = typer.Argument(
+        ..., help="CSV, XLSX or JSON files, or IATI 2.x activity files (.xml), to load."
+    ),
     db: Path | None = typer.Option(
         None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
     ),
@@ -55,10 +57,13 @@ def ingest(
 
     The entity comes from the file name (cities*, cooperations*, cooperation_members*,
     activities*, participations*, outputs*, funding*, targets*, observations*,
-    sdg_alignments*, city_context*) or --entity. Exit status: 0 every row loaded, 1 some rows
-    quarantined, 2 a file was rejected as a whole (nothing of it written).
+    sdg_alignments*, city_context*) or --entity. An IATI activity file (.xml) holds several
+    entities, each loaded with the element path in place of the line (docs/iati.md). Exit
+    status: 0 every row loaded, 1 some rows quarantined, 2 a file was rejected as a whole
+    (nothing of it written).
 
     Example: iurc ingest data/raw/cities.csv data/raw/activities_2024.xlsx --db wh.duckdb
+    Example: iurc ingest data/raw/cities.csv partner-iati.xml
     """
     from pipelines.ingest.run import ingest_files
 
@@ -292,18 +297,35 @@ def export(
         None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
     ),
     out: Path = typer.Option(
-        Path("export"), "--out", help="Folder to write the files and README.md to."
+        Path("export"),
+        "--out",
+        help="Folder to write the files and README.md to (iati: the .xml file, or a folder).",
     ),
-    fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
+    fmt: str = typer.Option("csv", "--format", help="csv, parquet or iati (IATI 2.03 XML)."),
     lang: str = typer.Option("en", "--lang", help="Language of the label columns: en, fr or es."),
 ) -> None:
     """Export every mart and core table as CSV or Parquet, with codes and labels and a README.
 
     CSV text cells starting with = + - @ tab or CR get a leading apostrophe (no spreadsheet formulas).
 
+    `--format iati` writes one IATI 2.03 activity file (the programme, its cooperations and
+    activities; mapping in docs/iati.md) and checks it against the IATI 2.03 XSD.
+
     Example: iurc export --db data/warehouse/iurc.duckdb --out export/ --format parquet --lang fr
+    Example: iurc export --format iati --out export/iurc-iati.xml
     """
     from pipelines.export.files import export_path
+
+    if fmt == "iati":
+        from pipelines.export.iati import export_iati_path
+
+        try:
+            path, count = export_iati_path(db, out)
+        except (ValueError, FileNotFoundError, OSError) as exc:
+            say(f"error: {safe_text(exc)}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"{path}: {count:,} IATI activities (valid against the IATI 2.03 XSD)")
+        return
 
     try:
         files = export_path(db, out, fmt=fmt, lang=lang)

@@ -326,6 +326,8 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
         "entity": "dq.entity",
         "reasons": "dq.reasons",
     }
+    if "location" in df.columns and df["location"].notna().any():  # rows of IATI files
+        columns = {"file_name": "dq.file", "location": "dq.location", **columns}
     if access.can_see_raw_records() and "raw_record" in df.columns:
         columns["raw_record"] = "dq.raw"
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns.values()]))

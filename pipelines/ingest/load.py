@@ -109,7 +109,11 @@ def quarantine(
     run_id: str,
     file_name: str,
 ) -> int:
-    """Copy every failing row of `checked`, as read, into ops.quarantine; return the count."""
+    """Copy every failing row of `checked`, as read, into ops.quarantine; return the count.
+
+    Rows of an IATI file also keep their element path (`location`, from `stage_location`).
+    """
+    location, join = _location_join(con)
     if present:
         raw = "to_json(struct_pack(" + ", ".join(f"{q(c)} := s.{q(c)}" for c in present) + "))"
     else:
@@ -117,10 +121,11 @@ def quarantine(
     con.execute(
         f"""
         INSERT INTO ops.quarantine
-            (run_id, file_name, line, entity, raw_record, reasons, first_column, first_rule)
+            (run_id, file_name, line, entity, raw_record, reasons, first_column, first_rule,
+             location)
         SELECT $run, $file, c._line, $entity, CAST({raw} AS VARCHAR), {REASON_SQL},
-               c.reasons[1]."column", c.reasons[1].rule
-        FROM checked c JOIN stage s USING (_line)
+               c.reasons[1]."column", c.reasons[1].rule, {location}
+        FROM checked c JOIN stage s USING (_line){join}
         WHERE len(c.reasons) > 0
         ORDER BY c._line
         """,
@@ -129,13 +134,31 @@ def quarantine(
     return int(one_row(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")[0])
 
 
+def _location_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """Return (location expression, join) for `checked` c: the element path of an IATI record
+    when `stage_location` exists, else NULL."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_location' AND temporary"
+    ).fetchone()
+    if found and found[0]:
+        return "l.location", " LEFT JOIN stage_location l ON l._line = c._line"
+    return "CAST(NULL AS VARCHAR)", ""
+
+
 def problems(
     con: duckdb.DuckDBPyConnection, limit: int
-) -> list[tuple[int, str | None, str, str | None]]:
-    """Return up to `limit` failures of `checked` as (line, column, rule, value), by line."""
+) -> list[tuple[int, str | None, str, str | None, str | None]]:
+    """Return up to `limit` failures of `checked` as (line, column, rule, value, location), by
+    line; location is the element path of an IATI record, else None."""
+    location, join = _location_join(con)
     rows = con.execute(
-        "SELECT _line, reasons FROM checked WHERE len(reasons) > 0 ORDER BY _line LIMIT $n",
+        f"SELECT c._line, c.reasons, {location} FROM checked c{join} "
+        "WHERE len(c.reasons) > 0 ORDER BY c._line LIMIT $n",
         {"n": limit},
     ).fetchall()
-    out = [(line, r["column"], r["rule"], r["value"]) for line, reasons in rows for r in reasons]
+    out = [
+        (line, r["column"], r["rule"], r["value"], where)
+        for line, reasons, where in rows
+        for r in reasons
+    ]
     return out[:limit]

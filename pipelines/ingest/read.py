@@ -1,5 +1,8 @@
 """Read an input file (CSV, XLSX or JSON) into a DuckDB staging table, as text.
 
+IATI activity files (.xml) hold several entities: `pipelines.ingest.iati` reads them, one entity
+at a time, into the same `stage` table (with `stage_location` holding each record's element path).
+
 Every value is staged as text (nothing guesses types: validation types them), in a table or view
 `stage` with the file's model columns, `_line` (CSV: the physical line where the record starts;
 XLSX: the sheet row; JSON: the array index + 1) and `_read_reasons` (row problems found while
@@ -54,7 +57,14 @@ BATCH_ROWS = 50_000
 SNIFF_BYTES = 1 << 20
 CHUNK_BYTES = 8 << 20
 
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".xml": "iati",  # an IATI activity file: several entities (pipelines.ingest.iati)
+}
 DELIMITERS = [",", ";", "\t"]
 READ_REASONS_TYPE = 'STRUCT("column" VARCHAR, "rule" VARCHAR, "value" VARCHAR)[]'
 _REASON_ARROW = pa.list_(
@@ -93,6 +103,12 @@ def resolve_entity(path: Path, entity: str | None) -> Entity:
         if found is None:
             raise FileRejected(f"unknown entity '{entity}'; expected one of: {', '.join(ENTITIES)}")
         return found
+    if path.suffix.lower() == ".xml":
+        from pipelines.ingest.iati import entities_in
+
+        # an IATI file holds several entities: `ingest_files` loads each; reading it here
+        # raises the reason a broken file is refused
+        return ENTITIES[entities_in(path)[0]]
     found = entity_for_file_name(path.name)
     if found is None:
         prefixes = ", ".join(p for e in ENTITIES.values() for p in e.prefixes[:1])
@@ -108,7 +124,9 @@ def file_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         hint = " (save old .xls workbooks as .xlsx)" if path.suffix.lower() == ".xls" else ""
-        raise FileRejected(f"unsupported file type '{path.suffix}'{hint}: use CSV, XLSX or JSON")
+        raise FileRejected(
+            f"unsupported file type '{path.suffix}'{hint}: use CSV, XLSX, JSON or IATI XML"
+        )
     return fmt
 
 
@@ -824,6 +842,10 @@ def stage_file(
                 result = stage_csv(con, path, found, Path(tmp))
             elif fmt == "xlsx":
                 result = stage_xlsx(con, path, found)
+            elif fmt == "iati":
+                from pipelines.ingest.iati import stage_iati
+
+                result = stage_iati(con, path, found.name)
             else:
                 result = stage_json(con, path, found)
         except OSError as exc:
@@ -846,3 +868,4 @@ def drop_stage(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the staging view/tables of the last file."""
     _drop_temp(con, "stage")
     _drop_temp(con, "stage_raw")
+    _drop_temp(con, "stage_location")

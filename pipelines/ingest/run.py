@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines import config
-from pipelines.ingest import load, read, validate
+from pipelines.ingest import iati, load, read, validate
 from pipelines.textsafe import safe_text
 from pipelines.warehouse import db as dbmod
 from pipelines.warehouse.db import one_row
@@ -58,12 +58,18 @@ class Problem:
     rule: str
     value: str | None = None
     whole_file: bool = False
+    location: str | None = None  # IATI files: the element path, shown instead of the line
 
     def __str__(self) -> str:
         # every part may come from the file (its name, a column name, a value echoed in a
         # rule): shown through safe_text, so no escape sequence reaches the terminal
         name = safe_text(self.file_name, MAX_NAME_CHARS)
-        where = f"{name}:{self.line}" if self.line is not None else name
+        if self.location is not None:
+            where = f"{name}:{safe_text(self.location, MAX_RULE_CHARS)}"
+        elif self.line is not None:
+            where = f"{name}:{self.line}"
+        else:
+            where = name
         column = safe_text(self.column, MAX_NAME_CHARS)
         rule = safe_text(self.rule, MAX_RULE_CHARS)
         if self.whole_file:
@@ -170,18 +176,34 @@ def _hash_in_background(path: Path) -> tuple[threading.Thread, dict[str, str]]:
     return thread, out
 
 
-def _order(paths: Sequence[Path], entity: str | None) -> list[tuple[Path, str | None]]:
-    """Sort files by their entity's load order (unknown entities first, to be reported)."""
+def _expand(paths: Sequence[Path], entity: str | None) -> list[tuple[Path, str | None]]:
+    """Return (file, entity) pairs: an IATI file (.xml) once per entity it holds, unless an
+    entity is given; a broken one once, with no entity, so its reading reports the reason."""
+    out: list[tuple[Path, str | None]] = []
+    for path in paths:
+        if entity is None and path.suffix.lower() == ".xml":
+            try:
+                out.extend((path, e) for e in iati.entities_in(path))
+            except read.FileRejected:
+                out.append((path, None))
+        else:
+            out.append((path, entity))
+    return out
 
-    def rank(item: tuple[int, Path]) -> tuple[int, int]:
-        index, path = item
+
+def _order(paths: Sequence[Path], entity: str | None) -> list[tuple[Path, str | None]]:
+    """Sort (file, entity) pairs by the entity's load order (unknown entities first, to be
+    reported); an IATI file gives one pair per entity it holds."""
+
+    def rank(item: tuple[int, tuple[Path, str | None]]) -> tuple[int, int]:
+        index, (path, ent) = item
         try:
-            return read.resolve_entity(path, entity).order, index
+            return read.resolve_entity(path, ent).order, index
         except read.FileRejected:
             return 0, index
 
-    ordered = sorted(enumerate(paths), key=rank)
-    return [(p, entity) for _, p in ordered]
+    ordered = sorted(enumerate(_expand(paths, entity)), key=rank)
+    return [pair for _, pair in ordered]
 
 
 class _Steps:
@@ -280,6 +302,8 @@ def ingest_connection(
         lap = _lap(report, "read", lap)
         steps.step(f"{path.name}: read {result.rows:,} rows")
         report.messages.extend(result.warnings)
+        if report.file_format == "iati" and iati.entities_in(path)[0] == ent.name:
+            report.messages.extend(iati.read_iati(path).notes)  # once per file
         report.rows_read = result.rows
         if hasher is not None:
             hasher.join()
@@ -311,8 +335,8 @@ def ingest_connection(
         report.rows_unchanged = counts.unchanged
         report.rows_quarantined = bad
         report.problems = [
-            Problem(path.name, line, column, rule, value)
-            for line, column, rule, value in load.problems(con, MAX_PROBLEMS)
+            Problem(path.name, line, column, rule, value, location=location)
+            for line, column, rule, value, location in load.problems(con, MAX_PROBLEMS)
         ]
         if report.rows_loaded + report.rows_quarantined != report.rows_read:
             raise RuntimeError(

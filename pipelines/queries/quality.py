@@ -62,7 +62,7 @@ def quarantine_page(
     """Return one page of quarantined rows (newest run first, then line) and the total count.
 
     Columns: run_id, started_at, file_name, line, entity, first_column, first_rule, reasons,
-    raw_record.
+    raw_record, location (IATI files: the record's element path; else null).
 
     Example: ``rows, total = quarantine_page(con, file_name="activities.csv")``
     """

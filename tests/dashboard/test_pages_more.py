@@ -341,3 +341,20 @@ def test_pages_more_strings_exist_in_three_languages():
     assert len(keys) > 80
     for key in keys:
         assert all(i18n.STRINGS[key].get(lang) for lang in i18n.LANGS), key
+
+
+def test_quarantine_table_shows_the_iati_element_path():
+    from dashboard.pages.data_quality import quarantine_table
+
+    rows = pd.DataFrame(
+        {
+            "file_name": ["partner.xml", "cities.csv"],
+            "line": [1, 3],
+            "entity": ["activity", "city"],
+            "reasons": ["activity_type: is required (empty)", "name: is required (empty)"],
+            "location": ["/iati-activities/iati-activity[1]", None],
+        }
+    )
+    shown = str(quarantine_table(rows, "fr"))
+    assert "Élément (IATI)" in shown and "/iati-activities/iati-activity[1]" in shown
+    assert "Élément (IATI)" not in str(quarantine_table(rows.iloc[1:], "fr"))

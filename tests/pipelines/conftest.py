@@ -157,7 +157,8 @@ insert into ops.ingest_run values
         'activity', 'csv', 9, 7, 7, 0, 2, 'partial', '2 rows quarantined'),
     ('r2', '2025-06-02 10:00:00', '2025-06-02 10:00:03', '/x/participations.csv', 'participations.csv',
         'def', 'participation', 'csv', 12, 11, 11, 0, 1, 'partial', '1 row quarantined');
-insert into ops.quarantine values
+insert into ops.quarantine
+    (run_id, file_name, line, entity, raw_record, reasons, first_column, first_rule) values
     ('r1', 'activities.csv', 3, 'activity', '{}', 'end_date: end before start', 'end_date', 'date_order'),
     ('r1', 'activities.csv', 5, 'activity', '{}', 'modality: unknown code (boat)', 'modality', 'code_list'),
     ('r2', 'participations.csv', 4, 'participation', '{}', 'women: more than participants', 'women',

@@ -268,3 +268,6 @@ create table if not exists ops.quarantine (
     first_column text,                 -- column of the first failure (null: row-level rule)
     first_rule text
 );
+-- IATI files: the record's element path, e.g. /iati-activities/iati-activity[3]/tag[2]
+-- (line is then the record's position among the file's records of that entity)
+alter table ops.quarantine add column if not exists location text;

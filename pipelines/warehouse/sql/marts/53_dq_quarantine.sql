@@ -23,7 +23,8 @@ final as (
         q.first_column,
         coalesce(q.first_rule, 'unspecified') as first_rule,
         q.reasons,
-        q.raw_record
+        q.raw_record,
+        q.location                     -- IATI files: the element path of the record
     from quarantine as q
     left join run as r on r.run_id = q.run_id
 )

@@ -32,6 +32,7 @@ from pipelines.queries import (  # pages-more
     participation,
     quality,
     sdg,
+    tables,
 )
 from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse.db import Warehouse
@@ -100,13 +101,7 @@ def data_dates() -> dict[str, Any]:
 
 def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     """Return {filter field: [{"label", "value"}...]} for the filter bar, labels in `lang`."""
-    frames = {
-        "network": _cached(options.network_options, lang=lang),
-        "subtheme": _cached(options.subtheme_options, lang=lang),
-        "region": _cached(options.region_options, lang=lang),
-        "country": _cached(options.country_options, lang=lang),
-        "mode": _cached(options.mode_options, lang=lang),
-    }
+    frames = {name: _cached(fn, lang=lang) for name, fn in options.FILTER_OPTIONS.items()}
     return {
         field: [
             {"label": str(label), "value": str(value)}
@@ -120,6 +115,37 @@ def years() -> list[int]:
     """Return the calendar years the data spans (the period filter's choices)."""
     df = _cached(options.period_options, period_type="year")
     return sorted({int(d.year) for d in pd.to_datetime(df["start"])})
+
+
+def unknown_codes(filters: Filters) -> dict[str, list[str]]:
+    """Return {filter name: codes of `filters` not in its code list} (empty when all are known)."""
+    return dict(_cached(options.unknown_codes, filters))
+
+
+# ------------------------------------------------------------------ metrics and tables (API)
+def metric_frame(
+    metric_id: str, filters: Filters, by: tuple[str, ...] = (), lang: str = "en"
+) -> pd.DataFrame:
+    """Return a declared metric per breakdown group with its recounted total (queries.metric_frame)."""
+    return _frame(metrics.metric_frame, metric_id, filters, tuple(by), lang=lang)
+
+
+def relation_page(relation: str, filters: Filters, *, limit: int, offset: int) -> tables.Page:
+    """Return one page of a published relation, ordered on every column (queries.relation_page).
+
+    Not cached: pages of whole tables are not small aggregates (clients revalidate with ETags).
+    """
+    return tables.relation_page(cursor(), relation, filters, limit=limit, offset=offset)
+
+
+def relations(schemas: tuple[str, ...] = ("mart", "ref")) -> list[str]:
+    """Return 'schema.name' of every relation of `schemas` (queries.relations)."""
+    return list(_cached(tables.relations, tuple(schemas)))
+
+
+def relation_columns(relation: str) -> list[tuple[str, str]]:
+    """Return the (column, DuckDB type) pairs of a relation ([] when it does not exist)."""
+    return list(_cached(tables.relation_columns, relation))
 
 
 # ------------------------------------------------------------------ overview

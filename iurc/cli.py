@@ -299,6 +299,9 @@ def export(
 ) -> None:
     """Export every mart and core table as CSV or Parquet, with codes and labels and a README.
 
+    A Parquet export also writes datapackage.json (Frictionless Data Package: a Table Schema
+    for every file, licence and sources).
+
     CSV text cells starting with = + - @ tab or CR get a leading apostrophe (no spreadsheet formulas).
 
     Example: iurc export --db data/warehouse/iurc.duckdb --out export/ --format parquet --lang fr
@@ -313,6 +316,8 @@ def export(
     for f in files:
         typer.echo(f"{f.path.name}: {f.rows:,} rows")
     typer.echo(str(Path(out) / "README.md"))
+    if fmt == "parquet":
+        typer.echo(str(Path(out) / "datapackage.json"))
 
 
 @app.command()

@@ -86,19 +86,19 @@ def relation_page(
     relation: str,
     filters: Filters,
     *,
-    limit: int,
-    offset: int,
+    limit: int = 100,
+    offset: int = 0,
 ) -> Page:
     """Return one page of `relation` restricted by `filters`, ordered on every column.
 
-    Raises ValueError for a relation that does not exist or a filter it cannot apply (see
-    `unfilterable`).
+    A relation that does not exist gives an empty page; a filter it cannot apply raises
+    ValueError (see `unfilterable`).
 
     Example: ``relation_page(con, "mart.activity_cube", Filters(network=("innovation",)), limit=100, offset=0)``
     """
     columns = relation_columns(con, relation)
     if not columns:
-        raise ValueError(f"no relation {relation!r}")
+        return Page([], [], 0)
     missing = unfilterable(columns, filters)
     if missing:
         raise ValueError(f"{relation} cannot be filtered by {', '.join(missing)}")
@@ -115,7 +115,9 @@ def relation_page(
     return Page(columns, rows, total)
 
 
-def relations(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[str]:
+def relations(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = ("mart", "ref")
+) -> list[str]:
     """Return 'schema.name' of every table and view in `schemas`, in that schema order, by name.
 
     Example: ``relations(con, ("mart", "ref"))[:2]  # ['mart.activity_cube', 'mart.calendar']``

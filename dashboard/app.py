@@ -15,7 +15,7 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import data, request_checks
+from dashboard import api, data, request_checks
 from pipelines import config
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def create_app() -> Dash:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 
+    api.register(server)
     _guard_requests(app, server)
     _run_first_request_setup(server)
     return app

@@ -34,6 +34,7 @@ from pipelines.queries import (  # pages-more
     participation,
     quality,
     sdg,
+    tables,
 )
 from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse.db import Warehouse
@@ -85,6 +86,8 @@ def _unshared(result: R) -> R:
         return cast(R, tuple(_unshared(item) for item in result))
     if isinstance(result, dict):
         return cast(R, dict(result))
+    if isinstance(result, list):
+        return cast(R, list(result))
     return result
 
 
@@ -126,17 +129,13 @@ def clear_cache() -> None:
 
 # ------------------------------------------------------------------ shell
 data_dates = cached(metrics.data_dates)
+_FILTER_OPTIONS = {name: cached(query) for name, query in options.FILTER_OPTIONS.items()}
+_period_options = cached(options.period_options)
 
 
 def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     """Return {filter field: [{"label", "value"}...]} for the filter bar, labels in `lang`."""
-    frames = {
-        "network": cached(options.network_options)(lang=lang),
-        "subtheme": cached(options.subtheme_options)(lang=lang),
-        "region": cached(options.region_options)(lang=lang),
-        "country": cached(options.country_options)(lang=lang),
-        "mode": cached(options.mode_options)(lang=lang),
-    }
+    frames = {name: query(lang=lang) for name, query in _FILTER_OPTIONS.items()}
     return {
         field: [
             {"label": str(label), "value": str(value)}
@@ -148,8 +147,25 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
 
 def years() -> list[int]:
     """Return the calendar years the data spans (the period filter's choices)."""
-    df = cached(options.period_options)(period_type="year")
+    df = _period_options(period_type="year")
     return sorted({int(d.year) for d in pd.to_datetime(df["start"])})
+
+
+unknown_codes = cached(options.unknown_codes)
+
+
+# ------------------------------------------------------------------ metrics and tables (API)
+metric_frame = cached(metrics.metric_frame)
+relations = cached(tables.relations)
+relation_columns = cached(tables.relation_columns)
+
+
+def relation_page(relation: str, filters: Filters, *, limit: int, offset: int) -> tables.Page:
+    """Return one page of a published relation, ordered on every column (queries.relation_page).
+
+    Not cached: pages of whole tables are not small aggregates (clients revalidate with ETags).
+    """
+    return tables.relation_page(cursor(), relation, filters, limit=limit, offset=offset)
 
 
 # Every query the pages use, cached: the same names and arguments as in `pipelines.queries`,

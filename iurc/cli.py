@@ -306,6 +306,9 @@ def export(
 ) -> None:
     """Export every mart and core table as CSV or Parquet, with codes and labels and a README.
 
+    A Parquet export also writes datapackage.json (Frictionless Data Package: a Table Schema
+    for every file, licence and sources).
+
     CSV text cells starting with = + - @ tab or CR get a leading apostrophe (no spreadsheet formulas).
 
     `--format iati` writes one IATI 2.03 activity file (the programme, its cooperations and
@@ -335,6 +338,8 @@ def export(
     for f in files:
         typer.echo(f"{f.path.name}: {f.rows:,} rows")
     typer.echo(str(Path(out) / "README.md"))
+    if fmt == "parquet":
+        typer.echo(str(Path(out) / "datapackage.json"))
 
 
 @app.command()

@@ -40,3 +40,25 @@ def debug_enabled() -> bool:
 def max_upload_bytes() -> int:
     """Return the request-size limit for uploads and POST bodies (IURC_MAX_UPLOAD_MB, default 20)."""
     return int(float(os.environ.get("IURC_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+
+
+def api_rate_limit() -> tuple[int, float]:
+    """Return the API's rate limit per client IP as (requests, seconds), from IURC_API_RATE.
+
+    IURC_API_RATE is "N/SECONDS" (default "120/60": 120 requests a minute, in bursts of 120).
+    """
+    raw = os.environ.get("IURC_API_RATE", "120/60").strip()
+    count, _, seconds = raw.partition("/")
+    try:
+        limit = (int(count), float(seconds or "60"))
+    except ValueError:
+        raise ValueError(f"IURC_API_RATE must look like '120/60', not {raw!r}") from None
+    if limit[0] < 1 or limit[1] <= 0:
+        raise ValueError("IURC_API_RATE needs at least 1 request over a positive number of seconds")
+    return limit
+
+
+def bundle_dir() -> Path:
+    """Return the folder of the API's cached Parquet bundles (IURC_BUNDLE_DIR, default data/export)."""
+    env = os.environ.get("IURC_BUNDLE_DIR")
+    return Path(env).expanduser().resolve() if env else DATA_DIR / "export"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.export import dictionary
+from pipelines.export import datapackage, dictionary
 from pipelines.ingest.validate import q
 from pipelines.queries._sql import LANGS, label_col
 from pipelines.textsafe import formula_safe_sql
@@ -109,10 +109,13 @@ def export_warehouse(
     *,
     fmt: str = "csv",
     lang: str = "en",
+    only: list[str] | None = None,
 ) -> list[ExportedFile]:
     """Write every mart and core relation to out_dir as `<schema>.<name>.<fmt>` plus README.md.
 
-    Returns the files written, in README order.
+    `only` ('schema.name', ...) exports those relations instead (e.g. the API's public tables).
+    A Parquet export also gets `datapackage.json` (Frictionless Data Package, one Table Schema
+    per file). Returns the files written, in README order.
 
     Example: ``export_warehouse(db.connect_readonly(), "export/", fmt="parquet", lang="fr")``
     """
@@ -125,23 +128,45 @@ def export_warehouse(
     definitions = dictionary.table_definitions()
     written: list[ExportedFile] = []
     options = "(format csv, header true)" if fmt == "csv" else "(format parquet)"
-    for schema, name in relations(con):
+    chosen = relations(con) if only is None else [_split(r) for r in only]
+    resources = []
+    for schema, name in chosen:
         path = out / f"{schema}.{name}.{fmt}"
         sql = select_sql(con, schema, name, lang=lang, csv=fmt == "csv")
         con.execute(f"copy ({sql}) to ? {options}", [str(path)])
         rows = one_row(con, f"select count(*) from {schema}.{q(name)}")[0]
         columns = con.execute(f"describe ({sql})").fetchall()
-        written.append(
-            ExportedFile(
-                path,
-                f"{schema}.{name}",
-                int(rows),
-                [(c[0], c[1]) for c in columns],
-                definitions.get(f"{schema}.{name}", ""),
-            )
+        exported = ExportedFile(
+            path,
+            f"{schema}.{name}",
+            int(rows),
+            [(c[0], c[1]) for c in columns],
+            definitions.get(f"{schema}.{name}", ""),
         )
+        written.append(exported)
+        if fmt == "parquet":
+            resources.append(
+                datapackage.resource(
+                    con,
+                    path,
+                    exported.relation,
+                    exported.columns,
+                    definition=exported.definition,
+                    rows=exported.rows,
+                    lang=lang,
+                )
+            )
     (out / "README.md").write_text(readme(written, fmt=fmt, lang=lang), encoding="utf-8")
+    if fmt == "parquet":
+        datapackage.write(out / "datapackage.json", datapackage.package(resources, lang=lang))
     return written
+
+
+def _split(relation: str) -> tuple[str, str]:
+    schema, _, name = relation.partition(".")
+    if not name:
+        raise ValueError(f"relation must be schema.name, not {relation!r}")
+    return schema, name
 
 
 def readme(files: list[ExportedFile], *, fmt: str, lang: str) -> str:
@@ -162,7 +187,12 @@ def readme(files: list[ExportedFile], *, fmt: str, lang: str) -> str:
         )
     lines += [
         "",
-        "Full column rules and KPI definitions: docs/data-dictionary.md.",
+        "Full column rules and KPI definitions: docs/data-dictionary.md."
+        + (
+            " `datapackage.json` describes every file (Frictionless Table Schema)."
+            if fmt == "parquet"
+            else ""
+        ),
         "",
         "| file | rows | definition |",
         "|---|---|---|",

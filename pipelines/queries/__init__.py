@@ -43,6 +43,7 @@ from pipelines.queries.options import (
     period_options,
     region_options,
     subtheme_options,
+    unknown_codes,
 )
 from pipelines.queries.overview import (
     data_as_of,
@@ -76,6 +77,7 @@ from pipelines.queries.sdg import (
     sdg_tags_by_method_status,
     sdg_targets,
 )
+from pipelines.queries.tables import relation_columns, relation_page, relations
 
 __all__ = [
     "LANGS",
@@ -120,6 +122,9 @@ __all__ = [
     "quarantine_page",
     "quarantine_summary",
     "region_options",
+    "relation_columns",
+    "relation_page",
+    "relations",
     "sdg_coverage",
     "sdg_network_heatmap",
     "sdg_profile",
@@ -129,4 +134,5 @@ __all__ = [
     "subtheme_options",
     "timeliness",
     "top_cities",
+    "unknown_codes",
 ]

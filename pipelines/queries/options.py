@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
+from pipelines.metrics.filters import FILTERS, Filters
 from pipelines.queries._sql import fetch, label_col
 
 
@@ -118,3 +121,31 @@ def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year")
         """,
         [period_type],
     )
+
+
+# the option list of each global filter (pipelines.metrics.filters.FILTERS), by its URL name;
+# a filter added to FILTERS adds its option function here (a test checks none is missing)
+FILTER_OPTIONS: dict[str, Callable[..., pd.DataFrame]] = {
+    "network": network_options,
+    "subtheme": subtheme_options,
+    "region": region_options,
+    "country": country_options,
+    "mode": mode_options,
+}
+
+
+def unknown_codes(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, list[str]]:
+    """Return {filter name: the codes of `filters` that are not among its options} (empty: all known).
+
+    Example: ``unknown_codes(con, Filters(network=("nope",)))  # {'network': ['nope']}``
+    """
+    unknown: dict[str, list[str]] = {}
+    for spec in FILTERS:
+        wanted = getattr(filters, spec.name)
+        if not wanted:
+            continue
+        known = set(FILTER_OPTIONS[spec.name](con)["value"].astype(str))
+        missing = sorted(set(wanted) - known)
+        if missing:
+            unknown[spec.name] = missing
+    return unknown

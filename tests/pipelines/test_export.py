@@ -161,4 +161,39 @@ def test_export_cli(fixture_db: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "mart.participation_cube.parquet").exists()
-    assert "README.md" in proc.stdout
+    assert "README.md" in proc.stdout and "datapackage.json" in proc.stdout
+
+
+def test_export_parquet_writes_a_valid_datapackage(fixture_db: Path, tmp_path: Path) -> None:
+    """datapackage.json: valid Frictionless metadata; every file a resource whose Table Schema
+    names its columns in order with their types, descriptions from the contracts, keys."""
+    import json
+
+    from frictionless import Package
+
+    files = export.export_path(fixture_db, tmp_path, fmt="parquet", lang="fr")
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert list(Package.metadata_validate(descriptor)) == []
+    assert descriptor["licenses"] and descriptor["sources"]
+    resources = {r["path"]: r for r in descriptor["resources"]}
+    assert set(resources) == {f.path.name for f in files}
+    con = duckdb.connect()
+    kinds = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "DATE": "date"}
+    for f in files:
+        fields = resources[f.path.name]["schema"]["fields"]
+        described = con.execute("describe select * from read_parquet(?)", [str(f.path)]).fetchall()
+        assert [x["name"] for x in fields] == [c[0] for c in described], f.relation
+        for field, column in zip(fields, described, strict=True):
+            if column[1] in kinds:
+                assert field["type"] == kinds[column[1]], (f.relation, field)
+    activity = resources["core.activity.parquet"]["schema"]
+    assert activity["primaryKey"] == ["activity_id"]
+    title = next(x for x in activity["fields"] if x["name"] == "title")
+    assert title["description"] == "Title of the activity."
+    assert resources["core.activity.parquet"]["hash"].startswith("sha256:")
+    assert "datapackage.json" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_export_csv_has_no_datapackage(csv_export) -> None:
+    out, _ = csv_export
+    assert not (out / "datapackage.json").exists()

@@ -145,8 +145,14 @@ def scope_text(data: ReportData, lang: str) -> str:
     return t("report.scope.programme", lang)
 
 
-def scorecard_rows(scorecard: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Return the scorecard as table rows: value, target (or why unrated), % achieved, status."""
+def scorecard_rows(
+    scorecard: pd.DataFrame, lang: str, *, explain_unrated: bool = True
+) -> list[dict[str, Any]]:
+    """Return the scorecard as table rows: value, target (or why unrated), % achieved, status.
+
+    Without `explain_unrated` an unrated target is a dash (the network sections: the programme
+    scorecard above them says why).
+    """
     rows = []
     for _, row in scorecard.iterrows():
         rated = present(row["target_value"])
@@ -157,7 +163,7 @@ def scorecard_rows(scorecard: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "value": fmt_value(row["value"], row["unit"], lang),
                 "target": fmt_value(row["target_value"], row["unit"], lang)
                 if rated
-                else unrated_text(row, lang),
+                else (unrated_text(row, lang) if explain_unrated else "–"),
                 "rated": rated,
                 "achieved": fmt_percent(row["pct_achieved"], lang)
                 if present(row["pct_achieved"])
@@ -236,7 +242,7 @@ def _network(section: Any, lang: str) -> dict[str, Any]:
             status=scorecard_summary(section.scorecard, lang),
             outputs=fmt_number(section.new_outputs, lang),
         ),
-        "rows": scorecard_rows(section.scorecard, lang),
+        "rows": scorecard_rows(section.scorecard, lang, explain_unrated=False),
     }
 
 

@@ -164,7 +164,7 @@ def scorecard_rows(
                 "target": fmt_value(row["target_value"], row["unit"], lang)
                 if rated
                 else (unrated_text(row, lang) if explain_unrated else "–"),
-                "rated": rated,
+                "rated": rated or not explain_unrated,  # False: the target cell holds words
                 "achieved": fmt_percent(row["pct_achieved"], lang)
                 if present(row["pct_achieved"])
                 else "–",

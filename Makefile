@@ -11,7 +11,7 @@ IURC := $(VENV)/bin/iurc
 UV_VERSION ?= 0.13.9
 # uv syncs exactly this venv, with its own interpreter, and never downloads a Python
 UV := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv
-UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --extra test
+UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --extra test --extra report
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
@@ -40,9 +40,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 	$(UV_SYNC)
 	@touch $@
 
-# Debian's Chromium for the browser tests (browser downloads do not work offline).
+# Debian's Chromium for the browser tests and the report's charts (browser downloads do not work
+# offline); poppler-utils (pdftotext, pdftoppm) for the report tests.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 $(DB): | install
 	$(IURC) demo --db $(DB)

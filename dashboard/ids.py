@@ -40,6 +40,10 @@ OVERVIEW_SCORECARD_SUMMARY = "overview-scorecard-summary"
 OVERVIEW_SCORECARD_CARD = "overview-scorecard-card"  # export/table of the scorecard
 OVERVIEW_NETWORK_CARD = "overview-network"
 OVERVIEW_MAP_CARD = "overview-map"
+OVERVIEW_REPORT_BUTTON = "overview-report-button"  # "Download report": the periodic KPI report
+OVERVIEW_REPORT_DOWNLOAD = "overview-report-download"
+OVERVIEW_REPORT_STATUS = "overview-report-status"  # "Building the report..." while it runs
+OVERVIEW_REPORT_ERROR = "overview-report-error"
 
 # ---- participation page
 PART_MEASURE = "participation-measure"

@@ -343,6 +343,56 @@ def export(
 
 
 @app.command()
+def report(
+    period: int = typer.Option(..., "--period", help="Calendar year reported, e.g. 2025."),
+    quarter: str | None = typer.Option(None, "--quarter", help="One quarter of it: Q1..Q4."),
+    network: str | None = typer.Option(None, "--network", help="One thematic network's id."),
+    city: str | None = typer.Option(None, "--city", help="One city's id (e.g. turin-it)."),
+    lang: str = typer.Option("en", "--lang", help="Language: en, fr or es."),
+    fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
+    out: Path = typer.Option(..., "--out", help="File to write."),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+) -> None:
+    """Write the periodic KPI report (PDF or HTML): cover, executive summary, scorecard with
+    status, a section per network, participation, SDG, benchmarking, outputs and funding, data
+    quality and provenance, definitions. Every figure comes from the metric layer.
+
+    Example: iurc report --period 2025 --quarter Q3 --network innovation --lang fr --out q3.pdf
+    """
+    from dashboard.i18n import LANGS
+    from dashboard.report import FORMATS, build_report
+    from pipelines.report.scope import ReportScope, ScopeError, parse_quarter
+    from pipelines.warehouse import db as warehouse
+
+    if lang not in LANGS or fmt not in FORMATS:
+        say(f"error: --lang must be one of {', '.join(LANGS)}; --format pdf or html", err=True)
+        raise typer.Exit(2)
+    try:
+        scope = ReportScope(period, quarter=parse_quarter(quarter), network=network, city=city)
+        con = warehouse.connect_readonly(db)
+        try:
+            content = build_report(con, scope, lang, "pdf" if fmt == "pdf" else "html")
+        finally:
+            con.close()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content)
+    except (ScopeError, FileNotFoundError, OSError, duckdb_error()) as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    say(f"{out} ({len(content):,} bytes)")
+
+
+def duckdb_error() -> type[Exception]:
+    """Return DuckDB's base error class (imported late: the command line starts fast)."""
+    import duckdb
+
+    error: type[Exception] = duckdb.Error
+    return error
+
+
+@app.command()
 def tag(
     entity: list[str] = typer.Option(
         ["activity", "output"], "--entity", help="activity and/or output (repeatable)."

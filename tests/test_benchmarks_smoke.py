@@ -27,7 +27,7 @@ def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None
     shutil.copyfile(demo_db, db)
     shutil.copytree(demo_db.parent / "demo", raw)
     out = tmp_path / "latest.json"
-    bench.run(SCALE, out, reuse=True, browser=False, n_combos=2, data_dir=data)
+    bench.run(SCALE, out, reuse=True, browser=False, n_combos=2, data_dir=data, report=False)
     result = json.loads(out.read_text())
     assert result["scale"] == SCALE
     assert result["warehouse"]["core.participation_rows"] == SCALE

@@ -6,11 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 import pandas as pd
-from dash import Input, Output, callback, html, register_page
+from dash import Input, Output, State, callback, dcc, html, no_update, register_page
+from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, figures, ids
+from dashboard import components, data, figures, ids, report
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
+from dashboard.status import present, scorecard_summary, status_class, status_text, unrated_text
 from pipelines.queries.metrics import describe, main_metric, metric_entities
 from pipelines.queries.overview import TREND_KPIS
 
@@ -23,8 +25,6 @@ register_page(
     i18n_key="page.overview",
 )
 
-RAG_CLASSES = {"green": "green", "amber": "amber", "red": "red"}
-RAG_SYMBOLS = {"green": "✓", "amber": "!", "red": "✕"}  # shape as well as colour
 SPARK = "▁▂▃▄▅▆▇█"
 # Runs the trend query beside the scorecard query; each worker thread has its own DuckDB cursor
 # (dashboard.data hands out one per thread). Threads start on first use, not at import.
@@ -55,6 +55,7 @@ def layout(**query: Any) -> html.Div:
                         className="card-table",
                     ),
                     components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
+                    report_button(lang),
                 ],
                 className="scorecard-section",
                 **aria(labelledby="scorecard-heading"),
@@ -102,31 +103,6 @@ def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
     return out
 
 
-def _present(value: Any) -> bool:
-    return (
-        value is not None
-        and not (isinstance(value, float) and pd.isna(value))
-        and value is not pd.NaT
-    )
-
-
-def unrated_text(row: pd.Series, lang: str) -> str:
-    """Return why a card is not rated and which target to look at instead, in words."""
-    reason = row.get("unrated_reason")
-    if not _present(reason):
-        return t("kpi.no_target", lang)
-    words = t(f"kpi.unrated.{reason}", lang)
-    if _present(row.get("fallback_target_value")):
-        words += " " + t(
-            "kpi.fallback",
-            lang,
-            scope=t(f"kpi.scope.{row['fallback_scope_type']}", lang),
-            value=fmt_value(row["fallback_target_value"], row["unit"], lang),
-            date=fmt_date(row["fallback_target_period_end"], lang),
-        )
-    return words
-
-
 def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details | None:
     """Return the card's "About this figure": definition, how it combines, where and when it is
     counted, its target and deadline, and the files it comes from (rows loaded, quarantined)."""
@@ -142,9 +118,9 @@ def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details 
             lang,
             value=fmt_value(row["target_value"], row["unit"], lang),
             date=fmt_date(row["target_period_end"], lang),
-            scope=t(f"kpi.scope.{row['scope_type']}", lang) if _present(row["scope_type"]) else "",
+            scope=t(f"kpi.scope.{row['scope_type']}", lang) if present(row["scope_type"]) else "",
         )
-        if _present(row["target_value"])
+        if present(row["target_value"])
         else unrated_text(row, lang)
     )
     items = [
@@ -190,8 +166,7 @@ def kpi_card(
     """Return one scorecard card: value, target, % achieved, status in text and colour, trend
     over complete periods (`partial`: a later period is still running and left out, said so),
     and what the figure means and comes from (one click away)."""
-    rag = row["rag"] if row["rag"] in RAG_CLASSES else "none"
-    status = t(f"rag.{rag}", lang)
+    rag = status_class(row["rag"])
     target = (
         t("kpi.target", lang, value=fmt_value(row["target_value"], row["unit"], lang))
         if pd.notna(row["target_value"])
@@ -211,7 +186,7 @@ def kpi_card(
                 html.P(fmt_value(row["value"], row["unit"], lang), className="kpi-value"),
                 html.P(
                     [
-                        html.Span(f"{RAG_SYMBOLS.get(rag, '–')} {status}", className="kpi-status"),
+                        html.Span(status_text(rag, lang), className="kpi-status"),
                         html.Span(f" {achieved}" if achieved else ""),
                     ]
                 ),
@@ -243,20 +218,55 @@ def kpi_card(
     )
 
 
-def scorecard_summary(df: pd.DataFrame, lang: str) -> str:
-    """Return the count of KPIs per status, as read to screen readers."""
-    if df.empty:
-        return t("card.empty_hint", lang)
-    counts = df["rag"].value_counts()
-    return t(
-        "sum.scorecard",
-        lang,
-        n=len(df),
-        green=counts.get("green", 0),
-        amber=counts.get("amber", 0),
-        red=counts.get("red", 0),
-        none=len(df) - sum(counts.get(k, 0) for k in RAG_CLASSES),
+REPORT_FAILED = (ValueError, FileNotFoundError, OSError, RuntimeError)
+
+
+def report_button(lang: str) -> html.Div:
+    """Return the "Download report" button, its download target and its working/error notes."""
+    return html.Div(
+        [
+            html.Button(
+                t("report.download", lang),
+                id=ids.OVERVIEW_REPORT_BUTTON,
+                className="btn btn-outline-primary btn-sm",
+                title=t("report.download_help", lang),
+            ),
+            html.Span(
+                t("report.working", lang),
+                id=ids.OVERVIEW_REPORT_STATUS,
+                className="report-status",
+                hidden=True,
+                **aria(live="polite"),
+            ),
+            html.P(id=ids.OVERVIEW_REPORT_ERROR, className="report-error", role="alert"),
+            dcc.Download(id=ids.OVERVIEW_REPORT_DOWNLOAD),
+        ],
+        className="report-download",
     )
+
+
+@callback(
+    Output(ids.OVERVIEW_REPORT_DOWNLOAD, "data"),
+    Output(ids.OVERVIEW_REPORT_ERROR, "children"),
+    Input(ids.OVERVIEW_REPORT_BUTTON, "n_clicks"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+    running=[
+        (Output(ids.OVERVIEW_REPORT_BUTTON, "disabled"), True, False),
+        (Output(ids.OVERVIEW_REPORT_STATUS, "hidden"), False, True),
+    ],
+)
+def download_report(n_clicks: int | None, state: dict[str, Any]) -> tuple[Any, str]:
+    """Build the periodic KPI report (PDF) for the current filters and language, server-side."""
+    if not n_clicks:
+        return no_update, ""
+    filters, lang = components.parse_state(state)
+    scope = report.scope_from_filters(filters, data.data_dates().get("as_of"))
+    try:
+        pdf = report.build_report(data.cursor(), scope, lang, "pdf")
+    except REPORT_FAILED as exc:
+        return no_update, t("report.failed", lang, error=str(exc))
+    return send_bytes(pdf, report.file_name(scope, lang, "pdf")), ""
 
 
 @callback(

@@ -716,6 +716,23 @@ METRICS: dict[str, Metric] = {
             indicator="K16",
             decision="D7",
         ),
+        # the report's "new outputs": outputs of every type developed inside the period (not a
+        # stock): the difference between two stocks is never taken by hand
+        Metric(
+            "outputs_new",
+            "New outputs",
+            "Outputs of every type (plans, pilots, solutions, agreements, knowledge products, "
+            "policy changes) that reached the developed stage in the period; abandoned ones excluded.",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="not is_abandoned and reached_developed",
+            date_col="developed_date",
+            direction="higher",
+            breakdowns=("network", "mode"),
+            decision="D7",
+        ),
         Metric(
             "K17",
             "Action plans taken up",

@@ -79,7 +79,7 @@ def serve_warehouse(db: Path) -> Iterator[str]:
         env={**os.environ, "IURC_DEBUG": ""},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300  # LOCAL ONLY
+    deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(url + "/_dash-layout", timeout=2) as response:

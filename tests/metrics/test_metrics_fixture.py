@@ -109,3 +109,16 @@ def test_cooperation_completeness_has_five_required_columns(mcur):
         "where table_name = 'cooperation'"
     ).fetchone()
     assert row == (2 * 5, 2 * 2)  # id, mode, name, network, start date; phase, support end
+
+
+def test_new_outputs_count_those_developed_in_the_period(mcur):
+    # developed in 2024: o1 (06-01), o2 (09-01), o3 (07-01), o5 (09-15), o7 (12-01), o8 (11-01);
+    # o4 is abandoned and o6 was never developed
+    assert metric_total(mcur, "outputs_new", Y2024) == 6
+    q3 = Filters(start=dt.date(2024, 7, 1), end=dt.date(2024, 9, 30))
+    assert metric_total(mcur, "outputs_new", q3) == 3  # o2, o3, o5
+    frame = metric_frame(mcur, "outputs_new", Y2024, by=("network",))
+    assert dict(zip(groups(frame)["network_id"], groups(frame)["value"], strict=True)) == {
+        "innovation": 3,  # o1, o5, o8
+        "urban_renewal": 3,  # o2, o3, o7
+    }

@@ -62,7 +62,7 @@ def test_api_metric_values_equal_the_dashboards(api_client, query: str) -> None:
     filters = PARITY_FILTERS[query]
     url = f"/api/v1/metrics/K04?by=month,stakeholder_type&limit={MAX_LIMIT}&{query}"
     result = get_json(api_client, url)["result"]
-    chart = data.participation_over_time(filters, "en", by="stakeholder_type")
+    chart = data.participation_over_time(filters, lang="en", by="stakeholder_type")
     records = result["records"]
     groups = [r for r in records if not r["is_total"]]
     assert len(groups) == len(chart) > 0

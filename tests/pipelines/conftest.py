@@ -154,9 +154,9 @@ insert into core.city_context values
 RUNS = """
 insert into ops.ingest_run values
     ('r1', '2025-06-01 10:00:00', '2025-06-01 10:00:05', '/x/activities.csv', 'activities.csv', 'abc',
-        'activity', 'csv', 9, 7, 7, 0, 2, 'partial', '2 rows quarantined'),
+        'activity', 'csv', 9, 7, 7, 0, 2, 'partial', '2 rows quarantined', false),
     ('r2', '2025-06-02 10:00:00', '2025-06-02 10:00:03', '/x/participations.csv', 'participations.csv',
-        'def', 'participation', 'csv', 12, 11, 11, 0, 1, 'partial', '1 row quarantined');
+        'def', 'participation', 'csv', 12, 11, 11, 0, 1, 'partial', '1 row quarantined', false);
 insert into ops.quarantine
     (run_id, file_name, line, entity, raw_record, reasons, first_column, first_rule) values
     ('r1', 'activities.csv', 3, 'activity', '{}', 'end_date: end before start', 'end_date', 'date_order'),

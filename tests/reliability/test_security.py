@@ -118,8 +118,11 @@ def _as_unknown_code(result, payload: str):
     """Return `result` with cells echoing `payload` (scope labels) written as the unknown code."""
     if isinstance(result, tuple):
         return (_as_unknown_code(result[0], payload), *result[1:])
-    if isinstance(result, dict):  # {filter: [codes]} (unknown_codes)
-        return {k: [NO_MATCH if v == payload else v for v in vs] for k, vs in result.items()}
+    if isinstance(result, dict):  # {filter: [codes]} (unknown_codes); other dicts as they are
+        return {
+            k: [NO_MATCH if v == payload else v for v in vs] if isinstance(vs, list) else vs
+            for k, vs in result.items()
+        }
     if isinstance(result, pd.DataFrame):
         frame = result.copy()
         for column in frame.columns:  # element-wise: cells may be lists; other columns untouched

@@ -15,6 +15,8 @@ UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --extra test --extra repor
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
+# pytest workers (pytest-xdist): one per core of the 2-core CI machines; whole files stay on one worker
+TEST_WORKERS ?= 2
 NOTEBOOK_PORT ?= 8888
 
 .PHONY: install browser run demo test test-fast bench loadtest lint notebooks clean i18n eval-sdg
@@ -60,10 +62,10 @@ lint: install
 	$(VENV)/bin/mypy
 
 test: install browser lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: install
-	$(PY) -m pytest -q -m "not browser and not slow"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
 
 bench: install browser
 	$(PY) -m benchmarks.run --scale $(SCALE)

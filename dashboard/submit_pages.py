@@ -19,7 +19,7 @@ from flask import Flask, Response, abort, redirect, request
 
 from dashboard import access, auth, web_shell
 from dashboard.components import to_csv_bytes
-from dashboard.i18n import N_, fmt_number, t, t_reason
+from dashboard.i18n import N_, fmt_number, t, t_reason, t_unit
 from pipelines import config
 from pipelines.app import audit, submissions
 
@@ -58,6 +58,7 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     N_("review.effect"),
     N_("review.before"),
     N_("review.after"),
+    N_("review.unit"),
     N_("review.approve"),
     N_("review.reject"),
     N_("review.title"),
@@ -70,8 +71,8 @@ TEMPLATE_KEYS: tuple[str, ...] = (
 
 REPORT_BODY = """
 {% if sub %}
-<section class="submission-report" aria-labelledby="report-h">
-<h2 id="report-h">{{ t('submit.report', lang) }}: {{ sub.file_name }}</h2>
+<section class="submission-report mt-4" aria-labelledby="report-h">
+<h2 id="report-h" class="h4">{{ t('submit.report', lang) }}: {{ sub.file_name }}</h2>
 <dl class="report-counts">
 <dt>{{ t('submit.status', lang) }}</dt><dd class="sub-status">{{ t('submit.status_' + sub.status, lang) }}</dd>
 <dt>{{ t('submit.entity', lang) }}</dt><dd>{{ sub.entity or '–' }}</dd>
@@ -111,7 +112,7 @@ SUBMIT_BODY = (
 """
     + REPORT_BODY
     + """
-<h2>{{ t('submit.mine', lang) }}</h2>
+<h2 class="h4 mt-4">{{ t('submit.mine', lang) }}</h2>
 {% if listed %}<table class="table table-sm submissions"><thead><tr><th scope="col">#</th><th scope="col">{{ t('submit.file', lang) }}</th><th scope="col">{{ t('submit.by', lang) }}</th><th scope="col">{{ t('submit.status', lang) }}</th><th scope="col">{{ t('submit.when', lang) }}</th></tr></thead>
 <tbody>{% for s in listed %}<tr><td><a href="/submit/{{ s.id }}?lang={{ lang }}">{{ s.id }}</a></td><td>{{ s.file_name }}</td><td>{{ s.submitted_by }}</td><td>{{ t('submit.status_' + s.status, lang) }}</td><td>{{ s.created_at }}</td></tr>{% endfor %}</tbody></table>
 {% else %}<p>{{ t('submit.none', lang) }}</p>{% endif %}
@@ -129,8 +130,8 @@ REVIEW_BODY = (
     + """
 {% if effect is not none %}
 <table class="table table-sm kpi-effect"><caption>{{ t('review.effect', lang) }}</caption>
-<thead><tr><th scope="col">KPI</th><th scope="col">{{ t('review.before', lang) }}</th><th scope="col">{{ t('review.after', lang) }}</th></tr></thead>
-<tbody>{% for r in effect %}<tr><td>{{ r.label }}</td><td>{{ num(r.value_before) }}</td><td>{{ num(r.value_after) }}</td></tr>{% endfor %}</tbody></table>
+<thead><tr><th scope="col">KPI</th><th scope="col">{{ t('review.before', lang) }}</th><th scope="col">{{ t('review.after', lang) }}</th><th scope="col">{{ t('review.unit', lang) }}</th></tr></thead>
+<tbody>{% for r in effect %}<tr{% if num(r.value_before) != num(r.value_after) %} class="changed fw-bold"{% endif %}><td>{{ r.label }}</td><td>{{ num(r.value_before) }}</td><td>{{ num(r.value_after) }}</td><td>{{ unit(r.unit) }}</td></tr>{% endfor %}</tbody></table>
 {% endif %}
 {% if sub.status == 'pending' %}
 <form method="post" action="/review/{{ sub.id }}/decide" class="decide-form">
@@ -162,6 +163,7 @@ def _values(lang: str) -> dict[str, Any]:
     return {
         "num": lambda v: fmt_number(v, lang, 2 if isinstance(v, float) and v % 1 else 0),
         "reason": lambda rule: t_reason(rule, lang),
+        "unit": lambda u: t_unit(u, lang) if isinstance(u, str) else "",
         "token": auth.csrf_token(),
     }
 

@@ -1,21 +1,86 @@
-"""Who may see what through the web app: one guard per kind of data, replaced by sign-in (#14).
+"""Who may see and do what through the web app: the one place that decides (ARCHITECTURE.md §8).
 
-Until sign-in and roles exist every web client is anonymous (the public role, ARCHITECTURE.md §8):
-published aggregates only. Raw quarantined records (the `raw_record` column: a rejected row as the
-provider sent it) stay on the server, for the CLI and the analyst API; callbacks and exports of the
-web app check `can_see_raw_records()` before serving them, not only the page layout.
+The caller is the user Flask-Login has for the current request (a local account signed in with
+its session cookie, or an identity header from the configured SSO proxy; see `dashboard.auth`).
+Outside a request (tests, the CLI) and when nobody is signed in, the role is `public`:
+published aggregates only. Raw quarantined records (the `raw_record` column: a rejected row as
+the provider sent it) and drafts are for programme officers and admins; city editors see their
+own cities' submissions. Callbacks, exports and the API call these functions before serving
+data, not only the page layouts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
+from flask import has_request_context
 
 RAW_RECORD_COLUMNS = ("raw_record",)
+PUBLIC = "public"
+CITY_EDITOR = "city_editor"
+OFFICER = "programme_officer"
+ADMIN = "admin"
+
+
+def _user() -> Any | None:
+    """Return the signed-in user of the current request, or None."""
+    if not has_request_context():
+        return None
+    from flask_login import current_user
+
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    return current_user
+
+
+def current_role() -> str:
+    """Return the caller's role: public, city_editor, programme_officer or admin."""
+    user = _user()
+    return str(user.role) if user is not None else PUBLIC
+
+
+def current_username() -> str | None:
+    """Return the signed-in user's name, or None for the public."""
+    user = _user()
+    return str(user.username) if user is not None else None
+
+
+def allowed_cities() -> tuple[str, ...] | None:
+    """Return the city ids the caller may act for: None means every city, () none."""
+    role = current_role()
+    if role in (OFFICER, ADMIN):
+        return None
+    user = _user()
+    if role == CITY_EDITOR and user is not None:
+        return tuple(user.cities)
+    return ()
 
 
 def can_see_raw_records() -> bool:
-    """Return True when the caller may see raw quarantined records (False: no sign-in yet)."""
-    return False
+    """Return True when the caller may see raw quarantined records (officers and admins)."""
+    return current_role() in (OFFICER, ADMIN)
+
+
+def can_submit() -> bool:
+    """Return True when the caller may upload files (city editors, officers, admins)."""
+    return current_role() in (CITY_EDITOR, OFFICER, ADMIN)
+
+
+def can_review() -> bool:
+    """Return True when the caller may approve or reject submissions and read the audit log."""
+    return current_role() in (OFFICER, ADMIN)
+
+
+def can_see_submission(submitted_by: str, cities: Iterable[str]) -> bool:
+    """Return True when the caller may see a submission: officers all, editors their cities'."""
+    scope = allowed_cities()
+    if scope is None:
+        return True
+    if not can_submit():
+        return False
+    return submitted_by == current_username() or bool(set(scope) & set(cities))
 
 
 def without_raw_records(df: pd.DataFrame) -> pd.DataFrame:

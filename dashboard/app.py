@@ -15,7 +15,7 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api, data, request_checks
+from dashboard import api, auth, data, request_checks, submit_pages
 from pipelines import config
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,9 @@ def create_app() -> Dash:
         return response
 
     api.register(server)
+    dispatch_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    auth.init_auth(server, dispatch_path)
+    submit_pages.init_pages(server)
     _guard_requests(app, server)
     _run_first_request_setup(server)
     return app
@@ -153,11 +156,19 @@ def main(
     port: int = config.DEFAULT_PORT,
     debug: bool | None = None,
 ) -> None:
-    """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped)."""
+    """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped).
+
+    Raises ValueError for debug mode on a host that is not loopback (the debugger runs code).
+    On a loopback host cookies may go over plain http unless IURC_COOKIE_SECURE says otherwise.
+    """
+    debug = config.debug_enabled() if debug is None else debug
+    loopback = config.is_loopback(host)
+    if debug and not loopback:
+        raise ValueError(f"debug mode is refused on {host}: only on a loopback address")
+    server.config["SESSION_COOKIE_SECURE"] = config.cookie_secure(default=not loopback)
     if db:
         os.environ["IURC_DB"] = str(config.warehouse_path(db))
     data.configure(db)
-    debug = config.debug_enabled() if debug is None else debug
     app.run(host=host, port=port, debug=debug, dev_tools_hot_reload=False)
 
 

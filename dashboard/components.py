@@ -179,6 +179,23 @@ def language_switcher(current_path: str, filters: Filters, lang: str) -> html.Na
     )
 
 
+def account_nav(lang: str) -> html.Nav:
+    """Return the account links the caller may use (submit, review, audit, sign in or out)."""
+    from dashboard.web_shell import nav_links
+
+    return html.Nav(
+        html.Ul(
+            [
+                html.Li(html.A(label, href=link, className="account-link"), className="lang-item")
+                for link, label in nav_links(lang)[1:]  # the first is the dashboard itself
+            ],
+            className="lang-list",
+        ),
+        **aria(label=t("auth.account_label", lang)),
+        className="account-nav",
+    )
+
+
 def _dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     keys = (
         "select_all",
@@ -383,6 +400,7 @@ def page_shell(
                                 className="app-brand",
                             ),
                             language_switcher(path, filters, lang),
+                            account_nav(lang),
                         ],
                         className="app-header-top",
                     ),

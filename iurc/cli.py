@@ -14,7 +14,7 @@ from rich.text import Text
 from pipelines.textsafe import escape_controls, safe_text
 
 if TYPE_CHECKING:  # imported lazily at run time: the command line starts fast
-    from pipelines.ingest.run import FileReport
+    from pipelines.ingest.run import FileReport, IngestSummary
 
 app = typer.Typer(
     name="iurc",
@@ -74,6 +74,7 @@ def ingest(
     except Exception as exc:  # noqa: BLE001 CLI boundary: one readable message, never a traceback
         say(f"error: {type(exc).__name__}: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
+    _audit_ingest(summary)
     for report in summary.files:
         shown_lines: set[int | None] = set()
         for problem in report.problems[:MAX_PRINTED_PROBLEMS]:
@@ -89,6 +90,19 @@ def ingest(
     if summary.dry_run:
         typer.echo("dry run: nothing was written")
     raise typer.Exit(summary.exit_code)
+
+
+def _audit_ingest(summary: IngestSummary) -> None:
+    """Write one audit entry per file of a (non-dry) ingest, as the OS user, via=cli."""
+    if summary.dry_run:
+        return
+    from pipelines.app import audit
+
+    try:
+        for report in summary.files:
+            audit.record_cli("ingest", report.file_name, report.sha256, report.status)
+    except OSError as exc:  # the load itself is done; say why the log entry is missing
+        say(f"warning: audit log not written: {safe_text(exc)}", err=True)
 
 
 def _file_line(report: FileReport) -> str:
@@ -240,6 +254,10 @@ def serve(
     from dashboard.app import main as serve_dashboard
     from pipelines import config
 
+    debug = debug or config.debug_enabled()
+    if debug and not config.is_loopback(host):
+        say(f"error: --debug is refused on {host}: only on a loopback address", err=True)
+        raise typer.Exit(2)
     path = config.warehouse_path(db)
     if not path.exists():
         typer.echo(
@@ -247,7 +265,7 @@ def serve(
         )
         raise typer.Exit(2)
     typer.echo(f"serving {path} on http://{host}:{port}/")
-    serve_dashboard(db=path, host=host, port=port, debug=debug or config.debug_enabled())
+    serve_dashboard(db=path, host=host, port=port, debug=debug)
 
 
 @app.command()
@@ -437,6 +455,130 @@ def tag(
     if dry_run:
         typer.echo("dry run: nothing was written")
     raise typer.Exit(report.exit_code)
+
+
+user_app = typer.Typer(
+    help="Accounts of the web app (roles: public, city_editor, programme_officer, admin)."
+)
+app.add_typer(user_app, name="user")
+
+
+def _password(confirm: bool) -> str:
+    """Return a password read from a hidden prompt, or from stdin's first line when piped."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=confirm))
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="User name (sign-in name)."),
+    role: str = typer.Option(..., "--role", help="city_editor, programme_officer or admin."),
+    city: list[str] = typer.Option(
+        [], "--city", help="City id a city editor acts for (repeatable)."
+    ),
+) -> None:
+    """Create an account; the password is read from a prompt or stdin (never from argv).
+
+    Example: printf '%s\n' "$PW" | iurc user add ana --role city_editor --city turin-it
+    """
+    from pipelines.app import audit, users
+
+    try:
+        made = users.add(username, _password(confirm=True), role, tuple(city))
+        audit.record_cli("user_add", None, None, f"{made.username}:{made.role}")
+    except users.UserError as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    say(f"user {made.username} added as {made.role}")
+
+
+@user_app.command("set-role")
+def user_set_role(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., "--role"),
+    city: list[str] = typer.Option([], "--city", help="City id (repeatable) for a city editor."),
+) -> None:
+    """Change an account's role and cities. Example: iurc user set-role ana --role programme_officer"""
+    from pipelines.app import audit, users
+
+    try:
+        changed = users.set_role(username, role, tuple(city))
+        audit.record_cli("user_set_role", None, None, f"{changed.username}:{changed.role}")
+    except users.UserError as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    say(f"user {changed.username} is now {changed.role}")
+
+
+@user_app.command("disable")
+def user_disable(
+    username: str = typer.Argument(...),
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again."),
+) -> None:
+    """Disable an account (it cannot sign in; its session ends at its next request)."""
+    from pipelines.app import audit, users
+
+    try:
+        users.set_disabled(username, not enable)
+        audit.record_cli("user_enable" if enable else "user_disable", None, None, username)
+    except users.UserError as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    say(f"user {username} {'enabled' if enable else 'disabled'}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the accounts: name, role, cities, disabled."""
+    from pipelines.app import users
+
+    table = Table(title="Users")
+    for col in ("user", "role", "cities", "disabled"):
+        table.add_column(col)
+    for u in users.all_users():
+        table.add_row(
+            cell(u.username), u.role, cell(",".join(u.cities)), "yes" if u.disabled else ""
+        )
+    console.print(table)
+
+
+@app.command()
+def snapshots(
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file."),
+) -> None:
+    """List the kept snapshots (earlier published warehouses), oldest first.
+
+    Example: iurc snapshots --db data/warehouse/iurc.duckdb
+    """
+    from pipelines.warehouse import db as dbmod
+
+    found = dbmod.list_snapshots(db)
+    for snap in found:
+        typer.echo(f"{snap.stem}  {snap.stat().st_size:,} bytes")
+    if not found:
+        typer.echo("no snapshots yet")
+
+
+@app.command()
+def restore(
+    run: str = typer.Argument(..., help="Snapshot id, as `iurc snapshots` lists it."),
+    db: Path | None = typer.Option(None, "--db", help="Warehouse file."),
+) -> None:
+    """Publish a snapshot again, atomically; the current warehouse is kept as a snapshot.
+
+    Example: iurc restore 20261129T181500-1a2b3c
+    """
+    from pipelines.app import audit
+    from pipelines.warehouse import db as dbmod
+
+    try:
+        dbmod.restore(run, db)
+    except (LookupError, OSError) as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    audit.record_cli("restore", run, None, "restored")
+    say(f"restored snapshot {run}")
 
 
 def main() -> None:

@@ -62,3 +62,90 @@ def bundle_dir() -> Path:
     """Return the folder of the API's cached Parquet bundles (IURC_BUNDLE_DIR, default data/export)."""
     env = os.environ.get("IURC_BUNDLE_DIR")
     return Path(env).expanduser().resolve() if env else DATA_DIR / "export"
+
+
+# ------------------------------------------------------------------ sign-in, submissions, audit
+APP_DIR = DATA_DIR / "app"  # the web app's own state: users, submissions, audit (not the warehouse)
+SUBMISSIONS_DIR = RAW_DIR / "submissions"  # uploaded files, immutable, named by sha256
+ROLES: tuple[str, ...] = ("public", "city_editor", "programme_officer", "admin")
+SUBMISSION_EXTENSIONS: tuple[str, ...] = ("csv", "xlsx", "json")
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def app_db_path() -> Path:
+    """Return the app database (users, submissions, audit log): $IURC_APP_DB, else data/app/app.sqlite."""
+    return _env_path("IURC_APP_DB", APP_DIR / "app.sqlite")
+
+
+def submissions_dir() -> Path:
+    """Return the folder of uploaded files: $IURC_SUBMISSIONS_DIR, else data/raw/submissions."""
+    return _env_path("IURC_SUBMISSIONS_DIR", SUBMISSIONS_DIR)
+
+
+def secret_key_path() -> Path:
+    """Return the file holding the generated session-signing key (used when $IURC_SECRET_KEY is unset)."""
+    return app_db_path().with_name("secret_key")
+
+
+def session_hours() -> float:
+    """Return how long a signed-in session lasts, in hours (IURC_SESSION_HOURS, default 8)."""
+    return float(os.environ.get("IURC_SESSION_HOURS", "8"))
+
+
+def cookie_secure(default: bool = True) -> bool:
+    """Return True when cookies are sent over HTTPS only (IURC_COOKIE_SECURE=0 for http dev)."""
+    value = os.environ.get("IURC_COOKIE_SECURE", "").strip().lower()
+    if not value:
+        return default
+    return value not in {"0", "false", "no"}
+
+
+def trusted_proxy() -> tuple[str | None, str]:
+    """Return (address of the SSO reverse proxy or None, identity header name).
+
+    IURC_TRUSTED_PROXY is the one address whose identity header (IURC_IDENTITY_HEADER, default
+    X-Forwarded-User) is believed; unset, no header is trusted.
+    """
+    proxy = os.environ.get("IURC_TRUSTED_PROXY", "").strip() or None
+    return proxy, os.environ.get("IURC_IDENTITY_HEADER", "X-Forwarded-User").strip()
+
+
+def login_limits() -> tuple[int, int, int]:
+    """Return (failures per account, failures per address, window in seconds) before refusing."""
+    return (
+        int(os.environ.get("IURC_LOGIN_MAX_ACCOUNT", "5")),
+        int(os.environ.get("IURC_LOGIN_MAX_IP", "20")),
+        int(os.environ.get("IURC_LOGIN_WINDOW_S", "900")),
+    )
+
+
+def snapshots_kept() -> int:
+    """Return how many earlier published warehouses are kept as snapshots (IURC_SNAPSHOTS, default 5)."""
+    return int(os.environ.get("IURC_SNAPSHOTS", "5"))
+
+
+def reader_limits() -> tuple[str, int]:
+    """Return (DuckDB memory_limit, threads) of each read connection of a server worker.
+
+    IURC_READER_MEMORY (default 1GB) and IURC_READER_THREADS (default 2).
+    """
+    return (
+        os.environ.get("IURC_READER_MEMORY", "1GB").strip(),
+        int(os.environ.get("IURC_READER_THREADS", "2")),
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Return True for a loopback host name or address (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -22,6 +22,7 @@ LAYERS = [
     ("pipelines.export", 6),
     ("pipelines.demo", 6),
     ("pipelines.tagging", 6),
+    ("pipelines.app", 6),  # the web app's users, submissions and audit log
     ("pipelines.report", 7),
     ("pipelines.iati", 7),
     ("dashboard", 8),

@@ -2,7 +2,9 @@
 
 Writers never touch the published file: `writer()` copies it to a private file, yields a
 read-write connection on the copy, and on success checkpoints it and renames it over the
-published path (an atomic step on POSIX and on Windows' NTFS). Readers open the published file read-only through
+published path (an atomic step on POSIX and on Windows' NTFS). The file it replaces is kept as a
+snapshot (a hard link, the last IURC_SNAPSHOTS of them; `restore` publishes one again), and a
+writer refuses to start when the disk has too little room for its copy. Readers open the published file read-only through
 `ATTACH` on a fresh in-memory database, which sidesteps DuckDB's per-process instance cache, so a
 reader can pick up a newly published file while older connections keep reading the old one.
 """
@@ -13,6 +15,7 @@ import contextlib
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,10 +80,16 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect_readonly(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def connect_readonly(
+    path: str | os.PathLike[str] | None = None, *, hardened: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Return a read-only connection to the published warehouse (raises FileNotFoundError).
 
     `path` defaults to $IURC_DB, else data/warehouse/iurc.duckdb. Pass it to any query function.
+    `hardened=True` (the web server's readers) then turns off every file and network access
+    (`enable_external_access=false`), applies the per-worker memory limit and thread count of
+    `config.reader_limits()` and locks the configuration, so no query can read or write a file,
+    reach the network or lift the limits.
 
     Example: ``queries.kpi_scorecard(connect_readonly(), Filters(network=("innovation",)))``
     """
@@ -90,6 +99,12 @@ def connect_readonly(path: str | os.PathLike[str] | None = None) -> duckdb.DuckD
     con = duckdb.connect(":memory:")
     con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db)])
     con.execute(f"USE {WAREHOUSE_ALIAS}")
+    if hardened:
+        memory, threads = config.reader_limits()
+        con.execute("SET enable_external_access = false")
+        con.execute("SET memory_limit = $m", {"m": memory})
+        con.execute("SET threads = $t", {"t": threads})
+        con.execute("SET lock_configuration = true")
     return con
 
 
@@ -130,7 +145,7 @@ class Warehouse:
             if stamp != self._stamp or self._con is None:
                 # Older connections are left to the garbage collector: other threads may still
                 # be reading through them, and the old inode stays readable until they finish.
-                self._con = connect_readonly(self.path)
+                self._con = connect_readonly(self.path, hardened=True)
                 self._stamp = stamp
             con, current = self._con, self._stamp
         local = self._local
@@ -167,6 +182,84 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+class DiskSpaceError(OSError):
+    """Too little free disk to publish: nothing was written, the warehouse is as it was."""
+
+
+def check_free_space(db: Path) -> None:
+    """Raise DiskSpaceError unless the disk of `db` has room for a private copy and its growth.
+
+    Needed: twice the warehouse size (the copy, and the marts rebuilt in it) plus a margin of
+    IURC_MIN_FREE_MB (default 64).
+    """
+    size = db.stat().st_size if db.exists() else 0
+    margin = int(float(os.environ.get("IURC_MIN_FREE_MB", "64")) * 1024 * 1024)
+    needed = 2 * size + margin
+    free = shutil.disk_usage(db.parent).free
+    if free < needed:
+        raise DiskSpaceError(
+            f"not enough free disk to publish: {free // 2**20:,} MB free, "
+            f"{needed // 2**20:,} MB needed; the warehouse is unchanged"
+        )
+
+
+def snapshots_dir(db: Path) -> Path:
+    """Return the folder of the snapshots (earlier published files) of warehouse `db`."""
+    return db.with_name(db.name + ".snapshots")
+
+
+def list_snapshots(path: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Return the snapshot files of the warehouse, oldest first (their stem is the snapshot id)."""
+    folder = snapshots_dir(config.warehouse_path(path))
+    return sorted(folder.glob("*.duckdb")) if folder.exists() else []
+
+
+def _keep_snapshot(db: Path) -> None:
+    """Keep the file about to be replaced as a snapshot (a hard link: no copy); prune to N."""
+    if not db.exists() or config.snapshots_kept() <= 0:
+        return
+    folder = snapshots_dir(db)
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+    target = folder / f"{stamp}.duckdb"
+    try:
+        os.link(db, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(db, target)
+    for old in sorted(folder.glob("*.duckdb"))[: -config.snapshots_kept()]:
+        old.unlink(missing_ok=True)
+
+
+def _publish(tmp: Path, db: Path) -> None:
+    """Make the fsynced file `tmp` the published warehouse, keeping the previous one as a snapshot."""
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    _keep_snapshot(db)
+    os.replace(tmp, db)
+    _fsync_dir(db.parent)
+
+
+def restore(snapshot_id: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Publish snapshot `snapshot_id` again (the current file becomes a snapshot); return it.
+
+    Raises LookupError for an unknown snapshot, DiskSpaceError when the disk is too full.
+    """
+    db = config.warehouse_path(path)
+    source = next((p for p in list_snapshots(db) if p.stem == snapshot_id), None)
+    if source is None:
+        raise LookupError(f"no snapshot '{snapshot_id}': see `iurc snapshots`")
+    with publish_lock(db):
+        check_free_space(db)
+        tmp = db.with_name(f"{db.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            shutil.copyfile(source, tmp)
+            _publish(tmp, db)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return source
+
+
 @contextlib.contextmanager
 def writer(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection on a private copy of the warehouse; publish it on success.
@@ -182,6 +275,7 @@ def writer(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDB
         for pattern in (".*.tmp", ".*.tmp.wal"):
             for orphan in db.parent.glob(db.name + pattern):
                 orphan.unlink(missing_ok=True)
+        check_free_space(db)
         tmp = db.with_name(f"{db.name}.{uuid.uuid4().hex}.tmp")
         if db.exists():
             shutil.copyfile(db, tmp)
@@ -194,10 +288,7 @@ def writer(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDB
             marts.build_marts(con)
             con.execute("CHECKPOINT")
             con.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, db)
-            _fsync_dir(db.parent)
+            _publish(tmp, db)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()

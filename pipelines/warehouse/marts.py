@@ -90,8 +90,12 @@ def _statement(path: Path, generated: dict[str, str] | None = None) -> tuple[str
     return name, f"create or replace macro mart.{name}({params}) as ({expression})"
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)build every mart on a writable warehouse connection; return the relation names built."""
+def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True) -> list[str]:
+    """(Re)build every mart on a writable warehouse connection; return the relation names built.
+
+    `store_scorecards=False` (a throw-away copy needing one scorecard) leaves the stored
+    scorecards out: `mart.kpi_scorecard` is emptied, so queries compute them live.
+    """
     con.execute("create schema if not exists mart")
     built = []
     generated = fragments()
@@ -99,7 +103,13 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
         name, statement = _statement(path, generated)
         con.execute(statement)
         built.append(name)
-    _fill_scorecard(con)
+    if store_scorecards:
+        _fill_scorecard(con)
+    elif con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'mart' "
+        "and table_name = 'kpi_scorecard'"
+    ).fetchall()[0][0]:
+        con.execute("delete from mart.kpi_scorecard")
     return built
 
 

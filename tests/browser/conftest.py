@@ -63,6 +63,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def app_state_env(db: Path) -> dict[str, str]:
+    """Return the environment that keeps a test server's users, uploads and keys beside `db`."""
+    return {
+        "IURC_APP_DB": str(db.parent / "app" / "app.sqlite"),
+        "IURC_SUBMISSIONS_DIR": str(db.parent / "submissions"),
+    }
+
+
 @contextmanager
 def serve_warehouse(db: Path) -> Iterator[str]:
     """Run `iurc serve` on a free loopback port over the warehouse `db`; yield its base URL.
@@ -76,7 +84,7 @@ def serve_warehouse(db: Path) -> Iterator[str]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "IURC_DEBUG": ""},
+        env={**os.environ, "IURC_DEBUG": "", **app_state_env(db)},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -111,6 +119,26 @@ def server_url(demo_db: Path) -> Iterator[str]:
     """
     with serve_warehouse(demo_db) as url:
         yield url
+
+
+BROWSER_USERS = {
+    "editor": ("city_editor", ("turin-it",), "editor-password-1"),
+    "officer": ("programme_officer", (), "officer-password-1"),
+}
+
+
+@pytest.fixture(scope="session")
+def seeded_users(demo_db: Path, server_url: str) -> dict[str, tuple[str, tuple[str, ...], str]]:
+    """Add the BROWSER_USERS accounts to the users database of the `server_url` server."""
+    from pipelines.app import users
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in app_state_env(demo_db).items():
+            mp.setenv(key, value)
+        for name, (role, cities, password) in BROWSER_USERS.items():
+            if users.get(name) is None:
+                users.add(name, password, role, cities)
+    return BROWSER_USERS
 
 
 @pytest.fixture(scope="session")

@@ -202,10 +202,11 @@ def test_fault_kill_9_during_ingest_leaves_published_warehouse_whole(
     assert core_digest(db) == after
     runs = table_digest(db)["ops.ingest_run"][0]
     assert runs == before["ops.ingest_run"][0] + 2
-    leftovers = [
-        p.name for p in folder.iterdir() if p.name not in ("iurc.duckdb", "iurc.duckdb.lock")
-    ]
+    kept = ("iurc.duckdb", "iurc.duckdb.lock", "iurc.duckdb.snapshots")  # snapshots: #14
+    leftovers = [p.name for p in folder.iterdir() if p.name not in kept]
     assert leftovers == [], f"orphan files: {leftovers}"
+    snapshots = folder / "iurc.duckdb.snapshots"
+    assert all(p.suffix == ".duckdb" for p in snapshots.iterdir())  # no orphan inside either
 
 
 def test_fault_next_writer_removes_orphan_copies_and_their_wal(wh: Path, tmp_path: Path) -> None:
@@ -221,4 +222,8 @@ def test_fault_next_writer_removes_orphan_copies_and_their_wal(wh: Path, tmp_pat
     from pipelines.ingest.run import ingest_files
 
     assert ingest_files([source], db=wh).exit_code == 0
-    assert sorted(p.name for p in wh.parent.iterdir()) == [wh.name, wh.name + ".lock"]
+    assert sorted(p.name for p in wh.parent.iterdir()) == [
+        wh.name,
+        wh.name + ".lock",
+        wh.name + ".snapshots",  # the file it replaced, kept as a snapshot (#14)
+    ]

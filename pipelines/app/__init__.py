@@ -1,0 +1,1 @@
+"""The web app's own state, apart from the published warehouse: users, submissions, audit log."""

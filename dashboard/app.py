@@ -151,11 +151,14 @@ def main(
     host: str = config.DEFAULT_HOST,
     port: int = config.DEFAULT_PORT,
     debug: bool | None = None,
+    lake: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped)."""
+    """Serve the dashboard on host:port over the warehouse at `db`, or a Parquet `lake` (blocks)."""
     if db:
         os.environ["IURC_DB"] = str(config.warehouse_path(db))
-    data.configure(db)
+    if lake:
+        os.environ["IURC_LAKE"] = str(config.lake_path(lake))
+    data.configure(db, lake)
     debug = config.debug_enabled() if debug is None else debug
     app.run(host=host, port=port, debug=debug, dev_tools_hot_reload=False)
 

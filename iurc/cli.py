@@ -274,6 +274,9 @@ def publish(
     db: Path | None = typer.Option(
         None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
     ),
+    conf: list[str] = typer.Option(
+        [], "--conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
+    ),
 ) -> None:
     """Publish the warehouse as a Parquet lake: core tables exported, marts computed by the engine.
 
@@ -292,9 +295,13 @@ def publish(
             err=True,
         )
         raise typer.Exit(2)
+    settings = dict(item.split("=", 1) for item in conf if "=" in item)
+    if len(settings) != len(conf):
+        say("error: --conf takes KEY=VALUE", err=True)
+        raise typer.Exit(2)
     started = time.monotonic()
     try:
-        run = lakemod.publish(db, lake, engine=engine, master=master)
+        run = lakemod.publish(db, lake, engine=engine, master=master, spark_conf=settings)
     except FileNotFoundError as exc:
         say(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

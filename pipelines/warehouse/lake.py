@@ -200,7 +200,10 @@ def publish(
                 from pipelines.warehouse.spark import engine as spark_engine
 
                 spark = spark_engine.session(master, spark_conf)
-                spark_engine.build_marts(spark, run)
+                try:
+                    spark_engine.build_marts(spark, run)
+                finally:
+                    spark.stop()
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)

@@ -35,7 +35,7 @@ def test_scalar_and_table_macros_expand_from_the_mart_definitions():
     assert "mart.keep" not in sql and "mart.cooperation_sustained" not in sql
     # the macro's CTEs are prefixed: Spark lifts CTEs to the top, where `final` would clash
     assert "cooperation_sustained__final" in sql
-    assert "size(array())" in sql  # array_length(list), never the string LENGTH
+    assert "size((array()))" in sql  # array_length(list), never the string LENGTH
     sqlglot.parse_one(sql, read="spark")
 
 

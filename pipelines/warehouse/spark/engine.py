@@ -34,7 +34,9 @@ def session(
     )
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 def _register(spark: SparkSession, schema: str, name: str, path: Path | str) -> None:

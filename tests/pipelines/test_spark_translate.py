@@ -45,3 +45,9 @@ def test_every_mart_translates():
     for mart in definitions:
         if mart.kind in ("view", "table"):
             assert " length(" not in _spark(mart.body, known), mart.name
+
+
+def test_list_has_any_and_arg_max_on_a_row_value_become_spark_functions():
+    sql = _spark("select list_has_any(a, b) as x, arg_max(v, (c, d)) as y from t")
+    assert "arrays_overlap(a, b)" in sql and "&&" not in sql
+    assert "max_by(v, struct(c, d))" in sql

@@ -11,6 +11,8 @@ The mart files stay the one definition. This module only changes the dialect, an
     `list(distinct x order by x)` becomes `array_sort(collect_set(x))`; any other ordered list
     becomes the values of `array_sort(collect_list(struct(k, x)))`. An aggregate list over no row
     is NULL in DuckDB and an empty array in Spark: the empty array becomes NULL.
+  * `list_has_any(a, b)`: sqlglot emits `a && b`, which Spark cannot parse: `arrays_overlap`.
+  * `arg_max(v, (a, b))`: the row value becomes `struct(a, b)` (ordered field by field).
 
 Rewritten portably in the DuckDB source instead (one text both engines run): `array_length(list)`
 rather than `len(list)` (which sqlglot turns into the string LENGTH), `count(case when c then 1
@@ -184,6 +186,12 @@ def spark_rules(tree: exp.Expression) -> exp.Expression:
             return _ordered_list(node.this, node.expression)
         if isinstance(node, exp.ArrayAgg):
             return _ordered_list(node)
+        if isinstance(node, exp.ArrayOverlaps):  # list_has_any: sqlglot writes `a && b`
+            return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
+        if isinstance(node, exp.ArgMax | exp.ArgMin) and isinstance(node.expression, exp.Tuple):
+            # arg_max(v, (a, b)): a row value orders field by field; Spark's is a struct
+            key = exp.Anonymous(this="struct", expressions=list(node.expression.expressions))
+            return node.__class__(this=node.this, expression=key)
         return node
 
     return tree.transform(replace)

@@ -200,4 +200,4 @@ def spark_rules(tree: exp.Expression) -> exp.Expression:
 def to_spark(sql: str, known: Mapping[str, Macro]) -> str:
     """Return Spark SQL for one DuckDB query, macros expanded and the Spark rules applied."""
     tree = _parse(sql)
-    return spark_rules(expand(tree, known)).sql(WRITE)
+    return spark_rules(expand(tree, known)).sql(WRITE, comments=False)

@@ -140,12 +140,16 @@ def connect(
     The catalog `alias` (the warehouse alias of `db.connect_readonly`) holds the schemas core,
     ref, ops and mart; the mart macros are created from the mart files, over those views.
     """
-    from pipelines.warehouse import marts
-
     base = config.lake_path(lake)
     if base is None:
         raise FileNotFoundError("no lake given: pass --lake DIR or set IURC_LAKE")
-    run = current_run(base)
+    return connect_run(current_run(base), alias)
+
+
+def connect_run(run: Path, alias: str = "wh") -> duckdb.DuckDBPyConnection:
+    """Return a DuckDB connection over one run of a lake (see `connect`), published or not."""
+    from pipelines.warehouse import marts
+
     con = duckdb.connect(":memory:")
     con.execute(f"attach ':memory:' as {alias}")
     con.execute(f"use {alias}")
@@ -204,6 +208,7 @@ def publish(
                     spark_engine.build_marts(spark, run)
                 finally:
                     spark.stop()
+                _store_scorecard(run)
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
@@ -222,3 +227,19 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     ).fetchall()
     for (name,) in rows:
         _copy(con, run_dir, "mart", name)
+
+
+def _store_scorecard(run: Path) -> None:
+    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
+
+    The same calls as the warehouse build (`marts._fill_scorecard`); the Spark translation of
+    the `kpi_scorecard_for` macro is not finished, so this one mart is computed by DuckDB.
+    """
+    from pipelines.warehouse import marts
+
+    con = connect_run(run)
+    try:
+        marts._fill_scorecard(con)
+        _copy(con, run, "mart", "kpi_scorecard")
+    finally:
+        con.close()

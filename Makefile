@@ -12,6 +12,9 @@ UV_VERSION ?= 0.13.9
 # uv syncs exactly this venv, with its own interpreter, and never downloads a Python
 UV := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv
 UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --extra test --extra report
+# pyspark stays out of the default venv: with it installed, every `import pandera` also imports
+# pyspark.pandas (~0.5 s per process). `make test-spark` and `make bench ENGINE=spark` add it.
+SPARK_SYNC := $(UV_SYNC) --extra spark
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
@@ -19,7 +22,7 @@ PORT ?= 8050
 TEST_WORKERS ?= 2
 NOTEBOOK_PORT ?= 8888
 
-.PHONY: install browser run demo test test-fast bench loadtest lint notebooks clean i18n eval-sdg
+.PHONY: install browser java run demo test test-fast test-spark bench loadtest lint notebooks clean i18n eval-sdg
 
 install: $(VENV)/.installed
 
@@ -47,6 +50,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 browser:
 	@{ command -v chromium && command -v pdftotext; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
+# A Java runtime for Spark (the `spark` extra: iurc publish --engine spark, the parity test).
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
 $(DB): | install
 	$(IURC) demo --db $(DB)
 
@@ -62,13 +69,26 @@ lint: install
 	$(VENV)/bin/mypy
 
 test: install browser lint
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not spark"
+
+# The Spark parity tests (every mart on Spark local equals DuckDB's; the overview served from the
+# lake): minutes of Spark start-up and per-query overhead on 2 cores, so apart from `make test`.
+test-spark: install browser java
+	$(SPARK_SYNC)
+	$(PY) -m pytest -q -m spark
 
 test-fast: install
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
 
-bench: install browser
+# `make bench ENGINE=spark`: the mart build on Spark local beside DuckDB at SCALE rows
+ENGINE ?= duckdb
+bench: install browser $(if $(filter spark,$(ENGINE)),java)
+ifeq ($(ENGINE),spark)
+	$(SPARK_SYNC)
+	$(PY) -m benchmarks.spark_bench --scale $(SCALE)
+else
 	$(PY) -m benchmarks.run --scale $(SCALE)
+endif
 
 loadtest: install
 	$(PY) -m benchmarks.loadtest

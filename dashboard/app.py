@@ -155,8 +155,10 @@ def main(
     host: str = config.DEFAULT_HOST,
     port: int = config.DEFAULT_PORT,
     debug: bool | None = None,
+    lake: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Serve the dashboard on host:port over the warehouse at `db` (blocks until stopped).
+    """Serve the dashboard on host:port over the warehouse at `db`, or a Parquet `lake` (blocks
+    until stopped).
 
     Raises ValueError for debug mode on a host that is not loopback (the debugger runs code).
     On a loopback host cookies may go over plain http unless IURC_COOKIE_SECURE says otherwise.
@@ -168,7 +170,9 @@ def main(
     server.config["SESSION_COOKIE_SECURE"] = config.cookie_secure(default=not loopback)
     if db:
         os.environ["IURC_DB"] = str(config.warehouse_path(db))
-    data.configure(db)
+    if lake:
+        os.environ["IURC_LAKE"] = str(config.lake_path(lake))
+    data.configure(db, lake)
     app.run(host=host, port=port, debug=debug, dev_tools_hot_reload=False)
 
 

@@ -48,11 +48,16 @@ _warehouse: Warehouse | None = None
 _cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
-def configure(path: str | os.PathLike[str] | None = None) -> Warehouse:
-    """(Re)point the process-wide handle at `path` (else $IURC_DB, else the default); return it."""
+def configure(
+    path: str | os.PathLike[str] | None = None, lake: str | os.PathLike[str] | None = None
+) -> Warehouse:
+    """(Re)point the process-wide handle at `path` (else $IURC_DB, else the default); return it.
+
+    A `lake` (else $IURC_LAKE) serves a Parquet lake's current run instead of the file.
+    """
     global _warehouse
     with _lock:
-        _warehouse = Warehouse(config.warehouse_path(path))
+        _warehouse = Warehouse(config.warehouse_path(path), lake=lake)
         _cache.clear()
         return _warehouse
 

@@ -244,20 +244,37 @@ def serve(
     debug: bool = typer.Option(
         False, "--debug", help="Dash debug mode (also IURC_DEBUG=1); never in production."
     ),
+    lake: Path | None = typer.Option(
+        None,
+        "--lake",
+        help="Serve a Parquet lake written by 'iurc publish' instead of the file (also $IURC_LAKE).",
+    ),
 ) -> None:
     """Serve the dashboard over the published warehouse (it follows re-publication).
 
     For production use gunicorn instead: IURC_DB=wh.duckdb gunicorn -b 127.0.0.1:8050 dashboard.app:server
+    (or IURC_LAKE=DIR for a Parquet lake).
 
     Example: iurc serve --db data/warehouse/iurc.duckdb --port 8050
     """
     from dashboard.app import main as serve_dashboard
     from pipelines import config
+    from pipelines.warehouse import lake as lakemod
 
     debug = debug or config.debug_enabled()
     if debug and not config.is_loopback(host):
         say(f"error: --debug is refused on {host}: only on a loopback address", err=True)
         raise typer.Exit(2)
+    lake_dir = config.lake_path(lake)
+    if lake_dir is not None:
+        try:
+            lakemod.current_run(lake_dir)
+        except FileNotFoundError as exc:
+            say(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"serving the lake {lake_dir} on http://{host}:{port}/")
+        serve_dashboard(host=host, port=port, debug=debug, lake=lake_dir)
+        return
     path = config.warehouse_path(db)
     if not path.exists():
         typer.echo(
@@ -266,6 +283,59 @@ def serve(
         raise typer.Exit(2)
     typer.echo(f"serving {path} on http://{host}:{port}/")
     serve_dashboard(db=path, host=host, port=port, debug=debug)
+
+
+@app.command()
+def publish(
+    lake: Path = typer.Option(..., "--lake", help="Lake directory (a new run is switched in)."),
+    engine: str = typer.Option(
+        "spark", "--engine", help="Engine computing the marts: spark or duckdb."
+    ),
+    master: str = typer.Option(
+        "local[*]", "--master", help="Spark master URL (local[*], spark://host:7077, k8s://...)."
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+    conf: list[str] = typer.Option(
+        [], "--conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
+    ),
+) -> None:
+    """Publish the warehouse as a Parquet lake: core tables exported, marts computed by the engine.
+
+    The new run under LAKE/ becomes current atomically once complete; serve it with
+    'iurc serve --lake LAKE' (or IURC_LAKE=LAKE). Exit status 2 on bad input or a failed run.
+
+    Example: iurc publish --engine spark --master local[*] --lake data/lake
+    """
+    import time
+
+    from pipelines.warehouse import lake as lakemod
+
+    if engine not in lakemod.ENGINES:
+        say(
+            f"error: unknown engine {engine!r}: choose one of {', '.join(lakemod.ENGINES)}",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = dict(item.split("=", 1) for item in conf if "=" in item)
+    if len(settings) != len(conf):
+        say("error: --conf takes KEY=VALUE", err=True)
+        raise typer.Exit(2)
+    started = time.monotonic()
+    try:
+        run = lakemod.publish(db, lake, engine=engine, master=master, spark_conf=settings)
+    except FileNotFoundError as exc:
+        say(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except ImportError as exc:
+        say(f"error: {exc}: install the spark extra (uv sync --extra spark) and Java 17+", err=True)
+        raise typer.Exit(2) from None
+    marts = len(lakemod.tables(run, schemas=("mart",)))
+    say(
+        f"published {run.name} to {run.parent}: {marts} marts by {engine} "
+        f"in {time.monotonic() - started:.1f} s"
+    )
 
 
 @app.command()

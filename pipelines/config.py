@@ -32,6 +32,12 @@ def warehouse_path(override: str | os.PathLike[str] | None = None) -> Path:
     return DEFAULT_DB
 
 
+def lake_path(override: str | os.PathLike[str] | None = None) -> Path | None:
+    """Return the Parquet lake to serve from: the override, else $IURC_LAKE, else None (the file)."""
+    value = override or os.environ.get("IURC_LAKE")
+    return Path(value).expanduser().resolve() if value else None
+
+
 def debug_enabled() -> bool:
     """Return True only when IURC_DEBUG is set to 1/true: the server never debugs by default."""
     return os.environ.get("IURC_DEBUG", "").strip().lower() in {"1", "true", "yes"}

@@ -39,3 +39,28 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert db.exists()
     return db
+
+
+SPARK_TEST_CONF = ("spark.sql.shuffle.partitions=2", "spark.ui.enabled=false")
+
+
+@pytest.fixture(scope="session")
+def spark_lake(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Return (warehouse, lake): `iurc publish --engine spark` of a demo warehouse, once a session.
+
+    Spark runs in local mode on 2 threads with 2 shuffle partitions and no UI. The warehouse is
+    the one the lake was published from (compare the lake with it, not with another demo build).
+    """
+    lake = tmp_path_factory.mktemp("spark-lake")
+    conf = [arg for setting in SPARK_TEST_CONF for arg in ("--conf", setting)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "iurc.cli", "publish", "--engine", "spark", "--master", "local[2]"]
+        + ["--lake", str(lake), "--db", str(demo_db), *conf],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    return demo_db, lake

@@ -74,20 +74,22 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
             continue
         p = mode.p(param)
         if spec.name == "subtheme" and not source.has_subtheme:
-            conds.append(f"len({p}) = 0")
+            conds.append(f"array_length({p}) = 0")
         elif spec.geographic and source.geo_shape == "list":
-            conds.append(f"(len({p}) = 0 or list_has_any({_geo_column(source, spec.column)}, {p}))")
+            conds.append(
+                f"(array_length({p}) = 0 or list_has_any({_geo_column(source, spec.column)}, {p}))"
+            )
         else:
-            conds.append(f"(len({p}) = 0 or list_contains({p}, {spec.column}))")
+            conds.append(f"(array_length({p}) = 0 or list_contains({p}, {spec.column}))")
     if "p_cooperation" in mode.active:
         p = mode.p("p_cooperation")
-        conds.append(f"(len({p}) = 0 or list_contains({p}, cooperation_id))")
+        conds.append(f"(array_length({p}) = 0 or list_contains({p}, cooperation_id))")
     if "p_city" in mode.active:
         p = mode.p("p_city")
         if source.geo_shape == "list":
-            conds.append(f"(len({p}) = 0 or list_has_any(city_ids, {p}))")
+            conds.append(f"(array_length({p}) = 0 or list_has_any(city_ids, {p}))")
         else:
-            conds.append(f"(len({p}) = 0 or list_contains({p}, city_id))")
+            conds.append(f"(array_length({p}) = 0 or list_contains({p}, city_id))")
     return conds
 
 

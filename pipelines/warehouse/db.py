@@ -86,6 +86,8 @@ def connect_readonly(
     """Return a read-only connection to the published warehouse (raises FileNotFoundError).
 
     `path` defaults to $IURC_DB, else data/warehouse/iurc.duckdb. Pass it to any query function.
+    Without a `path`, when $IURC_LAKE names a Parquet lake, the connection serves the lake instead
+    (`lake.connect`: views over its current run, the same schemas and macros).
     `hardened=True` (the web server's readers) then turns off every file and network access
     (`enable_external_access=false`), applies the per-worker memory limit and thread count of
     `config.reader_limits()` and locks the configuration, so no query can read or write a file,
@@ -93,6 +95,10 @@ def connect_readonly(
 
     Example: ``queries.kpi_scorecard(connect_readonly(), Filters(network=("innovation",)))``
     """
+    if path is None and config.lake_path() is not None:
+        from pipelines.warehouse import lake
+
+        return lake.connect(alias=WAREHOUSE_ALIAS)
     db = config.warehouse_path(path)
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}: run 'iurc demo' or 'iurc ingest' first")
@@ -122,13 +128,20 @@ class Warehouse:
     """A read-only handle on the published warehouse that follows re-publication.
 
     `cursor()` stats the file (cheap) and reopens when a new file was published; each thread gets
-    its own cursor, since DuckDB connections must not be shared across threads.
+    its own cursor, since DuckDB connections must not be shared across threads. With a `lake`
+    (or $IURC_LAKE) it serves the Parquet lake's current run instead, and follows its `current`
+    pointer the same way.
 
     Example: ``wh = Warehouse(); queries.stakeholder_mix(wh.cursor(), Filters())``
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = config.warehouse_path(path)
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        lake: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.lake = config.lake_path(lake)
+        self.path = self.lake / "current" if self.lake else config.warehouse_path(path)
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int, int] | None = None
@@ -145,7 +158,7 @@ class Warehouse:
             if stamp != self._stamp or self._con is None:
                 # Older connections are left to the garbage collector: other threads may still
                 # be reading through them, and the old inode stays readable until they finish.
-                self._con = connect_readonly(self.path, hardened=True)
+                self._con = self._open()
                 self._stamp = stamp
             con, current = self._con, self._stamp
         local = self._local
@@ -154,6 +167,13 @@ class Warehouse:
             local.stamp = current
         cur: duckdb.DuckDBPyConnection = local.cur
         return cur
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        if self.lake is not None:
+            from pipelines.warehouse import lake
+
+            return lake.connect(self.lake, alias=WAREHOUSE_ALIAS, hardened=True)
+        return connect_readonly(self.path, hardened=True)
 
     @property
     def version(self) -> tuple[int, int, int] | None:

@@ -17,6 +17,8 @@ targets), so the stored scorecard and a scorecard for any filter combination com
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +65,22 @@ def _fill(text: str, name: str, generated: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
-def _statement(path: Path, generated: dict[str, str] | None = None) -> tuple[str, str]:
-    """Return (relation name, DDL statement) for one mart file."""
+@dataclass(frozen=True)
+class MartDefinition:
+    """One mart file, parsed: relation name, materialisation kind, macro parameters and SQL body.
+
+    `body` is the SELECT (or, for a scalar macro, the one expression) with the metric layer's
+    placeholders filled: the engine-neutral definition both DuckDB and the Spark translator read.
+    """
+
+    name: str
+    kind: str
+    params: tuple[str, ...]
+    body: str
+
+
+def parse_mart(path: Path, generated: dict[str, str] | None = None) -> MartDefinition:
+    """Return the parsed definition of one mart file (raises ValueError on a malformed file)."""
     match = _NAME.match(path.name)
     if not match:
         raise ValueError(f"{path.name}: mart files are named NN_relation.sql")
@@ -78,16 +94,34 @@ def _statement(path: Path, generated: dict[str, str] | None = None) -> tuple[str
         )
     kind = header.group("kind")
     body = body.strip().rstrip(";")
+    if kind == "scalar_macro":
+        # a scalar macro file holds one expression; '--' comment lines are dropped
+        body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
+    params = tuple(p.strip() for p in (header.group("params") or "").split(",") if p.strip())
+    return MartDefinition(name, kind, params, body)
+
+
+def definitions() -> list[MartDefinition]:
+    """Return every mart definition in build order, placeholders filled."""
+    generated = fragments()
+    return [parse_mart(path, generated) for path in mart_files()]
+
+
+def _statement(path: Path, generated: dict[str, str] | None = None) -> tuple[str, str]:
+    """Return (relation name, DDL statement) for one mart file."""
+    return ddl(parse_mart(path, generated))
+
+
+def ddl(mart: MartDefinition) -> tuple[str, str]:
+    """Return (relation name, DuckDB DDL statement) creating one mart definition."""
+    name, kind, body, params = mart.name, mart.kind, mart.body, ", ".join(mart.params)
     if kind == "view":
         return name, f"create or replace view mart.{name} as\n{body}"
     if kind == "table":
         return name, f"create or replace table mart.{name} as\n{body}"
-    params = header.group("params") or ""
     if kind == "macro":
         return name, f"create or replace macro mart.{name}({params}) as table\n{body}"
-    # a scalar macro file holds one expression; '--' comment lines are dropped
-    expression = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
-    return name, f"create or replace macro mart.{name}({params}) as ({expression})"
+    return name, f"create or replace macro mart.{name}({params}) as ({body})"
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True) -> list[str]:
@@ -98,9 +132,8 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True
     """
     con.execute("create schema if not exists mart")
     built = []
-    generated = fragments()
-    for path in mart_files():
-        name, statement = _statement(path, generated)
+    for mart in definitions():
+        name, statement = ddl(mart)
         con.execute(statement)
         built.append(name)
     if store_scorecards:
@@ -113,7 +146,15 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True
     return built
 
 
+RowSource = Callable[[str], list[tuple[Any, ...]]]
+
+
 def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """Return the stored scorecard calls, read from a DuckDB warehouse (see `scorecard_calls`)."""
+    return scorecard_calls(lambda sql: con.execute(sql).fetchall())
+
+
+def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
     """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set.
 
     Stored: the programme and each network, to date and per year; cooperations and cities that
@@ -121,28 +162,28 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     and other scopes are computed on demand (`mart.kpi_scorecard_for`).
     """
     calls: list[tuple[Any, ...]] = []
-    years = con.execute(
+    years = rows(
         "select period_start, period_end from mart.calendar where period_type = 'year' order by 1"
-    ).fetchall()
+    )
     networks = [
         r[0]
-        for r in con.execute(
+        for r in rows(
             "select network_id from ref.network union select network_id from core.cooperation "
             "union select network_id from core.activity order by 1"
-        ).fetchall()
+        )
     ]
     for scope_type, ids in (("programme", [config.PROGRAMME_ID]), ("network", networks)):
         for scope_id in ids:
             calls.append((scope_type, scope_id, "all", None, None))
             calls.extend((scope_type, scope_id, "year", start, end) for start, end in years)
-    for scope_type, scope_id in con.execute(
+    for scope_type, scope_id in rows(
         """
         select distinct scope_type, scope_id from core.target
         where scope_type in ('cooperation', 'city') order by all
         """
-    ).fetchall():
+    ):
         calls.append((scope_type, scope_id, "all", None, None))
-    for scope_type, scope_id, start, end in con.execute(
+    for scope_type, scope_id, start, end in rows(
         """
         select distinct t.scope_type, t.scope_id, c.period_start, c.period_end
         from core.target t
@@ -151,7 +192,7 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
         where t.scope_type in ('cooperation', 'city')
         order by all
         """
-    ).fetchall():
+    ):
         calls.append((scope_type, scope_id, "year", start, end))
     return calls
 

@@ -72,15 +72,18 @@ def app_state_env(db: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serve_warehouse(db: Path) -> Iterator[str]:
+def serve_warehouse(db: Path, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """Run `iurc serve` on a free loopback port over the warehouse `db`; yield its base URL.
+
+    `extra_args` are added to the command line (e.g. ``("--lake", DIR)`` to serve a lake).
 
     The server's output goes to `server.log` next to `db`; the process is stopped on exit.
     """
     port = _free_port()
-    log = (db.parent / "server.log").open("w")
+    log_path = db.parent / ("server.log" if not extra_args else f"server-{port}.log")
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [*IURC, "serve", "--db", str(db), "--port", str(port)],
+        [*IURC, "serve", "--db", str(db), "--port", str(port), *extra_args],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -98,7 +101,7 @@ def serve_warehouse(db: Path) -> Iterator[str]:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             log.close()
-            raise RuntimeError("server did not start:\n" + (db.parent / "server.log").read_text())
+            raise RuntimeError("server did not start:\n" + log_path.read_text())
         time.sleep(0.3)
     try:
         yield url

@@ -3,6 +3,7 @@
 -- primary-only: an entity counts once, for a goal it has a validated primary tag on;
 -- fractional: an entity with n validated goals gives weight 1/n to each of them.
 -- Suggested-only goals (no validated tag) are kept with weight null, shown apart.
+-- (count(case ...) over: a windowed FILTER clause does not run on Spark)
 with
 
 tag as (
@@ -34,7 +35,7 @@ final as (
         *,
         case
             when is_validated
-                then 1.0 / count(*) filter (where is_validated) over (partition by entity_type, entity_id)
+                then 1.0 / count(case when is_validated then 1 end) over (partition by entity_type, entity_id)
         end as weight
     from entity_goal
 )

@@ -19,14 +19,20 @@ bounds as (
     from dates
 ),
 
-quarters as (
+-- the series is unnested bare and cast in the next step: Spark rejects a generator inside a cast
+quarter_series as (
     select unnest(generate_series(
         date_trunc('quarter', first_date),
         date_trunc('quarter', last_date),
         interval 3 month
-    ))::date as period_start
+    )) as period_start
     from bounds
     where first_date is not null
+),
+
+quarters as (
+    select period_start::date as period_start
+    from quarter_series
 ),
 
 years as (

@@ -18,18 +18,18 @@ computed as (
 scope as (
     select
         case
-            when len(p_subtheme) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
-            when len(p_network) + len(p_cooperation) + len(p_city) = 0 then 'programme'
-            when len(p_network) = 1 and len(p_cooperation) + len(p_city) = 0 then 'network'
-            when len(p_cooperation) = 1 and len(p_network) + len(p_city) = 0 then 'cooperation'
-            when len(p_city) = 1 and len(p_network) + len(p_cooperation) = 0 then 'city'
+            when array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
+            when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'programme'
+            when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then 'network'
+            when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then 'cooperation'
+            when array_length(p_city) = 1 and array_length(p_network) + array_length(p_cooperation) = 0 then 'city'
         end as scope_type,
         case
-            when len(p_subtheme) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
-            when len(p_network) + len(p_cooperation) + len(p_city) = 0 then 'iurc-na'
-            when len(p_network) = 1 and len(p_cooperation) + len(p_city) = 0 then p_network[1]
-            when len(p_cooperation) = 1 and len(p_network) + len(p_city) = 0 then p_cooperation[1]
-            when len(p_city) = 1 and len(p_network) + len(p_cooperation) = 0 then p_city[1]
+            when array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
+            when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'iurc-na'
+            when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then p_network[1]
+            when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then p_cooperation[1]
+            when array_length(p_city) = 1 and array_length(p_network) + array_length(p_cooperation) = 0 then p_city[1]
         end as scope_id
 ),
 

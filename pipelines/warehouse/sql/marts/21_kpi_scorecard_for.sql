@@ -28,15 +28,15 @@ computed_or_reported as (
 scope as (
     select
         case
-            when len(p_mode) = 1
-                 and len(p_subtheme) + len(p_region) + len(p_country) + len(p_network)
-                     + len(p_cooperation) + len(p_city) = 0 then 'mode'
+            when array_length(p_mode) = 1
+                 and array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_network)
+                     + array_length(p_cooperation) + array_length(p_city) = 0 then 'mode'
             else (select any_value(scope_type) from computed_or_reported)
         end as scope_type,
         case
-            when len(p_mode) = 1
-                 and len(p_subtheme) + len(p_region) + len(p_country) + len(p_network)
-                     + len(p_cooperation) + len(p_city) = 0 then p_mode[1]
+            when array_length(p_mode) = 1
+                 and array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_network)
+                     + array_length(p_cooperation) + array_length(p_city) = 0 then p_mode[1]
             else (select any_value(scope_id) from computed_or_reported)
         end as scope_id
 ),

@@ -1,0 +1,81 @@
+"""Mart build time on Spark (local mode) beside DuckDB, on a scaled demo warehouse.
+
+    python -m benchmarks.spark_bench --scale 1000000        # `make bench ENGINE=spark`
+    python -m benchmarks.spark_bench --scale 10000000 --reuse
+
+Steps: build (or `--reuse`) the warehouse with `iurc demo --scale N` (benchmarks/build.py); time
+DuckDB's mart build (a writer session: copy, build every mart, publish); then publish the same
+warehouse as a Parquet lake with the Spark engine (`lake.publish`), timing the Parquet export of
+the core tables, the Spark session start and the Spark mart build apart. Writes
+benchmarks/results/spark.json. On 2 cores Spark is expected to be slower than DuckDB: the point is
+that the same marts run on an engine that scales out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import build as buildmod
+from benchmarks.common import DATA_DIR, ROOT, load_average, machine_facts
+
+OUT = ROOT / "benchmarks" / "results" / "spark.json"
+
+
+def run(scale: int, out: Path, *, reuse: bool = False, master: str = "local[*]") -> dict[str, Any]:
+    """Time the DuckDB and Spark mart builds at `scale`; write the figures to `out`; return them."""
+    from pipelines.warehouse import lake
+    from pipelines.warehouse.spark import engine
+
+    built = buildmod.build(scale, reuse=reuse, data_dir=DATA_DIR)
+    result: dict[str, Any] = {"scale": scale, "machine": machine_facts(), "master": master}
+    result["duckdb_marts_s"] = round(buildmod.republish_marts(built.db), 2)
+
+    lake_dir = DATA_DIR / f"lake-{scale}"
+    shutil.rmtree(lake_dir, ignore_errors=True)
+    lake_dir.mkdir(parents=True)
+    run_dir = lake.new_run(lake_dir)
+    import duckdb
+
+    start = time.perf_counter()
+    con = duckdb.connect(str(built.db), read_only=True)
+    lake.export_tables(con, run_dir)
+    con.close()
+    result["parquet_export_s"] = round(time.perf_counter() - start, 2)
+
+    start = time.perf_counter()
+    spark = engine.session(master)
+    result["spark_session_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    marts = engine.build_marts(spark, run_dir)
+    result["spark_marts_s"] = round(time.perf_counter() - start, 2)
+    result["spark_marts"] = len(marts)
+    lake.switch(lake_dir, run_dir)
+    spark.stop()
+    result["spark_vs_duckdb"] = round(result["spark_marts_s"] / result["duckdb_marts_s"], 1)
+    result["load_average_at_end"] = load_average()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    for key in ("duckdb_marts_s", "parquet_export_s", "spark_session_s", "spark_marts_s"):
+        print(f"{key:>20}  {result[key]}")
+    print(f"wrote {out}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and run the Spark benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1_000_000, help="participation rows")
+    parser.add_argument("--reuse", action="store_true", help="reuse an earlier build of the scale")
+    parser.add_argument("--master", default="local[*]", help="Spark master URL")
+    parser.add_argument("--out", type=Path, default=OUT, help="JSON result file")
+    args = parser.parse_args(argv)
+    run(args.scale, args.out, reuse=args.reuse, master=args.master)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""The Parquet lake: the published warehouse as Parquet files, served by DuckDB.
+
+Layout of a lake directory:
+
+    DIR/current                 the name of the published run (a one-line file, replaced atomically)
+    DIR/<run>/<schema>/<table>/*.parquet   core, ref and ops tables exported from the warehouse,
+                                           mart tables computed by an engine (Spark)
+
+A publish writes a new run directory beside the published one and only then replaces `current`
+(write a temporary file, fsync, rename: atomic on POSIX and NTFS), so readers see the old run or the
+new one, never a half-written one. `connect()` gives a DuckDB connection whose `core`, `ref`, `ops`
+and `mart` schemas are views over the current run's Parquet, plus the mart macros created from
+the same mart files, so every query of the metric layer runs on it unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config
+
+CURRENT = "current"
+EXPORTED = ("core", "ref", "ops")
+SCHEMAS = (*EXPORTED, "mart")
+KEEP_RUNS = 3
+
+
+def table_dir(run_dir: Path, schema: str, name: str) -> Path:
+    """Return the directory holding one table's Parquet files in a run."""
+    return run_dir / schema / name
+
+
+def tables(run_dir: Path, schemas: tuple[str, ...] = SCHEMAS) -> list[tuple[str, str, Path]]:
+    """Return (schema, table, directory) for every table a run holds, sorted."""
+    found: list[tuple[str, str, Path]] = []
+    for schema in schemas:
+        base = run_dir / schema
+        if base.is_dir():
+            found.extend((schema, d.name, d) for d in sorted(base.iterdir()) if d.is_dir())
+    return found
+
+
+def new_run(lake: Path) -> Path:
+    """Create and return a fresh, unpublished run directory in `lake`."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    run = lake / f"run-{stamp}-{uuid.uuid4().hex[:8]}"
+    run.mkdir(parents=True)
+    return run
+
+
+def _quote(text: str) -> str:
+    """Return a SQL string literal (DDL and COPY take no bound parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def export_tables(con: duckdb.DuckDBPyConnection, run_dir: Path) -> list[str]:
+    """Export every core, ref and ops table of a warehouse connection to Parquet; return their names."""
+    rows = con.execute(
+        """
+        select schema_name, table_name from duckdb_tables()
+        where schema_name in ('core', 'ref', 'ops') and not temporary
+        order by all
+        """
+    ).fetchall()
+    for schema, name in rows:
+        _copy(con, run_dir, schema, name)
+    return [f"{schema}.{name}" for schema, name in rows]
+
+
+def _copy(con: duckdb.DuckDBPyConnection, run_dir: Path, schema: str, name: str) -> None:
+    """Write one warehouse relation as `run_dir/<schema>/<name>/part-0.parquet`."""
+    target = table_dir(run_dir, schema, name)
+    target.mkdir(parents=True, exist_ok=True)
+    out = _quote(str(target / "part-0.parquet"))
+    con.execute(f'copy (select * from {schema}."{name}") to {out} (format parquet)')
+
+
+def _fsync(path: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch(lake: Path, run_dir: Path) -> None:
+    """Publish `run_dir` as the lake's current run (atomic rename), then drop old runs."""
+    pointer = lake / CURRENT
+    tmp = lake / f".{CURRENT}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(run_dir.name + "\n", encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, pointer)
+    _fsync(lake)
+    prune(lake)
+
+
+def prune(lake: Path, keep: int = KEEP_RUNS) -> list[Path]:
+    """Delete all but the `keep` newest runs (never the current one); return those deleted."""
+    current = current_run(lake)
+    runs = sorted((p for p in lake.glob("run-*") if p.is_dir()), key=lambda p: p.name)
+    gone = [p for p in runs[:-keep] if p != current]
+    for run in gone:
+        shutil.rmtree(run, ignore_errors=True)
+    return gone
+
+
+def current_run(lake: str | os.PathLike[str]) -> Path:
+    """Return the published run directory of a lake (raises FileNotFoundError when none is)."""
+    base = Path(lake)
+    pointer = base / CURRENT
+    if not pointer.exists():
+        raise FileNotFoundError(
+            f"no published lake at {base}: run 'iurc publish --lake {base}' first"
+        )
+    run = base / pointer.read_text(encoding="utf-8").strip()
+    if not run.is_dir():
+        raise FileNotFoundError(f"lake {base}: the current run {run.name} is missing")
+    return run
+
+
+def stamp(lake: str | os.PathLike[str]) -> tuple[int, int, int]:
+    """Return (inode, mtime, size) of the lake's `current` pointer: it changes at every publish."""
+    st = os.stat(Path(lake) / CURRENT)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def connect(
+    lake: str | os.PathLike[str] | None = None, alias: str = "wh", *, hardened: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Return a DuckDB connection serving the lake's current run (views over its Parquet).
+
+    The catalog `alias` (the warehouse alias of `db.connect_readonly`) holds the schemas core,
+    ref, ops and mart; the mart macros are created from the mart files, over those views.
+    `hardened=True` (the web server's readers): only the run's folder may be read, nothing written,
+    no network, the per-worker limits of `config.reader_limits()`, the configuration locked.
+    """
+    base = config.lake_path(lake)
+    if base is None:
+        raise FileNotFoundError("no lake given: pass --lake DIR or set IURC_LAKE")
+    return connect_run(current_run(base), alias, hardened=hardened)
+
+
+def connect_run(
+    run: Path, alias: str = "wh", *, hardened: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Return a DuckDB connection over one run of a lake (see `connect`), published or not."""
+    from pipelines.warehouse import marts
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"attach ':memory:' as {alias}")
+    con.execute(f"use {alias}")
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    for schema, name, path in tables(run):
+        files = _quote(str(path / "*.parquet"))
+        con.execute(f'create view {schema}."{name}" as select * from read_parquet({files})')
+    for mart in marts.definitions():
+        if mart.kind in ("macro", "scalar_macro"):
+            con.execute(marts.ddl(mart)[1])
+    if hardened:
+        memory, threads = config.reader_limits()
+        con.execute("SET allowed_directories = $dirs", {"dirs": [str(run.resolve()) + os.sep]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET memory_limit = $m", {"m": memory})
+        con.execute("SET threads = $t", {"t": threads})
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+ENGINES = ("spark", "duckdb")
+
+
+def publish(
+    db: str | os.PathLike[str] | None,
+    lake: str | os.PathLike[str],
+    engine: str = "spark",
+    master: str = "local[*]",
+    spark_conf: dict[str, str] | None = None,
+) -> Path:
+    """Publish the warehouse `db` as a new run of the Parquet `lake`; return the run directory.
+
+    The core, ref and ops tables are exported from the warehouse; the marts are computed by
+    `engine`: "spark" (the mart SQL translated to Spark SQL, run on `master`) or "duckdb" (the
+    warehouse's own marts, copied). The run becomes current only when complete; on any error it
+    is removed and the published run stays as it was. Publishes to one lake are serialised.
+    """
+    from filelock import FileLock
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    source = config.warehouse_path(db)
+    if not source.exists():
+        raise FileNotFoundError(f"no warehouse at {source}: run 'iurc demo' or 'iurc ingest' first")
+    base = Path(lake).expanduser().resolve()
+    base.mkdir(parents=True, exist_ok=True)
+    with FileLock(base / ".publish.lock"):
+        run = new_run(base)
+        try:
+            con = duckdb.connect(str(source), read_only=True)
+            try:
+                export_tables(con, run)
+                if engine == "duckdb":
+                    _export_marts(con, run)
+            finally:
+                con.close()
+            if engine == "spark":
+                from pipelines.warehouse.spark import engine as spark_engine
+
+                spark = spark_engine.session(master, spark_conf)
+                try:
+                    spark_engine.build_marts(spark, run)
+                finally:
+                    spark.stop()
+                _store_scorecard(run)
+            switch(base, run)
+        except BaseException:
+            shutil.rmtree(run, ignore_errors=True)
+            raise
+    return run
+
+
+def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
+    """Export the warehouse's own mart tables and views (the DuckDB engine's marts) to Parquet."""
+    rows = con.execute(
+        """
+        select table_name from duckdb_tables() where schema_name = 'mart'
+        union select view_name from duckdb_views() where schema_name = 'mart' and not internal
+        order by 1
+        """
+    ).fetchall()
+    for (name,) in rows:
+        _copy(con, run_dir, "mart", name)
+
+
+def _store_scorecard(run: Path) -> None:
+    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
+
+    The same calls as the warehouse build (`marts._fill_scorecard`); the Spark translation of
+    the `kpi_scorecard_for` macro is not finished, so this one mart is computed by DuckDB.
+    """
+    from pipelines.warehouse import marts
+
+    con = connect_run(run)
+    try:
+        marts._fill_scorecard(con)
+        _copy(con, run, "mart", "kpi_scorecard")
+    finally:
+        con.close()

@@ -1,0 +1,203 @@
+"""Translate the mart SQL (written once, in DuckDB's dialect) into Spark SQL with sqlglot.
+
+The mart files stay the one definition. This module only changes the dialect, and:
+
+- expands the macros: a call of a scalar macro `mart.keep(a, b)` becomes its body with the
+  arguments in place of the parameters, a table macro in a FROM clause becomes a subquery;
+  Spark then never needs DuckDB's untyped macros (the lake's DuckDB reader keeps the real ones);
+- applies the post-translation rules sqlglot gets wrong (each one tested in
+  tests/pipelines/test_spark_translate.py):
+  * `list(x ORDER BY k)`: sqlglot emits COLLECT_LIST and silently drops the order. DuckDB's
+    `list(distinct x order by x)` becomes `array_sort(collect_set(x))`; any other ordered list
+    becomes the values of `array_sort(collect_list(struct(k, x)))`. An aggregate list over no row
+    is NULL in DuckDB and an empty array in Spark: the empty array becomes NULL.
+  * `list_has_any(a, b)`: sqlglot emits `a && b`, which Spark cannot parse: `arrays_overlap`.
+  * `arg_max(v, (a, b))`: the row value becomes `struct(a, b)` (ordered field by field).
+
+Rewritten portably in the DuckDB source instead (one text both engines run): `array_length(list)`
+rather than `len(list)` (which sqlglot turns into the string LENGTH), `count(case when c then 1
+end) over (...)` rather than a windowed FILTER, and an unnest cast in a separate step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from pipelines.warehouse import marts
+
+READ = "duckdb"
+WRITE = "spark"
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A DuckDB macro mart: its parameters and its parsed body (an expression or a query)."""
+
+    name: str
+    params: tuple[str, ...]
+    body: exp.Expression
+    is_table: bool
+
+
+def _parse(sql: str) -> exp.Expression:
+    tree = sqlglot.parse_one(sql, read=READ)
+    if not isinstance(tree, exp.Expression):
+        raise ValueError(f"not one SQL expression: {sql[:80]}")
+    return tree
+
+
+def _macro(definition: marts.MartDefinition) -> Macro:
+    body = _parse(definition.body)
+    return Macro(definition.name, definition.params, body, definition.kind == "macro")
+
+
+def macros(definitions: list[marts.MartDefinition]) -> dict[str, Macro]:
+    """Return the macro marts among `definitions`, by name, parsed from their DuckDB text."""
+    return {d.name: _macro(d) for d in definitions if d.kind in ("macro", "scalar_macro")}
+
+
+def _mart_call(node: exp.Expression) -> tuple[str, list[exp.Expression]] | None:
+    """Return (name, arguments) when `node` is a scalar call `mart.name(...)`."""
+    if (
+        isinstance(node, exp.Dot)
+        and isinstance(node.this, exp.Identifier)
+        and node.this.name == "mart"
+        and isinstance(node.expression, exp.Anonymous)
+    ):
+        return node.expression.name, list(node.expression.expressions)
+    return None
+
+
+def _substitute(macro: Macro, args: list[exp.Expression]) -> exp.Expression:
+    if len(args) != len(macro.params):
+        raise ValueError(f"mart.{macro.name} takes {len(macro.params)} arguments, got {len(args)}")
+    values = dict(zip(macro.params, args, strict=True))
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name in values:
+            return exp.Paren(this=values[node.name].copy())
+        return node
+
+    return macro.body.copy().transform(replace)
+
+
+def _rename_ctes(query: exp.Expression, prefix: str) -> exp.Expression:
+    """Prefix a table macro body's CTE names: Spark lifts CTEs to the top, where names must differ."""
+    names = {cte.alias for cte in query.find_all(exp.CTE)}
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.CTE) and node.alias in names:
+            node.set("alias", exp.TableAlias(this=exp.to_identifier(f"{prefix}__{node.alias}")))
+        elif isinstance(node, exp.Table) and not node.db and node.name in names:
+            node.set("this", exp.to_identifier(f"{prefix}__{node.name}"))
+            if not node.alias:
+                node.set(
+                    "alias", exp.TableAlias(this=exp.to_identifier(node.name.split("__", 1)[1]))
+                )
+        return node
+
+    return query.transform(rename)
+
+
+def expand(tree: exp.Expression, known: Mapping[str, Macro]) -> exp.Expression:
+    """Return `tree` with every call of a known macro replaced by its body (recursively)."""
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        call = _mart_call(node)
+        if call and call[0] in known and not known[call[0]].is_table:
+            body = _substitute(known[call[0]], call[1])
+            return exp.Paren(this=expand(body, known))
+        if (
+            isinstance(node, exp.Table)
+            and node.db == "mart"
+            and isinstance(node.this, exp.Anonymous)
+            and node.this.name in known
+        ):
+            macro = known[node.this.name]
+            body = _rename_ctes(_substitute(macro, list(node.this.expressions)), macro.name)
+            body = expand(body, known)
+            alias = node.alias or macro.name
+            return exp.Subquery(
+                this=body.unnest(), alias=exp.TableAlias(this=exp.to_identifier(alias))
+            )
+        return node
+
+    return tree.transform(replace)
+
+
+def _empty_to_null(agg: exp.Expression) -> exp.Expression:
+    """CASE WHEN size(agg) = 0 THEN NULL ELSE agg END (DuckDB's list over no row is NULL)."""
+    size = exp.Anonymous(this="size", expressions=[agg.copy()])
+    return exp.Case(
+        ifs=[exp.If(this=exp.EQ(this=size, expression=exp.Literal.number(0)), true=exp.Null())],
+        default=agg,
+    )
+
+
+def _collect(kind: str, value: exp.Expression, where: exp.Expression | None) -> exp.Expression:
+    agg: exp.Expression = exp.Anonymous(this=kind, expressions=[value])
+    return exp.Filter(this=agg, expression=where.copy()) if where is not None else agg
+
+
+def _ordered_list(node: exp.ArrayAgg, where: exp.Expression | None = None) -> exp.Expression:
+    """Return the Spark form of DuckDB's `list([distinct] x [order by ...]) [filter (where ...)]`."""
+    inner = node.this
+    keys: list[exp.Expression] = []
+    if isinstance(inner, exp.Order):
+        keys = list(inner.expressions)
+        inner = inner.this
+    distinct = isinstance(inner, exp.Distinct)
+    value = inner.expressions[0] if isinstance(inner, exp.Distinct) else inner
+    if any(k.args.get("desc") for k in keys):
+        raise ValueError(f"no Spark rule for a descending ordered list: {node.sql(READ)}")
+    if not keys:
+        return _empty_to_null(_collect("collect_set" if distinct else "collect_list", value, where))
+    if distinct:
+        if len(keys) != 1 or keys[0].this != value:
+            raise ValueError(
+                f"no Spark rule for a distinct list ordered by another key: {node.sql(READ)}"
+            )
+        return _empty_to_null(
+            exp.Anonymous(this="array_sort", expressions=[_collect("collect_set", value, where)])
+        )
+    fields: list[exp.Expression] = [k.this for k in keys] + [value]
+    struct = exp.Anonymous(this="struct", expressions=fields)
+    ordered = exp.Anonymous(
+        this="array_sort", expressions=[_collect("collect_list", struct, where)]
+    )
+    pick = exp.Lambda(
+        this=exp.Dot(
+            this=exp.to_identifier("s"), expression=exp.to_identifier(f"col{len(fields)}")
+        ),
+        expressions=[exp.to_identifier("s")],
+    )
+    return _empty_to_null(exp.Anonymous(this="transform", expressions=[ordered, pick]))
+
+
+def spark_rules(tree: exp.Expression) -> exp.Expression:
+    """Return `tree` with the constructs sqlglot mistranslates rewritten for Spark."""
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Filter) and isinstance(node.this, exp.ArrayAgg):
+            return _ordered_list(node.this, node.expression)
+        if isinstance(node, exp.ArrayAgg):
+            return _ordered_list(node)
+        if isinstance(node, exp.ArrayOverlaps):  # list_has_any: sqlglot writes `a && b`
+            return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
+        if isinstance(node, exp.ArgMax | exp.ArgMin) and isinstance(node.expression, exp.Tuple):
+            # arg_max(v, (a, b)): a row value orders field by field; Spark's is a struct
+            key = exp.Anonymous(this="struct", expressions=list(node.expression.expressions))
+            return node.__class__(this=node.this, expression=key)
+        return node
+
+    return tree.transform(replace)
+
+
+def to_spark(sql: str, known: Mapping[str, Macro]) -> str:
+    """Return Spark SQL for one DuckDB query, macros expanded and the Spark rules applied."""
+    tree = _parse(sql)
+    return spark_rules(expand(tree, known)).sql(WRITE, comments=False)

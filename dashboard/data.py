@@ -25,11 +25,14 @@ from pipelines.metrics.filters import Filters
 from pipelines.queries import (  # pages-more
     activities,
     benchmark,
+    challenges,
+    city,
     cooperation,
     metrics,
     options,
     overview,
     participation,
+    practices,
     quality,
     sdg,
 )
@@ -106,6 +109,7 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
         "region": _cached(options.region_options, lang=lang),
         "country": _cached(options.country_options, lang=lang),
         "mode": _cached(options.mode_options, lang=lang),
+        "challenge": _cached(options.challenge_options, lang=lang),
     }
     return {
         field: [
@@ -141,6 +145,66 @@ def network_breakdown(filters: Filters, lang: str = "en") -> pd.DataFrame:
 def map_points(filters: Filters, lang: str = "en") -> pd.DataFrame:
     """Return participating cities with coordinates and participations."""
     return _frame(overview.map_points, filters, lang=lang)
+
+
+def challenge_breakdown(filters: Filters, lang: str = "en") -> pd.DataFrame:
+    """Return activities, participations and outputs by cross-cutting challenge, with totals."""
+    return _frame(challenges.challenge_breakdown, filters, lang=lang)
+
+
+# ------------------------------------------------------------------ city profile
+def city_info(city_id: str, lang: str = "en") -> pd.DataFrame:
+    """Return the city's identity row (empty for an unknown id)."""
+    return _frame(city.city_info, city_id, lang=lang)
+
+
+def city_partners(city_id: str, lang: str = "en") -> pd.DataFrame:
+    """Return the city's cooperations, one row per partner city."""
+    return _frame(city.city_partners, city_id, lang=lang)
+
+
+def city_figures(city_id: str, filters: Filters) -> pd.DataFrame:
+    """Return the city profile's headline figures with their geography basis."""
+    return _frame(city.city_figures, city_id, filters)
+
+
+def city_breakdown(
+    city_id: str, filters: Filters, metric_id: str, by: str, lang: str = "en"
+) -> pd.DataFrame:
+    """Return one metric for the city by one dimension (total in attrs['total'])."""
+    return _frame(city.city_breakdown, city_id, filters, metric_id, by, lang=lang)
+
+
+def city_outputs(city_id: str, filters: Filters, lang: str = "en") -> pd.DataFrame:
+    """Return the outputs that count for the city, with stage dates and evidence links."""
+    return _frame(city.city_outputs, city_id, filters, lang=lang)
+
+
+def city_network(
+    city_id: str, filters: Filters, lang: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (nodes, edges) of the city's cooperations (copies of the cached frames)."""
+    nodes, edges = _cached(city.city_network, city_id, filters, lang=lang)
+    return nodes.copy(), edges.copy()
+
+
+def practices_list(
+    filters: Filters,
+    lang: str = "en",
+    *,
+    search: str = "",
+    goal: int | None = None,
+    output_type: str | None = None,
+) -> pd.DataFrame:
+    """Return the best-practice showcase rows (outputs implemented or adopted)."""
+    return _frame(
+        practices.practices, filters, search=search, goal=goal, output_type=output_type, lang=lang
+    )
+
+
+def output_type_options(lang: str = "en") -> pd.DataFrame:
+    """Return the output types (value, label) for the showcase's type control."""
+    return _frame(options.output_type_options, lang=lang)
 
 
 # ------------------------------------------------------------------ participation

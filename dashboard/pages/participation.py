@@ -277,6 +277,7 @@ def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        city_links=True,
         columns={
             "name": t("axis.city", lang),
             "country_iso2": t("filters.country", lang),

@@ -37,6 +37,7 @@ from pipelines.queries.cooperation import (
 )
 from pipelines.queries.metrics import data_dates, metric_frame, metric_total
 from pipelines.queries.options import (
+    challenge_options,
     country_options,
     mode_options,
     network_options,
@@ -106,6 +107,7 @@ __all__ = [
     "map_points",
     "metric_frame",
     "metric_total",
+    "challenge_options",
     "mode_options",
     "network_breakdown",
     "network_options",

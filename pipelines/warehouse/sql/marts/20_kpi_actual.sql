@@ -1,4 +1,4 @@
--- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_cooperation, p_city)
+-- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city)
 -- Every KPI for one filter combination: (scope_type, scope_id, indicator_id, measure, value_kind,
 -- source, numerator, denominator, value). measure 'main' is the scorecard value; other measures are
 -- the secondary figures the catalogue asks for (e.g. K10 % completing). Empty lists mean no
@@ -18,14 +18,14 @@ computed as (
 scope as (
     select
         case
-            when len(p_subtheme) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
+            when len(p_subtheme) + len(p_challenge) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
             when len(p_network) + len(p_cooperation) + len(p_city) = 0 then 'programme'
             when len(p_network) = 1 and len(p_cooperation) + len(p_city) = 0 then 'network'
             when len(p_cooperation) = 1 and len(p_network) + len(p_city) = 0 then 'cooperation'
             when len(p_city) = 1 and len(p_network) + len(p_cooperation) = 0 then 'city'
         end as scope_type,
         case
-            when len(p_subtheme) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
+            when len(p_subtheme) + len(p_challenge) + len(p_region) + len(p_country) + len(p_mode) > 0 then null
             when len(p_network) + len(p_cooperation) + len(p_city) = 0 then 'iurc-na'
             when len(p_network) = 1 and len(p_cooperation) + len(p_city) = 0 then p_network[1]
             when len(p_cooperation) = 1 and len(p_network) + len(p_city) = 0 then p_cooperation[1]

@@ -485,6 +485,21 @@ def chart_card(
     )
 
 
+def measure_toggle(
+    control_id: str, legend: str, options: list[dict[str, str]], value: str
+) -> html.Fieldset:
+    """Return a card's inline radio group choosing the measure a chart draws."""
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="form-label h6"),
+            dcc.RadioItems(
+                id=control_id, options=options, value=value, inline=True, className="card-options"
+            ),
+        ],
+        className="measure-toggle",
+    )
+
+
 def export_buttons(card: str, lang: str, *, xlsx: bool = False) -> html.Div:
     """Return the "Download CSV" (and XLSX) buttons of a card with their dcc.Download targets."""
     parts = [

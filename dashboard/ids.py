@@ -110,6 +110,7 @@ ACT_XLSX = "act-xlsx"
 ACT_DOWNLOAD = "act-download"
 ACT_EXPORT_NOTE = "act-export-note"
 ACT_CHALLENGE_CARD = "act-challenge"
+ACT_CHALLENGE_MEASURE = "act-challenge-measure"
 
 # ---- data-quality page
 DQ_RUNS_CARD = "dq-runs"

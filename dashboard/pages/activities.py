@@ -20,6 +20,7 @@ from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
 from pipelines.metrics.filters import Filters
 from pipelines.queries import SORT_COLUMNS
+from pipelines.queries.challenges import CHALLENGE_MEASURES
 
 register_page(
     __name__,
@@ -277,6 +278,7 @@ def layout(**query: Any) -> html.Div:
                 t("act.by_challenge", lang),
                 lang,
                 note=t("act.by_challenge_note", lang),
+                controls=_challenge_measure(lang),
                 wide=True,
                 xlsx=True,
             ),
@@ -289,25 +291,22 @@ def layout(**query: Any) -> html.Div:
 components.register_export(ids.ACT_CHALLENGE_CARD, data.challenge_breakdown)
 
 
-@callback(*components.card_outputs(ids.ACT_CHALLENGE_CARD), Input(ids.STATE, "data"))
-def update_by_challenge(state: dict[str, Any]) -> tuple[Any, ...]:
-    """Draw activities, participations and outputs side by side per cross-cutting challenge."""
+@callback(
+    *components.card_outputs(ids.ACT_CHALLENGE_CARD),
+    Input(ids.STATE, "data"),
+    Input(ids.ACT_CHALLENGE_MEASURE, "value"),
+)
+def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
+    """Draw the chosen measure per cross-cutting challenge; the table holds all three."""
     filters, lang = components.parse_state(state)
+    measure = measure if measure in CHALLENGE_MEASURES else "activities"
     df = data.challenge_breakdown(filters, lang).copy()
     df["label"] = df["label"].fillna(t("act.no_challenge", lang))
     df["measure_label"] = [t(f"act.measure.{m}", lang) for m in df["measure"]]
     rows = df[~df["is_total"]]
-    fig = figures.stacked_bar(
-        rows,
-        "value",
-        "label",
-        "measure_label",
-        lang,
-        horizontal=True,
-        stack=False,
-        x_title=t("filters.challenge", lang),
-        y_title=t("axis.count", lang),
-        legend_title=t("act.measure", lang),
+    shown = rows[rows["measure"] == measure]
+    fig = figures.bar(
+        shown, "label", "value", lang, horizontal=True, y_title=t(f"act.measure.{measure}", lang)
     )
     return components.card_values(
         rows,
@@ -319,6 +318,13 @@ def update_by_challenge(state: dict[str, Any]) -> tuple[Any, ...]:
             "measure_label": t("act.measure", lang),
             "value": t("axis.count", lang),
         },
+    )
+
+
+def _challenge_measure(lang: str) -> html.Fieldset:
+    options = [{"label": t(f"act.measure.{m}", lang), "value": m} for m in CHALLENGE_MEASURES]
+    return components.measure_toggle(
+        ids.ACT_CHALLENGE_MEASURE, t("act.measure", lang), options, "activities"
     )
 
 

@@ -44,6 +44,8 @@ from dash.dependencies import Wildcard
 from dashboard import data, ids
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
+from pipelines.metrics.build import unhonoured_filters
+from pipelines.metrics.catalogue import METRICS
 from pipelines.metrics.filters import LIST_FIELDS, Filters
 from pipelines.textsafe import escape_controls, formula_safe
 
@@ -322,7 +324,11 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
             )
     if not items:
         return t("filters.none_active", lang)
-    return t("filters.active", lang, items="; ".join(items))
+    text = t("filters.active", lang, items="; ".join(items))
+    if any(unhonoured_filters(m, filters) for m in METRICS):
+        # e.g. a challenge: cooperation-wide figures (K22) cannot honour it and show no data
+        text += " " + t("filters.unhonoured", lang)
+    return text
 
 
 def page_shell(

@@ -33,7 +33,8 @@ def test_showcase_filters_by_challenge_and_sdg_and_exports(dash_page, demo_db: P
 
     page.goto(f"{dash_page.base_url}/practices?challenge={DIGITAL}&goal={goal}&lang=fr")
     page.wait_for_function(
-        f"document.querySelectorAll('article.practice').length === {len(digital_goal)}",
+        "n => document.querySelectorAll('article.practice').length === n",
+        arg=len(digital_goal),
         timeout=60_000,
     )
     ids = {a.get_attribute("id") for a in page.locator("article.practice").all()}

@@ -44,6 +44,8 @@ from dash.dependencies import Wildcard
 from dashboard import data, ids
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
+from pipelines.metrics.build import unhonoured_filters
+from pipelines.metrics.catalogue import METRICS
 from pipelines.metrics.filters import LIST_FIELDS, Filters
 from pipelines.textsafe import escape_controls, formula_safe
 
@@ -66,6 +68,7 @@ FILTER_FIELDS: dict[str, str] = {
     "region": ids.F_REGION,
     "country": ids.F_COUNTRY,
     "mode": ids.F_MODE,
+    "challenge": ids.F_CHALLENGE,
 }
 
 
@@ -345,7 +348,11 @@ def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[s
             )
     if not items:
         return t("filters.none_active", lang)
-    return t("filters.active", lang, items="; ".join(items))
+    text = t("filters.active", lang, items="; ".join(items))
+    if any(unhonoured_filters(m, filters) for m in METRICS):
+        # e.g. a challenge: cooperation-wide figures (K22) cannot honour it and show no data
+        text += " " + t("filters.unhonoured", lang)
+    return text
 
 
 def page_shell(
@@ -354,17 +361,23 @@ def page_shell(
     children: list[Any],
     heading_key: str | None = None,
     intro: Any = None,
+    *,
+    heading: str | None = None,
 ) -> html.Div:
     """Return a whole page: skip link, header with language switcher and nav, filters, main, footer.
 
     `path` is the page's registered path, `query` the kwargs of `layout(**query)`, `children` the
-    page body (chart cards, sections). The page heading (h1) comes from `heading_key`.
+    page body (chart cards, sections). The page heading (h1) comes from `heading_key`, or is
+    `heading` (text, e.g. a city's name) for a page outside the navigation.
     """
     filters, lang = state_from_query(query)
     page = next((p for p in _pages() if p["path"] == path), None)
     page_key = page["i18n_key"] if page else "app.not_found"
-    heading = t(heading_key or page_key, lang)
-    title = f"{t(page_key, lang)} · {t('app.name', lang)}"
+    if heading is None:
+        heading = t(heading_key or page_key, lang)
+        title = f"{t(page_key, lang)} · {t('app.name', lang)}"
+    else:
+        title = f"{heading} · {t('app.name', lang)}"
     try:
         options, years, dates = data.filter_options(lang=lang), data.years(), data.data_dates()
         warning: html.P | html.Div | None = None
@@ -503,6 +516,21 @@ def chart_card(
     )
 
 
+def measure_toggle(
+    control_id: str, legend: str, options: list[dict[str, str]], value: str
+) -> html.Fieldset:
+    """Return a card's inline radio group choosing the measure a chart draws."""
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="form-label h6"),
+            dcc.RadioItems(
+                id=control_id, options=options, value=value, inline=True, className="card-options"
+            ),
+        ],
+        className="measure-toggle",
+    )
+
+
 def export_buttons(card: str, lang: str, *, xlsx: bool = False) -> html.Div:
     """Return the "Download CSV" (and XLSX) buttons of a card with their dcc.Download targets."""
     parts = [
@@ -537,16 +565,34 @@ def card_outputs(card: str) -> list[Output]:
 
 
 def card_values(
-    df: pd.DataFrame, figure: Any, summary: str, lang: str, *, columns: dict[str, str] | None = None
+    df: pd.DataFrame,
+    figure: Any,
+    summary: str,
+    lang: str,
+    *,
+    columns: dict[str, str] | None = None,
+    city_links: bool = False,
 ) -> tuple[Any, str, list[Any]]:
-    """Return (figure, summary, table children) for `card_outputs`; empty frames say why."""
+    """Return (figure, summary, table children) for `card_outputs`; empty frames say why.
+
+    `city_links`: the `name` column links to each row's city profile (`city_id`).
+    """
     if df.empty:
         summary = t("card.empty_hint", lang)
+    links = {"name": "city_id"} if city_links else None
     return (
         figure,
         summary,
-        [html.Summary(t("card.show_table", lang)), data_table(df, lang, columns=columns)],
+        [
+            html.Summary(t("card.show_table", lang)),
+            data_table(df, lang, columns=columns, links=links),
+        ],
     )
+
+
+def city_href(city_id: str, lang: str, filters: Filters | None = None) -> str:
+    """Return the link to a city's profile page, keeping the language (and filters if given)."""
+    return href(f"/city/{city_id}", filters or Filters(), lang)
 
 
 def _cell(value: Any, lang: str) -> str:
@@ -569,10 +615,12 @@ def data_table(
     *,
     columns: dict[str, str] | None = None,
     max_rows: int = TABLE_MAX_ROWS,
+    links: dict[str, str] | None = None,
 ) -> html.Div | html.P:
     """Return an accessible HTML table of `df` (header cells scoped; first `max_rows` rows).
 
     `columns` maps column -> header text (translated); by default every column, named as is.
+    `links` maps a shown column -> the column of city ids whose profile its cells link to.
     Values are rendered as text, never as HTML.
     """
     if df.empty:
@@ -580,10 +628,19 @@ def data_table(
     columns = columns or {c: c for c in df.columns}
     cols = [c for c in columns if c in df.columns]
     head = html.Thead(html.Tr([html.Th(columns[c], scope="col") for c in cols]))
-    rows = [
-        html.Tr([html.Td(_cell(v, lang)) for v in row])
-        for row in df[cols].head(max_rows).itertuples(index=False, name=None)
-    ]
+    links = {c: k for c, k in (links or {}).items() if c in cols and k in df.columns}
+    rows = []
+    for record in df.head(max_rows).to_dict("records"):
+        cells = []
+        for c in cols:
+            text = _cell(record[c], lang)
+            target = record.get(links[c]) if c in links else None
+            cells.append(
+                html.Td(dcc.Link(text, href=city_href(target, lang)))
+                if isinstance(target, str) and target
+                else html.Td(text)
+            )
+        rows.append(html.Tr(cells))
     parts: list[html.Table | html.P] = [
         html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")
     ]
@@ -715,31 +772,18 @@ def _texts(values: Any) -> list[str]:
     prevent_initial_call=True,
 )
 def sync_filters(
-    start: Any,
-    end: Any,
-    network: Any,
-    subtheme: Any,
-    region: Any,
-    country: Any,
-    mode: Any,
-    state: Any,
-    *option_lists: Any,
+    start: Any, end: Any, *rest: Any
 ) -> tuple[dict[str, str], list[str], list[str], str]:
-    """Write the filter state to the store, the nav/language links and the live status text."""
-    _, lang = parse_state(state)
-    filters = filters_from_controls(
-        start,
-        end,
-        {
-            "network": network,
-            "subtheme": subtheme,
-            "region": region,
-            "country": country,
-            "mode": mode,
-        },
-    )
+    """Write the filter state to the store, the nav/language links and the live status text.
+
+    `rest` is one value per FILTER_FIELDS control, the state store, then each control's options.
+    """
+    n = len(FILTER_FIELDS)
+    values, raw_state, option_lists = rest[:n], rest[n], rest[n + 1 :]
+    _, lang = parse_state(raw_state)
+    filters = filters_from_controls(start, end, dict(zip(FILTER_FIELDS, values, strict=True)))
     options = dict(zip(FILTER_FIELDS, option_lists, strict=True))
-    state = state if isinstance(state, dict) else {}
+    state: Any = raw_state if isinstance(raw_state, dict) else {}
     path = state.get("path") if isinstance(state.get("path"), str) else "/"
     title = state.get("title") if isinstance(state.get("title"), str) else ""
     nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
@@ -755,7 +799,7 @@ def sync_filters(
 )
 def reset_filters(n_clicks: int | None) -> tuple[Any, ...]:
     """Clear every filter control."""
-    return (None, None, [], [], [], [], [])
+    return (None, None, *([] for _ in FILTER_FIELDS))
 
 
 dash.clientside_callback(

@@ -27,11 +27,14 @@ from pipelines.metrics.filters import Filters
 from pipelines.queries import (  # pages-more
     activities,
     benchmark,
+    challenges,
+    city,
     cooperation,
     metrics,
     options,
     overview,
     participation,
+    practices,
     quality,
     sdg,
     tables,
@@ -180,6 +183,17 @@ kpi_scorecard = cached(overview.kpi_scorecard)
 kpi_trend = cached(overview.kpi_trend)
 network_breakdown = cached(overview.network_breakdown)
 map_points = cached(overview.map_points)
+challenge_breakdown = cached(challenges.challenge_breakdown)
+# ------------------------------------------------------------------ city profile
+city_info = cached(city.city_info)
+city_partners = cached(city.city_partners)
+city_figures = cached(city.city_figures)
+city_breakdown = cached(city.city_breakdown)
+city_outputs = cached(city.city_outputs)
+city_network = cached(city.city_network)
+# ------------------------------------------------------------------ best-practice showcase
+practices_list = cached(practices.practices)
+output_type_options = cached(options.output_type_options)
 # ------------------------------------------------------------------ participation
 participation_over_time = cached(participation.participation_over_time)
 participation_by_type_modality = cached(participation.participation_by_type_modality)

@@ -433,6 +433,31 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
     return " ".join(parts) or t("card.empty_hint", lang)
 
 
+def summary_challenges(df: pd.DataFrame, lang: str) -> str:
+    """Return the sentence of the by-challenge card: each measure's total for the selection (the
+    metric layer's `is_total` rows, never a sum of the challenges) and its largest challenge."""
+    if df.empty:
+        return t("card.empty_hint", lang)
+    totals = df[df["is_total"]].set_index("measure")["value"]
+    rows = df[~df["is_total"] & df["cross_cutting_id"].notna()]
+    parts = [
+        t(
+            "act.challenge_totals",
+            lang,
+            activities=fmt_number(totals.get("activities", 0), lang),
+            participations=fmt_number(totals.get("participations", 0), lang),
+            outputs=fmt_number(totals.get("outputs", 0), lang),
+        )
+    ]
+    acts = rows[rows["measure"] == "activities"]
+    if not acts.empty:
+        top = acts.sort_values("value", ascending=False).iloc[0]
+        parts.append(
+            t("act.challenge_top", lang, label=top["label"], value=fmt_number(top["value"], lang))
+        )
+    return " ".join(parts)
+
+
 def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: str) -> str:
     """Return the metric's total for the selection and the span of the series.
 

@@ -56,6 +56,24 @@ def N_(key: str) -> str:  # noqa: N802 - the gettext convention for "mark for ex
 # for pages to come: listed so that `pybabel extract` keeps them in the catalogue.
 RUNTIME_KEYS: tuple[str, ...] = (
     N_("app.current_page"),  # called inside an f-string, which pybabel does not read
+    # city (profile page)
+    N_("city.basis.cooperation_member"),
+    N_("city.basis.host_city"),
+    N_("city.basis.participant_city"),
+    N_("city.col.adopted_date"),
+    N_("city.col.developed_date"),
+    N_("city.col.evidence"),
+    N_("city.col.implemented_date"),
+    N_("city.col.planned_date"),
+    N_("city.col.status"),
+    N_("city.col.title"),
+    N_("city.col.type"),
+    N_("city.fig.activities_hosted"),
+    N_("city.fig.funding_eur"),
+    N_("city.fig.organisations"),
+    N_("city.fig.outputs"),
+    N_("city.fig.participations"),
+    N_("city.fig.plans_taken_up"),
     # act.col
     N_("act.col.activity_id"),
     N_("act.col.activity_type"),
@@ -69,6 +87,9 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("act.col.start_date"),
     N_("act.col.title"),
     # act
+    N_("act.measure.activities"),
+    N_("act.measure.outputs"),
+    N_("act.measure.participations"),
     N_("act.sorted_asc"),
     N_("act.sorted_desc"),
     # app
@@ -131,6 +152,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("entity.sdg_alignment"),
     N_("entity.target"),
     # filters
+    N_("filters.challenge"),
     N_("filters.mode"),
     N_("filters.network"),
     N_("filters.region"),
@@ -159,6 +181,8 @@ RUNTIME_KEYS: tuple[str, ...] = (
     # page.participation
     N_("page.participation.heading"),
     # page
+    N_("page.practices"),
+    N_("page.practices.heading"),
     N_("page.sdg"),
     # page.sdg
     N_("page.sdg.heading"),

@@ -22,8 +22,18 @@ F_SUBTHEME = "filter-subtheme"
 F_REGION = "filter-region"
 F_COUNTRY = "filter-country"
 F_MODE = "filter-mode"
+F_CHALLENGE = "filter-challenge"
 F_RESET = "filter-reset"
-FILTER_CONTROLS = (F_START, F_END, F_NETWORK, F_SUBTHEME, F_REGION, F_COUNTRY, F_MODE)
+FILTER_CONTROLS = (
+    F_START,
+    F_END,
+    F_NETWORK,
+    F_SUBTHEME,
+    F_REGION,
+    F_COUNTRY,
+    F_MODE,
+    F_CHALLENGE,
+)
 
 # ---- chart-card parts (dict ids: {"type": CARD_GRAPH, "card": <card constant>})
 CARD_GRAPH = "card-graph"
@@ -103,6 +113,8 @@ ACT_CSV = "act-csv"
 ACT_XLSX = "act-xlsx"
 ACT_DOWNLOAD = "act-download"
 ACT_EXPORT_NOTE = "act-export-note"
+ACT_CHALLENGE_CARD = "act-challenge"
+ACT_CHALLENGE_MEASURE = "act-challenge-measure"
 
 # ---- data-quality page
 DQ_RUNS_CARD = "dq-runs"
@@ -117,3 +129,16 @@ DQ_TABLES_CARD = "dq-tables"
 DQ_CITY_CARD = "dq-city"
 DQ_TEMPLATE = "dq-template"  # pattern type {"type": DQ_TEMPLATE, "entity": e, "fmt": f}
 DQ_TEMPLATE_DOWNLOAD = "dq-template-download"  # pattern type {"type": ..., "entity": e, "fmt": f}
+
+# ---- /city/<city_id>
+CITY_ID = "city-id"
+CITY_BODY = "city-body"
+
+# ---- /practices
+PRAC_SEARCH = "prac-search"
+PRAC_GOAL = "prac-goal"
+PRAC_TYPE = "prac-type"
+PRAC_CSV = "prac-csv"
+PRAC_DOWNLOAD = "prac-download"
+PRAC_STATUS = "prac-status"
+PRAC_LIST = "prac-list"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_SHOWN_CHARS = 200
 ELLIPSIS = "…"
@@ -86,3 +87,20 @@ def formula_safe_sql(expr: str) -> str:
     return (
         f"case when regexp_matches({expr}, '{_FORMULA_REGEX}') then '''' || {expr} else {expr} end"
     )
+
+
+def safe_link(value: Any) -> str | None:
+    """Return `value` as a link target when it is an absolute http(s) URL with a host and no
+    spaces or control characters, else None (javascript:, data:, relative paths are refused).
+
+    Example: ``safe_link("javascript:alert(1)")  # None``
+    """
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    text = value.strip()
+    if not text.isprintable() or any(ch.isspace() for ch in text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return text

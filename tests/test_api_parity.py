@@ -42,6 +42,11 @@ class Ctx:
     def __init__(self, con) -> None:
         cities = queries.benchmark_cities(con)
         self.city_id = "turin-it" if "turin-it" in set(cities.city_id) else cities.city_id.iloc[0]
+        # the city with most outputs, so that the profile's output comparisons have rows
+        self.output_city_id = con.execute(
+            "select unnest(city_ids) as c from mart.output_register group by 1 "
+            "order by count(*) desc, c limit 1"
+        ).fetchone()[0]
         options = queries.cooperation_options(con, Filters()).cooperation_id
         # the first cooperation with activities and outputs, so that its comparisons have rows
         self.cooperation_id = next(
@@ -231,6 +236,44 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.unknown_codes(f),
         lambda con, f, lg, c: Q.unknown_codes(con, f),
     ),
+    "challenge_breakdown": (
+        lambda f, lg, c: data.challenge_breakdown(f, lang=lg),
+        lambda con, f, lg, c: Q.challenge_breakdown(con, f, lang=lg),
+    ),
+    "city_info": (
+        lambda f, lg, c: data.city_info(c.city_id, lang=lg),
+        lambda con, f, lg, c: Q.city_info(con, c.city_id, lang=lg),
+    ),
+    "city_partners": (
+        lambda f, lg, c: data.city_partners(c.city_id, lang=lg),
+        lambda con, f, lg, c: Q.city_partners(con, c.city_id, lang=lg),
+    ),
+    "city_figures": (
+        lambda f, lg, c: data.city_figures(c.output_city_id, f),
+        lambda con, f, lg, c: Q.city_figures(con, c.output_city_id, f),
+    ),
+    "city_breakdown": (
+        lambda f, lg, c: data.city_breakdown(c.city_id, f, "K04", "stakeholder_type", lang=lg),
+        lambda con, f, lg, c: Q.city_breakdown(
+            con, c.city_id, f, "K04", "stakeholder_type", lang=lg
+        ),
+    ),
+    "city_outputs": (
+        lambda f, lg, c: data.city_outputs(c.output_city_id, f, lang=lg),
+        lambda con, f, lg, c: Q.city_outputs(con, c.output_city_id, f, lang=lg),
+    ),
+    "city_network": (
+        lambda f, lg, c: data.city_network(c.city_id, f, lang=lg)[1],
+        lambda con, f, lg, c: Q.city_network(con, c.city_id, f, lang=lg)[1],
+    ),
+    "practices_list": (
+        lambda f, lg, c: data.practices_list(f, lang=lg),
+        lambda con, f, lg, c: Q.practices.practices(con, f, lang=lg),
+    ),
+    "output_type_options": (
+        lambda f, lg, c: data.output_type_options(lang=lg),
+        lambda con, f, lg, c: Q.output_type_options(con, lang=lg),
+    ),
 }
 
 NOT_A_QUERY = {
@@ -254,6 +297,13 @@ MAY_BE_EMPTY = {
     ("output_funnel", "network"): "the cooperation of Ctx is not in the innovation network",
     ("output_funnel", "subtheme-2025"): "the cooperation of Ctx is not in urban renewal",
     ("funding_leveraged", "na-pairing"): "no demo funding is recorded on a pairing",
+    ("city_breakdown", "na-pairing"): "Ctx's city (Turin) is in Europe",
+    ("city_outputs", "network"): "the outputs of Ctx's output city are not in innovation",
+    ("city_outputs", "na-pairing"): "Ctx's output city is in Europe",
+    ("city_outputs", "subtheme-2025"): "Ctx's output city has no mobility output",
+    ("city_network", "network"): "Ctx's city has no cooperation in innovation",
+    ("practices_list", "na-pairing"): "no demo practice belongs to a North American pairing",
+    ("practices_list", "subtheme-2025"): "no demo practice in mobility from 2025",
 }
 
 

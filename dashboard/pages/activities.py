@@ -15,11 +15,12 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, ids, page_params
+from dashboard import components, data, figures, ids, page_params
 from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
 from pipelines.metrics.filters import Filters
 from pipelines.queries import SORT_COLUMNS
+from pipelines.queries.challenges import CHALLENGE_MEASURES
 
 register_page(
     __name__,
@@ -272,9 +273,58 @@ def layout(**query: Any) -> html.Div:
                 **aria(label=t("page.activities.heading", lang)),
             ),
             export,
+            components.chart_card(
+                ids.ACT_CHALLENGE_CARD,
+                t("act.by_challenge", lang),
+                lang,
+                note=t("act.by_challenge_note", lang),
+                controls=_challenge_measure(lang),
+                wide=True,
+                xlsx=True,
+            ),
         ],
         heading_key="page.activities.heading",
         intro=html.P(t("act.intro", lang), className="scope-note"),
+    )
+
+
+components.register_export(ids.ACT_CHALLENGE_CARD, data.challenge_breakdown)
+
+
+@callback(
+    *components.card_outputs(ids.ACT_CHALLENGE_CARD),
+    Input(ids.STATE, "data"),
+    Input(ids.ACT_CHALLENGE_MEASURE, "value"),
+)
+def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
+    """Draw the chosen measure per cross-cutting challenge; the table holds all three."""
+    filters, lang = components.parse_state(state)
+    measure = measure if measure in CHALLENGE_MEASURES else "activities"
+    df = data.challenge_breakdown(filters, lang=lang).copy()
+    df["label"] = df["label"].fillna(t("act.no_challenge", lang))
+    df["measure_label"] = [t(f"act.measure.{m}", lang) for m in df["measure"]]
+    rows = df[~df["is_total"]]
+    shown = rows[rows["measure"] == measure]
+    fig = figures.bar(
+        shown, "label", "value", lang, horizontal=True, y_title=t(f"act.measure.{measure}", lang)
+    )
+    return components.card_values(
+        rows,
+        fig,
+        figures.summary_challenges(df, lang),
+        lang,
+        columns={
+            "label": t("filters.challenge", lang),
+            "measure_label": t("act.measure", lang),
+            "value": t("axis.count", lang),
+        },
+    )
+
+
+def _challenge_measure(lang: str) -> html.Fieldset:
+    options = [{"label": t(f"act.measure.{m}", lang), "value": m} for m in CHALLENGE_MEASURES]
+    return components.measure_toggle(
+        ids.ACT_CHALLENGE_MEASURE, t("act.measure", lang), options, "activities"
     )
 
 
@@ -303,6 +353,10 @@ def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
         cells: list[html.Td | html.Th] = [
             html.Td(_cell(c, record.get(src), lang)) for c, (src, _) in COLUMNS.items()
         ]
+        city_id, city_col = record.get("city_id"), list(COLUMNS).index("city_name")
+        if isinstance(city_id, str) and city_id:  # the host city's name links to its profile
+            text = _cell("city_name", record.get("city_name"), lang)
+            cells[city_col] = html.Td(dcc.Link(text, href=components.city_href(city_id, lang)))
         cells[0] = html.Th(cells[0].children, scope="row")
         rows.append(html.Tr(cells))
     return rows

@@ -436,6 +436,7 @@ def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
         fig,
         ranking_summary(df, lang),
         lang,
+        city_links=True,
         columns={
             "name": t("axis.city", lang),
             "score": t("axis.score", lang),

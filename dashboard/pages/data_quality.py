@@ -490,6 +490,7 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        city_links=True,
         columns={
             "name": t("axis.city", lang),
             "country_iso2": t("axis.country", lang),

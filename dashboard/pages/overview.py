@@ -344,6 +344,7 @@ def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        city_links=True,
         columns={
             "name": t("axis.city", lang),
             "country": t("filters.country", lang),

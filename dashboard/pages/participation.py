@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, callback, dcc, html, register_page
+from dash import Input, callback, html, register_page
 
 from dashboard import components, data, figures, ids
 from dashboard.i18n import fmt_number, fmt_percent, t
@@ -33,22 +33,15 @@ MEASURE_AXIS = {
 
 
 def _measure_control(lang: str) -> html.Fieldset:
-    return html.Fieldset(
+    return components.measure_toggle(
+        ids.PART_MEASURE,
+        t("part.measure", lang),
         [
-            html.Legend(t("part.measure", lang), className="form-label h6"),
-            dcc.RadioItems(
-                id=ids.PART_MEASURE,
-                options=[
-                    {"label": t("part.measure.participations", lang), "value": "participants"},
-                    {"label": t("axis.cities", lang), "value": "cities"},
-                    {"label": t("axis.organisations", lang), "value": "organisations"},
-                ],
-                value="participants",
-                inline=True,
-                className="card-options",
-            ),
+            {"label": t("part.measure.participations", lang), "value": "participants"},
+            {"label": t("axis.cities", lang), "value": "cities"},
+            {"label": t("axis.organisations", lang), "value": "organisations"},
         ],
-        className="measure-toggle",
+        "participants",
     )
 
 
@@ -279,6 +272,7 @@ def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        city_links=True,
         columns={
             "name": t("axis.city", lang),
             "country_iso2": t("filters.country", lang),

@@ -73,7 +73,7 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
         if param not in mode.active:
             continue
         p = mode.p(param)
-        if spec.name == "subtheme" and not source.has_subtheme:
+        if spec.name in source.lacks:
             conds.append(f"array_length({p}) = 0")
         elif spec.geographic and source.geo_shape == "list":
             conds.append(
@@ -111,9 +111,7 @@ def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
     if source.date_col:
         needed.add(source.date_col)
     for spec in FILTERS:
-        if f"p_{spec.name}" in mode.active and not (
-            spec.name == "subtheme" and not source.has_subtheme
-        ):
+        if f"p_{spec.name}" in mode.active and spec.name not in source.lacks:
             needed.add(_geo_column(source, spec.column) if spec.geographic else spec.column)
     if "p_cooperation" in mode.active:
         needed.add("cooperation_id")
@@ -341,3 +339,17 @@ def _level_sql(
             grain = next(d for d in level if DIMENSIONS[d].time_grain)
             sql = f"select * from ({sql}) where {time_cols[0]} >= date_trunc('{grain}', $p_start::date)"
     return sql
+
+
+def unhonoured_filters(metric_id: str, filters: Filters) -> tuple[str, ...]:
+    """Return the names of the set filters a metric's source cannot honour (it selects nothing
+    under them), so a page can say so instead of showing an empty figure as if it were data.
+
+    Example: ``unhonoured_filters("K22", Filters(challenge=("digital_transition_smart_city",)))``
+    ``# ('challenge',)``
+    """
+    source = SOURCES[metric(metric_id).source]
+    lacks = source.lacks | (SOURCES[source.base].lacks if source.base else frozenset())
+    return tuple(
+        spec.name for spec in FILTERS if getattr(filters, spec.name) and spec.name in lacks
+    )

@@ -17,7 +17,7 @@ from pipelines.metrics.model import (
     TimeBasis,
 )
 
-_FILTER_COLS = {"month", "network_id", "subtheme_id", "mode"}
+_FILTER_COLS = {"month", "network_id", "subtheme_id", "cross_cutting_id", "mode"}
 _GEO = {"city_id", "country_iso2", "region"}
 _GEO_LISTS = {"city_ids", "countries", "regions"}
 _PARTICIPATION_SUMS = {"participants", "women", "participants_gender_declared", "organisations_sum"}
@@ -130,6 +130,7 @@ SOURCES: dict[str, Source] = {
                         | {
                             "output_id",
                             "output_type",
+                            "status",
                             "cooperation_id",
                             "framework_id",
                             "evidence_url",
@@ -227,7 +228,7 @@ SOURCES: dict[str, Source] = {
             Geography.MEMBER,
             geo_shape="list",
             date_col=None,
-            has_subtheme=False,
+            lacks=frozenset({"subtheme", "challenge"}),
             relations=(
                 Relation(
                     "mart.cooperation_register",
@@ -327,7 +328,7 @@ SOURCES: dict[str, Source] = {
 }
 
 _TIME = ("month", "quarter", "year")
-_PLACE = ("network", "subtheme", "mode", "region", "country")
+_PLACE = ("network", "subtheme", "challenge", "mode", "region", "country")
 PARTICIPATION_BREAKDOWNS = (
     *_TIME,
     *_PLACE,
@@ -337,7 +338,17 @@ PARTICIPATION_BREAKDOWNS = (
     "activity_type",
     "modality",
 )
-ACTIVITY_BREAKDOWNS = (*_TIME, "network", "subtheme", "mode", "activity_type", "modality")
+ACTIVITY_BREAKDOWNS = (
+    *_TIME,
+    "network",
+    "subtheme",
+    "challenge",
+    "mode",
+    "activity_type",
+    "modality",
+)
+# outputs and funding: by their activity's cross-cutting challenge too (one per activity)
+OUTPUT_BREAKDOWNS = ("network", "mode", "challenge")
 
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d
@@ -347,6 +358,8 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("year", "year", time_grain="year"),
         Dimension("network", "network_id", "ref.network", "network_id"),
         Dimension("subtheme", "subtheme_id", "ref.subtheme", "subtheme_id"),
+        # one per activity (nullable): rows without one form their own (null) group
+        Dimension("challenge", "cross_cutting_id", "ref.cross_cutting", "cross_cutting_id"),
         Dimension("mode", "mode", "ref.cooperation_mode", "mode_id"),
         Dimension("region", "region"),
         # Europe as one group, North America by country (the programme's balance)
@@ -364,6 +377,8 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         Dimension("activity_type", "activity_type", "ref.activity_type", "activity_type_id"),
         Dimension("modality", "modality", "ref.modality", "modality_id"),
+        Dimension("output_type", "output_type", "ref.output_type", "output_type_id"),
+        Dimension("output_status", "status", "ref.output_status", "status_id"),
         Dimension("goal", "goal", "ref.sdg_goal", "goal"),
         Dimension("method", "method"),
         Dimension("review_status", "status"),
@@ -395,7 +410,7 @@ METRICS: dict[str, Metric] = {
             "count(distinct cooperation_id)",
             where=f"status = 'completed' and mode in {COOPERATION_MODES}",
             direction="higher",
-            breakdowns=("network", "mode", *_TIME),
+            breakdowns=(*OUTPUT_BREAKDOWNS, *_TIME),
             indicator="K01",
             decision="D1, D2",
         ),
@@ -645,6 +660,20 @@ METRICS: dict[str, Metric] = {
         ),
         # --- B2/B3 outputs and outcomes: stocks to the period end -----------------------------
         Metric(
+            "outputs",
+            "Outputs",
+            "Outputs (action plans, pilots, solutions, agreements, knowledge products, policy "
+            "changes) whose first stage is dated by the period end, whatever their current "
+            "status (abandoned included), to date.",
+            "count",
+            Additivity.STOCK,
+            "output",
+            "count(*)",
+            where="reference_date <= {end}",
+            time_basis=TimeBasis.TO_DATE,
+            breakdowns=(*OUTPUT_BREAKDOWNS, "output_type", "output_status", "city"),
+        ),
+        Metric(
             "K12",
             "Joint action plans",
             "Action plans developed with partners from two or more countries, to date.",
@@ -655,7 +684,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'action_plan' and is_joint" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K12",
             decision="D7",
         ),
@@ -670,7 +699,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'pilot'" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K13",
         ),
         Metric(
@@ -684,7 +713,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'solution'" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K14",
         ),
         Metric(
@@ -698,7 +727,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'agreement'" + _ADOPT,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K15",
         ),
         Metric(
@@ -712,7 +741,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'knowledge_product'" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K16",
             decision="D7",
         ),
@@ -744,7 +773,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'action_plan'" + _ADOPT,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K17",
         ),
         Metric(
@@ -760,7 +789,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'action_plan' and is_joint" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K17",
             measure="pct_of_k12",
         ),
@@ -775,7 +804,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'pilot'" + _IMPL,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K18",
             decision="D7",
         ),
@@ -795,7 +824,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'pilot'" + _DEV,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K18",
             measure="pct_of_k13",
         ),
@@ -810,7 +839,7 @@ METRICS: dict[str, Metric] = {
             where=_OUT + "'solution'" + _ADOPT,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K19",
         ),
         Metric(
@@ -823,7 +852,7 @@ METRICS: dict[str, Metric] = {
             "coalesce(sum(amount_eur), 0)",
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode", *_TIME),
+            breakdowns=(*OUTPUT_BREAKDOWNS, *_TIME),
             indicator="K20",
         ),
         Metric(
@@ -840,7 +869,7 @@ METRICS: dict[str, Metric] = {
             + " and nullif(trim(evidence_url), '') is not null",
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K21",
         ),
         Metric(
@@ -939,7 +968,7 @@ METRICS: dict[str, Metric] = {
             where="not is_abandoned",
             date_col="reference_date",
             direction="higher",
-            breakdowns=("network", "mode"),
+            breakdowns=OUTPUT_BREAKDOWNS,
             indicator="K27",
         ),
         # --- B5 data quality ------------------------------------------------------------------

@@ -33,6 +33,8 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("region", "region", None, geographic=True),  # EU | NA
     FilterSpec("country", "country_iso2", "ref.country", geographic=True),
     FilterSpec("mode", "mode", "ref.cooperation_mode"),
+    # the cross-cutting challenge of the activity (an output: of its activity); one per activity
+    FilterSpec("challenge", "cross_cutting_id", "ref.cross_cutting"),
 )
 LIST_FIELDS = tuple(spec.name for spec in FILTERS)
 FILTER_BY_NAME = {spec.name: spec for spec in FILTERS}
@@ -49,6 +51,7 @@ class Filters:
     region: tuple[str, ...] = ()  # EU | NA
     country: tuple[str, ...] = ()  # ISO2
     mode: tuple[str, ...] = ()  # cooperation mode
+    challenge: tuple[str, ...] = ()  # cross-cutting challenge (ref.cross_cutting)
 
     def to_query(self) -> str:
         """Return the URL query string (without '?') for these filters, stable in order."""

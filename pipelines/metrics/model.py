@@ -71,7 +71,9 @@ class Source:
     geo_shape: str = "scalar"  # 'scalar' columns city_id/country_iso2/region, or 'list'
     base: str | None = None
     sql: str | None = None
-    has_subtheme: bool = True  # False: a subtheme filter selects nothing of this source
+    # filters this source cannot honour (it has no such column): a query with one of them set
+    # selects nothing of it, and `pipelines.metrics.build.unhonoured_filters` names them
+    lacks: frozenset[str] = frozenset()
 
     @property
     def derived(self) -> bool:

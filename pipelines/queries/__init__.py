@@ -25,6 +25,15 @@ from pipelines.queries.benchmark import (
     city_benchmark,
     city_context,
 )
+from pipelines.queries.challenges import challenge_breakdown
+from pipelines.queries.city import (
+    city_breakdown,
+    city_figures,
+    city_info,
+    city_network,
+    city_outputs,
+    city_partners,
+)
 from pipelines.queries.cooperation import (
     cooperation_activities,
     cooperation_detail,
@@ -37,9 +46,11 @@ from pipelines.queries.cooperation import (
 )
 from pipelines.queries.metrics import data_dates, metric_frame, metric_total
 from pipelines.queries.options import (
+    challenge_options,
     country_options,
     mode_options,
     network_options,
+    output_type_options,
     period_options,
     region_options,
     subtheme_options,
@@ -108,7 +119,16 @@ __all__ = [
     "map_points",
     "metric_frame",
     "metric_total",
+    "challenge_breakdown",
+    "challenge_options",
+    "city_breakdown",
+    "city_figures",
+    "city_info",
+    "city_network",
+    "city_outputs",
+    "city_partners",
     "mode_options",
+    "output_type_options",
     "network_breakdown",
     "network_options",
     "output_funnel",

@@ -45,7 +45,12 @@ def cooperation_edges(
     lab = label_col(lang)
     coop_where, coop_params = _cooperation_where(filters)
     act_where, act_params = where(
-        Filters(start=filters.start, end=filters.end, subtheme=filters.subtheme)
+        Filters(
+            start=filters.start,
+            end=filters.end,
+            subtheme=filters.subtheme,
+            challenge=filters.challenge,
+        )
     )
     return fetch(
         con,

@@ -111,7 +111,8 @@ def describe(metric_id: str) -> dict[str, object]:
     """Return a metric's declaration in plain terms: what a reader needs to trust the figure.
 
     Keys: id, indicator, measure, label, definition, unit, additivity, geography, time_basis,
-    direction, breakdowns, decision, source_relation.
+    direction, breakdowns, decision, source_relation, unsupported_filters (the global filters
+    its source cannot honour: under them it selects nothing).
 
     Example: ``describe("K22")["additivity"]  # 'ratio'``
     """
@@ -132,6 +133,7 @@ def describe(metric_id: str) -> dict[str, object]:
         "breakdowns": list(m.breakdowns),
         "decision": m.decision,
         "source_relation": base.relations[-1].name,
+        "unsupported_filters": sorted(source.lacks | base.lacks),
     }
 
 

@@ -99,6 +99,31 @@ def mode_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.Data
     )
 
 
+def challenge_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the cross-cutting challenges. Columns: value, label.
+
+    Example: ``challenge_options(con, lang="es")``
+    """
+    lab = label_col(lang)
+    return fetch(
+        con,
+        f"select cross_cutting_id as value, {lab} as label from ref.cross_cutting "
+        "order by sort_order",
+    )
+
+
+def output_type_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the output types. Columns: value, label.
+
+    Example: ``output_type_options(con, lang="fr")``
+    """
+    lab = label_col(lang)
+    return fetch(
+        con,
+        f"select output_type_id as value, {lab} as label from ref.output_type order by sort_order",
+    )
+
+
 def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year") -> pd.DataFrame:
     """Return the years (or quarters) that hold activity data, up to the data's as-of date.
 
@@ -131,6 +156,7 @@ FILTER_OPTIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "region": region_options,
     "country": country_options,
     "mode": mode_options,
+    "challenge": challenge_options,
 }
 
 

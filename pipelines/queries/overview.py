@@ -73,7 +73,7 @@ def _stored_scope(
     """Return (period_type, start, end, scope_type, scope_id) when the publish step stored the
     scorecard for these filters (the programme, one network, one cooperation or one city; to
     date or one calendar year), else None. The stored rows come from the same macro call."""
-    if filters.subtheme or filters.region or filters.country or filters.mode:
+    if filters.subtheme or filters.challenge or filters.region or filters.country or filters.mode:
         return None
     scopes = [("network", n) for n in filters.network]
     scopes += [("cooperation", cooperation_id)] if cooperation_id else []

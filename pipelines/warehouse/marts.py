@@ -26,6 +26,7 @@ import duckdb
 
 from pipelines import config
 from pipelines.metrics import build, completeness
+from pipelines.metrics.filters import MACRO_PARAMS, Filters, macro_args
 
 _HEADER = re.compile(
     r"^--\s*materialized:\s*(?P<kind>view|table|macro|scalar_macro)(\((?P<params>[^)]*)\))?\s*$"
@@ -200,28 +201,32 @@ def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
 def _fill_scorecard(con: duckdb.DuckDBPyConnection) -> None:
     """Materialise mart.kpi_scorecard from the kpi_scorecard_for macro, one call per scope/period."""
     con.execute(
-        """
+        f"""
         create or replace table mart.kpi_scorecard as
         select
             ''::varchar as period_type,
             null::date as period_start,
             null::date as period_end,
             *
-        from mart.kpi_scorecard_for(null, null, [], [], [], [], [], [], [])
+        from mart.kpi_scorecard_for({MACRO_PARAMS})
         limit 0
-        """
+        """,
+        macro_args(Filters()),
     )
     for scope_type, scope_id, period_type, start, end in _scorecard_calls(con):
-        network = [scope_id] if scope_type == "network" else []
-        cooperation = [scope_id] if scope_type == "cooperation" else []
-        city = [scope_id] if scope_type == "city" else []
+        filters = Filters(
+            start=start, end=end, network=(scope_id,) if scope_type == "network" else ()
+        )
+        args = macro_args(
+            filters,
+            cooperation=(scope_id,) if scope_type == "cooperation" else (),
+            city=(scope_id,) if scope_type == "city" else (),
+        )
         con.execute(
-            """
+            f"""
             insert into mart.kpi_scorecard
             select ?, ?::date, ?::date, *
-            from mart.kpi_scorecard_for(
-                ?::date, ?::date, ?::varchar[], [], [], [], [], ?::varchar[], ?::varchar[]
-            )
+            from mart.kpi_scorecard_for({MACRO_PARAMS})
             """,
-            [period_type, start, end, start, end, network, cooperation, city],
+            [period_type, start, end, *args],
         )

@@ -19,7 +19,7 @@ def card(cur, indicator_id: str, start=None, end=None, network=(), subtheme=(), 
     frame = cur.execute(
         """
         select * from mart.kpi_scorecard_for(
-            ?::date, ?::date, ?::varchar[], ?::varchar[], [], [], ?::varchar[], [], [])
+            ?::date, ?::date, ?::varchar[], ?::varchar[], [], [], ?::varchar[], [], [], [])
         where indicator_id = ? and measure = 'main' and value_kind = 'actual'
         """,
         [start, end, list(network), list(subtheme), list(mode), indicator_id],

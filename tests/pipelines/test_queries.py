@@ -157,7 +157,7 @@ def test_filter_options(cur):
 
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_injection_strings_in_filters_return_empty(cur, payload):
-    for field in ("network", "subtheme", "region", "country", "mode"):
+    for field in ("network", "subtheme", "region", "country", "mode", "challenge"):
         f = Filters(**{field: (payload,)})
         assert q.participation_over_time(cur, f).empty
         assert q.map_points(cur, f).empty

@@ -31,6 +31,7 @@ final as (
         a.month,
         a.network_id,
         a.subtheme_id,
+        a.cross_cutting_id,
         a.mode,
         a.cooperation_id,
         p.city_id,

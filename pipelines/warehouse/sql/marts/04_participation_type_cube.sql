@@ -25,6 +25,7 @@ final as (
         a.month,
         a.network_id,
         a.subtheme_id,
+        a.cross_cutting_id,
         a.mode,
         c.country_iso2,
         c.region,

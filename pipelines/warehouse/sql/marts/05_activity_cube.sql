@@ -11,6 +11,7 @@ final as (
         month,
         network_id,
         subtheme_id,
+        cross_cutting_id,
         activity_type,
         modality,
         mode,

@@ -14,6 +14,7 @@ final as (
         month,
         network_id,
         subtheme_id,
+        cross_cutting_id,
         mode,
         city_id,
         country_iso2,

@@ -13,6 +13,7 @@ final as (
         month,
         network_id,
         subtheme_id,
+        cross_cutting_id,
         mode,
         cooperation_id,
         city_ids,

@@ -19,7 +19,8 @@ status as (
 activity as (
     select
         activity_id,
-        subtheme_id
+        subtheme_id,
+        cross_cutting_id
     from core.activity
 ),
 
@@ -68,6 +69,7 @@ final as (
         case when o.city_id is not null then [ci.region] else coalesce(c.regions, []) end as regions,
         o.network_id,
         a.subtheme_id,
+        a.cross_cutting_id,
         o.activity_id,
         o.framework_id,
         o.planned_date,

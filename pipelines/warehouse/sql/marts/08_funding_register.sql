@@ -19,6 +19,7 @@ final as (
         o.mode,
         o.network_id,
         o.subtheme_id,
+        o.cross_cutting_id,
         o.city_id,
         o.country_iso2,
         o.region,

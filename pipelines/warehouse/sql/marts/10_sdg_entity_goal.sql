@@ -21,6 +21,7 @@ entity_goal as (
         any_value(month) as month,
         any_value(network_id) as network_id,
         any_value(subtheme_id) as subtheme_id,
+        any_value(cross_cutting_id) as cross_cutting_id,
         any_value(mode) as mode,
         any_value(cooperation_id) as cooperation_id,
         any_value(city_ids) as city_ids,

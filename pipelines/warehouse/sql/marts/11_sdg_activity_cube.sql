@@ -19,6 +19,7 @@ final as (
         a.month,
         a.network_id,
         a.subtheme_id,
+        a.cross_cutting_id,
         a.mode,
         a.cooperation_id,
         a.city_ids,

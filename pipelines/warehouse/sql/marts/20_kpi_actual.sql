@@ -1,4 +1,4 @@
--- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_cooperation, p_city)
+-- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city)
 -- Every KPI for one filter combination: (scope_type, scope_id, indicator_id, measure, value_kind,
 -- source, numerator, denominator, value). measure 'main' is the scorecard value; other measures are
 -- the secondary figures the catalogue asks for (e.g. K10 % completing). Empty lists mean no
@@ -18,14 +18,14 @@ computed as (
 scope as (
     select
         case
-            when array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
+            when array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
             when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'programme'
             when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then 'network'
             when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then 'cooperation'
             when array_length(p_city) = 1 and array_length(p_network) + array_length(p_cooperation) = 0 then 'city'
         end as scope_type,
         case
-            when array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
+            when array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
             when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'iurc-na'
             when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then p_network[1]
             when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then p_cooperation[1]

@@ -1,4 +1,4 @@
--- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_cooperation, p_city)
+-- materialized: macro(p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city)
 -- The KPI scorecard for one filter combination: every KPI value of mart.kpi_actual with its target,
 -- % achieved (direction-aware) and RAG status, plus K28 (share of rated KPIs on green).
 -- Target: for the scope the filters amount to (programme, one network, one cooperation mode, one
@@ -20,7 +20,7 @@ with
 
 computed_or_reported as (
     select * from mart.kpi_actual(
-        p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_cooperation, p_city
+        p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
     )
 ),
 
@@ -29,13 +29,13 @@ scope as (
     select
         case
             when array_length(p_mode) = 1
-                 and array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_network)
+                 and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then 'mode'
             else (select any_value(scope_type) from computed_or_reported)
         end as scope_type,
         case
             when array_length(p_mode) = 1
-                 and array_length(p_subtheme) + array_length(p_region) + array_length(p_country) + array_length(p_network)
+                 and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then p_mode[1]
             else (select any_value(scope_id) from computed_or_reported)
         end as scope_id

@@ -1,0 +1,340 @@
+"""`/city/<city_id>`: one city's profile — its cooperations and partners on the network map, the
+activities it hosted and its people attended over time, its stakeholders' participation, its
+outputs through their lifecycle with evidence links, funding leveraged, its SDG profile and its
+benchmark position. Every figure is a metric of the metric layer for the city scope, each with
+the geography basis it is counted on (D12). An unknown id gives a not-found page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import Input, Output, callback, dcc, html, register_page
+
+from dashboard import components, data, figures, ids
+from dashboard.aria import aria
+from dashboard.i18n import fmt_date, fmt_number, t
+from pipelines.metrics.filters import Filters
+from pipelines.textsafe import safe_link
+
+register_page(
+    __name__,
+    path_template="/city/<city_id>",
+    name="City profile",
+    title="City profile · IURC Impact",
+)
+
+STAGES = ("planned_date", "developed_date", "implemented_date", "adopted_date")
+
+
+def city_path(city_id: str) -> str:
+    """Return the profile path of a city (the id as given: it is a slug from the data)."""
+    return f"/city/{city_id}"
+
+
+def city_link(city_id: Any, name: Any, filters: Filters, lang: str) -> Any:
+    """Return a link to the city's profile showing its name as text (the name when no id)."""
+    if not isinstance(city_id, str) or not city_id:
+        return str(name) if name is not None else "–"
+    return dcc.Link(str(name), href=components.href(city_path(city_id), filters, lang))
+
+
+def layout(city_id: str | None = None, **query: Any) -> html.Div:
+    """Return the city's profile for the filters and language in the URL, or a not-found page."""
+    _, lang = components.state_from_query(query)
+    info = data.city_info(city_id, lang=lang) if isinstance(city_id, str) else pd.DataFrame()
+    if info.empty:
+        return components.page_shell(
+            "/city/",
+            query,
+            [
+                html.P(t("city.not_found_text", lang), className="alert alert-warning"),
+                dcc.Link(t("city.back", lang), href=components.href("/", Filters(), lang)),
+            ],
+            heading=t("city.not_found", lang),
+        )
+    row = info.iloc[0]
+    population = (
+        t("city.population", lang, n=fmt_number(int(row["population"]), lang))
+        if pd.notna(row["population"])
+        else ""
+    )
+    code = str(row["region"])
+    region = t(f"region.{code}", lang)
+    intro = html.P(
+        " · ".join(p for p in (str(row["country"]), region, population) if p),
+        className="scope-note",
+    )
+    return components.page_shell(
+        city_path(str(row["city_id"])),
+        query,
+        [
+            dcc.Store(id=ids.CITY_ID, data=str(row["city_id"])),
+            dcc.Loading(html.Div(id=ids.CITY_BODY, className="city-profile"), type="dot"),
+        ],
+        intro=intro,
+        heading=str(row["name"]),
+    )
+
+
+def _figure_card(row: pd.Series, lang: str) -> html.Div:
+    value = row["value"]
+    if value is None or pd.isna(value):
+        text = "–"
+    elif row["unit"] == "eur":
+        text = f"{fmt_number(value, lang)} €"
+    else:
+        text = fmt_number(value, lang)
+    return html.Div(
+        [
+            html.P(text, className="city-figure-value", id=f"city-fig-{row['key']}"),
+            html.P(t(f"city.fig.{row['key']}", lang), className="city-figure-label"),
+            html.P(t(f"city.basis.{row['geography']}", lang), className="city-figure-basis"),
+        ],
+        className="city-figure",
+    )
+
+
+def _section(title: str, children: list[Any], section_id: str) -> html.Section:
+    heading = f"{section_id}-heading"
+    return html.Section(
+        [html.H2(title, id=heading, className="card-title h5"), *children],
+        className="card chart-card wide",
+        **aria(labelledby=heading),
+    )
+
+
+def _graph(fig: Any, summary: str, name: str, lang: str, height: int = 320) -> list[Any]:
+    return [
+        html.Div(
+            dcc.Graph(
+                figure=fig,
+                config=components.graph_config(f"city-{name}", lang),
+                style={"height": f"{height}px"},
+            ),
+            role="figure",
+            className="card-graph",
+            **aria(label=summary),
+        ),
+        html.P(summary, className="card-summary"),
+    ]
+
+
+def _partners(city_id: str, filters: Filters, lang: str) -> list[Any]:
+    partners = data.city_partners(city_id, lang=lang)
+    if partners.empty:
+        return [html.P(t("city.no_cooperations", lang))]
+    items = []
+    for coop_id, part in partners.groupby("cooperation_id", sort=False):
+        first = part.iloc[0]
+        links: list[Any] = []
+        for pid, pname in zip(part["partner_id"], part["partner_name"], strict=True):
+            links += [", " if links else "", city_link(pid, pname, filters, lang)]
+        items.append(
+            html.Li(
+                [
+                    html.Strong(str(first["cooperation_name"])),
+                    f" ({first['mode_label']}, {first['network_label']}): ",
+                    *links,
+                ],
+                id=f"city-coop-{coop_id}",
+            )
+        )
+    return [html.Ul(items, className="city-partners")]
+
+
+def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
+    nodes, edges = data.city_network(city_id, filters, lang=lang)
+    fig = figures.cooperation_network(
+        nodes, edges, lang, hub_label=t("coop.hub", lang), selected_label=""
+    )
+    summary = t(
+        "city.network_summary",
+        lang,
+        n=fmt_number(edges["cooperation_id"].nunique(), lang),
+        cities=fmt_number(max(len(nodes) - 1, 0), lang),
+    )
+    return _graph(fig, summary, "network", lang, height=380)
+
+
+def _over_time(city_id: str, filters: Filters, lang: str) -> list[Any]:
+    hosted = data.city_breakdown(city_id, filters, "K03", "year", lang=lang)
+    attended = data.city_breakdown(city_id, filters, "K04", "year", lang=lang)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "year": hosted["year"],
+                    "value": hosted["value"],
+                    "measure": t("city.hosted", lang),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "year": attended["year"],
+                    "value": attended["value"],
+                    "measure": t("city.attended", lang),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    long["year"] = long["year"].astype(str).str[:4]
+    fig = figures.stacked_bar(
+        long, "year", "value", "measure", lang, stack=False, x_title=t("axis.period", lang)
+    )
+    summary = t(
+        "city.over_time_summary",
+        lang,
+        hosted=fmt_number(hosted.attrs.get("total") or 0, lang),
+        attended=fmt_number(attended.attrs.get("total") or 0, lang),
+    )
+    return _graph(fig, summary, "over-time", lang)
+
+
+def _breakdown(
+    city_id: str, filters: Filters, metric_id: str, by: str, key: str, lang: str
+) -> list[Any]:
+    df = data.city_breakdown(city_id, filters, metric_id, by, lang=lang)
+    column = [c for c in df.columns if c.endswith("_label")]
+    label = column[0] if column else df.columns[0]
+    df[label] = df[label].astype(str)
+    fig = figures.bar(df, label, "value", lang, horizontal=True)
+    summary = figures.summary_total_and_top(df, label, "value", t(f"city.{key}", lang), lang)
+    return [
+        *_graph(fig, summary, key, lang),
+        html.Details(
+            [
+                html.Summary(t("card.show_table", lang)),
+                components.data_table(
+                    df,
+                    lang,
+                    columns={label: t(f"city.{key}", lang), "value": t("axis.count", lang)},
+                ),
+            ],
+            className="card-table",
+        ),
+    ]
+
+
+def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
+    df = data.city_outputs(city_id, filters, lang=lang)
+    if df.empty:
+        return [html.P(t("city.no_outputs", lang))]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(f"city.col.{c}", lang), scope="col")
+                for c in ("title", "type", "status", *STAGES, "evidence")
+            ]
+        )
+    )
+    rows = []
+    for rec in df.head(50).to_dict("records"):
+        url = safe_link(rec["evidence_url"])
+        evidence: Any = (
+            html.A(t("city.evidence", lang), href=url, target="_blank", rel="noopener noreferrer")
+            if url
+            else "–"
+        )
+        stages = [
+            html.Td(fmt_date(rec[s], lang) if rec[s] is not None and pd.notna(rec[s]) else "–")
+            for s in STAGES
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(str(rec["title"]), scope="row"),
+                    html.Td(str(rec["output_type_label"])),
+                    html.Td(str(rec["status_label"])),
+                    *stages,
+                    html.Td(evidence),
+                ]
+            )
+        )
+    return [
+        html.Div(
+            html.Table([head, html.Tbody(rows)], className="table table-sm table-striped"),
+            className="table-responsive",
+            tabIndex="0",
+            role="region",
+            **aria(label=t("city.outputs_list", lang)),
+        )
+    ]
+
+
+def _benchmark(city_id: str, filters: Filters, lang: str) -> html.P:
+    bench = data.city_benchmark(city_id, "partners", None, lang=lang)
+    link = dcc.Link(
+        t("city.bench_link", lang),
+        href=components.href("/benchmarking", filters, lang) + _city_param(city_id, filters, lang),
+    )
+    composite = bench[bench["input_id"] == "K31"]
+    if composite.empty or pd.isna(composite.iloc[0]["score"]):
+        return html.P([t("city.bench_none", lang), " ", link], id="city-benchmark")
+    row = composite.iloc[0]
+    text = t(
+        "city.bench_sentence",
+        lang,
+        score=fmt_number(row["score"], lang, 0),
+        band=t(f"bench.band.{int(row['rank_band'])}", lang),
+        n=fmt_number(row["peer_count"], lang),
+    )
+    return html.P([text, " ", link], id="city-benchmark")
+
+
+def _city_param(city_id: str, filters: Filters, lang: str) -> str:
+    return ("&" if components.search_string(filters, lang) else "?") + f"city={city_id}"
+
+
+@callback(
+    Output(ids.CITY_BODY, "children"),
+    Input(ids.STATE, "data"),
+    Input(ids.CITY_ID, "data"),
+)
+def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
+    """Render the profile's sections for the city and the filters."""
+    filters, lang = components.parse_state(state)
+    if not isinstance(city_id, str) or data.city_info(city_id, lang=lang).empty:
+        return [html.P(t("city.not_found_text", lang))]
+    figs = data.city_figures(city_id, filters)
+    return [
+        html.Div(
+            [_figure_card(r, lang) for _, r in figs.iterrows()],
+            className="city-figures",
+            role="list",
+        ),
+        _benchmark(city_id, filters, lang),
+        html.Div(
+            [
+                _section(
+                    t("city.cooperations", lang),
+                    [*_partners(city_id, filters, lang), *_network(city_id, filters, lang)],
+                    "city-coop",
+                ),
+                _section(
+                    t("city.over_time", lang), _over_time(city_id, filters, lang), "city-time"
+                ),
+                _section(
+                    t("city.stakeholders", lang),
+                    _breakdown(city_id, filters, "K04", "stakeholder_type", "stakeholders", lang),
+                    "city-stake",
+                ),
+                _section(
+                    t("city.outputs", lang),
+                    [
+                        *_breakdown(city_id, filters, "outputs", "output_status", "outputs", lang),
+                        *_outputs(city_id, filters, lang),
+                    ],
+                    "city-out",
+                ),
+                _section(
+                    t("city.sdg", lang),
+                    _breakdown(city_id, filters, "K24", "goal", "sdg", lang),
+                    "city-sdg",
+                ),
+            ],
+            className="card-grid",
+        ),
+    ]

@@ -1,0 +1,89 @@
+"""The best-practice showcase: outputs that reached implementation or adoption, as a catalogue.
+
+A practice is an output (action plan, pilot, solution, agreement, knowledge product, policy
+change) that is not abandoned and whose lifecycle reached 'implemented' or 'adopted' (the stage
+rules of mart.output_register). The global filters apply as to every output (D12: its own city,
+else its cooperation's cities); the showcase adds a free-text search, an SDG goal and an output
+type. Rows are listed, never added up: funding is each output's own committed total.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.filters import Filters
+from pipelines.queries._sql import fetch, label_col, where
+
+PRACTICES_MAX_ROWS = 500
+
+
+def practices(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    search: str = "",
+    goal: int | None = None,
+    output_type: str | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return the outputs that reached implementation or adoption, latest stage first.
+
+    Columns: output_id, title, output_type, output_type_label, status, status_label,
+    cooperation_id, cooperation_name, network_label, subtheme_label, challenge_label, city_ids,
+    city_names (lists, same order), goals (validated SDG goals), funding_eur, planned_date,
+    developed_date, implemented_date, adopted_date, evidence_url. At most PRACTICES_MAX_ROWS.
+
+    Example: ``practices(con, Filters(challenge=("digital_transition_smart_city",)), goal=11)``
+    """
+    lab = label_col(lang)
+    clause, params = where(filters, alias="o", geo="list")
+    text = (search or "").strip().lower()[:200]
+    extra: list[Any] = [goal, goal, output_type, output_type, text, text]
+    return fetch(
+        con,
+        f"""
+        with goals as (
+            select entity_id as output_id, list(distinct goal order by goal) as goals
+            from mart.sdg_tag
+            where entity_type = 'output' and is_validated
+            group by 1
+        ),
+        cities as (
+            select o.output_id,
+                list(c.city_id order by c.name) as city_ids,
+                list(c.name order by c.name) as city_names
+            from mart.output_register as o, unnest(o.city_ids) as u(city_id)
+            join mart.city as c on c.city_id = u.city_id
+            group by 1
+        )
+        select
+            o.output_id, o.title, o.output_type, t.{lab} as output_type_label, o.status,
+            s.{lab} as status_label, o.cooperation_id, co.name as cooperation_name,
+            n.{lab} as network_label, st.{lab} as subtheme_label, cc.{lab} as challenge_label,
+            coalesce(ci.city_ids, []) as city_ids, coalesce(ci.city_names, []) as city_names,
+            coalesce(g.goals, []) as goals, o.funding_eur, o.planned_date, o.developed_date,
+            o.implemented_date, o.adopted_date, o.evidence_url
+        from mart.output_register as o
+        left join goals as g on g.output_id = o.output_id
+        left join cities as ci on ci.output_id = o.output_id
+        left join ref.output_type as t on t.output_type_id = o.output_type
+        left join ref.output_status as s on s.status_id = o.status
+        left join mart.cooperation_register as co on co.cooperation_id = o.cooperation_id
+        left join ref.network as n on n.network_id = o.network_id
+        left join ref.subtheme as st on st.subtheme_id = o.subtheme_id
+        left join ref.cross_cutting as cc on cc.cross_cutting_id = o.cross_cutting_id
+        where not o.is_abandoned
+          and (o.reached_implemented or o.reached_adopted)
+          and {clause}
+          and (?::integer is null or list_contains(coalesce(g.goals, []), ?::integer))
+          and (?::varchar is null or o.output_type = ?::varchar)
+          and (?::varchar = '' or contains(lower(concat_ws(' ', o.title, co.name,
+              array_to_string(coalesce(ci.city_names, []), ' '))), ?::varchar))
+        order by coalesce(o.adopted_date, o.implemented_date) desc nulls last, o.output_id
+        limit {PRACTICES_MAX_ROWS}
+        """,
+        [*params, *extra],
+    )

@@ -99,6 +99,20 @@ def _unshared(result: R) -> R:
     return result
 
 
+def export_connection() -> duckdb.DuckDBPyConnection:
+    """Return a new read-only connection to the published warehouse (or lake) that may write
+    files: the server's own exports (the API bundle) run fixed SQL over allow-listed tables
+    through it, never request text. The caller closes it."""
+    handle = warehouse()
+    if handle.lake is not None:
+        from pipelines.warehouse import lake
+
+        return lake.connect(handle.lake)
+    from pipelines.warehouse.db import connect_readonly
+
+    return connect_readonly(handle.path)
+
+
 def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
     """Return `fn` (a `pipelines.queries` function taking a cursor first) without its cursor,
     cached per (function, bound arguments, warehouse version); each call returns its own copy.

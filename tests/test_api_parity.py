@@ -281,6 +281,7 @@ NOT_A_QUERY = {
     "warehouse": "returns the handle",
     "cursor": "returns a cursor",
     "cached": "the cache decorator itself",
+    "export_connection": "a connection for the server's own file exports",
     "clear_cache": "cache control",
     "filter_options": "compared in test_api_parity_filter_options",
     "years": "compared in test_api_parity_years",

@@ -40,7 +40,12 @@ def latest(relations: list[str], publish_key: str) -> Path:
             return target
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             out = Path(tmp) / "bundle"
-            export_warehouse(data.cursor(), out, fmt="parquet", only=relations)
+            # the web readers may not write files: the export has its own connection
+            con = data.export_connection()
+            try:
+                export_warehouse(con, out, fmt="parquet", only=relations)
+            finally:
+                con.close()
             partial = Path(tmp) / "bundle.zip"
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in sorted(out.iterdir()):

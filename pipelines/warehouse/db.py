@@ -203,7 +203,10 @@ def _fsync_dir(directory: Path) -> None:
 
 
 class DiskSpaceError(OSError):
-    """Too little free disk to publish: nothing was written, the warehouse is as it was."""
+    """Too little free disk to publish: nothing was written, the warehouse is as it was.
+
+    Example: ``except DiskSpaceError as exc: print(exc)  # "need 64 MB free on ..."``
+    """
 
 
 def check_free_space(db: Path) -> None:
@@ -211,6 +214,8 @@ def check_free_space(db: Path) -> None:
 
     Needed: twice the warehouse size (the copy, and the marts rebuilt in it) plus a margin of
     IURC_MIN_FREE_MB (default 64).
+
+    Example: ``check_free_space(Path("data/warehouse/iurc.duckdb"))  # raises when the disk is full``
     """
     size = db.stat().st_size if db.exists() else 0
     margin = int(float(os.environ.get("IURC_MIN_FREE_MB", "64")) * 1024 * 1024)
@@ -224,12 +229,18 @@ def check_free_space(db: Path) -> None:
 
 
 def snapshots_dir(db: Path) -> Path:
-    """Return the folder of the snapshots (earlier published files) of warehouse `db`."""
+    """Return the folder of the snapshots (earlier published files) of warehouse `db`.
+
+    Example: ``snapshots_dir(Path("iurc.duckdb"))  # Path("iurc.duckdb.snapshots")``
+    """
     return db.with_name(db.name + ".snapshots")
 
 
 def list_snapshots(path: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Return the snapshot files of the warehouse, oldest first (their stem is the snapshot id)."""
+    """Return the snapshot files of the warehouse, oldest first (their stem is the snapshot id).
+
+    Example: ``[p.stem for p in list_snapshots()]  # ids for `iurc restore``
+    """
     folder = snapshots_dir(config.warehouse_path(path))
     return sorted(folder.glob("*.duckdb")) if folder.exists() else []
 
@@ -263,6 +274,8 @@ def restore(snapshot_id: str, path: str | os.PathLike[str] | None = None) -> Pat
     """Publish snapshot `snapshot_id` again (the current file becomes a snapshot); return it.
 
     Raises LookupError for an unknown snapshot, DiskSpaceError when the disk is too full.
+
+    Example: ``restore(list_snapshots()[-1].stem)  # back to the previous publish``
     """
     db = config.warehouse_path(path)
     source = next((p for p in list_snapshots(db) if p.stem == snapshot_id), None)

@@ -150,6 +150,9 @@ def test_hostile_names_are_text_on_the_map_and_picker(dash_page, dialogs):
     page = dash_page.page
     dash_page.open(f"/cooperation?coop={COOP_ID}")
     assert COOP in page.locator("#coop-select").inner_text()
+    # tall enough for the whole map: the filter bar (with the challenge filter) and the account
+    # links push it below a 900 px fold, and a mouse cannot hover what is off screen
+    page.set_viewport_size({"width": 1366, "height": 1600})
     # hover the hostile city's marker: Plotly writes the name into the SVG hover label as text
     box = page.evaluate(
         """(name) => {

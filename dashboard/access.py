@@ -124,10 +124,14 @@ PUBLIC_SCHEMAS = ("ref",)
 
 
 def can_read_table(relation: str) -> bool:
-    """Return True when the caller may read the whole relation `schema.name` (public: aggregates)."""
+    """Return True when the caller may read the whole relation `schema.name`: the public and city
+    editors the published aggregates and code lists; officers and admins, who see raw records on
+    the pages, every published mart as well (registers, the quarantine)."""
     schema, _, name = relation.partition(".")
     if not name:
         return False
+    if schema == "mart" and can_see_raw_records():
+        return True
     return relation in PUBLIC_MARTS or schema in PUBLIC_SCHEMAS
 
 

@@ -13,10 +13,15 @@ import hashlib
 
 from flask import Request, Response
 
+from dashboard import access
+
 
 def etag(publish: str, request: Request, fmt: str) -> str:
-    """Return the (strong) entity tag of `request`'s response for the publish `publish`."""
-    key = "\n".join([publish, request.path, request.query_string.decode("latin-1"), fmt])
+    """Return the (strong) entity tag of `request`'s response for the publish `publish` and the
+    caller's role (what a role may read differs)."""
+    key = "\n".join(
+        [publish, access.current_role(), request.path, request.query_string.decode("latin-1"), fmt]
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -44,5 +49,10 @@ def stamp(response: Response, tag: str, modified: dt.datetime | None) -> Respons
     response.set_etag(tag)
     if modified is not None:
         response.last_modified = modified
-    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    # what a signed-in caller reads depends on their role: never from a shared cache
+    private = access.current_role() != access.PUBLIC
+    response.headers["Cache-Control"] = (
+        f"{'private' if private else 'public'}, max-age=0, must-revalidate"
+    )
+    response.vary.add("Cookie")
     return response

@@ -223,3 +223,22 @@ def test_user_commands_read_the_password_from_stdin_and_debug_needs_loopback(ser
     assert "cli-ed" in listed.output and "a long password" not in listed.output
     debug = runner.invoke(cli, ["serve", "--debug", "--host", "0.0.0.0"])
     assert debug.exit_code == 2 and "refused" in debug.output
+
+
+def test_api_tables_follow_the_role_as_the_pages_do(server) -> None:
+    """Public and city editors read the aggregate allow-list; an officer also the row-level marts
+    (the quarantine with its raw record), in responses no shared cache may hand to another."""
+    quarantine = "/api/v1/tables/mart.dq_quarantine"
+    public = server.test_client()
+    assert public.get(quarantine).status_code == 404
+    assert quarantine.rsplit("/", 1)[1] not in public.get("/api/v1/tables").get_data(as_text=True)
+    assert _signed_in(server, "ed").get(quarantine).status_code == 404
+    officer = _signed_in(server, "off")
+    listing = officer.get("/api/v1/tables").get_data(as_text=True)
+    assert "mart.dq_quarantine" in listing
+    response = officer.get(quarantine)
+    assert response.status_code == 200
+    assert "SECRET-RAW-TOKEN" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"].startswith("private")
+    assert "Cookie" in response.headers["Vary"]
+    assert response.headers["ETag"] != public.get("/api/v1/tables").headers["ETag"]

@@ -152,6 +152,15 @@ def _outputs_list(layout: Any, spec: str) -> list[Any]:
     return out if isinstance(parsed, list) else out[0]
 
 
+def _template_args(page: dict[str, Any] | None) -> dict[str, str]:
+    """Return the path-template arguments of a page (`/city/<city_id>`: the first city)."""
+    if not page or "<city_id>" not in (page.get("path_template") or ""):
+        return {}
+    from dashboard import data
+
+    return {"city_id": str(data.benchmark_cities()["city_id"].iloc[0])}
+
+
 def page_callbacks(skipped: list[str] | None = None) -> list[PageCallback]:
     """Return every callback of the dashboard's pages that the filters trigger (the page state
     store is one of its Inputs), with the values its other arguments take from the page layout.
@@ -178,8 +187,13 @@ def page_callbacks(skipped: list[str] | None = None) -> list[PageCallback]:
             continue
         page = pages.get(fn.__module__)
         path = page["path"] if page else "/"
+        template = _template_args(page)  # a page per city: time it on a real city
+        for key, value in template.items():
+            path = path.replace(f"<{key}>", value)
         if fn.__module__ not in layouts:
-            layouts[fn.__module__] = page["layout"]() if page and callable(page["layout"]) else None
+            layouts[fn.__module__] = (
+                page["layout"](**template) if page and callable(page["layout"]) else None
+            )
         args = [_arg(layouts[fn.__module__], "input", i, ids.STATE) for i in spec["inputs"]]
         args += [_arg(layouts[fn.__module__], "state", i, ids.STATE) for i in spec["state"]]
         if any(a is None for a in args):

@@ -257,7 +257,8 @@ PROPERTY_RULES: dict[str, Callable[[Any], bool]] = {
     "n_clicks_timestamp": lambda v: v is None or (isinstance(v, (int, float)) and v >= 0),
     "disabled": lambda v: v is None or isinstance(v, bool),
     "value": _is_control_value,
-    "pathname": lambda v: v is None or (isinstance(v, str) and v.startswith("/")),
+    # a browser's location always has a path; Dash's page router fails on none (path templates)
+    "pathname": lambda v: isinstance(v, str) and v.startswith("/"),
     "search": lambda v: v is None or isinstance(v, str),
     "hash": lambda v: v is None or isinstance(v, str),
     "href": lambda v: v is None or isinstance(v, str),

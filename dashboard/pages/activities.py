@@ -299,7 +299,9 @@ components.register_export(ids.ACT_CHALLENGE_CARD, data.challenge_breakdown)
 def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
     """Draw the chosen measure per cross-cutting challenge; the table holds all three."""
     filters, lang = components.parse_state(state)
-    measure = measure if measure in CHALLENGE_MEASURES else "activities"
+    measure = (
+        measure if isinstance(measure, str) and measure in CHALLENGE_MEASURES else "activities"
+    )
     df = data.challenge_breakdown(filters, lang=lang).copy()
     df["label"] = df["label"].fillna(t("act.no_challenge", lang))
     df["measure_label"] = [t(f"act.measure.{m}", lang) for m in df["measure"]]

@@ -109,7 +109,7 @@ def test_k22_uses_the_rule_at_period_end_or_as_of(scon: duckdb.DuckDBPyConnectio
         return scon.execute(
             """
             select numerator, denominator from mart.kpi_actual(
-                ?::date, ?::date, ?::varchar[], [], [], [], [], [], [])
+                ?::date, ?::date, ?::varchar[], [], [], [], [], [], [], [])
             where indicator_id = 'K22' and measure = 'main'
             """,
             [start, end, list(network)],

@@ -60,7 +60,11 @@ def server(small_wh: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         from dashboard.app import server as flask_server
 
         data.configure(wh)
+        # as deployed (not on loopback): another test of the same worker may have served locally
+        secure = flask_server.config.get("SESSION_COOKIE_SECURE")
+        flask_server.config["SESSION_COOKIE_SECURE"] = True
         yield flask_server
+        flask_server.config["SESSION_COOKIE_SECURE"] = secure
         data.configure()
 
 

@@ -120,8 +120,25 @@ def _send(fmt: str, build: Callable[[], dict[str, Any]]) -> Response:
     return conditional.stamp(response, tag, modified)
 
 
-def _page(items: list[dict[str, Any]], limit: int, offset: int) -> list[dict[str, Any]]:
-    return items[offset : offset + limit]
+def _listing(
+    resource_id: str,
+    fields: list[dict[str, str]],
+    records: list[dict[str, Any]],
+    limit: int,
+    offset: int,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Return the envelope of one page of an in-memory list of records, with paging links."""
+    return shapes.page_result(
+        resource_id,
+        fields,
+        records[offset : offset + limit],
+        total=len(records),
+        limit=limit,
+        offset=offset,
+        links=shapes.links(request.path, request.args, limit, offset, len(records)),
+        **extra,
+    )
 
 
 # ------------------------------------------------------------------ endpoints
@@ -200,16 +217,7 @@ def metrics() -> Response:
     fmt = params.output_format(args, request.headers.get("Accept", ""))
 
     def build() -> dict[str, Any]:
-        records = catalogue_records()
-        return shapes.page_result(
-            "metrics",
-            CATALOGUE_FIELDS,
-            _page(records, limit, offset),
-            total=len(records),
-            limit=limit,
-            offset=offset,
-            links=shapes.links(request.path, args, limit, offset, len(records)),
-        )
+        return _listing("metrics", CATALOGUE_FIELDS, catalogue_records(), limit, offset)
 
     return _send(fmt, build)
 
@@ -234,14 +242,12 @@ def metric_values(metric_id: str) -> Response:
             raise BadRequest(str(exc)) from None
         records = shapes.frame_records(frame)
         total_row = next((r for r in reversed(records) if r.get("is_total")), None)
-        return shapes.page_result(
+        return _listing(
             f"metrics/{metric_id}",
             shapes.frame_fields(frame),
-            _page(records, limit, offset),
-            total=len(records),
-            limit=limit,
-            offset=offset,
-            links=shapes.links(request.path, args, limit, offset, len(records)),
+            records,
+            limit,
+            offset,
             metric={k: shapes.plain(v) for k, v in describe(metric_id).items()},
             by=list(by),
             filters=filters_record(filters),
@@ -286,14 +292,12 @@ def tables() -> Response:
             {"id": "columns", "type": "_text"},
             {"id": "url", "type": "text"},
         ]
-        return shapes.page_result(
+        return _listing(
             "tables",
             fields,
-            _page(records, limit, offset),
-            total=len(records),
-            limit=limit,
-            offset=offset,
-            links=shapes.links(request.path, args, limit, offset, len(records)),
+            records,
+            limit,
+            offset,
             bundle="/api/v1/bundle",
         )
 

@@ -37,6 +37,7 @@ from pipelines.queries import (  # pages-more
     practices,
     quality,
     sdg,
+    sdg_review,
     tables,
 )
 from pipelines.textsafe import formula_safe_sql
@@ -220,6 +221,8 @@ sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
 sdg_targets = cached(sdg.sdg_targets)
 sdg_coverage = cached(sdg.sdg_coverage)
 sdg_tags_by_method_status = cached(sdg.sdg_tags_by_method_status)
+sdg_review_queue = cached(sdg_review.sdg_review_queue)
+sdg_goal_targets = cached(sdg_review.sdg_goal_targets)
 # ------------------------------------------------------------------ benchmarking
 benchmark_cities = cached(benchmark.benchmark_cities)
 benchmark_peer_groups = cached(benchmark.benchmark_peer_groups)

@@ -297,6 +297,7 @@ NOT_A_QUERY = {
     "activities_export_sql": "SQL text builder used by activities_export",
     "template_bytes": "compared in test_api_parity_template_bytes",
     "template_file_name": "compared in test_api_parity_template_bytes",
+    "submission_effect": "a scratch-copy load (submissions.kpi_effect); tests/dashboard/test_data.py",
 }
 
 

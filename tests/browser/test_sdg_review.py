@@ -2,10 +2,10 @@
 
 One test walks the loop: the public is sent to sign in and a city editor is refused; a programme
 officer opens the queue in French, reaches the first suggestion's Accept button with Tab and
-presses Enter, rejects the next one with Tab and Space; both decisions are recorded with user and
-time (app database and audit log) and the warehouse is unchanged. The writer (`iurc review
-apply`) then applies them on a copy of the warehouse and app database: the tags are reviewed,
-K26 moves, and `iurc tag`'s tagger skips them as reviewed.
+presses Enter, rejects the next one with Tab and Space, accepts in bulk above a score; the
+decisions are recorded with user and time (app database and audit log) and the warehouse is
+unchanged. The writer (`iurc review apply`) then applies them on a copy of the warehouse and
+app database: the tags are reviewed, K26 moves, and `iurc tag`'s tagger skips them as reviewed.
 """
 
 from __future__ import annotations
@@ -117,6 +117,12 @@ def test_review_queue_by_keyboard_then_applied_by_the_writer(
         page.keyboard.press(" ")
     pending_rows = page.locator("table.pending-decisions tbody tr")
     assert pending_rows.count() >= 2
+    # bulk: accept every suggestion scoring at least 0.96
+    page.fill("#threshold", "0.96")
+    with page.expect_navigation():
+        page.click("#bulk-accept")
+    assert re.search(r"Décisions enregistrées : [1-9]", page.locator(".alert-success").inner_text())
+    assert pending_rows.count() >= 3
     assert "officer" in pending_rows.first.inner_text()
     page.goto(base + "/review/sdg?lang=en")
     _screenshot(page, "sdg-review-queue-en")

@@ -15,7 +15,7 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api, auth, data, request_checks, submit_pages
+from dashboard import api, auth, data, request_checks, sdg_review_page, submit_pages
 from pipelines import config
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def create_app() -> Dash:
     dispatch_path = app.config.routes_pathname_prefix + "_dash-update-component"
     auth.init_auth(server, dispatch_path)
     submit_pages.init_pages(server)
+    sdg_review_page.init_pages(server)
     _guard_requests(app, server)
     _run_first_request_setup(server)
     return app

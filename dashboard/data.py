@@ -37,6 +37,7 @@ from pipelines.queries import (  # pages-more
     practices,
     quality,
     sdg,
+    sdg_review,
     tables,
 )
 from pipelines.textsafe import formula_safe_sql
@@ -129,18 +130,36 @@ def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callab
         bound.apply_defaults()
         arguments = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
         key = (fn.__module__, fn.__qualname__, arguments, warehouse().version)
-        with _lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _unshared(cast(R, _cache[key]))
-        result = fn(cur, *args, **kwargs)
-        with _lock:
-            _cache[key] = result
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-        return _unshared(result)
+        return _remember(key, lambda: fn(cur, *args, **kwargs))
 
     return call
+
+
+def _remember(key: tuple[Any, ...], compute: Callable[[], R]) -> R:
+    """Return a copy of the cached result under `key`, computing and keeping it when missing."""
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _unshared(cast(R, _cache[key]))
+    result = compute()
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return _unshared(result)
+
+
+def submission_effect(submission_id: int, sha256: str, lang: str = "en") -> pd.DataFrame:
+    """Return the KPI scorecard before and after loading a submission
+    (`pipelines.app.submissions.kpi_effect`, on a private copy of the published warehouse),
+    cached per submission, file (sha256), language and warehouse version: the review page
+    computes it once, and again only after a publish."""
+    from pipelines.app import submissions
+
+    cursor()  # stats the file: a re-published warehouse has a new version
+    handle = warehouse()
+    key = ("submission_effect", submission_id, sha256, lang, handle.version)
+    return _remember(key, lambda: submissions.kpi_effect(submission_id, handle.path, lang=lang))
 
 
 def clear_cache() -> None:
@@ -220,6 +239,8 @@ sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
 sdg_targets = cached(sdg.sdg_targets)
 sdg_coverage = cached(sdg.sdg_coverage)
 sdg_tags_by_method_status = cached(sdg.sdg_tags_by_method_status)
+sdg_review_queue = cached(sdg_review.sdg_review_queue)
+sdg_goal_targets = cached(sdg_review.sdg_goal_targets)
 # ------------------------------------------------------------------ benchmarking
 benchmark_cities = cached(benchmark.benchmark_cities)
 benchmark_peer_groups = cached(benchmark.benchmark_peer_groups)

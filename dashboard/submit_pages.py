@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, redirect, request
 
-from dashboard import access, auth, web_shell
+from dashboard import access, auth, data, web_shell
 from dashboard.components import to_csv_bytes
 from dashboard.i18n import N_, fmt_number, t, t_reason, t_unit
 from pipelines import config
@@ -268,7 +268,7 @@ def review_page(submission_id: int) -> Any:
     sub = _find(submission_id)
     effect = None
     if sub.status == "pending":
-        effect = submissions.kpi_effect(sub.id, lang=lang).to_dict("records")
+        effect = data.submission_effect(sub.id, sub.sha256, lang=lang).to_dict("records")
     return web_shell.render(
         t("review.title", lang),
         REVIEW_BODY,

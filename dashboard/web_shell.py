@@ -65,6 +65,7 @@ def nav_links(lang: str) -> list[tuple[str, str]]:
         links.append((with_lang("/submit", lang), t("auth.nav_submit", lang)))
     if access.can_review():
         links.append((with_lang("/review", lang), t("auth.nav_review", lang)))
+        links.append((with_lang("/review/sdg", lang), t("sdgreview.nav", lang)))
         links.append((with_lang("/audit", lang), t("auth.nav_audit", lang)))
     if access.current_username() is None:
         links.append((with_lang("/signin", lang), t("auth.sign_in", lang)))

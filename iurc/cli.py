@@ -527,6 +527,38 @@ def tag(
     raise typer.Exit(report.exit_code)
 
 
+review_app = typer.Typer(help="SDG review decisions recorded in the review queue (/review/sdg).")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("apply")
+def review_apply(
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+) -> None:
+    """Apply the pending SDG review decisions: load them as reviewed tags and publish.
+
+    The one writer: decisions recorded on /review/sdg (who and when, in the app database) become
+    accepted or rejected sdg_alignment rows through the validated ingest path; `iurc tag` never
+    overwrites them. Exit status as for ingest (0 also when nothing was pending).
+
+    Example: iurc review apply --db data/warehouse/iurc.duckdb
+    """
+    from pipelines.app import sdg_review
+
+    try:
+        report = sdg_review.apply_decisions(db=db)
+    except (sdg_review.ReviewError, OSError) as exc:
+        say(f"error: {safe_text(exc)}", err=True)
+        raise typer.Exit(2) from None
+    say(
+        f"{report.applied:,} decision(s) applied ({report.rows:,} tag row(s)), "
+        f"{report.stale:,} no longer suggested"
+    )
+    raise typer.Exit(report.exit_code)
+
+
 user_app = typer.Typer(
     help="Accounts of the web app (roles: public, city_editor, programme_officer, admin)."
 )

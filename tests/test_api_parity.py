@@ -111,6 +111,14 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.sdg_network_heatmap(f, lang=lg, method="primary"),
         lambda con, f, lg, c: Q.sdg_network_heatmap(con, f, method="primary", lang=lg),
     ),
+    "sdg_review_queue": (
+        lambda f, lg, c: data.sdg_review_queue(lang=lg),
+        lambda con, f, lg, c: Q.sdg_review_queue(con, lang=lg),
+    ),
+    "sdg_goal_targets": (
+        lambda f, lg, c: data.sdg_goal_targets(lang=lg),
+        lambda con, f, lg, c: Q.sdg_goal_targets(con, lang=lg),
+    ),
     "sdg_targets": (
         lambda f, lg, c: data.sdg_targets(f, 11, lang=lg),
         lambda con, f, lg, c: Q.sdg_targets(con, f, 11, lang=lg),
@@ -289,6 +297,7 @@ NOT_A_QUERY = {
     "activities_export_sql": "SQL text builder used by activities_export",
     "template_bytes": "compared in test_api_parity_template_bytes",
     "template_file_name": "compared in test_api_parity_template_bytes",
+    "submission_effect": "a scratch-copy load (submissions.kpi_effect); tests/dashboard/test_data.py",
 }
 
 

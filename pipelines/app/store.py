@@ -1,4 +1,5 @@
-"""The app database: one small SQLite file (users, login attempts, submissions, audit log).
+"""The app database: one small SQLite file (users, login attempts, submissions, audit log, SDG
+review decisions).
 
 It is not the published warehouse: the warehouse only changes through the one serialised writer
 (`pipelines.warehouse.db.writer`); this file holds who may do what and what was asked and
@@ -58,6 +59,19 @@ CREATE TABLE IF NOT EXISTS audit (
     decision TEXT,
     comment TEXT
 );
+CREATE TABLE IF NOT EXISTS sdg_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity_type TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    goal INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    target_id TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    applied_at TEXT,
+    outcome TEXT
+);
+CREATE INDEX IF NOT EXISTS sdg_decisions_pending ON sdg_decisions (applied_at);
 """
 
 

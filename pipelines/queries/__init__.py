@@ -88,6 +88,7 @@ from pipelines.queries.sdg import (
     sdg_tags_by_method_status,
     sdg_targets,
 )
+from pipelines.queries.sdg_review import sdg_goal_targets, sdg_review_queue
 from pipelines.queries.tables import relation_columns, relation_page, relations
 
 __all__ = [
@@ -147,7 +148,9 @@ __all__ = [
     "relations",
     "sdg_coverage",
     "sdg_network_heatmap",
+    "sdg_goal_targets",
     "sdg_profile",
+    "sdg_review_queue",
     "sdg_tags_by_method_status",
     "sdg_targets",
     "stakeholder_mix",

@@ -1,7 +1,8 @@
 """Hostile text in the data stays text: a city, a cooperation and an activity carrying HTML/JS
-payloads are shown literally on the register, benchmarking and cooperation pages, and a
-quarantined row's reasons on the data-quality page (its raw record is not served to anonymous
-clients); no dialog opens, no injected element exists, no console error."""
+payloads are shown literally on the register, benchmarking and cooperation pages, the SDG review
+queue (its evidence highlighted inside the payload), and a quarantined row's reasons on the
+data-quality page (its raw record is not served to anonymous clients); no dialog opens, no
+injected element exists, no console error."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ FILES = {
             f'act-xss-1,"{TITLE}","{RAW}",training,in_person,completed,2024-03-01,2024-03-02,'
             f"innovation,,,{COOP_ID},{CITY_ID},2024-03-10"
         ),
+    ],
+    # an unreviewed suggestion on the hostile activity: its evidence matches inside the payload
+    "sdg_alignments_xss.csv": [
+        "entity_type,entity_id,goal,target_id,is_primary,method,score,status,evidence,method_version",
+        'activity,act-xss-1,9,,false,keyword,0.999,suggested,"img src; script",tfidf-1+rules-1',
     ],
     "participations_xss.csv": [
         "activity_id,city_id,stakeholder_type,participants,women,organisations,completions",
@@ -180,4 +186,27 @@ def test_hostile_quarantined_row_is_text_without_its_raw_record(dash_page, dialo
     text = table.inner_text()
     assert "region" in text  # the reason is shown
     assert RAW not in text  # the raw record is not served to an anonymous client (#19)
+    _assert_inert(page, dialogs)
+
+
+def test_hostile_text_is_text_in_the_sdg_review_queue(page, server_url, xss_db, dialogs):
+    from pipelines.app import users
+    from tests.browser.conftest import app_state_env
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in app_state_env(xss_db).items():
+            mp.setenv(key, value)
+        if users.get("xss-officer") is None:
+            users.add("xss-officer", "officer-password-1", "programme_officer")
+    page.goto(server_url + "/signin?lang=en")
+    page.fill("#username", "xss-officer")
+    page.fill("#password", "officer-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(server_url + "/?lang=en", timeout=120_000)
+    page.goto(server_url + "/review/sdg?lang=en&min_score=0.999")
+    item = page.locator(".sdg-item", has=page.locator("code", has_text="act-xss-1"))
+    text = item.locator(".sdg-text")
+    assert TITLE in text.inner_text() and RAW in text.inner_text()
+    assert item.locator("mark.evidence", has_text="img src").count() == 1
+    assert item.locator("mark.evidence", has_text="script").count() == 2
     _assert_inert(page, dialogs)

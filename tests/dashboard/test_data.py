@@ -58,3 +58,27 @@ def test_data_missing_warehouse_raises_file_not_found(tmp_path):
             data.data_dates()
     finally:
         data.configure()
+
+
+def test_data_submission_effect_cached_per_submission_and_warehouse_version(
+    handle, tmp_path, monkeypatch
+):
+    from pipelines.app import submissions
+
+    monkeypatch.setenv("IURC_APP_DB", str(tmp_path / "app" / "app.sqlite"))
+    monkeypatch.setenv("IURC_SUBMISSIONS_DIR", str(tmp_path / "submissions"))
+    sub = submissions.upload(
+        b"city_id,name,country_iso2,region\ntest-it,Test,IT,EU\n", "cities_test.csv", "ana"
+    )
+
+    def computed() -> int:
+        return sum(1 for key in data._cache if key[0] == "submission_effect")
+
+    first = data.submission_effect(sub.id, sub.sha256, lang="fr")
+    assert {"indicator_id", "value_before", "value_after"} <= set(first.columns)
+    assert data.submission_effect(sub.id, sub.sha256, lang="fr").equals(first)
+    assert computed() == 1  # the second view was served from the cache
+    with db.writer(handle):
+        pass  # a publish: a new warehouse version
+    data.submission_effect(sub.id, sub.sha256, lang="fr")
+    assert computed() == 2

@@ -443,11 +443,14 @@ def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG
 
 
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """Return a KPI value formatted by its unit (count, percent, eur, days, score, index)."""
+    """Return a KPI value formatted by its unit (count, percent, eur, days, score, index,
+    quarter_rate)."""
     if unit == "percent":
         return fmt_percent(value, lang, 0)
     if unit == "eur":
         return fmt_eur(value, lang)
     if unit in {"score", "index"}:
         return fmt_number(value, lang, 2 if value is not None and abs(value) < 10 else 0)
+    if unit == "quarter_rate":  # K11: activities per cooperation per quarter, e.g. 0.42
+        return fmt_number(value, lang, 2)
     return fmt_number(value, lang, 0)

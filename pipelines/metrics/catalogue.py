@@ -140,6 +140,7 @@ SOURCES: dict[str, Source] = {
                             "adopted_date",
                             "is_joint",
                             "is_abandoned",
+                            "reached_planned",
                             "reached_developed",
                             "reached_implemented",
                             "reached_adopted",
@@ -236,6 +237,25 @@ SOURCES: dict[str, Source] = {
                         {"network_id", "mode", "cooperation_id"}
                         | _GEO_LISTS
                         | {"support_end_date", "sustained_from"}
+                    ),
+                ),
+            ),
+        ),
+        # the cooperation network: one row per cooperation and member city; the geographic
+        # filters match a cooperation through any member (its lists), as the map does
+        Source(
+            "cooperation_member",
+            Geography.MEMBER,
+            geo_shape="list",
+            date_col=None,
+            lacks=frozenset({"subtheme", "challenge"}),
+            relations=(
+                Relation(
+                    "mart.cooperation_member",
+                    frozenset(
+                        {"network_id", "mode", "cooperation_id", "n_members"}
+                        | _GEO_LISTS
+                        | {"member_city_id", "member_region"}
                     ),
                 ),
             ),
@@ -362,6 +382,8 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("challenge", "cross_cutting_id", "ref.cross_cutting", "cross_cutting_id"),
         Dimension("mode", "mode", "ref.cooperation_mode", "mode_id"),
         Dimension("region", "region"),
+        # a cooperation member city's own region (the network's EU / North America balance)
+        Dimension("member_region", "member_region"),
         # Europe as one group, North America by country (the programme's balance)
         Dimension(
             "country_group",
@@ -762,6 +784,97 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode"),
             decision="D7",
         ),
+        # the output funnel: outputs placed in the period by their first dated stage (the month
+        # of reference_date), counted at each lifecycle stage they reached; by output type
+        Metric(
+            "outputs.planned",
+            "Outputs planned",
+            "Outputs whose first stage is dated in the period that reached the planned stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_planned",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.developed",
+            "Outputs developed",
+            "Outputs whose first stage is dated in the period that reached the developed stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_developed",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.implemented",
+            "Outputs implemented",
+            "Outputs whose first stage is dated in the period that reached the implemented stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_implemented",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.adopted",
+            "Outputs adopted",
+            "Outputs whose first stage is dated in the period that reached the adopted stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_adopted",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.pct_adopted",
+            "Outputs adopted, % of planned",
+            "Of the outputs of the period that reached the planned stage, the share that reached "
+            "the adopted stage.",
+            "percent",
+            Additivity.RATIO,
+            "output",
+            _pct(
+                "count(*) filter (where reached_adopted)", "count(*) filter (where reached_planned)"
+            ),
+            numerator="count(*) filter (where reached_adopted)",
+            denominator="count(*) filter (where reached_planned)",
+            date_col="month",
+            direction="higher",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        # the cooperation network map: cooperations and their member cities, whatever their
+        # activity in the period (the map draws every cooperation matching the filters)
+        Metric(
+            "cooperations",
+            "Cooperations",
+            "Pairings, trios, clusters and global networks matching the filters (a cooperation "
+            "matches a place when any of its member cities is there), whatever their activity.",
+            "count",
+            Additivity.DISTINCT,
+            "cooperation_member",
+            "count(distinct cooperation_id)",
+            breakdowns=("network", "mode", "member_region"),
+        ),
+        Metric(
+            "member_cities",
+            "Member cities",
+            "Distinct cities that are members of the cooperations matching the filters; by region, "
+            "the member city's own region.",
+            "count",
+            Additivity.DISTINCT,
+            "cooperation_member",
+            "count(distinct member_city_id)",
+            breakdowns=("network", "mode", "member_region"),
+        ),
         Metric(
             "K17",
             "Action plans taken up",
@@ -854,6 +967,27 @@ METRICS: dict[str, Metric] = {
             direction="higher",
             breakdowns=(*OUTPUT_BREAKDOWNS, *_TIME),
             indicator="K20",
+        ),
+        # the cooperation page's funding card: commitments dated in the period (a flow, where
+        # K20 is the stock to date)
+        Metric(
+            "funding.committed",
+            "Funding committed in the period",
+            "Funds committed in the period to actions stemming from the cooperation, in euros.",
+            "eur",
+            Additivity.SUM,
+            "funding",
+            "coalesce(sum(amount_eur), 0)",
+            direction="higher",
+        ),
+        Metric(
+            "funding.commitments",
+            "Funding commitments",
+            "Funding commitments dated in the period.",
+            "count",
+            Additivity.SUM,
+            "funding",
+            "count(*)",
         ),
         Metric(
             "K21",

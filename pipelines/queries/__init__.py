@@ -41,7 +41,10 @@ from pipelines.queries.cooperation import (
     cooperation_nodes,
     cooperation_options,
     cooperation_sdg,
+    funding_figures,
     funding_leveraged,
+    funnel_figures,
+    network_figures,
     output_funnel,
 )
 from pipelines.queries.metrics import data_dates, metric_frame, metric_total
@@ -110,7 +113,9 @@ __all__ = [
     "country_options",
     "data_as_of",
     "data_dates",
+    "funding_figures",
     "funding_leveraged",
+    "funnel_figures",
     "gender_balance",
     "ingest_runs",
     "kpi_measures",
@@ -118,6 +123,7 @@ __all__ = [
     "kpi_trend",
     "map_points",
     "metric_frame",
+    "network_figures",
     "metric_total",
     "challenge_breakdown",
     "challenge_options",

@@ -205,6 +205,7 @@ _ENTITIES = {
     "sdg_activity": ("sdg_alignment", "activity"),
     "sdg_review": ("sdg_alignment",),
     "cooperation": ("cooperation", "cooperation_member", "activity", "output"),
+    "cooperation_member": ("cooperation", "cooperation_member"),
 }
 
 

@@ -22,6 +22,7 @@ import pytest
 from dashboard import figures
 from pipelines import queries
 from pipelines.metrics.filters import Filters
+from pipelines.queries.cooperation import STAGES
 from tests.recount import recount
 
 SCOPES: dict[str, dict] = {
@@ -503,3 +504,48 @@ def test_sdg_network_heatmap_matches_definition(scope: str, demo_con, raw) -> No
         ).items()
     }
     assert api.to_dict() == want
+
+
+# ---------------------------------------------------------------- cooperation page
+
+COOPERATION_FIGURES = ["cooperations", "member_cities", "EU", "NA"]
+
+
+@pytest.mark.parametrize("scope", ["all", "EU", "IT", "innovation", "pairing"])
+def test_cooperation_network_figures_match_definition(scope: str, demo_con, raw) -> None:
+    """The network map's summary (cooperations, member cities, by region) is the recount, and
+    the page's sentence states exactly those metric-layer figures."""
+    from dashboard import app  # noqa: F401  (register_page needs the app first)
+    from dashboard.pages.cooperation import network_summary
+
+    api = queries.network_figures(demo_con, _filters(scope))
+    want = recount.cooperation_network(raw, _scope(scope))
+    assert {k: api[k] for k in COOPERATION_FIGURES} == want
+    text = network_summary(api, "x", "en")
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+    assert numbers == [want[k] for k in COOPERATION_FIGURES], text
+
+
+@pytest.mark.parametrize("scope", ["all", "2024", "EU", "innovation"])
+def test_output_funnel_figures_match_definition(scope: str, demo_con, raw) -> None:
+    """The funnel summary's stage counts and share adopted are the recount, and the chart's
+    per-type rows add up to each stage's total (a sum over output types)."""
+    api = queries.funnel_figures(demo_con, _filters(scope))
+    want = recount.output_funnel(raw, _scope(scope))
+    for key, value in want.items():
+        assert _same(api[key], value, exact=key != "pct_adopted"), (key, api[key], value)
+    chart = queries.output_funnel(demo_con, _filters(scope)).groupby("stage")["reached"].sum()
+    assert {k: float(chart.get(k, 0)) for k in STAGES} == {k: api[k] for k in STAGES}
+
+
+def test_one_cooperation_funnel_and_funding_match_definition(demo_con, raw) -> None:
+    """The cooperation page's funnel and funding sentences for one cooperation: the recount."""
+    coop = str(raw.outputs["cooperation_id"].dropna().sort_values().iloc[0])
+    api = queries.funnel_figures(demo_con, Filters(), cooperation_id=coop)
+    want = recount.output_funnel(raw, recount.Scope(), cooperation_id=coop)
+    assert {k: api[k] for k in STAGES} == {k: float(want[k]) for k in STAGES}
+    funding = queries.funding_figures(demo_con, Filters(), cooperation_id=coop)
+    table = recount.funding_table(raw, recount.Scope(), "cooperation")
+    row = table.loc[coop] if coop in table.index else pd.Series({"amount_eur": 0, "commitments": 0})
+    assert round(funding["eur"], 2) == row["amount_eur"]
+    assert funding["commitments"] == row["commitments"]

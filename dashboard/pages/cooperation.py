@@ -105,6 +105,7 @@ def layout(**query: Any) -> html.Div:
                 wide=True,
                 xlsx=True,
                 note=t("coop.network_note", lang),
+                metric="cooperations",
             ),
             html.Section(
                 [
@@ -121,8 +122,19 @@ def layout(**query: Any) -> html.Div:
                     page_params.card(
                         ids.COOP_ACTIVITIES_CARD, t("coop.activities", lang), lang, xlsx=True
                     ),
-                    page_params.card(ids.COOP_FUNNEL_CARD, t("coop.funnel", lang), lang, xlsx=True),
-                    page_params.card(ids.COOP_FUNDING_CARD, t("coop.funding", lang), lang),
+                    page_params.card(
+                        ids.COOP_FUNNEL_CARD,
+                        t("coop.funnel", lang),
+                        lang,
+                        xlsx=True,
+                        metric="outputs.planned",
+                    ),
+                    page_params.card(
+                        ids.COOP_FUNDING_CARD,
+                        t("coop.funding", lang),
+                        lang,
+                        metric="funding.committed",
+                    ),
                     page_params.card(
                         ids.COOP_SDG_CARD,
                         t("coop.sdg", lang),
@@ -271,13 +283,18 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
     )
     figs = data.network_figures(filters) if not edges.empty else {"cooperations": 0.0}
     summary = network_summary(figs, str(names.get(coop, "–")), lang)
-    table = (
-        edges.groupby(
-            ["cooperation_id", "cooperation_name", "mode_label", "network_label"], as_index=False
-        ).agg(members=("city_b", "nunique"), activities=("activities", "max"))
-        if not edges.empty
-        else edges
-    )
+    # one row per cooperation: its members and activities are the cooperation's own (per edge
+    # they repeat), so picking the first edge of each aggregates nothing
+    table = edges.drop_duplicates("cooperation_id")[
+        [
+            "cooperation_id",
+            "cooperation_name",
+            "mode_label",
+            "network_label",
+            "members",
+            "activities",
+        ]
+    ]
     return components.card_values(
         table,
         fig,
@@ -287,6 +304,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
             "cooperation_name": t("axis.cooperation", lang),
             "mode_label": t("axis.mode", lang),
             "network_label": t("axis.network", lang),
+            "members": t("coop.f.members", lang),
             "activities": t("axis.activities", lang),
         },
     )

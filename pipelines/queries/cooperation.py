@@ -39,7 +39,7 @@ def cooperation_edges(
     """Return cooperation links between member cities, with completed joint activities in the period.
 
     Columns: cooperation_id, cooperation_name, mode, mode_label, network_id, network_label,
-    city_a, city_b, activities.
+    city_a, city_b, activities, members (the cooperation's member cities).
 
     Example: ``cooperation_edges(con, Filters(mode=("trio",)))``
     """
@@ -57,7 +57,9 @@ def cooperation_edges(
         con,
         f"""
         with c as (
-            select cooperation_id from mart.cooperation_register where {coop_where}
+            select cooperation_id, n_members
+            from mart.cooperation_register
+            where {coop_where}
         ),
         a as (
             select
@@ -76,7 +78,8 @@ def cooperation_edges(
             n.{lab} as network_label,
             e.city_a,
             e.city_b,
-            coalesce(a.activities, 0) as activities
+            coalesce(a.activities, 0) as activities,
+            c.n_members as members
         from mart.cooperation_edge as e
         join c on c.cooperation_id = e.cooperation_id
         left join a on a.cooperation_id = e.cooperation_id

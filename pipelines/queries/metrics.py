@@ -110,9 +110,10 @@ def total_row(frame: pd.DataFrame) -> pd.Series:
 def describe(metric_id: str) -> dict[str, object]:
     """Return a metric's declaration in plain terms: what a reader needs to trust the figure.
 
-    Keys: id, indicator, measure, label, definition, unit, additivity, geography, time_basis,
-    direction, breakdowns, decision, source_relation, unsupported_filters (the global filters
-    its source cannot honour: under them it selects nothing).
+    Keys: id, indicator, measure, label, definition, unit, formula (the declared aggregate
+    expression, e.g. "count(distinct city_id)"), additivity, geography, time_basis, direction,
+    breakdowns, decision, source_relation, unsupported_filters (the global filters its source
+    cannot honour: under them it selects nothing).
 
     Example: ``describe("K22")["additivity"]  # 'ratio'``
     """
@@ -126,6 +127,7 @@ def describe(metric_id: str) -> dict[str, object]:
         "label": m.label,
         "definition": m.definition,
         "unit": m.unit,
+        "formula": m.value,
         "additivity": m.additivity.value,
         "geography": source.geography.value,
         "time_basis": m.time_basis.value,

@@ -275,6 +275,23 @@ SOURCES: dict[str, Source] = {
                 ) as s using (cooperation_id)
             """,
         ),
+        # K05/K09 (D6): organisations by identifier where the data has one; the participations
+        # of unidentified organisations beside them (mart.organisation_cube)
+        Source(
+            "organisation",
+            Geography.PARTICIPANT,
+            relations=(
+                Relation(
+                    "mart.organisation_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO
+                        | {"cooperation_id", "stakeholder_type", "is_joint", "organisation_id"}
+                        | {"identified_participations", "unidentified_participations"}
+                    ),
+                ),
+            ),
+        ),
         # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil
         # society; 'other' is left out
         Source(
@@ -522,6 +539,118 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),
             indicator="K05",
             measure="lower_bound",
+            decision="D6",
+        ),
+        Metric(
+            "K05.identified",
+            "Organisations, identified",
+            "Distinct organisations with an identifier (organisation_id) taking part in completed "
+            "activities: an exact distinct count.",
+            "count",
+            Additivity.DISTINCT,
+            "organisation",
+            "count(distinct organisation_id)",
+            direction="higher",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.unidentified",
+            "Organisations, participations without identifier",
+            "Organisation participations recorded without an identifier (counts of organisations "
+            "per participation row): the most distinct organisations they can add.",
+            "count",
+            Additivity.SUM,
+            "organisation",
+            "coalesce(sum(unidentified_participations), 0)",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.upper_bound",
+            "Organisations, at most",
+            "Identified organisations plus the organisation participations without an identifier "
+            "(each counted as a different organisation): the most distinct organisations the data "
+            "allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation",
+            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.pct_identified",
+            "Organisations: identifier coverage",
+            "Share of organisation participations that carry an organisation identifier.",
+            "percent",
+            Additivity.RATIO,
+            "organisation",
+            _pct(
+                "sum(identified_participations)",
+                "sum(identified_participations) + sum(unidentified_participations)",
+            ),
+            numerator="sum(identified_participations)",
+            denominator="sum(identified_participations) + sum(unidentified_participations)",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.identified",
+            "Organisations in joint activities, identified",
+            "Distinct organisations with an identifier (organisation_id) taking part in completed "
+            "joint activities: an exact distinct count.",
+            "count",
+            Additivity.DISTINCT,
+            "organisation",
+            "count(distinct organisation_id)",
+            where="is_joint",
+            direction="higher",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.unidentified",
+            "Organisations in joint activities, participations without identifier",
+            "Organisation participations recorded without an identifier (counts of organisations "
+            "per participation row): the most distinct organisations they can add.",
+            "count",
+            Additivity.SUM,
+            "organisation",
+            "coalesce(sum(unidentified_participations), 0)",
+            where="is_joint",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.upper_bound",
+            "Organisations in joint activities, at most",
+            "Identified organisations plus the organisation participations without an identifier "
+            "(each counted as a different organisation): the most distinct organisations the data "
+            "allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation",
+            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
+            where="is_joint",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.pct_identified",
+            "Organisations in joint activities: identifier coverage",
+            "Share of organisation participations that carry an organisation identifier.",
+            "percent",
+            Additivity.RATIO,
+            "organisation",
+            _pct(
+                "sum(identified_participations)",
+                "sum(identified_participations) + sum(unidentified_participations)",
+            ),
+            numerator="sum(identified_participations)",
+            denominator="sum(identified_participations) + sum(unidentified_participations)",
+            where="is_joint",
+            breakdowns=("year", "network", "region", "stakeholder_type"),
             decision="D6",
         ),
         Metric(

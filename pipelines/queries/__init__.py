@@ -69,6 +69,7 @@ from pipelines.queries.overview import (
 )
 from pipelines.queries.participation import (
     gender_balance,
+    organisation_figures,
     participation_by_region,
     participation_by_type_modality,
     participation_over_time,
@@ -124,6 +125,7 @@ __all__ = [
     "map_points",
     "metric_frame",
     "network_figures",
+    "organisation_figures",
     "metric_total",
     "challenge_breakdown",
     "challenge_options",

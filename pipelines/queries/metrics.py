@@ -111,7 +111,7 @@ def describe(metric_id: str) -> dict[str, object]:
     """Return a metric's declaration in plain terms: what a reader needs to trust the figure.
 
     Keys: id, indicator, measure, label, definition, unit, formula (the declared aggregate
-    expression, e.g. "count(distinct city_id)"), additivity, geography, time_basis, direction,
+    expression, e.g. "sum(participants)"), additivity, geography, time_basis, direction,
     breakdowns, decision, source_relation, unsupported_filters (the global filters its source
     cannot honour: under them it selects nothing).
 
@@ -208,6 +208,7 @@ _ENTITIES = {
     "sdg_review": ("sdg_alignment",),
     "cooperation": ("cooperation", "cooperation_member", "activity", "output"),
     "cooperation_member": ("cooperation", "cooperation_member"),
+    "organisation": ("participation", "activity"),
 }
 
 

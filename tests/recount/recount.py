@@ -789,3 +789,22 @@ def output_funnel(raw: Raw, s: Scope, cooperation_id: str | None = None) -> dict
     }
     out["pct_adopted"] = 100.0 * out["adopted"] / out["planned"] if out["planned"] else math.nan
     return out
+
+
+def organisations(raw: Raw, s: Scope, *, joint: bool = False) -> dict[str, float]:
+    """Return D6's parts for K05 (or K09 with `joint`): distinct identified organisations, the
+    organisation participations without an identifier, and the identified share."""
+    p = participation_scope(raw, s)
+    if joint:
+        countries = p_all_countries(raw).groupby("activity_id")["country_iso2"].nunique()
+        two = set(countries[countries >= 2].index)
+        p = p[p["cooperation_id"].notna() & p["activity_id"].isin(two)]
+    named = p["organisation_id"].notna()
+    identified_rows = int(named.sum())
+    unidentified = int(p.loc[~named, "organisations"].fillna(0).sum())
+    every = identified_rows + unidentified
+    return {
+        "identified": int(p.loc[named, "organisation_id"].nunique()),
+        "unidentified": unidentified,
+        "pct_identified": 100.0 * identified_rows / every if every else math.nan,
+    }

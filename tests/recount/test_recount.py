@@ -549,3 +549,23 @@ def test_one_cooperation_funnel_and_funding_match_definition(demo_con, raw) -> N
     row = table.loc[coop] if coop in table.index else pd.Series({"amount_eur": 0, "commitments": 0})
     assert round(funding["eur"], 2) == row["amount_eur"]
     assert funding["commitments"] == row["commitments"]
+
+
+# ---------------------------------------------------------------- organisations (D6)
+
+
+@pytest.mark.parametrize("scope", ["all", "2024", "IT", "pairing"])
+@pytest.mark.parametrize("indicator", ["K05", "K09"])
+def test_organisation_figures_match_definition(indicator: str, scope: str, demo_con, raw) -> None:
+    """The D6 parts: exact distinct identified organisations, unidentified participations, the
+    identified share; and the range the rule states from them."""
+    api = queries.organisation_figures(demo_con, _filters(scope), indicator=indicator)
+    want = recount.organisations(raw, _scope(scope), joint=indicator == "K09")
+    assert (api["identified"], api["unidentified"]) == (want["identified"], want["unidentified"])
+    assert _same(api["pct_identified"], want["pct_identified"], exact=False)
+    if want["unidentified"] and want["identified"]:
+        assert (api["rule"], api["low"], api["high"]) == (
+            "range",
+            want["identified"],
+            want["identified"] + want["unidentified"],
+        )

@@ -182,6 +182,22 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
+            "sdg_goal",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_goal_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"entity_type", "goal", "cooperation_id"}
+                        | {"primary_value", "fractional_value"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
             "sdg_primary",
             Geography.HOST,
             geo_shape="list",
@@ -1181,6 +1197,31 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",
             decision="D9",
+        ),
+        # the SDG page's profile: activities per validated goal, primary-only or fractional
+        Metric(
+            "sdg.activities_primary",
+            "Activities by primary SDG goal",
+            "The period's activities with a validated primary SDG goal, each counted once, for "
+            "that goal.",
+            "count",
+            Additivity.SUM,
+            "sdg_goal",
+            "coalesce(sum(primary_value), 0)",
+            where="entity_type = 'activity'",
+            breakdowns=("goal", "network"),
+        ),
+        Metric(
+            "sdg.activities_fractional",
+            "Activities by SDG goal, shared",
+            "The period's activities with validated SDG goals, each shared equally between its n "
+            "validated goals (1/n each): over all goals, the activities with a validated goal.",
+            "count",
+            Additivity.SUM,
+            "sdg_goal",
+            "coalesce(sum(fractional_value), 0)",
+            where="entity_type = 'activity'",
+            breakdowns=("goal", "network"),
         ),
         Metric(
             "K26",

@@ -203,6 +203,7 @@ _ENTITIES = {
     "output": ("output",),
     "funding": ("funding", "output"),
     "sdg_target": ("sdg_alignment",),
+    "sdg_goal": ("sdg_alignment", "activity"),
     "sdg_primary": ("sdg_alignment", "activity"),
     "sdg_activity": ("sdg_alignment", "activity"),
     "sdg_review": ("sdg_alignment",),

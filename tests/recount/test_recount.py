@@ -376,6 +376,17 @@ def test_sdg_profile_matches_definition(fig: str, scope: str, demo_con, raw) -> 
     assert api[api > 0].astype(int).to_dict() == want.to_dict()
 
 
+@pytest.mark.parametrize("scope", ["all", "2024", "EU"])
+def test_sdg_profile_summary_states_the_metric_total(scope: str, demo_con, raw) -> None:
+    """The profile's summary sentence states the activities with a primary goal, recounted."""
+    df = queries.sdg_profile(demo_con, _filters(scope))
+    df = df[df["value"] > 0]  # as the page draws it
+    want = recount.sdg_primary_profile(raw, _scope(scope))
+    assert df.attrs["total"] == want.sum()  # one primary goal per activity: the goals add up
+    text = figures.summary_total_and_top(df, "label", "value", "Activities", "en")
+    assert _summary_total(text) == want.sum()
+
+
 @pytest.mark.parametrize(
     ("fig", "scope"), _params(["sdg_coverage"], ["all", "2024", "innovation", "EU"])
 )

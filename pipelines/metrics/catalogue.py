@@ -567,7 +567,7 @@ METRICS: dict[str, Metric] = {
             "organisation",
             "count(distinct organisation_id)",
             direction="higher",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -579,7 +579,7 @@ METRICS: dict[str, Metric] = {
             Additivity.SUM,
             "organisation",
             "coalesce(sum(unidentified_participations), 0)",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -592,7 +592,7 @@ METRICS: dict[str, Metric] = {
             Additivity.BOUND,
             "organisation",
             "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -608,7 +608,7 @@ METRICS: dict[str, Metric] = {
             ),
             numerator="sum(identified_participations)",
             denominator="sum(identified_participations) + sum(unidentified_participations)",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -622,7 +622,7 @@ METRICS: dict[str, Metric] = {
             "count(distinct organisation_id)",
             where="is_joint",
             direction="higher",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -635,7 +635,7 @@ METRICS: dict[str, Metric] = {
             "organisation",
             "coalesce(sum(unidentified_participations), 0)",
             where="is_joint",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -649,7 +649,7 @@ METRICS: dict[str, Metric] = {
             "organisation",
             "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
             where="is_joint",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -666,7 +666,7 @@ METRICS: dict[str, Metric] = {
             numerator="sum(identified_participations)",
             denominator="sum(identified_participations) + sum(unidentified_participations)",
             where="is_joint",
-            breakdowns=("year", "network", "region", "stakeholder_type"),
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(

@@ -42,6 +42,7 @@ from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a comp
 from dash.dependencies import Wildcard
 
 from dashboard import data, ids
+from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
 from pipelines.metrics.build import unhonoured_filters
@@ -475,8 +476,10 @@ def chart_card(
     height: int = 360,
     note: str | None = None,
     wide: bool = False,
+    metric: str | None = None,
 ) -> html.Section:
-    """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export.
+    """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export,
+    and with `metric` (a declared metric id) the figure's "About this figure".
 
     Fill it with `card_outputs(card)` / `card_values(...)`; make the export work with
     `register_export(card, fetch)`.
@@ -509,6 +512,7 @@ def chart_card(
                 id=card_id(ids.CARD_TABLE, card),
                 className="card-table",
             ),
+            about_metric(metric, lang) if metric else None,
             export_buttons(card, lang, xlsx=xlsx),
         ],
         className="card chart-card" + (" wide" if wide else ""),

@@ -156,7 +156,20 @@ def bar(
     fig.update_yaxes(title_text=x_title if horizontal else y_title)
     if horizontal:
         fig.update_yaxes(autorange="reversed", automargin=True)
+    whole_ticks(fig, vals, horizontal=horizontal)
     return base_layout(fig, lang)
+
+
+def whole_ticks(fig: go.Figure, values: pd.Series, *, horizontal: bool = False) -> None:
+    """Give the value axis whole-number ticks when every value is a whole count (no "0.5
+    outputs"): integer tick labels, one tick per unit below ten. Changes `fig` in place."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if numbers.empty or not (numbers % 1 == 0).all():
+        return
+    axis: dict[str, str | int] = {"tickformat": ",d", "rangemode": "tozero"}
+    if numbers.abs().max() < 10:
+        axis["dtick"] = 1
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(**axis)
 
 
 def stacked_bar(

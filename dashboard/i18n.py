@@ -242,6 +242,18 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("metric.K27"),
     N_("metric.K29"),
     N_("metric.K30"),
+    N_("metric.cooperations"),
+    N_("metric.outputs.planned"),
+    N_("metric.funding.committed"),
+    N_("munit.count"),
+    N_("munit.percent"),
+    N_("munit.eur"),
+    N_("munit.days"),
+    N_("munit.index"),
+    N_("munit.person_days"),
+    N_("munit.quarter_rate"),
+    N_("kpi.about.unit"),
+    N_("kpi.about.formula"),
     N_("add.sum"),
     N_("add.distinct_count"),
     N_("add.ratio"),
@@ -443,11 +455,14 @@ def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG
 
 
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """Return a KPI value formatted by its unit (count, percent, eur, days, score, index)."""
+    """Return a KPI value formatted by its unit (count, percent, eur, days, score, index,
+    quarter_rate)."""
     if unit == "percent":
         return fmt_percent(value, lang, 0)
     if unit == "eur":
         return fmt_eur(value, lang)
     if unit in {"score", "index"}:
         return fmt_number(value, lang, 2 if value is not None and abs(value) < 10 else 0)
+    if unit == "quarter_rate":  # K11: activities per cooperation per quarter, e.g. 0.42
+        return fmt_number(value, lang, 2)
     return fmt_number(value, lang, 0)

@@ -181,6 +181,18 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
             con, f, by="source_type", cooperation_id=None, lang=lg
         ),
     ),
+    "network_figures": (
+        lambda f, lg, c: data.network_figures(f, city_id=c.city_id),
+        lambda con, f, lg, c: Q.network_figures(con, f, city_id=c.city_id),
+    ),
+    "funnel_figures": (
+        lambda f, lg, c: data.funnel_figures(f, cooperation_id=c.cooperation_id),
+        lambda con, f, lg, c: Q.funnel_figures(con, f, cooperation_id=c.cooperation_id),
+    ),
+    "funding_figures": (
+        lambda f, lg, c: data.funding_figures(f, cooperation_id=None),
+        lambda con, f, lg, c: Q.funding_figures(con, f, cooperation_id=None),
+    ),
     "cooperation_sdg": (
         lambda f, lg, c: data.cooperation_sdg(c.cooperation_id, lang=lg),
         lambda con, f, lg, c: Q.cooperation_sdg(con, c.cooperation_id, lang=lg),

@@ -149,11 +149,12 @@ def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
     fig = figures.cooperation_network(
         nodes, edges, lang, hub_label=t("coop.hub", lang), selected_label=""
     )
+    figs = data.network_figures(filters, city_id=city_id)
     summary = t(
-        "city.network_summary",
+        "city.network_members",
         lang,
-        n=fmt_number(edges["cooperation_id"].nunique(), lang),
-        cities=fmt_number(max(len(nodes) - 1, 0), lang),
+        n=fmt_number(figs["cooperations"], lang),
+        cities=fmt_number(figs["member_cities"], lang),
     )
     return _graph(fig, summary, "network", lang, height=380)
 

@@ -105,6 +105,7 @@ def layout(**query: Any) -> html.Div:
                 wide=True,
                 xlsx=True,
                 note=t("coop.network_note", lang),
+                metric="cooperations",
             ),
             html.Section(
                 [
@@ -121,8 +122,19 @@ def layout(**query: Any) -> html.Div:
                     page_params.card(
                         ids.COOP_ACTIVITIES_CARD, t("coop.activities", lang), lang, xlsx=True
                     ),
-                    page_params.card(ids.COOP_FUNNEL_CARD, t("coop.funnel", lang), lang, xlsx=True),
-                    page_params.card(ids.COOP_FUNDING_CARD, t("coop.funding", lang), lang),
+                    page_params.card(
+                        ids.COOP_FUNNEL_CARD,
+                        t("coop.funnel", lang),
+                        lang,
+                        xlsx=True,
+                        metric="outputs.planned",
+                    ),
+                    page_params.card(
+                        ids.COOP_FUNDING_CARD,
+                        t("coop.funding", lang),
+                        lang,
+                        metric="funding.committed",
+                    ),
                     page_params.card(
                         ids.COOP_SDG_CARD,
                         t("coop.sdg", lang),
@@ -233,17 +245,18 @@ def remember_selection(coop: str | None) -> dict[str, Any]:
     return {"coop": coop}
 
 
-def network_summary(nodes: pd.DataFrame, edges: pd.DataFrame, selected: str, lang: str) -> str:
-    """Return the number of cooperations and cities (by region) and the selected cooperation."""
-    if nodes.empty or edges.empty:
+def network_summary(figs: dict[str, float], selected: str, lang: str) -> str:
+    """Return the number of cooperations and member cities (by region), from the metric layer
+    (`data.network_figures`), and the selected cooperation."""
+    if not figs["cooperations"]:
         return t("coop.none", lang)
     return t(
         "sum.network",
         lang,
-        n=fmt_number(edges["cooperation_id"].nunique(), lang),
-        cities=fmt_number(len(nodes), lang),
-        eu=fmt_number(int((nodes["region"] == "EU").sum()), lang),
-        na=fmt_number(int((nodes["region"] == "NA").sum()), lang),
+        n=fmt_number(figs["cooperations"], lang),
+        cities=fmt_number(figs["member_cities"], lang),
+        eu=fmt_number(figs["EU"], lang),
+        na=fmt_number(figs["NA"], lang),
         selected=selected,
     )
 
@@ -268,14 +281,20 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         hub_label=t("coop.hub", lang),
         selected_label=t("coop.selected", lang),
     )
-    summary = network_summary(nodes, edges, str(names.get(coop, "–")), lang)
-    table = (
-        edges.groupby(
-            ["cooperation_id", "cooperation_name", "mode_label", "network_label"], as_index=False
-        ).agg(members=("city_b", "nunique"), activities=("activities", "max"))
-        if not edges.empty
-        else edges
-    )
+    figs = data.network_figures(filters) if not edges.empty else {"cooperations": 0.0}
+    summary = network_summary(figs, str(names.get(coop, "–")), lang)
+    # one row per cooperation: its members and activities are the cooperation's own (per edge
+    # they repeat), so picking the first edge of each aggregates nothing
+    table = edges.drop_duplicates("cooperation_id")[
+        [
+            "cooperation_id",
+            "cooperation_name",
+            "mode_label",
+            "network_label",
+            "members",
+            "activities",
+        ]
+    ]
     return components.card_values(
         table,
         fig,
@@ -285,6 +304,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
             "cooperation_name": t("axis.cooperation", lang),
             "mode_label": t("axis.mode", lang),
             "network_label": t("axis.network", lang),
+            "members": t("coop.f.members", lang),
             "activities": t("axis.activities", lang),
         },
     )
@@ -380,19 +400,18 @@ def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[An
     )
 
 
-def funnel_summary(df: pd.DataFrame, lang: str) -> str:
-    """Return outputs planned, implemented and adopted, and the share adopted."""
-    if df.empty or not df["reached"].sum():
+def funnel_summary(figs: dict[str, float | None], lang: str) -> str:
+    """Return outputs planned, implemented and adopted, and the share adopted, as the metric
+    layer counts them (`data.funnel_figures`: every output type, recounted)."""
+    if not figs["planned"]:
         return t("card.empty_hint", lang)
-    by = df.groupby("stage")["reached"].sum()
-    planned = by.get("planned", 0)
     return t(
         "sum.funnel",
         lang,
-        planned=fmt_number(planned, lang),
-        implemented=fmt_number(by.get("implemented", 0), lang),
-        adopted=fmt_number(by.get("adopted", 0), lang),
-        pct=fmt_percent(100 * by.get("adopted", 0) / planned if planned else None, lang),
+        planned=fmt_number(figs["planned"], lang),
+        implemented=fmt_number(figs["implemented"], lang),
+        adopted=fmt_number(figs["adopted"], lang),
+        pct=fmt_percent(figs["pct_adopted"], lang),
     )
 
 
@@ -412,7 +431,11 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
     return components.card_values(
         shown,
         fig,
-        funnel_summary(df, lang) if not shown.empty else "",
+        funnel_summary(
+            data.funnel_figures(period_only(filters), cooperation_id=_coop(params)), lang
+        )
+        if not shown.empty
+        else "",
         lang,
         columns={
             "output_type_label": t("axis.output_type", lang),
@@ -434,12 +457,13 @@ def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
     fig = figures.bar(
         df, "label", "amount_eur", lang, horizontal=True, y_title=t("axis.amount_eur", lang)
     )
+    figs = data.funding_figures(period_only(filters), cooperation_id=_coop(params))
     summary = (
         t(
             "sum.funding",
             lang,
-            total=fmt_eur(df["amount_eur"].sum(), lang),
-            n=fmt_number(df["commitments"].sum(), lang),
+            total=fmt_eur(figs["eur"], lang),
+            n=fmt_number(figs["commitments"], lang),
             source=str(df["label"].iloc[0]),
         )
         if not df.empty

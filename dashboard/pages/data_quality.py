@@ -246,10 +246,10 @@ def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
         t(
             "sum.runs",
             lang,
-            n=fmt_number(len(df), lang),
-            read=fmt_number(df["rows_read"].sum(), lang),
-            loaded=fmt_number(df["rows_loaded"].sum(), lang),
-            quarantined=fmt_number(df["rows_quarantined"].sum(), lang),
+            n=fmt_number(df.attrs["runs"], lang),
+            read=fmt_number(df.attrs["rows_read"], lang),
+            loaded=fmt_number(df.attrs["rows_loaded"], lang),
+            quarantined=fmt_number(df.attrs["rows_quarantined"], lang),
         )
         if not df.empty
         else ""

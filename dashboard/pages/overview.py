@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, data, figures, ids, report
+from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
 from dashboard.status import present, scorecard_summary, status_class, status_text, unrated_text
-from pipelines.queries.metrics import describe, main_metric, metric_entities
+from pipelines.queries.metrics import main_metric
 from pipelines.queries.overview import TREND_KPIS
 
 register_page(
@@ -66,7 +67,11 @@ def layout(**query: Any) -> html.Div:
                         ids.OVERVIEW_NETWORK_CARD, t("overview.by_network", lang), lang
                     ),
                     components.chart_card(
-                        ids.OVERVIEW_MAP_CARD, t("overview.map", lang), lang, height=420
+                        ids.OVERVIEW_MAP_CARD,
+                        t("overview.map", lang),
+                        lang,
+                        height=420,
+                        metric="K02",
                     ),
                 ],
                 className="card-grid",
@@ -104,14 +109,11 @@ def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
 
 
 def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details | None:
-    """Return the card's "About this figure": definition, how it combines, where and when it is
-    counted, its target and deadline, and the files it comes from (rows loaded, quarantined)."""
+    """Return the card's "About this figure" (`dashboard.about.about_metric`) with the KPI's
+    target and deadline for the card's scope, or why it is not rated."""
     metric_id = main_metric(row["indicator_id"])
     if metric_id is None:
         return None
-    info = describe(metric_id)
-    entities = set(metric_entities(metric_id))
-    files = runs[runs["entity"].isin(entities)].head(5) if not runs.empty else runs
     target = (
         t(
             "kpi.about.target_value",
@@ -123,35 +125,12 @@ def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details 
         if present(row["target_value"])
         else unrated_text(row, lang)
     )
-    items = [
-        (t("kpi.about.definition", lang), t(f"metric.{row['indicator_id']}", lang)),
-        (t("kpi.about.combines", lang), t(f"add.{info['additivity']}", lang)),
-        (t("kpi.about.where", lang), t(f"geo.{info['geography']}", lang)),
-        (t("kpi.about.when", lang), t(f"time.{info['time_basis']}", lang)),
-        (t("kpi.about.target", lang), target),
-    ]
-    sources = [
-        html.Li(
-            t(
-                "kpi.about.run",
-                lang,
-                file=str(r.file_name),
-                date=fmt_date(r.finished_at, lang),
-                loaded=fmt_number(r.rows_loaded, lang),
-                quarantined=fmt_number(r.rows_quarantined, lang),
-            )
-        )
-        # pandas-stubs type itertuples() fields as any scalar; these are the run columns
-        for r in cast(Any, files.itertuples())
-    ]
-    return html.Details(
-        [
-            html.Summary(t("kpi.about", lang)),
-            html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
-            html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
-            html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
-        ],
-        className="kpi-about",
+    return about_metric(
+        metric_id,
+        lang,
+        runs,
+        target=target,
+        definition=t(f"metric.{row['indicator_id']}", lang),
     )
 
 
@@ -332,9 +311,9 @@ def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
         t(
             "sum.map",
             lang,
-            n=len(df),
-            eu=int((df["region"] == "EU").sum()),
-            na=int((df["region"] == "NA").sum()),
+            n=fmt_number(df.attrs.get("total"), lang),
+            eu=fmt_number(df.attrs.get("regions", {}).get("EU", 0), lang),
+            na=fmt_number(df.attrs.get("regions", {}).get("NA", 0), lang),
         )
         if not df.empty
         else ""

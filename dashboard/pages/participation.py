@@ -61,12 +61,17 @@ def layout(**query: Any) -> html.Div:
                         controls=_measure_control(lang),
                         wide=True,
                         xlsx=True,
+                        metric="K04",
                     ),
                     components.chart_card(
-                        ids.PART_TYPE_CARD, t("part.by_type", lang), lang, xlsx=True
+                        ids.PART_TYPE_CARD, t("part.by_type", lang), lang, xlsx=True, metric="K04"
                     ),
-                    components.chart_card(ids.PART_BALANCE_CARD, t("part.balance", lang), lang),
-                    components.chart_card(ids.PART_GENDER_CARD, t("part.gender", lang), lang),
+                    components.chart_card(
+                        ids.PART_BALANCE_CARD, t("part.balance", lang), lang, metric="K04"
+                    ),
+                    components.chart_card(
+                        ids.PART_GENDER_CARD, t("part.gender", lang), lang, metric="K08"
+                    ),
                     components.chart_card(
                         ids.PART_CITIES_CARD,
                         t("part.top_cities", lang),

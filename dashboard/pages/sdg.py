@@ -69,7 +69,11 @@ def layout(**query: Any) -> html.Div:
                         note=t("sdg.colours_note", lang),
                     ),
                     components.chart_card(
-                        ids.SDG_COVERAGE_CARD, t("sdg.coverage", lang), lang, height=480
+                        ids.SDG_COVERAGE_CARD,
+                        t("sdg.coverage", lang),
+                        lang,
+                        height=480,
+                        metric="K24",
                     ),
                 ],
                 className="card-grid two",

@@ -517,7 +517,7 @@ INDICATORS = [
         "Intensité des échanges",
         "Intensidad de los intercambios",
         "reach",
-        "count",
+        "quarter_rate",
         "higher",
         "ratio",
         False,

@@ -143,6 +143,8 @@ def _target_value(kpi: str, actual: float, ratio: float, unit: str, direction: s
         return float(max(round(value, -4), 10_000))
     if unit in {"days", "score", "index"}:
         return round(value, 1)
+    if unit == "quarter_rate":  # K11, e.g. 2.6 activities per cooperation per quarter
+        return round(value, 2)
     return float(max(round(value), 1))
 
 

@@ -377,7 +377,16 @@ def _render_metrics() -> list[str]:
             "K16/K18, and the same for the other output KPIs); the K03 plan leaves cancelled "
             "activities out (D8); K01, K11 and K22 count pairings, trios and clusters (D1); SDG tags "
             "are dated by their entity (an activity's end, an output's first stage date, a "
-            "cooperation's start)."
+            "cooperation's start). Organisations (D6): participation rows may carry an "
+            "`organisation_id` (one organisation per row). Where every organisation participation "
+            "of a selection is identified, K05/K09 are the exact distinct count (`K05.identified`, "
+            "the figure a target can rate); where some are, the figure is a range from the identified "
+            "organisations (`K05.identified`: the unidentified ones may all be among them) to "
+            "`K05.upper_bound` (identified + unidentified participations, each a different "
+            "organisation), with the identified share (`K05.pct_identified`), never rated; where "
+            'none is, it is "organisation participations" (`K05`, a sum) with `K05.lower_bound` '
+            "beside it. `pipelines.queries.organisation_figures` applies the rule; every part is "
+            "recounted for each selection, never added up."
         ),
         "",
         "| metric | KPI | measure | unit | additivity | geography | time | breakdowns | decision |",

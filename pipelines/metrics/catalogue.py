@@ -140,6 +140,7 @@ SOURCES: dict[str, Source] = {
                             "adopted_date",
                             "is_joint",
                             "is_abandoned",
+                            "reached_planned",
                             "reached_developed",
                             "reached_implemented",
                             "reached_adopted",
@@ -176,6 +177,22 @@ SOURCES: dict[str, Source] = {
                         | _GEO_LISTS
                         | {"entity_type", "goal", "target_id", "cooperation_id"}
                         | {"validated_entities", "suggested_entities"}
+                    ),
+                ),
+            ),
+        ),
+        Source(
+            "sdg_goal",
+            Geography.HOST,
+            geo_shape="list",
+            relations=(
+                Relation(
+                    "mart.sdg_goal_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO_LISTS
+                        | {"entity_type", "goal", "cooperation_id"}
+                        | {"primary_value", "fractional_value"}
                     ),
                 ),
             ),
@@ -240,6 +257,25 @@ SOURCES: dict[str, Source] = {
                 ),
             ),
         ),
+        # the cooperation network: one row per cooperation and member city; the geographic
+        # filters match a cooperation through any member (its lists), as the map does
+        Source(
+            "cooperation_member",
+            Geography.MEMBER,
+            geo_shape="list",
+            date_col=None,
+            lacks=frozenset({"subtheme", "challenge"}),
+            relations=(
+                Relation(
+                    "mart.cooperation_member",
+                    frozenset(
+                        {"network_id", "mode", "cooperation_id", "n_members"}
+                        | _GEO_LISTS
+                        | {"member_city_id", "member_region"}
+                    ),
+                ),
+            ),
+        ),
         # K22 (D3): one row per cooperation (D1) with its eligibility and sustained flag at the
         # evaluation date; the rule lives in mart.cooperation_sustained
         Source(
@@ -254,6 +290,23 @@ SOURCES: dict[str, Source] = {
                     from mart.cooperation_sustained({eval})
                 ) as s using (cooperation_id)
             """,
+        ),
+        # K05/K09 (D6): organisations by identifier where the data has one; the participations
+        # of unidentified organisations beside them (mart.organisation_cube)
+        Source(
+            "organisation",
+            Geography.PARTICIPANT,
+            relations=(
+                Relation(
+                    "mart.organisation_cube",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO
+                        | {"cooperation_id", "stakeholder_type", "is_joint", "organisation_id"}
+                        | {"identified_participations", "unidentified_participations"}
+                    ),
+                ),
+            ),
         ),
         # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil
         # society; 'other' is left out
@@ -362,6 +415,8 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("challenge", "cross_cutting_id", "ref.cross_cutting", "cross_cutting_id"),
         Dimension("mode", "mode", "ref.cooperation_mode", "mode_id"),
         Dimension("region", "region"),
+        # a cooperation member city's own region (the network's EU / North America balance)
+        Dimension("member_region", "member_region"),
         # Europe as one group, North America by country (the programme's balance)
         Dimension(
             "country_group",
@@ -500,6 +555,118 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode", "region", "country", "city", "stakeholder_type"),
             indicator="K05",
             measure="lower_bound",
+            decision="D6",
+        ),
+        Metric(
+            "K05.identified",
+            "Organisations, identified",
+            "Distinct organisations with an identifier (organisation_id) taking part in completed "
+            "activities: an exact distinct count.",
+            "count",
+            Additivity.DISTINCT,
+            "organisation",
+            "count(distinct organisation_id)",
+            direction="higher",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.unidentified",
+            "Organisations, participations without identifier",
+            "Organisation participations recorded without an identifier (counts of organisations "
+            "per participation row): the most distinct organisations they can add.",
+            "count",
+            Additivity.SUM,
+            "organisation",
+            "coalesce(sum(unidentified_participations), 0)",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.upper_bound",
+            "Organisations, at most",
+            "Identified organisations plus the organisation participations without an identifier "
+            "(each counted as a different organisation): the most distinct organisations the data "
+            "allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation",
+            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K05.pct_identified",
+            "Organisations: identifier coverage",
+            "Share of organisation participations that carry an organisation identifier.",
+            "percent",
+            Additivity.RATIO,
+            "organisation",
+            _pct(
+                "sum(identified_participations)",
+                "sum(identified_participations) + sum(unidentified_participations)",
+            ),
+            numerator="sum(identified_participations)",
+            denominator="sum(identified_participations) + sum(unidentified_participations)",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.identified",
+            "Organisations in joint activities, identified",
+            "Distinct organisations with an identifier (organisation_id) taking part in completed "
+            "joint activities: an exact distinct count.",
+            "count",
+            Additivity.DISTINCT,
+            "organisation",
+            "count(distinct organisation_id)",
+            where="is_joint",
+            direction="higher",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.unidentified",
+            "Organisations in joint activities, participations without identifier",
+            "Organisation participations recorded without an identifier (counts of organisations "
+            "per participation row): the most distinct organisations they can add.",
+            "count",
+            Additivity.SUM,
+            "organisation",
+            "coalesce(sum(unidentified_participations), 0)",
+            where="is_joint",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.upper_bound",
+            "Organisations in joint activities, at most",
+            "Identified organisations plus the organisation participations without an identifier "
+            "(each counted as a different organisation): the most distinct organisations the data "
+            "allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation",
+            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
+            where="is_joint",
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            "K09.pct_identified",
+            "Organisations in joint activities: identifier coverage",
+            "Share of organisation participations that carry an organisation identifier.",
+            "percent",
+            Additivity.RATIO,
+            "organisation",
+            _pct(
+                "sum(identified_participations)",
+                "sum(identified_participations) + sum(unidentified_participations)",
+            ),
+            numerator="sum(identified_participations)",
+            denominator="sum(identified_participations) + sum(unidentified_participations)",
+            where="is_joint",
+            breakdowns=("year", "region"),
             decision="D6",
         ),
         Metric(
@@ -762,6 +929,97 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode"),
             decision="D7",
         ),
+        # the output funnel: outputs placed in the period by their first dated stage (the month
+        # of reference_date), counted at each lifecycle stage they reached; by output type
+        Metric(
+            "outputs.planned",
+            "Outputs planned",
+            "Outputs whose first stage is dated in the period that reached the planned stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_planned",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.developed",
+            "Outputs developed",
+            "Outputs whose first stage is dated in the period that reached the developed stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_developed",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.implemented",
+            "Outputs implemented",
+            "Outputs whose first stage is dated in the period that reached the implemented stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_implemented",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.adopted",
+            "Outputs adopted",
+            "Outputs whose first stage is dated in the period that reached the adopted stage (abandoned ones keep the stages they reached).",
+            "count",
+            Additivity.SUM,
+            "output",
+            "count(*)",
+            where="reached_adopted",
+            date_col="month",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        Metric(
+            "outputs.pct_adopted",
+            "Outputs adopted, % of planned",
+            "Of the outputs of the period that reached the planned stage, the share that reached "
+            "the adopted stage.",
+            "percent",
+            Additivity.RATIO,
+            "output",
+            _pct(
+                "count(*) filter (where reached_adopted)", "count(*) filter (where reached_planned)"
+            ),
+            numerator="count(*) filter (where reached_adopted)",
+            denominator="count(*) filter (where reached_planned)",
+            date_col="month",
+            direction="higher",
+            breakdowns=("output_type", "network", "mode"),
+        ),
+        # the cooperation network map: cooperations and their member cities, whatever their
+        # activity in the period (the map draws every cooperation matching the filters)
+        Metric(
+            "cooperations",
+            "Cooperations",
+            "Pairings, trios, clusters and global networks matching the filters (a cooperation "
+            "matches a place when any of its member cities is there), whatever their activity.",
+            "count",
+            Additivity.DISTINCT,
+            "cooperation_member",
+            "count(distinct cooperation_id)",
+            breakdowns=("network", "mode", "member_region"),
+        ),
+        Metric(
+            "member_cities",
+            "Member cities",
+            "Distinct cities that are members of the cooperations matching the filters; by region, "
+            "the member city's own region.",
+            "count",
+            Additivity.DISTINCT,
+            "cooperation_member",
+            "count(distinct member_city_id)",
+            breakdowns=("network", "mode", "member_region"),
+        ),
         Metric(
             "K17",
             "Action plans taken up",
@@ -855,6 +1113,27 @@ METRICS: dict[str, Metric] = {
             breakdowns=(*OUTPUT_BREAKDOWNS, *_TIME),
             indicator="K20",
         ),
+        # the cooperation page's funding card: commitments dated in the period (a flow, where
+        # K20 is the stock to date)
+        Metric(
+            "funding.committed",
+            "Funding committed in the period",
+            "Funds committed in the period to actions stemming from the cooperation, in euros.",
+            "eur",
+            Additivity.SUM,
+            "funding",
+            "coalesce(sum(amount_eur), 0)",
+            direction="higher",
+        ),
+        Metric(
+            "funding.commitments",
+            "Funding commitments",
+            "Funding commitments dated in the period.",
+            "count",
+            Additivity.SUM,
+            "funding",
+            "count(*)",
+        ),
         Metric(
             "K21",
             "Policy changes influenced",
@@ -918,6 +1197,31 @@ METRICS: dict[str, Metric] = {
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",
             decision="D9",
+        ),
+        # the SDG page's profile: activities per validated goal, primary-only or fractional
+        Metric(
+            "sdg.activities_primary",
+            "Activities by primary SDG goal",
+            "The period's activities with a validated primary SDG goal, each counted once, for "
+            "that goal.",
+            "count",
+            Additivity.SUM,
+            "sdg_goal",
+            "coalesce(sum(primary_value), 0)",
+            where="entity_type = 'activity'",
+            breakdowns=("goal", "network"),
+        ),
+        Metric(
+            "sdg.activities_fractional",
+            "Activities by SDG goal, shared",
+            "The period's activities with validated SDG goals, each shared equally between its n "
+            "validated goals (1/n each): over all goals, the activities with a validated goal.",
+            "count",
+            Additivity.SUM,
+            "sdg_goal",
+            "coalesce(sum(fractional_value), 0)",
+            where="entity_type = 'activity'",
+            breakdowns=("goal", "network"),
         ),
         Metric(
             "K26",

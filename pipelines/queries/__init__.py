@@ -41,7 +41,10 @@ from pipelines.queries.cooperation import (
     cooperation_nodes,
     cooperation_options,
     cooperation_sdg,
+    funding_figures,
     funding_leveraged,
+    funnel_figures,
+    network_figures,
     output_funnel,
 )
 from pipelines.queries.metrics import data_dates, metric_frame, metric_total
@@ -66,6 +69,7 @@ from pipelines.queries.overview import (
 )
 from pipelines.queries.participation import (
     gender_balance,
+    organisation_figures,
     participation_by_region,
     participation_by_type_modality,
     participation_over_time,
@@ -111,7 +115,9 @@ __all__ = [
     "country_options",
     "data_as_of",
     "data_dates",
+    "funding_figures",
     "funding_leveraged",
+    "funnel_figures",
     "gender_balance",
     "ingest_runs",
     "kpi_measures",
@@ -119,6 +125,8 @@ __all__ = [
     "kpi_trend",
     "map_points",
     "metric_frame",
+    "network_figures",
+    "organisation_figures",
     "metric_total",
     "challenge_breakdown",
     "challenge_options",

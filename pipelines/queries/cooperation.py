@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
 
 STAGES = ("planned", "developed", "implemented", "adopted")
 FUNDING_BY = {"source_type": "source_type", "cooperation": "cooperation_id", "month": "month"}
@@ -38,7 +39,7 @@ def cooperation_edges(
     """Return cooperation links between member cities, with completed joint activities in the period.
 
     Columns: cooperation_id, cooperation_name, mode, mode_label, network_id, network_label,
-    city_a, city_b, activities.
+    city_a, city_b, activities, members (the cooperation's member cities).
 
     Example: ``cooperation_edges(con, Filters(mode=("trio",)))``
     """
@@ -56,7 +57,9 @@ def cooperation_edges(
         con,
         f"""
         with c as (
-            select cooperation_id from mart.cooperation_register where {coop_where}
+            select cooperation_id, n_members
+            from mart.cooperation_register
+            where {coop_where}
         ),
         a as (
             select
@@ -75,7 +78,8 @@ def cooperation_edges(
             n.{lab} as network_label,
             e.city_a,
             e.city_b,
-            coalesce(a.activities, 0) as activities
+            coalesce(a.activities, 0) as activities,
+            c.n_members as members
         from mart.cooperation_edge as e
         join c on c.cooperation_id = e.cooperation_id
         left join a on a.cooperation_id = e.cooperation_id
@@ -377,3 +381,66 @@ def funding_leveraged(
         """,
         [cooperation_id, cooperation_id, *params],
     )
+
+
+def map_filters(filters: Filters) -> Filters:
+    """Return the filters the cooperation network map honours: network, mode, region, country
+    (cooperations are drawn whatever the period, sub-theme or challenge of their activities)."""
+    return Filters(
+        network=filters.network, mode=filters.mode, region=filters.region, country=filters.country
+    )
+
+
+def network_figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, city_id: str | None = None
+) -> dict[str, float]:
+    """Return the network map's figures from the metric layer: cooperations, member_cities, and
+    member cities per region (EU, NA), each recounted (distinct counts, never added up).
+
+    With `city_id`, only the cooperations that city is a member of (the city profile's network).
+
+    Example: ``network_figures(con, Filters(network=("innovation",)))["member_cities"]``
+    """
+    scope = map_filters(filters)
+    city = [city_id] if city_id else []
+    frame = metric_frame(con, "member_cities", scope, by=("member_region",), city=city)
+    regions = groups(frame).set_index("member_region")["value"]
+    total = total_row(frame)["value"]
+    return {
+        "cooperations": metric_total(con, "cooperations", scope, city=city) or 0.0,
+        "member_cities": 0.0 if pd.isna(total) else float(total),
+        "EU": float(regions.get("EU", 0.0)),
+        "NA": float(regions.get("NA", 0.0)),
+    }
+
+
+def funnel_figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, cooperation_id: str | None = None
+) -> dict[str, float | None]:
+    """Return the output funnel's totals from the metric layer: outputs reaching each stage
+    (keys of STAGES, over every output type) and pct_adopted (adopted ÷ planned, None over none).
+
+    Example: ``funnel_figures(con, Filters(), cooperation_id="pair-austin-bologna")["adopted"]``
+    """
+    coop = [cooperation_id] if cooperation_id else []
+    out: dict[str, float | None] = {
+        stage: metric_total(con, f"outputs.{stage}", filters, cooperation=coop) or 0.0
+        for stage in STAGES
+    }
+    out["pct_adopted"] = metric_total(con, "outputs.pct_adopted", filters, cooperation=coop)
+    return out
+
+
+def funding_figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, cooperation_id: str | None = None
+) -> dict[str, float]:
+    """Return funding committed in the period (EUR) and the number of commitments, from the
+    metric layer, for the whole selection or one cooperation.
+
+    Example: ``funding_figures(con, Filters(), cooperation_id="pair-austin-bologna")["eur"]``
+    """
+    coop = [cooperation_id] if cooperation_id else []
+    return {
+        "eur": metric_total(con, "funding.committed", filters, cooperation=coop) or 0.0,
+        "commitments": metric_total(con, "funding.commitments", filters, cooperation=coop) or 0.0,
+    }

@@ -110,9 +110,10 @@ def total_row(frame: pd.DataFrame) -> pd.Series:
 def describe(metric_id: str) -> dict[str, object]:
     """Return a metric's declaration in plain terms: what a reader needs to trust the figure.
 
-    Keys: id, indicator, measure, label, definition, unit, additivity, geography, time_basis,
-    direction, breakdowns, decision, source_relation, unsupported_filters (the global filters
-    its source cannot honour: under them it selects nothing).
+    Keys: id, indicator, measure, label, definition, unit, formula (the declared aggregate
+    expression, e.g. "sum(participants)"), additivity, geography, time_basis, direction,
+    breakdowns, decision, source_relation, unsupported_filters (the global filters its source
+    cannot honour: under them it selects nothing).
 
     Example: ``describe("K22")["additivity"]  # 'ratio'``
     """
@@ -126,6 +127,7 @@ def describe(metric_id: str) -> dict[str, object]:
         "label": m.label,
         "definition": m.definition,
         "unit": m.unit,
+        "formula": m.value,
         "additivity": m.additivity.value,
         "geography": source.geography.value,
         "time_basis": m.time_basis.value,
@@ -201,10 +203,13 @@ _ENTITIES = {
     "output": ("output",),
     "funding": ("funding", "output"),
     "sdg_target": ("sdg_alignment",),
+    "sdg_goal": ("sdg_alignment", "activity"),
     "sdg_primary": ("sdg_alignment", "activity"),
     "sdg_activity": ("sdg_alignment", "activity"),
     "sdg_review": ("sdg_alignment",),
     "cooperation": ("cooperation", "cooperation_member", "activity", "output"),
+    "cooperation_member": ("cooperation", "cooperation_member"),
+    "organisation": ("participation", "activity"),
 }
 
 

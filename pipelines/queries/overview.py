@@ -13,7 +13,7 @@ from pipelines.metrics.catalogue import metric
 from pipelines.metrics.filters import Filters
 from pipelines.metrics.model import Additivity
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
-from pipelines.queries.metrics import data_dates, groups, metric_frame
+from pipelines.queries.metrics import data_dates, groups, metric_frame, total_row
 
 PERIOD_TYPES = ("month", "quarter", "year")
 TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
@@ -282,12 +282,14 @@ def map_points(
     """Return participating cities with coordinates and their participations (K04 by city).
 
     Columns: city_id, name, country_iso2, country, region, lat, lon, population, participations.
+    attrs: metric ("K02"), total (participating cities, recounted), regions (region -> K02).
 
-    Example: ``map_points(con, Filters(network=("urban_renewal",)))``
+    Example: ``map_points(con, Filters(network=("urban_renewal",))).attrs["regions"]["EU"]``
     """
     frame = groups(metric_frame(con, "K04", filters, by=("city",)))
+    cities = metric_frame(con, "K02", filters, by=("region",))
     lab = label_col(lang)
-    return fetch(
+    points = fetch(
         con,
         f"""
         with p as (
@@ -311,6 +313,16 @@ def map_points(
         """,
         [frame["city_id"].tolist(), frame["value"].astype("int64").tolist()],
     )
+    total = total_row(cities)["value"]
+    points.attrs = {
+        "metric": "K02",
+        "total": None if pd.isna(total) else float(total),
+        "regions": {
+            str(k): float(v)
+            for k, v in groups(cities).set_index("region")["value"].astype(float).items()
+        },
+    }
+    return points
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:

@@ -7,13 +7,15 @@ so a summary sentence states the metric's total, never a sum of distinct counts 
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 
 from pipelines.metrics.catalogue import DIMENSIONS
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
-from pipelines.queries.metrics import groups, metric_frame, total_row, with_totals
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row, with_totals
 
 BREAKDOWNS = ("stakeholder_type", "activity_type", "modality", "network", "mode", "region")
 # measure name -> metric: participations (K04), distinct participating cities (K02),
@@ -297,3 +299,42 @@ def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
             }
         ]
     )
+
+
+def organisation_figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, indicator: str = "K05"
+) -> dict[str, Any]:
+    """Return K05 (or K09) under the D6 rule for partly identified data, from the metric layer.
+
+    Keys: identified (distinct organisations with an identifier, exact), unidentified
+    (organisation participations without one), pct_identified (share of organisation
+    participations identified; None when there are none), rule, low, high:
+
+    - rule 'exact' when every organisation participation is identified: low = high = the exact
+      distinct count, the figure a target rates;
+    - rule 'range' when some are: between the identified organisations (low: the unidentified
+      ones may all be among them) and the upper bound (identified + unidentified
+      participations: each a different organisation); never rated;
+    - rule 'participations' when none is: the figure is organisation participations (the
+      indicator's sum), with the lower bound of D6 beside it (low) and the sum as high.
+
+    Example: ``organisation_figures(con, Filters(region=("EU",)))["rule"]  # 'range'``
+    """
+    if indicator not in ("K05", "K09"):
+        raise ValueError("indicator must be K05 or K09")
+    identified = metric_total(con, f"{indicator}.identified", filters) or 0.0
+    unidentified = metric_total(con, f"{indicator}.unidentified", filters) or 0.0
+    pct = metric_total(con, f"{indicator}.pct_identified", filters)
+    out: dict[str, Any] = {
+        "identified": identified,
+        "unidentified": unidentified,
+        "pct_identified": pct,
+    }
+    if not unidentified:
+        return out | {"rule": "exact", "low": identified, "high": identified}
+    if not identified:
+        low = metric_total(con, f"{indicator}.lower_bound", filters) or 0.0
+        high = metric_total(con, indicator, filters) or 0.0
+        return out | {"rule": "participations", "low": low, "high": high}
+    high = metric_total(con, f"{indicator}.upper_bound", filters) or 0.0
+    return out | {"rule": "range", "low": identified, "high": high}

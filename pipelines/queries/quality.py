@@ -18,14 +18,25 @@ def ingest_runs(con: duckdb.DuckDBPyConnection, *, limit: int = 100) -> pd.DataF
 
     Columns: run_id, started_at, finished_at, file_name, entity, file_format, rows_read,
     rows_loaded, rows_inserted, rows_updated, rows_quarantined, status, message.
+    attrs: runs, rows_read, rows_loaded, rows_quarantined: the totals over the runs listed,
+    added up in SQL (row counts of distinct runs add up).
 
-    Example: ``ingest_runs(con, limit=10)``
+    Example: ``ingest_runs(con, limit=10).attrs["rows_quarantined"]``
     """
-    return fetch(
-        con,
-        "select * from mart.dq_ingest_run order by started_at desc, run_id limit ?",
-        [max(1, min(int(limit), 10000))],
-    )
+    sql = "select * from mart.dq_ingest_run order by started_at desc, run_id limit ?"
+    n = [max(1, min(int(limit), 10000))]
+    runs = fetch(con, sql, n)
+    totals = con.execute(
+        f"""
+        select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0),
+            coalesce(sum(rows_quarantined), 0)
+        from ({sql})
+        """,
+        n,
+    ).fetchone()
+    keys = ("runs", "rows_read", "rows_loaded", "rows_quarantined")
+    runs.attrs = {k: float(v) for k, v in zip(keys, totals or (0, 0, 0, 0), strict=True)}
+    return runs
 
 
 def quarantine_summary(con: duckdb.DuckDBPyConnection, *, by: str = "file") -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
-from pipelines.queries.metrics import groups, metric_frame, total_row
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
 
 ENTITY_TYPES = ("activity", "output", "cooperation")
 METHODS = ("primary", "fractional")
@@ -41,13 +41,15 @@ def sdg_profile(
     = accepted, or manual and not rejected; `suggested` counts entities with an unreviewed
     automatic suggestion on the goal, shown apart.
     Columns: goal, label, colour_hex, value, share, suggested.
+    attrs (activities): metric and total, the metric layer's count of the activities profiled
+    (sdg.activities_primary or sdg.activities_fractional) that the summary sentence states.
 
     Example: ``sdg_profile(con, Filters(), entity_type="output", method="fractional")``
     """
     _check(entity_type, method)
     lab = label_col(lang)
     clause, params = where(filters, geo="list")
-    return fetch(
+    profile = fetch(
         con,
         f"""
         with e as (
@@ -72,6 +74,10 @@ def sdg_profile(
         """,
         [entity_type, *params],
     )
+    if entity_type == "activity":
+        metric_id = f"sdg.activities_{method}"
+        profile.attrs = {"metric": metric_id, "total": metric_total(con, metric_id, filters)}
+    return profile
 
 
 def sdg_network_heatmap(

@@ -270,3 +270,27 @@ def test_axe_no_serious_violations(dash_page, path):
             .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
     }""")
     assert not result, "\n".join(result)
+
+
+def test_cooperation_chart_explains_itself_by_keyboard(dash_page, con):
+    """The network card's "About this figure" opens from the keyboard and says, in French, the
+    metric's definition, unit and formula and its files; the summary states the layer's totals."""
+    from dashboard import ids
+    from dashboard.i18n import fmt_number, t
+
+    dash_page.open("/cooperation?lang=fr")
+    page = dash_page.page
+    card = page.locator(f"section:has(#{ids.COOP_NETWORK_CARD}-heading)")
+    about = card.locator("details.kpi-about")
+    about.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert about.evaluate("e => e.open")
+    text = about.inner_text()
+    assert t("metric.cooperations", "fr") in text
+    assert t("munit.count", "fr") in text and "count(distinct cooperation_id)" in text
+    assert "cooperation" in text  # the provenance lists the cooperation files
+    figs = queries.network_figures(con, Filters())
+    summary = _summary(page, ids.COOP_NETWORK_CARD)
+    for key in ("cooperations", "member_cities", "EU", "NA"):
+        assert fmt_number(figs[key], "fr") in summary, (key, summary)
+    dash_page.screenshot("cooperation-about-fr")

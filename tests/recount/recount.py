@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import re
 from pathlib import Path
 
@@ -744,3 +745,66 @@ def type_modality_table(raw: Raw, s: Scope) -> pd.DataFrame:
     """Return participants per activity type and modality (participation basis)."""
     p = participation_scope(raw, s)
     return p.groupby(["activity_type", "modality"]).agg(participants=("participants", "sum"))
+
+
+# ---------------------------------------------------------------- cooperation page
+
+
+def cooperation_network(raw: Raw, s: Scope) -> dict[str, int]:
+    """Return the network map's figures: cooperations of every mode matching network/mode/place
+    (a place matches through any member), their distinct member cities, and those per region."""
+    c = cooperation_scope(raw, s, d1_only=False)
+    m = raw.members[raw.members["cooperation_id"].isin(c["cooperation_id"])]
+    m = m.merge(raw.cities[["city_id", "region"]], on="city_id", how="left")
+    per_region = m.groupby("region")["city_id"].nunique()
+    return {
+        "cooperations": int(c["cooperation_id"].nunique()),
+        "member_cities": int(m["city_id"].nunique()),
+        "EU": int(per_region.get("EU", 0)),
+        "NA": int(per_region.get("NA", 0)),
+    }
+
+
+def output_funnel(raw: Raw, s: Scope, cooperation_id: str | None = None) -> dict[str, float]:
+    """Return outputs placed in the period by their first dated stage that reached each stage
+    (a stage is reached when dated, or when the status is at or past it), and adopted ÷ planned."""
+    o = output_scope(raw, s)
+    if cooperation_id is not None:
+        o = o[o["cooperation_id"] == cooperation_id]
+    stages = ["planned_date", "developed_date", "implemented_date", "adopted_date"]
+    first = o[stages].bfill(axis=1).iloc[:, 0] if len(o) else pd.Series(dtype="datetime64[us]")
+    o = o[_in_period(first, s)]
+    status = o["status"]
+    out = {
+        "planned": len(o),
+        "developed": int(
+            (
+                o["developed_date"].notna() | status.isin(["developed", "implemented", "adopted"])
+            ).sum()
+        ),
+        "implemented": int(
+            (o["implemented_date"].notna() | status.isin(["implemented", "adopted"])).sum()
+        ),
+        "adopted": int((o["adopted_date"].notna() | (status == "adopted")).sum()),
+    }
+    out["pct_adopted"] = 100.0 * out["adopted"] / out["planned"] if out["planned"] else math.nan
+    return out
+
+
+def organisations(raw: Raw, s: Scope, *, joint: bool = False) -> dict[str, float]:
+    """Return D6's parts for K05 (or K09 with `joint`): distinct identified organisations, the
+    organisation participations without an identifier, and the identified share."""
+    p = participation_scope(raw, s)
+    if joint:
+        countries = p_all_countries(raw).groupby("activity_id")["country_iso2"].nunique()
+        two = set(countries[countries >= 2].index)
+        p = p[p["cooperation_id"].notna() & p["activity_id"].isin(two)]
+    named = p["organisation_id"].notna()
+    identified_rows = int(named.sum())
+    unidentified = int(p.loc[~named, "organisations"].fillna(0).sum())
+    every = identified_rows + unidentified
+    return {
+        "identified": int(p.loc[named, "organisation_id"].nunique()),
+        "unidentified": unidentified,
+        "pct_identified": 100.0 * identified_rows / every if every else math.nan,
+    }

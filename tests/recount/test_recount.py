@@ -22,6 +22,7 @@ import pytest
 from dashboard import figures
 from pipelines import queries
 from pipelines.metrics.filters import Filters
+from pipelines.queries.cooperation import STAGES
 from tests.recount import recount
 
 SCOPES: dict[str, dict] = {
@@ -375,6 +376,17 @@ def test_sdg_profile_matches_definition(fig: str, scope: str, demo_con, raw) -> 
     assert api[api > 0].astype(int).to_dict() == want.to_dict()
 
 
+@pytest.mark.parametrize("scope", ["all", "2024", "EU"])
+def test_sdg_profile_summary_states_the_metric_total(scope: str, demo_con, raw) -> None:
+    """The profile's summary sentence states the activities with a primary goal, recounted."""
+    df = queries.sdg_profile(demo_con, _filters(scope))
+    df = df[df["value"] > 0]  # as the page draws it
+    want = recount.sdg_primary_profile(raw, _scope(scope))
+    assert df.attrs["total"] == want.sum()  # one primary goal per activity: the goals add up
+    text = figures.summary_total_and_top(df, "label", "value", "Activities", "en")
+    assert _summary_total(text) == want.sum()
+
+
 @pytest.mark.parametrize(
     ("fig", "scope"), _params(["sdg_coverage"], ["all", "2024", "innovation", "EU"])
 )
@@ -503,3 +515,68 @@ def test_sdg_network_heatmap_matches_definition(scope: str, demo_con, raw) -> No
         ).items()
     }
     assert api.to_dict() == want
+
+
+# ---------------------------------------------------------------- cooperation page
+
+COOPERATION_FIGURES = ["cooperations", "member_cities", "EU", "NA"]
+
+
+@pytest.mark.parametrize("scope", ["all", "EU", "IT", "innovation", "pairing"])
+def test_cooperation_network_figures_match_definition(scope: str, demo_con, raw) -> None:
+    """The network map's summary (cooperations, member cities, by region) is the recount, and
+    the page's sentence states exactly those metric-layer figures."""
+    from dashboard import app  # noqa: F401  (register_page needs the app first)
+    from dashboard.pages.cooperation import network_summary
+
+    api = queries.network_figures(demo_con, _filters(scope))
+    want = recount.cooperation_network(raw, _scope(scope))
+    assert {k: api[k] for k in COOPERATION_FIGURES} == want
+    text = network_summary(api, "x", "en")
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+    assert numbers == [want[k] for k in COOPERATION_FIGURES], text
+
+
+@pytest.mark.parametrize("scope", ["all", "2024", "EU", "innovation"])
+def test_output_funnel_figures_match_definition(scope: str, demo_con, raw) -> None:
+    """The funnel summary's stage counts and share adopted are the recount, and the chart's
+    per-type rows add up to each stage's total (a sum over output types)."""
+    api = queries.funnel_figures(demo_con, _filters(scope))
+    want = recount.output_funnel(raw, _scope(scope))
+    for key, value in want.items():
+        assert _same(api[key], value, exact=key != "pct_adopted"), (key, api[key], value)
+    chart = queries.output_funnel(demo_con, _filters(scope)).groupby("stage")["reached"].sum()
+    assert {k: float(chart.get(k, 0)) for k in STAGES} == {k: api[k] for k in STAGES}
+
+
+def test_one_cooperation_funnel_and_funding_match_definition(demo_con, raw) -> None:
+    """The cooperation page's funnel and funding sentences for one cooperation: the recount."""
+    coop = str(raw.outputs["cooperation_id"].dropna().sort_values().iloc[0])
+    api = queries.funnel_figures(demo_con, Filters(), cooperation_id=coop)
+    want = recount.output_funnel(raw, recount.Scope(), cooperation_id=coop)
+    assert {k: api[k] for k in STAGES} == {k: float(want[k]) for k in STAGES}
+    funding = queries.funding_figures(demo_con, Filters(), cooperation_id=coop)
+    table = recount.funding_table(raw, recount.Scope(), "cooperation")
+    row = table.loc[coop] if coop in table.index else pd.Series({"amount_eur": 0, "commitments": 0})
+    assert round(funding["eur"], 2) == row["amount_eur"]
+    assert funding["commitments"] == row["commitments"]
+
+
+# ---------------------------------------------------------------- organisations (D6)
+
+
+@pytest.mark.parametrize("scope", ["all", "2024", "IT", "pairing"])
+@pytest.mark.parametrize("indicator", ["K05", "K09"])
+def test_organisation_figures_match_definition(indicator: str, scope: str, demo_con, raw) -> None:
+    """The D6 parts: exact distinct identified organisations, unidentified participations, the
+    identified share; and the range the rule states from them."""
+    api = queries.organisation_figures(demo_con, _filters(scope), indicator=indicator)
+    want = recount.organisations(raw, _scope(scope), joint=indicator == "K09")
+    assert (api["identified"], api["unidentified"]) == (want["identified"], want["unidentified"])
+    assert _same(api["pct_identified"], want["pct_identified"], exact=False)
+    if want["unidentified"] and want["identified"]:
+        assert (api["rule"], api["low"], api["high"]) == (
+            "range",
+            want["identified"],
+            want["identified"] + want["unidentified"],
+        )

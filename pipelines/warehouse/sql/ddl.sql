@@ -98,7 +98,7 @@ create table if not exists ref.indicator (
     label_en text not null, label_fr text not null, label_es text not null,
     family text not null,              -- reach | outputs | outcomes | sdg | management | benchmarking
     definition text not null,
-    unit text not null,                -- count | percent | eur | score | days | index
+    unit text not null,                -- count | percent | eur | score | days | index | quarter_rate
     direction text not null,           -- higher | lower
     aggregation text not null,         -- sum | count_distinct | latest | ratio | mean
     is_cumulative boolean not null,

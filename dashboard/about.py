@@ -1,0 +1,77 @@
+""" "About this figure": what a figure means and where it comes from, one click away.
+
+One component for the scorecard's KPI cards and the charts: definition, unit, formula, how it
+combines, where and when it is counted, its target and deadline (a KPI card) and the ingest runs
+it comes from with their rows loaded and quarantined. Everything is text (Dash escapes it); the
+formula is the metric's declared expression, shown as code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pandas as pd
+from dash import html
+
+from dashboard import data
+from dashboard.i18n import fmt_date, fmt_number, t
+from pipelines.queries.metrics import describe, metric_entities
+
+
+def metric_runs() -> pd.DataFrame:
+    """Return the latest ingest runs (the provenance lists' source), or an empty frame when no
+    warehouse is published yet."""
+    try:
+        return data.ingest_runs(limit=200)
+    except FileNotFoundError:
+        return pd.DataFrame()
+
+
+def about_metric(
+    metric_id: str,
+    lang: str,
+    runs: pd.DataFrame | None = None,
+    *,
+    target: str | None = None,
+    definition: str | None = None,
+) -> html.Details:
+    """Return the "About this figure" disclosure of a declared metric: definition, unit,
+    formula, how it combines, where and when it is counted, `target` (a KPI card's target and
+    deadline, when given) and the files it comes from (rows loaded and quarantined)."""
+    info = describe(metric_id)
+    runs = metric_runs() if runs is None else runs
+    entities = set(metric_entities(metric_id))
+    files = runs[runs["entity"].isin(entities)].head(5) if not runs.empty else runs
+    items: list[tuple[str, Any]] = [
+        (t("kpi.about.definition", lang), definition or t(f"metric.{metric_id}", lang)),
+        (t("kpi.about.unit", lang), t(f"munit.{info['unit']}", lang)),
+        (t("kpi.about.formula", lang), html.Code(str(info["formula"]))),
+        (t("kpi.about.combines", lang), t(f"add.{info['additivity']}", lang)),
+        (t("kpi.about.where", lang), t(f"geo.{info['geography']}", lang)),
+        (t("kpi.about.when", lang), t(f"time.{info['time_basis']}", lang)),
+    ]
+    if target is not None:
+        items.append((t("kpi.about.target", lang), target))
+    sources = [
+        html.Li(
+            t(
+                "kpi.about.run",
+                lang,
+                file=str(r.file_name),
+                date=fmt_date(r.finished_at, lang),
+                loaded=fmt_number(r.rows_loaded, lang),
+                quarantined=fmt_number(r.rows_quarantined, lang),
+            )
+        )
+        # pandas-stubs type itertuples() fields as any scalar; these are the run columns
+        for r in cast(Any, files.itertuples())
+    ]
+    return html.Details(
+        [
+            html.Summary(t("kpi.about", lang)),
+            html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
+            html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
+            html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
+        ],
+        className="kpi-about",
+    )

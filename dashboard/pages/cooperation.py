@@ -281,6 +281,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "cooperation_name": t("axis.cooperation", lang),
             "mode_label": t("axis.mode", lang),
@@ -371,6 +372,8 @@ def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[An
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_activities",
         columns={
             "label": t("axis.activity_type", lang),
             "status_label": t("act.col.status", lang),
@@ -414,6 +417,8 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
         fig,
         funnel_summary(df, lang) if not shown.empty else "",
         lang,
+        filters=filters,
+        empty_key="empty.coop_outputs",
         columns={
             "output_type_label": t("axis.output_type", lang),
             "stage_label": t("axis.stage", lang),
@@ -450,6 +455,8 @@ def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_funding",
         columns={
             "label": t("axis.source_type", lang),
             "amount_eur": t("axis.amount_eur", lang),
@@ -475,6 +482,8 @@ def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_sdg",
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),

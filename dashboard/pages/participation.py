@@ -123,6 +123,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "period": t("axis.period", lang),
             "label": t("axis.stakeholder", lang),
@@ -154,6 +155,7 @@ def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "activity_type_label": t("axis.activity_type", lang),
             "modality_label": t("axis.modality", lang),
@@ -198,6 +200,7 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "label": t("axis.region", lang),
             "participants": t("axis.participations", lang),
@@ -246,6 +249,7 @@ def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "label": t("axis.stakeholder", lang),
             "women": t("part.women", lang),
@@ -272,6 +276,7 @@ def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         city_links=True,
         columns={
             "name": t("axis.city", lang),

@@ -121,6 +121,7 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),
@@ -160,6 +161,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "network_label": t("axis.network", lang),
             "goal": t("axis.goal", lang),
@@ -205,6 +207,7 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "target_id": t("axis.target", lang),
             "label": t("axis.target", lang),
@@ -234,6 +237,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),
@@ -266,6 +270,7 @@ def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "method_label": t("axis.method", lang),
             "status_label": t("axis.status", lang),

@@ -505,7 +505,9 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
         top = max(legend, key=lambda k: legend[k])
         if legend[top] > 0:  # "Largest: X with 0" says nothing
             parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
-    return " ".join(parts) or t("card.empty_hint", lang)
+    # rows without a recounted total or one row per category (e.g. stacked by status): the
+    # chart has data, so point to the table rather than claim there is none
+    return " ".join(parts) or t("sum.in_table", lang)
 
 
 def summary_challenges(df: pd.DataFrame, lang: str) -> str:
@@ -603,6 +605,7 @@ MODE_STYLES: dict[str, tuple[str, str]] = {  # mode -> (colour, dash): never col
     "global_network": ("#56B4E9", "dashdot"),
 }
 SELECTED_COLOUR = "#000000"
+FAINT_OPACITY = 0.3  # the other cooperations' lines while one is selected
 RANGE_COLOUR = "#c6d3e1"
 MEDIAN_COLOUR = "#4a5560"
 DIRECT_LINK_MAX_MEMBERS = 3  # pairings and trios are drawn city to city, larger groups via a hub
@@ -867,13 +870,15 @@ def cooperation_network(
     selected: str | None = None,
     hub_label: str = "hub",
     selected_label: str = "",
+    city_hint: str = "",
 ) -> go.Figure:
     """Return the cooperation network on a local world map.
 
     Cities are markers coloured *and* shaped by region, sized by population (customdata: city
-    id); cooperations are lines, one colour and dash style per mode; each cooperation has a
-    clickable handle (hub square or link midpoint, customdata: cooperation id); the selected
-    cooperation is drawn on top in thick black.
+    id; `city_hint`, e.g. "click for its profile", under the name on hover); cooperations are
+    lines, one colour and dash style per mode; each cooperation has a clickable handle (hub
+    square or link midpoint, customdata: cooperation id); the selected cooperation is drawn on
+    top in thick black, and the others faint so that it reads out of the tangle.
     """
     if nodes.empty or edges.empty:
         return empty_figure(lang)
@@ -892,8 +897,8 @@ def cooperation_network(
                 mode="lines",
                 name=name,
                 legendgroup=mode,
-                line={"color": colour, "width": 1.6, "dash": dash},
-                opacity=0.75,
+                line={"color": colour, "width": 1.2 if selected else 1.6, "dash": dash},
+                opacity=FAINT_OPACITY if selected else 0.75,
                 hoverinfo="skip",
             )
         )
@@ -952,7 +957,9 @@ def cooperation_network(
                     "line": {"width": 1, "color": "#ffffff"},
                     "opacity": 0.9,
                 },
-                hovertemplate="%{text}<extra></extra>",
+                hovertemplate="%{text}"
+                + (f"<br>{city_hint}" if city_hint else "")
+                + "<extra></extra>",
             )
         )
     fig.update_geos(

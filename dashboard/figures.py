@@ -11,6 +11,7 @@ can reuse them; `summary_*` functions return one or two plain sentences.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -280,6 +281,9 @@ def log_bars(
             textposition="outside",
             cliponaxis=False,
         )
+    shown = [float(v) for v in df[y] if float(v) > 0]
+    if shown:  # room on the right for the largest bar's label (log axis ranges are in decades)
+        fig.update_xaxes(range=[-0.5, math.log10(max(shown)) + 0.45])
     fig.update_xaxes(type="log", dtick=1, showexponent="none", exponentformat="none")
     fig.update_layout(bargap=0.25, bargroupgap=0.05, uniformtext={"minsize": 10})
     return fig

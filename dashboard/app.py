@@ -31,11 +31,11 @@ INDEX_STRING = """<!DOCTYPE html>
     <body>
         <noscript>IURC Impact needs JavaScript to draw its charts.</noscript>
         {%app_entry%}
-        <footer>
+        <div class="app-scripts">
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 

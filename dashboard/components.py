@@ -41,16 +41,24 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 from dash.dependencies import Wildcard
 
-from dashboard import data, ids
+from dashboard import data, figures, ids
 from dashboard.about import about_metric
 from dashboard.aria import aria
-from dashboard.i18n import LANG_NAMES, LANGS, fmt_date, fmt_number, normalise_lang, t
+from dashboard.i18n import LANG_NAMES, LANGS, N_, fmt_date, fmt_number, normalise_lang, t
 from pipelines.metrics.build import unhonoured_filters
 from pipelines.metrics.catalogue import METRICS
 from pipelines.metrics.filters import LIST_FIELDS, Filters
 from pipelines.textsafe import escape_controls, formula_safe
 
 TABLE_MAX_ROWS = 50
+# why a card is empty when no filter is set: per card kind (`card_values(empty_key=...)`)
+EMPTY_KEYS = (
+    N_("empty.none_recorded"),
+    N_("empty.coop_activities"),
+    N_("empty.coop_outputs"),
+    N_("empty.coop_funding"),
+    N_("empty.coop_sdg"),
+)
 
 
 # card constant -> function(filters, lang) -> DataFrame that the card's export re-runs
@@ -322,31 +330,11 @@ def _option_labels(options: Any) -> dict[str, str]:
 
 
 def describe_filters(filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]) -> str:
-    """Return a sentence naming the active filters with their labels (read by screen readers)."""
-    items = []
-    if filters.start or filters.end:
-        items.append(
-            t(
-                "filters.period",
-                lang,
-                start=fmt_date(filters.start, lang)
-                if filters.start
-                else t("filters.open_start", lang),
-                end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang),
-            )
-        )
-    for field in LIST_FIELDS:
-        values = getattr(filters, field)
-        if values:
-            names = _option_labels(options.get(field))
-            items.append(
-                t(
-                    "filters.item",
-                    lang,
-                    label=t(f"filters.{field}", lang),
-                    values=", ".join(names.get(v, v) for v in values),
-                )
-            )
+    """Return a sentence naming the active filters with their labels (read by screen readers).
+
+    `options` are the filter bar's options (labels as the client shows them).
+    """
+    items = _filter_items(filters, lang, options)
     if not items:
         return t("filters.none_active", lang)
     text = t("filters.active", lang, items="; ".join(items))
@@ -364,12 +352,15 @@ def page_shell(
     intro: Any = None,
     *,
     heading: str | None = None,
+    show_filters: bool = True,
 ) -> html.Div:
     """Return a whole page: skip link, header with language switcher and nav, filters, main, footer.
 
     `path` is the page's registered path, `query` the kwargs of `layout(**query)`, `children` the
     page body (chart cards, sections). The page heading (h1) comes from `heading_key`, or is
-    `heading` (text, e.g. a city's name) for a page outside the navigation.
+    `heading` (text, e.g. a city's name) for a page outside the navigation. `show_filters=False`
+    leaves the global filter bar out, for a page whose figures honour none of its filters (the
+    filters stay in the URL and in the navigation links, for the next page).
     """
     filters, lang = state_from_query(query)
     page = next((p for p in _pages() if p["path"] == path), None)
@@ -422,7 +413,7 @@ def page_shell(
                 ],
                 className="app-header",
             ),
-            filter_bar(filters, lang, options, years),
+            filter_bar(filters, lang, options, years) if show_filters else None,
             html.Main(
                 [
                     html.Div(
@@ -576,12 +567,20 @@ def card_values(
     *,
     columns: dict[str, str] | None = None,
     city_links: bool = False,
+    filters: Filters | None = None,
+    empty_key: str = "empty.none_recorded",
 ) -> tuple[Any, str, list[Any]]:
     """Return (figure, summary, table children) for `card_outputs`; empty frames say why.
 
+    With `filters` (the filters the card's query honours), an empty frame, or one whose numbers
+    are all zero, or whose chart is empty, gets the shared empty state: `empty_reason` as the summary and as the chart's
+    note, with no axes. Without them, an empty frame keeps `figure` with the generic hint.
     `city_links`: the `name` column links to each row's city profile (`city_id`).
     """
-    if df.empty:
+    if filters is not None and (not has_numbers(df) or figures.is_empty(figure)):
+        summary = empty_reason(filters, lang, empty_key)
+        figure = figures.empty_figure(lang, text=summary)
+    elif df.empty:
         summary = t("card.empty_hint", lang)
     links = {"name": "city_id"} if city_links else None
     return (
@@ -592,6 +591,65 @@ def card_values(
             data_table(df, lang, columns=columns, links=links),
         ],
     )
+
+
+def has_numbers(df: pd.DataFrame) -> bool:
+    """Return True when `df` has rows and, if it has numeric columns, some number is not zero."""
+    if df.empty:
+        return False
+    numbers = df.select_dtypes("number")
+    return numbers.shape[1] == 0 or bool(numbers.fillna(0).to_numpy().any())
+
+
+def active_filter_items(filters: Filters, lang: str) -> list[str]:
+    """Return one 'Label: values' text per active filter (the period first), labels in `lang`."""
+    try:
+        options = data.filter_options(lang=lang)
+    except FileNotFoundError:
+        options = {}
+    return _filter_items(filters, lang, options)
+
+
+def _filter_items(
+    filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]
+) -> list[str]:
+    items = []
+    if filters.start or filters.end:
+        items.append(
+            t(
+                "filters.period",
+                lang,
+                start=fmt_date(filters.start, lang)
+                if filters.start
+                else t("filters.open_start", lang),
+                end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang),
+            )
+        )
+    for field in LIST_FIELDS:
+        values = getattr(filters, field)
+        if values:
+            names = _option_labels(options.get(field))
+            items.append(
+                t(
+                    "filters.item",
+                    lang,
+                    label=t(f"filters.{field}", lang),
+                    values=", ".join(names.get(v, v) for v in values),
+                )
+            )
+    return items
+
+
+def empty_reason(filters: Filters, lang: str, none_key: str = "empty.none_recorded") -> str:
+    """Return why a card has nothing to show: the text of `none_key` when no filter is set
+    (nothing is recorded, e.g. a cooperation without activities), else the filters that empty it.
+    """
+    items = active_filter_items(filters, lang)
+    if not items:
+        return t(none_key, lang)
+    if len(items) == 1:
+        return t("empty.one_filter", lang, item=items[0])
+    return t("empty.filters", lang, items="; ".join(items))
 
 
 def city_href(city_id: str, lang: str, filters: Filters | None = None) -> str:

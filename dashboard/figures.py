@@ -11,6 +11,7 @@ can reuse them; `summary_*` functions return one or two plain sentences.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,11 +106,33 @@ def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -
     return fig
 
 
-def empty_figure(lang: str, key: str = "card.empty_hint") -> go.Figure:
-    """Return a figure with no axes and a message saying why there is nothing to draw."""
+EMPTY_META = "iurc-empty"  # layout.meta of the empty state, so a card can recognise it
+EMPTY_LINE_CHARS = 34  # an empty-state note wraps at this many characters (fits a 300 px card)
+
+
+def wrap_lines(text: str, width: int = EMPTY_LINE_CHARS) -> str:
+    """Return `text` with `<br>` between lines of at most `width` characters (words kept whole).
+
+    Plotly annotations do not wrap by themselves: an unwrapped note is clipped in a narrow card.
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def empty_figure(lang: str, key: str = "card.empty_hint", *, text: str | None = None) -> go.Figure:
+    """Return a figure with no axes and a message saying why there is nothing to draw.
+
+    The message is `text` when given (e.g. `components.empty_reason`), else the text of `key`;
+    it is wrapped so that a narrow card shows it whole. The shared empty state of every chart.
+    """
     fig = go.Figure()
     fig.add_annotation(
-        text=t(key, lang),
+        text=wrap_lines(text if text is not None else t(key, lang)),
         showarrow=False,
         x=0.5,
         y=0.5,
@@ -119,7 +142,25 @@ def empty_figure(lang: str, key: str = "card.empty_hint") -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
+    fig.update_layout(meta=EMPTY_META)
     return base_layout(fig, lang)
+
+
+def is_empty(figure: Any) -> bool:
+    """Return True when `figure` is the empty state of `empty_figure` (a Figure or its dict)."""
+    layout = (
+        figure.get("layout", {}) if isinstance(figure, dict) else getattr(figure, "layout", None)
+    )
+    meta = layout.get("meta") if isinstance(layout, dict) else getattr(layout, "meta", None)
+    return meta == EMPTY_META
+
+
+def has_values(df: pd.DataFrame, column: str) -> bool:
+    """Return True when `df` has at least one non-zero value in `column` (False if empty).
+
+    A chart of only zeros would draw a meaningless −1…1 axis: it gets the empty state instead.
+    """
+    return not df.empty and bool(pd.to_numeric(df[column], errors="coerce").fillna(0).any())
 
 
 def bar(
@@ -135,7 +176,7 @@ def bar(
     text: bool = True,
 ) -> go.Figure:
     """Return a single-series bar chart of `y` by `x` (horizontal bars: categories on the y axis)."""
-    if df.empty:
+    if not has_values(df, y):
         return empty_figure(lang)
     cats, vals = df[x].astype(str), df[y]
     labels = (
@@ -192,7 +233,7 @@ def stacked_bar(
     `stack=False` sets the groups side by side: for a metric that does not add up across groups
     (a distinct count), whose stacked height would read as a total it is not.
     """
-    if df.empty:
+    if not has_values(df, y):
         return empty_figure(lang)
     fig = go.Figure()
     groups = list(dict.fromkeys(df[group].astype(str)))
@@ -222,6 +263,43 @@ def stacked_bar(
             ticksuffix="%" if lang == "en" else " %"
         )
     return base_layout(fig, lang, legend_title=legend_title)
+
+
+def log_bars(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    lang: str,
+    *,
+    y_title: str = "",
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Return horizontal bars of `y` by `x`, one bar per `group` side by side, on a log axis,
+    each labelled with its value.
+
+    For counts of very different sizes (e.g. rows loaded and rows quarantined per ingest run),
+    where a linear axis leaves the small bars invisible. A zero has no bar (a log axis has no 0).
+    """
+    if df.empty:
+        return empty_figure(lang)
+    fig = stacked_bar(
+        df, x, y, group, lang, y_title=y_title, horizontal=True, colours=colours, stack=False
+    )
+    for trace in fig.data:
+        values = [float(v) for v in trace.x]
+        trace.update(
+            x=[v if v > 0 else None for v in values],
+            text=[fmt_number(v, lang, 0) if v > 0 else "" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    shown = [float(v) for v in df[y] if float(v) > 0]
+    if shown:  # room on the right for the largest bar's label (log axis ranges are in decades)
+        fig.update_xaxes(range=[-0.5, math.log10(max(shown)) + 0.45])
+    fig.update_xaxes(type="log", dtick=1, showexponent="none", exponentformat="none")
+    fig.update_layout(bargap=0.25, bargroupgap=0.05, uniformtext={"minsize": 10})
+    return fig
 
 
 def heatmap(
@@ -442,8 +520,11 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
     legend = _legend(df, label, value)
     if legend:
         top = max(legend, key=lambda k: legend[k])
-        parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
-    return " ".join(parts) or t("card.empty_hint", lang)
+        if legend[top] > 0:  # "Largest: X with 0" says nothing
+            parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
+    # rows without a recounted total or one row per category (e.g. stacked by status): the
+    # chart has data, so point to the table rather than claim there is none
+    return " ".join(parts) or t("sum.in_table", lang)
 
 
 def summary_challenges(df: pd.DataFrame, lang: str) -> str:
@@ -541,6 +622,7 @@ MODE_STYLES: dict[str, tuple[str, str]] = {  # mode -> (colour, dash): never col
     "global_network": ("#56B4E9", "dashdot"),
 }
 SELECTED_COLOUR = "#000000"
+FAINT_OPACITY = 0.3  # the other cooperations' lines while one is selected
 RANGE_COLOUR = "#c6d3e1"
 MEDIAN_COLOUR = "#4a5560"
 DIRECT_LINK_MAX_MEMBERS = 3  # pairings and trios are drawn city to city, larger groups via a hub
@@ -805,13 +887,15 @@ def cooperation_network(
     selected: str | None = None,
     hub_label: str = "hub",
     selected_label: str = "",
+    city_hint: str = "",
 ) -> go.Figure:
     """Return the cooperation network on a local world map.
 
     Cities are markers coloured *and* shaped by region, sized by population (customdata: city
-    id); cooperations are lines, one colour and dash style per mode; each cooperation has a
-    clickable handle (hub square or link midpoint, customdata: cooperation id); the selected
-    cooperation is drawn on top in thick black.
+    id; `city_hint`, e.g. "click for its profile", under the name on hover); cooperations are
+    lines, one colour and dash style per mode; each cooperation has a clickable handle (hub
+    square or link midpoint, customdata: cooperation id); the selected cooperation is drawn on
+    top in thick black, and the others faint so that it reads out of the tangle.
     """
     if nodes.empty or edges.empty:
         return empty_figure(lang)
@@ -830,8 +914,8 @@ def cooperation_network(
                 mode="lines",
                 name=name,
                 legendgroup=mode,
-                line={"color": colour, "width": 1.6, "dash": dash},
-                opacity=0.75,
+                line={"color": colour, "width": 1.2 if selected else 1.6, "dash": dash},
+                opacity=FAINT_OPACITY if selected else 0.75,
                 hoverinfo="skip",
             )
         )
@@ -890,7 +974,9 @@ def cooperation_network(
                     "line": {"width": 1, "color": "#ffffff"},
                     "opacity": 0.9,
                 },
-                hovertemplate="%{text}<extra></extra>",
+                hovertemplate="%{text}"
+                + (f"<br>{city_hint}" if city_hint else "")
+                + "<extra></extra>",
             )
         )
     fig.update_geos(

@@ -95,6 +95,7 @@ BENCH_VERDICT = "bench-verdict"
 COOP_SELECT = "coop-select"
 COOP_NETWORK_CARD = "coop-network"
 COOP_DETAIL = "coop-detail"
+COOP_NAV = "coop-nav"  # dcc.Location: a city clicked on the map opens its profile
 COOP_ACTIVITIES_CARD = "coop-activities"
 COOP_FUNNEL_CARD = "coop-funnel"
 COOP_FUNDING_CARD = "coop-funding"

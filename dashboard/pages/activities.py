@@ -48,6 +48,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "participants": ("participants", "participants"),
     "reported_date": ("reported_date", "reported_date"),
 }
+# columns a first click sorts largest or newest first (numbers and dates); text sorts A to Z
+DESCENDING_FIRST = frozenset({"participants", "start_date", "end_date", "reported_date"})
+# columns kept on one line (identifiers and dates), so rows stay one line high at 1366 px
+NOWRAP = frozenset({"start_date", "end_date", "reported_date", "participants"})
+SEARCH_DEBOUNCE_S = 0.4  # the register searches as you type, this long after the last key
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULTS: dict[str, Any] = {
     "search": "",
@@ -155,20 +160,26 @@ def layout(**query: Any) -> html.Div:
         className="table-responsive register-wrap",
         tabIndex="0",
         role="region",
-        **aria(label=t("page.activities.heading", lang)),
+        **aria(label=t("act.table_region", lang)),
     )
     controls = html.Div(
         [
             html.Div(
                 [
+                    # the hint is part of the label, so screen readers announce it too
                     html.Label(
-                        t("act.search", lang), htmlFor=ids.ACT_SEARCH, className="form-label"
+                        [
+                            t("act.search", lang),
+                            html.Span(t("act.search_hint", lang), className="search-hint"),
+                        ],
+                        htmlFor=ids.ACT_SEARCH,
+                        className="form-label",
                     ),
                     dcc.Input(
                         id=ids.ACT_SEARCH,
                         type="search",
                         value=params["search"],
-                        debounce=True,
+                        debounce=SEARCH_DEBOUNCE_S,
                         className="form-control",
                         autoComplete="off",
                         maxLength=200,
@@ -315,6 +326,7 @@ def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
         fig,
         figures.summary_challenges(df, lang),
         lang,
+        filters=filters,
         columns={
             "label": t("filters.challenge", lang),
             "measure_label": t("act.measure", lang),
@@ -353,7 +365,8 @@ def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
     rows = []
     for record in df.to_dict("records"):
         cells: list[html.Td | html.Th] = [
-            html.Td(_cell(c, record.get(src), lang)) for c, (src, _) in COLUMNS.items()
+            html.Td(_cell(c, record.get(src), lang), className="nowrap" if c in NOWRAP else None)
+            for c, (src, _) in COLUMNS.items()
         ]
         city_id, city_col = record.get("city_id"), list(COLUMNS).index("city_name")
         if isinstance(city_id, str) and city_id:  # the host city's name links to its profile
@@ -380,8 +393,9 @@ def next_params(
         and _text_in(trigger.get("col"), COLUMNS)
     ):
         sort = COLUMNS[trigger["col"]][1]
+        first = "desc" if trigger["col"] in DESCENDING_FIRST else "asc"
         new["dir"] = (
-            ("desc" if params["dir"] == "asc" else "asc") if sort == params["sort"] else "asc"
+            ("desc" if params["dir"] == "asc" else "asc") if sort == params["sort"] else first
         )
         new["sort"], new["page"] = sort, 1
     elif trigger == ids.ACT_SEARCH:

@@ -181,6 +181,7 @@ def layout(**query: Any) -> html.Div:
         ],
         heading_key="page.benchmarking.heading",
         intro=intro,
+        show_filters=False,  # the benchmark covers the programme to date: no filter applies
     )
 
 

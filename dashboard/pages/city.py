@@ -93,6 +93,7 @@ def _figure_card(row: pd.Series, lang: str) -> html.Div:
             html.P(t(f"city.basis.{row['geography']}", lang), className="city-figure-basis"),
         ],
         className="city-figure",
+        role="listitem",
     )
 
 

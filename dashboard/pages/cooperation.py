@@ -2,8 +2,8 @@
 region and population, cooperations as links); the selected cooperation's activities, its outputs
 through their lifecycle, its funding leveraged and its SDG profile.
 
-The selection lives in the URL (`?coop=pair-austin-bologna`); clicking a link, a hub or a city on
-the map selects too. Every global filter chooses the cooperations shown; the selected
+The selection lives in the URL (`?coop=pair-austin-bologna`); clicking a link or a hub on the map
+selects too, and clicking a city opens its profile (`/city/<city_id>`). Every global filter chooses the cooperations shown; the selected
 cooperation's activities, outputs and funding follow the period filter.
 """
 
@@ -97,6 +97,7 @@ def layout(**query: Any) -> html.Div:
         query,
         [
             page_params.stores(PAGE, {"coop": coop}),
+            dcc.Location(id=ids.COOP_NAV, refresh="callback-nav"),
             components.chart_card(
                 ids.COOP_NETWORK_CARD,
                 t("coop.network", lang),
@@ -198,26 +199,45 @@ page_params.register_export(ids.COOP_FUNDING_CARD, _funding)
 page_params.register_export(ids.COOP_SDG_CARD, _sdg)
 
 
-def clicked_cooperation(point: dict[str, Any] | None, filters: Filters, lang: str) -> str | None:
-    """Return the cooperation a map click designates: a hub/link's own, or a city's busiest one."""
-    if not point or not point.get("points"):
+def clicked_key(point: Any) -> str | None:
+    """Return the id a map click carries (a cooperation's or a city's), or None."""
+    if (
+        not isinstance(point, dict)
+        or not isinstance(point.get("points"), list)
+        or not point["points"]
+    ):
         return None
-    key = point["points"][0].get("customdata")
+    first = point["points"][0]
+    key = first.get("customdata") if isinstance(first, dict) else None
     if isinstance(key, list):
         key = key[0] if key else None
-    if not key:
+    return key if isinstance(key, str) and key else None
+
+
+@callback(
+    Output(ids.COOP_NAV, "href"),
+    Input(components.card_id(ids.CARD_GRAPH, ids.COOP_NETWORK_CARD), "clickData"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def open_city_profile(click: Any, state: dict[str, Any]) -> Any:
+    """Open the profile of a city clicked on the map (a link or hub click selects instead)."""
+    filters, lang = components.parse_state(state)
+    key = clicked_key(click)
+    nodes = data.cooperation_nodes(filters, lang=lang)
+    if key is None or key not in set(nodes["city_id"]):
+        return dash.no_update
+    return components.city_href(key, lang, filters)
+
+
+def clicked_cooperation(point: dict[str, Any] | None, filters: Filters, lang: str) -> str | None:
+    """Return the cooperation a map click designates (a hub's or link's own), or None (a city:
+    `open_city_profile` opens its profile)."""
+    key = clicked_key(point)
+    if key is None:
         return None
     edges = data.cooperation_edges(filters, lang=lang)
-    if key in set(edges["cooperation_id"]):
-        return str(key)
-    mine = edges[(edges["city_a"] == key) | (edges["city_b"] == key)]
-    if mine.empty:
-        return None
-    return str(
-        mine.sort_values(["activities", "cooperation_id"], ascending=[False, True])[
-            "cooperation_id"
-        ].iloc[0]
-    )
+    return key if key in set(edges["cooperation_id"]) else None
 
 
 @callback(
@@ -280,6 +300,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         selected=coop,
         hub_label=t("coop.hub", lang),
         selected_label=t("coop.selected", lang),
+        city_hint=t("coop.city_hint", lang),
     )
     figs = data.network_figures(filters) if not edges.empty else {"cooperations": 0.0}
     summary = network_summary(figs, str(names.get(coop, "–")), lang)
@@ -300,6 +321,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "cooperation_name": t("axis.cooperation", lang),
             "mode_label": t("axis.mode", lang),
@@ -391,6 +413,8 @@ def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[An
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_activities",
         columns={
             "label": t("axis.activity_type", lang),
             "status_label": t("act.col.status", lang),
@@ -437,6 +461,8 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
         if not shown.empty
         else "",
         lang,
+        filters=filters,
+        empty_key="empty.coop_outputs",
         columns={
             "output_type_label": t("axis.output_type", lang),
             "stage_label": t("axis.stage", lang),
@@ -474,6 +500,8 @@ def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_funding",
         columns={
             "label": t("axis.source_type", lang),
             "amount_eur": t("axis.amount_eur", lang),
@@ -499,6 +527,8 @@ def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]
         fig,
         summary,
         lang,
+        filters=filters,
+        empty_key="empty.coop_sdg",
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),

@@ -121,7 +121,7 @@ def layout(**query: Any) -> html.Div:
                 className="table-responsive register-wrap",
                 tabIndex="0",
                 role="region",
-                **aria(label=t("dq.quarantine", lang)),
+                **aria(label=t("dq.table_region", lang)),
             ),
             html.Nav(
                 [
@@ -229,14 +229,15 @@ def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
         if not shown.empty
         else shown
     )
-    fig = figures.stacked_bar(
+    # loaded rows run to thousands and quarantined ones to a few: side by side on a log axis,
+    # each labelled, so both are seen
+    fig = figures.log_bars(
         long,
         "run",
         "value",
         "group",
         lang,
-        horizontal=True,
-        y_title=t("dq.read", lang),
+        y_title=t("dq.rows_log", lang),
         colours={
             t("dq.loaded", lang): figures.OKABE_ITO[0],
             t("dq.quarantined", lang): figures.OKABE_ITO[5],

@@ -292,6 +292,7 @@ def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "label": t("axis.network", lang),
             "activities": t("axis.activities", lang),
@@ -323,6 +324,7 @@ def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         city_links=True,
         columns={
             "name": t("axis.city", lang),

@@ -128,6 +128,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "period": t("axis.period", lang),
             "label": t("axis.stakeholder", lang),
@@ -159,6 +160,7 @@ def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "activity_type_label": t("axis.activity_type", lang),
             "modality_label": t("axis.modality", lang),
@@ -203,6 +205,7 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "label": t("axis.region", lang),
             "participants": t("axis.participations", lang),
@@ -251,6 +254,7 @@ def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "label": t("axis.stakeholder", lang),
             "women": t("part.women", lang),
@@ -277,6 +281,7 @@ def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         city_links=True,
         columns={
             "name": t("axis.city", lang),

@@ -125,6 +125,7 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),
@@ -164,6 +165,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "network_label": t("axis.network", lang),
             "goal": t("axis.goal", lang),
@@ -209,6 +211,7 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "target_id": t("axis.target", lang),
             "label": t("axis.target", lang),
@@ -238,6 +241,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "goal": t("axis.goal", lang),
             "label": t("axis.goal", lang),
@@ -270,6 +274,7 @@ def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
         fig,
         summary,
         lang,
+        filters=filters,
         columns={
             "method_label": t("axis.method", lang),
             "status_label": t("axis.status", lang),

@@ -24,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -215,6 +216,17 @@ class PageChecker:
             const n = (plot.calcdata || []).reduce((s, cd) => s + (cd[0] && cd[0].z ? cd[0].z.length : cd.length), 0);
             return [g.id, n];
         }))""")
+
+    def axe_violations(self) -> list[str]:
+        """Return axe-core's violations of any impact (WCAG 2.1 A/AA and best practice)."""
+        # evaluate() runs through the DevTools protocol, outside the page's CSP (which, rightly,
+        # refuses inline scripts)
+        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+        return self.page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
+            return r.violations.map(v => v.impact + ' ' + v.id + ': '
+                + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }""")
 
     def screenshot(self, name: str) -> Path:
         """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""

@@ -13,7 +13,7 @@ from dashboard import figures
 
 
 def _annotation_text(fig: go.Figure) -> str:
-    return " ".join(a.text for a in fig.layout.annotations)
+    return " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
 
 
 def test_figures_never_import_dash():

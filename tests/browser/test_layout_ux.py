@@ -1,0 +1,115 @@
+"""The dashboard as a person sees it: 390 px phones without sideways scroll, empty states that say
+why, the register's search and sort, the data-quality runs, the map's city click, and axe-core
+(every impact, best practice included) on the pages the other modules do not check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/",
+    "/participation",
+    "/sdg",
+    "/benchmarking",
+    "/cooperation",
+    "/activities",
+    "/data-quality",
+    "/practices",
+    "/city/turin-it",
+]
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_every_page_fits_390px_and_is_screenshotted(dash_page):
+    page = dash_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGES:
+        dash_page.open(path)
+        assert page.evaluate(OVERFLOW) <= 0, f"{path} scrolls sideways at 390 px"
+        # charts resized to their card
+        widths = page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]"
+            ".map(s => s.getBoundingClientRect().right)"
+        )
+        assert all(w <= 390 for w in widths), (path, widths)
+        name = path.strip("/").replace("/", "-") or "overview"
+        dash_page.screenshot(f"{name}-390")
+
+
+def test_axe_clean_on_city_practices_and_translated_pages(dash_page):
+    for path in ("/practices", "/city/turin-it", "/activities?lang=fr", "/data-quality?lang=es"):
+        dash_page.open(path)
+        violations = dash_page.axe_violations()
+        assert not violations, (path, violations)
+    dash_page.screenshot("data-quality-es")
+
+
+def test_empty_state_says_why_and_benchmarking_has_no_filter_bar(dash_page):
+    page = dash_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    dash_page.open("/participation?start=2099-01-01")
+    summaries = page.locator("p.card-summary").all_inner_texts()
+    assert summaries and all(
+        s.startswith("No data for period") and "2099" in s and "Clear this filter" in s
+        for s in summaries
+    ), summaries
+    # no axis drawn, and every line of the chart's note fits inside its card
+    assert page.locator(".js-plotly-plot .xtick, .js-plotly-plot .ytick").count() == 0
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => {
+        const box = p.getBoundingClientRect();
+        return [...p.querySelectorAll('.annotation-text tspan, .annotation-text')].some(t => {
+            const r = t.getBoundingClientRect();
+            return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
+        });
+    }).length""")
+    assert clipped == 0
+    dash_page.screenshot("participation-empty-390")
+    dash_page.open("/benchmarking?network=innovation")
+    assert page.locator(".filter-bar").count() == 0
+    assert "network=innovation" in page.get_by_role("link", name="Overview").get_attribute("href")
+
+
+def test_register_searches_as_you_type_and_sorts_numbers_descending(dash_page):
+    page = dash_page.page
+    dash_page.open("/activities")
+    assert page.get_by_text("Results update as you type.").is_visible()
+    page.locator("#act-search").press_sequentially("cycl")  # no Enter
+    page.wait_for_function("() => location.search.includes('search=cycl')")
+    dash_page.wait()
+    page.get_by_role("button", name="Participants").click()
+    page.wait_for_function("() => location.search.includes('sort=participants')")
+    dash_page.wait()
+    th = page.locator("th[aria-sort]:not([aria-sort='none'])")
+    assert th.get_attribute("aria-sort") == "descending"
+    # identifiers and dates stay on one line at 1366 px (one line box per cell's text)
+    lines = page.evaluate("""() => [...document.querySelectorAll('#act-body th, #act-body td.nowrap')]
+        .map(c => { const r = document.createRange(); r.selectNodeContents(c);
+                    return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })""")
+    assert lines and set(lines) == {1}, lines
+
+
+def test_runs_on_log_axis_and_map_city_opens_profile(dash_page):
+    page = dash_page.page
+    dash_page.open("/data-quality")
+    runs = page.evaluate("""() => {
+        const gd = document.querySelector('#dq-runs-heading ~ .card-graph .js-plotly-plot');
+        return [gd._fullLayout.xaxis.type,
+                gd.calcdata.map(cd => cd.filter(p => p.s > 0).length)];
+    }""")
+    assert runs[0] == "log" and all(n > 0 for n in runs[1]), runs  # loaded and quarantined seen
+    dash_page.open("/cooperation")
+    city = page.evaluate("""() => {
+        const gd = document.querySelector('.dash-graph .js-plotly-plot');
+        const i = gd.data.findIndex(d => d.mode === 'markers' && !d.legendgroup && d.customdata);
+        const id = Array.from(gd.data[i].customdata)[0];
+        gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: 0, customdata: id}]});
+        return id;
+    }""")
+    page.wait_for_function(f"() => location.pathname === '/city/{city}'")
+    dash_page.wait()
+    assert urlparse(page.url).path == f"/city/{city}"
+    assert page.locator("main h1").count() == 1

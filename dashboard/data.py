@@ -166,6 +166,8 @@ def _warm_if_new(version: Any) -> None:
 def start_warming() -> None:
     """Open the published warehouse and warm the cache for it in a background thread (if
     IURC_WARM_CACHE allows it and it was not warmed yet); returns at once. No warehouse: nothing."""
+    if not config.warm_cache_enabled():
+        return
     try:
         cursor()
     except FileNotFoundError:

@@ -54,7 +54,7 @@ def test_layout_carries_the_figures_its_callbacks_return(demo_data) -> None:
     graph = found[stringify_id(components.card_id(ids.CARD_GRAPH, ids.OVERVIEW_NETWORK_CARD))]
     state = found[ids.STATE].data
     expected = overview.update_network(state)[0]
-    assert graph.figure.to_plotly_json() == expected.to_plotly_json()
+    assert graph.figure.to_json() == expected.to_json()
     assert len(graph.figure.data) >= 1
     summary = found[stringify_id(components.card_id(ids.CARD_SUMMARY, ids.OVERVIEW_NETWORK_CARD))]
     assert summary.children and "…" not in str(summary.children)
@@ -64,7 +64,7 @@ def test_warming_fills_the_cache_for_the_default_views(demo_data) -> None:
     data.clear_cache()
     data.warm()
     keys = {key[1] for key in data._cache}
-    for query in ("kpi_scorecard", "network_breakdown", "map_points", "filter_options"):
+    for query in ("kpi_scorecard", "network_breakdown", "map_points", "data_dates"):
         assert any(query in k for k in keys), (query, sorted(keys))
 
 

@@ -210,8 +210,22 @@ def exercise(
     return {"callbacks": results, "requests": requests, "failed_requests": failures}
 
 
+# Each returns performance.now() (ms since the navigation started) once true, else false: what a
+# person waits for until the first chart is drawn, and until every chart is drawn with its data.
+FULLY_DRAWN = "() => ({wait})() ? performance.now() : false"
+FIRST_CHART = """() => ([...document.querySelectorAll('.dash-graph')].some(g => {{
+    const plot = g.querySelector('.js-plotly-plot');
+    return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending');
+}}) || ({wait})()) ? performance.now() : false"""
+
+
 def page_loads(url: str, pages: list[str], combos: list[tuple[Filters, str]]) -> dict[str, Any]:
-    """Open each page once per combination in headless Chromium; time it until all graphs are drawn."""
+    """Open each page once per combination in headless Chromium, cold then warm; return per page
+    the time to the first chart and to fully drawn (every graph with its data), in ms.
+
+    Cold: a new browser context (nothing cached) on a filter combination the server has not
+    drawn yet. Warm: the same address again in the same context (assets and queries cached).
+    """
     import shutil
 
     from playwright.sync_api import sync_playwright
@@ -222,23 +236,31 @@ def page_loads(url: str, pages: list[str], combos: list[tuple[Filters, str]]) ->
     executable = shutil.which("chromium")
     if executable is None:
         raise RuntimeError("chromium is not installed: run 'make browser'")
-    results: dict[str, Any] = {}
+    first_js = FIRST_CHART.format(wait=WAIT_FOR_GRAPHS)
+    full_js = FULLY_DRAWN.format(wait=WAIT_FOR_GRAPHS)
+    times: dict[str, dict[str, list[float]]] = {}
     errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
             for path in pages:
-                times = []
+                cell = times.setdefault(path, {})
                 for filters, lang in combos:
-                    page = context.new_page()
-                    page.on("pageerror", lambda e: errors.append(str(e)))
-                    start = time.perf_counter()
-                    page.goto(url + path + components.search_string(filters, lang))
-                    page.wait_for_function(WAIT_FOR_GRAPHS, timeout=120_000)
-                    times.append(time.perf_counter() - start)
-                    page.close()
-                results[path] = summary_ms(times)
+                    context = browser.new_context(viewport={"width": 1366, "height": 900})
+                    for visit in ("cold", "warm"):
+                        page = context.new_page()
+                        page.on("pageerror", lambda e: errors.append(str(e)))
+                        page.goto(url + path + components.search_string(filters, lang))
+                        first = page.wait_for_function(first_js, timeout=120_000, polling="raf")
+                        full = page.wait_for_function(full_js, timeout=120_000, polling="raf")
+                        cell.setdefault(f"{visit}_first_chart", []).append(first.json_value() / 1e3)
+                        cell.setdefault(f"{visit}_fully_drawn", []).append(full.json_value() / 1e3)
+                        page.close()
+                    context.close()
         finally:
             browser.close()
+    results = {
+        path: {kind: summary_ms(values) for kind, values in cell.items()}
+        for path, cell in times.items()
+    }
     return {"pages": results, "page_errors": errors[:10]}

@@ -15,7 +15,16 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api, auth, data, request_checks, sdg_review_page, submit_pages
+from dashboard import (
+    api,
+    auth,
+    data,
+    first_paint,
+    request_checks,
+    sdg_review_page,
+    static_assets,
+    submit_pages,
+)
 from pipelines import config
 
 log = logging.getLogger(__name__)
@@ -71,7 +80,7 @@ def create_app() -> Dash:
         title="IURC Impact",
         update_title=None,  # type: ignore[arg-type]  # documented: None shows no "Updating..." title
         suppress_callback_exceptions=True,
-        compress=False,
+        compress=True,  # gzip through flask-compress (dashboard.static_assets)
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # the page meta tags (twitter:url, og:*) are built from the request's Host header,
         # which a client forges at will: leave them out (links in the app are relative)
@@ -94,6 +103,7 @@ def create_app() -> Dash:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 
+    static_assets.register(app)
     api.register(server)
     dispatch_path = app.config.routes_pathname_prefix + "_dash-update-component"
     auth.init_auth(server, dispatch_path)
@@ -101,6 +111,9 @@ def create_app() -> Dash:
     sdg_review_page.init_pages(server)
     _guard_requests(app, server)
     _run_first_request_setup(server)
+    first_paint.install(app)
+    if os.environ.get("IURC_DB") or os.environ.get("IURC_LAKE"):  # a deployment (gunicorn)
+        data.start_warming()
     return app
 
 
@@ -174,6 +187,7 @@ def main(
     if lake:
         os.environ["IURC_LAKE"] = str(config.lake_path(lake))
     data.configure(db, lake)
+    data.start_warming()
     app.run(host=host, port=port, debug=debug, dev_tools_hot_reload=False)
 
 

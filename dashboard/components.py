@@ -453,7 +453,8 @@ def graph_config(filename: str, lang: str = "en") -> dcc.Graph.Config:
         "displaylogo": False,
         "responsive": True,
         "toImageButtonOptions": {"filename": f"iurc-{filename}", "format": "png", "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # sendChartToCloud ("Share chart...") would upload the chart to Plotly Cloud: offline app
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
     }
 
 

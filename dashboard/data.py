@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -44,12 +45,15 @@ from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse.db import Warehouse
 
 CACHE_SIZE = 512
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _lock = threading.Lock()
 _warehouse: Warehouse | None = None
 _cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_warmers: list[Callable[[], None]] = []
+_warmed: list[Any] = [None]  # the warehouse version the cache was last warmed for
 
 
 def configure(
@@ -129,7 +133,9 @@ def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callab
         bound = signature.bind(None, *args, **kwargs)
         bound.apply_defaults()
         arguments = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
-        key = (fn.__module__, fn.__qualname__, arguments, warehouse().version)
+        version = warehouse().version
+        _warm_if_new(version)
+        key = (fn.__module__, fn.__qualname__, arguments, version)
         return _remember(key, lambda: fn(cur, *args, **kwargs))
 
     return call
@@ -160,6 +166,44 @@ def submission_effect(submission_id: int, sha256: str, lang: str = "en") -> pd.D
     handle = warehouse()
     key = ("submission_effect", submission_id, sha256, lang, handle.version)
     return _remember(key, lambda: submissions.kpi_effect(submission_id, handle.path, lang=lang))
+
+
+def on_publish(warmer: Callable[[], None]) -> None:
+    """Register `warmer` (e.g. drawing every page's default view) to run in a background thread
+    each time a newly published warehouse is first seen, when IURC_WARM_CACHE allows it."""
+    _warmers.append(warmer)
+
+
+def _warm_if_new(version: Any) -> None:
+    with _lock:
+        if version == _warmed[0] or not _warmers or not config.warm_cache_enabled():
+            return
+        _warmed[0] = version
+    threading.Thread(target=warm, name="iurc-cache-warm", daemon=True).start()
+
+
+def start_warming() -> None:
+    """Open the published warehouse and warm the cache for it in a background thread (if
+    IURC_WARM_CACHE allows it and it was not warmed yet); returns at once. No warehouse: nothing."""
+    if not config.warm_cache_enabled():
+        return
+    try:
+        cursor()
+    except FileNotFoundError:
+        return
+    _warm_if_new(warehouse().version)
+
+
+def warm() -> None:
+    """Run every registered warmer now (fills the cache for the current warehouse); returns None.
+
+    A warmer that fails (e.g. no warehouse yet) is skipped: the page then fills on first visit.
+    """
+    for warmer in list(_warmers):
+        try:
+            warmer()
+        except Exception:  # noqa: BLE001 - warming is an optimisation, never an error
+            log.warning("cache warming failed", exc_info=True)
 
 
 def clear_cache() -> None:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from dashboard import access
 from dashboard.i18n import LANG_NAMES, LANGS, normalise_lang, t
+from dashboard.static_assets import asset_url
 
 SHELL = """<!DOCTYPE html>
 <html lang="{{ lang }}">
@@ -22,8 +23,8 @@ SHELL = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }} · {{ t('app.name', lang) }}</title>
-<link rel="stylesheet" href="/assets/00-bootstrap-5.3.9.min.css">
-<link rel="stylesheet" href="/assets/10-iurc.css">
+<link rel="stylesheet" href="{{ asset_url('00-bootstrap-5.3.9.min.css') }}">
+<link rel="stylesheet" href="{{ asset_url('10-iurc.css') }}">
 </head>
 <body>
 <div class="app-page">
@@ -89,6 +90,7 @@ def render(
     html = render_template_string(
         SHELL,
         t=t,
+        asset_url=asset_url,
         lang=lang,
         title=title,
         body=Markup(body),  # noqa: S704 - rendered by the autoescaping template above

@@ -43,6 +43,12 @@ def debug_enabled() -> bool:
     return os.environ.get("IURC_DEBUG", "").strip().lower() in {"1", "true", "yes"}
 
 
+def warm_cache_enabled() -> bool:
+    """Return False when IURC_WARM_CACHE is 0/false/no: the server then draws each page's default
+    view only on its first visit after a publish (the test suite turns warming off)."""
+    return os.environ.get("IURC_WARM_CACHE", "1").strip().lower() not in {"0", "false", "no"}
+
+
 def max_upload_bytes() -> int:
     """Return the request-size limit for uploads and POST bodies (IURC_MAX_UPLOAD_MB, default 20)."""
     return int(float(os.environ.get("IURC_MAX_UPLOAD_MB", "20")) * 1024 * 1024)

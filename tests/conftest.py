@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# no background cache warming in the servers and apps the tests start (tests/dashboard/test_first_paint
+# calls it directly): a warming thread would race the tests for the warehouse and the cache
+os.environ.setdefault("IURC_WARM_CACHE", "0")
 
 
 @pytest.fixture(scope="session")

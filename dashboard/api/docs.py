@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from dashboard.i18n import t
+from dashboard.static_assets import asset_url
 
 # an example request per path (relative links, so they work on any host)
 EXAMPLES = {
@@ -74,7 +75,7 @@ def page(document: dict[str, Any], lang: str) -> str:
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title>"
-        '<link rel="stylesheet" href="/assets/00-bootstrap-5.3.9.min.css"></head>'
+        f'<link rel="stylesheet" href="{asset_url("00-bootstrap-5.3.9.min.css")}"></head>'
         f'<body><main class="container my-4"><h1 class="h3">{title}</h1>'
         f"<p>{text['intro']}</p>"
         f"<p>{text['convention']}</p>"

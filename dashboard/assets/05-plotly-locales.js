@@ -2,7 +2,7 @@
  * The locale objects are fr.js and es.js of the npm package plotly.js-locales@3.7.0 (MIT, licence
  * in licenses/plotly.js-locales-3.7.0-LICENSE.txt), unchanged but for the CommonJS wrapper; remade
  * by `npm pack plotly.js-locales@3.7.0` and the recipe in licenses/README.md. Each graph picks its
- * locale with config.locale (components.graph_config). plotly.js registers window.PlotlyLocales when
+ * locale with config.locale (components.graph_config). The strings plotly.js 4 added are ours (below). plotly.js registers window.PlotlyLocales when
  * it loads (after this file: dcc.Graph loads it on demand); if it is already there, register now.
  */
 (function () {
@@ -174,6 +174,40 @@
             }
         }
     ];
+    // Strings plotly.js 4 (the one Dash serves) added after plotly.js-locales 3.7.0: ours.
+    var added = {
+        fr: {
+            'Download plot as JSON': 'Télécharger le graphique en fichier JSON',
+            'Draw circle': 'Dessiner un cercle',
+            'Draw closed freeform': 'Dessiner une forme libre fermée',
+            'Draw line': 'Dessiner une ligne',
+            'Draw open freeform': 'Dessiner une forme libre ouverte',
+            'Draw rectangle': 'Dessiner un rectangle',
+            'Erase active shape': 'Effacer la forme active',
+            'Image download succeeded': 'Image téléchargée',
+            'JSON download succeeded': 'Fichier JSON téléchargé',
+            'Preparing image - this may take a few seconds': 'Préparation de l\'image, ceci peut prendre quelques secondes',
+            'Sorry, there was a problem downloading your JSON file!': 'Désolé, un problème est survenu lors du téléchargement du fichier JSON',
+            'Sorry, there was a problem downloading your image!': 'Désolé, un problème est survenu lors du téléchargement de l\'image'
+        },
+        es: {
+            'Download plot as JSON': 'Descargar gráfica como JSON',
+            'Draw circle': 'Dibujar un círculo',
+            'Draw closed freeform': 'Dibujar una forma libre cerrada',
+            'Draw line': 'Dibujar una línea',
+            'Draw open freeform': 'Dibujar una forma libre abierta',
+            'Draw rectangle': 'Dibujar un rectángulo',
+            'Erase active shape': 'Borrar la forma activa',
+            'Image download succeeded': 'Imagen descargada',
+            'JSON download succeeded': 'Archivo JSON descargado',
+            'Preparing image - this may take a few seconds': 'Preparando la imagen, puede tardar unos segundos',
+            'Sorry, there was a problem downloading your JSON file!': 'Lo sentimos, hubo un problema al descargar el archivo JSON',
+            'Sorry, there was a problem downloading your image!': 'Lo sentimos, hubo un problema al descargar la imagen'
+        }
+    };
+    locales.forEach(function (locale) {
+        Object.assign(locale.dictionary, added[locale.name]);
+    });
     if (window.Plotly && typeof window.Plotly.register === 'function') {
         window.Plotly.register(locales);
     } else {

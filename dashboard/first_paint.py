@@ -1,0 +1,166 @@
+"""First paint from the layout: a page arrives with its initial figures, without callback round trips.
+
+Without this, a page's layout arrives with empty charts and the browser then asks the server for
+each one (one `/_dash-update-component` request per card) before anything is drawn. Here, every
+page callback that the filters trigger and that depends on nothing another callback fills on load
+(its inputs are the page state store and controls whose value is in the layout, it has no State)
+is marked `prevent_initial_call`, and the page's layout function is wrapped to call it once, with
+the layout's own values, and put what it returns into the layout. The same function computes the
+same figures from the same metric-layer queries; later filter changes run it as a callback as
+before. Callbacks that do not qualify (chains through page-params stores, wildcards) keep their
+initial call.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import dash
+from dash import Dash, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict, stringify_id
+from dash.exceptions import PreventUpdate
+
+from dashboard import data, ids
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """A page callback run while its page's layout is built: its function, inputs and outputs as
+    (stringified id, property) pairs, and whether it returns several outputs (a tuple)."""
+
+    fn: Callable[..., Any]
+    inputs: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+    multi: bool
+
+
+def parse_outputs(spec: str) -> list[tuple[str, str]]:
+    """Return Dash's output spec ('..a.b...c.d..' or 'a.b') as (id string, property) pairs, the
+    duplicate-output suffix ('@hash') removed."""
+    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
+    pairs = [part.rsplit(".", 1) for part in parts]
+    return [(ident, prop.split("@", 1)[0]) for ident, prop in pairs]
+
+
+def _wildcard(ident: str) -> bool:
+    return '["' in ident  # ALL / MATCH / ALLSMALLER appear as ["ALL"] in a stringified dict id
+
+
+def prefills(app: Dash) -> dict[str, list[Prefill]]:
+    """Return, per page module, the callbacks its layout can fill; mark them prevent_initial_call.
+
+    Call once, after Dash has copied the page callbacks into `app.callback_map` (first request).
+    """
+    entries = getattr(app, "_callback_list", [])
+    filled_on_load = {
+        pair
+        for entry in entries
+        if not entry.get("prevent_initial_call")
+        for pair in parse_outputs(entry["output"])
+    }
+    out: dict[str, list[Prefill]] = {}
+    for entry in entries:
+        spec = app.callback_map.get(entry["output"], {})
+        fn = getattr(spec.get("callback"), "__wrapped__", None)
+        if fn is None or not fn.__module__.startswith("dashboard.pages.") or entry["state"]:
+            continue
+        inputs = tuple((i["id"], i["property"]) for i in entry["inputs"])
+        outputs = tuple(parse_outputs(entry["output"]))
+        if (
+            (ids.STATE, "data") not in inputs
+            or entry.get("prevent_initial_call")
+            or any(_wildcard(i) for i, _ in inputs + outputs)
+            or any(pair in filled_on_load for pair in inputs if pair[0] != ids.STATE)
+        ):
+            continue
+        entry["prevent_initial_call"] = True
+        out.setdefault(fn.__module__, []).append(
+            Prefill(fn, inputs, outputs, entry["output"].startswith(".."))
+        )
+    return out
+
+
+def _walk(component: Any) -> Iterator[Any]:
+    yield component
+    children = getattr(component, "children", None)
+    if children is None or isinstance(children, str | int | float):
+        return
+    for child in children if isinstance(children, list | tuple) else [children]:
+        yield from _walk(child)
+
+
+def fill(layout: Any, callbacks: list[Prefill]) -> Any:
+    """Return `layout` with the outputs of `callbacks` set to what they return for the layout's
+    own input values (a callback whose components are not all in the layout is left out)."""
+    index = {stringify_id(c.id): c for c in _walk(layout) if getattr(c, "id", None) is not None}
+    for prefill in callbacks:
+        if any(ident not in index for ident, _ in prefill.inputs + prefill.outputs):
+            continue
+        args = [getattr(index[ident], prop, None) for ident, prop in prefill.inputs]
+        outputs_list = [
+            {"id": index[ident].id, "property": prop} for ident, prop in prefill.outputs
+        ]
+        token = context_value.set(
+            AttributeDict(
+                triggered_inputs=[{"prop_id": f"{ids.STATE}.data", "value": args[0]}],
+                inputs_list=[
+                    {"id": index[i].id, "property": p, "value": v}
+                    for (i, p), v in zip(prefill.inputs, args, strict=True)
+                ],
+                states_list=[],
+                outputs_list=outputs_list if prefill.multi else outputs_list[0],
+            )
+        )
+        try:
+            result = prefill.fn(*args)
+        except PreventUpdate:
+            continue
+        except FileNotFoundError:  # no warehouse yet: the page shows its warning, charts stay empty
+            return layout
+        finally:
+            context_value.reset(token)
+        values = list(result) if prefill.multi else [result]
+        for (ident, prop), value in zip(prefill.outputs, values, strict=True):
+            if value is not no_update:
+                setattr(index[ident], prop, value)
+    return layout
+
+
+def _filled(layout: Callable[..., Any], callbacks: list[Prefill]) -> Callable[..., Any]:
+    @functools.wraps(layout)
+    def filled(*args: Any, **kwargs: Any) -> Any:
+        return fill(layout(*args, **kwargs), callbacks)
+
+    return filled
+
+
+def warm_default_views(app: Dash) -> None:
+    """Draw every page's default view (no filter, English) once, filling the query cache."""
+    for page in list(dash.page_registry.values()):
+        if page.get("path_template") or not callable(page.get("layout")):
+            continue
+        with app.server.test_request_context(page["path"]):
+            page["layout"]()
+
+
+def install(app: Dash) -> None:
+    """Make every page's layout carry its initial figures (see the module docstring), and warm
+    the cache for the default views whenever a newly published warehouse is seen."""
+    data.on_publish(functools.partial(warm_default_views, app))
+    by_module = prefills(app)
+    for page in dash.page_registry.values():
+        layout = page.get("layout")
+        callbacks = by_module.get(page["module"])
+        if not callable(layout) or not callbacks or getattr(layout, "first_paint", False):
+            continue
+
+        filled = _filled(layout, callbacks)
+        filled.first_paint = True  # type: ignore[attr-defined]
+        page["layout"] = filled

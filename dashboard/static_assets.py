@@ -1,0 +1,77 @@
+"""Static assets with content-hashed URLs and long cache lifetimes; compressed responses.
+
+Dash links each file of `dashboard/assets/` as `/assets/NAME?m=<mtime>`. Here the page's links carry
+the file's content hash instead (`?v=<sha256 prefix>`), computed once at start (assets do not
+change while serving), and a request naming the current hash is answered with a one-year
+`immutable` lifetime: a browser fetches each asset once per release. A request without the hash
+(or with an old one) must revalidate. Dash's own component bundles are already fingerprinted by
+Dash with a one-year lifetime. Text responses (HTML, JSON, JS, CSS) are gzip-compressed by
+flask-compress (Dash's `compress=True`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dash import Dash
+from flask import Flask, Response, request
+
+ASSETS = Path(__file__).parent / "assets"
+ONE_YEAR = 31_536_000
+_LINK = re.compile(r"/assets/([^\"'?\s]+)\?m=[0-9.]+")
+
+
+def asset_hashes(folder: Path = ASSETS) -> dict[str, str]:
+    """Return {path under the assets folder (with '/'): first 16 hex digits of its SHA-256}."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+_HASHES = asset_hashes()
+
+
+def asset_url(name: str) -> str:
+    """Return the hashed URL of the asset `name` (e.g. '10-iurc.css' -> '/assets/10-iurc.css?v=…')."""
+    digest = _HASHES.get(name)
+    return f"/assets/{name}" + (f"?v={digest}" if digest else "")
+
+
+def fingerprint_links(html: str) -> str:
+    """Return `html` with every Dash asset link (`/assets/X?m=<mtime>`) turned into its hashed URL."""
+    return _LINK.sub(lambda m: asset_url(m.group(1)), html)
+
+
+def register(app: Dash) -> None:
+    """Serve `app`'s assets with hashed links and long cache lifetimes, and compress responses."""
+    original: Callable[..., str] = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        return fingerprint_links(original(**kwargs))
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
+    server: Flask = app.server
+    prefix = app.config.requests_pathname_prefix + "assets/"
+
+    @server.after_request
+    def asset_cache(response: Response) -> Response:
+        if request.path.startswith(prefix) and response.status_code == 200:
+            name = request.path[len(prefix) :]
+            # read the (small) file into the response, so that flask-compress gzips it (it
+            # leaves streamed files to zstd/br only)
+            response.direct_passthrough = False
+            response.make_sequence()
+            if _HASHES.get(name) and request.args.get("v") == _HASHES[name]:
+                response.cache_control.no_cache = None
+                response.cache_control.public = True
+                response.cache_control.max_age = ONE_YEAR
+                response.cache_control.immutable = True
+            else:
+                response.cache_control.no_cache = True
+        return response

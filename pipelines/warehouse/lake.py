@@ -261,7 +261,6 @@ def publish(
                     spark_engine.build_marts(spark, run)
                 finally:
                     spark.stop()
-                _store_scorecard(run)
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
@@ -280,19 +279,3 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     ).fetchall()
     for (name,) in rows:
         _copy(con, run_dir, "mart", name)
-
-
-def _store_scorecard(run: Path) -> None:
-    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
-
-    The same calls as the warehouse build (`marts._fill_scorecard`); the Spark translation of
-    the `kpi_scorecard_for` macro is not finished, so this one mart is computed by DuckDB.
-    """
-    from pipelines.warehouse import marts
-
-    con = connect_run(run)
-    try:
-        marts._fill_scorecard(con)
-        _copy(con, run, "mart", "kpi_scorecard")
-    finally:
-        con.close()

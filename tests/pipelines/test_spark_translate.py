@@ -63,4 +63,7 @@ def test_the_stored_scorecard_query_translates_with_bound_parameters():
     assert "cast(:period_start as date)" in spark
     # K30's unnest of the timeliness counts: a LATERAL VIEW, not a generator in a FROM list
     assert "lateral view explode(" in spark
+    # K30's median: the exact discrete quantile, never PERCENTILE_APPROX
+    assert "percentile_disc(0.5) within group (order by report_lag_days nulls last)" in spark
+    assert "percentile_approx" not in spark
     sqlglot.parse_one(spark, read="spark")

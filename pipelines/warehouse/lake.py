@@ -261,6 +261,7 @@ def publish(
                     spark_engine.build_marts(spark, run)
                 finally:
                     spark.stop()
+                _store_scorecard(run)
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
@@ -279,3 +280,20 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     ).fetchall()
     for (name,) in rows:
         _copy(con, run_dir, "mart", name)
+
+
+def _store_scorecard(run: Path) -> None:
+    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
+
+    The same calls as the warehouse build (`marts._fill_scorecard`, `marts.scorecard_query`):
+    they translate to Spark SQL, but Spark's analyser ran out of its 1 GB driver heap on one
+    expanded call (docs/deployment-spark.md), so this one mart is computed by DuckDB.
+    """
+    from pipelines.warehouse import marts
+
+    con = connect_run(run)
+    try:
+        marts._fill_scorecard(con)
+        _copy(con, run, "mart", "kpi_scorecard")
+    finally:
+        con.close()

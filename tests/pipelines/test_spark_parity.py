@@ -1,8 +1,8 @@
 """Spark computes the same marts as DuckDB: every mart, row for row, ordered lists included.
 
 `spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], 2 shuffle
-partitions, no UI) on the demo warehouse. Every mart is computed by Spark, the stored scorecard
-(`mart.kpi_scorecard`, the same `marts.scorecard_query` calls as DuckDB's build) included.
+partitions, no UI) on the demo warehouse. `mart.kpi_scorecard` is filled by DuckDB's build over
+the Spark-built marts (docs/deployment-spark.md), so its equality checks Spark's inputs to it.
 """
 
 from __future__ import annotations

@@ -5,15 +5,13 @@ registers the lake's core, ref and ops tables as Spark views, runs every view an
 the DuckDB definitions translated by `translate.to_spark` — in build order, writes each as Parquet
 under the run directory and reads it back as the view the later marts use.
 
-Then the stored `mart.kpi_scorecard`: the same calls as DuckDB's build (`marts.scorecard_calls`,
-each `marts.scorecard_query`, translated, its `$name` parameters bound by Spark), in one union.
+Not yet on Spark: the stored `mart.kpi_scorecard` (20-odd calls of the `kpi_scorecard_for`
+macro); `lake.publish` fills it with DuckDB's macro over the Spark-built marts.
 """
 
 from __future__ import annotations
 
-from functools import reduce
 from pathlib import Path
-from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -69,23 +67,4 @@ def build_marts(spark: SparkSession, run_dir: Path) -> list[str]:
         _write(spark.sql(translate.to_spark(mart.body, known)), path)
         _register(spark, "mart", mart.name, path)
         built.append(mart.name)
-    path = lake.table_dir(run_dir, "mart", "kpi_scorecard")
-    _write(scorecard(spark, known), path)
-    built.append("kpi_scorecard")
     return built
-
-
-def scorecard(spark: SparkSession, known: dict[str, translate.Macro]) -> DataFrame:
-    """Return the stored scorecard (`mart.kpi_scorecard`) computed by Spark over the mart views.
-
-    The same calls and the same SQL as DuckDB's `marts._fill_scorecard`, translated.
-    """
-
-    def rows(sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in spark.sql(translate.to_spark(sql, known)).collect()]
-
-    frames = []
-    for call in marts.scorecard_calls(rows):
-        sql, params = marts.scorecard_query(call)
-        frames.append(spark.sql(translate.to_spark(sql, known), args=params))
-    return reduce(DataFrame.unionAll, frames)

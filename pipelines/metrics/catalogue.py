@@ -345,14 +345,16 @@ SOURCES: dict[str, Source] = {
                 group by all
             """,
         ),
-        # K30 (D5): one row per completed activity's reporting lag (the cube's counts unnested)
+        # K30 (D5): one row per completed activity's reporting lag (the cube's counts unnested;
+        # an explicit `cross join unnest`, which Spark runs as a LATERAL VIEW, not DuckDB's
+        # implicit lateral `from t, range(n)`)
         Source(
             "report_lag",
             Geography.HOST,
             base="timeliness",
             sql="""
                 select {dims} report_lag_days
-                from {src}, range(activities)
+                from {src} cross join unnest(range(activities)) as copies(i)
             """,
         ),
         # K11 (D11): the quarters of the period, or those the completed activities span

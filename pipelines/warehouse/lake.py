@@ -5,6 +5,9 @@ Layout of a lake directory:
     DIR/current                 the name of the published run (a one-line file, replaced atomically)
     DIR/<run>/<schema>/<table>/*.parquet   core, ref and ops tables exported from the warehouse,
                                            mart tables computed by an engine (Spark)
+    DIR/<run>/core/<table>/year=YYYY/*.parquet   the large core tables (`PARTITIONS`), one folder
+                                           per activity start year; the year is in the folder
+                                           name only, so the files keep the table's columns
 
 A publish writes a new run directory beside the published one and only then replaces `current`
 (write a temporary file, fsync, rename: atomic on POSIX and NTFS), so readers see the old run or the
@@ -31,9 +34,34 @@ SCHEMAS = (*EXPORTED, "mart")
 KEEP_RUNS = 3
 
 
+# The core tables exported partitioned by year: the ones that grow with the programme's years
+# (participation is ~20x activity). Each maps to a query adding the partition key `year`: the
+# start year of the activity (a participation row takes its activity's). The key is written in the
+# folder name only (DuckDB's PARTITION_BY default), and both readers glob the files without
+# Hive partition discovery, so `select *` of a partitioned table has the warehouse's columns.
+PARTITION_KEY = "year"
+PARTITIONS: dict[tuple[str, str], str] = {
+    ("core", "activity"): "select *, year(start_date) as year from core.activity",
+    ("core", "participation"): (
+        "select p.*, year(a.start_date) as year from core.participation as p "
+        "left join core.activity as a on a.activity_id = p.activity_id"
+    ),
+}
+
+
 def table_dir(run_dir: Path, schema: str, name: str) -> Path:
     """Return the directory holding one table's Parquet files in a run."""
     return run_dir / schema / name
+
+
+def parquet_files(table: Path) -> str:
+    """Return the glob of one lake table's Parquet files (`*.parquet`, or `year=*/*.parquet`).
+
+    A glob of the files themselves, so neither DuckDB nor Spark adds the partition key as a column.
+    """
+    if any(table.glob(f"{PARTITION_KEY}=*")):
+        return str(table / f"{PARTITION_KEY}=*" / "*.parquet")
+    return str(table / "*.parquet")
 
 
 def tables(run_dir: Path, schemas: tuple[str, ...] = SCHEMAS) -> list[tuple[str, str, Path]]:
@@ -74,9 +102,20 @@ def export_tables(con: duckdb.DuckDBPyConnection, run_dir: Path) -> list[str]:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, run_dir: Path, schema: str, name: str) -> None:
-    """Write one warehouse relation as `run_dir/<schema>/<name>/part-0.parquet`."""
+    """Write one warehouse relation as `run_dir/<schema>/<name>/part-0.parquet`.
+
+    A table of `PARTITIONS` is written as one folder per year instead (`year=YYYY/data_0.parquet`).
+    """
     target = table_dir(run_dir, schema, name)
-    target.mkdir(parents=True, exist_ok=True)
+    partitioned = PARTITIONS.get((schema, name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if partitioned:
+        con.execute(
+            f"copy ({partitioned}) to {_quote(str(target))} "
+            f"(format parquet, partition_by ({PARTITION_KEY}))"
+        )
+        return
+    target.mkdir(exist_ok=True)
     out = _quote(str(target / "part-0.parquet"))
     con.execute(f'copy (select * from {schema}."{name}") to {out} (format parquet)')
 
@@ -160,8 +199,11 @@ def connect_run(
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     for schema, name, path in tables(run):
-        files = _quote(str(path / "*.parquet"))
-        con.execute(f'create view {schema}."{name}" as select * from read_parquet({files})')
+        files = _quote(parquet_files(path))
+        con.execute(
+            f'create view {schema}."{name}" as '
+            f"select * from read_parquet({files}, hive_partitioning = false)"
+        )
     for mart in marts.definitions():
         if mart.kind in ("macro", "scalar_macro"):
             con.execute(marts.ddl(mart)[1])
@@ -243,8 +285,9 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
 def _store_scorecard(run: Path) -> None:
     """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
 
-    The same calls as the warehouse build (`marts._fill_scorecard`); the Spark translation of
-    the `kpi_scorecard_for` macro is not finished, so this one mart is computed by DuckDB.
+    The same calls as the warehouse build (`marts._fill_scorecard`, `marts.scorecard_query`):
+    they translate to Spark SQL, but Spark's analyser ran out of its 1 GB driver heap on one
+    expanded call (docs/deployment-spark.md), so this one mart is computed by DuckDB.
     """
     from pipelines.warehouse import marts
 

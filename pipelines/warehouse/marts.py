@@ -26,7 +26,7 @@ import duckdb
 
 from pipelines import config
 from pipelines.metrics import build, completeness
-from pipelines.metrics.filters import MACRO_PARAMS, Filters, macro_args
+from pipelines.metrics.filters import MACRO_PARAMETERS, Filters, macro_args
 
 _HEADER = re.compile(
     r"^--\s*materialized:\s*(?P<kind>view|table|macro|scalar_macro)(\((?P<params>[^)]*)\))?\s*$"
@@ -198,35 +198,36 @@ def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
     return calls
 
 
+def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) of the stored scorecard rows of one `scorecard_calls` call.
+
+    One portable text, DuckDB's dialect with `$name` parameters: DuckDB runs it as it is, the
+    Spark engine translates it (`$name` becomes Spark's `:name`) and binds the same values.
+    Example: ``scorecard_query(("network", "innovation", "all", None, None))[1]["p_network"]``
+    is ``["innovation"]``.
+    """
+    scope_type, scope_id, period_type, start, end = call
+    filters = Filters(start=start, end=end, network=(scope_id,) if scope_type == "network" else ())
+    args = macro_args(
+        filters,
+        cooperation=(scope_id,) if scope_type == "cooperation" else (),
+        city=(scope_id,) if scope_type == "city" else (),
+    )
+    params: dict[str, Any] = {"period_type": period_type, "period_start": start, "period_end": end}
+    params.update(zip((name for name, _ in MACRO_PARAMETERS), args, strict=True))
+    call_args = ", ".join(f"${name}::{kind}" for name, kind in MACRO_PARAMETERS)
+    sql = (
+        "select $period_type::varchar as period_type, $period_start::date as period_start, "
+        f"$period_end::date as period_end, * from mart.kpi_scorecard_for({call_args})"
+    )
+    return sql, params
+
+
 def _fill_scorecard(con: duckdb.DuckDBPyConnection) -> None:
     """Materialise mart.kpi_scorecard from the kpi_scorecard_for macro, one call per scope/period."""
-    con.execute(
-        f"""
-        create or replace table mart.kpi_scorecard as
-        select
-            ''::varchar as period_type,
-            null::date as period_start,
-            null::date as period_end,
-            *
-        from mart.kpi_scorecard_for({MACRO_PARAMS})
-        limit 0
-        """,
-        macro_args(Filters()),
-    )
-    for scope_type, scope_id, period_type, start, end in _scorecard_calls(con):
-        filters = Filters(
-            start=start, end=end, network=(scope_id,) if scope_type == "network" else ()
-        )
-        args = macro_args(
-            filters,
-            cooperation=(scope_id,) if scope_type == "cooperation" else (),
-            city=(scope_id,) if scope_type == "city" else (),
-        )
-        con.execute(
-            f"""
-            insert into mart.kpi_scorecard
-            select ?, ?::date, ?::date, *
-            from mart.kpi_scorecard_for({MACRO_PARAMS})
-            """,
-            [period_type, start, end, *args],
-        )
+    calls = _scorecard_calls(con)
+    sql, params = scorecard_query(("programme", config.PROGRAMME_ID, "all", None, None))
+    con.execute(f"create or replace table mart.kpi_scorecard as {sql} limit 0", params)
+    for call in calls:
+        sql, params = scorecard_query(call)
+        con.execute(f"insert into mart.kpi_scorecard {sql}", params)

@@ -53,7 +53,7 @@ def mart_differences(db: Path, run_dir: Path, limit: int = 3) -> dict[str, list[
         if name not in found:
             diffs[name] = ["missing from the lake"]
             continue
-        files = str(lake.table_dir(run_dir, "mart", name) / "*.parquet")
+        files = lake.parquet_files(lake.table_dir(run_dir, "mart", name))
         ours = con.execute(f'select * from wh.mart."{name}" order by all')
         cols = [d[0] for d in ours.description]
         expected = ours.fetchall()

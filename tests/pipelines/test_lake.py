@@ -20,6 +20,13 @@ def test_duckdb_engine_lake_equals_the_warehouse_and_serves_its_queries(demo_db,
     base, first = duckdb_lake
     assert lake.current_run(base) == first
     assert parity.mart_differences(demo_db, first) == {}
+    # participation and activity: one folder per year, the key in the folder name only
+    years = sorted(p.name for p in (first / "core" / "participation").iterdir())
+    assert years and all(y.startswith("year=") for y in years)
+    on_lake, on_file = lake.connect_run(first), db.connect_readonly(demo_db)
+    for table in ("participation", "activity"):
+        sql = f"select * from core.{table} order by all"
+        assert on_lake.execute(sql).fetchall() == on_file.execute(sql).fetchall()
     wh = db.Warehouse(lake=base)
     expected = queries.kpi_scorecard(db.connect_readonly(demo_db), Filters(region=("NA",)))
     assert queries.kpi_scorecard(wh.cursor(), Filters(region=("NA",))).equals(expected)

@@ -1,7 +1,7 @@
 """Spark computes the same marts as DuckDB: every mart, row for row, ordered lists included.
 
 `spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], 2 shuffle
-partitions, no UI) on the demo warehouse. `mart.kpi_scorecard` is filled by DuckDB's macro over
+partitions, no UI) on the demo warehouse. `mart.kpi_scorecard` is filled by DuckDB's build over
 the Spark-built marts (docs/deployment-spark.md), so its equality checks Spark's inputs to it.
 """
 

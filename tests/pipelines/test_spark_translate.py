@@ -51,3 +51,19 @@ def test_list_has_any_and_arg_max_on_a_row_value_become_spark_functions():
     sql = _spark("select list_has_any(a, b) as x, arg_max(v, (c, d)) as y from t")
     assert "arrays_overlap(a, b)" in sql and "&&" not in sql
     assert "max_by(v, struct(c, d))" in sql
+
+
+def test_the_stored_scorecard_query_translates_with_bound_parameters():
+    """One text per call for both engines: DuckDB's `$name` becomes Spark's `:name`, same casts."""
+    sql, params = marts.scorecard_query(("network", "innovation", "all", None, None))
+    assert params["p_network"] == ["innovation"] and params["p_city"] == []
+    spark = _spark(sql, translate.macros(marts.definitions()))
+    assert "$" not in spark and "mart.kpi_" not in spark
+    assert "cast(:p_network as array<string>)" in spark
+    assert "cast(:period_start as date)" in spark
+    # K30's unnest of the timeliness counts: a LATERAL VIEW, not a generator in a FROM list
+    assert "lateral view explode(" in spark
+    # K30's median: the exact discrete quantile, never PERCENTILE_APPROX
+    assert "percentile_disc(0.5) within group (order by report_lag_days nulls last)" in spark
+    assert "percentile_approx" not in spark
+    sqlglot.parse_one(spark, read="spark")

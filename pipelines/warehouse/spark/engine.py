@@ -39,8 +39,9 @@ def session(
     return spark
 
 
-def _register(spark: SparkSession, schema: str, name: str, path: Path | str) -> None:
-    spark.sql(f"create or replace view {schema}.{name} as select * from parquet.`{path}`")
+def _register(spark: SparkSession, schema: str, name: str, path: Path) -> None:
+    files = lake.parquet_files(path)
+    spark.sql(f"create or replace view {schema}.{name} as select * from parquet.`{files}`")
 
 
 def _write(frame: DataFrame, path: Path) -> None:

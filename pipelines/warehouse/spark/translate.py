@@ -13,6 +13,9 @@ The mart files stay the one definition. This module only changes the dialect, an
     is NULL in DuckDB and an empty array in Spark: the empty array becomes NULL.
   * `list_has_any(a, b)`: sqlglot emits `a && b`, which Spark cannot parse: `arrays_overlap`.
   * `arg_max(v, (a, b))`: the row value becomes `struct(a, b)` (ordered field by field).
+  * `quantile_disc(x, p)`: sqlglot emits `percentile_disc(x, p)` (Spark takes one argument) or,
+    from the WITHIN GROUP form, the approximate PERCENTILE_APPROX: written
+    `percentile_disc(p) within group (order by x)`, the exact discrete quantile.
 
 Rewritten portably in the DuckDB source instead (one text both engines run): `array_length(list)`
 rather than `len(list)` (which sqlglot turns into the string LENGTH), `count(case when c then 1
@@ -178,6 +181,17 @@ def _ordered_list(node: exp.ArrayAgg, where: exp.Expression | None = None) -> ex
     return _empty_to_null(exp.Anonymous(this="transform", expressions=[ordered, pick]))
 
 
+def _percentile_disc(value: exp.Expression, fraction: exp.Expression) -> exp.Expression:
+    """Spark's `percentile_disc(p) within group (order by x)` for DuckDB's `quantile_disc(x, p)`.
+
+    An anonymous call: sqlglot writes its own PercentileDisc node as the approximate
+    PERCENTILE_APPROX for Spark, which is not the exact discrete quantile DuckDB computes.
+    """
+    order = exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)])
+    call = exp.Anonymous(this="percentile_disc", expressions=[fraction])
+    return exp.WithinGroup(this=call, expression=order)
+
+
 def spark_rules(tree: exp.Expression) -> exp.Expression:
     """Return `tree` with the constructs sqlglot mistranslates rewritten for Spark."""
 
@@ -188,6 +202,8 @@ def spark_rules(tree: exp.Expression) -> exp.Expression:
             return _ordered_list(node)
         if isinstance(node, exp.ArrayOverlaps):  # list_has_any: sqlglot writes `a && b`
             return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
+        if isinstance(node, exp.PercentileDisc) and node.expression is not None:
+            return _percentile_disc(node.this, node.expression)
         if isinstance(node, exp.ArgMax | exp.ArgMin) and isinstance(node.expression, exp.Tuple):
             # arg_max(v, (a, b)): a row value orders field by field; Spark's is a struct
             key = exp.Anonymous(this="struct", expressions=list(node.expression.expressions))

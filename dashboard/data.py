@@ -276,6 +276,7 @@ participation_over_time = cached(participation.participation_over_time)
 participation_by_type_modality = cached(participation.participation_by_type_modality)
 participation_by_region = cached(participation.participation_by_region)
 gender_balance = cached(participation.gender_balance)
+organisation_figures = cached(participation.organisation_figures)
 top_cities = cached(participation.top_cities)
 # ------------------------------------------------------------------ SDG
 sdg_profile = cached(sdg.sdg_profile)

@@ -290,6 +290,10 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.practices_list(f, lang=lg),
         lambda con, f, lg, c: Q.practices.practices(con, f, lang=lg),
     ),
+    "organisation_figures": (
+        lambda f, lg, c: data.organisation_figures(f, indicator="K09"),
+        lambda con, f, lg, c: Q.organisation_figures(con, f, indicator="K09"),
+    ),
     "output_type_options": (
         lambda f, lg, c: data.output_type_options(lang=lg),
         lambda con, f, lg, c: Q.output_type_options(con, lang=lg),

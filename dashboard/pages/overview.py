@@ -14,6 +14,7 @@ from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
 from dashboard.status import present, scorecard_summary, status_class, status_text, unrated_text
+from pipelines.metrics.filters import Filters
 from pipelines.queries.metrics import main_metric
 from pipelines.queries.overview import TREND_KPIS
 
@@ -141,10 +142,12 @@ def kpi_card(
     runs: pd.DataFrame | None = None,
     *,
     partial: bool = False,
+    organisations: dict[str, Any] | None = None,
 ) -> html.Li:
     """Return one scorecard card: value, target, % achieved, status in text and colour, trend
     over complete periods (`partial`: a later period is still running and left out, said so),
-    and what the figure means and comes from (one click away)."""
+    distinct organisations under decision D6 for K05/K09 (`organisations`, from
+    `organisation_figures`), and what the figure means and comes from (one click away)."""
     rag = status_class(row["rag"])
     target = (
         t("kpi.target", lang, value=fmt_value(row["target_value"], row["unit"], lang))
@@ -173,6 +176,9 @@ def kpi_card(
                 html.P(t("kpi.lower_better", lang), className="kpi-direction")
                 if row["direction"] == "lower"
                 else None,
+                html.P(organisations_text(organisations, lang), className="kpi-organisations")
+                if organisations
+                else None,
                 html.P(
                     [
                         html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
@@ -195,6 +201,31 @@ def kpi_card(
         ),
         className=f"kpi-card rag-{rag}",
     )
+
+
+def organisations_text(figures: dict[str, Any], lang: str) -> str:
+    """Return the distinct-organisation sentence of a K05/K09 card under decision D6: the exact
+    count when every organisation participation is identified, the range with the identified
+    share when some are, the proven minimum when none is."""
+    low, high = fmt_number(figures["low"], lang), fmt_number(figures["high"], lang)
+    if figures["rule"] == "exact":
+        return t("kpi.orgs.exact", lang, n=low)
+    if figures["rule"] == "range":
+        pct = fmt_percent(figures["pct_identified"], lang, 1)
+        return t("kpi.orgs.range", lang, low=low, high=high, pct=pct)
+    return t("kpi.orgs.none", lang, low=low)
+
+
+ORGANISATION_KPIS = ("K05", "K09")
+
+
+def scorecard_organisations(filters: Filters, shown: pd.Series) -> dict[str, dict[str, Any]]:
+    """Return the D6 organisation figures of the K05/K09 cards shown (by indicator id)."""
+    return {
+        kpi: data.organisation_figures(filters, indicator=kpi)
+        for kpi in ORGANISATION_KPIS
+        if kpi in set(shown)
+    }
 
 
 REPORT_FAILED = (ValueError, FileNotFoundError, OSError, RuntimeError)
@@ -266,10 +297,12 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend_series(trend)
     runs = data.ingest_runs(limit=200)
+    organisations = scorecard_organisations(filters, df["indicator_id"])
     cards = []
     for _, row in df.iterrows():
         values, partial = series.get(row["indicator_id"], ([], False))
-        cards.append(kpi_card(row, values, lang, runs, partial=partial))
+        orgs = organisations.get(row["indicator_id"])
+        cards.append(kpi_card(row, values, lang, runs, partial=partial, organisations=orgs))
     table = components.data_table(
         df[["indicator_id", "label", "value", "target_value", "pct_achieved", "rag"]], lang
     )

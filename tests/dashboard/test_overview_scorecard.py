@@ -65,7 +65,12 @@ def _sequential_cards(filters: Filters, lang: str) -> list:
         mine = trend[trend["indicator_id"] == row["indicator_id"]]
         values = mine.loc[mine["complete"], "value"].tolist()
         partial = bool((~mine["complete"]).any())
-        cards.append(overview.kpi_card(row, values, lang, runs, partial=partial))
+        orgs = None
+        if row["indicator_id"] in ("K05", "K09"):
+            orgs = data.organisation_figures(filters, indicator=row["indicator_id"])
+        cards.append(
+            overview.kpi_card(row, values, lang, runs, partial=partial, organisations=orgs)
+        )
     return cards
 
 
@@ -114,3 +119,25 @@ def test_overview_scorecard_cards_equal_the_sequential_queries(warehouse, filter
         [c.to_plotly_json() for c in expected], default=str
     )
     assert "▁" in json.dumps([c.to_plotly_json() for c in cards], default=str, ensure_ascii=False)
+
+
+def test_organisation_cards_state_the_d6_figures(warehouse):
+    """K05/K09 cards carry the distinct-organisation sentence of decision D6, with the metric
+    layer's figures: the demo identifies most organisation participations, so a range."""
+    from dashboard.pages import overview
+
+    data.clear_cache()
+    filters = Filters(region=("EU",))
+    cards, _, _ = overview.update_scorecard(components.make_state(filters, "en", "/"))
+    text = {
+        c.children.children[0].children: json.dumps(c.to_plotly_json(), default=str) for c in cards
+    }
+    k05 = next(v for k, v in text.items() if k.startswith("K05"))
+    figures = queries.organisation_figures(db.connect_readonly(warehouse), filters)
+    assert figures["rule"] == "range" and figures["low"] < figures["high"]
+    sentence = overview.organisations_text(figures, "en")
+    assert sentence in k05
+    assert f"{figures['low']:,.0f}" in sentence and f"{figures['high']:,.0f}" in sentence
+    assert not any(
+        "Distinct organisations" in v for k, v in text.items() if k[:3] not in ("K05", "K09")
+    )

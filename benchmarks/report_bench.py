@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import machine_facts
+from benchmarks.common import load_average, machine_facts
 
 REPORT_YEAR = 2025
 TARGET_S = {"demo": 20.0, "10M": 60.0}  # issue 17's aims
@@ -41,7 +41,11 @@ def run(db: Path, *, lang: str = "en") -> dict[str, Any]:
 
     scope = ReportScope(REPORT_YEAR)
     con = dbmod.connect_readonly(db)
-    result: dict[str, Any] = {"period": scope.period_code, "lang": lang}
+    result: dict[str, Any] = {
+        "period": scope.period_code,
+        "lang": lang,
+        "load_average_at_start": load_average(),
+    }
     try:
         for run_name in ("cold", "warm"):
             phases: dict[str, dict[str, float]] = {}
@@ -61,6 +65,7 @@ def run(db: Path, *, lang: str = "en") -> dict[str, Any]:
             }
     finally:
         con.close()
+    result["load_average_at_end"] = load_average()
     return result
 
 

@@ -28,6 +28,7 @@ from benchmarks import callbacks as cbmod
 from benchmarks import combos as combomod
 from benchmarks import ingest_bench, report_bench, serving
 from benchmarks.common import DATA_DIR, RESULTS, ROOT, load_average, machine_facts
+from pipelines.demo.build import DEFAULT_SCALE as DEMO_SCALE
 
 TARGETS = {
     "callback_p95_ms": 50.0,
@@ -38,6 +39,7 @@ TARGETS = {
     "dashboard_rss_mb": 500.0,
     "pandas_baseline_speedup": 10.0,
     "report_2025_s": 60.0,  # the periodic KPI report (PDF), warm, at 10 M rows
+    "report_2025_demo_s": 20.0,  # the same report on the demo warehouse (issue 17)
 }
 
 
@@ -125,6 +127,10 @@ def _verdicts(result: dict[str, Any]) -> dict[str, Any]:
             result.get("report_2025_s"),
             (result.get("report_2025_s") or 1e9) <= TARGETS["report_2025_s"],
         ),
+        "report_2025_demo_s": (
+            result.get("report_2025_demo_s"),
+            (result.get("report_2025_demo_s") or 1e9) <= TARGETS["report_2025_demo_s"],
+        ),
     }
     return {
         k: {
@@ -183,6 +189,7 @@ def _print_table(result: dict[str, Any]) -> None:
         "pandas_baseline_speedup",
         "dashboard_rss_mb",
         "report_2025_s",
+        "report_2025_demo_s",
     ):
         print(f"{key:<30}{result.get(key)}")
     print()
@@ -284,6 +291,14 @@ def run(
         print("report ...", flush=True)
         result["report"] = report_bench.run(built.db)
         result["report_2025_s"] = result["report"]["warm"]["total_wall_s"]
+        # issue 17 asks for the demo too: its default scale, built once and then reused
+        demo = (
+            built
+            if scale == DEMO_SCALE
+            else buildmod.build(DEMO_SCALE, reuse=True, data_dir=data_dir)
+        )
+        result["report_demo"] = report_bench.run(demo.db)
+        result["report_2025_demo_s"] = result["report_demo"]["warm"]["total_wall_s"]
 
     print("server ...", flush=True)
     callbacks = cbmod.page_callbacks()

@@ -658,6 +658,17 @@ def city_href(city_id: str, lang: str, filters: Filters | None = None) -> str:
     return href(f"/city/{city_id}", filters or Filters(), lang)
 
 
+def city_links(city_ids: Any, names: Any, lang: str, filters: Filters | None = None) -> list[Any]:
+    """Return the cities as comma-separated links to their profiles (names as text, never HTML)."""
+    links: list[Any] = []
+    for city_id, name in zip(city_ids, names, strict=True):
+        links += [
+            ", " if links else "",
+            dcc.Link(str(name), href=city_href(city_id, lang, filters)),
+        ]
+    return links
+
+
 def _cell(value: Any, lang: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"

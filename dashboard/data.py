@@ -270,6 +270,7 @@ city_outputs = cached(city.city_outputs)
 city_network = cached(city.city_network)
 # ------------------------------------------------------------------ best-practice showcase
 practices_list = cached(practices.practices)
+take_up_totals = cached(practices.take_up_totals)
 output_type_options = cached(options.output_type_options)
 # ------------------------------------------------------------------ participation
 participation_over_time = cached(participation.participation_over_time)

@@ -57,6 +57,7 @@ def N_(key: str) -> str:  # noqa: N802 - the gettext convention for "mark for ex
 RUNTIME_KEYS: tuple[str, ...] = (
     N_("app.current_page"),  # called inside an f-string, which pybabel does not read
     # city (profile page)
+    N_("city.basis.adopting_city"),
     N_("city.basis.cooperation_member"),
     N_("city.basis.host_city"),
     N_("city.basis.participant_city"),
@@ -66,6 +67,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("city.col.implemented_date"),
     N_("city.col.planned_date"),
     N_("city.col.status"),
+    N_("city.col.taken_up"),
     N_("city.col.title"),
     N_("city.col.type"),
     N_("city.fig.activities_hosted"),
@@ -74,6 +76,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("city.fig.outputs"),
     N_("city.fig.participations"),
     N_("city.fig.plans_taken_up"),
+    N_("city.fig.practices_taken_up"),
     # act.col
     N_("act.col.activity_id"),
     N_("act.col.activity_type"),
@@ -148,6 +151,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("entity.funding"),
     N_("entity.observation"),
     N_("entity.output"),
+    N_("entity.output_adoption"),
     N_("entity.participation"),
     N_("entity.sdg_alignment"),
     N_("entity.target"),
@@ -264,6 +268,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("geo.host_city"),
     N_("geo.participant_city"),
     N_("geo.cooperation_member"),
+    N_("geo.adopting_city"),
     N_("geo.none"),
     N_("time.period"),
     N_("time.to_date"),

@@ -10,6 +10,7 @@ figure builders; the command line (`iurc report`) and the overview's "Download r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -143,6 +144,16 @@ def scope_text(data: ReportData, lang: str) -> str:
     if data.network_label:
         return t("report.scope.network", lang, network=data.network_label)
     return t("report.scope.programme", lang)
+
+
+def scope_line(data: ReportData, lang: str) -> str:
+    """Return the cover's scope line: the place, then every other filter the report honours
+    ('Whole programme; Region: Europe; Challenge: Digital transition')."""
+    items = [
+        t("filters.item", lang, label=t(f"filters.{name}", lang), values=", ".join(labels))
+        for name, labels in data.filter_labels.items()
+    ]
+    return "; ".join([scope_text(data, lang), *items])
 
 
 def scorecard_rows(
@@ -420,7 +431,7 @@ def context(data: ReportData, lang: str, created: dt.datetime | None = None) -> 
         "author": t("report.author", lang),
         "description": t("report.description", lang, scope=where, period=period),
         "created": (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "scope_text": where,
+        "scope_text": scope_line(data, lang),
         "period_text": period,
         "period_span": period_span(data.scope, lang),
         "as_of": fmt_date(data.dates.get("as_of"), lang),
@@ -461,8 +472,9 @@ def build_report(
 
 def scope_from_filters(filters: Filters, as_of: dt.date | None) -> ReportScope:
     """Return the report scope of the dashboard's filters: their period as a year, or a quarter
-    when it is exactly one; one network when exactly one is chosen. Without a period, the year of
-    the data's as-of date. Other filters (subtheme, region, country, mode) are not report scopes.
+    when it is exactly one; one network when exactly one is chosen; every other declared filter
+    (several networks, subtheme, region, country, mode, challenge) as the scope's codes. Without
+    a period, the year of the data's as-of date.
     """
     start, end = filters.start, filters.end
     year = (end or start or as_of or dt.date.today()).year
@@ -472,10 +484,13 @@ def scope_from_filters(filters: Filters, as_of: dt.date | None) -> ReportScope:
         if (start, end) == (scope.start, scope.end):
             year, quarter = start.year, scope.quarter
     network = filters.network[0] if len(filters.network) == 1 else None
-    return ReportScope(year, quarter=quarter, network=network)
+    codes = dataclasses.replace(filters, start=None, end=None)
+    return ReportScope(year, quarter=quarter, network=network, codes=codes)
 
 
 def file_name(scope: ReportScope, lang: str, fmt: Format) -> str:
     """Return the download name of a report: iurc-report-2025-Q3-innovation-fr.pdf."""
-    parts = ["iurc-report", scope.period_code, scope.network or "", scope.city or "", lang]
+    narrowed = "filtered" if scope.codes != Filters(network=scope.codes.network) else ""
+    parts = ["iurc-report", scope.period_code, scope.network or "", scope.city or "", narrowed]
+    parts.append(lang)
     return "-".join(p for p in parts if p) + f".{fmt}"

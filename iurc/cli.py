@@ -57,10 +57,10 @@ def ingest(
 
     The entity comes from the file name (cities*, cooperations*, cooperation_members*,
     activities*, participations*, outputs*, funding*, targets*, observations*,
-    sdg_alignments*, city_context*) or --entity. An IATI activity file (.xml) holds several
-    entities, each loaded with the element path in place of the line (docs/iati.md). Exit
-    status: 0 every row loaded, 1 some rows quarantined, 2 a file was rejected as a whole
-    (nothing of it written).
+    sdg_alignments*, city_context*, output_adoptions*) or --entity. An IATI activity file
+    (.xml) holds several entities, each loaded with the element path in place of the line
+    (docs/iati.md). Exit status: 0 every row loaded, 1 some rows quarantined, 2 a file was
+    rejected as a whole (nothing of it written).
 
     Example: iurc ingest data/raw/cities.csv data/raw/activities_2024.xlsx --db wh.duckdb
     Example: iurc ingest data/raw/cities.csv partner-iati.xml
@@ -436,6 +436,12 @@ def report(
     quarter: str | None = typer.Option(None, "--quarter", help="One quarter of it: Q1..Q4."),
     network: str | None = typer.Option(None, "--network", help="One thematic network's id."),
     city: str | None = typer.Option(None, "--city", help="One city's id (e.g. turin-it)."),
+    filters: list[str] = typer.Option(
+        [],
+        "--filter",
+        help="Any declared filter as NAME=CODE[,CODE...] (network, subtheme, region, country, "
+        "mode, challenge); repeatable.",
+    ),
     lang: str = typer.Option("en", "--lang", help="Language: en, fr or es."),
     fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
     out: Path = typer.Option(..., "--out", help="File to write."),
@@ -448,17 +454,29 @@ def report(
     quality and provenance, definitions. Every figure comes from the metric layer.
 
     Example: iurc report --period 2025 --quarter Q3 --network innovation --lang fr --out q3.pdf
+    --filter region=EU --filter challenge=digital_transition_smart_city
     """
     from dashboard.i18n import LANGS
     from dashboard.report import FORMATS, build_report
-    from pipelines.report.scope import ReportScope, ScopeError, parse_quarter
+    from pipelines.report.scope import (
+        ReportScope,
+        ScopeError,
+        parse_filter_options,
+        parse_quarter,
+    )
     from pipelines.warehouse import db as warehouse
 
     if lang not in LANGS or fmt not in FORMATS:
         say(f"error: --lang must be one of {', '.join(LANGS)}; --format pdf or html", err=True)
         raise typer.Exit(2)
     try:
-        scope = ReportScope(period, quarter=parse_quarter(quarter), network=network, city=city)
+        scope = ReportScope(
+            period,
+            quarter=parse_quarter(quarter),
+            network=network,
+            city=city,
+            codes=parse_filter_options(filters),
+        )
         con = warehouse.connect_readonly(db)
         try:
             content = build_report(con, scope, lang, "pdf" if fmt == "pdf" else "html")

@@ -12,7 +12,15 @@ import pandera.pandas as pa
 
 from schemas.activity import Activity, Participation
 from schemas.programme import City, Cooperation, CooperationMember
-from schemas.results import CityContext, Funding, Observation, Output, SdgAlignment, Target
+from schemas.results import (
+    CityContext,
+    Funding,
+    Observation,
+    Output,
+    OutputAdoption,
+    SdgAlignment,
+    Target,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,13 @@ _ENTITY_LIST = [
         ("city_context", "city_contexts"),
         11,
     ),
+    Entity(
+        "output_adoption",
+        OutputAdoption,
+        ("output_id", "city_id"),
+        ("output_adoptions", "output_adoption"),
+        12,
+    ),
 ]
 
 #: entity name -> Entity, in load (dependency) order
@@ -131,6 +146,7 @@ __all__ = [
     "Funding",
     "Observation",
     "Output",
+    "OutputAdoption",
     "Participation",
     "SdgAlignment",
     "Target",

@@ -10,6 +10,7 @@ from schemas.fields import (
     Currency,
     Date,
     IndicatorId,
+    LongText,
     Name,
     SlugId,
     Url,
@@ -60,11 +61,37 @@ class Output(pa.DataFrameModel):
     evidence_url: Text = Url(
         nullable=True, description="Public link to evidence (document, decision, web page)."
     )
+    description: Text = LongText(
+        nullable=True,
+        description="What the output is, in a few sentences (the showcase's catalogue text).",
+    )
 
     class Config:
         strict = True
         coerce = True
         description = "Outputs and their lifecycle."
+
+
+class OutputAdoption(pa.DataFrameModel):
+    """Take-up of an output by another city: the city adopted the practice (core.output_adoption)."""
+
+    output_id: Text = SlugId(description="Output taken up; must exist in core.output.")
+    city_id: Text = SlugId(
+        description="Adopting city (core.city): not the output's own city nor one of its "
+        "cooperation's cities."
+    )
+    adopted_date: DateCol = Date(
+        description="Date the city formally adopted the practice; not in the future."
+    )
+    evidence_url: Text = Url(
+        nullable=True,
+        description="Public link to evidence of the take-up (decision, plan, web page).",
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "Cities that took up an output (the showcase's take-up)."
 
 
 class Funding(pa.DataFrameModel):

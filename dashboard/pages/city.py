@@ -228,7 +228,7 @@ def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
         html.Tr(
             [
                 html.Th(t(f"city.col.{c}", lang), scope="col")
-                for c in ("title", "type", "status", *STAGES, "evidence")
+                for c in ("title", "type", "status", *STAGES, "taken_up", "evidence")
             ]
         )
     )
@@ -251,6 +251,12 @@ def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
                     html.Td(str(rec["output_type_label"])),
                     html.Td(str(rec["status_label"])),
                     *stages,
+                    html.Td(
+                        components.city_links(
+                            rec["taken_up_ids"], rec["taken_up_names"], lang, filters
+                        )
+                        or "–"
+                    ),
                     html.Td(evidence),
                 ]
             )

@@ -34,6 +34,7 @@ STAGES = ("implemented_date", "adopted_date")
 EXPORT_COLUMNS = (
     "output_id",
     "title",
+    "description",
     "output_type",
     "output_type_label",
     "status",
@@ -44,6 +45,8 @@ EXPORT_COLUMNS = (
     "challenge_label",
     "city_ids",
     "city_names",
+    "taken_up_ids",
+    "taken_up_names",
     "goals",
     "funding_eur",
     "planned_date",
@@ -167,13 +170,10 @@ def _date(value: Any, lang: str) -> str:
 
 
 def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Article:
-    """Return one practice as an article: title, facts, cities linked, evidence as a safe link."""
-    cities: list[Any] = []
-    for cid, name in zip(rec["city_ids"], rec["city_names"], strict=True):
-        cities += [
-            ", " if cities else "",
-            dcc.Link(str(name), href=components.city_href(cid, lang, filters)),
-        ]
+    """Return one practice as an article: title, facts, cities linked, the other cities that took
+    it up (linked), evidence as a safe link."""
+    cities = components.city_links(rec["city_ids"], rec["city_names"], lang, filters)
+    taken_up = components.city_links(rec["taken_up_ids"], rec["taken_up_names"], lang, filters)
     url = safe_link(rec["evidence_url"])
     goals = ", ".join(str(g) for g in rec["goals"]) or "–"
     facts = [
@@ -191,7 +191,16 @@ def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Arti
     return html.Article(
         [
             html.H2(str(rec["title"]), className="h6"),
+            html.P(str(rec["description"]), className="practice-description")
+            if isinstance(rec["description"], str) and rec["description"]
+            else None,
             html.P([html.Strong(t("prac.cities", lang) + ": "), *cities]),
+            html.P(
+                [html.Strong(t("prac.taken_up_by", lang) + ": "), *taken_up],
+                className="practice-take-up",
+            )
+            if taken_up
+            else None,
             html.Dl(
                 [part for k, v in facts for part in (html.Dt(k), html.Dd(v))],
                 className="practice-facts",
@@ -223,6 +232,13 @@ def update_practices(state: dict[str, Any], search: Any, goal: Any, kind: Any) -
     status = (
         t("prac.status", lang, n=fmt_number(len(df), lang)) if len(df) else t("prac.none", lang)
     )
+    take_up = data.take_up_totals(filters)
+    status += " " + t(
+        "prac.take_up",
+        lang,
+        practices=fmt_number(take_up["practices_taken_up"], lang),
+        cities=fmt_number(take_up["adopting_cities"], lang),
+    )
     url_params = {
         "search": params["search"] or None,
         "goal": params["goal"],
@@ -243,6 +259,6 @@ def export_practices(_n: int | None, state: dict[str, Any], stored: Any) -> Any:
     filters, lang = components.parse_state(state)
     df = fetch(filters, lang, stored if isinstance(stored, dict) else {})
     out = df[list(EXPORT_COLUMNS)].copy()
-    for col in ("city_ids", "city_names", "goals"):
+    for col in ("city_ids", "city_names", "taken_up_ids", "taken_up_names", "goals"):
         out[col] = out[col].map(lambda v: "; ".join(str(x) for x in v))
     return send_bytes(components.to_csv_bytes(out), "iurc-practices.csv")

@@ -37,6 +37,7 @@ from pipelines.demo.kpis import build_observations, build_targets
 from pipelines.demo.programme import build_programme
 from pipelines.demo.ref import load_demo_ref
 from pipelines.demo.results import (
+    build_adoptions,
     build_city_context,
     build_funding,
     build_outputs,
@@ -64,6 +65,7 @@ FILES: dict[str, tuple[str, str]] = {
     "observation": ("observations", "csv"),
     "sdg_alignment": ("sdg_alignments", "csv"),
     "city_context": ("city_context", "json"),
+    "output_adoption": ("output_adoptions", "csv"),
 }
 
 
@@ -117,7 +119,7 @@ def generate_data(
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} participation rows")
     ref = load_demo_ref(reference_dir)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
     prog = build_programme(ref, streams[0])
     acts, meta, draw = build_activities(ref, prog, scale, streams[1])
     parts = build_participations(ref, prog, acts, meta, draw["rows"], streams[2])
@@ -136,6 +138,7 @@ def generate_data(
         "observation": build_observations(ref, funding, streams[7]),
         "sdg_alignment": sdg,
         "city_context": build_city_context(prog, streams[8]),
+        "output_adoption": build_adoptions(prog, outputs, streams[9]),
     }
     frames = {name: frame[ENTITIES[name].columns] for name, frame in frames.items()}
     return DemoData(frames=frames, participations=parts)

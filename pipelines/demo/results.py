@@ -8,7 +8,14 @@ import pandas as pd
 from pipelines.demo.activities import ActivityMeta
 from pipelines.demo.programme import AS_OF, Programme
 from pipelines.demo.ref import DemoRef
-from pipelines.demo.text import DEFAULT_SDG, OUTPUT_TITLES, SDG_LINKS, topics_for
+from pipelines.demo.text import (
+    DEFAULT_SDG,
+    EVIDENCE_PATHS,
+    OUTPUT_DESCRIPTIONS,
+    OUTPUT_TITLES,
+    SDG_LINKS,
+    topics_for,
+)
 
 OUTPUTS_PER_ACTIVITY = 0.2
 # output type -> (share, P(developed), P(implemented | developed), P(adopted | implemented))
@@ -74,15 +81,21 @@ def build_outputs(
     order = np.lexsort((act, planned))
     sub_label = dict(zip(ref.subtheme["subtheme_id"], ref.subtheme["label_en"], strict=True))
     city_name = prog.cities["name"].to_numpy()
+    city_ids = prog.cities["city_id"].to_numpy()
     u_topic = rng.random(n)
-    titles = []
+    titles, descriptions, links = [], [], []
     for i in range(n):
         sub = meta.subtheme_id[act[i]]
         topics = topics_for(sub, sub_label.get(sub, "sustainable urban development"))
-        template = OUTPUT_TITLES.get(types[type_idx[i]], "{topic} ({city})")
-        titles.append(
-            template.format(topic=topics[int(u_topic[i] * len(topics))], city=city_name[city[i]])
+        kind = types[type_idx[i]]
+        words = {"topic": topics[int(u_topic[i] * len(topics))], "city": city_name[city[i]]}
+        titles.append(OUTPUT_TITLES.get(kind, "{topic} ({city})").format(**words))
+        descriptions.append(
+            OUTPUT_DESCRIPTIONS.get(kind, "Synthetic example about {topic} in {city}.").format(
+                **words
+            )
         )
+        links.append(f"{city_ids[city[i]]}/{EVIDENCE_PATHS.get(kind, 'documents')}/")
     output_id = np.array([f"out-{i + 1:06d}" for i in range(n)], dtype=object)
     frameworks = ref.framework["framework_id"].to_numpy()
     framework = np.where(  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
@@ -108,6 +121,8 @@ def build_outputs(
                 "implemented_date": _dates(dates[2]),
                 "adopted_date": _dates(dates[3]),
                 "_evidence": evidence,
+                "_link": links,
+                "description": descriptions,
                 "_subtheme": meta.subtheme_id[act],
             }
         )
@@ -115,12 +130,49 @@ def build_outputs(
         .reset_index(drop=True)
     )
     frame.insert(0, "output_id", output_id)
+    # e.g. https://example.org/iurc-demo/evidence/turin-it/action-plans/out-000028.pdf
+    evidence_urls = EVIDENCE_BASE + frame.pop("_link") + frame["output_id"] + ".pdf"
     frame.insert(
         13,
         "evidence_url",
-        np.where(frame.pop("_evidence"), EVIDENCE_BASE + frame["output_id"], None),  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
+        np.where(frame.pop("_evidence"), evidence_urls, None),  # type: ignore[call-overload]  # numpy stubs reject None, valid in an object array
     )
     return frame
+
+
+TAKE_UP_SHARE = 0.35  # of the implemented or adopted outputs, the share other cities took up
+TAKE_UP_BASE = "https://example.org/iurc-demo/take-up/"
+
+
+def build_adoptions(
+    prog: Programme, outputs: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Return synthetic take-up: some implemented or adopted outputs adopted by one to three other
+    programme cities (never the output's own city nor its cooperation's), 1-14 months after the
+    output's latest stage and not after the reporting cut-off; each with an example.org link."""
+    own: dict[str, set[str]] = {}
+    for coop, city in zip(prog.members["cooperation_id"], prog.members["city_id"], strict=True):
+        own.setdefault(str(coop), set()).add(str(city))
+    cities = prog.cities["city_id"].to_numpy()
+    done = outputs[outputs["status"].isin(("implemented", "adopted"))]
+    last_stage = pd.to_datetime(done["adopted_date"].fillna(done["implemented_date"]))
+    rows = []
+    for out, latest in zip(
+        done.itertuples(index=False), last_stage.to_numpy(dtype="datetime64[D]"), strict=True
+    ):
+        if rng.random() >= TAKE_UP_SHARE:
+            continue
+        mine = own.get(str(out.cooperation_id), set()) | {str(out.city_id)}
+        others = [c for c in cities if c not in mine]
+        for city in rng.choice(
+            others, size=min(len(others), int(rng.integers(1, 4))), replace=False
+        ):
+            day = latest + rng.integers(30, 430)
+            if day <= AS_OF:
+                rows.append((out.output_id, city, day, TAKE_UP_BASE + f"{out.output_id}/{city}"))
+    frame = pd.DataFrame(rows, columns=["output_id", "city_id", "adopted_date", "evidence_url"])
+    frame["adopted_date"] = _dates(frame["adopted_date"].to_numpy(dtype="datetime64[D]"))
+    return frame.sort_values(["adopted_date", "output_id", "city_id"]).reset_index(drop=True)
 
 
 def _rates(ref: DemoRef) -> dict[tuple[str, int], float]:

@@ -133,6 +133,46 @@ OUTPUT_TITLES: dict[str, str] = {
 }
 
 
+# what each kind of output is, in a catalogue's words; every one says it is a synthetic example
+OUTPUT_DESCRIPTIONS: dict[str, str] = {
+    "action_plan": (
+        "Synthetic example. The action plan {city} and its partners agreed on {topic}: "
+        "priorities, lead departments, a costed timetable and the indicators the city will "
+        "report, drawn from the cooperation's study visits and technical sessions."
+    ),
+    "pilot": (
+        "Synthetic example. A pilot in {city} testing {topic} at neighbourhood scale, with "
+        "baseline and follow-up measurements, the costs met and the lessons shared with the "
+        "partner cities."
+    ),
+    "solution": (
+        "Synthetic example. A toolkit on {topic} developed jointly with {city}: the method, "
+        "templates, procurement clauses and a checklist of dos and don'ts other cities can reuse."
+    ),
+    "agreement": (
+        "Synthetic example. A memorandum of understanding by which {city} and its partners "
+        "commit to keep working together on {topic} beyond the programme's support."
+    ),
+    "knowledge_product": (
+        "Synthetic example. A case study of {topic} in {city}: the context, what was done, "
+        "results and costs, and what the partners would do differently."
+    ),
+    "policy_change": (
+        "Synthetic example. {city} amended a municipal strategy to include {topic}, citing the "
+        "cooperation's exchanges in the council decision."
+    ),
+}
+# evidence links: example.org (reserved for examples), shaped like a city's document library
+EVIDENCE_PATHS: dict[str, str] = {
+    "action_plan": "action-plans",
+    "pilot": "pilots",
+    "solution": "toolkits",
+    "agreement": "agreements",
+    "knowledge_product": "case-studies",
+    "policy_change": "council-decisions",
+}
+
+
 def topics_for(subtheme: str | None, fallback: str) -> list[str]:
     """Return the topics of a subtheme (or the fallback label as the only topic)."""
     return TOPICS.get(subtheme or "", [fallback.lower()])

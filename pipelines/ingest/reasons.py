@@ -64,6 +64,7 @@ REASONS: dict[str, str] = {
     N_("reason.no_fx"): "empty and no exchange rate for the currency and year",
     N_("reason.not_in_goal"): "does not belong to goal",
     N_("reason.not_in_network"): "does not belong to network_id",
+    N_("reason.own_city"): "is one of the output's own cities (take-up is by another city)",
     N_("reason.region_mismatch"): "does not match the country's region",
     N_("reason.stage_required"): "required by the status",
     N_("reason.stage_early"): "not allowed before the output reaches this stage",

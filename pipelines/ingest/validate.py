@@ -496,6 +496,23 @@ def entity_sql(entity: Entity, p: Params) -> EntitySql:
             _code("framework_id", "ref.framework", "framework_id", "framework", "rf", j),
         ]
         e.rules += output_stage_rules(p)
+    elif name == "output_adoption":
+        j.append("LEFT JOIN core.output oo ON oo.output_id = t.output_id")
+        j.append(
+            "LEFT JOIN core.cooperation_member ocm "
+            "ON ocm.cooperation_id = oo.cooperation_id AND ocm.city_id = t.city_id"
+        )
+        e.rules += [
+            _code("output_id", "core.output", "output_id", "output", "co", j),
+            _code("city_id", "core.city", "city_id", "city", "cy", j),
+            Rule(
+                "city_id",
+                "is one of the output's own cities (take-up is by another city)",
+                "t.city_id IS NOT NULL AND (oo.city_id = t.city_id OR ocm.city_id IS NOT NULL)",
+                "concat(t.city_id, ' in ', t.output_id)",
+            ),
+            _future("adopted_date", p),
+        ]
     elif name == "funding":
         j.append(
             "LEFT JOIN ref.fx_rate fx ON fx.currency = t.currency "

@@ -149,6 +149,21 @@ SOURCES: dict[str, Source] = {
                 ),
             ),
         ),
+        # take-up (core.output_adoption): the output's dimensions, the adopting city's geography
+        Source(
+            "output_adoption",
+            Geography.ADOPTER,
+            relations=(
+                Relation(
+                    "mart.output_adoption",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO
+                        | {"output_id", "output_type", "cooperation_id", "adopted_date"}
+                    ),
+                ),
+            ),
+        ),
         Source(
             "funding",
             Geography.MEMBER,
@@ -450,6 +465,22 @@ _IMPL = " and reached_implemented and implemented_date <= {end}"
 
 def _pct(num: str, den: str) -> str:
     return f"100.0 * ({num}) / nullif({den}, 0)"
+
+
+def _take_up(metric_id: str, label: str, definition: str, counted: str) -> Metric:
+    """Return a take-up metric: the distinct `counted` ids of mart.output_adoption, to date."""
+    return Metric(
+        metric_id,
+        label,
+        definition,
+        "count",
+        Additivity.DISTINCT,
+        "output_adoption",
+        f"count(distinct {counted})",
+        time_basis=TimeBasis.TO_DATE,
+        direction="higher",
+        breakdowns=(*OUTPUT_BREAKDOWNS, "output_type", "country", "region", *_TIME),
+    )
 
 
 METRICS: dict[str, Metric] = {
@@ -1135,6 +1166,20 @@ METRICS: dict[str, Metric] = {
             Additivity.SUM,
             "funding",
             "count(*)",
+        ),
+        # take-up (issue 20): distinct counts, recounted at every level, never added up
+        _take_up(
+            "practices_taken_up",
+            "Practices taken up",
+            "Outputs adopted by at least one city other than their own, to date (by the place of "
+            "the adopting city).",
+            "output_id",
+        ),
+        _take_up(
+            "adopting_cities",
+            "Cities adopting",
+            "Cities that adopted at least one output of another city, to date.",
+            "city_id",
         ),
         Metric(
             "K21",

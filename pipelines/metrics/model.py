@@ -35,6 +35,7 @@ class Geography(StrEnum):
     HOST = "host_city"  # the activity's host city; without one, its participants' cities
     PARTICIPANT = "participant_city"  # the participant's city
     MEMBER = "cooperation_member"  # the cities of the output's cooperation, or its own city
+    ADOPTER = "adopting_city"  # the city that took up an output (another city than its own)
     NONE = "none"
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 from pipelines.queries.metrics import describe, groups, metric_frame, total_row
+from pipelines.queries.practices import TAKE_UP_SQL
 
 # headline figures of a city profile: key -> metric
 CITY_FIGURES = {
@@ -24,6 +25,8 @@ CITY_FIGURES = {
     "organisations": "K05",
     "outputs": "outputs",
     "plans_taken_up": "K17",
+    # take-up by this city: the practices of other cities it adopted (basis: the adopting city)
+    "practices_taken_up": "practices_taken_up",
     "funding_eur": "K20",
 }
 
@@ -130,7 +133,8 @@ def city_outputs(
     stage date and the evidence link, latest first.
 
     Columns: output_id, title, output_type_label, status, status_label, planned_date,
-    developed_date, implemented_date, adopted_date, evidence_url.
+    developed_date, implemented_date, adopted_date, evidence_url, taken_up_ids, taken_up_names
+    (the other cities that adopted it, lists in the same order).
 
     Example: ``city_outputs(con, "turin-it", Filters())``
     """
@@ -139,10 +143,13 @@ def city_outputs(
     return fetch(
         con,
         f"""
+        with take_up as ({TAKE_UP_SQL})
         select o.output_id, o.title, t.{lab} as output_type_label, o.status,
             s.{lab} as status_label, o.planned_date, o.developed_date, o.implemented_date,
-            o.adopted_date, o.evidence_url
+            o.adopted_date, o.evidence_url, coalesce(tu.taken_up_ids, []) as taken_up_ids,
+            coalesce(tu.taken_up_names, []) as taken_up_names
         from mart.output_register as o
+        left join take_up as tu on tu.output_id = o.output_id
         left join ref.output_type as t on t.output_type_id = o.output_type
         left join ref.output_status as s on s.status_id = o.status
         where list_contains(o.city_ids, ?) and {clause}

@@ -16,8 +16,20 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
+from pipelines.queries.metrics import metric_total
 
 PRACTICES_MAX_ROWS = 500
+TAKE_UP_METRICS = ("practices_taken_up", "adopting_cities")
+
+# take-up: per output, the cities that adopted it (mart.output_adoption), by name; a CTE body
+TAKE_UP_SQL = """
+    select a.output_id,
+        list(c.city_id order by c.name) as taken_up_ids,
+        list(c.name order by c.name) as taken_up_names
+    from mart.output_adoption as a
+    join mart.city as c on c.city_id = a.city_id
+    group by 1
+"""
 
 
 def practices(
@@ -31,9 +43,10 @@ def practices(
 ) -> pd.DataFrame:
     """Return the outputs that reached implementation or adoption, latest stage first.
 
-    Columns: output_id, title, output_type, output_type_label, status, status_label,
+    Columns: output_id, title, description, output_type, output_type_label, status, status_label,
     cooperation_id, cooperation_name, network_label, subtheme_label, challenge_label, city_ids,
-    city_names (lists, same order), goals (validated SDG goals), funding_eur, planned_date,
+    city_names (lists, same order), taken_up_ids, taken_up_names (the other cities that adopted
+    it, lists in the same order), goals (validated SDG goals), funding_eur, planned_date,
     developed_date, implemented_date, adopted_date, evidence_url. At most PRACTICES_MAX_ROWS.
 
     Example: ``practices(con, Filters(challenge=("digital_transition_smart_city",)), goal=11)``
@@ -58,17 +71,20 @@ def practices(
             from mart.output_register as o, unnest(o.city_ids) as u(city_id)
             join mart.city as c on c.city_id = u.city_id
             group by 1
-        )
+        ),
+        take_up as ({TAKE_UP_SQL})
         select
-            o.output_id, o.title, o.output_type, t.{lab} as output_type_label, o.status,
+            o.output_id, o.title, o.description, o.output_type, t.{lab} as output_type_label, o.status,
             s.{lab} as status_label, o.cooperation_id, co.name as cooperation_name,
             n.{lab} as network_label, st.{lab} as subtheme_label, cc.{lab} as challenge_label,
             coalesce(ci.city_ids, []) as city_ids, coalesce(ci.city_names, []) as city_names,
-            coalesce(g.goals, []) as goals, o.funding_eur, o.planned_date, o.developed_date,
+            coalesce(tu.taken_up_ids, []) as taken_up_ids,
+            coalesce(tu.taken_up_names, []) as taken_up_names, coalesce(g.goals, []) as goals, o.funding_eur, o.planned_date, o.developed_date,
             o.implemented_date, o.adopted_date, o.evidence_url
         from mart.output_register as o
         left join goals as g on g.output_id = o.output_id
         left join cities as ci on ci.output_id = o.output_id
+        left join take_up as tu on tu.output_id = o.output_id
         left join ref.output_type as t on t.output_type_id = o.output_type
         left join ref.output_status as s on s.status_id = o.status
         left join mart.cooperation_register as co on co.cooperation_id = o.cooperation_id
@@ -80,10 +96,19 @@ def practices(
           and {clause}
           and (?::integer is null or list_contains(coalesce(g.goals, []), ?::integer))
           and (?::varchar is null or o.output_type = ?::varchar)
-          and (?::varchar = '' or contains(lower(concat_ws(' ', o.title, co.name,
+          and (?::varchar = '' or contains(lower(concat_ws(' ', o.title, o.description, co.name,
               array_to_string(coalesce(ci.city_names, []), ' '))), ?::varchar))
         order by coalesce(o.adopted_date, o.implemented_date) desc nulls last, o.output_id
         limit {PRACTICES_MAX_ROWS}
         """,
         [*params, *extra],
     )
+
+
+def take_up_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float | None]:
+    """Return {metric id: total} of the take-up metrics (practices taken up, cities adopting) for
+    the filters, each a distinct count from the metric layer (never added up here).
+
+    Example: ``take_up_totals(con, Filters(region=("NA",)))  # {'practices_taken_up': 4.0, ...}``
+    """
+    return {m: metric_total(con, m, filters) for m in TAKE_UP_METRICS}

@@ -16,8 +16,9 @@ import duckdb
 import pandas as pd
 
 from pipelines import queries
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import FILTERS, Filters
 from pipelines.queries.metrics import describe, groups, main_metric, metric_frame, metric_total
+from pipelines.queries.options import FILTER_OPTIONS
 from pipelines.report.scope import ReportScope, ScopeError
 
 # the scorecard statuses the report names, worst first (the scorecard's own RAG rule, K28)
@@ -43,6 +44,8 @@ class ReportData:
     lang: str
     network_label: str | None
     city_name: str | None
+    # declared filter -> labels of its chosen codes (the one network of `scope` apart), for the cover
+    filter_labels: dict[str, list[str]]
     dates: dict[str, Any]
     scorecard: pd.DataFrame  # kpi_scorecard, KPIs with a value
     changes: pd.DataFrame  # kpi_changes against the period before
@@ -91,6 +94,30 @@ def _scorecard(
     return frame[frame["value"].notna()].reset_index(drop=True)
 
 
+def filter_labels(
+    con: duckdb.DuckDBPyConnection, filters: Filters, lang: str, *, skip: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
+    """Return {declared filter: labels of its chosen codes} for every filter set in `filters`.
+
+    Raises ScopeError naming the codes that are not among a filter's options.
+    """
+    unknown = queries.unknown_codes(con, filters)
+    if unknown:
+        raise ScopeError(
+            "; ".join(f"unknown {name} {', '.join(codes)}" for name, codes in unknown.items())
+        )
+    out = {}
+    for spec in FILTERS:
+        chosen = getattr(filters, spec.name)
+        if chosen and spec.name not in skip:
+            options = FILTER_OPTIONS[spec.name](con, lang=lang)
+            names = dict(
+                zip(options["value"].astype(str), options["label"].astype(str), strict=True)
+            )
+            out[spec.name] = [names[code] for code in chosen]
+    return out
+
+
 def _labels(con: duckdb.DuckDBPyConnection, scope: ReportScope, lang: str) -> tuple[Any, Any]:
     networks = queries.network_options(con, lang=lang)
     network_label = None
@@ -116,8 +143,9 @@ def _benchmark(
         ranking = queries.benchmark_ranking(con, scope.city, "network")
         return {"": ranking} if not ranking.empty else {}
     out = {}
+    chosen = scope.filters().network
     for network_id, label in zip(networks["value"], networks["label"], strict=True):
-        if scope.network is None or network_id == scope.network:
+        if not chosen or network_id in chosen:
             ranking = queries.benchmark_ranking(con, "", "network", peer_group_id=network_id)
             if not ranking.empty:
                 out[str(label)] = ranking
@@ -133,6 +161,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: ReportScope, lang: str = "en")
     """
     network_label, city_name = _labels(con, scope, lang)
     filters = scope.filters()
+    labels = filter_labels(con, filters, lang, skip=("network",) if scope.network else ())
     city = (scope.city,) if scope.city else ()
     scorecard = _scorecard(con, filters, scope.city, lang)
     previous = _scorecard(con, scope.previous().filters(), scope.city, lang)
@@ -140,7 +169,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: ReportScope, lang: str = "en")
     sections = []
     if scope.city is None:
         for network_id, label in zip(networks["value"], networks["label"], strict=True):
-            if scope.network is not None and network_id != scope.network:
+            if filters.network and network_id not in filters.network:
                 continue
             nf = dataclasses.replace(filters, network=(network_id,))
             sections.append(
@@ -164,6 +193,7 @@ def gather(con: duckdb.DuckDBPyConnection, scope: ReportScope, lang: str = "en")
         lang=lang,
         network_label=network_label,
         city_name=city_name,
+        filter_labels=labels,
         dates=queries.data_dates(con),
         scorecard=scorecard,
         changes=kpi_changes(scorecard, previous),

@@ -1,11 +1,12 @@
-"""What a report covers: a calendar year or one of its quarters, the programme, a network or a city."""
+"""What a report covers: a calendar year or one of its quarters, the programme, a network or a city,
+narrowed by any of the metric layer's declared filters (pipelines.metrics.filters.FILTERS)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import LIST_FIELDS, Filters
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -16,12 +17,17 @@ class ScopeError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class ReportScope:
-    """The period (a year, or a quarter of it) and the place (programme, network, city) reported."""
+    """The period (a year, or a quarter of it) and the place (programme, network, city) reported.
+
+    `codes` narrows the report by the declared code-list filters (subtheme, region, country, mode,
+    challenge, several networks...): its period is ignored, `network` (one network) adds to it.
+    """
 
     year: int
     quarter: int | None = None  # 1..4, None for the whole year
     network: str | None = None
     city: str | None = None
+    codes: Filters = Filters()
 
     def __post_init__(self) -> None:
         if not 2000 <= self.year <= 2100:
@@ -45,8 +51,8 @@ class ReportScope:
 
     def filters(self) -> Filters:
         """Return the global filters of this scope (the city goes to the queries apart)."""
-        network = (self.network,) if self.network else ()
-        return Filters(start=self.start, end=self.end, network=network)
+        network = (self.network,) if self.network else self.codes.network
+        return dataclasses.replace(self.codes, start=self.start, end=self.end, network=network)
 
     def previous(self) -> ReportScope:
         """Return the same place over the period before (the year before, or the quarter before)."""
@@ -70,3 +76,24 @@ def parse_quarter(value: str | None) -> int | None:
     if text not in {"1", "2", "3", "4"}:
         raise ScopeError(f"quarter must be Q1, Q2, Q3 or Q4, not {value!r}")
     return int(text)
+
+
+def parse_filter_options(values: list[str] | tuple[str, ...]) -> Filters:
+    """Return the code-list filters of command-line `NAME=CODE[,CODE...]` options (no period).
+
+    NAME is a declared filter (network, subtheme, region, country, mode, challenge); ScopeError
+    names an unknown filter or a value without '='.
+
+    Example: ``parse_filter_options(["region=EU", "challenge=digital_transition_smart_city"])``
+    """
+    lists: dict[str, set[str]] = {}
+    for value in values:
+        name, sep, codes = str(value).partition("=")
+        name = name.strip()
+        if not sep or name not in LIST_FIELDS:
+            raise ScopeError(
+                f"--filter must be NAME=CODE[,CODE...] with NAME one of {', '.join(LIST_FIELDS)},"
+                f" not {value!r}"
+            )
+        lists.setdefault(name, set()).update(c.strip() for c in codes.split(",") if c.strip())
+    return Filters.from_query({name: ",".join(sorted(codes)) for name, codes in lists.items()})

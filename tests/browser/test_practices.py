@@ -1,5 +1,6 @@
 """The best-practice showcase in the browser: filtered by cross-cutting challenge (URL) and SDG,
-exported as CSV. Screenshots: practices-en.png and practices-fr.png."""
+exported as CSV, with each practice's take-up by other cities and the take-up totals of the
+metric layer. Screenshots: practices-en.png and practices-fr.png."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.i18n import fmt_number
 from pipelines.metrics.filters import Filters
-from pipelines.queries.practices import practices
+from pipelines.queries.practices import practices, take_up_totals
 
 DIGITAL = "digital_transition_smart_city"
 
@@ -22,6 +24,8 @@ def test_showcase_filters_by_challenge_and_sdg_and_exports(dash_page, demo_db: P
         digital = practices(con, Filters(challenge=(DIGITAL,)))
         goal = int(next(g for goals in digital["goals"] for g in goals))
         digital_goal = practices(con, Filters(challenge=(DIGITAL,)), goal=goal)
+        totals = take_up_totals(con, Filters())
+    taken = everything[everything["taken_up_names"].map(len) > 0].iloc[0]
     page.goto(f"{dash_page.base_url}/practices")
     page.wait_for_selector("article.practice", timeout=60_000)
     assert page.locator("article.practice").count() == len(everything)
@@ -29,6 +33,13 @@ def test_showcase_filters_by_challenge_and_sdg_and_exports(dash_page, demo_db: P
     assert evidence.get_attribute("href").startswith("https://")
     assert "noopener" in evidence.get_attribute("rel")
     assert page.locator('article.practice a[href^="/city/"]').count() >= len(everything)
+    # take-up: the other cities that adopted it, linked; the totals are the metric layer's
+    take_up = page.locator(f"#practice-{taken['output_id']} .practice-take-up a")
+    assert take_up.all_inner_texts() == list(taken["taken_up_names"])
+    assert take_up.first.get_attribute("href").startswith(f"/city/{taken['taken_up_ids'][0]}")
+    status = page.inner_text("#prac-status")
+    assert fmt_number(totals["practices_taken_up"], "en") in status
+    assert fmt_number(totals["adopting_cities"], "en") in status
     dash_page.screenshot("practices-en")
 
     page.goto(f"{dash_page.base_url}/practices?challenge={DIGITAL}&goal={goal}&lang=fr")
@@ -45,4 +56,7 @@ def test_showcase_filters_by_challenge_and_sdg_and_exports(dash_page, demo_db: P
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["output_id"] for r in rows] == list(digital_goal["output_id"])
+    assert [r["taken_up_names"] for r in rows] == [
+        "; ".join(names) for names in digital_goal["taken_up_names"]
+    ]
     assert all(not r["title"].startswith(("=", "+", "-", "@")) for r in rows)

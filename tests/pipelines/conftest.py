@@ -84,25 +84,25 @@ insert into core.participation (activity_id, city_id, stakeholder_type, particip
 """
 
 # output_id, type, title, status, cooperation, city, network, activity, framework,
-# planned, developed, implemented, adopted, evidence
+# planned, developed, implemented, adopted, evidence, description
 OUTPUTS = """
 insert into core.output values
     ('o1', 'action_plan', 'Plan A', 'adopted', 'coop-a', 'turin-it', 'innovation', 'a1', null,
-        '2024-02-01', '2024-06-01', null, '2025-03-01', null, 'fx'),
+        '2024-02-01', '2024-06-01', null, '2025-03-01', null, null, 'fx'),
     ('o2', 'action_plan', 'Plan B', 'developed', 'coop-b', 'lyon-fr', 'urban_renewal', null, null,
-        '2024-03-01', '2024-09-01', null, null, null, 'fx'),
+        '2024-03-01', '2024-09-01', null, null, null, null, 'fx'),
     ('o3', 'pilot', 'Pilot B', 'implemented', 'coop-b', 'toronto-ca', 'urban_renewal', null, null,
-        '2024-04-01', '2024-07-01', '2025-01-15', null, null, 'fx'),
+        '2024-04-01', '2024-07-01', '2025-01-15', null, null, null, 'fx'),
     ('o4', 'pilot', 'Pilot A', 'abandoned', 'coop-a', 'austin-us', 'innovation', null, null,
-        '2024-04-01', '2024-08-01', null, null, null, 'fx'),
+        '2024-04-01', '2024-08-01', null, null, null, null, 'fx'),
     ('o5', 'agreement', 'MoU A', 'adopted', 'coop-a', 'turin-it', 'innovation', null, null,
-        '2024-09-01', '2024-09-15', null, '2024-10-01', null, 'fx'),
+        '2024-09-01', '2024-09-15', null, '2024-10-01', null, null, 'fx'),
     ('o6', 'policy_change', 'Procurement rule', 'adopted', null, 'toronto-ca', 'innovation', null, null,
-        '2025-01-01', null, null, '2025-05-01', 'https://example.org/p', 'fx'),
+        '2025-01-01', null, null, '2025-05-01', 'https://example.org/p', null, 'fx'),
     ('o7', 'knowledge_product', 'Case study', 'developed', 'coop-b', 'lyon-fr', 'urban_renewal', null,
-        'eu_green_deal', null, '2024-12-01', null, null, null, 'fx'),
+        'eu_green_deal', null, '2024-12-01', null, null, null, null, 'fx'),
     ('o8', 'solution', 'Tool', 'adopted', 'coop-a', 'austin-us', 'innovation', null, null,
-        null, '2024-11-01', '2025-01-01', '2025-06-01', null, 'fx')
+        null, '2024-11-01', '2025-01-01', '2025-06-01', null, null, 'fx')
 """
 
 FUNDING = """

@@ -50,9 +50,9 @@ insert into core.activity values
         '2024-09-01', 'innovation', null, null, 'coop-g', 'turin-it', '2024-09-02', 'fx');
 insert into core.output values
     ('od', 'agreement', 'MoU D', 'adopted', 'coop-d', 'lyon-fr', 'innovation', null, null,
-        null, '2024-06-01', null, '2024-06-30', null, 'fx'),
+        null, '2024-06-01', null, '2024-06-30', null, null, 'fx'),
     ('oh', 'agreement', 'MoU H', 'abandoned', 'coop-h', 'lyon-fr', 'innovation', null, null,
-        null, '2024-06-01', null, '2024-08-01', null, 'fx')
+        null, '2024-06-01', null, '2024-08-01', null, null, 'fx')
 """
 
 

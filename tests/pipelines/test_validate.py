@@ -233,6 +233,9 @@ CROSS = [
     ),
     ("city_context", {"city_id": "atlantis-xx"}, "city_id", "unknown city"),
     ("city_context", {"year": TODAY.year + 1}, "year", "must not be in the future"),
+    ("output_adoption", {"output_id": "out-nope"}, "output_id", "unknown output"),
+    ("output_adoption", {"city_id": "velletri-it"}, "city_id", "is one of the output's own"),
+    ("output_adoption", {"adopted_date": NEXT_YEAR}, "adopted_date", "must not be in the future"),
 ]
 
 

@@ -20,13 +20,14 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard.i18n import LANGS, fmt_value, t
-from dashboard.report import context, period_text
+from dashboard.report import context, period_text, scope_from_filters, scope_line
 from iurc.cli import app
 from pipelines import queries
+from pipelines.metrics.filters import FILTERS, Filters
 from pipelines.report.gather import ReportData, gather
 from pipelines.report.html import render_html
 from pipelines.report.pdf import html_to_pdf
-from pipelines.report.scope import ReportScope, ScopeError, parse_quarter
+from pipelines.report.scope import ReportScope, ScopeError, parse_filter_options, parse_quarter
 from pipelines.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +103,13 @@ def test_report_pdf_states_every_scorecard_value_of_the_metric_layer(
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_pdf_metadata_has_title_and_language(pdfs: dict[str, Path], lang: str) -> None:
     reader = pypdf.PdfReader(pdfs[lang])
-    assert reader.trailer["/Root"]["/Lang"] == lang
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    # tagged PDF/UA-1: a structure tree with headings, figures with their alt text, MarkInfo
+    assert bool(root["/MarkInfo"]["/Marked"])
+    tree = root["/StructTreeRoot"]
+    assert "/K" in tree and "/ParentTree" in tree
+    assert reader.pdf_header == "%PDF-1.7"
     assert reader.metadata is not None
     assert reader.metadata.title == t(
         "report.title",
@@ -143,6 +150,35 @@ def test_report_scope_parses_quarters_and_refuses_bad_ones() -> None:
         parse_quarter("Q5")
     with pytest.raises(ScopeError, match="year"):
         ReportScope(25)
+
+
+def test_report_honours_every_declared_filter_and_names_it_on_the_cover(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Each declared filter narrows the figures as the metric layer does, and the cover names it;
+    the overview's filters become the same scope; an unknown code is refused."""
+    codes = Filters(region=("EU",), challenge=("digital_transition_smart_city",))
+    scope = ReportScope(2025, codes=codes)
+    assert scope.filters() == dataclasses.replace(codes, start=SCOPE.start, end=SCOPE.end)
+    data = gather(con, scope, "fr")
+    expected = queries.kpi_scorecard(con, scope.filters(), lang="fr")
+    expected = expected[expected["value"].notna()].reset_index(drop=True)
+    assert data.scorecard["value"].tolist() == expected["value"].tolist()
+    whole = queries.kpi_scorecard(con, SCOPE.filters(), lang="fr").set_index("indicator_id")
+    assert data.scorecard.set_index("indicator_id").loc["K04", "value"] < whole.loc["K04", "value"]
+    assert scope_line(data, "fr") == (
+        f"{t('report.scope.programme', 'fr')}; {t('filters.region', 'fr')} : Europe; "
+        f"{t('filters.challenge', 'fr')} : Transition numérique et ville intelligente"
+    )
+    every = Filters(
+        start=SCOPE.start, end=SCOPE.end, **{f.name: ("x",) for f in FILTERS}
+    )  # every declared filter travels from the dashboard to the report
+    assert scope_from_filters(every, None).filters() == every
+    assert parse_filter_options(["region=EU", "challenge=digital_transition_smart_city"]) == codes
+    with pytest.raises(ScopeError, match="--filter must be"):
+        parse_filter_options(["planet=mars"])
+    with pytest.raises(ScopeError, match="unknown subtheme nope"):
+        gather(con, ReportScope(2025, codes=Filters(subtheme=("nope",))), "en")
 
 
 def test_cli_report_writes_a_city_quarter_html_and_refuses_an_unknown_network(

@@ -181,6 +181,16 @@ create table if not exists core.output (
     implemented_date date,
     adopted_date date,
     evidence_url text,
+    description text,                  -- what the output is (the showcase's catalogue text)
+    run_id text not null
+);
+-- warehouses created before outputs had a description get it (at the end; loads insert by name)
+alter table core.output add column if not exists description text;
+create table if not exists core.output_adoption (
+    output_id text not null,           -- key (output_id, city_id)
+    city_id text not null,             -- the adopting city (another city than the output's own)
+    adopted_date date not null,
+    evidence_url text,
     run_id text not null
 );
 create table if not exists core.funding (

@@ -77,6 +77,7 @@ final as (
         o.implemented_date,
         o.adopted_date,
         o.evidence_url,
+        o.description,
         coalesce(o.planned_date, o.developed_date, o.implemented_date, o.adopted_date) as reference_date,
         date_trunc('month', coalesce(o.planned_date, o.developed_date, o.implemented_date, o.adopted_date))::date as month,
         coalesce(c.n_countries, 0) >= 2 as is_joint,

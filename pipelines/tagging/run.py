@@ -22,12 +22,15 @@ import pandas as pd
 from pipelines import config
 from pipelines.ingest.run import IngestSummary, ingest_files
 from pipelines.tagging.calibrate import Calibration, load_calibration
+from pipelines.tagging.model_scorer import is_english
 from pipelines.tagging.scorer import Index, default_index
-from pipelines.tagging.suggest import Suggestion, suggest
+from pipelines.tagging.suggest import ModelUse, Suggestion, model_use, suggest
 from pipelines.warehouse import db as dbmod
 from schemas import ENTITIES
 
 ENTITY_TYPES = ("activity", "output")
+#: keyword: TF-IDF + rules; model: English texts also scored by the sdg-model extra's embeddings
+METHODS = ("keyword", "model")
 OUT_DIR = config.RAW_DIR / "tagging"
 
 # entity type -> (table, id column, text expression); identifiers come only from this allow-list
@@ -62,7 +65,7 @@ def texts_to_tag(
     sql = f"""
         WITH tags AS (
             SELECT t.entity_id,
-                   max(r.finished_at) FILTER (WHERE t.method = 'keyword') AS last_keyword
+                   max(r.finished_at) FILTER (WHERE t.method IN ('keyword', 'model')) AS last_keyword
             FROM core.sdg_alignment t LEFT JOIN ops.ingest_run r USING (run_id)
             WHERE t.entity_type = $entity_type
             GROUP BY t.entity_id
@@ -113,10 +116,12 @@ def tag_texts(
     existing: pd.DataFrame | None = None,
     index: Index | None = None,
     cal: Calibration | None = None,
+    model: ModelUse | None = None,
 ) -> tuple[pd.DataFrame, int, int]:
     """Return (sdg_alignment rows for the texts, strong goal suggestions, keys skipped as reviewed).
 
-    `texts` has entity_type, entity_id, text; `existing` the stored tags (see existing_tags).
+    `texts` has entity_type, entity_id, text; `existing` the stored tags (see existing_tags);
+    with `model`, English texts are scored by the model method (embedded in one batch).
     """
     index = index or default_index()
     cal = cal or load_calibration()
@@ -131,10 +136,16 @@ def tag_texts(
             primary[(r.entity_type, r.entity_id)] = int(r.goal)
     rows: list[dict[str, Any]] = []
     strong = skipped = 0
+    vectors: dict[str, Any] = {}
+    if model is not None:
+        english = list(dict.fromkeys(t for t in texts["text"].fillna("") if is_english(t)))
+        vectors = (
+            dict(zip(english, model.scorer.vectors_of(english), strict=True)) if english else {}
+        )
     for entity_type, entity_id, text in texts[["entity_type", "entity_id", "text"]].itertuples(
         index=False
     ):
-        found = suggest(text or "", index, cal)
+        found = suggest(text or "", index, cal, model, vectors.get(text or ""))
         strong += sum(s.strong for s in found)
         best_strong = next((s.goal for s in found if s.strong), None)
         primary_goal = primary.get((entity_type, entity_id), best_strong)
@@ -153,22 +164,31 @@ def run_tagging(
     since: dt.date | None = None,
     dry_run: bool = False,
     out_dir: Path | None = None,
+    method: str = "keyword",
 ) -> TagReport:
     """Suggest tags for untagged or changed texts and load them (validated) unless dry_run.
 
     Returns a TagReport; the suggestion file is kept in `out_dir` (default data/raw/tagging/),
     or in a temporary folder for a dry run, which validates it without writing the warehouse.
+    method "model" needs the sdg-model extra (embedding.ModelMissing otherwise).
     """
     unknown = set(entities) - set(ENTITY_TYPES)
     if unknown:
         raise ValueError(f"unknown entity {sorted(unknown)}; expected one of {ENTITY_TYPES}")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
+    model = None
+    if method == "model":
+        from pipelines.tagging.model_scorer import model_scorer
+
+        model = model_use(model_scorer())
     con = dbmod.connect_readonly(db)
     try:
         texts = pd.concat([texts_to_tag(con, e, since) for e in entities], ignore_index=True)
         existing = existing_tags(con)
     finally:
         con.close()
-    rows, strong, skipped = tag_texts(texts, existing)
+    rows, strong, skipped = tag_texts(texts, existing, model=model)
     report = TagReport(texts=len(texts), rows=rows, strong=strong, skipped_reviewed=skipped)
     if rows.empty:
         return report

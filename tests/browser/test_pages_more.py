@@ -67,7 +67,7 @@ def test_benchmarking_states_rules_and_shared_url_restores_city(dash_page, con):
     page = dash_page.page
     dash_page.open("/benchmarking?city=turin-it&peer=region:EU&lang=fr")
     assert "20 %" in page.locator("#bench-missing-rule").inner_text()
-    assert "ne s'appliquent pas" in page.locator(".scope-note").inner_text()
+    assert "pas de barre de filtres" in page.locator(".scope-note").inner_text()
     verdict = page.locator("#bench-verdict").inner_text()
     expected = queries.city_benchmark(con, "turin-it", "region", "EU")
     score = expected.loc[expected["input_id"] == "K31", "score"].iloc[0]

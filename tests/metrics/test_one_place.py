@@ -17,6 +17,9 @@ ELSEWHERE = [
     *sorted((ROOT / "dashboard").rglob("*.py")),
 ]
 TRIVIAL = {"count(*)", "true"}
+# The Spark translator rewrites DuckDB functions (quantile_disc -> percentile_disc): it names the
+# function it translates, not a metric's rule.
+DIALECT = ROOT / "pipelines" / "warehouse" / "spark" / "translate.py"
 
 
 def _norm(text: str) -> str:
@@ -64,7 +67,7 @@ def test_known_rules_have_one_home(fragment, home):
     files = [
         path
         for path in [*ELSEWHERE, CATALOGUE, *sorted((ROOT / "pipelines").rglob("*.py"))]
-        if fragment in path.read_text(encoding="utf-8")
+        if path != DIALECT and fragment in path.read_text(encoding="utf-8")
     ]
     found = sorted({str(p.relative_to(ROOT)) for p in files})
     assert found == ([home] if home else []), found

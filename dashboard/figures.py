@@ -599,12 +599,21 @@ def summary_shares(df: pd.DataFrame, label: str, value: str, lang: str) -> str:
     )
 
 
-def summary_heatmap(df: pd.DataFrame, row: str, col: str, value: str, lang: str) -> str:
-    """Return the strongest cell of a heatmap."""
+def summary_heatmap(
+    df: pd.DataFrame, row: str, col: str, value: str, lang: str, title: str = ""
+) -> str:
+    """Return the metric layer's total for the selection (`df.attrs["total"]`, when the query
+    gives one: never a sum of the cells) and the strongest cell of a heatmap."""
     if df.empty:
         return t("card.empty_hint", lang)
     best = df.loc[df[value].idxmax()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
-    return t(
+    total = df.attrs.get("total")
+    lead = (
+        t("sum.total", lang, title=title, total=fmt_number(total, lang)) + " "
+        if total is not None and title
+        else ""
+    )
+    return lead + t(
         "sum.heatmap",
         lang,
         row=str(best[row]),

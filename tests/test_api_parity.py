@@ -290,6 +290,10 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.practices_list(f, lang=lg),
         lambda con, f, lg, c: Q.practices.practices(con, f, lang=lg),
     ),
+    "take_up_totals": (
+        lambda f, lg, c: data.take_up_totals(f),
+        lambda con, f, lg, c: Q.practices.take_up_totals(con, f),
+    ),
     "organisation_figures": (
         lambda f, lg, c: data.organisation_figures(f, indicator="K09"),
         lambda con, f, lg, c: Q.organisation_figures(con, f, indicator="K09"),
@@ -314,6 +318,9 @@ NOT_A_QUERY = {
     "template_bytes": "compared in test_api_parity_template_bytes",
     "template_file_name": "compared in test_api_parity_template_bytes",
     "submission_effect": "a scratch-copy load (submissions.kpi_effect); tests/dashboard/test_data.py",
+    "on_publish": "registers a cache warmer; tests/dashboard/test_first_paint.py",
+    "start_warming": "starts the cache warmer; tests/dashboard/test_first_paint.py",
+    "warm": "runs the cache warmers; tests/dashboard/test_first_paint.py",
 }
 
 

@@ -159,7 +159,9 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         col_title=t("axis.goal", lang),
         value_title=t("axis.activities", lang),
     )
-    summary = figures.summary_heatmap(df, "network_label", "goal_label", "value", lang)
+    summary = figures.summary_heatmap(
+        df, "network_label", "goal_label", "value", lang, t("axis.activities", lang)
+    )
     return components.card_values(
         df,
         fig,

@@ -91,13 +91,15 @@ def sdg_network_heatmap(
     """Return network x goal cells: value and share of the network's validated entities.
 
     Columns: network_id, network_label, goal, goal_label, value, share (within the network).
+    attrs (activities): metric and total, the metric layer's count of the activities in the
+    cells (as for `sdg_profile`) that the summary sentence states.
 
     Example: ``sdg_network_heatmap(con, Filters(), method="fractional")``
     """
     _check(entity_type, method)
     lab = label_col(lang)
     clause, params = where(filters, alias="e", geo="list")
-    return fetch(
+    cells = fetch(
         con,
         f"""
         with c as (
@@ -124,6 +126,10 @@ def sdg_network_heatmap(
         """,
         [entity_type, *params],
     )
+    if entity_type == "activity":
+        metric_id = f"sdg.activities_{method}"
+        cells.attrs = {"metric": metric_id, "total": metric_total(con, metric_id, filters)}
+    return cells
 
 
 def sdg_targets(

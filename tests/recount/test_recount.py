@@ -517,6 +517,16 @@ def test_sdg_network_heatmap_matches_definition(scope: str, demo_con, raw) -> No
     assert api.to_dict() == want
 
 
+@pytest.mark.parametrize("scope", ["all", "innovation"])
+def test_sdg_heatmap_summary_states_the_metric_total(scope: str, demo_con, raw) -> None:
+    """The heatmap's sentence states the activities with a primary goal, recounted from the files."""
+    df = queries.sdg_network_heatmap(demo_con, _filters(scope))
+    want = recount.sdg_primary_profile(raw, _scope(scope))
+    assert df.attrs["total"] == want.sum()
+    text = figures.summary_heatmap(df, "network_label", "goal_label", "value", "en", "Activities")
+    assert _summary_total(text) == want.sum()
+
+
 # ---------------------------------------------------------------- cooperation page
 
 COOPERATION_FIGURES = ["cooperations", "member_cities", "EU", "NA"]

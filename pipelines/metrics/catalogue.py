@@ -168,14 +168,16 @@ SOURCES: dict[str, Source] = {
             "sdg_target",
             Geography.HOST,
             geo_shape="list",
+            # one row per tag: any review basis and method counts its distinct targets right
+            tag_filters=frozenset({"review", "method"}),
             relations=(
                 Relation(
-                    "mart.sdg_target_cube",
+                    "mart.sdg_tag",
                     frozenset(
                         _FILTER_COLS
                         | _GEO_LISTS
-                        | {"entity_type", "goal", "target_id", "cooperation_id"}
-                        | {"validated_entities", "suggested_entities"}
+                        | {"entity_type", "entity_id", "goal", "target_id", "cooperation_id"}
+                        | {"review", "method"}
                     ),
                 ),
             ),
@@ -199,13 +201,15 @@ SOURCES: dict[str, Source] = {
             "sdg_activity",
             Geography.HOST,
             geo_shape="list",
+            # an activity row (review null) plus a row per primary tag: see the mart
+            tag_filters=frozenset({"review", "method"}),
             relations=(
                 Relation(
-                    "mart.sdg_activity_cube",
+                    "mart.sdg_activity_tag",
                     frozenset(
                         _FILTER_COLS
                         | _GEO_LISTS
-                        | {"cooperation_id", "activities", "primary_activities"}
+                        | {"cooperation_id", "activity_id", "review", "method"}
                     ),
                 ),
             ),
@@ -214,6 +218,8 @@ SOURCES: dict[str, Source] = {
             "sdg_review",
             Geography.HOST,
             geo_shape="list",
+            # K26 is about the review of every suggestion: the review basis does not restrict it
+            tag_filters=frozenset({"method"}),
             relations=(
                 Relation(
                     "mart.sdg_review_cube",
@@ -894,12 +900,13 @@ METRICS: dict[str, Metric] = {
         Metric(
             "K24",
             "SDG targets addressed",
-            "Distinct SDG targets addressed by validated tags.",
+            "Distinct SDG targets addressed by validated tags (with suggestions: by validated or "
+            "unreviewed suggested tags).",
             "count",
             Additivity.DISTINCT,
             "sdg_target",
             "count(distinct target_id)",
-            where="validated_entities > 0",
+            where="target_id is not null and review <> 'rejected'",
             direction="higher",
             breakdowns=("network", "mode", "goal", *_TIME),
             indicator="K24",
@@ -907,13 +914,17 @@ METRICS: dict[str, Metric] = {
         Metric(
             "K25",
             "Activities with a primary SDG",
-            "Share of the period's not-cancelled activities with a validated primary SDG goal.",
+            "Share of the period's not-cancelled activities with a validated primary SDG goal "
+            "(with suggestions: a validated or unreviewed suggested one).",
             "percent",
             Additivity.RATIO,
             "sdg_activity",
-            _pct("sum(primary_activities)", "sum(activities)"),
-            numerator="sum(primary_activities)",
-            denominator="sum(activities)",
+            _pct(
+                "count(distinct activity_id) filter (where review is not null)",
+                "count(distinct activity_id)",
+            ),
+            numerator="count(distinct activity_id) filter (where review is not null)",
+            denominator="count(distinct activity_id)",
             direction="higher",
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",

@@ -130,6 +130,9 @@ def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details 
         (t("kpi.about.when", lang), t(f"time.{info['time_basis']}", lang)),
         (t("kpi.about.target", lang), target),
     ]
+    tag_filters = info["tag_filters"]
+    if isinstance(tag_filters, list) and "review" in tag_filters:  # stored: accepted tags (D9)
+        items.append((t("filters.review", lang), t("sdg.basis.note", lang)))
     sources = [
         html.Li(
             t(

@@ -41,7 +41,10 @@ def _method_control(lang: str) -> html.Fieldset:
 
 def _tag_controls(filters: Filters, lang: str) -> html.Div:
     """Return the switch (accepted tags only / include suggested) and the tagging-method filter."""
-    methods = data.filter_options(lang).get("method", [])
+    try:
+        methods = data.filter_options(lang).get("method", [])
+    except FileNotFoundError:  # no warehouse yet: the page still builds
+        methods = []
     return html.Div(
         [
             html.Fieldset(

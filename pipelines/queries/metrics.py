@@ -112,7 +112,8 @@ def describe(metric_id: str) -> dict[str, object]:
 
     Keys: id, indicator, measure, label, definition, unit, additivity, geography, time_basis,
     direction, breakdowns, decision, source_relation, unsupported_filters (the global filters
-    its source cannot honour: under them it selects nothing).
+    its source cannot honour: under them it selects nothing), tag_filters (the SDG tag filters
+    that restrict it: 'review' means it counts validated tags unless suggestions are included).
 
     Example: ``describe("K22")["additivity"]  # 'ratio'``
     """
@@ -134,6 +135,7 @@ def describe(metric_id: str) -> dict[str, object]:
         "decision": m.decision,
         "source_relation": base.relations[-1].name,
         "unsupported_filters": sorted(source.lacks | base.lacks),
+        "tag_filters": sorted(source.tag_filters | base.tag_filters),
     }
 
 

@@ -86,7 +86,7 @@ def _tag_controls(filters: Filters, lang: str) -> html.Div:
                 role="status",
             ),
         ],
-        className="card sdg-basis-controls",
+        className="sdg-basis-controls",
     )
 
 
@@ -178,6 +178,7 @@ def layout(**query: Any) -> html.Div:
     Output(ids.STATE, "data", allow_duplicate=True),
     Output({"type": ids.NAV_LINK, "page": ALL}, "href", allow_duplicate=True),
     Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
+    Output(ids.FILTER_STATUS, "children", allow_duplicate=True),
     Output(ids.SDG_BASIS, "children"),
     Output(ids.SDG_BASIS, "className"),
     Input(ids.SDG_REVIEW, "value"),
@@ -187,7 +188,7 @@ def layout(**query: Any) -> html.Div:
 )
 def set_tag_filters(
     basis: Any, methods: Any, state: dict[str, Any]
-) -> tuple[dict[str, str], list[str], list[str], str, str]:
+) -> tuple[dict[str, str], list[str], list[str], str, str, str]:
     """Write the switch and the method filter into the filter state (URL, links) and the badge."""
     filters, lang = components.parse_state(state)
     query = {
@@ -197,7 +198,8 @@ def set_tag_filters(
     parsed = Filters.from_query(query)  # the URL form validates the values
     filters = dataclasses.replace(filters, review=parsed.review, method=parsed.method)
     new_state, nav, langs = components.state_and_links(filters, state)
-    return new_state, nav, langs, _basis_text(filters, lang), _basis_class(filters)
+    status = components.describe_filters(filters, lang, data.filter_options(lang))
+    return new_state, nav, langs, status, _basis_text(filters, lang), _basis_class(filters)
 
 
 components.register_export(ids.SDG_PROFILE_CARD, data.sdg_profile)

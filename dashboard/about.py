@@ -52,6 +52,9 @@ def about_metric(
     ]
     if target is not None:
         items.append((t("kpi.about.target", lang), target))
+    tag_filters = info["tag_filters"]
+    if isinstance(tag_filters, list) and "review" in tag_filters:  # accepted tags unless switched
+        items.append((t("filters.review", lang), t("sdg.basis.note", lang)))
     sources = [
         html.Li(
             t(

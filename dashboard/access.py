@@ -114,7 +114,6 @@ PUBLIC_MARTS = frozenset(
         "mart.participation_type_cube",
         "mart.sdg_activity_cube",
         "mart.sdg_goal_cube",
-        "mart.sdg_primary_cube",
         "mart.sdg_review_cube",
         "mart.sdg_target_cube",
         "mart.timeliness_cube",

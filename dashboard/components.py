@@ -31,6 +31,7 @@ Markdown; exports neutralise cells that a spreadsheet would run as a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
@@ -629,7 +630,7 @@ def _filter_items(
     for field in LIST_FIELDS:
         values = getattr(filters, field)
         if values:
-            names = _option_labels(options.get(field))
+            names = _option_labels(options.get(field) or data.filter_options(lang).get(field))
             items.append(
                 t(
                     "filters.item",
@@ -822,6 +823,13 @@ def filters_from_controls(
     return Filters.from_query(query)
 
 
+def keep_page_filters(filters: Filters, current: Filters) -> Filters:
+    """Return `filters` with the declared filters the bar has no control for (the SDG tag filters,
+    set on their page) taken from `current`, so changing a bar filter keeps them."""
+    kept = {f: getattr(current, f) for f in LIST_FIELDS if f not in FILTER_FIELDS}
+    return dataclasses.replace(filters, **kept)
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -854,16 +862,26 @@ def sync_filters(
     """
     n = len(FILTER_FIELDS)
     values, raw_state, option_lists = rest[:n], rest[n], rest[n + 1 :]
-    _, lang = parse_state(raw_state)
+    current, lang = parse_state(raw_state)
     filters = filters_from_controls(start, end, dict(zip(FILTER_FIELDS, values, strict=True)))
+    filters = keep_page_filters(filters, current)
     options = dict(zip(FILTER_FIELDS, option_lists, strict=True))
+    new_state, nav, langs = state_and_links(filters, raw_state)
+    return new_state, nav, langs, describe_filters(filters, lang, options)
+
+
+def state_and_links(
+    filters: Filters, raw_state: Any
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """Return the `ids.STATE` payload for new `filters` (language, path and title kept from
+    `raw_state`) and the hrefs of the callback's nav and language links (outputs 2 and 3)."""
+    _, lang = parse_state(raw_state)
     state: Any = raw_state if isinstance(raw_state, dict) else {}
     path = state.get("path") if isinstance(state.get("path"), str) else "/"
     title = state.get("title") if isinstance(state.get("title"), str) else ""
     nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
     langs = [href(path, filters, o["id"]["lang"]) for o in ctx.outputs_list[2]]
-    new_state = make_state(filters, lang, path or "/", title)
-    return new_state, nav, langs, describe_filters(filters, lang, options)
+    return make_state(filters, lang, path or "/", title), nav, langs
 
 
 @callback(

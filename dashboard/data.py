@@ -23,8 +23,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 import duckdb
 import pandas as pd
 
+from dashboard.i18n import t
 from pipelines import config
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import TAG_FIELDS, Filters
 from pipelines.queries import (  # pages-more
     activities,
     benchmark,
@@ -223,11 +224,22 @@ def filter_options(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     frames = {name: query(lang=lang) for name, query in _FILTER_OPTIONS.items()}
     return {
         field: [
-            {"label": str(label), "value": str(value)}
+            {
+                "label": _tag_label(str(label), lang) if field in TAG_FIELDS else str(label),
+                "value": str(value),
+            }
             for value, label in zip(df["value"], df["label"], strict=True)
         ]
         for field, df in frames.items()
     }
+
+
+def _tag_label(code: str, lang: str) -> str:
+    """Return the words for an SDG tag filter code (a method or review basis), else the code."""
+    try:
+        return t(f"sdg.tag.{code}", lang)
+    except KeyError:  # a method the catalogue does not name yet
+        return code
 
 
 def years() -> list[int]:

@@ -157,6 +157,8 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("entity.target"),
     # filters
     N_("filters.challenge"),
+    N_("filters.method"),
+    N_("filters.review"),
     N_("filters.mode"),
     N_("filters.network"),
     N_("filters.region"),
@@ -209,6 +211,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("sdg.tag.model"),
     N_("sdg.tag.rejected"),
     N_("sdg.tag.suggested"),
+    N_("sdg.tag.validated"),
     # status
     N_("status.cancelled"),
     N_("status.completed"),

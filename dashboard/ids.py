@@ -66,6 +66,9 @@ PART_CITIES_CARD = "participation-cities"
 # ---- SDG page
 SDG_METHOD = "sdg-method"
 SDG_GOAL = "sdg-goal"
+SDG_REVIEW = "sdg-review-basis"  # the switch: accepted tags only / include suggested
+SDG_TAG_METHOD = "sdg-tag-method"  # the tagging-method filter
+SDG_BASIS = "sdg-basis"  # the page's badge: which tags its figures count
 SDG_PROFILE_CARD = "sdg-profile"
 SDG_HEATMAP_CARD = "sdg-heatmap"
 SDG_TARGETS_CARD = "sdg-targets"

@@ -1,15 +1,21 @@
 """`/sdg`: SDG profile in official colours (primary-only or fractional), network × goal heatmap,
-goal → target drill-down, target coverage, and tags by method and review status."""
+goal → target drill-down, target coverage, and tags by method and review status.
+
+Its figures count validated tags (D9) unless the switch includes unreviewed suggestions; the
+switch and the tagging-method filter are the declared `review` and `method` filters, so they live
+in the URL and reach every query like the filter bar's. With suggestions included, a badge at the
+top and every card's summary say so."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from dash import Input, callback, dcc, html, register_page
+from dash import ALL, Input, Output, State, callback, dcc, html, register_page
 
 from dashboard import components, data, figures, ids
 from dashboard.i18n import t
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import WITH_SUGGESTIONS, Filters
 
 register_page(
     __name__, path="/sdg", name="SDGs", title="SDGs · IURC Impact", order=2, i18n_key="page.sdg"
@@ -33,6 +39,77 @@ def _method_control(lang: str) -> html.Fieldset:
     )
 
 
+def _tag_controls(filters: Filters, lang: str) -> html.Div:
+    """Return the switch (accepted tags only / include suggested) and the tagging-method filter."""
+    try:
+        methods = data.filter_options(lang).get("method", [])
+    except FileNotFoundError:  # no warehouse yet: the page still builds
+        methods = []
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend(t("sdg.basis", lang), className="form-label h6"),
+                    dcc.RadioItems(
+                        id=ids.SDG_REVIEW,
+                        value="all" if filters.includes_suggestions else "validated",
+                        inline=True,
+                        className="card-options",
+                        options=[
+                            {"label": t("sdg.basis.validated", lang), "value": "validated"},
+                            {"label": t("sdg.basis.all", lang), "value": "all"},
+                        ],
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        t("filters.method", lang),
+                        htmlFor=ids.SDG_TAG_METHOD,
+                        className="form-label",
+                    ),
+                    dcc.Dropdown(
+                        id=ids.SDG_TAG_METHOD,
+                        options=methods,
+                        value=list(filters.method),
+                        multi=True,
+                        placeholder=t("filters.any", lang),
+                    ),
+                ],
+                className="card-options",
+            ),
+            html.P(
+                _basis_text(filters, lang),
+                id=ids.SDG_BASIS,
+                className=_basis_class(filters),
+                role="status",
+            ),
+        ],
+        className="sdg-basis-controls",
+    )
+
+
+def _basis_text(filters: Filters, lang: str) -> str:
+    """Return the sentence saying which tags the page counts (the badge and the figures' note)."""
+    if filters.includes_suggestions:
+        return t("sdg.basis.note_all", lang)
+    return t("sdg.basis.note", lang)
+
+
+def _basis_class(filters: Filters) -> str:
+    return "badge-suggested" if filters.includes_suggestions else "basis-note"
+
+
+def _with_basis(values: tuple[Any, str, list[Any]], filters: Filters, lang: str) -> tuple[Any, ...]:
+    """Return card values whose summary starts with the badge when suggestions count."""
+    if not filters.includes_suggestions:
+        return values
+    fig, summary, table = values
+    badge = t("sdg.basis.badge", lang)
+    return fig, f"{badge} {summary}", table
+
+
 def _goal_control(lang: str) -> html.Div:
     try:
         goals = data.sdg_coverage(Filters(), lang=lang)
@@ -53,11 +130,12 @@ def _goal_control(lang: str) -> html.Div:
 
 def layout(**query: Any) -> html.Div:
     """Return the SDG page for the filters and language in the URL."""
-    _, lang = components.state_from_query(query)
+    filters, lang = components.state_from_query(query)
     return components.page_shell(
         "/sdg",
         query,
         [
+            _tag_controls(filters, lang),
             html.Div(
                 [
                     components.chart_card(
@@ -100,6 +178,34 @@ def layout(**query: Any) -> html.Div:
     )
 
 
+@callback(
+    Output(ids.STATE, "data", allow_duplicate=True),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href", allow_duplicate=True),
+    Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
+    Output(ids.FILTER_STATUS, "children", allow_duplicate=True),
+    Output(ids.SDG_BASIS, "children"),
+    Output(ids.SDG_BASIS, "className"),
+    Input(ids.SDG_REVIEW, "value"),
+    Input(ids.SDG_TAG_METHOD, "value"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def set_tag_filters(
+    basis: Any, methods: Any, state: dict[str, Any]
+) -> tuple[dict[str, str], list[str], list[str], str, str, str]:
+    """Write the switch and the method filter into the filter state (URL, links) and the badge."""
+    filters, lang = components.parse_state(state)
+    query = {
+        "review": ",".join(WITH_SUGGESTIONS) if basis == "all" else "",
+        "method": ",".join(m for m in (methods or []) if isinstance(m, str)),
+    }
+    parsed = Filters.from_query(query)  # the URL form validates the values
+    filters = dataclasses.replace(filters, review=parsed.review, method=parsed.method)
+    new_state, nav, langs = components.state_and_links(filters, state)
+    status = components.describe_filters(filters, lang, data.filter_options(lang))
+    return new_state, nav, langs, status, _basis_text(filters, lang), _basis_class(filters)
+
+
 components.register_export(ids.SDG_PROFILE_CARD, data.sdg_profile)
 components.register_export(ids.SDG_HEATMAP_CARD, data.sdg_network_heatmap)
 components.register_export(ids.SDG_COVERAGE_CARD, data.sdg_coverage)
@@ -120,18 +226,22 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     axis = t("sdg.activities_share", lang)
     fig = figures.sdg_profile(df, lang, value_title=axis)
     summary = figures.summary_total_and_top(df, "label", "value", axis, lang)
-    return components.card_values(
-        df,
-        fig,
-        summary,
+    return _with_basis(
+        components.card_values(
+            df,
+            fig,
+            summary,
+            lang,
+            filters=filters,
+            columns={
+                "goal": t("axis.goal", lang),
+                "label": t("axis.goal", lang),
+                "value": axis,
+                "share": t("axis.share", lang),
+            },
+        ),
+        filters,
         lang,
-        filters=filters,
-        columns={
-            "goal": t("axis.goal", lang),
-            "label": t("axis.goal", lang),
-            "value": axis,
-            "share": t("axis.share", lang),
-        },
     )
 
 
@@ -162,18 +272,22 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     summary = figures.summary_heatmap(
         df, "network_label", "goal_label", "value", lang, t("axis.activities", lang)
     )
-    return components.card_values(
-        df,
-        fig,
-        summary,
+    return _with_basis(
+        components.card_values(
+            df,
+            fig,
+            summary,
+            lang,
+            filters=filters,
+            columns={
+                "network_label": t("axis.network", lang),
+                "goal": t("axis.goal", lang),
+                "goal_label": t("axis.goal", lang),
+                "value": t("axis.activities", lang),
+            },
+        ),
+        filters,
         lang,
-        filters=filters,
-        columns={
-            "network_label": t("axis.network", lang),
-            "goal": t("axis.goal", lang),
-            "goal_label": t("axis.goal", lang),
-            "value": t("axis.activities", lang),
-        },
     )
 
 
@@ -208,18 +322,22 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     summary = figures.summary_total_and_top(
         df, "target_id", "validated_entities", t("sdg.validated", lang), lang
     )
-    return components.card_values(
-        df,
-        fig,
-        summary,
+    return _with_basis(
+        components.card_values(
+            df,
+            fig,
+            summary,
+            lang,
+            filters=filters,
+            columns={
+                "target_id": t("axis.target", lang),
+                "label": t("axis.target", lang),
+                "validated_entities": t("sdg.validated", lang),
+                "suggested_entities": t("sdg.suggested_only", lang),
+            },
+        ),
+        filters,
         lang,
-        filters=filters,
-        columns={
-            "target_id": t("axis.target", lang),
-            "label": t("axis.target", lang),
-            "validated_entities": t("sdg.validated", lang),
-            "suggested_entities": t("sdg.suggested_only", lang),
-        },
     )
 
 
@@ -238,19 +356,23 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
     summary = figures.summary_total_and_top(
         df, "label", "targets_covered", t("sdg.covered", lang), lang
     )
-    return components.card_values(
-        df,
-        fig,
-        summary,
+    return _with_basis(
+        components.card_values(
+            df,
+            fig,
+            summary,
+            lang,
+            filters=filters,
+            columns={
+                "goal": t("axis.goal", lang),
+                "label": t("axis.goal", lang),
+                "targets_covered": t("sdg.covered", lang),
+                "targets_total": t("axis.count", lang),
+                "pct_covered": t("axis.share", lang),
+            },
+        ),
+        filters,
         lang,
-        filters=filters,
-        columns={
-            "goal": t("axis.goal", lang),
-            "label": t("axis.goal", lang),
-            "targets_covered": t("sdg.covered", lang),
-            "targets_total": t("axis.count", lang),
-            "pct_covered": t("axis.share", lang),
-        },
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, metric
-from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, period_bounds
+from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, FilterSpec, period_bounds
 from pipelines.metrics.model import Additivity, Metric, Source, TimeBasis
 
 # the evaluation date of AS_OF metrics (D3/D4): the period end, or the data's as-of date if earlier
@@ -52,7 +52,10 @@ class _Mode:
         }
 
 
-_LIST_PARAMS = tuple(f"p_{spec.name}" for spec in FILTERS) + ("p_cooperation", "p_city")
+_LIST_PARAMS = tuple(f"p_{spec.name}" for spec in FILTERS if not spec.tag) + (
+    "p_cooperation",
+    "p_city",
+)
 MACRO_MODE = _Mode("", frozenset(_LIST_PARAMS))
 
 
@@ -70,6 +73,9 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
     conds: list[str] = []
     for spec in FILTERS:
         param = f"p_{spec.name}"
+        if spec.tag:
+            conds += _tag_restriction(source, spec, mode)
+            continue
         if param not in mode.active:
             continue
         p = mode.p(param)
@@ -93,6 +99,24 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
     return conds
 
 
+def _tag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]:
+    """Return a tag filter's condition: the set codes (a parameter) or the declared default.
+
+    A row whose tag column is null is an entity without such a tag and always passes.
+    """
+    param = f"p_{spec.name}"
+    if spec.name not in source.tag_filters:
+        return []  # not about tags, or about every tag (K26 ignores the review basis)
+    if spec.name in source.lacks:
+        return [f"array_length({mode.p(param)}) = 0"] if param in mode.active else []
+    if param in mode.active:
+        return [f"({spec.column} is null or list_contains({mode.p(param)}, {spec.column}))"]
+    if spec.default:
+        codes = ", ".join(f"'{code}'" for code in spec.default)  # from the declaration
+        return [f"({spec.column} is null or {spec.column} in ({codes}))"]
+    return []
+
+
 def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
     if not date_col:
         return []
@@ -111,7 +135,9 @@ def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
     if source.date_col:
         needed.add(source.date_col)
     for spec in FILTERS:
-        if f"p_{spec.name}" in mode.active and spec.name not in source.lacks:
+        if spec.tag and spec.name in source.tag_filters - source.lacks:
+            needed.add(spec.column)
+        elif f"p_{spec.name}" in mode.active and spec.name not in source.lacks and not spec.tag:
             needed.add(_geo_column(source, spec.column) if spec.geographic else spec.column)
     if "p_cooperation" in mode.active:
         needed.add("cooperation_id")
@@ -349,7 +375,13 @@ def unhonoured_filters(metric_id: str, filters: Filters) -> tuple[str, ...]:
     ``# ('challenge',)``
     """
     source = SOURCES[metric(metric_id).source]
-    lacks = source.lacks | (SOURCES[source.base].lacks if source.base else frozenset())
+    base = SOURCES[source.base] if source.base else source
+    lacks = source.lacks | base.lacks
+    tagged = source.tag_filters | base.tag_filters
     return tuple(
-        spec.name for spec in FILTERS if getattr(filters, spec.name) and spec.name in lacks
+        spec.name
+        for spec in FILTERS
+        if getattr(filters, spec.name)
+        and spec.name in lacks
+        and (not spec.tag or spec.name in tagged)
     )

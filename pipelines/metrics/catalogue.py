@@ -184,14 +184,16 @@ SOURCES: dict[str, Source] = {
             "sdg_target",
             Geography.HOST,
             geo_shape="list",
+            # one row per tag: any review basis and method counts its distinct targets right
+            tag_filters=frozenset({"review", "method"}),
             relations=(
                 Relation(
-                    "mart.sdg_target_cube",
+                    "mart.sdg_tag",
                     frozenset(
                         _FILTER_COLS
                         | _GEO_LISTS
-                        | {"entity_type", "goal", "target_id", "cooperation_id"}
-                        | {"validated_entities", "suggested_entities"}
+                        | {"entity_type", "entity_id", "goal", "target_id", "cooperation_id"}
+                        | {"review", "method", "is_primary"}
                     ),
                 ),
             ),
@@ -213,31 +215,18 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
-            "sdg_primary",
-            Geography.HOST,
-            geo_shape="list",
-            relations=(
-                Relation(
-                    "mart.sdg_primary_cube",
-                    frozenset(
-                        _FILTER_COLS
-                        | _GEO_LISTS
-                        | {"entity_type", "cooperation_id", "primary_entities"}
-                    ),
-                ),
-            ),
-        ),
-        Source(
             "sdg_activity",
             Geography.HOST,
             geo_shape="list",
+            # an activity row (review null) plus a row per primary tag: see the mart
+            tag_filters=frozenset({"review", "method"}),
             relations=(
                 Relation(
-                    "mart.sdg_activity_cube",
+                    "mart.sdg_activity_tag",
                     frozenset(
                         _FILTER_COLS
                         | _GEO_LISTS
-                        | {"cooperation_id", "activities", "primary_activities"}
+                        | {"cooperation_id", "activity_id", "review", "method"}
                     ),
                 ),
             ),
@@ -246,6 +235,8 @@ SOURCES: dict[str, Source] = {
             "sdg_review",
             Geography.HOST,
             geo_shape="list",
+            # K26 is about the review of every suggestion: the review basis does not restrict it
+            tag_filters=frozenset({"method"}),
             relations=(
                 Relation(
                     "mart.sdg_review_cube",
@@ -1220,12 +1211,13 @@ METRICS: dict[str, Metric] = {
         Metric(
             "K24",
             "SDG targets addressed",
-            "Distinct SDG targets addressed by validated tags.",
+            "Distinct SDG targets addressed by validated tags (with suggestions: by validated or "
+            "unreviewed suggested tags).",
             "count",
             Additivity.DISTINCT,
             "sdg_target",
             "count(distinct target_id)",
-            where="validated_entities > 0",
+            where="target_id is not null and review <> 'rejected'",
             direction="higher",
             breakdowns=("network", "mode", "goal", *_TIME),
             indicator="K24",
@@ -1233,13 +1225,17 @@ METRICS: dict[str, Metric] = {
         Metric(
             "K25",
             "Activities with a primary SDG",
-            "Share of the period's not-cancelled activities with a validated primary SDG goal.",
+            "Share of the period's not-cancelled activities with a validated primary SDG goal "
+            "(with suggestions: a validated or unreviewed suggested one).",
             "percent",
             Additivity.RATIO,
             "sdg_activity",
-            _pct("sum(primary_activities)", "sum(activities)"),
-            numerator="sum(primary_activities)",
-            denominator="sum(activities)",
+            _pct(
+                "count(distinct activity_id) filter (where review is not null)",
+                "count(distinct activity_id)",
+            ),
+            numerator="count(distinct activity_id) filter (where review is not null)",
+            denominator="count(distinct activity_id)",
             direction="higher",
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",
@@ -1248,26 +1244,26 @@ METRICS: dict[str, Metric] = {
         # the SDG page's profile: activities per validated goal, primary-only or fractional
         Metric(
             "sdg.activities_primary",
-            "Activities by primary SDG goal",
-            "The period's activities with a validated primary SDG goal, each counted once, for "
-            "that goal.",
+            "Activities with a primary SDG goal",
+            "The period's activities with a primary SDG goal among the counted tags (validated by "
+            "default; with suggestions, validated or unreviewed suggested), each counted once.",
             "count",
-            Additivity.SUM,
-            "sdg_goal",
-            "coalesce(sum(primary_value), 0)",
-            where="entity_type = 'activity'",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct entity_id) filter (where is_primary)",
+            where="entity_type = 'activity' and review <> 'rejected'",
             breakdowns=("goal", "network"),
         ),
         Metric(
             "sdg.activities_fractional",
-            "Activities by SDG goal, shared",
-            "The period's activities with validated SDG goals, each shared equally between its n "
-            "validated goals (1/n each): over all goals, the activities with a validated goal.",
+            "Activities with an SDG goal",
+            "The period's activities with at least one counted SDG tag (validated by default), "
+            "each counted once: the SDG profile shares each of them equally between its goals.",
             "count",
-            Additivity.SUM,
-            "sdg_goal",
-            "coalesce(sum(fractional_value), 0)",
-            where="entity_type = 'activity'",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct entity_id)",
+            where="entity_type = 'activity' and review <> 'rejected'",
             breakdowns=("goal", "network"),
         ),
         Metric(

@@ -6,6 +6,13 @@ name), the ref table its codes come from, and the column it restricts. Geographi
 country, region) restrict the geography columns of a source, whose meaning is the source's
 declared geography basis (host city, participant's city, cooperation member): see
 `pipelines.metrics.catalogue.SOURCES`.
+
+Tag filters (`FilterSpec.tag`) restrict SDG tags, not entities: the review basis (`review`:
+'validated' tags only by default — accepted, or manual and not rejected — or 'suggested' too, D9)
+and the tagging method (`method`). Only sources that carry tags read them (`Source.tag_filters`);
+every other figure is not about tags and ignores them. A row whose tag column is null is an
+entity with no such tag (it counts in a denominator) and passes every tag filter. An unset tag
+filter with a `default` applies its default codes; the stored scorecard always uses the defaults.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ class FilterSpec:
     column: str  # column name in every mart that carries the filter dimensions
     ref: str | None  # ref table (or core table) listing the allowed codes
     geographic: bool = False  # restricts a source's geography (its basis says whose city)
+    tag: bool = False  # restricts SDG tags: read only by sources that carry tags (see module doc)
+    default: tuple[str, ...] = ()  # the codes in force when the filter is unset (tag filters)
+    codes: tuple[str, ...] = ()  # a fixed code list when the filter has no ref table
 
 
 FILTERS: tuple[FilterSpec, ...] = (
@@ -35,9 +45,23 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("mode", "mode", "ref.cooperation_mode"),
     # the cross-cutting challenge of the activity (an output: of its activity); one per activity
     FilterSpec("challenge", "cross_cutting_id", "ref.cross_cutting"),
+    # the review basis of SDG tags (D9): validated tags only unless 'suggested' is selected too
+    FilterSpec(
+        "review",
+        "review",
+        None,
+        tag=True,
+        default=("validated",),
+        codes=("suggested", "validated"),
+    ),
+    # how a tag was made: manual | keyword | model (the values in the data)
+    FilterSpec("method", "method", None, tag=True),
 )
 LIST_FIELDS = tuple(spec.name for spec in FILTERS)
 FILTER_BY_NAME = {spec.name: spec for spec in FILTERS}
+TAG_FIELDS = tuple(spec.name for spec in FILTERS if spec.tag)
+# "include suggestions": the review filter's value that counts unreviewed suggestions too
+WITH_SUGGESTIONS = FILTER_BY_NAME["review"].codes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +76,8 @@ class Filters:
     country: tuple[str, ...] = ()  # ISO2
     mode: tuple[str, ...] = ()  # cooperation mode
     challenge: tuple[str, ...] = ()  # cross-cutting challenge (ref.cross_cutting)
+    review: tuple[str, ...] = ()  # SDG tag review basis: () = validated only (the default)
+    method: tuple[str, ...] = ()  # SDG tagging method (manual | keyword | model)
 
     def to_query(self) -> str:
         """Return the URL query string (without '?') for these filters, stable in order."""
@@ -91,6 +117,15 @@ class Filters:
         return cls(start=as_date(raw.get("start")), end=as_date(raw.get("end")), **lists)
 
     @property
+    def includes_suggestions(self) -> bool:
+        """Return True when SDG figures count unreviewed suggested tags (review includes them)."""
+        return "suggested" in self.review
+
+    def tag_codes(self, name: str) -> tuple[str, ...]:
+        """Return the codes in force for a tag filter: the set ones, else its declared default."""
+        return getattr(self, name) or FILTER_BY_NAME[name].default
+
+    @property
     def geographic(self) -> bool:
         """Return True when a geographic filter (region, country) is set."""
         return any(getattr(self, spec.name) for spec in FILTERS if spec.geographic)
@@ -119,12 +154,15 @@ def predicate(
     alias: str = "",
     skip: tuple[str, ...] = (),
     geo: GeoShape = "scalar",
+    tags: bool = False,
 ) -> tuple[str, list[Any]]:
     """Return (SQL condition, params) applying the filters to a relation with the standard columns.
 
     `date_col` is compared with the month-widened period; `skip` names filter fields to ignore;
     `geo='list'` reads the geographic filters against list columns (`regions`, `countries`) that
     hold every city an activity counts for (D12), matching when any of them is selected.
+    `tags=True`: the relation carries SDG tags (`review`, `method`), so the tag filters apply,
+    with their defaults when unset (a null tag column passes); otherwise they are ignored.
 
     Example: ``predicate(Filters(region=("EU",)))  # ('true and region in (...)', [['EU']])``
     """
@@ -139,10 +177,15 @@ def predicate(
         clauses.append(f"{prefix}{date_col} <= ?")
         params.append(end)
     for spec in FILTERS:
-        values = getattr(filters, spec.name)
-        if not values or spec.name in skip:
+        values = filters.tag_codes(spec.name) if spec.tag else getattr(filters, spec.name)
+        if not values or spec.name in skip or (spec.tag and not tags):
             continue
-        if spec.geographic and geo == "list":
+        if spec.tag:
+            clauses.append(
+                f"({prefix}{spec.column} is null or "
+                f"{prefix}{spec.column} in (select unnest(?::varchar[])))"
+            )
+        elif spec.geographic and geo == "list":
             clauses.append(f"list_has_any({prefix}{LIST_COLUMNS[spec.column]}, ?::varchar[])")
         else:
             clauses.append(f"{prefix}{spec.column} in (select unnest(?::varchar[]))")
@@ -153,11 +196,12 @@ def predicate(
 # scalar geography column -> the list column of sources whose rows count for several cities
 LIST_COLUMNS = {"city_id": "city_ids", "country_iso2": "countries", "region": "regions"}
 
-# the parameters of the mart.kpi_* table macros, in order, with their DuckDB types
+# the parameters of the mart.kpi_* table macros, in order, with their DuckDB types; the tag
+# filters are not among them: the scorecard macros count tags on their defaults
 MACRO_PARAMETERS: tuple[tuple[str, str], ...] = (
     ("p_start", "date"),
     ("p_end", "date"),
-    *((f"p_{spec.name}", "varchar[]") for spec in FILTERS),
+    *((f"p_{spec.name}", "varchar[]") for spec in FILTERS if not spec.tag),
     ("p_cooperation", "varchar[]"),
     ("p_city", "varchar[]"),
 )
@@ -175,7 +219,7 @@ def macro_args(
     return [
         start,
         end,
-        *(list(getattr(filters, spec.name)) for spec in FILTERS),
+        *(list(getattr(filters, spec.name)) for spec in FILTERS if not spec.tag),
         list(cooperation),
         list(city),
     ]

@@ -75,6 +75,9 @@ class Source:
     # filters this source cannot honour (it has no such column): a query with one of them set
     # selects nothing of it, and `pipelines.metrics.build.unhonoured_filters` names them
     lacks: frozenset[str] = frozenset()
+    # the tag filters (FilterSpec.tag: review basis, method) that restrict this source's rows;
+    # a source that carries no tags, or whose figure is about every tag (K26), ignores the others
+    tag_filters: frozenset[str] = frozenset()
 
     @property
     def derived(self) -> bool:

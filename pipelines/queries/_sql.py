@@ -37,9 +37,10 @@ def where(
     alias: str = "",
     skip: tuple[str, ...] = (),
     geo: GeoShape = "scalar",
+    tags: bool = False,
 ) -> tuple[str, list[Any]]:
     """Return (SQL condition, params) applying the filters (see `pipelines.metrics.filters.predicate`)."""
-    return predicate(filters, date_col=date_col, alias=alias, skip=skip, geo=geo)
+    return predicate(filters, date_col=date_col, alias=alias, skip=skip, geo=geo, tags=tags)
 
 
 def fetch(

@@ -113,7 +113,8 @@ def describe(metric_id: str) -> dict[str, object]:
     Keys: id, indicator, measure, label, definition, unit, formula (the declared aggregate
     expression, e.g. "sum(participants)"), additivity, geography, time_basis, direction,
     breakdowns, decision, source_relation, unsupported_filters (the global filters its source
-    cannot honour: under them it selects nothing).
+    cannot honour: under them it selects nothing), tag_filters (the SDG tag filters that
+    restrict it: 'review' means it counts validated tags unless suggestions are included).
 
     Example: ``describe("K22")["additivity"]  # 'ratio'``
     """
@@ -136,6 +137,7 @@ def describe(metric_id: str) -> dict[str, object]:
         "decision": m.decision,
         "source_relation": base.relations[-1].name,
         "unsupported_filters": sorted(source.lacks | base.lacks),
+        "tag_filters": sorted(source.tag_filters | base.tag_filters),
     }
 
 
@@ -204,7 +206,6 @@ _ENTITIES = {
     "funding": ("funding", "output"),
     "sdg_target": ("sdg_alignment",),
     "sdg_goal": ("sdg_alignment", "activity"),
-    "sdg_primary": ("sdg_alignment", "activity"),
     "sdg_activity": ("sdg_alignment", "activity"),
     "sdg_review": ("sdg_alignment",),
     "cooperation": ("cooperation", "cooperation_member", "activity", "output"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
-from pipelines.metrics.filters import FILTERS, Filters
+from pipelines.metrics.filters import FILTER_BY_NAME, FILTERS, Filters
 from pipelines.queries._sql import fetch, label_col
 
 
@@ -148,6 +148,27 @@ def period_options(con: duckdb.DuckDBPyConnection, *, period_type: str = "year")
     )
 
 
+def review_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the SDG tag review bases (the `review` filter's declared codes). Columns: value,
+    label (the code; the dashboard words it).
+
+    Example: ``review_options(con)["value"].tolist()  # ['suggested', 'validated']``
+    """
+    codes = list(FILTER_BY_NAME["review"].codes)
+    return pd.DataFrame({"value": codes, "label": codes})
+
+
+def method_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the SDG tagging methods found in the data (manual, keyword, model...). Columns:
+    value, label (the code; the dashboard words it).
+
+    Example: ``method_options(con)``
+    """
+    return fetch(
+        con, "select distinct method as value, method as label from core.sdg_alignment order by 1"
+    )
+
+
 # the option list of each global filter (pipelines.metrics.filters.FILTERS), by its URL name;
 # a filter added to FILTERS adds its option function here (a test checks none is missing)
 FILTER_OPTIONS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -157,6 +178,8 @@ FILTER_OPTIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "country": country_options,
     "mode": mode_options,
     "challenge": challenge_options,
+    "review": review_options,
+    "method": method_options,
 }
 
 

@@ -20,10 +20,45 @@ def _check(entity_type: str, method: str = "primary") -> None:
         raise ValueError(f"method must be one of {METHODS}")
 
 
-def _weight(method: str) -> str:
-    # mart.sdg_goal_cube columns: primary-only (1 for the validated primary goal) or fractional
-    # (1/n over validated goals), already summed per filter cell
-    return "primary_value" if method == "primary" else "fractional_value"
+def _entity_goals(filters: Filters, entity_type: str) -> tuple[str, list[object]]:
+    """Return (CTEs `entity_goal`, params): one row per tagged entity and goal under the filters.
+
+    The tag filters (review basis, method) choose the tags that count (`counted`); `weight` is
+    1/n over the entity's n counted goals (fractional), `is_primary` marks a counted primary tag;
+    `suggested` marks a goal whose only tags of the selected methods are unreviewed suggestions.
+    """
+    counted, counted_params = where(filters, geo="list", tags=True)
+    every, every_params = where(filters, geo="list", tags=True, skip=("review",))
+    sql = f"""
+        with tag as (
+            select
+                entity_id,
+                goal,
+                any_value(network_id) as network_id,
+                bool_or(is_primary and {counted}) as is_primary,
+                bool_or({counted}) as counted,
+                bool_or(review = 'suggested') and not bool_or(review = 'validated') as suggested
+            from mart.sdg_tag
+            where entity_type = ? and review <> 'rejected' and {every}
+            group by entity_id, goal
+        ),
+        entity_goal as (
+            select
+                *,
+                case
+                    when counted
+                        then 1.0 / count(case when counted then 1 end)
+                            over (partition by entity_id)
+                end as weight
+            from tag
+        )"""
+    params = [*counted_params, *counted_params, entity_type, *every_params]
+    return sql, params
+
+
+def _value(method: str) -> str:
+    # primary-only: 1 for each counted primary goal; fractional: 1/n over the counted goals
+    return "case when is_primary then 1.0 else 0.0 end" if method == "primary" else "weight"
 
 
 def sdg_profile(
@@ -34,31 +69,32 @@ def sdg_profile(
     method: str = "primary",
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Return the SDG profile (K25): per goal, the validated entities it accounts for and its share.
+    """Return the SDG profile (K25): per goal, the entities it accounts for and its share.
 
-    method 'primary': each entity counts once, for its validated primary goal; 'fractional': an
-    entity with n validated goals gives 1/n to each. Shares sum to 100 over the 17 goals. Validated
-    = accepted, or manual and not rejected; `suggested` counts entities with an unreviewed
-    automatic suggestion on the goal, shown apart.
+    method 'primary': each entity counts once, for its primary goal; 'fractional': an entity
+    with n goals gives 1/n to each. Only the tags of the review basis count (validated by
+    default: accepted, or manual and not rejected; `Filters.review` may add unreviewed
+    suggestions) and of the selected tagging methods. Shares sum to 100 over the 17 goals;
+    `suggested` counts entities whose only tags on the goal are unreviewed suggestions.
     Columns: goal, label, colour_hex, value, share, suggested.
     attrs (activities): metric and total, the metric layer's count of the activities profiled
     (sdg.activities_primary or sdg.activities_fractional) that the summary sentence states.
 
-    Example: ``sdg_profile(con, Filters(), entity_type="output", method="fractional")``
+    Example: ``sdg_profile(con, Filters(review=("suggested", "validated")), method="fractional")``
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    clause, params = where(filters, geo="list")
+    ctes, params = _entity_goals(filters, entity_type)
     profile = fetch(
         con,
         f"""
-        with e as (
+        {ctes},
+        e as (
             select
                 goal,
-                sum({_weight(method)}) as value,
-                sum(suggested)::bigint as suggested
-            from mart.sdg_goal_cube
-            where entity_type = ? and {clause}
+                sum({_value(method)}) as value,
+                count(case when suggested then 1 end)::bigint as suggested
+            from entity_goal
             group by goal
         )
         select
@@ -72,7 +108,7 @@ def sdg_profile(
         left join e on e.goal = g.goal
         order by g.goal
         """,
-        [entity_type, *params],
+        params,
     )
     if entity_type == "activity":
         metric_id = f"sdg.activities_{method}"
@@ -88,7 +124,8 @@ def sdg_network_heatmap(
     method: str = "primary",
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Return network x goal cells: value and share of the network's validated entities.
+    """Return network x goal cells: value and share of the network's entities (tags as in
+    `sdg_profile`: the review basis and methods of the filters).
 
     Columns: network_id, network_label, goal, goal_label, value, share (within the network).
     attrs (activities): metric and total, the metric layer's count of the activities in the
@@ -98,17 +135,14 @@ def sdg_network_heatmap(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    clause, params = where(filters, alias="e", geo="list")
+    ctes, params = _entity_goals(filters, entity_type)
     cells = fetch(
         con,
         f"""
-        with c as (
-            select
-                e.network_id,
-                e.goal,
-                sum(e.{_weight(method)}) as value
-            from mart.sdg_goal_cube as e
-            where e.entity_type = ? and {clause}
+        {ctes},
+        c as (
+            select network_id, goal, sum({_value(method)}) as value
+            from entity_goal
             group by 1, 2
         )
         select
@@ -124,7 +158,7 @@ def sdg_network_heatmap(
         where c.value > 0
         order by n.sort_order, c.goal
         """,
-        [entity_type, *params],
+        params,
     )
     if entity_type == "activity":
         metric_id = f"sdg.activities_{method}"
@@ -140,7 +174,9 @@ def sdg_targets(
     entity_type: str | None = None,
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Return the drill-down of one goal: per SDG target, validated and suggested-only tags.
+    """Return the drill-down of one goal: per SDG target, the entities with a validated tag on it
+    and those with an unreviewed suggestion on it (both shown, whatever the review basis), of the
+    selected tagging methods.
 
     Columns: target_id, label, validated_entities, suggested_entities.
 
@@ -149,17 +185,19 @@ def sdg_targets(
     if entity_type is not None:
         _check(entity_type)
     lab = label_col(lang)
-    clause, params = where(filters, alias="t", geo="list")
+    clause, params = where(filters, alias="t", geo="list", tags=True, skip=("review",))
     return fetch(
         con,
         f"""
         with t as (
             select
                 t.target_id,
-                sum(t.validated_entities)::bigint as validated_entities,
-                sum(t.suggested_entities)::bigint as suggested_entities
-            from mart.sdg_target_cube as t
-            where t.goal = ?
+                count(distinct t.entity_id) filter (where t.review = 'validated')::bigint
+                    as validated_entities,
+                count(distinct t.entity_id) filter (where t.review = 'suggested')::bigint
+                    as suggested_entities
+            from mart.sdg_tag as t
+            where t.goal = ? and t.target_id is not null
               and (?::varchar is null or t.entity_type = ?::varchar)
               and {clause}
             group by 1

@@ -120,3 +120,13 @@ def test_components_describe_filters_uses_labels_and_french_typography():
     options = {"network": [{"value": "innovation", "label": "Innovation"}]}
     text = components.describe_filters(Filters(network=("innovation",)), "fr", options)
     assert text == "Filtres appliqués : Réseau thématique : Innovation."
+
+
+def test_bar_change_keeps_the_sdg_tag_filters() -> None:
+    from dashboard.components import filters_from_controls, keep_page_filters
+
+    current = Filters(network=("innovation",), review=("suggested", "validated"), method=("model",))
+    changed = filters_from_controls(None, None, {"network": [], "mode": ["pairing"]})
+    kept = keep_page_filters(changed, current)
+    assert kept == Filters(mode=("pairing",), review=("suggested", "validated"), method=("model",))
+    assert "review=suggested%2Cvalidated" in kept.to_query()

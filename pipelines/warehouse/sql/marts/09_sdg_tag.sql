@@ -3,6 +3,8 @@
 -- cooperations: their member cities).
 -- validated: accepted by a reviewer, or entered manually and not rejected.
 -- suggested_only: an automatic (keyword/model) suggestion nobody has reviewed yet.
+-- review: the tag's review basis, the `review` filter's codes: 'validated' | 'suggested'
+-- (suggested only) | 'rejected' (never counted).
 with
 
 tag as (
@@ -66,6 +68,12 @@ final as (
         t.status,
         t.status = 'accepted' or (t.method = 'manual' and t.status <> 'rejected') as is_validated,
         t.status = 'suggested' and t.method <> 'manual' as is_suggested_only,
+        case
+            when t.status = 'accepted' or (t.method = 'manual' and t.status <> 'rejected')
+                then 'validated'
+            when t.status = 'suggested' then 'suggested'
+            else 'rejected'
+        end as review,
         e.month,
         e.network_id,
         e.subtheme_id,

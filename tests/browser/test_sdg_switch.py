@@ -1,0 +1,64 @@
+"""The SDG page's tag-basis switch in the browser (#15 item 5), on the shared demo server.
+
+One test: the page opens on accepted tags (no badge); checking "Include suggested" changes the
+coverage figure (K24 counts suggested targets too), marks every SDG card's summary and the page
+badge, and writes the `review` filter to the URL; reloading that URL restores the switch.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import pytest
+
+from pipelines.metrics.filters import WITH_SUGGESTIONS, Filters
+from pipelines.queries import metric_total
+
+pytestmark = pytest.mark.browser
+
+BADGE = "[Includes unreviewed suggested tags]"
+SDG_CARDS = ("sdg-profile", "sdg-coverage", "sdg-heatmap", "sdg-targets")
+
+
+def _summaries(page) -> dict[str, str]:
+    return {
+        card: page.locator(f"section:has(#{card}-heading) .card-summary").inner_text()
+        for card in SDG_CARDS
+    }
+
+
+def test_switch_includes_suggestions_and_the_url_restores_it(dash_page, demo_db) -> None:
+    page = dash_page.page
+    con = duckdb.connect(str(demo_db), read_only=True)
+    validated = metric_total(con, "K24", Filters())
+    with_suggested = metric_total(con, "K24", Filters(review=WITH_SUGGESTIONS))
+    con.close()
+    assert with_suggested is not None and validated is not None and with_suggested > validated
+
+    dash_page.open("/sdg")
+    before = _summaries(page)
+    assert not any(BADGE in s for s in before.values())
+    assert page.locator("#sdg-basis.basis-note").is_visible()
+
+    page.get_by_label("Include suggested").check()
+    page.wait_for_function(
+        "(b) => document.querySelector('#sdg-basis').className === 'badge-suggested' && "
+        "[...document.querySelectorAll('.card-summary')].filter(s => s.textContent.startsWith(b))"
+        ".length === 4",
+        arg=BADGE,
+        timeout=60_000,
+    )
+    dash_page.wait()
+    after = _summaries(page)
+    assert all(s.startswith(BADGE) for s in after.values()), after
+    assert after["sdg-coverage"] != before["sdg-coverage"]
+    query = parse_qs(urlparse(page.url).query)
+    assert query["review"] == [",".join(WITH_SUGGESTIONS)]
+    dash_page.screenshot("sdg-switch-include-suggested")
+
+    page.reload()
+    dash_page.wait()
+    assert page.get_by_label("Include suggested").is_checked()
+    assert page.locator("#sdg-basis.badge-suggested").is_visible()
+    assert _summaries(page) == after

@@ -1,0 +1,72 @@
+"""The SDG review basis and tagging-method filters on a hand-computed fixture (issue 15, item 5).
+
+Fixture tags (tests/pipelines/conftest.py SDG); not-cancelled activities: a1 a2 a3 a4 a6 a7 a8 (7).
+    a1  11 (11.2) primary manual accepted   ->  validated
+    a1   9 (9.1)  keyword accepted          ->  validated
+    a2   4 (4.4)  primary model suggested   ->  suggested (unreviewed)
+    a2  11 (11.3) manual accepted           ->  validated
+    a3  11        primary manual accepted   ->  validated
+    o1  13 (13.2) primary model rejected    ->  never counted
+    coop-b 17 (17.17) manual accepted       ->  validated
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines.metrics.build import unhonoured_filters
+from pipelines.metrics.filters import WITH_SUGGESTIONS, Filters
+from pipelines.queries import sdg
+from pipelines.queries.metrics import metric_total
+
+ALL = WITH_SUGGESTIONS  # accepted tags and unreviewed suggestions
+
+# (filters, K24 targets, K25 %, K26 %)
+CASES = [
+    (Filters(), 4, 100 * 2 / 7, 100 * 2 / 3),  # 11.2 9.1 11.3 17.17; a1 a3; 2 of 3 reviewed
+    (Filters(review=ALL), 5, 100 * 3 / 7, 100 * 2 / 3),  # + 4.4; + a2; K26 ignores the basis
+    (Filters(method=("manual",)), 3, 100 * 2 / 7, None),  # 11.2 11.3 17.17; no suggested tag
+    (Filters(method=("model",)), 0, 0.0, 50.0),  # o1 rejected, a2 unreviewed
+    (Filters(review=ALL, method=("model",)), 1, 100 * 1 / 7, 50.0),  # 4.4; a2
+]
+
+
+@pytest.mark.parametrize(("filters", "k24", "k25", "k26"), CASES)
+def test_sdg_kpis_under_review_basis_and_method(
+    mcur: duckdb.DuckDBPyConnection, filters: Filters, k24: int, k25: float, k26: float | None
+) -> None:
+    assert metric_total(mcur, "K24", filters) == k24
+    assert metric_total(mcur, "K25", filters) == pytest.approx(k25)
+    got = metric_total(mcur, "K26", filters)
+    assert got is None if k26 is None else got == pytest.approx(k26)
+    assert unhonoured_filters("K25", filters) == ()
+
+
+def test_sdg_profile_under_review_basis_and_method(mcur: duckdb.DuckDBPyConnection) -> None:
+    def profile(filters: Filters, method: str) -> dict[int, float]:
+        df = sdg.sdg_profile(mcur, filters, method=method)
+        return {int(g): float(v) for g, v in zip(df["goal"], df["value"], strict=True) if v}
+
+    assert profile(Filters(), "primary") == {11: 2.0}
+    assert profile(Filters(), "fractional") == {9: 0.5, 11: 2.5}  # a1 halves; a2 one validated
+    assert profile(Filters(review=ALL), "primary") == {4: 1.0, 11: 2.0}
+    assert profile(Filters(review=ALL), "fractional") == {4: 0.5, 9: 0.5, 11: 2.0}
+    assert profile(Filters(method=("manual",)), "fractional") == {11: 3.0}
+    suggested = sdg.sdg_profile(mcur, Filters())
+    assert dict(zip(suggested["goal"], suggested["suggested"], strict=True))[4] == 1
+    heat = sdg.sdg_network_heatmap(mcur, Filters(review=ALL))
+    assert heat.groupby("goal")["value"].sum().to_dict() == {4: 1.0, 11: 2.0}
+    targets = sdg.sdg_targets(mcur, Filters(method=("manual",)), 11)
+    shown = targets[targets["validated_entities"] > 0]
+    assert shown["target_id"].tolist() == ["11.2", "11.3"]
+
+
+def test_scorecard_counts_the_default_basis(mcur: duckdb.DuckDBPyConnection) -> None:
+    rows = dict(
+        mcur.execute(
+            "select indicator_id, value from mart.kpi_actual(null, null, [], [], [], [], [], [], "
+            "[], []) where indicator_id in ('K24', 'K25') and measure = 'main'"
+        ).fetchall()
+    )
+    assert rows == {"K24": 4.0, "K25": pytest.approx(100 * 2 / 7)}

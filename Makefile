@@ -69,7 +69,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 test: install browser lint
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not spark"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25 -m "not spark"
 
 # The Spark parity tests (every mart on Spark local equals DuckDB's; the overview served from the
 # lake): minutes of Spark start-up and per-query overhead on 2 cores, so apart from `make test`.

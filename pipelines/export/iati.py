@@ -233,6 +233,8 @@ def _documents(act: etree._Element, outputs: list[Record]) -> None:
         doc = _E(act, "document-link", url=row["evidence_url"], format="text/html")
         _set(doc, **{name: row[name] for name in OUTPUT_ATTRS})
         _narratives(_E(doc, "title"), {"en": row["title"]})
+        if _text(row.get("description")):
+            _narratives(_E(doc, "description"), {"en": row["description"]})
         _E(doc, "category", code=codes.DOCUMENT_CATEGORY)
         date = next((_text(row[k]) for k in OUTPUT_STAGES if _text(row[k])), None)
         if date:
@@ -250,6 +252,8 @@ def _unlinked_outputs(act: etree._Element, outputs: list[Record]) -> None:
                 if text is not None:
                     node.set(name.replace("_", "-"), text)
             _E(node, codes.iurc("title")).text = str(row["title"])
+            if _text(row.get("description")):
+                _E(node, codes.iurc("description")).text = str(row["description"])
 
 
 def _result(act: etree._Element, indicator: Mapping[str, Any]) -> etree._Element:

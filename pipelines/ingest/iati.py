@@ -412,11 +412,13 @@ class _Reader:
                 continue
             values = _output_values(doc, True, parent)
             values["title"] = _narrative(doc.find("title"), "en")
+            values["description"] = _narrative(doc.find("description"), "en")
             values["evidence_url"] = doc.get("url")
             self.add("output", doc, values)
         for node in act.findall(codes.iurc("output")):  # outputs with no document to link
             values = _output_values(node, False, parent)
             values["title"] = (node.findtext(codes.iurc("title")) or "").strip() or None
+            values["description"] = (node.findtext(codes.iurc("description")) or "").strip() or None
             self.add("output", node, values)
 
 

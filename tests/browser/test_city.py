@@ -20,7 +20,7 @@ PAGES = (
     "/",
     "/participation",
     "/sdg",
-    "/benchmarking",
+    # /benchmarking has no filter bar: the benchmark covers the programme to date
     "/cooperation",
     "/activities",
     "/data-quality",

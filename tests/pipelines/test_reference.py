@@ -218,7 +218,7 @@ def test_reference_indicators_complete_and_valid(con: duckdb.DuckDBPyConnection)
         con,
         """
         select indicator_id from ref.indicator
-        where unit not in ('count', 'percent', 'eur', 'score', 'days', 'index')
+        where unit not in ('count', 'percent', 'eur', 'score', 'days', 'index', 'quarter_rate')
            or direction not in ('higher', 'lower')
            or aggregation not in ('sum', 'count_distinct', 'latest', 'ratio', 'mean')
            or family not in ('reach', 'outputs', 'outcomes', 'sdg', 'management',

@@ -31,7 +31,7 @@ BROKEN = {
     "observation": ("value_kind", "guess", "must be one of actual, forecast"),
     "sdg_alignment": ("goal", "18", "must be <= 17"),
     "city_context": ("year", "3000", "must be <= 2100"),
-    "output_adoption": ("city_id", "guelph-ca", "is one of the output's own cities"),
+    "output_adoption": ("city_id", "atlantis-xx", "unknown city"),
 }
 
 

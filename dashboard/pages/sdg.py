@@ -197,7 +197,9 @@ def set_tag_filters(
     filters, lang = components.parse_state(state)
     query = {
         "review": ",".join(WITH_SUGGESTIONS) if basis == "all" else "",
-        "method": ",".join(m for m in (methods or []) if isinstance(m, str)),
+        "method": ",".join(
+            m for m in (methods if isinstance(methods, list) else []) if isinstance(m, str)
+        ),
     }
     parsed = Filters.from_query(query)  # the URL form validates the values
     filters = dataclasses.replace(filters, review=parsed.review, method=parsed.method)

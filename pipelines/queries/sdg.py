@@ -92,7 +92,7 @@ def sdg_profile(
         e as (
             select
                 goal,
-                sum({_value(method)}) as value,
+                round(sum({_value(method)}), 9) as value,
                 count(case when suggested then 1 end)::bigint as suggested
             from entity_goal
             group by goal
@@ -102,7 +102,7 @@ def sdg_profile(
             g.{lab} as label,
             g.colour_hex,
             coalesce(e.value, 0) as value,
-            100.0 * coalesce(e.value, 0) / nullif(sum(e.value) over (), 0) as share,
+            round(100.0 * coalesce(e.value, 0) / nullif(sum(e.value) over (), 0), 9) as share,
             coalesce(e.suggested, 0) as suggested
         from ref.sdg_goal as g
         left join e on e.goal = g.goal
@@ -141,7 +141,7 @@ def sdg_network_heatmap(
         f"""
         {ctes},
         c as (
-            select network_id, goal, sum({_value(method)}) as value
+            select network_id, goal, round(sum({_value(method)}), 9) as value
             from entity_goal
             group by 1, 2
         )
@@ -151,7 +151,8 @@ def sdg_network_heatmap(
             c.goal,
             g.{lab} as goal_label,
             c.value,
-            100.0 * c.value / nullif(sum(c.value) over (partition by c.network_id), 0) as share
+            round(100.0 * c.value / nullif(sum(c.value) over (partition by c.network_id), 0), 9)
+            as share
         from c
         left join ref.network as n on n.network_id = c.network_id
         left join ref.sdg_goal as g on g.goal = c.goal

@@ -605,11 +605,15 @@ def has_numbers(df: pd.DataFrame) -> bool:
 
 def active_filter_items(filters: Filters, lang: str) -> list[str]:
     """Return one 'Label: values' text per active filter (the period first), labels in `lang`."""
+    return _filter_items(filters, lang, _stored_options(lang))
+
+
+def _stored_options(lang: str) -> dict[str, list[dict[str, str]]]:
+    """Return the warehouse's filter options, or none when no warehouse is published yet."""
     try:
-        options = data.filter_options(lang=lang)
+        return data.filter_options(lang=lang)
     except FileNotFoundError:
-        options = {}
-    return _filter_items(filters, lang, options)
+        return {}
 
 
 def _filter_items(
@@ -630,7 +634,7 @@ def _filter_items(
     for field in LIST_FIELDS:
         values = getattr(filters, field)
         if values:
-            names = _option_labels(options.get(field) or data.filter_options(lang).get(field))
+            names = _option_labels(options.get(field) or _stored_options(lang).get(field))
             items.append(
                 t(
                     "filters.item",

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
-from dashboard import components, figures, ids
+from dashboard import components, data, figures, ids
 from dashboard.i18n import t
 from dashboard.pages import activities
 from pipelines.metrics.filters import Filters
+
+
+@pytest.fixture(autouse=True)
+def _demo_warehouse(demo_db: Path) -> Iterator[None]:
+    """Point the dashboard at the demo warehouse (labels come from it), then back at the default."""
+    data.configure(demo_db)
+    yield
+    data.configure()
 
 
 def test_empty_reason_names_nothing_recorded_one_filter_or_the_filters_together():

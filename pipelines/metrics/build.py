@@ -68,6 +68,18 @@ def _geo_column(source: Source, scalar: str) -> str:
     return LIST_COLUMNS[scalar] if source.geo_shape == "list" else scalar
 
 
+def _overlaps(column: str, p: str, mode: _Mode) -> str:
+    """Return "the list column holds one of the parameter's values".
+
+    A live query (DuckDB only) tests each value with `list_contains`, about five times faster than
+    `list_has_any` on a 10 M-row cube, which hashes the values for every row; a macro body keeps
+    `list_has_any`, which the Spark translation knows (as `arrays_overlap`).
+    """
+    if mode.prefix == MACRO_MODE.prefix:
+        return f"list_has_any({column}, {p})"
+    return f"list_bool_or([list_contains({column}, v) for v in {p}])"
+
+
 def _restriction(source: Source, mode: _Mode) -> list[str]:
     """Return the filter conditions (other than the period) for a base source's rows."""
     conds: list[str] = []
@@ -83,7 +95,7 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
             conds.append(f"array_length({p}) = 0")
         elif spec.geographic and source.geo_shape == "list":
             conds.append(
-                f"(array_length({p}) = 0 or list_has_any({_geo_column(source, spec.column)}, {p}))"
+                f"(array_length({p}) = 0 or {_overlaps(_geo_column(source, spec.column), p, mode)})"
             )
         else:
             conds.append(f"(array_length({p}) = 0 or list_contains({p}, {spec.column}))")
@@ -93,7 +105,7 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
     if "p_city" in mode.active:
         p = mode.p("p_city")
         if source.geo_shape == "list":
-            conds.append(f"(array_length({p}) = 0 or list_has_any(city_ids, {p}))")
+            conds.append(f"(array_length({p}) = 0 or {_overlaps('city_ids', p, mode)})")
         else:
             conds.append(f"(array_length({p}) = 0 or list_contains({p}, city_id))")
     return conds

@@ -363,6 +363,16 @@ SOURCES: dict[str, Source] = {
                 from {src} cross join unnest(range(activities)) as copies(i)
             """,
         ),
+        # K30's mean: the lags weighted by the cube's counts (no unnesting, unlike the median)
+        Source(
+            "report_lag_weighted",
+            Geography.HOST,
+            base="timeliness",
+            sql="""
+                select {dims} report_lag_days, activities
+                from {src}
+            """,
+        ),
         # K11 (D11): the quarters of the period, or those the completed activities span
         Source(
             "exchange",
@@ -1355,10 +1365,10 @@ METRICS: dict[str, Metric] = {
             "Mean days from a completed activity's end to its record.",
             "days",
             Additivity.RATIO,
-            "report_lag",
-            "avg(report_lag_days)",
-            numerator="sum(report_lag_days)",
-            denominator="count(*)",
+            "report_lag_weighted",
+            "sum(report_lag_days * activities) / nullif(sum(activities), 0)",
+            numerator="sum(report_lag_days * activities)",
+            denominator="sum(activities)",
             direction="lower",
             breakdowns=("network", "mode", "city", "country", "region", *_TIME),
             indicator="K30",

@@ -3,16 +3,15 @@
 The figures come from `pipelines.report.gather` (the metric layer); this module only words them
 with the interface catalogue (`t`), formats them with the CLDR helpers of `dashboard.i18n`, draws
 the charts with the dashboard's pure figure builders, exported as vector SVG by Plotly's static
-export (kaleido, driving Debian's `chromium`), and hands everything to the autoescaped templates of
-`pipelines.report`. It sits in the dashboard layer because it needs the dashboard's strings and
-figure builders; the command line (`iurc report`) and the overview's "Download report" call it.
+export (`dashboard.static_charts`: kaleido, driving Debian's `chromium`), and hands everything to
+the autoescaped templates of `pipelines.report`. It sits in the dashboard layer because it needs
+the dashboard's strings and figure builders; the command line (`iurc report`) and the overview's "Download report" call it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -20,7 +19,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, static_charts
 from dashboard.i18n import (
     N_,
     fmt_date,
@@ -35,7 +34,7 @@ from dashboard.status import present, scorecard_summary, status_class, status_te
 from pipelines.metrics.filters import Filters
 from pipelines.report.gather import MOVERS, ReportData, gather, off_track
 from pipelines.report.html import render_html, svg_data_uri
-from pipelines.report.pdf import html_to_pdf
+from pipelines.report.pdf import html_to_pdf, preload
 from pipelines.report.scope import ReportScope
 
 Format = Literal["pdf", "html"]
@@ -97,30 +96,9 @@ TEMPLATE_KEYS: tuple[str, ...] = (
     N_("report.toc"),
 )
 
-_chart_lock = threading.Lock()  # one kaleido server per process; its calls are serialised
-_server_started = False
-
-
-def svg(fig: go.Figure, height: int) -> bytes:
-    """Return a figure as vector SVG through Plotly's static export (kaleido + Debian's chromium).
-
-    The first call starts a kaleido server (one headless chromium) that later calls reuse.
-    """
-    import kaleido  # imported here: only the report draws static images
-
-    global _server_started
-    with _chart_lock:
-        if not _server_started:
-            kaleido.start_sync_server(silence_warnings=True)
-            _server_started = True
-        image: bytes = kaleido.calc_fig_sync(
-            fig.to_dict(), opts={"format": "svg", "width": CHART_WIDTH, "height": height}
-        )
-    return image
-
 
 def _chart(fig: go.Figure, rows: int) -> str:
-    return svg_data_uri(svg(fig, max(220, 60 + 28 * rows)))
+    return svg_data_uri(static_charts.svg(fig, CHART_WIDTH, max(220, 60 + 28 * rows)))
 
 
 def period_text(scope: ReportScope, lang: str) -> str:
@@ -465,6 +443,10 @@ def build_report(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     lang = normalise_lang(lang)
+    # the browser boots and WeasyPrint imports while the metric layer answers (both idempotent)
+    static_charts.start()
+    if fmt == "pdf":
+        preload()
     text: Callable[..., str] = lambda key, **values: t(key, lang, **values)  # noqa: E731
     html = render_html(context(gather(con, scope, lang), lang), text)
     return html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")

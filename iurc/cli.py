@@ -456,8 +456,8 @@ def report(
     Example: iurc report --period 2025 --quarter Q3 --network innovation --lang fr --out q3.pdf
     --filter region=EU --filter challenge=digital_transition_smart_city
     """
+    from dashboard import static_charts
     from dashboard.i18n import LANGS
-    from dashboard.report import FORMATS, build_report
     from pipelines.report.scope import (
         ReportScope,
         ScopeError,
@@ -466,7 +466,7 @@ def report(
     )
     from pipelines.warehouse import db as warehouse
 
-    if lang not in LANGS or fmt not in FORMATS:
+    if lang not in LANGS or fmt not in ("pdf", "html"):
         say(f"error: --lang must be one of {', '.join(LANGS)}; --format pdf or html", err=True)
         raise typer.Exit(2)
     try:
@@ -479,6 +479,10 @@ def report(
         )
         con = warehouse.connect_readonly(db)
         try:
+            # the charts' browser boots (in its own processes) while the report's modules import
+            static_charts.start()
+            from dashboard.report import build_report
+
             content = build_report(con, scope, lang, "pdf" if fmt == "pdf" else "html")
         finally:
             con.close()

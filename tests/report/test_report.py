@@ -121,6 +121,17 @@ def test_report_pdf_metadata_has_title_and_language(pdfs: dict[str, Path], lang:
     assert len(reader.pages) >= 10
 
 
+def test_report_charts_are_vector_text_in_the_report_font(pdfs: dict[str, Path]) -> None:
+    # the charts' SVG text is set in the body font: the PDF embeds DejaVu only (one family,
+    # subsetted), and the chart labels stay text (vector), not pictures
+    listing = subprocess.run(
+        [_tool("pdffonts"), str(pdfs["en"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    fonts = {line.split()[0].partition("+")[2] for line in listing}
+    assert fonts and all(name.startswith("DejaVu-Sans") for name in fonts), fonts
+    assert "Local government" in _text(pdfs["en"])  # a chart's axis label, as text
+
+
 def test_report_pages_render_to_png(pdfs: dict[str, Path]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     prefix = SCREENSHOTS / "report-en"

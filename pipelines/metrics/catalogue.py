@@ -199,22 +199,6 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
-            "sdg_goal",
-            Geography.HOST,
-            geo_shape="list",
-            relations=(
-                Relation(
-                    "mart.sdg_goal_cube",
-                    frozenset(
-                        _FILTER_COLS
-                        | _GEO_LISTS
-                        | {"entity_type", "goal", "cooperation_id"}
-                        | {"primary_value", "fractional_value"}
-                    ),
-                ),
-            ),
-        ),
-        Source(
             "sdg_activity",
             Geography.HOST,
             geo_shape="list",

@@ -212,7 +212,10 @@ components.register_export(ids.SDG_PROFILE_CARD, data.sdg_profile)
 components.register_export(ids.SDG_HEATMAP_CARD, data.sdg_network_heatmap)
 components.register_export(ids.SDG_COVERAGE_CARD, data.sdg_coverage)
 components.register_export(ids.SDG_REVIEW_CARD, lambda f, lang: data.sdg_tags_by_method_status(f))
-components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_targets(f, 11, lang=lang))
+components.register_export(
+    ids.SDG_TARGETS_CARD,
+    lambda f, lang: data.sdg_targets(f, 11, entity_type="activity", lang=lang),
+)
 
 
 @callback(
@@ -301,7 +304,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
 def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     """Draw the targets of the chosen goal: validated and suggested-only tags."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_targets(filters, int(goal or 11), lang=lang)
+    df = data.sdg_targets(filters, int(goal or 11), entity_type="activity", lang=lang)
     df = df[(df["validated_entities"] + df["suggested_entities"]) > 0]
     long = figures.melt(
         df,
@@ -319,10 +322,10 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
         lang,
         horizontal=True,
         x_title=t("axis.target", lang),
-        y_title=t("axis.tags", lang),
+        y_title=t("axis.activities", lang),
     )
     summary = figures.summary_total_and_top(
-        df, "target_id", "validated_entities", t("sdg.validated", lang), lang
+        df, "target_id", "validated_entities", t("sdg.activities_with_target", lang), lang
     )
     return _with_basis(
         components.card_values(

@@ -1250,6 +1250,20 @@ METRICS: dict[str, Metric] = {
             where="entity_type = 'activity' and review <> 'rejected'",
             breakdowns=("goal", "network"),
         ),
+        # the SDG target drill-down's total: activities tagged with any target of a goal
+        Metric(
+            "sdg.activities_with_target",
+            "Activities tagged with an SDG target",
+            "The period's activities with at least one counted SDG tag naming a target (validated "
+            "by default; with suggestions, validated or unreviewed suggested), each counted once: "
+            "by goal, the activities the goal's target drill-down is about.",
+            "count",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct entity_id)",
+            where="entity_type = 'activity' and target_id is not null and review <> 'rejected'",
+            breakdowns=("goal", "network"),
+        ),
         Metric(
             "K26",
             "SDG tags reviewed",

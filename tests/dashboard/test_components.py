@@ -130,3 +130,17 @@ def test_bar_change_keeps_the_sdg_tag_filters() -> None:
     kept = keep_page_filters(changed, current)
     assert kept == Filters(mode=("pairing",), review=("suggested", "validated"), method=("model",))
     assert "review=suggested%2Cvalidated" in kept.to_query()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "accepted SDG tags and unreviewed suggestions"),
+        ("fr", "étiquettes ODD acceptées et suggestions non examinées"),
+        ("es", "etiquetas ODS aceptadas y sugerencias sin revisar"),
+    ],
+)
+def test_status_line_words_the_sdg_switch(lang: str, words: str) -> None:
+    """The status line says which SDG tags count in words, not the review filter's codes."""
+    text = components.describe_filters(Filters(review=("suggested", "validated")), lang, {})
+    assert words in text and "Suggested" not in text and "Validated" not in text

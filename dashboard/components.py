@@ -616,21 +616,23 @@ def _stored_options(lang: str) -> dict[str, list[dict[str, str]]]:
         return {}
 
 
+def _period_item(filters: Filters, lang: str) -> str:
+    """Return the period filter in words: both bounds, from a start to today, or up to an end
+    (one template each, so "to today" and "up to" read naturally in every language)."""
+    if filters.start and filters.end:
+        start, end = fmt_date(filters.start, lang), fmt_date(filters.end, lang)
+        return t("filters.period", lang, start=start, end=end)
+    if filters.start:
+        return t("filters.period_to_today", lang, start=fmt_date(filters.start, lang))
+    return t("filters.period_up_to", lang, end=fmt_date(filters.end, lang))
+
+
 def _filter_items(
     filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]
 ) -> list[str]:
     items = []
     if filters.start or filters.end:
-        items.append(
-            t(
-                "filters.period",
-                lang,
-                start=fmt_date(filters.start, lang)
-                if filters.start
-                else t("filters.open_start", lang),
-                end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang),
-            )
-        )
+        items.append(_period_item(filters, lang))
     for field in LIST_FIELDS:
         values = getattr(filters, field)
         if field == "review" and values:

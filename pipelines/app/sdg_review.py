@@ -220,48 +220,49 @@ def replace_rejected_primaries(
     return out, moved
 
 
+def _alignment_rows(
+    db: str | os.PathLike[str] | None, selection: str, params: dict[str, Any]
+) -> pd.DataFrame:
+    """Return the core.sdg_alignment rows (every column) of the published warehouse that
+    `selection` (SQL after `FROM core.sdg_alignment t`: a join on the keys, a filter, an order)
+    picks with the named `params`."""
+    from pipelines.warehouse import db as dbmod
+    from schemas import ENTITIES
+
+    columns = ", ".join(ENTITIES["sdg_alignment"].columns)
+    con = dbmod.connect_readonly(db)
+    try:
+        return con.execute(f"SELECT {columns} FROM core.sdg_alignment t {selection}", params).df()
+    finally:
+        con.close()
+
+
 def _stored_tags(
     db: str | os.PathLike[str] | None, entities: list[tuple[str, str]]
 ) -> pd.DataFrame:
     """Return every stored tag (any status) of the `entities` from the published warehouse."""
-    from pipelines.warehouse import db as dbmod
-    from schemas import ENTITIES
-
-    columns = ", ".join(ENTITIES["sdg_alignment"].columns)
-    con = dbmod.connect_readonly(db)
-    try:
-        return con.execute(
-            f"SELECT {columns} FROM core.sdg_alignment t "
-            "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id) k "
-            "USING (entity_type, entity_id) ORDER BY entity_type, entity_id, goal, target_id",
-            {"types": [e[0] for e in entities], "ids": [e[1] for e in entities]},
-        ).df()
-    finally:
-        con.close()
+    return _alignment_rows(
+        db,
+        "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id) k "
+        "USING (entity_type, entity_id) ORDER BY entity_type, entity_id, goal, target_id",
+        {"types": [e[0] for e in entities], "ids": [e[1] for e in entities]},
+    )
 
 
 def _suggested(db: str | os.PathLike[str] | None, keys: list[Key]) -> pd.DataFrame:
     """Return the stored suggested rows of the items `keys` from the published warehouse."""
-    from pipelines.warehouse import db as dbmod
-    from schemas import ENTITIES
-
-    columns = ", ".join(ENTITIES["sdg_alignment"].columns)
-    con = dbmod.connect_readonly(db)
-    try:
-        return con.execute(
-            f"SELECT {columns} FROM core.sdg_alignment t "
-            "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id, "
-            "unnest($goals) AS goal) k USING (entity_type, entity_id, goal) "
-            "WHERE t.status = 'suggested' AND t.method <> 'manual' "
-            "ORDER BY entity_type, entity_id, goal, target_id NULLS FIRST",
-            {
-                "types": [k[0] for k in keys],
-                "ids": [k[1] for k in keys],
-                "goals": [int(k[2]) for k in keys],
-            },
-        ).df()
-    finally:
-        con.close()
+    return _alignment_rows(
+        db,
+        "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id, "
+        "unnest($goals) AS goal) k USING (entity_type, entity_id, goal) "
+        "WHERE t.status = 'suggested' AND t.method <> 'manual' "
+        "ORDER BY entity_type, entity_id, goal, target_id NULLS FIRST",
+        {
+            "types": [k[0] for k in keys],
+            "ids": [k[1] for k in keys],
+            "goals": [int(k[2]) for k in keys],
+        },
+    )
 
 
 def apply_decisions(

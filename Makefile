@@ -14,9 +14,27 @@ UV := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) UV_PYTHON_DOWNLOADS=never $(VENV
 # --compile-bytecode: the packages' .pyc are written once here. Where PYTHONDONTWRITEBYTECODE is
 # set (CI, containers) Python otherwise compiles every imported module on every start: ~6 s of
 # CPU per `iurc report` (~10 s -> ~3.5 s of imports), and per test worker and server process.
-UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --compile-bytecode --extra test --extra report
+# `uv sync` is exact: it would remove an extra a developer added (make test-spark, make notebooks,
+# make eval-sdg EXTRA=model). Every sync therefore keeps the optional extras whose packages are all
+# installed already (`make installed-extras` prints them), read from pyproject.toml when it runs.
+define KEEP_EXTRAS_PY
+import importlib.metadata as md, re, tomllib
+extras = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]
+def installed(requirement):
+    try:
+        md.distribution(re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0])
+    except md.PackageNotFoundError:
+        return False
+    return True
+print(" ".join(f"--extra {name}" for name, reqs in extras.items()
+               if name not in ("test", "report") and all(map(installed, reqs))))
+endef
+export KEEP_EXTRAS_PY
+KEEP_EXTRAS := $$($(PY) -c "$$KEEP_EXTRAS_PY" 2>/dev/null)
+UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --compile-bytecode --extra test --extra report $(KEEP_EXTRAS)
 # pyspark stays out of the default venv: with it installed, every `import pandera` also imports
-# pyspark.pandas (~0.5 s per process). `make test-spark` and `make bench ENGINE=spark` add it.
+# pyspark.pandas (~0.5 s per process). `make test-spark` and `make bench ENGINE=spark` add it
+# (and later syncs keep it: `make clean install` drops it).
 SPARK_SYNC := $(UV_SYNC) --extra spark
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
@@ -25,7 +43,7 @@ PORT ?= 8050
 TEST_WORKERS ?= 2
 NOTEBOOK_PORT ?= 8888
 
-.PHONY: install browser java run demo test test-fast test-spark bench loadtest lint notebooks clean i18n eval-sdg
+.PHONY: install browser java run demo test test-fast test-spark bench loadtest lint notebooks clean i18n eval-sdg installed-extras
 
 install: $(VENV)/.installed
 
@@ -48,6 +66,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 	$(UV_SYNC)
 	$(PY) -m compileall -q pipelines schemas dashboard iurc benchmarks
 	@touch $@
+
+# the --extra flags every sync adds to keep the optional extras installed in .venv
+installed-extras: | $(PY)
+	@echo $(KEEP_EXTRAS)
 
 # Debian's Chromium for the browser tests and the report's charts (browser downloads do not work
 # offline); poppler-utils (pdftotext, pdftoppm) for the report tests.

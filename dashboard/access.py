@@ -112,10 +112,7 @@ PUBLIC_MARTS = frozenset(
         "mart.participation_cube",
         "mart.participation_stakeholder_cube",
         "mart.participation_type_cube",
-        "mart.sdg_activity_cube",
-        "mart.sdg_goal_cube",
         "mart.sdg_review_cube",
-        "mart.sdg_target_cube",
         "mart.timeliness_cube",
     }
 )

@@ -616,24 +616,33 @@ def _stored_options(lang: str) -> dict[str, list[dict[str, str]]]:
         return {}
 
 
+def _period_item(filters: Filters, lang: str) -> str:
+    """Return the period filter in words: both bounds, from a start to today, or up to an end
+    (one template each, so "to today" and "up to" read naturally in every language)."""
+    if filters.start and filters.end:
+        start, end = fmt_date(filters.start, lang), fmt_date(filters.end, lang)
+        return t("filters.period", lang, start=start, end=end)
+    if filters.start:
+        return t("filters.period_to_today", lang, start=fmt_date(filters.start, lang))
+    return t("filters.period_up_to", lang, end=fmt_date(filters.end, lang))
+
+
 def _filter_items(
     filters: Filters, lang: str, options: dict[str, list[dict[str, str]]]
 ) -> list[str]:
     items = []
     if filters.start or filters.end:
-        items.append(
-            t(
-                "filters.period",
-                lang,
-                start=fmt_date(filters.start, lang)
-                if filters.start
-                else t("filters.open_start", lang),
-                end=fmt_date(filters.end, lang) if filters.end else t("filters.open_end", lang),
-            )
-        )
+        items.append(_period_item(filters, lang))
     for field in LIST_FIELDS:
         values = getattr(filters, field)
-        if values:
+        if field == "review" and values:
+            # the SDG switch's basis in words, not its codes ("Suggested, Validated")
+            items.append(
+                t("filters.review.all", lang)
+                if filters.includes_suggestions
+                else t("filters.review.validated", lang)
+            )
+        elif values:
             names = _option_labels(options.get(field) or _stored_options(lang).get(field))
             items.append(
                 t(
@@ -874,15 +883,21 @@ def sync_filters(
     return new_state, nav, langs, describe_filters(filters, lang, options)
 
 
+def _path_and_title(raw_state: Any) -> tuple[str, str]:
+    """Return the page path ("/" when unknown) and title kept in an `ids.STATE` payload."""
+    state: Any = raw_state if isinstance(raw_state, dict) else {}
+    path = state.get("path") if isinstance(state.get("path"), str) else "/"
+    title = state.get("title") if isinstance(state.get("title"), str) else ""
+    return path or "/", title
+
+
 def state_and_links(
     filters: Filters, raw_state: Any
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """Return the `ids.STATE` payload for new `filters` (language, path and title kept from
     `raw_state`) and the hrefs of the callback's nav and language links (outputs 2 and 3)."""
     _, lang = parse_state(raw_state)
-    state: Any = raw_state if isinstance(raw_state, dict) else {}
-    path = state.get("path") if isinstance(state.get("path"), str) else "/"
-    title = state.get("title") if isinstance(state.get("title"), str) else ""
+    path, title = _path_and_title(raw_state)
     nav = [href(o["id"]["page"], filters, lang) for o in ctx.outputs_list[1]]
     langs = [href(path, filters, o["id"]["lang"]) for o in ctx.outputs_list[2]]
     return make_state(filters, lang, path or "/", title), nav, langs
@@ -890,12 +905,17 @@ def state_and_links(
 
 @callback(
     *[Output(c, "value") for c in ids.FILTER_CONTROLS],
+    Output(ids.STATE, "data", allow_duplicate=True),
     Input(ids.F_RESET, "n_clicks"),
+    State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def reset_filters(n_clicks: int | None) -> tuple[Any, ...]:
-    """Clear every filter control."""
-    return (None, None, *([] for _ in FILTER_FIELDS))
+def reset_filters(n_clicks: int | None, raw_state: Any) -> tuple[Any, ...]:
+    """Return cleared filter controls and a filter state with no filter at all: the bar's and the
+    page's own (the SDG review basis and tagging method, which the bar keeps otherwise)."""
+    _, lang = parse_state(raw_state)
+    cleared = make_state(Filters(), lang, *_path_and_title(raw_state))
+    return (None, None, *([] for _ in FILTER_FIELDS), cleared)
 
 
 dash.clientside_callback(

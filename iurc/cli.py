@@ -590,6 +590,10 @@ def review_apply(
         f"{report.applied:,} decision(s) applied ({report.rows:,} tag row(s)), "
         f"{report.stale:,} no longer suggested"
     )
+    for (entity_type, entity_id), goal in report.primaries.items():
+        say(
+            f"{entity_type} {safe_text(entity_id)}: primary SDG rejected, SDG {goal} is primary now"
+        )
     raise typer.Exit(report.exit_code)
 
 

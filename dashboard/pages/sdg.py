@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, dcc, html, register_page
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
 
 from dashboard import components, data, figures, ids
 from dashboard.i18n import t
@@ -101,13 +102,23 @@ def _basis_class(filters: Filters) -> str:
     return "badge-suggested" if filters.includes_suggestions else "basis-note"
 
 
-def _with_basis(values: tuple[Any, str, list[Any]], filters: Filters, lang: str) -> tuple[Any, ...]:
-    """Return card values whose summary starts with the badge when suggestions count."""
-    if not filters.includes_suggestions:
-        return values
-    fig, summary, table = values
-    badge = t("sdg.basis.badge", lang)
-    return fig, f"{badge} {summary}", table
+def _tag_card(
+    df: pd.DataFrame,
+    fig: Any,
+    summary: str,
+    filters: Filters,
+    lang: str,
+    columns: dict[str, str],
+) -> tuple[Any, ...]:
+    """Return the values of a card counting SDG tags (`components.card_values`), the summary
+    starting with the badge when suggestions count."""
+    fig, summary, table = components.card_values(
+        df, fig, summary, lang, filters=filters, columns=columns
+    )
+    if filters.includes_suggestions:
+        badge = t("sdg.basis.badge", lang)
+        summary = f"{badge} {summary}"
+    return fig, summary, table
 
 
 def _goal_control(lang: str) -> html.Div:
@@ -185,16 +196,36 @@ def layout(**query: Any) -> html.Div:
     Output(ids.FILTER_STATUS, "children", allow_duplicate=True),
     Output(ids.SDG_BASIS, "children"),
     Output(ids.SDG_BASIS, "className"),
+    Output(ids.SDG_REVIEW, "value"),
+    Output(ids.SDG_TAG_METHOD, "value"),
     Input(ids.SDG_REVIEW, "value"),
     Input(ids.SDG_TAG_METHOD, "value"),
+    Input(ids.F_RESET, "n_clicks"),
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
 def set_tag_filters(
-    basis: Any, methods: Any, state: dict[str, Any]
-) -> tuple[dict[str, str], list[str], list[str], str, str, str]:
-    """Write the switch and the method filter into the filter state (URL, links) and the badge."""
+    basis: Any, methods: Any, reset_clicks: Any, state: dict[str, Any]
+) -> tuple[Any, ...]:
+    """Write the switch and the method filter into the filter state (URL, links) and the badge.
+
+    "Reset filters" returns the switch to accepted tags and clears the method filter here (the
+    bar's reset clears them in the state); the state is then left to the reset.
+    """
     filters, lang = components.parse_state(state)
+    triggered = set(ctx.triggered_prop_ids.values())
+    if reset_clicks and triggered == {ids.F_RESET}:
+        cleared = Filters()
+        return (
+            no_update,
+            [no_update] * len(ctx.outputs_list[1]),
+            [no_update] * len(ctx.outputs_list[2]),
+            no_update,
+            _basis_text(cleared, lang),
+            _basis_class(cleared),
+            "validated",
+            [],
+        )
     query = {
         "review": ",".join(WITH_SUGGESTIONS) if basis == "all" else "",
         "method": ",".join(
@@ -205,14 +236,26 @@ def set_tag_filters(
     filters = dataclasses.replace(filters, review=parsed.review, method=parsed.method)
     new_state, nav, langs = components.state_and_links(filters, state)
     status = components.describe_filters(filters, lang, data.filter_options(lang))
-    return new_state, nav, langs, status, _basis_text(filters, lang), _basis_class(filters)
+    return (
+        new_state,
+        nav,
+        langs,
+        status,
+        _basis_text(filters, lang),
+        _basis_class(filters),
+        no_update,
+        no_update,
+    )
 
 
 components.register_export(ids.SDG_PROFILE_CARD, data.sdg_profile)
 components.register_export(ids.SDG_HEATMAP_CARD, data.sdg_network_heatmap)
 components.register_export(ids.SDG_COVERAGE_CARD, data.sdg_coverage)
 components.register_export(ids.SDG_REVIEW_CARD, lambda f, lang: data.sdg_tags_by_method_status(f))
-components.register_export(ids.SDG_TARGETS_CARD, lambda f, lang: data.sdg_targets(f, 11, lang=lang))
+components.register_export(
+    ids.SDG_TARGETS_CARD,
+    lambda f, lang: data.sdg_targets(f, 11, entity_type="activity", lang=lang),
+)
 
 
 @callback(
@@ -228,22 +271,18 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     axis = t("sdg.activities_share", lang)
     fig = figures.sdg_profile(df, lang, value_title=axis)
     summary = figures.summary_total_and_top(df, "label", "value", axis, lang)
-    return _with_basis(
-        components.card_values(
-            df,
-            fig,
-            summary,
-            lang,
-            filters=filters,
-            columns={
-                "goal": t("axis.goal", lang),
-                "label": t("axis.goal", lang),
-                "value": axis,
-                "share": t("axis.share", lang),
-            },
-        ),
+    return _tag_card(
+        df,
+        fig,
+        summary,
         filters,
         lang,
+        {
+            "goal": t("axis.goal", lang),
+            "label": t("axis.goal", lang),
+            "value": axis,
+            "share": t("axis.share", lang),
+        },
     )
 
 
@@ -274,22 +313,18 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     summary = figures.summary_heatmap(
         df, "network_label", "goal_label", "value", lang, t("axis.activities", lang)
     )
-    return _with_basis(
-        components.card_values(
-            df,
-            fig,
-            summary,
-            lang,
-            filters=filters,
-            columns={
-                "network_label": t("axis.network", lang),
-                "goal": t("axis.goal", lang),
-                "goal_label": t("axis.goal", lang),
-                "value": t("axis.activities", lang),
-            },
-        ),
+    return _tag_card(
+        df,
+        fig,
+        summary,
         filters,
         lang,
+        {
+            "network_label": t("axis.network", lang),
+            "goal": t("axis.goal", lang),
+            "goal_label": t("axis.goal", lang),
+            "value": t("axis.activities", lang),
+        },
     )
 
 
@@ -301,7 +336,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
 def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     """Draw the targets of the chosen goal: validated and suggested-only tags."""
     filters, lang = components.parse_state(state)
-    df = data.sdg_targets(filters, int(goal or 11), lang=lang)
+    df = data.sdg_targets(filters, int(goal or 11), entity_type="activity", lang=lang)
     df = df[(df["validated_entities"] + df["suggested_entities"]) > 0]
     long = figures.melt(
         df,
@@ -319,27 +354,23 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
         lang,
         horizontal=True,
         x_title=t("axis.target", lang),
-        y_title=t("axis.tags", lang),
+        y_title=t("axis.activities", lang),
     )
     summary = figures.summary_total_and_top(
-        df, "target_id", "validated_entities", t("sdg.validated", lang), lang
+        df, "target_id", "validated_entities", t("sdg.activities_with_target", lang), lang
     )
-    return _with_basis(
-        components.card_values(
-            df,
-            fig,
-            summary,
-            lang,
-            filters=filters,
-            columns={
-                "target_id": t("axis.target", lang),
-                "label": t("axis.target", lang),
-                "validated_entities": t("sdg.validated", lang),
-                "suggested_entities": t("sdg.suggested_only", lang),
-            },
-        ),
+    return _tag_card(
+        df,
+        fig,
+        summary,
         filters,
         lang,
+        {
+            "target_id": t("axis.target", lang),
+            "label": t("axis.target", lang),
+            "validated_entities": t("sdg.validated", lang),
+            "suggested_entities": t("sdg.suggested_only", lang),
+        },
     )
 
 
@@ -358,23 +389,19 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
     summary = figures.summary_total_and_top(
         df, "label", "targets_covered", t("sdg.covered", lang), lang
     )
-    return _with_basis(
-        components.card_values(
-            df,
-            fig,
-            summary,
-            lang,
-            filters=filters,
-            columns={
-                "goal": t("axis.goal", lang),
-                "label": t("axis.goal", lang),
-                "targets_covered": t("sdg.covered", lang),
-                "targets_total": t("axis.count", lang),
-                "pct_covered": t("axis.share", lang),
-            },
-        ),
+    return _tag_card(
+        df,
+        fig,
+        summary,
         filters,
         lang,
+        {
+            "goal": t("axis.goal", lang),
+            "label": t("axis.goal", lang),
+            "targets_covered": t("sdg.covered", lang),
+            "targets_total": t("axis.count", lang),
+            "pct_covered": t("axis.share", lang),
+        },
     )
 
 

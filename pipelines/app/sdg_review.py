@@ -5,7 +5,9 @@ target) is recorded in the app database with who and when, and in the audit log;
 written to the published warehouse from the web request. `apply_decisions` (the command
 `iurc review apply`) turns the pending decisions into sdg_alignment rows (the same keys, status
 accepted or rejected; a target the reviewer chose as a manual accepted tag), loads them through
-the ordinary validated ingest path and publish, and marks the decisions applied. `iurc tag` never
+the ordinary validated ingest path and publish, and marks the decisions applied. An item whose
+primary goal is rejected does not stay without one: its highest-scoring remaining accepted goal
+becomes primary (`replace_rejected_primaries`), in the same file and in the audit log. `iurc tag` never
 overwrites a reviewed tag (`pipelines.tagging.run.tag_texts`).
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,8 @@ class ApplyReport:
     rows: int = 0
     file: Path | None = None
     exit_code: int = 0
+    # entities whose primary goal was rejected -> the goal that became primary
+    primaries: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _check(key: Key, decision: str, target_id: str | None) -> None:
@@ -155,28 +159,110 @@ def decision_rows(
     return rows
 
 
-def _suggested(db: str | os.PathLike[str] | None, keys: list[Key]) -> pd.DataFrame:
-    """Return the stored suggested rows of the items `keys` from the published warehouse."""
+def _validated(row: dict[str, Any]) -> bool:
+    """Return True for a tag the figures count by default: accepted, or manual and not rejected."""
+    status, method = str(row["status"]), str(row["method"])
+    return status == "accepted" or (method == "manual" and status != "rejected")
+
+
+def _score(row: dict[str, Any]) -> float:
+    score = row.get("score")
+    return float(score) if isinstance(score, (int, float)) and not pd.isna(score) else -1.0
+
+
+def replace_rejected_primaries(
+    stored: pd.DataFrame, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], int]]:
+    """Return the decision `rows` with a new primary goal for each entity whose primary goal they
+    reject, and {(entity_type, entity_id): new primary goal}.
+
+    The rule: when an entity would be left with no primary goal (its primary tags rejected, no
+    other primary tag standing), its highest-scoring remaining validated goal becomes primary
+    (tags without a score, e.g. manual ones, after scored ones; a tie goes to the lower goal
+    number), on the goal's goal-level tag or else its first target. An entity with no validated
+    goal left keeps none. `stored` holds the entities' tags in the warehouse (every status);
+    `rows` override them by key.
+    """
+    out = [dict(r) for r in rows]
+
+    def key(r: dict[str, Any]) -> tuple[str, str, int, str]:
+        target = r["target_id"] if isinstance(r["target_id"], str) else ""
+        return (str(r["entity_type"]), str(r["entity_id"]), int(r["goal"]), target)
+
+    before = [{str(k): v for k, v in r.items()} for r in stored.to_dict("records")]
+    merged: dict[tuple[str, str, int, str], dict[str, Any]] = {key(r): r for r in before}
+    merged |= {key(r): r for r in out}
+    moved: dict[tuple[str, str], int] = {}
+    entities = {
+        k[:2]
+        for k, r in ((key(r), r) for r in out)
+        if r["is_primary"] and r["status"] == "rejected"
+    }
+    for entity in sorted(entities):
+        tags = sorted((k, r) for k, r in merged.items() if k[:2] == entity)
+        if any(r["is_primary"] and r["status"] != "rejected" for _, r in tags):
+            continue
+        candidates = [(k, r) for k, r in tags if _validated(r)]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda kr: (-_score(kr[1]), kr[0][2], kr[0][3]))
+        goal = best[0][2]
+        chosen_key, chosen = min(
+            (kr for kr in candidates if kr[0][2] == goal), key=lambda kr: kr[0][3]
+        )
+        promoted = {**chosen, "target_id": chosen_key[3] or None, "is_primary": True}
+        index = next((i for i, r in enumerate(out) if key(r) == chosen_key), None)
+        if index is None:
+            out.append(promoted)
+        else:
+            out[index] = promoted
+        moved[entity] = goal
+    return out, moved
+
+
+def _alignment_rows(
+    db: str | os.PathLike[str] | None, selection: str, params: dict[str, Any]
+) -> pd.DataFrame:
+    """Return the core.sdg_alignment rows (every column) of the published warehouse that
+    `selection` (SQL after `FROM core.sdg_alignment t`: a join on the keys, a filter, an order)
+    picks with the named `params`."""
     from pipelines.warehouse import db as dbmod
     from schemas import ENTITIES
 
     columns = ", ".join(ENTITIES["sdg_alignment"].columns)
     con = dbmod.connect_readonly(db)
     try:
-        return con.execute(
-            f"SELECT {columns} FROM core.sdg_alignment t "
-            "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id, "
-            "unnest($goals) AS goal) k USING (entity_type, entity_id, goal) "
-            "WHERE t.status = 'suggested' AND t.method <> 'manual' "
-            "ORDER BY entity_type, entity_id, goal, target_id NULLS FIRST",
-            {
-                "types": [k[0] for k in keys],
-                "ids": [k[1] for k in keys],
-                "goals": [int(k[2]) for k in keys],
-            },
-        ).df()
+        return con.execute(f"SELECT {columns} FROM core.sdg_alignment t {selection}", params).df()
     finally:
         con.close()
+
+
+def _stored_tags(
+    db: str | os.PathLike[str] | None, entities: list[tuple[str, str]]
+) -> pd.DataFrame:
+    """Return every stored tag (any status) of the `entities` from the published warehouse."""
+    return _alignment_rows(
+        db,
+        "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id) k "
+        "USING (entity_type, entity_id) ORDER BY entity_type, entity_id, goal, target_id",
+        {"types": [e[0] for e in entities], "ids": [e[1] for e in entities]},
+    )
+
+
+def _suggested(db: str | os.PathLike[str] | None, keys: list[Key]) -> pd.DataFrame:
+    """Return the stored suggested rows of the items `keys` from the published warehouse."""
+    return _alignment_rows(
+        db,
+        "JOIN (SELECT unnest($types) AS entity_type, unnest($ids) AS entity_id, "
+        "unnest($goals) AS goal) k USING (entity_type, entity_id, goal) "
+        "WHERE t.status = 'suggested' AND t.method <> 'manual' "
+        "ORDER BY entity_type, entity_id, goal, target_id NULLS FIRST",
+        {
+            "types": [k[0] for k in keys],
+            "ids": [k[1] for k in keys],
+            "goals": [int(k[2]) for k in keys],
+        },
+    )
 
 
 def apply_decisions(
@@ -213,6 +299,17 @@ def apply_decisions(
             made = decision_rows(mine, decision["decision"], decision["target_id"])
             rows += made
             outcome[int(decision["id"])] = "applied" if made else "stale"
+        rejected_primary = sorted(
+            {
+                (str(r["entity_type"]), str(r["entity_id"]))
+                for r in rows
+                if r["is_primary"] and r["status"] == "rejected"
+            }
+        )
+        if rejected_primary:
+            rows, report.primaries = replace_rejected_primaries(
+                _stored_tags(db, rejected_primary), rows
+            )
         if rows:
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
             folder = Path(out_dir or OUT_DIR)
@@ -247,4 +344,11 @@ def apply_decisions(
             None,
             f"{report.applied} applied, {report.stale} stale",
         )
+        for (entity_type, entity_id), goal in report.primaries.items():
+            audit.record_cli(
+                "sdg_primary_replaced",
+                report.file.name if report.file else None,
+                None,
+                f"{entity_type} {entity_id}: primary SDG rejected, SDG {goal} is primary",
+            )
     return report

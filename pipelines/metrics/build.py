@@ -41,8 +41,7 @@ class _Mode:
 
     def dates(self) -> dict[str, str]:
         start, end = f"{self.p('p_start')}::date", f"{self.p('p_end')}::date"
-        # "to date" never runs past the data's as-of date (D4); least() skips a null bound
-        to_date = f"least({end}, {_AS_OF})"
+        to_date = _capped(end)
         return {
             "start": start,
             "end": to_date,
@@ -138,8 +137,32 @@ def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
             f"({start} is null or {date_col} >= {start})",
             f"({end} is null or {date_col} <= {end})",
         ]
-    # a stock or an evaluation: everything up to the period end, capped at the as-of date
-    return [f"{date_col} <= {mode.dates()['end']}"]
+    return [_up_to(date_col, end)]
+
+
+def _up_to(date_col: str, end: str) -> str:
+    """A stock or an evaluation: every row up to the period end, capped at the as-of date."""
+    return f"{date_col} <= {_capped(end)}"
+
+
+def _capped(end: str) -> str:
+    # "to date" never runs past the data's as-of date (D4); least() skips a null bound
+    return f"least({end}, {_AS_OF})"
+
+
+def to_date_condition(metric_id: str, end: str, alias: str = "") -> str:
+    """Return the SQL condition a to-date (or as-of) metric puts on the dates of its source rows:
+    up to `end` (an SQL date expression, e.g. a `?` parameter; null: no period end) and never
+    past the data's as-of date (D4). A listing that shows the rows such a metric counts (e.g.
+    the adoptions behind the take-up metrics) applies the same rule with it.
+
+    Example: ``to_date_condition("practices_taken_up", "?::date", alias="a")``
+    """
+    m = METRICS[metric_id]
+    date_col = m.date_col or SOURCES[m.source].date_col
+    if m.time_basis == TimeBasis.PERIOD or not date_col:
+        raise ValueError(f"{metric_id} is not counted to date")
+    return _up_to(f"{alias}.{date_col}" if alias else date_col, f"({end})::date")
 
 
 def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:

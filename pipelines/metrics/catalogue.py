@@ -199,22 +199,6 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
-            "sdg_goal",
-            Geography.HOST,
-            geo_shape="list",
-            relations=(
-                Relation(
-                    "mart.sdg_goal_cube",
-                    frozenset(
-                        _FILTER_COLS
-                        | _GEO_LISTS
-                        | {"entity_type", "goal", "cooperation_id"}
-                        | {"primary_value", "fractional_value"}
-                    ),
-                ),
-            ),
-        ),
-        Source(
             "sdg_activity",
             Geography.HOST,
             geo_shape="list",
@@ -484,6 +468,74 @@ def _take_up(metric_id: str, label: str, definition: str, counted: str) -> Metri
     )
 
 
+def _organisation_counts(
+    kpi: str, label: str, activities: str, *, where: str = "true"
+) -> tuple[Metric, ...]:
+    """Return the organisation metrics of one KPI from mart.organisation (D6), ids `kpi.identified`,
+    `.unidentified`, `.upper_bound` and `.pct_identified`: the exact distinct count of identified
+    organisations taking part in `activities`, the participations without an identifier, their
+    sum (the most distinct organisations the data allows) and the identifier coverage."""
+    identified = "sum(identified_participations)"
+    participations = "sum(identified_participations) + sum(unidentified_participations)"
+    return (
+        Metric(
+            f"{kpi}.identified",
+            f"{label}, identified",
+            "Distinct organisations with an identifier (organisation_id) taking part in "
+            f"{activities}: an exact distinct count.",
+            "count",
+            Additivity.DISTINCT,
+            "organisation",
+            "count(distinct organisation_id)",
+            direction="higher",
+            where=where,
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            f"{kpi}.unidentified",
+            f"{label}, participations without identifier",
+            "Organisation participations recorded without an identifier (counts of organisations "
+            "per participation row): the most distinct organisations they can add.",
+            "count",
+            Additivity.SUM,
+            "organisation",
+            "coalesce(sum(unidentified_participations), 0)",
+            where=where,
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            f"{kpi}.upper_bound",
+            f"{label}, at most",
+            "Identified organisations plus the organisation participations without an identifier "
+            "(each counted as a different organisation): the most distinct organisations the data "
+            "allows.",
+            "count",
+            Additivity.BOUND,
+            "organisation",
+            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
+            where=where,
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+        Metric(
+            f"{kpi}.pct_identified",
+            f"{label}: identifier coverage",
+            "Share of organisation participations that carry an organisation identifier.",
+            "percent",
+            Additivity.RATIO,
+            "organisation",
+            _pct(identified, participations),
+            numerator=identified,
+            denominator=participations,
+            where=where,
+            breakdowns=("year", "region"),
+            decision="D6",
+        ),
+    )
+
+
 METRICS: dict[str, Metric] = {
     m.id: m
     for m in (
@@ -591,117 +643,12 @@ METRICS: dict[str, Metric] = {
             measure="lower_bound",
             decision="D6",
         ),
-        Metric(
-            "K05.identified",
-            "Organisations, identified",
-            "Distinct organisations with an identifier (organisation_id) taking part in completed "
-            "activities: an exact distinct count.",
-            "count",
-            Additivity.DISTINCT,
-            "organisation",
-            "count(distinct organisation_id)",
-            direction="higher",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K05.unidentified",
-            "Organisations, participations without identifier",
-            "Organisation participations recorded without an identifier (counts of organisations "
-            "per participation row): the most distinct organisations they can add.",
-            "count",
-            Additivity.SUM,
-            "organisation",
-            "coalesce(sum(unidentified_participations), 0)",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K05.upper_bound",
-            "Organisations, at most",
-            "Identified organisations plus the organisation participations without an identifier "
-            "(each counted as a different organisation): the most distinct organisations the data "
-            "allows.",
-            "count",
-            Additivity.BOUND,
-            "organisation",
-            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K05.pct_identified",
-            "Organisations: identifier coverage",
-            "Share of organisation participations that carry an organisation identifier.",
-            "percent",
-            Additivity.RATIO,
-            "organisation",
-            _pct(
-                "sum(identified_participations)",
-                "sum(identified_participations) + sum(unidentified_participations)",
-            ),
-            numerator="sum(identified_participations)",
-            denominator="sum(identified_participations) + sum(unidentified_participations)",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K09.identified",
-            "Organisations in joint activities, identified",
-            "Distinct organisations with an identifier (organisation_id) taking part in completed "
-            "joint activities: an exact distinct count.",
-            "count",
-            Additivity.DISTINCT,
-            "organisation",
-            "count(distinct organisation_id)",
+        *_organisation_counts("K05", "Organisations", "completed activities"),
+        *_organisation_counts(
+            "K09",
+            "Organisations in joint activities",
+            "completed joint activities",
             where="is_joint",
-            direction="higher",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K09.unidentified",
-            "Organisations in joint activities, participations without identifier",
-            "Organisation participations recorded without an identifier (counts of organisations "
-            "per participation row): the most distinct organisations they can add.",
-            "count",
-            Additivity.SUM,
-            "organisation",
-            "coalesce(sum(unidentified_participations), 0)",
-            where="is_joint",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K09.upper_bound",
-            "Organisations in joint activities, at most",
-            "Identified organisations plus the organisation participations without an identifier "
-            "(each counted as a different organisation): the most distinct organisations the data "
-            "allows.",
-            "count",
-            Additivity.BOUND,
-            "organisation",
-            "count(distinct organisation_id) + coalesce(sum(unidentified_participations), 0)",
-            where="is_joint",
-            breakdowns=("year", "region"),
-            decision="D6",
-        ),
-        Metric(
-            "K09.pct_identified",
-            "Organisations in joint activities: identifier coverage",
-            "Share of organisation participations that carry an organisation identifier.",
-            "percent",
-            Additivity.RATIO,
-            "organisation",
-            _pct(
-                "sum(identified_participations)",
-                "sum(identified_participations) + sum(unidentified_participations)",
-            ),
-            numerator="sum(identified_participations)",
-            denominator="sum(identified_participations) + sum(unidentified_participations)",
-            where="is_joint",
-            breakdowns=("year", "region"),
-            decision="D6",
         ),
         Metric(
             "K06",
@@ -1274,6 +1221,20 @@ METRICS: dict[str, Metric] = {
             "sdg_target",
             "count(distinct entity_id)",
             where="entity_type = 'activity' and review <> 'rejected'",
+            breakdowns=("goal", "network"),
+        ),
+        # the SDG target drill-down's total: activities tagged with any target of a goal
+        Metric(
+            "sdg.activities_with_target",
+            "Activities tagged with an SDG target",
+            "The period's activities with at least one counted SDG tag naming a target (validated "
+            "by default; with suggestions, validated or unreviewed suggested), each counted once: "
+            "by goal, the activities the goal's target drill-down is about.",
+            "count",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct entity_id)",
+            where="entity_type = 'activity' and target_id is not null and review <> 'rejected'",
             breakdowns=("goal", "network"),
         ),
         Metric(

@@ -16,7 +16,7 @@ import pandas as pd
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
 from pipelines.queries.metrics import describe, groups, metric_frame, total_row
-from pipelines.queries.practices import TAKE_UP_SQL
+from pipelines.queries.practices import take_up_sql
 
 # headline figures of a city profile: key -> metric
 CITY_FIGURES = {
@@ -140,10 +140,11 @@ def city_outputs(
     """
     lab = label_col(lang)
     clause, params = where(filters, alias="o", geo="list")
+    take_up, take_up_params = take_up_sql(filters)
     return fetch(
         con,
         f"""
-        with take_up as ({TAKE_UP_SQL})
+        with take_up as ({take_up})
         select o.output_id, o.title, t.{lab} as output_type_label, o.status,
             s.{lab} as status_label, o.planned_date, o.developed_date, o.implemented_date,
             o.adopted_date, o.evidence_url, coalesce(tu.taken_up_ids, []) as taken_up_ids,
@@ -155,7 +156,7 @@ def city_outputs(
         where list_contains(o.city_ids, ?) and {clause}
         order by o.reference_date desc nulls last, o.output_id
         """,
-        [city_id, *params],
+        [*take_up_params, city_id, *params],
     )
 
 

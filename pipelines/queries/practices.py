@@ -14,22 +14,30 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.build import to_date_condition
+from pipelines.metrics.filters import Filters, period_bounds
 from pipelines.queries._sql import fetch, label_col, where
 from pipelines.queries.metrics import metric_total
 
 PRACTICES_MAX_ROWS = 500
 TAKE_UP_METRICS = ("practices_taken_up", "adopting_cities")
 
-# take-up: per output, the cities that adopted it (mart.output_adoption), by name; a CTE body
-TAKE_UP_SQL = """
-    select a.output_id,
-        list(c.city_id order by c.name) as taken_up_ids,
-        list(c.name order by c.name) as taken_up_names
-    from mart.output_adoption as a
-    join mart.city as c on c.city_id = a.city_id
-    group by 1
-"""
+
+def take_up_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """Return (CTE body, params): per output, the cities that adopted it (mart.output_adoption),
+    by name; only the adoptions the take-up metrics count, i.e. up to the period end and never
+    after the data's as-of date (the metrics' own condition, `to_date_condition`)."""
+    dated = to_date_condition(TAKE_UP_METRICS[0], "?", alias="a")
+    sql = f"""
+        select a.output_id,
+            list(c.city_id order by c.name) as taken_up_ids,
+            list(c.name order by c.name) as taken_up_names
+        from mart.output_adoption as a
+        join mart.city as c on c.city_id = a.city_id
+        where {dated}
+        group by 1
+    """
+    return sql, [period_bounds(filters)[1]]
 
 
 def practices(
@@ -55,6 +63,7 @@ def practices(
     clause, params = where(filters, alias="o", geo="list")
     text = (search or "").strip().lower()[:200]
     extra: list[Any] = [goal, goal, output_type, output_type, text, text]
+    take_up, take_up_params = take_up_sql(filters)
     return fetch(
         con,
         f"""
@@ -72,7 +81,7 @@ def practices(
             join mart.city as c on c.city_id = u.city_id
             group by 1
         ),
-        take_up as ({TAKE_UP_SQL})
+        take_up as ({take_up})
         select
             o.output_id, o.title, o.description, o.output_type, t.{lab} as output_type_label, o.status,
             s.{lab} as status_label, o.cooperation_id, co.name as cooperation_name,
@@ -101,7 +110,7 @@ def practices(
         order by coalesce(o.adopted_date, o.implemented_date) desc nulls last, o.output_id
         limit {PRACTICES_MAX_ROWS}
         """,
-        [*params, *extra],
+        [*take_up_params, *params, *extra],
     )
 
 

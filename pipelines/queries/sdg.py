@@ -180,14 +180,17 @@ def sdg_targets(
     selected tagging methods.
 
     Columns: target_id, label, validated_entities, suggested_entities.
+    attrs (activities): metric and total, the metric layer's count of the activities tagged with
+    any target of the goal under the review basis (sdg.activities_with_target for the goal), the
+    total the summary sentence states.
 
-    Example: ``sdg_targets(con, Filters(), 11)``
+    Example: ``sdg_targets(con, Filters(), 11, entity_type="activity").attrs["total"]``
     """
     if entity_type is not None:
         _check(entity_type)
     lab = label_col(lang)
     clause, params = where(filters, alias="t", geo="list", tags=True, skip=("review",))
-    return fetch(
+    targets = fetch(
         con,
         f"""
         with t as (
@@ -215,6 +218,28 @@ def sdg_targets(
         """,
         [int(goal), entity_type, entity_type, *params, int(goal)],
     )
+    if entity_type == "activity":
+        targets.attrs = {
+            "metric": _TARGET_METRIC,
+            "total": _goal_activities_with_target(con, filters, int(goal)),
+        }
+    return targets
+
+
+_TARGET_METRIC = "sdg.activities_with_target"
+
+
+def _goal_activities_with_target(
+    con: duckdb.DuckDBPyConnection, filters: Filters, goal: int
+) -> int:
+    """Return the distinct activities tagged with any target of `goal` under the filters' review
+    basis and tagging methods (the metric sdg.activities_with_target for that goal; 0 if none).
+
+    Example: ``_goal_activities_with_target(con, Filters(), 11)  # 412``
+    """
+    rows = groups(metric_frame(con, _TARGET_METRIC, filters, by=("goal",)))
+    value = rows.loc[rows["goal"].astype(int) == int(goal), "value"]
+    return 0 if value.empty or pd.isna(value.iloc[0]) else int(value.iloc[0])
 
 
 def sdg_coverage(

@@ -1,6 +1,6 @@
 """`iurc tag`: suggest SDG goals and targets for untagged or changed texts, load them as suggestions.
 
-A text is an activity's title and description, or an output's title. It is *untagged* when its
+A text is an activity's or an output's title and description. It is *untagged* when its
 entity has no SDG tag at all, *changed* when its row was loaded after its newest keyword tag.
 Suggestions never overwrite a reviewer's decision or a manual tag (those keys are skipped); the
 best strong goal becomes primary only when the entity has no primary tag yet. Suggestions are
@@ -34,9 +34,10 @@ METHODS = ("keyword", "model")
 OUT_DIR = config.RAW_DIR / "tagging"
 
 # entity type -> (table, id column, text expression); identifiers come only from this allow-list
+_TITLE_AND_DESCRIPTION = "concat_ws('. ', e.title, e.description)"
 _TEXT_SQL = {
-    "activity": ("core.activity", "activity_id", "concat_ws('. ', e.title, e.description)"),
-    "output": ("core.output", "output_id", "e.title"),
+    "activity": ("core.activity", "activity_id", _TITLE_AND_DESCRIPTION),
+    "output": ("core.output", "output_id", _TITLE_AND_DESCRIPTION),
 }
 
 

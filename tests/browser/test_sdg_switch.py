@@ -2,7 +2,8 @@
 
 One test: the page opens on accepted tags (no badge); checking "Include suggested" changes the
 coverage figure (K24 counts suggested targets too), marks every SDG card's summary and the page
-badge, and writes the `review` filter to the URL; reloading that URL restores the switch.
+badge, and writes the `review` filter to the URL; reloading that URL restores the switch; "Reset
+filters" returns the switch to accepted tags and clears the tagging-method filter and the URL.
 """
 
 from __future__ import annotations
@@ -62,3 +63,20 @@ def test_switch_includes_suggestions_and_the_url_restores_it(dash_page, demo_db)
     assert page.get_by_label("Include suggested").is_checked()
     assert page.locator("#sdg-basis.badge-suggested").is_visible()
     assert _summaries(page) == after
+    status = page.locator("#app-filter-status").inner_text()
+    assert "accepted SDG tags and unreviewed suggestions" in status, status
+
+    page.goto(page.url + "&method=keyword")  # a tagging-method filter too
+    dash_page.wait()
+    page.get_by_role("button", name="Reset filters").click()
+    page.wait_for_function(
+        "() => document.querySelector('#sdg-basis').className === 'basis-note' && "
+        "!location.search.includes('review=') && !location.search.includes('method=')",
+        timeout=60_000,
+    )
+    dash_page.wait()
+    assert page.get_by_label("Accepted tags only").is_checked()
+    query = parse_qs(urlparse(page.url).query)
+    assert "review" not in query and "method" not in query, query
+    assert _summaries(page) == before
+    dash_page.screenshot("sdg-switch-reset")

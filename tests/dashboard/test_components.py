@@ -130,3 +130,36 @@ def test_bar_change_keeps_the_sdg_tag_filters() -> None:
     kept = keep_page_filters(changed, current)
     assert kept == Filters(mode=("pairing",), review=("suggested", "validated"), method=("model",))
     assert "review=suggested%2Cvalidated" in kept.to_query()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "accepted SDG tags and unreviewed suggestions"),
+        ("fr", "étiquettes ODD acceptées et suggestions non examinées"),
+        ("es", "etiquetas ODS aceptadas y sugerencias sin revisar"),
+    ],
+)
+def test_status_line_words_the_sdg_switch(lang: str, words: str) -> None:
+    """The status line says which SDG tags count in words, not the review filter's codes."""
+    text = components.describe_filters(Filters(review=("suggested", "validated")), lang, {})
+    assert words in text and "Suggested" not in text and "Validated" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "from_start", "up_to_end"),
+    [
+        ("en", "period 1 January 2099 to today", "period up to 31 December 2024"),
+        ("fr", "période du 1 janvier 2099 à aujourd'hui", "période jusqu'au 31 décembre 2024"),
+        (
+            "es",
+            "periodo del 1 de enero de 2099 hasta hoy",
+            "periodo hasta el 31 de diciembre de 2024",
+        ),
+    ],
+)
+def test_open_ended_period_reads_naturally(lang: str, from_start: str, up_to_end: str) -> None:
+    """An open end reads "to today" ("hasta hoy", not "al hoy"); an open start "up to"."""
+    start_only = components.describe_filters(Filters(start=dt.date(2099, 1, 1)), lang, {})
+    end_only = components.describe_filters(Filters(end=dt.date(2024, 12, 31)), lang, {})
+    assert from_start in start_only and up_to_end in end_only, (start_only, end_only)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -27,14 +29,40 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+# helpers that declare a KPI's family of measures (`K05` -> K05.identified, K05.unidentified ...)
+FAMILY_HELPERS = ("_organisation_counts(",)
+
+
 def place_of(metric_id: str) -> str:
     """Return 'pipelines/metrics/catalogue.py:LINE' where the metric is declared."""
     lines = CATALOGUE.read_text(encoding="utf-8").splitlines()
-    for number, (before, line) in enumerate(zip(lines, lines[1:], strict=False), 2):
+    kpi = metric_id.split(".")[0]
+    for number, (before, line) in enumerate(zip(lines, lines[1:], strict=False), 1):
         # Metric( or a helper that declares one (e.g. _take_up()
         if before.strip().endswith("(") and line.strip().startswith(f'"{metric_id}",'):
-            return f"{CATALOGUE.relative_to(ROOT)}:{number}"
+            return f"{CATALOGUE.relative_to(ROOT)}:{number + 1}"
+        # a family helper, on one line or with the KPI id on the next
+        for helper in FAMILY_HELPERS:
+            if f'{helper}"{kpi}",' in before or (
+                before.strip().endswith(helper) and line.strip().startswith(f'"{kpi}",')
+            ):
+                return f"{CATALOGUE.relative_to(ROOT)}:{number}"
     raise AssertionError(f"{metric_id} is not declared in {CATALOGUE}")
+
+
+def test_no_definition_is_written_twice():
+    """Metrics that share wording (K05's and K09's organisation measures) come from one helper:
+    no sentence of the catalogue is typed twice."""
+    tree = ast.parse(CATALOGUE.read_text(encoding="utf-8"))
+    sentences = Counter(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and len(node.value) > 40
+        and node.value.rstrip().endswith(".")
+    )
+    assert [text for text, n in sentences.items() if n > 1] == []
 
 
 @pytest.mark.parametrize("metric_id", sorted(METRICS))

@@ -70,3 +70,22 @@ def test_scorecard_counts_the_default_basis(mcur: duckdb.DuckDBPyConnection) -> 
         ).fetchall()
     )
     assert rows == {"K24": 4.0, "K25": pytest.approx(100 * 2 / 7)}
+
+
+# (filters, goal, activities tagged with a target of the goal): a3's goal-11 tag names no target
+TARGET_CASES = [
+    (Filters(), 11, 2),  # a1 (11.2), a2 (11.3)
+    (Filters(), 9, 1),  # a1 (9.1, keyword accepted)
+    (Filters(), 4, 0),  # a2's 4.4 is an unreviewed suggestion
+    (Filters(review=ALL), 4, 1),  # ... counted with suggestions
+    (Filters(method=("manual",)), 9, 0),  # 9.1 is a keyword tag
+    (Filters(review=ALL, method=("model",)), 11, 0),
+]
+
+
+def test_activities_with_a_target_of_the_goal(mcur: duckdb.DuckDBPyConnection) -> None:
+    for filters, goal, want in TARGET_CASES:
+        got = sdg.sdg_targets(mcur, filters, goal, entity_type="activity")
+        assert got.attrs == {"metric": "sdg.activities_with_target", "total": want}, (filters, goal)
+    assert unhonoured_filters("sdg.activities_with_target", Filters(review=ALL)) == ()
+    assert sdg.sdg_targets(mcur, Filters(), 11).attrs == {}  # every entity type: no activity total

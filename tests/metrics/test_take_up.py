@@ -5,7 +5,8 @@ the city profile.
 o1 (Turin's plan, coop-a, innovation) taken up by Lyon (2025-03-05) and Toronto (2025-03-10);
 o3 (Toronto's pilot, coop-b, urban renewal) by Turin (2024-12-01); o6 (Toronto's policy change,
 innovation) by Lyon (2025-02-01); o8 by Mérida on 2025-06-01, after the data's as-of date
-(2025-03-12), so counted nowhere "to date". The geography is the adopting city's.
+(2025-03-12), so counted nowhere "to date" and listed nowhere. The geography is the adopting
+city's.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def test_showcase_and_profile_name_the_cities_that_took_an_output_up(con) -> Non
     assert list(listed.loc["o1", "taken_up_names"]) == ["Lyon", "Toronto"]
     assert list(listed.loc["o1", "taken_up_ids"]) == ["lyon-fr", "toronto-ca"]
     assert list(listed.loc["o5", "taken_up_names"]) == []
-    assert list(listed.loc["o8", "taken_up_names"]) == ["Mérida"]  # listed: a recorded fact
+    # Mérida's adoption is dated after the as-of date: the take-up metrics leave it out, so
+    # does the list (the metrics' own to-date condition)
+    assert list(listed.loc["o8", "taken_up_names"]) == []
     turin = city_outputs(con, "turin-it", Filters()).set_index("output_id")
     assert list(turin.loc["o1", "taken_up_names"]) == ["Lyon", "Toronto"]
+    # a period ending in February 2025 lists the adoptions up to its end, as the metrics count
+    to_feb = Filters(end=dt.date(2025, 2, 28))
+    early = practices(con, to_feb).set_index("output_id")["taken_up_names"].map(list)
+    assert {k: v for k, v in early.items() if v} == {"o3": ["Torino"], "o6": ["Lyon"]}
+    assert take_up_totals(con, to_feb) == {"practices_taken_up": 2, "adopting_cities": 2}

@@ -50,3 +50,25 @@ def test_rebuild_reflects_new_rows(mart_con):
     marts.build_marts(con)
     after = con.execute("select sum(participants) from mart.participation_cube").fetchone()[0]
     assert (before, after) == (48, 50)
+
+
+def test_every_mart_is_read_outside_its_own_file():
+    """A mart nothing reads is built and published for nobody: every one is named in the code
+    (pipelines, dashboard, iurc, notebooks, benchmarks) outside its own SQL file."""
+    import re
+    from collections import defaultdict
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readers: defaultdict[str, set[Path]] = defaultdict(set)
+    for folder in ("pipelines", "dashboard", "iurc", "notebooks", "benchmarks"):
+        for pattern in ("*.py", "*.sql", "*.ipynb"):
+            for path in (root / folder).rglob(pattern):
+                if path.name == "access.py":  # the list of public marts is no reader
+                    continue
+                for name in set(re.findall(r"\bmart\.([a-z0-9_]+)", path.read_text("utf-8"))):
+                    readers[name].add(path)
+    unread = [
+        path.name for path in marts.mart_files() if not readers[marts._statement(path)[0]] - {path}
+    ]
+    assert unread == []

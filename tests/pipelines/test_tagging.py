@@ -220,3 +220,20 @@ def test_cli_tag_loads_suggestions_once(tiny_wh: Path, monkeypatch, tmp_path: Pa
     again = runner.invoke(app, ["tag", "--entity", "activity", "--db", str(tiny_wh)])
     assert again.exit_code == 0 and again.output.startswith("0 text(s)")
     assert len(_tags(tiny_wh)) == len(after)
+
+
+def test_output_text_is_its_title_and_description() -> None:
+    """`iurc tag` reads an output's description as well as its title (an activity's already)."""
+    import duckdb
+
+    from pipelines.tagging.run import texts_to_tag
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    con = build_fixture_warehouse(duckdb.connect())
+    con.execute(
+        "update core.output set description = 'Solar panels on schools.' where output_id = 'o2'"
+    )
+    texts = texts_to_tag(con, "output").set_index("entity_id")["text"]
+    con.close()
+    assert texts["o2"] == "Plan B. Solar panels on schools."
+    assert texts["o3"] == "Pilot B"  # no description: the title alone

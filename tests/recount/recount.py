@@ -581,6 +581,20 @@ def sdg_primary_profile(raw: Raw, s: Scope) -> pd.Series:
     return prim.drop_duplicates(["entity_id", "goal"]).groupby("goal")["entity_id"].nunique()
 
 
+def sdg_activities_with_target(raw: Raw, s: Scope) -> pd.Series:
+    """Return per SDG goal the not-cancelled activities in scope with an accepted tag naming one
+    of the goal's targets (the SDG target drill-down's total)."""
+    a = activity_scope(raw, s)
+    a = a[_in_period(a["end_date"], s) & (a["status"] != "cancelled")]
+    tags = raw.sdg[
+        (raw.sdg["entity_type"] == "activity")
+        & (raw.sdg["status"] == "accepted")
+        & raw.sdg["target_id"].notna()
+        & raw.sdg["entity_id"].isin(set(a["activity_id"]))
+    ]
+    return tags.groupby("goal")["entity_id"].nunique()
+
+
 def sdg_targets_by_goal(raw: Raw, s: Scope) -> pd.Series:
     """Return per SDG goal the distinct targets of accepted tags of entities in scope (K24)."""
     t = _tagged_entities(raw, s)

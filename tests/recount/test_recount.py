@@ -527,6 +527,17 @@ def test_sdg_heatmap_summary_states_the_metric_total(scope: str, demo_con, raw) 
     assert _summary_total(text) == want.sum()
 
 
+@pytest.mark.parametrize("scope", ["all", "innovation"])
+def test_sdg_targets_summary_states_the_metric_total(scope: str, demo_con, raw) -> None:
+    """The target drill-down's sentence states the activities tagged with a target of the goal,
+    recounted from the files."""
+    want = int(recount.sdg_activities_with_target(raw, _scope(scope)).get(11, 0))
+    df = queries.sdg_targets(demo_con, _filters(scope), 11, entity_type="activity")
+    assert df.attrs["total"] == want > 0
+    text = figures.summary_total_and_top(df, "target_id", "validated_entities", "Activities", "en")
+    assert _summary_total(text) == want
+
+
 # ---------------------------------------------------------------- cooperation page
 
 COOPERATION_FIGURES = ["cooperations", "member_cities", "EU", "NA"]

@@ -412,6 +412,10 @@ def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
     df = data.sdg_tags_by_method_status(filters)
     df["method_label"] = [t(f"sdg.tag.{m}", lang) for m in df["method"]]
     df["status_label"] = [t(f"sdg.tag.{s}", lang) for s in df["status"]]
+    # the recounted total per status, keyed by the label the legend shows
+    df.attrs["legend_totals"] = {
+        t(f"sdg.tag.{s}", lang): v for s, v in df.attrs.get("legend_totals", {}).items()
+    }
     fig = figures.stacked_bar(
         df,
         "method_label",

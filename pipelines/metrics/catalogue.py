@@ -1256,6 +1256,17 @@ METRICS: dict[str, Metric] = {
             indicator="K26",
         ),
         Metric(
+            "sdg.tags",
+            "SDG tags",
+            "SDG tags recorded, by tagging method and review status (suggested, accepted or "
+            "rejected), whatever the review basis.",
+            "count",
+            Additivity.SUM,
+            "sdg_review",
+            "coalesce(sum(tags), 0)",
+            breakdowns=("method", "review_status", "network", "mode", *_TIME),
+        ),
+        Metric(
             "K26.agreement_rate",
             "Suggested SDG tags accepted",
             "Of the reviewed suggested tags, the share accepted.",

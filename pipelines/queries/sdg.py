@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
-from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row, with_totals
 
 ENTITY_TYPES = ("activity", "output", "cooperation")
 METHODS = ("primary", "fractional")
@@ -283,24 +283,16 @@ def sdg_coverage(
 
 
 def sdg_tags_by_method_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Return tag counts by method (manual|keyword|model) and review status (K26 inputs).
+    """Return SDG tag counts by method (manual|keyword|model) and review status (metric sdg.tags).
 
-    Columns: method, status, tags.
+    Columns: method, status, tags; attrs: total (all tags), legend_totals (per review status).
 
     Example: ``sdg_tags_by_method_status(con, Filters())``
     """
-    clause, params = where(filters, alias="t", geo="list")
-    return fetch(
-        con,
-        f"""
-        select
-            t.method,
-            t.status,
-            sum(t.tags)::bigint as tags
-        from mart.sdg_review_cube as t
-        where {clause}
-        group by 1, 2
-        order by 1, 2
-        """,
-        params,
-    )
+    by = ("method", "review_status")
+    frame = metric_frame(con, "sdg.tags", filters, by=by, levels=[("review_status",)])
+    rows = with_totals(frame, "sdg.tags", by, legend="review_status")
+    out = rows[["method", "status", "value"]].rename(columns={"value": "tags"})
+    out["tags"] = out["tags"].astype("int64")
+    out.attrs = rows.attrs
+    return out

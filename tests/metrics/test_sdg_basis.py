@@ -89,3 +89,21 @@ def test_activities_with_a_target_of_the_goal(mcur: duckdb.DuckDBPyConnection) -
         assert got.attrs == {"metric": "sdg.activities_with_target", "total": want}, (filters, goal)
     assert unhonoured_filters("sdg.activities_with_target", Filters(review=ALL)) == ()
     assert sdg.sdg_targets(mcur, Filters(), 11).attrs == {}  # every entity type: no activity total
+
+
+def test_tags_by_method_and_status_count_every_tag_whatever_the_basis(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """sdg.tags: the seven fixture tags per method and status; the review basis does not apply."""
+    want = {
+        ("keyword", "accepted"): 1,  # a1 9.1
+        ("manual", "accepted"): 4,  # a1 11.2, a2 11.3, a3 11, coop-b 17.17
+        ("model", "rejected"): 1,  # o1 13.2
+        ("model", "suggested"): 1,  # a2 4.4
+    }
+    for filters in (Filters(), Filters(review=ALL)):
+        df = sdg.sdg_tags_by_method_status(mcur, filters)
+        assert df.set_index(["method", "status"])["tags"].to_dict() == want
+        assert df.attrs["total"] == 7
+        assert df.attrs["legend_totals"] == {"accepted": 5, "rejected": 1, "suggested": 1}
+    assert metric_total(mcur, "sdg.tags", Filters(method=("model",))) == 2

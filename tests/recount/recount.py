@@ -568,6 +568,12 @@ def sdg_kpis(raw: Raw, s: Scope) -> dict[str, float]:
     }
 
 
+def sdg_tags_by_method_status(raw: Raw, s: Scope) -> pd.Series:
+    """Return the SDG tags in scope counted per (method, status), every review status."""
+    t = _tagged_entities(raw, s)
+    return t.groupby(["method", "status"]).size()
+
+
 def sdg_primary_profile(raw: Raw, s: Scope) -> pd.Series:
     """Return per SDG goal the not-cancelled activities in scope with it as accepted primary."""
     a = activity_scope(raw, s)

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from dashboard import figures
+from dashboard.i18n import fmt_percent
 from pipelines import queries
 from pipelines.metrics.filters import Filters
 from pipelines.queries.cooperation import STAGES
@@ -536,6 +537,20 @@ def test_sdg_targets_summary_states_the_metric_total(scope: str, demo_con, raw) 
     assert df.attrs["total"] == want > 0
     text = figures.summary_total_and_top(df, "target_id", "validated_entities", "Activities", "en")
     assert _summary_total(text) == want
+
+
+@pytest.mark.parametrize("scope", ["all", "innovation"])
+def test_sdg_tags_by_method_and_status_and_their_shares(scope: str, demo_con, raw) -> None:
+    """The review card's tags per method and status, and its sentence's shares of every tag,
+    recounted from the files."""
+    want = recount.sdg_tags_by_method_status(raw, _scope(scope))
+    df = queries.sdg_tags_by_method_status(demo_con, _filters(scope))
+    assert df.set_index(["method", "status"])["tags"].to_dict() == want.to_dict()
+    assert df.attrs["total"] == want.sum() > 0
+    text = figures.summary_shares(df, "status", "tags", "en")
+    by_status = want.groupby(level="status").sum()
+    for status, n in by_status.items():
+        assert f"{status}: {fmt_percent(100 * n / want.sum(), 'en')}" in text
 
 
 # ---------------------------------------------------------------- cooperation page

@@ -459,7 +459,10 @@ def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, "long", locale=_locale(lang))
+    text = format_date(value, "long", locale=_locale(lang))
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]  # French writes the first of the month as an ordinal
+    return text
 
 
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:

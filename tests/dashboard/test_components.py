@@ -150,7 +150,7 @@ def test_status_line_words_the_sdg_switch(lang: str, words: str) -> None:
     ("lang", "from_start", "up_to_end"),
     [
         ("en", "period 1 January 2099 to today", "period up to 31 December 2024"),
-        ("fr", "période du 1 janvier 2099 à aujourd'hui", "période jusqu'au 31 décembre 2024"),
+        ("fr", "période du 1er janvier 2099 à aujourd'hui", "période jusqu'au 31 décembre 2024"),
         (
             "es",
             "periodo del 1 de enero de 2099 hasta hoy",

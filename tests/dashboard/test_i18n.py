@@ -276,13 +276,18 @@ def test_i18n_fmt_eur_by_language():
     ("lang", "expected"),
     [
         ("en", "1 March 2025"),
-        ("fr", "1 mars 2025"),
+        ("fr", "1er mars 2025"),
         ("es", "1 de marzo de 2025"),
     ],
 )
 def test_i18n_fmt_date_by_language(lang, expected):
     assert fmt_date(dt.date(2025, 3, 1), lang) == expected
     assert fmt_date("2025-03-01T10:00:00", lang) == expected
+
+
+def test_i18n_fmt_date_french_ordinal_only_on_the_first():
+    assert fmt_date(dt.date(2025, 3, 11), "fr") == "11 mars 2025"
+    assert fmt_date(dt.date(2025, 3, 21), "en") == "21 March 2025"
 
 
 def test_i18n_fmt_date_missing_is_a_dash():

@@ -38,8 +38,8 @@ def test_callbacks_filled_by_the_layout_skip_their_initial_call() -> None:
     assert (
         _entry("dashboard.pages.sdg:update_profile")["prevent_initial_call"] is True
     )  # + a toggle
-    # has a State and wildcard inputs: keeps its initial call
-    assert _entry("dashboard.pages.activities:update_register")["prevent_initial_call"] is False
+    # has a State and wildcard inputs: its layout shows the first page itself (register_view)
+    assert _entry("dashboard.pages.activities:update_register")["prevent_initial_call"] is True
     assert first_paint.parse_outputs('..a.b...{"c":"d"}.e@12ab..') == [
         ("a", "b"),
         ('{"c":"d"}', "e"),
@@ -73,3 +73,31 @@ def test_partial_plotly_bundle_is_the_version_dash_serves() -> None:
     version = plotly.offline.get_plotlyjs_version()
     assert bundle.name == f"04-plotly-{version}-iurc.min.js"
     assert f'version="{version}"' in bundle.read_text(encoding="utf-8")[:400]
+
+
+def test_layout_response_holds_the_page_it_was_requested_from(demo_data) -> None:
+    """The layout request's Referer names the page: it arrives in the container, with the
+    Location set (nothing for the router to do); no or a foreign Referer: Dash's empty container."""
+    client = app.server.test_client()
+    response = client.get(
+        "/_dash-layout", headers={"Referer": "http://localhost/activities?lang=fr&page=2#x"}
+    )
+    assert response.status_code == 200 and "Referer" in response.headers["Vary"]
+    location, content = response.get_json()["props"]["children"]["props"]["children"][:2]
+    assert location["props"] == {
+        "id": "_pages_location",
+        "refresh": "callback-nav",
+        "pathname": "/activities",
+        "search": "?lang=fr&page=2",
+        "hash": "",
+        "href": "http://localhost/activities?lang=fr&page=2",
+    }
+    text = str(content)
+    assert "Activités" in text and "Lignes 26 à 50" in text  # French, page 2, rows filled
+    for headers in ({}, {"Referer": "http://elsewhere.example/activities"}):
+        response = client.get("/_dash-layout", headers=headers)
+        location, content = response.get_json()["props"]["children"]["props"]["children"][:2]
+        assert "pathname" not in location["props"] and content["props"].get("children") is None
+    response = client.get("/_dash-layout", headers={"Referer": "http://localhost/no-such-page"})
+    assert "pathname" not in str(response.get_json())
+    assert client.get("/").headers["Referrer-Policy"] == "same-origin"

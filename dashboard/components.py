@@ -42,7 +42,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 from dash.dependencies import Wildcard
 
-from dashboard import data, figures, ids
+from dashboard import data, figures, ids, lean_figures
 from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, N_, fmt_date, fmt_number, normalise_lang, t
@@ -602,7 +602,7 @@ def card_values(
         summary = t("card.empty_hint", lang)
     links = {"name": "city_id"} if city_links else None
     return (
-        figure,
+        lean_figures.browser_figure(figure),
         summary,
         [
             html.Summary(t("card.show_table", lang)),

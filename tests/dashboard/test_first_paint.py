@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import numpy as np
 import plotly
+import plotly.graph_objects as go
 import pytest
 from dash._utils import stringify_id
 
-from dashboard import components, data, first_paint, ids
+from dashboard import components, data, figures, first_paint, ids, lean_figures
 from dashboard.app import app
 from dashboard.pages import overview
 
@@ -101,3 +103,15 @@ def test_layout_response_holds_the_page_it_was_requested_from(demo_data) -> None
     response = client.get("/_dash-layout", headers={"Referer": "http://localhost/no-such-page"})
     assert "pathname" not in str(response.get_json())
     assert client.get("/").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_figures_go_to_the_browser_without_template_and_with_rounded_coordinates() -> None:
+    # the browser's copy of the template (a hashed asset) is the one the server uses
+    assert lean_figures.TEMPLATE_ASSET.read_text(encoding="utf-8") == lean_figures.template_script()
+    fig = go.Figure(go.Scattergeo(lat=np.array([45.464211, 48.1]), lon=[9.191383, None, -73.5]))
+    figures.base_layout(fig, "en")
+    sent = lean_figures.browser_figure(fig).to_plotly_json()
+    assert "template" not in sent["layout"]
+    assert sent["data"][0]["lat"]["dtype"] == "f4" and sent["data"][0]["lon"] == [9.19, None, -73.5]
+    own = go.Figure(layout={"template": "plotly"})  # a figure with a template of its own keeps it
+    assert "template" in lean_figures.browser_figure(own).to_plotly_json()["layout"]

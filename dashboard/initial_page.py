@@ -17,6 +17,7 @@ returned and the router draws the page exactly as Dash does by default.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,8 @@ import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
 from flask import Response, has_request_context, request
+
+log = logging.getLogger(__name__)
 
 # the ids of dash.page_container's parts (dash/dash.py _ID_*), which the router callback uses
 LOCATION, CONTENT, STORE, DUMMY = (
@@ -65,7 +68,11 @@ def container(requested: tuple[str, str, str] | None = None) -> html.Div:
     """Return the page container holding the requested page (the Location set to its address),
     or Dash's empty container when there is no request or no page for it."""
     requested = requested if requested is not None else requested_page()
-    content = page_content(requested[1], requested[2]) if requested else None
+    try:
+        content = page_content(requested[1], requested[2]) if requested else None
+    except Exception:  # the shell must load: the router then draws (or reports) the page
+        log.exception("could not draw %s in the layout response", requested)
+        content = None
     if requested is None or content is None:
         return dash.page_container  # type: ignore[no-any-return]
     href, path, search = requested

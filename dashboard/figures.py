@@ -908,21 +908,25 @@ def bundled_links(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFram
         code: (float(part["lat"].mean()), float(part["lon"].mean()))
         for code, part in placed.groupby("region", sort=True)
     }
-    fans: set[tuple[str, str]] = set()
-    spans: dict[str, set[str]] = {}
-    for (mode, coop), group in edges.groupby(["mode", "cooperation_id"], sort=True):
-        members = {c for c in pd.concat([group["city_a"], group["city_b"]]) if c in pos}
-        fans |= {(str(mode), c) for c in members}
-        if len({region[c] for c in members}) > 1:
-            spans.setdefault(str(mode), set()).add(str(coop))
-    fan_rows = [[mode, *pos[c], *gather[region[c]]] for mode, c in sorted(fans)]
+    # a few hundred links: plain Python is quicker than pandas' per-call overhead here
+    members: dict[tuple[str, str], set[str]] = {}
+    for mode, coop, a, b in zip(
+        edges["mode"], edges["cooperation_id"], edges["city_a"], edges["city_b"], strict=True
+    ):
+        members.setdefault((str(mode), str(coop)), set()).update(c for c in (a, b) if c in pos)
+    fans = sorted({(mode, c) for (mode, _), cities in members.items() for c in cities})
+    spans: dict[str, int] = {}
+    for (mode, _), cities in members.items():
+        if len({region[c] for c in cities}) > 1:
+            spans[mode] = spans.get(mode, 0) + 1
+    fan_rows = [[mode, *pos[c], *gather[region[c]]] for mode, c in fans]
     trunk_rows = []
     if {"EU", "NA"} <= gather.keys():
         modes = [m for m in MODE_STYLES if m in spans] + sorted(set(spans) - set(MODE_STYLES))
         for i, mode in enumerate(modes):
             shift = (i - (len(modes) - 1) / 2) * TRUNK_SPACING_DEG
             (la0, lo0), (la1, lo1) = gather["EU"], gather["NA"]
-            trunk_rows.append([mode, la0 + shift, lo0, la1 + shift, lo1, len(spans[mode])])
+            trunk_rows.append([mode, la0 + shift, lo0, la1 + shift, lo1, spans[mode]])
     return pd.DataFrame(fan_rows, columns=fan_cols), pd.DataFrame(trunk_rows, columns=trunk_cols)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-import dash
-from dash import Dash, html
+from dash import Dash
 from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -20,6 +19,7 @@ from dashboard import (
     auth,
     data,
     first_paint,
+    initial_page,
     request_checks,
     sdg_review_page,
     static_assets,
@@ -87,10 +87,11 @@ def create_app() -> Dash:
         include_pages_meta=False,
     )
     app.index_string = INDEX_STRING
-    app.layout = html.Div(dash.page_container, className="app-root")
+    app.layout = initial_page.app_layout  # the requested page comes with the layout
     server: Flask = app.server
     server.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes()
     csp: dict[str, str] = {}
+    layout_path = app.config.routes_pathname_prefix + "_dash-layout"
 
     @server.after_request
     def security_headers(response: Response) -> Response:
@@ -99,7 +100,10 @@ def create_app() -> Dash:
         response.headers["Content-Security-Policy"] = csp["value"]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # sent to the app itself only (the layout request names its page, see initial_page)
+        response.headers["Referrer-Policy"] = "same-origin"
+        if request.path == layout_path:
+            initial_page.vary_on_referer(response)
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 

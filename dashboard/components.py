@@ -42,7 +42,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 from dash.dependencies import Wildcard
 
-from dashboard import data, figures, ids
+from dashboard import data, figures, ids, lean_figures
 from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, N_, fmt_date, fmt_number, normalise_lang, t
@@ -303,7 +303,15 @@ def filter_bar(
     # named by aria-label, not a heading: the page's h1 comes first in the heading outline
     return html.Section(
         [
-            html.Div(controls, className="filter-grid"),
+            # on a phone the controls fold away behind this button (hidden on wider screens)
+            html.Button(
+                filter_toggle_label(filters, lang),
+                id=ids.F_TOGGLE,
+                type="button",
+                className="filter-toggle btn btn-sm btn-outline-secondary",
+                **aria(expanded="false", controls=ids.F_PANEL),
+            ),
+            html.Div(controls, id=ids.F_PANEL, className="filter-grid"),
             html.P(
                 describe_filters(filters, lang, options),
                 id=ids.FILTER_STATUS,
@@ -315,6 +323,14 @@ def filter_bar(
         className="filter-bar",
         **aria(label=t("filters.heading", lang)),
     )
+
+
+def filter_toggle_label(filters: Filters, lang: str) -> str:
+    """Return the phone filter toggle's text: "Filters", with the number of active filters."""
+    active = bool(filters.start or filters.end) + sum(
+        bool(getattr(filters, f)) for f in LIST_FIELDS
+    )
+    return t("filters.toggle_active", lang, n=active) if active else t("filters.toggle", lang)
 
 
 def _option_labels(options: Any) -> dict[str, str]:
@@ -586,7 +602,7 @@ def card_values(
         summary = t("card.empty_hint", lang)
     links = {"name": "city_id"} if city_links else None
     return (
-        figure,
+        lean_figures.browser_figure(figure),
         summary,
         [
             html.Summary(t("card.show_table", lang)),
@@ -861,6 +877,7 @@ def _texts(values: Any) -> list[str]:
     Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
     Output({"type": ids.LANG_LINK, "lang": ALL}, "href"),
     Output(ids.FILTER_STATUS, "children"),
+    Output(ids.F_TOGGLE, "children"),
     *[Input(c, "value") for c in ids.FILTER_CONTROLS],
     State(ids.STATE, "data"),
     *[State(c, "options") for c in FILTER_FIELDS.values()],
@@ -868,8 +885,9 @@ def _texts(values: Any) -> list[str]:
 )
 def sync_filters(
     start: Any, end: Any, *rest: Any
-) -> tuple[dict[str, str], list[str], list[str], str]:
-    """Write the filter state to the store, the nav/language links and the live status text.
+) -> tuple[dict[str, str], list[str], list[str], str, str]:
+    """Write the filter state to the store, the nav/language links, the live status text and the
+    phone filter toggle's count.
 
     `rest` is one value per FILTER_FIELDS control, the state store, then each control's options.
     """
@@ -880,7 +898,13 @@ def sync_filters(
     filters = keep_page_filters(filters, current)
     options = dict(zip(FILTER_FIELDS, option_lists, strict=True))
     new_state, nav, langs = state_and_links(filters, raw_state)
-    return new_state, nav, langs, describe_filters(filters, lang, options)
+    return (
+        new_state,
+        nav,
+        langs,
+        describe_filters(filters, lang, options),
+        filter_toggle_label(filters, lang),
+    )
 
 
 def _path_and_title(raw_state: Any) -> tuple[str, str]:
@@ -917,6 +941,14 @@ def reset_filters(n_clicks: int | None, raw_state: Any) -> tuple[Any, ...]:
     cleared = make_state(Filters(), lang, *_path_and_title(raw_state))
     return (None, None, *([] for _ in FILTER_FIELDS), cleared)
 
+
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="iurc", function_name="toggleFilters"),
+    Output(ids.F_TOGGLE, "aria-expanded"),
+    Input(ids.F_TOGGLE, "n_clicks"),
+    State(ids.F_TOGGLE, "aria-expanded"),
+    prevent_initial_call=True,
+)
 
 dash.clientside_callback(
     dash.ClientsideFunction(namespace="iurc", function_name="syncUrl"),

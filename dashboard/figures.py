@@ -880,6 +880,56 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
 
 
+TRUNK_SPACING_DEG = 1.6  # the modes' trunks cross the ocean side by side, this far apart
+TRUNK_WIDTHS = (1.2, 3.5)  # fewest .. most cooperations; under the selected line (4)
+
+
+def bundled_links(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (fans, trunks) that draw the cooperations bundled, deterministically.
+
+    Each region's cities gather at one point (the mean position of the region's cities in
+    `nodes`); a city in a cooperation of some mode is joined to its region's point once per mode
+    (`fans`: mode, lat0, lon0, lat1, lon1), and each mode whose cooperations span both regions
+    crosses between the two points as one trunk (`trunks`: mode, lat0, lon0, lat1, lon1,
+    cooperations), the modes side by side. Instead of one arc per link, a map of a hundred
+    cooperations then shows a few dozen short lines and four bands.
+    """
+    fan_cols = ["mode", "lat0", "lon0", "lat1", "lon1"]
+    trunk_cols = [*fan_cols, "cooperations"]
+    placed = nodes.dropna(subset=["lat", "lon"]) if not nodes.empty else nodes
+    if edges.empty or placed.empty:
+        return pd.DataFrame(columns=fan_cols), pd.DataFrame(columns=trunk_cols)
+    region = dict(zip(placed["city_id"], placed["region"], strict=True))
+    pos = {
+        c: (float(la), float(lo))
+        for c, la, lo in zip(placed["city_id"], placed["lat"], placed["lon"], strict=True)
+    }
+    gather = {
+        code: (float(part["lat"].mean()), float(part["lon"].mean()))
+        for code, part in placed.groupby("region", sort=True)
+    }
+    # a few hundred links: plain Python is quicker than pandas' per-call overhead here
+    members: dict[tuple[str, str], set[str]] = {}
+    for mode, coop, a, b in zip(
+        edges["mode"], edges["cooperation_id"], edges["city_a"], edges["city_b"], strict=True
+    ):
+        members.setdefault((str(mode), str(coop)), set()).update(c for c in (a, b) if c in pos)
+    fans = sorted({(mode, c) for (mode, _), cities in members.items() for c in cities})
+    spans: dict[str, int] = {}
+    for (mode, _), cities in members.items():
+        if len({region[c] for c in cities}) > 1:
+            spans[mode] = spans.get(mode, 0) + 1
+    fan_rows = [[mode, *pos[c], *gather[region[c]]] for mode, c in fans]
+    trunk_rows = []
+    if {"EU", "NA"} <= gather.keys():
+        modes = [m for m in MODE_STYLES if m in spans] + sorted(set(spans) - set(MODE_STYLES))
+        for i, mode in enumerate(modes):
+            shift = (i - (len(modes) - 1) / 2) * TRUNK_SPACING_DEG
+            (la0, lo0), (la1, lo1) = gather["EU"], gather["NA"]
+            trunk_rows.append([mode, la0 + shift, lo0, la1 + shift, lo1, spans[mode]])
+    return pd.DataFrame(fan_rows, columns=fan_cols), pd.DataFrame(trunk_rows, columns=trunk_cols)
+
+
 def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
     lats, lons = [], []
     for r in segments.itertuples():
@@ -902,20 +952,25 @@ def cooperation_network(
 
     Cities are markers coloured *and* shaped by region, sized by population (customdata: city
     id; `city_hint`, e.g. "click for its profile", under the name on hover); cooperations are
-    lines, one colour and dash style per mode; each cooperation has a clickable handle (hub
-    square or link midpoint, customdata: cooperation id); the selected cooperation is drawn on
-    top in thick black, and the others faint so that it reads out of the tangle.
+    bundled (`bundled_links`): each city joins its region's gathering point, one band per mode
+    crosses the ocean, one colour and dash style per mode; each cooperation has a clickable
+    handle (hub square or link midpoint, customdata: cooperation id); the selected cooperation
+    is drawn on top with its own links, in thick black, and the others faint.
     """
     if nodes.empty or edges.empty:
         return empty_figure(lang)
     segments, handles = network_layout(nodes, edges)
+    fans, trunks = bundled_links(nodes, edges)
+    busiest = float(trunks["cooperations"].max()) if not trunks.empty else 1.0
+    low, high = TRUNK_WIDTHS
     fig = go.Figure()
     for mode, (colour, dash) in MODE_STYLES.items():
-        part = segments[segments["mode"] == mode]
+        part = fans[fans["mode"] == mode]
         if part.empty:
             continue
         lats, lons = _lines(part)
         name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
+        opacity = FAINT_OPACITY if selected else 0.75
         fig.add_trace(
             go.Scattergeo(
                 lat=lats,
@@ -923,11 +978,32 @@ def cooperation_network(
                 mode="lines",
                 name=name,
                 legendgroup=mode,
-                line={"color": colour, "width": 1.2 if selected else 1.6, "dash": dash},
-                opacity=FAINT_OPACITY if selected else 0.75,
+                line={"color": colour, "width": 1.0, "dash": dash},
+                opacity=opacity,
                 hoverinfo="skip",
             )
         )
+        crossing = trunks[trunks["mode"] == mode]
+        for index, count in zip(crossing.index, crossing["cooperations"].tolist(), strict=True):
+            lats, lons = _lines(trunks.loc[[index]])
+            fig.add_trace(
+                go.Scattergeo(
+                    lat=lats,
+                    lon=lons,
+                    mode="lines",
+                    name=name,
+                    legendgroup=mode,
+                    showlegend=False,
+                    # wider the more cooperations cross in this mode
+                    line={
+                        "color": colour,
+                        "width": low + (high - low) * count / busiest,
+                        "dash": dash,
+                    },
+                    opacity=opacity,
+                    hoverinfo="skip",
+                )
+            )
         hp = handles[handles["mode"] == mode]
         fig.add_trace(
             go.Scattergeo(

@@ -25,7 +25,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict, stringify_id
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, ids
+from dashboard import data, ids, page_params
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +133,32 @@ def fill(layout: Any, callbacks: list[Prefill]) -> Any:
     return layout
 
 
+def fill_lang_links(layout: Any) -> Any:
+    """Return `layout` with its language-switcher links carrying the page's parameters (what
+    `page_params.lang_links` does on a later change), when the page has a parameter store."""
+    found = list(_walk(layout))
+    params = next((c for c in found if _id_type(c) == ids.PM_PARAMS), None)
+    state = next((c for c in found if getattr(c, "id", None) == ids.STATE), None)
+    links = [c for c in found if _id_type(c) == ids.LANG_LINK]
+    if params is None or state is None or not links:
+        return layout
+    hrefs = page_params.lang_hrefs(
+        getattr(params, "data", None) or {}, state.data, [c.id["lang"] for c in links]
+    )
+    for link, href in zip(links, hrefs, strict=True):
+        link.href = href
+    return layout
+
+
+def _id_type(component: Any) -> Any:
+    ident = getattr(component, "id", None)
+    return ident.get("type") if isinstance(ident, dict) else None
+
+
 def _filled(layout: Callable[..., Any], callbacks: list[Prefill]) -> Callable[..., Any]:
     @functools.wraps(layout)
     def filled(*args: Any, **kwargs: Any) -> Any:
-        return fill(layout(*args, **kwargs), callbacks)
+        return fill_lang_links(fill(layout(*args, **kwargs), callbacks))
 
     return filled
 
@@ -157,8 +179,8 @@ def install(app: Dash) -> None:
     by_module = prefills(app)
     for page in dash.page_registry.values():
         layout = page.get("layout")
-        callbacks = by_module.get(page["module"])
-        if not callable(layout) or not callbacks or getattr(layout, "first_paint", False):
+        callbacks = by_module.get(page["module"], [])
+        if not callable(layout) or getattr(layout, "first_paint", False):
             continue
 
         filled = _filled(layout, callbacks)

@@ -24,6 +24,8 @@ F_COUNTRY = "filter-country"
 F_MODE = "filter-mode"
 F_CHALLENGE = "filter-challenge"
 F_RESET = "filter-reset"
+F_TOGGLE = "filter-toggle"  # shows / hides the filter controls on a phone (<= 600 px)
+F_PANEL = "filter-panel"  # the controls the toggle shows and hides
 FILTER_CONTROLS = (
     F_START,
     F_END,

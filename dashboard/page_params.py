@@ -172,20 +172,26 @@ def export_xlsx(n_clicks: int | None, state: dict[str, Any], params: list[Any]) 
     return _export("xlsx", state, _first(params)) if n_clicks else dash.no_update
 
 
+def lang_hrefs(params: dict[str, Any], state: dict[str, Any] | None, langs: list[str]) -> list[str]:
+    """Return the language-switcher links (one per language in `langs`) to the page in the
+    `ids.STATE` payload `state`, with its filters and the page's parameters `params`."""
+    filters, _ = components.parse_state(state)
+    path = (state or {}).get("path") or "/"
+    return [link(path, filters, lang, params) for lang in langs]
+
+
 @callback(
     Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
     Input({"type": ids.PM_PARAMS, "page": ALL}, "data"),
     Input(ids.STATE, "data"),
-    prevent_initial_call="initial_duplicate",
+    # on load the layout's links already carry the parameters (first_paint.fill_lang_links)
+    prevent_initial_call=True,
 )
 def lang_links(params: list[Any], state: dict[str, Any] | None) -> Any:
     """Keep the page's parameters in the language-switcher links (pages without any: unchanged)."""
     if not params:  # a wildcard multi-output needs one value per output
         return [dash.no_update] * len(ctx.outputs_list)
-    first = _first(params)
-    filters, _ = components.parse_state(state)
-    path = (state or {}).get("path") or "/"
-    return [link(path, filters, o["id"]["lang"], first) for o in ctx.outputs_list]
+    return lang_hrefs(_first(params), state, [o["id"]["lang"] for o in ctx.outputs_list])
 
 
 dash.clientside_callback(

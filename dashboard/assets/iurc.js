@@ -17,6 +17,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         setTimeout(function () { document.title = state.title; }, 50);
       }
       return search;
+    },
+    /* The filter toggle on a phone: flip aria-expanded (the stylesheet shows the controls when
+       it is "true"); the browser's button gives Enter and Space. */
+    toggleFilters: function (_clicks, expanded) {
+      return expanded === "true" ? "false" : "true";
     }
   }
 });

@@ -9,7 +9,7 @@ Search, sort column and direction, page and page size live in the URL next to th
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, register_page
@@ -128,8 +128,14 @@ def _aria_sort(column: str, params: dict[str, Any]) -> str:
 
 def layout(**query: Any) -> html.Div:
     """Return the register page for the filters, search, sort, page and language in the URL."""
-    _, lang = components.state_from_query(query)
+    filters, lang = components.state_from_query(query)
     params = clean_params(query)
+    try:  # the first page is in the layout: no callback on load
+        shown = register_view(filters, lang, params)
+        view: RegisterView | None = shown
+        params = shown.params
+    except FileNotFoundError:  # no warehouse yet: the page shows its warning
+        view = None
     head = html.Thead(
         html.Tr(
             [
@@ -153,7 +159,7 @@ def layout(**query: Any) -> html.Div:
             [
                 html.Caption([t("page.activities.heading", lang), " — ", t("act.sort_hint", lang)]),
                 head,
-                html.Tbody(id=ids.ACT_BODY),
+                html.Tbody(view.rows if view else None, id=ids.ACT_BODY),
             ],
             className="table table-sm table-striped register",
         ),
@@ -210,11 +216,12 @@ def layout(**query: Any) -> html.Div:
             html.Button(
                 t("act.prev", lang),
                 id=ids.ACT_PREV,
+                disabled=view.first_page if view else True,
                 type="button",
                 className="btn btn-sm btn-outline-primary",
             ),
             html.P(
-                t("card.loading", lang),
+                view.status if view else t("card.loading", lang),
                 id=ids.ACT_STATUS,
                 className="pager-status",
                 role="status",
@@ -223,6 +230,7 @@ def layout(**query: Any) -> html.Div:
             html.Button(
                 t("act.next", lang),
                 id=ids.ACT_NEXT,
+                disabled=view.last_page if view else True,
                 type="button",
                 className="btn btn-sm btn-outline-primary",
             ),
@@ -414,36 +422,20 @@ def next_params(
     return new
 
 
-@callback(
-    Output(ids.ACT_BODY, "children"),
-    Output(ids.ACT_STATUS, "children"),
-    Output(PARAMS, "data"),
-    Output({"type": ids.ACT_SORT, "col": ALL}, "children"),
-    Output({"type": ids.ACT_SORT_TH, "col": ALL}, "aria-sort"),
-    Output(ids.ACT_PREV, "disabled"),
-    Output(ids.ACT_NEXT, "disabled"),
-    Input(ids.STATE, "data"),
-    Input(ids.ACT_SEARCH, "value"),
-    Input({"type": ids.ACT_SORT, "col": ALL}, "n_clicks"),
-    Input(ids.ACT_PREV, "n_clicks"),
-    Input(ids.ACT_NEXT, "n_clicks"),
-    Input(ids.ACT_SIZE, "value"),
-    State(PARAMS, "data"),
-)
-def update_register(
-    state: dict[str, Any],
-    search: str | None,
-    _sorts: list[Any],
-    _prev: int | None,
-    _next: int | None,
-    size: int | None,
-    stored: dict[str, Any] | None,
-) -> tuple[Any, ...]:
-    """Run one page of the register on the server for the filters, search, sort and page."""
-    filters, lang = components.parse_state(state)
-    params = clean_params({**DEFAULTS, **_stored(stored)})
-    trigger = ctx.triggered_id if ctx.triggered else None
-    params = next_params(params, trigger, search=search, size=size)
+class RegisterView(NamedTuple):
+    """One page of the register: its table rows, status line, the parameters actually shown
+    (the page clamped to the last one), and whether it is the first and the last page."""
+
+    rows: list[Any]
+    status: str
+    params: dict[str, Any]
+    first_page: bool
+    last_page: bool
+
+
+def register_view(filters: Filters, lang: str, params: dict[str, Any]) -> RegisterView:
+    """Return the register page that `params` designate (a page past the end: the last one)."""
+    params = dict(params)
     rows, total = fetch_page(filters, lang, params)
     pages = max(1, math.ceil(total / params["size"]))
     if params["page"] > pages:  # e.g. a shared URL past the end, or Next on the last page
@@ -463,16 +455,53 @@ def update_register(
         if total
         else t("act.none", lang)
     )
-    sort_labels = [_sort_label(o["id"]["col"], params, lang) for o in ctx.outputs_list[3]]
-    aria = [_aria_sort(o["id"]["col"], params) for o in ctx.outputs_list[4]]
+    return RegisterView(
+        body_rows(rows, lang), status, params, params["page"] <= 1, params["page"] >= pages
+    )
+
+
+@callback(
+    Output(ids.ACT_BODY, "children"),
+    Output(ids.ACT_STATUS, "children"),
+    Output(PARAMS, "data"),
+    Output({"type": ids.ACT_SORT, "col": ALL}, "children"),
+    Output({"type": ids.ACT_SORT_TH, "col": ALL}, "aria-sort"),
+    Output(ids.ACT_PREV, "disabled"),
+    Output(ids.ACT_NEXT, "disabled"),
+    Input(ids.STATE, "data"),
+    Input(ids.ACT_SEARCH, "value"),
+    Input({"type": ids.ACT_SORT, "col": ALL}, "n_clicks"),
+    Input(ids.ACT_PREV, "n_clicks"),
+    Input(ids.ACT_NEXT, "n_clicks"),
+    Input(ids.ACT_SIZE, "value"),
+    State(PARAMS, "data"),
+    prevent_initial_call=True,  # the layout shows the first page (register_view)
+)
+def update_register(
+    state: dict[str, Any],
+    search: str | None,
+    _sorts: list[Any],
+    _prev: int | None,
+    _next: int | None,
+    size: int | None,
+    stored: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    """Run one page of the register on the server for the filters, search, sort and page."""
+    filters, lang = components.parse_state(state)
+    params = clean_params({**DEFAULTS, **_stored(stored)})
+    trigger = ctx.triggered_id if ctx.triggered else None
+    params = next_params(params, trigger, search=search, size=size)
+    view = register_view(filters, lang, params)
+    sort_labels = [_sort_label(o["id"]["col"], view.params, lang) for o in ctx.outputs_list[3]]
+    aria = [_aria_sort(o["id"]["col"], view.params) for o in ctx.outputs_list[4]]
     return (
-        body_rows(rows, lang),
-        status,
-        url_params(params),
+        view.rows,
+        view.status,
+        url_params(view.params),
         sort_labels,
         aria,
-        params["page"] <= 1,
-        params["page"] >= pages,
+        view.first_page,
+        view.last_page,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, register_page
 
-from dashboard import components, data, figures, ids
+from dashboard import components, data, figures, ids, lean_figures
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -110,7 +110,7 @@ def _graph(fig: Any, summary: str, name: str, lang: str, height: int = 320) -> l
     return [
         html.Div(
             dcc.Graph(
-                figure=fig,
+                figure=lean_figures.browser_figure(fig),
                 config=components.graph_config(f"city-{name}", lang),
                 style={"height": f"{height}px"},
             ),

@@ -99,6 +99,12 @@ def layout(**query: Any) -> html.Div:
     _, lang = components.state_from_query(query)
     files = _files()
     params = clean_params(query, files)
+    try:  # the first page is in the layout: no callback on load
+        table, status, params, no_prev, no_next = quarantine_view(
+            params["qfile"], params["qpage"] or 1, lang
+        )
+    except FileNotFoundError:  # no warehouse yet: the page shows its warning
+        table, status, no_prev, no_next = None, t("card.loading", lang), True, True
     quarantine_body = html.Div(
         [
             html.Div(
@@ -117,6 +123,7 @@ def layout(**query: Any) -> html.Div:
                 className="selection-control wide",
             ),
             html.Div(
+                table,
                 id=ids.DQ_QUAR_BODY,
                 className="table-responsive register-wrap",
                 tabIndex="0",
@@ -128,11 +135,12 @@ def layout(**query: Any) -> html.Div:
                     html.Button(
                         t("act.prev", lang),
                         id=ids.DQ_QUAR_PREV,
+                        disabled=no_prev,
                         type="button",
                         className="btn btn-sm btn-outline-primary",
                     ),
                     html.P(
-                        t("card.loading", lang),
+                        status,
                         id=ids.DQ_QUAR_STATUS,
                         className="pager-status",
                         role="status",
@@ -141,6 +149,7 @@ def layout(**query: Any) -> html.Div:
                     html.Button(
                         t("act.next", lang),
                         id=ids.DQ_QUAR_NEXT,
+                        disabled=no_next,
                         type="button",
                         className="btn btn-sm btn-outline-primary",
                     ),
@@ -345,6 +354,42 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     return html.Table([head, html.Tbody(rows)], className="table table-sm table-striped register")
 
 
+def quarantine_view(qfile: str | None, page: int, lang: str) -> tuple[Any, ...]:
+    """Return one page of quarantined rows for `qfile` (None: every file) as the quarantine
+    callback's outputs: the table, the status line, the URL parameters, and whether Previous and
+    Next are disabled (a page past the end shows the last one)."""
+    page = min(page, MAX_PAGE)
+    rows, total = data.quarantine_page(
+        file_name=qfile,
+        offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+        limit=QUARANTINE_PAGE_SIZE,
+    )
+    pages = max(1, math.ceil(total / QUARANTINE_PAGE_SIZE))
+    if page > pages:
+        page = pages
+        rows, total = data.quarantine_page(
+            file_name=qfile,
+            offset=(page - 1) * QUARANTINE_PAGE_SIZE,
+            limit=QUARANTINE_PAGE_SIZE,
+        )
+    first = (page - 1) * QUARANTINE_PAGE_SIZE + 1
+    status = (
+        t(
+            "act.status_line",
+            lang,
+            first=fmt_number(first, lang),
+            last=fmt_number(min(total, page * QUARANTINE_PAGE_SIZE), lang),
+            total=fmt_number(total, lang),
+            page=fmt_number(page, lang),
+            pages=fmt_number(pages, lang),
+        )
+        if total
+        else t("dq.no_quarantine", lang)
+    )
+    params = {"qfile": qfile, "qpage": page if page > 1 else None}
+    return quarantine_table(rows, lang), status, params, page <= 1, page >= pages
+
+
 @callback(
     Output(ids.DQ_QUAR_BODY, "children"),
     Output(ids.DQ_QUAR_STATUS, "children"),
@@ -356,6 +401,7 @@ def quarantine_table(df: pd.DataFrame, lang: str) -> Any:
     Input(ids.DQ_QUAR_PREV, "n_clicks"),
     Input(ids.DQ_QUAR_NEXT, "n_clicks"),
     State(PARAMS, "data"),
+    prevent_initial_call=True,  # the layout shows the first page (quarantine_view)
 )
 def update_quarantine(
     state: dict[str, Any],
@@ -375,36 +421,7 @@ def update_quarantine(
         page = max(1, page - 1)
     elif trigger == ids.DQ_QUAR_NEXT:
         page += 1
-    page = min(page, MAX_PAGE)
-    rows, total = data.quarantine_page(
-        file_name=qfile or None,
-        offset=(page - 1) * QUARANTINE_PAGE_SIZE,
-        limit=QUARANTINE_PAGE_SIZE,
-    )
-    pages = max(1, math.ceil(total / QUARANTINE_PAGE_SIZE))
-    if page > pages:
-        page = pages
-        rows, total = data.quarantine_page(
-            file_name=qfile or None,
-            offset=(page - 1) * QUARANTINE_PAGE_SIZE,
-            limit=QUARANTINE_PAGE_SIZE,
-        )
-    first = (page - 1) * QUARANTINE_PAGE_SIZE + 1
-    status = (
-        t(
-            "act.status_line",
-            lang,
-            first=fmt_number(first, lang),
-            last=fmt_number(min(total, page * QUARANTINE_PAGE_SIZE), lang),
-            total=fmt_number(total, lang),
-            page=fmt_number(page, lang),
-            pages=fmt_number(pages, lang),
-        )
-        if total
-        else t("dq.no_quarantine", lang)
-    )
-    params = {"qfile": qfile or None, "qpage": page if page > 1 else None}
-    return quarantine_table(rows, lang), status, params, page <= 1, page >= pages
+    return quarantine_view(qfile or None, page, lang)
 
 
 @callback(*components.card_outputs(ids.DQ_TABLES_CARD), Input(ids.STATE, "data"))

@@ -1,7 +1,7 @@
 """What a page costs to draw, checked on the real server (no timing: requests and headers).
 
-A page's first figures arrive with its layout (dashboard.first_paint): the only callback request
-that carries a chart is none, the page router's answer already holds them. Responses are gzip
+A page arrives whole with the first layout response (dashboard.initial_page, with its first
+figures from dashboard.first_paint): no callback request at all before it is drawn. Responses are gzip
 compressed; assets are linked by content hash and cached for a year; Plotly's toolbar speaks
 French and Spanish and has no "Share chart..." (Plotly Cloud) button; the partial Plotly bundle
 draws every chart (the full 4.8 MB one is never fetched).
@@ -42,38 +42,71 @@ def _get(url: str) -> tuple[dict[str, str], bytes]:
         return {k.lower(): v for k, v in response.headers.items()}, response.read()
 
 
-def test_figures_arrive_with_the_layout_and_toolbar_is_translated(page, server_url: str) -> None:
-    checker = PageChecker(page, server_url)
-    for path, lang in (("/", "fr"), ("/participation", "es")):
-        outputs: list[str] = []
-        urls: list[str] = []
+# every page, each language once, with a page selection in the URL for some
+PAGES = (
+    ("/", "fr"),
+    ("/participation", "es"),
+    ("/cooperation", "en"),
+    ("/activities?page=2&sort=title", "fr"),
+    ("/practices", "es"),
+    ("/sdg", "en"),
+    ("/data-quality", "fr"),
+    ("/benchmarking", "es"),
+    ("/city/malmo-se", "en"),
+)
+DRAWN = (
+    "() => [...document.querySelectorAll('.dash-graph .js-plotly-plot')]"
+    ".filter(p => p._fullLayout && (p.data || []).length).length"
+)
 
-        def record(request, outputs=outputs, urls=urls) -> None:
-            urls.append(request.url)
-            if request.method == "POST" and "_dash-update-component" in request.url:
-                outputs.append(json.loads(request.post_data or "{}").get("output", ""))
+
+def _callback_outputs(request, outputs: list[str]) -> None:
+    if request.method == "POST" and "_dash-update-component" in request.url:
+        outputs.append(json.loads(request.post_data or "{}").get("output", ""))
+
+
+def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
+    page, server_url: str
+) -> None:
+    """Each page comes whole in the layout response: no router round trip and no callback
+    request at all until it is drawn; client-side navigation still goes through the router."""
+    checker = PageChecker(page, server_url)
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    for path, lang in PAGES:
+        outputs: list[str] = []
+
+        def record(request, outputs=outputs) -> None:
+            _callback_outputs(request, outputs)
 
         page.on("request", record)
-        checker.open(f"{path}?lang={lang}")
+        checker.open(path + ("&" if "?" in path else "?") + f"lang={lang}")
         page.remove_listener("request", record)
-        drawn = page.evaluate(
-            "() => [...document.querySelectorAll('.dash-graph .js-plotly-plot')]"
-            ".filter(p => p._fullLayout && (p.data || []).length).length"
-        )
-        assert drawn >= 2, f"{path}: charts not drawn"
-        assert sum("_pages_content" in o for o in outputs) == 1, outputs
-        # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly
-        assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
-        figure_requests = [o for o in outputs if "card-graph" in o or ".figure" in o]
-        assert not figure_requests, f"{path}: figures fetched by callbacks: {figure_requests}"
-        titles = set(
-            page.eval_on_selector_all(
-                ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+        assert outputs == [], f"{path}: callbacks on load: {outputs}"
+        assert page.locator("main h1").count() == 1, path
+        if path.startswith("/activities"):  # the page's selection is in the language links
+            hrefs = page.eval_on_selector_all(".lang-link", "els => els.map(e => e.href)")
+            assert all("page=2" in h for h in hrefs), hrefs
+        if path in ("/", "/participation"):
+            assert page.evaluate(DRAWN) >= 2, f"{path}: charts not drawn"
+            titles = set(
+                page.eval_on_selector_all(
+                    ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+                )
             )
-        )
-        assert EXPECTED[lang] in titles, titles
-        assert not ENGLISH_TOOLTIPS & titles, titles
-        checker.screenshot(f"first-paint-{lang}")
+            assert EXPECTED[lang] in titles, titles
+            assert not ENGLISH_TOOLTIPS & titles, titles
+            checker.screenshot(f"first-paint-{lang}")
+    # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly
+    assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
+    # a dcc.Link in the navigation: the router answers once, and the new page draws
+    outputs = []
+    page.on("request", lambda request: _callback_outputs(request, outputs))
+    page.click(".nav-link[href^='/participation']")
+    page.wait_for_url("**/participation**")
+    checker.wait()
+    assert sum("_pages_content" in o for o in outputs) == 1, outputs
+    assert page.evaluate(DRAWN) >= 2
     assert not checker.errors, checker.errors
 
 

@@ -36,6 +36,21 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
             ".map(s => s.getBoundingClientRect().right)"
         )
         assert all(w <= 390 for w in widths), (path, widths)
+        if path == "/":  # the filter bar folds away behind a keyboard-operable toggle
+            toggle = page.locator("#filter-toggle")
+            assert toggle.inner_text() == "Filters"
+            assert toggle.get_attribute("aria-expanded") == "false"
+            assert not page.locator("#filter-panel").is_visible()
+            dash_page.screenshot("overview-390-filters-folded")
+            toggle.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                "() => document.querySelector('#filter-toggle').ariaExpanded === 'true'"
+            )
+            assert page.locator("#filter-panel").is_visible()
+            assert page.evaluate(OVERFLOW) <= 0, "the open filter bar scrolls sideways"
+            violations = dash_page.axe_violations()
+            assert not violations, violations
         name = path.strip("/").replace("/", "-") or "overview"
         dash_page.screenshot(f"{name}-390")
 
@@ -68,6 +83,8 @@ def test_empty_state_says_why_and_benchmarking_has_no_filter_bar(dash_page):
     }).length""")
     assert clipped == 0
     dash_page.screenshot("participation-empty-390")
+    # the folded filter bar says how many filters are active
+    assert page.locator("#filter-toggle").inner_text() == "Filters · active: 1"
     dash_page.open("/benchmarking?network=innovation")
     assert page.locator(".filter-bar").count() == 0
     assert "network=innovation" in page.get_by_role("link", name="Overview").get_attribute("href")

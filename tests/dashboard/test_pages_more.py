@@ -120,6 +120,36 @@ def test_network_layout_links_small_groups_directly_and_large_ones_through_a_hub
     assert not mid["is_hub"] and abs(mid["lon"] - 5.0) < 1e-9
 
 
+def test_bundled_links_join_cities_to_their_region_and_cross_once_per_mode():
+    nodes = pd.DataFrame(
+        {
+            "city_id": list("abcd"),
+            "region": ["EU", "EU", "NA", "NA"],
+            "lat": [50.0, 40.0, 40.0, 30.0],
+            "lon": [0.0, 10.0, -80.0, -70.0],
+        }
+    )
+    cols = ["cooperation_id", "mode", "city_a", "city_b"]
+    edges = pd.DataFrame(
+        [("p1", "pairing", "a", "c"), ("p2", "pairing", "b", "c"), ("t", "trio", "a", "b")],
+        columns=cols,
+    )
+    fans, trunks = figures.bundled_links(nodes, edges)
+    # one line per city and mode, to its region's mean position: a, b, c (pairing); a, b (trio)
+    assert sorted(zip(fans["mode"], fans["lat0"], strict=True)) == [
+        ("pairing", 40.0),
+        ("pairing", 40.0),
+        ("pairing", 50.0),
+        ("trio", 40.0),
+        ("trio", 50.0),
+    ]
+    assert set(zip(fans["lat1"], fans["lon1"], strict=True)) == {(45.0, 5.0), (35.0, -75.0)}
+    # only the pairings span both regions: one trunk carrying two cooperations
+    assert trunks[["mode", "lat0", "lon0", "lat1", "lon1", "cooperations"]].values.tolist() == [
+        ["pairing", 45.0, 5.0, 35.0, -75.0, 2]
+    ]
+
+
 def test_network_layout_is_deterministic(warehouse):
     nodes, edges = data.cooperation_nodes(Filters()), data.cooperation_edges(Filters())
     first = figures.network_layout(nodes, edges)

@@ -1,0 +1,107 @@
+"""The requested page inside the first layout response: no page-router round trip on first load.
+
+With Dash pages, the browser fetches `/_dash-layout` (the page container: an empty content div and a
+`dcc.Location` without a value), the Location then reports the address bar's path and query, and
+only that second request (`_pages_location` -> `_pages_content`, the router callback) returns the
+page. Here `app.layout` is a function: when the layout request names the page it was made from, the
+container arrives already holding that page's layout (with its first-paint figures, for the URL's
+filters and language), and the Location arrives with the address bar's values, so it reports
+nothing and the router does not run. Client-side navigation (dcc.Link, back/forward) still goes
+through the router callback, as before.
+
+The page is read from the layout request's `Referer` (the document that fetches it; the app's
+Referrer-Policy is `same-origin`, so it is sent to the app and to no other site). Without one (a
+browser that strips it, a direct request), or for a path no page serves, the empty container is
+returned and the router draws the page exactly as Dash does by default.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import dash
+from dash import dcc, html
+from dash._pages import _parse_query_string, _path_to_page
+from flask import Response, has_request_context, request
+
+log = logging.getLogger(__name__)
+
+# the ids of dash.page_container's parts (dash/dash.py _ID_*), which the router callback uses
+LOCATION, CONTENT, STORE, DUMMY = (
+    "_pages_location",
+    "_pages_content",
+    "_pages_store",
+    "_pages_dummy",
+)
+
+
+def requested_page() -> tuple[str, str, str] | None:
+    """Return (href, path, search) of the page whose layout is being requested, from the request's
+    Referer, or None when there is none (no request, no or a foreign Referer)."""
+    if not has_request_context():
+        return None
+    referer = request.headers.get("Referer", "")
+    parts = urlsplit(referer)
+    if not parts.path or parts.netloc != request.host:
+        return None
+    return referer.split("#", 1)[0], parts.path, f"?{parts.query}" if parts.query else ""
+
+
+def page_content(path: str, search: str) -> tuple[Any, str] | None:
+    """Return (the page's layout, its title) for `path` and query string `search`, called as the
+    router callback calls it, or None when no registered page serves `path`."""
+    app = dash.get_app()
+    page, variables = _path_to_page(app.strip_relative_path(path))
+    if not page:
+        return None
+    layout, title = page.get("layout", ""), page["title"]
+    if callable(layout):
+        layout = layout(**{**(variables or {}), **_parse_query_string(search)})
+    if callable(title):
+        title = title(**(variables or {}))
+    return layout, title
+
+
+def container(requested: tuple[str, str, str] | None = None) -> html.Div:
+    """Return the page container holding the requested page (the Location set to its address),
+    or Dash's empty container when there is no request or no page for it."""
+    requested = requested if requested is not None else requested_page()
+    try:
+        content = page_content(requested[1], requested[2]) if requested else None
+    except Exception:  # the shell must load: the router then draws (or reports) the page
+        log.exception("could not draw %s in the layout response", requested)
+        content = None
+    if requested is None or content is None:
+        return dash.page_container  # type: ignore[no-any-return]
+    href, path, search = requested
+    layout, title = content
+    return html.Div(
+        [
+            # every location prop set: on mount the Location has nothing to report
+            dcc.Location(
+                id=LOCATION,
+                refresh="callback-nav",
+                pathname=path,
+                search=search,
+                hash="",
+                href=href,
+            ),
+            html.Div(layout, id=CONTENT, disable_n_clicks=True),
+            dcc.Store(id=STORE, data={"title": title}),
+            html.Div(id=DUMMY, disable_n_clicks=True),
+        ]
+    )
+
+
+def app_layout() -> html.Div:
+    """Return the app's layout: the page container (with the requested page when known)."""
+    return html.Div(container(), className="app-root")
+
+
+def vary_on_referer(response: Response) -> Response:
+    """Mark a layout response as depending on the Referer (no shared cache may reuse it)."""
+    response.vary.add("Referer")
+    response.cache_control.private = True
+    return response

@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -226,6 +227,7 @@ def publish(
     engine: str = "spark",
     master: str = "local[*]",
     spark_conf: dict[str, str] | None = None,
+    log: Callable[[tuple[str, float, float]], None] | None = None,
 ) -> Path:
     """Publish the warehouse `db` as a new run of the Parquet `lake`; return the run directory.
 
@@ -233,6 +235,7 @@ def publish(
     `engine`: "spark" (the mart SQL translated to Spark SQL, run on `master`) or "duckdb" (the
     warehouse's own marts, copied). The run becomes current only when complete; on any error it
     is removed and the published run stays as it was. Publishes to one lake are serialised.
+    `log` receives (mart, planning seconds, execution seconds) for each mart Spark writes.
     """
     from filelock import FileLock
 
@@ -258,10 +261,9 @@ def publish(
 
                 spark = spark_engine.session(master, spark_conf)
                 try:
-                    spark_engine.build_marts(spark, run)
+                    spark_engine.build_marts(spark, run, log)
                 finally:
                     spark.stop()
-                _store_scorecard(run)
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
@@ -280,20 +282,3 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     ).fetchall()
     for (name,) in rows:
         _copy(con, run_dir, "mart", name)
-
-
-def _store_scorecard(run: Path) -> None:
-    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
-
-    The same calls as the warehouse build (`marts._fill_scorecard`, `marts.scorecard_query`):
-    they translate to Spark SQL, but Spark's analyser ran out of its 1 GB driver heap on one
-    expanded call (docs/deployment-spark.md), so this one mart is computed by DuckDB.
-    """
-    from pipelines.warehouse import marts
-
-    con = connect_run(run)
-    try:
-        marts._fill_scorecard(con)
-        _copy(con, run, "mart", "kpi_scorecard")
-    finally:
-        con.close()

@@ -2,18 +2,18 @@
 
 `session()` starts Spark (`local[*]` by default, a cluster URL in production); `build_marts()`
 registers the lake's core, ref and ops tables as Spark temporary views (`core__activity`: the
-Parquet schema read once, where a view over the files would read it at every reference), runs every view and table mart —
-the DuckDB definitions translated by `translate.to_spark` — in build order, writes each as Parquet
-under the run directory and reads it back as the view the later marts use. Last, the stored
+Parquet schema read once, where a view over the files reads it at every reference), runs every
+view and table mart — the DuckDB definitions translated by `translate.to_spark` — in build order,
+writes each as Parquet under the run directory and registers it for the later marts. Last, the stored
 `mart.kpi_scorecard`: one `marts.scorecard_query` text per stored scope and period (the
-`kpi_scorecard_for` macro, translated, parameters bound), unioned as DataFrames, written once.
+`kpi_scorecard_for` macro, translated once, parameters bound), each analysed as a temporary view,
+unioned in one UNION ALL, written once.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +73,18 @@ def _scorecard(spark: SparkSession, known: dict[str, translate.Macro]) -> DataFr
     def rows(sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in spark.sql(_sql(sql, known)).collect()]
 
-    frames = []
-    for call in marts.scorecard_calls(rows):
+    views = []
+    translated: dict[str, str] = {}  # every call is the same text with other parameters
+    for number, call in enumerate(marts.scorecard_calls(rows)):
         sql, params = marts.scorecard_query(call)
-        frames.append(_analysed(spark, _sql(sql, known), params))
-    return reduce(DataFrame.unionByName, frames)
+        if sql not in translated:
+            translated[sql] = _sql(sql, known)
+        view = f"scorecard_call_{number}"
+        _analysed(spark, translated[sql], params).createOrReplaceTempView(view)
+        views.append(view)
+    # one UNION ALL of the analysed calls: chained unionByName re-analyses the growing union at
+    # every step (quadratic in the calls)
+    return spark.sql("\nunion all\n".join(f"select * from {view}" for view in views))
 
 
 def build_marts(

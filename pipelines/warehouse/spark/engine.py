@@ -6,8 +6,8 @@ Parquet schema read once, where a view over the files reads it at every referenc
 view and table mart — the DuckDB definitions translated by `translate.to_spark` — in build order,
 writes each as Parquet under the run directory and registers it for the later marts. Last, the stored
 `mart.kpi_scorecard`: one `marts.scorecard_query` text per stored scope and period (the
-`kpi_scorecard_for` macro, translated once, parameters bound), each analysed as a temporary view,
-unioned in one UNION ALL, written once.
+`kpi_scorecard_for` macro, translated once, parameters bound), each call analysed and appended
+to the mart's Parquet on its own (the driver then holds one call's plan at a time).
 """
 
 from __future__ import annotations
@@ -67,24 +67,29 @@ def _analysed(spark: SparkSession, sql: str, args: dict[str, Any] | None = None)
     return spark.sql(sql, args=args) if args else spark.sql(sql)
 
 
-def _scorecard(spark: SparkSession, known: dict[str, translate.Macro]) -> DataFrame:
-    """Return the stored scorecard rows: every `marts.scorecard_calls` call, unioned."""
+def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], path: Path) -> Timing:
+    """Write the stored scorecard rows to `path`, one `marts.scorecard_calls` call at a time.
+
+    Each call is analysed and appended on its own, so the driver holds one call's plan at a time:
+    20 analysed calls held together (to union them) filled the default 1 GB heap. Returns the
+    mart's timing, summed over the calls.
+    """
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in spark.sql(_sql(sql, known)).collect()]
 
-    views = []
     translated: dict[str, str] = {}  # every call is the same text with other parameters
+    analysed = written = 0.0
     for number, call in enumerate(marts.scorecard_calls(rows)):
+        start = time.perf_counter()
         sql, params = marts.scorecard_query(call)
         if sql not in translated:
             translated[sql] = _sql(sql, known)
-        view = f"scorecard_call_{number}"
-        _analysed(spark, translated[sql], params).createOrReplaceTempView(view)
-        views.append(view)
-    # one UNION ALL of the analysed calls: chained unionByName re-analyses the growing union at
-    # every step (quadratic in the calls)
-    return spark.sql("\nunion all\n".join(f"select * from {view}" for view in views))
+        frame = _analysed(spark, translated[sql], params)
+        middle = time.perf_counter()
+        frame.coalesce(1).write.mode("append" if number else "overwrite").parquet(str(path))
+        analysed, written = analysed + middle - start, written + time.perf_counter() - middle
+    return SCORECARD, analysed, written
 
 
 def build_marts(
@@ -92,8 +97,8 @@ def build_marts(
 ) -> list[str]:
     """Compute every view and table mart, then the stored scorecard, on Spark; return their names.
 
-    Each mart lands in `run_dir/mart/<name>/` as Parquet, in one write (no other action). `log`
-    receives each mart's `Timing` as it is written.
+    Each mart lands in `run_dir/mart/<name>/` as Parquet, in one write and no other action (the
+    scorecard: one append per call). `log` receives each mart's `Timing` as it is written.
     """
     for schema, name, path in lake.tables(run_dir, schemas=("core", "ref", "ops")):
         _register(spark, schema, name, path)
@@ -104,7 +109,6 @@ def build_marts(
         return lambda: _analysed(spark, _sql(body, known))
 
     jobs = [(m.name, mart(m.body)) for m in definitions if m.kind in ("view", "table")]
-    jobs.append((SCORECARD, lambda: _scorecard(spark, known)))
     built = []
     for name, make in jobs:
         start = time.perf_counter()
@@ -116,4 +120,7 @@ def build_marts(
         if log:
             log((name, planned - start, time.perf_counter() - planned))
         built.append(name)
-    return built
+    timing = _write_scorecard(spark, known, lake.table_dir(run_dir, "mart", SCORECARD))
+    if log:
+        log(timing)
+    return [*built, SCORECARD]

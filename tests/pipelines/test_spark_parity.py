@@ -1,8 +1,9 @@
 """Spark computes the same marts as DuckDB: every mart, row for row, ordered lists included.
 
 `spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], the
-small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. Every mart includes the stored
-`mart.kpi_scorecard`, computed by Spark from the same `kpi_scorecard_for` calls as DuckDB's build.
+small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. `mart.kpi_scorecard` is filled
+by DuckDB over the Spark-built marts unless `--spark-scorecard` (docs/deployment-spark.md), so
+its equality checks Spark's inputs to it.
 """
 
 from __future__ import annotations

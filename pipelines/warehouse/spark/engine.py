@@ -93,12 +93,17 @@ def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], pat
 
 
 def build_marts(
-    spark: SparkSession, run_dir: Path, log: Callable[[Timing], None] | None = None
+    spark: SparkSession,
+    run_dir: Path,
+    log: Callable[[Timing], None] | None = None,
+    *,
+    scorecard: bool = True,
 ) -> list[str]:
     """Compute every view and table mart, then the stored scorecard, on Spark; return their names.
 
     Each mart lands in `run_dir/mart/<name>/` as Parquet, in one write and no other action (the
-    scorecard: one append per call). `log` receives each mart's `Timing` as it is written.
+    scorecard: one append per call; `scorecard=False` leaves it out). `log` receives each mart's
+    `Timing` as it is written.
     """
     for schema, name, path in lake.tables(run_dir, schemas=("core", "ref", "ops")):
         _register(spark, schema, name, path)
@@ -120,6 +125,8 @@ def build_marts(
         if log:
             log((name, planned - start, time.perf_counter() - planned))
         built.append(name)
+    if not scorecard:
+        return built
     timing = _write_scorecard(spark, known, lake.table_dir(run_dir, "mart", SCORECARD))
     if log:
         log(timing)

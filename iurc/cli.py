@@ -285,6 +285,11 @@ def serve(
     serve_dashboard(db=path, host=host, port=port, debug=debug)
 
 
+def _print_timing(timing: tuple[str, float, float]) -> None:
+    name, planned, executed = timing
+    say(f"  {name:<32} analyse {planned:6.2f} s  plan+execute+write {executed:6.2f} s")
+
+
 @app.command()
 def publish(
     lake: Path = typer.Option(..., "--lake", help="Lake directory (a new run is switched in)."),
@@ -299,6 +304,14 @@ def publish(
     ),
     conf: list[str] = typer.Option(
         [], "--conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
+    ),
+    spark_scorecard: bool = typer.Option(
+        False,
+        "--spark-scorecard",
+        help="Compute mart.kpi_scorecard on Spark too (default: DuckDB).",
+    ),
+    timings: bool = typer.Option(
+        False, "--timings", help="Print each Spark mart's analysis and execution seconds."
     ),
 ) -> None:
     """Publish the warehouse as a Parquet lake: core tables exported, marts computed by the engine.
@@ -324,7 +337,15 @@ def publish(
         raise typer.Exit(2)
     started = time.monotonic()
     try:
-        run = lakemod.publish(db, lake, engine=engine, master=master, spark_conf=settings)
+        run = lakemod.publish(
+            db,
+            lake,
+            engine=engine,
+            master=master,
+            spark_conf=settings,
+            log=_print_timing if timings else None,
+            spark_scorecard=spark_scorecard,
+        )
     except FileNotFoundError as exc:
         say(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

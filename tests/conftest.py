@@ -45,21 +45,30 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-SPARK_TEST_CONF = ("spark.sql.shuffle.partitions=2", "spark.ui.enabled=false")
+# Spark on tiny data: one shuffle partition, no adaptive re-planning, interpreted expressions
+# (compiling generated Java costs more than running a few thousand rows), no UI
+SPARK_TEST_CONF = (
+    "spark.sql.shuffle.partitions=1",
+    "spark.sql.adaptive.enabled=false",
+    "spark.sql.codegen.wholeStage=false",
+    "spark.sql.codegen.factoryMode=NO_CODEGEN",
+    "spark.ui.enabled=false",
+)
 
 
 @pytest.fixture(scope="session")
 def spark_lake(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Return (warehouse, lake): `iurc publish --engine spark` of a demo warehouse, once a session.
 
-    Spark runs in local mode on 2 threads with 2 shuffle partitions and no UI. The warehouse is
+    Spark runs in local mode on 2 threads with the small-data settings of `SPARK_TEST_CONF`, and
+    prints each mart's timings (`--timings`, shown when the test fails). The warehouse is
     the one the lake was published from (compare the lake with it, not with another demo build).
     """
     lake = tmp_path_factory.mktemp("spark-lake")
     conf = [arg for setting in SPARK_TEST_CONF for arg in ("--conf", setting)]
     proc = subprocess.run(
         [sys.executable, "-m", "iurc.cli", "publish", "--engine", "spark", "--master", "local[2]"]
-        + ["--lake", str(lake), "--db", str(demo_db), *conf],
+        + ["--lake", str(lake), "--db", str(demo_db), "--timings", *conf],
         cwd=ROOT,
         check=False,
         capture_output=True,

@@ -315,6 +315,16 @@ def kpi_computed_sql() -> str:
     return "\nunion all\n".join(parts)
 
 
+def kpi_computed_ids_sql() -> str:
+    """Return the SQL list of the KPIs `kpi_computed_sql` computes, e.g. `'K01', 'K02'`.
+
+    Each computed SELECT aggregates without grouping, so it always yields its row: the list is
+    exactly the indicator_ids of the computed rows, known without running (or inlining) them.
+    """
+    ids = sorted({m.indicator for m in METRICS.values() if m.indicator})
+    return ", ".join(f"'{i}'" for i in ids)
+
+
 def _query_mode(
     filters: Filters, cooperation: Sequence[str], city: Sequence[str]
 ) -> tuple[_Mode, dict[str, Any]]:

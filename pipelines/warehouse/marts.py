@@ -50,6 +50,7 @@ def fragments() -> dict[str, str]:
     """
     return {
         "kpi_computed": build.kpi_computed_sql(),
+        "kpi_computed_ids": build.kpi_computed_ids_sql(),
         "table_completeness": completeness.table_completeness_sql(),
         "activity_fields_filled": completeness.fields_filled_sql("activity", "a"),
         "activity_fields_total": str(completeness.fields_total("activity")),

@@ -1,8 +1,9 @@
 """Spark computes the same marts as DuckDB: every mart, row for row, ordered lists included.
 
-`spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], 2 shuffle
-partitions, no UI) on the demo warehouse. `mart.kpi_scorecard` is filled by DuckDB's build over
-the Spark-built marts (docs/deployment-spark.md), so its equality checks Spark's inputs to it.
+`spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], the
+small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. `mart.kpi_scorecard` is filled
+by DuckDB over the Spark-built marts unless `--spark-scorecard` (docs/deployment-spark.md), so
+its equality checks Spark's inputs to it.
 """
 
 from __future__ import annotations

@@ -67,3 +67,37 @@ def test_the_stored_scorecard_query_translates_with_bound_parameters():
     assert "percentile_disc(0.5) within group (order by report_lag_days nulls last)" in spark
     assert "percentile_approx" not in spark
     sqlglot.parse_one(spark, read="spark")
+
+
+def test_a_table_macro_called_twice_gets_distinct_cte_names():
+    """Spark lifts the CTEs to one WITH: the second call's are numbered, so no name clashes."""
+    known = translate.macros(marts.definitions())
+    args = ", ".join(["[]"] * 8)
+    sql = _spark(
+        f"select * from mart.kpi_scope({args}) as a cross join mart.kpi_scope({args}) as b", known
+    )
+    assert "kpi_scope__final as (" in sql and "kpi_scope_2__final as (" in sql
+    sqlglot.parse_one(sql, read="spark")
+
+
+def test_the_scorecard_reads_the_kpi_rules_once():
+    """Spark inlines a CTE at each reference: the expanded scorecard must name each KPI rule's
+    rows once, or one call plans every rule many times (it ran the driver out of heap)."""
+    known = translate.macros(marts.definitions())
+    sql = _spark(marts.scorecard_query(("programme", "iurc-na", "all", None, None))[0], known)
+    tree = sqlglot.parse_one(sql, read="spark")
+    refs: dict[str, int] = {}
+    for table in tree.find_all(sqlglot.exp.Table):
+        refs[table.name] = refs.get(table.name, 0) + 1
+    assert refs["kpi_actual__computed"] == 1
+    assert refs["kpi_scorecard_for__computed_or_reported"] == 1
+
+
+def test_flat_names_point_at_the_engine_views_and_keep_the_qualifiers():
+    sql = translate.to_spark(
+        "select activity_cube.month from mart.activity_cube join core.city c using (city_id)",
+        {},
+        flat=("core", "mart"),
+    ).lower()
+    assert "from mart__activity_cube as activity_cube" in sql and "core__city as c" in sql
+    assert "mart." not in sql and "core." not in sql

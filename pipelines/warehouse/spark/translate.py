@@ -106,14 +106,22 @@ def _rename_ctes(query: exp.Expression, prefix: str) -> exp.Expression:
     return query.transform(rename)
 
 
-def expand(tree: exp.Expression, known: Mapping[str, Macro]) -> exp.Expression:
-    """Return `tree` with every call of a known macro replaced by its body (recursively)."""
+def expand(
+    tree: exp.Expression, known: Mapping[str, Macro], calls: dict[str, int] | None = None
+) -> exp.Expression:
+    """Return `tree` with every call of a known macro replaced by its body (recursively).
+
+    A table macro's CTEs take the macro's name as prefix, and the call's number from the second
+    call of the same macro on (`kpi_scope__final`, `kpi_scope_2__final`): lifted to the top,
+    every CTE name stays unique. `calls` counts the calls made so far (shared by the recursion).
+    """
+    seen = {} if calls is None else calls
 
     def replace(node: exp.Expression) -> exp.Expression:
         call = _mart_call(node)
         if call and call[0] in known and not known[call[0]].is_table:
             body = _substitute(known[call[0]], call[1])
-            return exp.Paren(this=expand(body, known))
+            return exp.Paren(this=expand(body, known, seen))
         if (
             isinstance(node, exp.Table)
             and node.db == "mart"
@@ -121,8 +129,10 @@ def expand(tree: exp.Expression, known: Mapping[str, Macro]) -> exp.Expression:
             and node.this.name in known
         ):
             macro = known[node.this.name]
-            body = _rename_ctes(_substitute(macro, list(node.this.expressions)), macro.name)
-            body = expand(body, known)
+            seen[macro.name] = seen.get(macro.name, 0) + 1
+            prefix = macro.name if seen[macro.name] == 1 else f"{macro.name}_{seen[macro.name]}"
+            body = _rename_ctes(_substitute(macro, list(node.this.expressions)), prefix)
+            body = expand(body, known, seen)
             alias = node.alias or macro.name
             return exp.Subquery(
                 this=body.unnest(), alias=exp.TableAlias(this=exp.to_identifier(alias))
@@ -213,7 +223,38 @@ def spark_rules(tree: exp.Expression) -> exp.Expression:
     return tree.transform(replace)
 
 
-def to_spark(sql: str, known: Mapping[str, Macro]) -> str:
-    """Return Spark SQL for one DuckDB query, macros expanded and the Spark rules applied."""
-    tree = _parse(sql)
-    return spark_rules(expand(tree, known)).sql(WRITE, comments=False)
+def flat_name(schema: str, name: str) -> str:
+    """Return the one-part name `schema__name` a table of `schema` has under `to_spark(flat=...)`."""
+    return f"{schema}__{name}"
+
+
+def _flatten(tree: exp.Expression, schemas: tuple[str, ...]) -> exp.Expression:
+    """Return `tree` with each `schema.table` of `schemas` named `schema__table` (alias `table`)."""
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if (
+            isinstance(node, exp.Table)
+            and node.db in schemas
+            and isinstance(node.this, exp.Identifier)
+        ):
+            table = node.name
+            node.set("this", exp.to_identifier(flat_name(node.db, table)))
+            node.set("db", None)
+            if not node.alias:
+                node.set("alias", exp.TableAlias(this=exp.to_identifier(table)))
+        return node
+
+    return tree.transform(rename)
+
+
+def to_spark(sql: str, known: Mapping[str, Macro], flat: tuple[str, ...] = ()) -> str:
+    """Return Spark SQL for one DuckDB query, macros expanded and the Spark rules applied.
+
+    `flat`: schemas whose tables are named `schema__table` (`flat_name`): the Spark engine's
+    temporary views, which keep the Parquet schema inferred once (a view over `parquet.`path``
+    infers it again, with a Spark job, at each reference).
+    """
+    tree = spark_rules(expand(_parse(sql), known))
+    if flat:
+        tree = _flatten(tree, flat)
+    return tree.sql(WRITE, comments=False)

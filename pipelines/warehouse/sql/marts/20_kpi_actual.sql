@@ -7,8 +7,7 @@
 -- each KPI's rule, additivity and geography basis live there, once. Reported observations (source
 -- 'reported') feed only KPIs not computed from facts (e.g. K23) and every forecast; cumulative or
 -- non-summable observations take the latest value in the period, never a sum across periods.
--- scope: the target/observation scope the filters amount to (programme, one network, one
--- cooperation, one city); null when other filters make the selection a subset no target covers.
+-- scope: the target/observation scope the filters amount to (mart.kpi_scope).
 with
 
 computed as (
@@ -16,21 +15,9 @@ computed as (
 ),
 
 scope as (
-    select
-        case
-            when array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
-            when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'programme'
-            when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then 'network'
-            when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then 'cooperation'
-            when array_length(p_city) = 1 and array_length(p_network) + array_length(p_cooperation) = 0 then 'city'
-        end as scope_type,
-        case
-            when array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_mode) > 0 then null
-            when array_length(p_network) + array_length(p_cooperation) + array_length(p_city) = 0 then 'iurc-na'
-            when array_length(p_network) = 1 and array_length(p_cooperation) + array_length(p_city) = 0 then p_network[1]
-            when array_length(p_cooperation) = 1 and array_length(p_network) + array_length(p_city) = 0 then p_cooperation[1]
-            when array_length(p_city) = 1 and array_length(p_network) + array_length(p_cooperation) = 0 then p_city[1]
-        end as scope_id
+    select * from mart.kpi_scope(
+        p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+    )
 ),
 
 observation as (
@@ -83,7 +70,9 @@ final as (
         value
     from reported
     where value_kind = 'forecast'
-       or indicator_id not in (select indicator_id from computed)
+       -- the KPIs `computed` yields (each always yields its row): never `computed` again,
+       -- which an engine inlining CTEs (Spark) would plan twice
+       or indicator_id not in ({{ kpi_computed_ids }})
 )
 
 select * from final

@@ -24,21 +24,26 @@ computed_or_reported as (
     )
 ),
 
--- the target scope the filters amount to; kpi_actual's scope plus one cooperation mode
+-- the target scope the filters amount to: mart.kpi_scope (kpi_actual's) plus one cooperation mode.
+-- Each CTE below reads computed_or_reported at most once: Spark inlines a CTE at every reference,
+-- so each extra reference would plan every KPI rule again (one call used to plan them 64 times).
 scope as (
     select
         case
             when array_length(p_mode) = 1
                  and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then 'mode'
-            else (select any_value(scope_type) from computed_or_reported)
+            else s.scope_type
         end as scope_type,
         case
             when array_length(p_mode) = 1
                  and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then p_mode[1]
-            else (select any_value(scope_id) from computed_or_reported)
+            else s.scope_id
         end as scope_id
+    from mart.kpi_scope(
+        p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+    ) as s
 ),
 
 indicator as (
@@ -54,28 +59,59 @@ indicator as (
 ),
 
 -- every scorecard KPI gets a row, 'no data' when neither computed nor reported
--- (benchmark KPIs K31-K33 live in mart.city_benchmark; K28 is added below)
-actual as (
+-- (benchmark KPIs K31-K33 live in mart.city_benchmark; K28 is added below): a placeholder row
+-- per KPI, kept only when the KPI has no actual value (a window, not a second read of the rows)
+candidate as (
     select
-        (select scope_type from scope) as scope_type,
-        (select scope_id from scope) as scope_id,
-        * exclude (scope_type, scope_id)
-    from computed_or_reported
+        s.scope_type,
+        s.scope_id,
+        c.indicator_id,
+        c.measure,
+        c.value_kind,
+        c.source,
+        c.numerator,
+        c.denominator,
+        c.value,
+        false as placeholder
+    from computed_or_reported as c
+    cross join scope as s
     union all
     select
-        (select scope_type from scope),
-        (select scope_id from scope),
+        s.scope_type,
+        s.scope_id,
         i.indicator_id,
         'main',
         'actual',
         'reported',
         null,
         null,
-        null
+        null,
+        true
     from indicator as i
+    cross join scope as s
     where i.family <> 'benchmarking'
       and i.indicator_id <> 'K28'
-      and i.indicator_id not in (select indicator_id from computed_or_reported where value_kind = 'actual')
+),
+
+actual as (
+    select
+        scope_type,
+        scope_id,
+        indicator_id,
+        measure,
+        value_kind,
+        source,
+        numerator,
+        denominator,
+        value
+    from (
+        select
+            *,
+            count(case when value_kind = 'actual' and not placeholder then 1 end)
+                over (partition by indicator_id) as actual_rows
+        from candidate
+    )
+    where not placeholder or actual_rows = 0
 ),
 
 target as (

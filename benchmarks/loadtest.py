@@ -78,7 +78,9 @@ def usable_callbacks(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the server-side callbacks whose inputs the generator can fill (filters + controls)."""
     out = []
     for dep in deps:
-        if dep.get("clientside_function") or dep.get("prevent_initial_call"):
+        # figure callbacks are prevent_initial_call (the first paint is in the layout) but still
+        # answer every filter change, so they are load-tested too
+        if dep.get("clientside_function"):
             continue
         inputs = [(i["id"], i["property"]) for i in dep["inputs"]]
         if any(isinstance(i, dict) for i, _ in inputs) or any(

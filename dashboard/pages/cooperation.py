@@ -520,7 +520,9 @@ def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]
     axis = t("axis.weight", lang)
     fig = figures.sdg_profile(df, lang, value_title=axis)
     summary = (
-        figures.summary_total_and_top(df, "label", "value", axis, lang) if not df.empty else ""
+        figures.summary_total_and_top(df, "label", "value", t("coop.sdg_items", lang), lang)
+        if not df.empty
+        else ""
     )
     return components.card_values(
         df,

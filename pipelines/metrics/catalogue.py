@@ -1237,6 +1237,21 @@ METRICS: dict[str, Metric] = {
             where="entity_type = 'activity' and target_id is not null and review <> 'rejected'",
             breakdowns=("goal", "network"),
         ),
+        # the cooperation page's SDG profile: the cooperation, its activities and outputs
+        # (each item's fractional weights add up to 1, so the profile's weights total this)
+        Metric(
+            "sdg.items_tagged",
+            "Items with an SDG goal",
+            "Items (a cooperation, an activity, an output) with at least one counted SDG tag "
+            "(validated by default; with suggestions, validated or unreviewed suggested), each "
+            "counted once.",
+            "count",
+            Additivity.DISTINCT,
+            "sdg_target",
+            "count(distinct concat(entity_type, ':', entity_id))",
+            where="review <> 'rejected'",
+            breakdowns=("goal", "network"),
+        ),
         Metric(
             "K26",
             "SDG tags reviewed",

@@ -247,11 +247,13 @@ def cooperation_sdg(
     tags (fractional weights).
 
     Columns: goal, label, colour_hex, value, share.
+    attrs: metric and total, the metric layer's count of the items profiled (sdg.items_tagged:
+    an item's weights add up to 1, so they are the profile's total weight).
 
     Example: ``cooperation_sdg(con, "turin-austin")``
     """
     lab = label_col(lang)
-    return fetch(
+    profile = fetch(
         con,
         f"""
         with e as (
@@ -272,6 +274,9 @@ def cooperation_sdg(
         """,
         [cooperation_id],
     )
+    total = metric_total(con, "sdg.items_tagged", Filters(), cooperation=(cooperation_id,))
+    profile.attrs = {"metric": "sdg.items_tagged", "total": total}
+    return profile
 
 
 def output_funnel(

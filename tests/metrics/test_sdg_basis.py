@@ -107,3 +107,22 @@ def test_tags_by_method_and_status_count_every_tag_whatever_the_basis(
         assert df.attrs["total"] == 7
         assert df.attrs["legend_totals"] == {"accepted": 5, "rejected": 1, "suggested": 1}
     assert metric_total(mcur, "sdg.tags", Filters(method=("model",))) == 2
+
+
+def test_cooperation_sdg_profile_states_the_items_it_shares_out(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """coop-a: a1 (11 and 9, validated: half each) and a2 (11 validated; 4 only suggested); o1's
+    tag is rejected. coop-b: a3 (11) and the cooperation itself (17)."""
+    from pipelines.queries.cooperation import cooperation_sdg
+
+    a = cooperation_sdg(mcur, "coop-a")
+    assert {int(g): float(v) for g, v in zip(a["goal"], a["value"], strict=True)} == {
+        9: 0.5,
+        11: 1.5,
+    }
+    assert a.attrs == {"metric": "sdg.items_tagged", "total": 2}
+    assert cooperation_sdg(mcur, "coop-b").attrs["total"] == 2
+    # with suggestions a2's goal 4 counts too, but a2 is still one item
+    assert metric_total(mcur, "sdg.items_tagged", Filters(review=ALL), cooperation=("coop-a",)) == 2
+    assert metric_total(mcur, "sdg.items_tagged", Filters()) == 4  # a1 a2 a3 coop-b

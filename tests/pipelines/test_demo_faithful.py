@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
 COOPERATION_MODES = {"pairing", "trio", "cluster"}
 
@@ -136,3 +137,45 @@ def test_demo_new_york_alone_in_its_band_gets_no_score(demo_db: Path) -> None:
     finally:
         con.close()
     assert rows == [("new-york-city-us", None, None, "too_few_peers", 1)]
+
+
+def test_demo_cooperation_sdg_totals_recounted_from_the_raw_files(demo_db: Path) -> None:
+    """Each cooperation's SDG profile states the items it shares out (sdg.items_tagged): the
+    cooperation, its activities and outputs with a validated tag (accepted, or manual and not
+    rejected), recounted from sdg_alignments.csv; their fractional weights add up to that."""
+    from pipelines.queries.cooperation import cooperation_sdg
+
+    demo = demo_db.parent / "demo"
+    files = _read(demo)
+    tags = pd.read_csv(demo / "sdg_alignments.csv", dtype={"target_id": str})
+    planted = tags["target_id"].notna() & ~tags.apply(
+        lambda r: str(r["target_id"]).startswith(f"{r['goal']}."), axis=1
+    )  # a target of another goal: quarantined at ingest
+    tags = tags[~planted & ~tags["entity_id"].astype(str).str.contains("-bad-")]
+    valid = tags[
+        (tags["status"] == "accepted")
+        | ((tags["method"] == "manual") & (tags["status"] != "rejected"))
+    ]
+    owners = pd.concat(
+        [
+            files["activities"][["activity_id", "cooperation_id"]]
+            .rename(columns={"activity_id": "entity_id"})
+            .assign(entity_type="activity"),
+            files["outputs"][["output_id", "cooperation_id"]]
+            .rename(columns={"output_id": "entity_id"})
+            .assign(entity_type="output"),
+        ]
+    )
+    items = valid.merge(owners, on=["entity_type", "entity_id"], how="left")
+    own = items["entity_type"] == "cooperation"
+    items.loc[own, "cooperation_id"] = items.loc[own, "entity_id"]
+    want = items.drop_duplicates(["entity_type", "entity_id"]).groupby("cooperation_id").size()
+    assert len(want) >= 10
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        got = {coop: cooperation_sdg(con, coop) for coop in want.index}
+    finally:
+        con.close()
+    assert {c: df.attrs["total"] for c, df in got.items()} == want.to_dict()
+    for coop, df in got.items():
+        assert df["value"].sum() == pytest.approx(want[coop])

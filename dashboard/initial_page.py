@@ -41,10 +41,12 @@ LOCATION, CONTENT, STORE, DUMMY = (
 
 
 def address_requested() -> tuple[str, str, str]:
-    """Return (href, path, search) of the current request's own address (an index request)."""
+    """Return (href, path, search) of the current request's own address (an index request); the
+    href is relative: the Host header is the client's to forge, and is never written in a page
+    (the Location compares it with the address bar only after a navigation, which sets it)."""
     query = request.query_string.decode("utf-8", "replace")
-    href = request.base_url + (f"?{query}" if query else "")
-    return href, request.path, f"?{query}" if query else ""
+    search = f"?{query}" if query else ""
+    return request.path + search, request.path, search
 
 
 def request_page(requested: tuple[str, str, str]) -> None:

@@ -18,6 +18,7 @@ from dashboard import (
     api,
     auth,
     data,
+    embedded_layout,
     first_paint,
     initial_page,
     request_checks,
@@ -50,9 +51,9 @@ INDEX_STRING = """<!DOCTYPE html>
 
 
 def _csp(app: Dash) -> str:
-    # Inline scripts (the renderer bootstrap, inline clientside callbacks) are allowed by hash
-    # only; nothing is loaded from another origin.
-    hashes = " ".join(app.csp_hashes())  # each already quoted: 'sha256-...'
+    # Inline scripts (the renderer bootstrap, inline clientside callbacks, the embedded layout's
+    # fetch answer) are allowed by hash only; nothing is loaded from another origin.
+    hashes = " ".join([*app.csp_hashes(), embedded_layout.script_hash()])  # each quoted
     return "; ".join(
         [
             "default-src 'self'",
@@ -81,6 +82,8 @@ def create_app() -> Dash:
         update_title=None,  # type: ignore[arg-type]  # documented: None shows no "Updating..." title
         suppress_callback_exceptions=True,
         compress=True,  # gzip through flask-compress (dashboard.static_assets)
+        # dcc's chunks linked in the page, not fetched after the layout (dashboard.script_bundles)
+        eager_loading=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # the page meta tags (twitter:url, og:*) are built from the request's Host header,
         # which a client forges at will: leave them out (links in the app are relative)
@@ -116,6 +119,7 @@ def create_app() -> Dash:
     _guard_requests(app, server)
     _run_first_request_setup(server)
     first_paint.install(app)
+    embedded_layout.install(app)  # the layout comes with the index response
     if os.environ.get("IURC_DB") or os.environ.get("IURC_LAKE"):  # a deployment (gunicorn)
         data.start_warming()
     return app

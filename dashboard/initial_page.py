@@ -9,10 +9,13 @@ filters and language), and the Location arrives with the address bar's values, s
 nothing and the router does not run. Client-side navigation (dcc.Link, back/forward) still goes
 through the router callback, as before.
 
-The page is read from the layout request's `Referer` (the document that fetches it; the app's
-Referrer-Policy is `same-origin`, so it is sent to the app and to no other site). Without one (a
-browser that strips it, a direct request), or for a path no page serves, the empty container is
-returned and the router draws the page exactly as Dash does by default.
+The layout normally travels inside the index response itself (dashboard.embedded_layout), which
+names the page by its own path and query (`request_page`). A separate `/_dash-layout` request (the
+embedded one could not be built) reads the page from its `Referer` instead (the document that
+fetches it; the app's Referrer-Policy is `same-origin`, so it is sent to the app and to no other
+site). Without one (a browser that strips it, a direct request, a proxy that rewrites Host), or for
+a path no page serves, the empty container is returned and the router draws the page exactly as
+Dash does by default.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from urllib.parse import urlsplit
 import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
-from flask import Response, has_request_context, request
+from flask import Response, g, has_request_context, request
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +40,29 @@ LOCATION, CONTENT, STORE, DUMMY = (
 )
 
 
+def address_requested() -> tuple[str, str, str]:
+    """Return (href, path, search) of the current request's own address (an index request); the
+    href is relative: the Host header is the client's to forge, and is never written in a page
+    (the Location compares it with the address bar only after a navigation, which sets it)."""
+    query = request.query_string.decode("utf-8", "replace")
+    search = f"?{query}" if query else ""
+    return request.path + search, request.path, search
+
+
+def request_page(requested: tuple[str, str, str]) -> None:
+    """Make the layout built during this request the one of `requested` (href, path, search)."""
+    g.iurc_requested_page = requested
+
+
 def requested_page() -> tuple[str, str, str] | None:
-    """Return (href, path, search) of the page whose layout is being requested, from the request's
-    Referer, or None when there is none (no request, no or a foreign Referer)."""
+    """Return (href, path, search) of the page whose layout is being requested: the one named by
+    `request_page`, else the request's Referer; None when there is none (no request, no or a
+    foreign Referer)."""
     if not has_request_context():
         return None
+    named: tuple[str, str, str] | None = g.get("iurc_requested_page")
+    if named is not None:
+        return named
     referer = request.headers.get("Referer", "")
     parts = urlsplit(referer)
     if not parts.path or parts.netloc != request.host:

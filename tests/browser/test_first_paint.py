@@ -1,7 +1,8 @@
 """What a page costs to draw, checked on the real server (no timing: requests and headers).
 
-A page arrives whole with the first layout response (dashboard.initial_page, with its first
-figures from dashboard.first_paint): no callback request at all before it is drawn. Responses are gzip
+A page arrives whole inside the index response (dashboard.embedded_layout, built by
+dashboard.initial_page with its first figures from dashboard.first_paint): no layout, callback-list
+or lazy component-chunk request, and no callback request at all before it is drawn. Responses are gzip
 compressed; assets are linked by content hash and cached for a year; Plotly's toolbar speaks
 French and Spanish and has no "Share chart..." (Plotly Cloud) button; the partial Plotly bundle
 draws every chart (the full 4.8 MB one is never fetched).
@@ -68,8 +69,9 @@ def _callback_outputs(request, outputs: list[str]) -> None:
 def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
     page, server_url: str
 ) -> None:
-    """Each page comes whole in the layout response: no router round trip and no callback
-    request at all until it is drawn; client-side navigation still goes through the router."""
+    """Each page comes whole in the index response: no layout or callback-list request, no lazy
+    chunk, no router round trip and no callback request at all until it is drawn; client-side
+    navigation still goes through the router."""
     checker = PageChecker(page, server_url)
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
@@ -99,6 +101,10 @@ def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
             checker.screenshot(f"first-paint-{lang}")
     # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly
     assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
+    # layout and callback list came embedded; dcc's chunks linked in the page (fingerprinted
+    # async-graph.v….js), none fetched lazily (async-graph.js) after the layout
+    assert not [u for u in urls if re.search(r"/_dash-(layout|dependencies)|/async-\w+\.js", u)]
+    assert [u for u in urls if re.search(r"/async-graph\.v[\w.]+\.js", u)], urls
     # a dcc.Link in the navigation: the router answers once, and the new page draws
     outputs = []
     page.on("request", lambda request: _callback_outputs(request, outputs))
@@ -125,6 +131,10 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     cache = headers.get("cache-control", "")
     assert "max-age=31536000" in cache and "immutable" in cache and "no-cache" not in cache
     assert b".app-" in gzip.decompress(body)
+    # the 1.4 MB Plotly bundle too (compressed once per process, dashboard.static_assets)
+    name, digest = next(link for link in links if link[0].startswith("04-plotly-"))
+    headers, body = _get(f"{server_url}/assets/{name}?v={digest}")
+    assert headers.get("content-encoding") == "gzip" and len(body) < 600_000
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")

@@ -169,17 +169,26 @@ def test_gunicorn_serves_the_app(demo_db):
     )
     try:
         deadline = time.monotonic() + 30
-        while True:
+        while True:  # up: the callback list answers at once
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sdg?lang=es", timeout=2) as r:
-                    body, headers = r.read().decode(), r.headers
-                break
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_dash-dependencies", timeout=2
+                ):
+                    break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.3)
+        # the index carries the page's layout (dashboard.embedded_layout): as long as building it
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sdg?lang=es", timeout=120) as r:
+            body, headers = r.read().decode(), r.headers
         assert "_dash-renderer" in body or "dash_renderer" in body
+        assert "iurc-preloaded" in body  # the /sdg layout came with it
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy: do not leave it running
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,128 @@
+"""The index response carries the page's layout and the callback list (dashboard.embedded_layout),
+only the component scripts the pages use (dashboard.script_bundles), and gzip-kept assets."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from dashboard import data, embedded_layout, script_bundles
+from dashboard.app import app
+
+HOSTILE = "</script><script>alert(1)</script><!-- </SCRIPT > & \" ' <b>x</b>"
+
+
+class _Scripts(HTMLParser):
+    """Collect each <script> element's attributes and text, as a browser's parser splits them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[dict[str, str | None], str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.found.append((dict(attrs), ""))
+
+    def handle_data(self, text: str) -> None:
+        if self.found and self.lasttag == "script":
+            attrs, before = self.found[-1]
+            self.found[-1] = (attrs, before + text)
+
+
+def _scripts(page: str) -> list[tuple[dict[str, str | None], str]]:
+    parser = _Scripts()
+    parser.feed(page)
+    return parser.found
+
+
+def test_embedded_json_cannot_end_its_script_element() -> None:
+    value = {"title": HOSTILE + "\u2028", HOSTILE: [HOSTILE]}
+    block = embedded_layout.data_block('/x"><script>', json.dumps(value))
+    assert block.lower().count("</script") == 1 and block.endswith("</script>")
+    assert "<!--" not in block and "<b>" not in block
+    [(attrs, text)] = _scripts(f"<body>{block}<p>after</p></body>")
+    assert attrs["type"] == "application/json" and attrs["data-path"] == '/x"><script>'
+    assert json.loads(text) == value  # what the renderer parses is the value unchanged
+
+
+def test_only_the_component_scripts_pages_use_are_linked() -> None:
+    tag = '<script src="/_dash-component-suites/{}"></script>\n'
+    names = {
+        "dash/dcc/async-graph.v4_4_1m1.js": True,
+        "dash/dcc/async-dropdown.v4_4_1m1.js": True,
+        "dash/dcc/dash_core_components.v4_4_1m1.js": True,
+        "dash/dash-renderer/build/dash_renderer.v4_4_1m1.min.js": True,
+        "dash/dcc/async-mathjax.v4_4_1m1.js": False,
+        "dash/dcc/async-markdown.v4_4_1m1.js": False,
+        "dash/dash_table/bundle.v7_4_1m1.js": False,
+        "plotly/package_data/plotly.v7_1_0m1.min.js": False,
+    }
+    page = "".join(tag.format(name) for name in names)
+    kept = script_bundles.drop_unused(page)
+    assert kept == "".join(tag.format(name) for name, used in names.items() if used)
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path):
+    data.configure(demo_db)
+    yield app.server.test_client()
+    data.configure()
+
+
+def test_index_streams_the_page_with_its_layout_and_callbacks(client) -> None:
+    response = client.get(
+        "/activities",
+        query_string="lang=fr&page=2&q=" + HOSTILE,
+        headers={"Accept-Encoding": "gzip"},
+    )
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "private" in response.headers["Cache-Control"]
+    assert "no-cache" in response.headers["Cache-Control"]
+    assert embedded_layout.script_hash() in response.headers["Content-Security-Policy"]
+    page = gzip.decompress(response.data).decode()
+    assert HOSTILE not in page and "alert(1)</script>" not in page
+    blocks = {
+        attrs.get("data-path"): text
+        for attrs, text in _scripts(page)
+        if attrs.get("class") == embedded_layout.BLOCK_CLASS
+    }
+    assert set(blocks) == {"/_dash-layout", "/_dash-dependencies"}
+    location, content = json.loads(blocks["/_dash-layout"])["props"]["children"]["props"][
+        "children"
+    ][:2]
+    assert location["props"]["pathname"] == "/activities"
+    assert location["props"]["search"] == "?lang=fr&page=2&q=" + HOSTILE  # the raw query
+    assert "Activités" in str(content) and "Lignes 26 à 50" in str(content)
+    assert json.loads(blocks["/_dash-dependencies"]) == client.get("/_dash-dependencies").json
+    # the bootstrap follows the blocks and precedes the renderer; no unused bundle is linked
+    assert f"<script>{embedded_layout.BOOTSTRAP}</script>" + embedded_layout.RENDERER_TAG in page
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert any("/async-graph." in s for s in sources)
+    assert not [s for s in sources if "mathjax" in s or "dash_table" in s or "plotly/" in s]
+    # a client without gzip gets the same page as it is
+    plain = client.get("/activities", query_string="lang=fr&page=2&q=" + HOSTILE)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.data.decode().count(embedded_layout.BLOCK_CLASS) == 2 + 1  # + the bootstrap
+
+
+def test_unknown_path_embeds_the_empty_container_and_assets_keep_their_gzip(client) -> None:
+    page = client.get("/no-such-page").data.decode()
+    [layout] = [t for a, t in _scripts(page) if a.get("data-path") == "/_dash-layout"]
+    assert "pathname" not in layout  # the router draws its "not found" page, as before
+    name = next(Path(embedded_layout.__file__).parent.glob("assets/04-plotly-*.js")).name
+    link = re.search(rf"/assets/{re.escape(name)}\?v=[0-9a-f]+", page)
+    assert link is not None
+    first = client.get(link.group(0), headers={"Accept-Encoding": "gzip, deflate"})
+    again = client.get(link.group(0), headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and first.data == again.data
+    assert (
+        gzip.decompress(first.data)[:200]
+        == (Path(embedded_layout.__file__).parent / "assets" / name).read_bytes()[:200]
+    )
+    assert len(first.data) < 600_000  # 1.4 MB raw

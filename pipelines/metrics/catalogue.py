@@ -1345,7 +1345,7 @@ METRICS: dict[str, Metric] = {
             "report_lag",
             # the lower middle value: the median position of n lags is ceil(n / 2)
             "min(report_lag_days) filter (where 2 * lag_running >= lag_count)",
-            denominator="sum(activities)",
+            denominator="coalesce(sum(activities), 0)",  # the activities (0 when none)
             direction="lower",
             breakdowns=("network", "mode", "city", "country", "region", *_TIME),
             indicator="K30",

@@ -335,16 +335,32 @@ SOURCES: dict[str, Source] = {
                 group by all
             """,
         ),
-        # K30 (D5): one row per completed activity's reporting lag (the cube's counts unnested;
-        # an explicit `cross join unnest`, which Spark runs as a LATERAL VIEW, not DuckDB's
-        # implicit lateral `from t, range(n)`)
+        # K30 (D5): the timeliness cube's (lag, count) rows per lag, each with the running count
+        # of activities up to and including its lag (`lag_running`) and the count of activities
+        # with a lag (`lag_count`), per breakdown group: the lower median is the smallest lag
+        # whose running count reaches half, with no row per activity (the cube's counts are
+        # never unnested). Partitioning by "has a lag" keeps a missing lag out of both counts.
         Source(
             "report_lag",
             Geography.HOST,
             base="timeliness",
             sql="""
-                select {dims} report_lag_days
-                from {src} cross join unnest(range(activities)) as copies(i)
+                select
+                    {dims}
+                    report_lag_days,
+                    activities,
+                    sum(activities) over (
+                        partition by {dims} report_lag_days is not null
+                        order by report_lag_days
+                    ) as lag_running,
+                    sum(activities) over (
+                        partition by {dims} report_lag_days is not null
+                    ) as lag_count
+                from (
+                    select {dims} report_lag_days, sum(activities) as activities
+                    from {src}
+                    group by all
+                )
             """,
         ),
         # K30's mean: the lags weighted by the cube's counts (no unnesting, unlike the median)
@@ -1187,12 +1203,15 @@ METRICS: dict[str, Metric] = {
             "percent",
             Additivity.RATIO,
             "sdg_activity",
+            # the denominator counts each activity's one untagged row (review null: it passes
+            # every tag filter), so it needs no distinct count; the numerator does (an activity
+            # may have several primary tags)
             _pct(
                 "count(distinct activity_id) filter (where review is not null)",
-                "count(distinct activity_id)",
+                "count(*) filter (where review is null)",
             ),
             numerator="count(distinct activity_id) filter (where review is not null)",
-            denominator="count(distinct activity_id)",
+            denominator="count(*) filter (where review is null)",
             direction="higher",
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",
@@ -1339,8 +1358,9 @@ METRICS: dict[str, Metric] = {
             "days",
             Additivity.MEDIAN,
             "report_lag",
-            "quantile_disc(report_lag_days, 0.5)",
-            denominator="count(*)",
+            # the lower middle value: the median position of n lags is ceil(n / 2)
+            "min(report_lag_days) filter (where 2 * lag_running >= lag_count)",
+            denominator="coalesce(sum(activities), 0)",  # the activities (0 when none)
             direction="lower",
             breakdowns=("network", "mode", "city", "country", "region", *_TIME),
             indicator="K30",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from pipelines.metrics.filters import Filters
@@ -61,6 +62,13 @@ def test_median_is_recomputed_not_averaged(mcur):
     assert rows.loc["urban_renewal", "value"] == 0
     assert total_row(frame)["value"] == 5  # 0 2 5 10 20 29: the lower middle value
     assert metric_total(mcur, "K30.mean", Filters()) == pytest.approx((10 + 20 + 29 + 5 + 2) / 6)
+    # weighted over the timeliness cube's (lag, count) rows, a8 in both regions (D12):
+    # EU a1 10, a3 0, a7 5, a8 2 -> 0 2 5 10: the lower middle is 2; NA a2 20, a6 29, a8 2 -> 20
+    regions = groups(metric_frame(mcur, "K30", Filters(), by=("region",))).set_index("region")
+    assert regions.loc["EU", "value"] == 2 and regions.loc["EU", "denominator"] == 4
+    assert regions.loc["NA", "value"] == 20 and regions.loc["NA", "denominator"] == 3
+    empty = total_row(metric_frame(mcur, "K30", Filters(start=dt.date(2030, 1, 1))))
+    assert pd.isna(empty["value"]) and empty["denominator"] == 0  # no activity, no median
 
 
 def test_index_is_recomputed_per_group(mcur):

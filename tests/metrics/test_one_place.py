@@ -83,7 +83,8 @@ def test_metric_rule_lives_in_one_place(metric_id):
 @pytest.mark.parametrize(
     ("fragment", "home"),
     [
-        ("quantile_disc", "pipelines/metrics/catalogue.py"),  # K30 median (D5)
+        # K30 median (D5): a weighted lower median over the timeliness cube's (lag, count) rows
+        ("2 * lag_running >= lag_count", "pipelines/metrics/catalogue.py"),
         ("cum >= total / 2", None),  # the old hand-made median: nowhere
         (
             "e.evidence_date >= c.sustained_from",

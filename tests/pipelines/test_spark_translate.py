@@ -61,11 +61,20 @@ def test_the_stored_scorecard_query_translates_with_bound_parameters():
     assert "$" not in spark and "mart.kpi_" not in spark
     assert "cast(:p_network as array<string>)" in spark
     assert "cast(:period_start as date)" in spark
-    # K30's unnest of the timeliness counts: a LATERAL VIEW, not a generator in a FROM list
-    assert "lateral view explode(" in spark
-    # K30's median: the exact discrete quantile, never PERCENTILE_APPROX
-    assert "percentile_disc(0.5) within group (order by report_lag_days nulls last)" in spark
-    assert "percentile_approx" not in spark
+    # K30's median: exact, a running count over the timeliness cube's (lag, count) rows (no
+    # unnesting of the counts), never PERCENTILE_APPROX
+    assert "min(report_lag_days) filter(where 2 * lag_running >= lag_count)" in spark
+    assert (
+        "sum(activities) over (partition by not report_lag_days is null "
+        "order by report_lag_days nulls last) as lag_running"
+    ) in spark
+    assert "percentile_approx" not in spark and "explode(" not in spark
+    # one value of a list filter: a 0-based subscript guarded by a case, several: arrays_overlap
+    assert (
+        "case when size(((cast(:p_region as array<string>)))) = 1 then "
+        "array_contains(regions, ((cast(:p_region as array<string>)))[0]) "
+        "else arrays_overlap(regions, ((cast(:p_region as array<string>)))) end"
+    ) in spark
     sqlglot.parse_one(spark, read="spark")
 
 

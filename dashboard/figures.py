@@ -1051,6 +1051,31 @@ def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
     return lats, lons
 
 
+def _mode_lines(
+    segments: pd.DataFrame,
+    name: str,
+    mode: str,
+    line: dict[str, Any],
+    opacity: float,
+    *,
+    showlegend: bool | None = None,
+) -> dict[str, Any]:
+    """Return the map trace drawing `segments` as lines of one cooperation mode (no hover)."""
+    lats, lons = _lines(segments)
+    return {
+        "type": "scattergeo",
+        "lat": lats,
+        "lon": lons,
+        "mode": "lines",
+        "name": name,
+        "legendgroup": mode,
+        "showlegend": showlegend,
+        "line": line,
+        "opacity": opacity,
+        "hoverinfo": "skip",
+    }
+
+
 def cooperation_network(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -1081,43 +1106,16 @@ def cooperation_network(
         part = fans[fans["mode"] == mode]
         if part.empty:
             continue
-        lats, lons = _lines(part)
         name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
         opacity = FAINT_OPACITY if selected else 0.75
-        traces.append(
-            {
-                "type": "scattergeo",
-                "lat": lats,
-                "lon": lons,
-                "mode": "lines",
-                "name": name,
-                "legendgroup": mode,
-                "line": {"color": colour, "width": 1.0, "dash": dash},
-                "opacity": opacity,
-                "hoverinfo": "skip",
-            }
-        )
+        line = {"color": colour, "width": 1.0, "dash": dash}
+        traces.append(_mode_lines(part, name, mode, line, opacity))
         crossing = trunks[trunks["mode"] == mode]
         for index, count in zip(crossing.index, crossing["cooperations"].tolist(), strict=True):
-            lats, lons = _lines(trunks.loc[[index]])
+            # wider the more cooperations cross in this mode
+            line = {"color": colour, "width": low + (high - low) * count / busiest, "dash": dash}
             traces.append(
-                {
-                    "type": "scattergeo",
-                    "lat": lats,
-                    "lon": lons,
-                    "mode": "lines",
-                    "name": name,
-                    "legendgroup": mode,
-                    "showlegend": False,
-                    # wider the more cooperations cross in this mode
-                    "line": {
-                        "color": colour,
-                        "width": low + (high - low) * count / busiest,
-                        "dash": dash,
-                    },
-                    "opacity": opacity,
-                    "hoverinfo": "skip",
-                }
+                _mode_lines(trunks.loc[[index]], name, mode, line, opacity, showlegend=False)
             )
         hp = handles[handles["mode"] == mode]
         traces.append(

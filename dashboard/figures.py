@@ -966,20 +966,23 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     }
     segments, handles = [], []
     edges = edges.sort_values(["cooperation_id", "city_a", "city_b"])  # same input, same drawing
-    for coop_id, group in edges.groupby("cooperation_id", sort=True):
-        first = group.iloc[0]
-        members = sorted({c for c in pd.concat([group["city_a"], group["city_b"]]) if c in pos})
+    # a few hundred links: plain Python over the columns, a pandas group per cooperation cost
+    # more than the rest of the map
+    columns = ("cooperation_id", "cooperation_name", "mode", "mode_label", "city_a", "city_b")
+    groups: dict[Any, list[tuple[Any, ...]]] = {}
+    for row in zip(*(edges[c].tolist() for c in columns), strict=True):
+        if pd.notna(row[0]):  # as groupby: a link without a cooperation belongs to none
+            groups.setdefault(row[0], []).append(row)
+    for coop_id, group in groups.items():
+        first = group[0]
+        members = sorted({c for row in group for c in row[4:] if c in pos})
         if len(members) < 2:
             continue
-        meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
+        meta = list(first[:4])
         if len(members) <= DIRECT_LINK_MAX_MEMBERS:
-            pairs = [
-                (a, b)
-                for a, b in zip(group["city_a"], group["city_b"], strict=True)
-                if a in pos and b in pos
-            ]
+            pairs = [(a, b) for *_, a, b in group if a in pos and b in pos]
             for a, b in pairs:
-                segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
+                segments.append([coop_id, first[2], *pos[a], *pos[b]])
             a, b = pairs[0]
             handles.append([*meta, *_great_circle_mid(*pos[a], *pos[b]), False, len(members)])
         else:
@@ -988,7 +991,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
                 sum(pos[m][1] for m in members) / len(members),
             )
             for m in members:
-                segments.append([coop_id, first["mode"], *hub, *pos[m]])
+                segments.append([coop_id, first[2], *hub, *pos[m]])
             handles.append([*meta, *hub, True, len(members)])
     return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
 

@@ -8,7 +8,7 @@ formula is the metric's declared expression, shown as code.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 from dash import html
@@ -27,21 +27,38 @@ def metric_runs() -> pd.DataFrame:
         return pd.DataFrame()
 
 
+SOURCES_SHOWN = 5  # the latest ingest runs listed under a figure
+RUN_COLUMNS = ("entity", "file_name", "finished_at", "rows_loaded", "rows_quarantined")
+
+
+def run_rows(runs: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Return the ingest runs as plain rows (`RUN_COLUMNS`, in `runs`' order) for `about_metric`.
+
+    A page that shows many figures (the scorecard: ~30 cards) converts its runs once and passes
+    the rows: a pandas filter per card cost more than the cards themselves.
+    """
+    if runs.empty:
+        return []
+    return list(zip(*(runs[c].tolist() for c in RUN_COLUMNS), strict=True))
+
+
 def about_metric(
     metric_id: str,
     lang: str,
-    runs: pd.DataFrame | None = None,
+    runs: pd.DataFrame | list[tuple[Any, ...]] | None = None,
     *,
     target: str | None = None,
     definition: str | None = None,
 ) -> html.Details:
     """Return the "About this figure" disclosure of a declared metric: definition, unit,
     formula, how it combines, where and when it is counted, `target` (a KPI card's target and
-    deadline, when given) and the files it comes from (rows loaded and quarantined)."""
+    deadline, when given) and the files it comes from (rows loaded and quarantined): the
+    latest of `runs` (a frame of ingest runs or its `run_rows`; else read here)."""
     info = describe(metric_id)
     runs = metric_runs() if runs is None else runs
+    rows = run_rows(runs) if isinstance(runs, pd.DataFrame) else runs
     entities = set(metric_entities(metric_id))
-    files = runs[runs["entity"].isin(entities)].head(5) if not runs.empty else runs
+    latest = [row[1:] for row in rows if row[0] in entities][:SOURCES_SHOWN]
     items: list[tuple[str, Any]] = [
         (t("kpi.about.definition", lang), definition or t(f"metric.{metric_id}", lang)),
         (t("kpi.about.unit", lang), t(f"munit.{info['unit']}", lang)),
@@ -60,14 +77,13 @@ def about_metric(
             t(
                 "kpi.about.run",
                 lang,
-                file=str(r.file_name),
-                date=fmt_date(r.finished_at, lang),
-                loaded=fmt_number(r.rows_loaded, lang),
-                quarantined=fmt_number(r.rows_quarantined, lang),
+                file=str(file_name),
+                date=fmt_date(finished_at, lang),
+                loaded=fmt_number(loaded, lang),
+                quarantined=fmt_number(quarantined, lang),
             )
         )
-        # pandas-stubs type itertuples() fields as any scalar; these are the run columns
-        for r in cast(Any, files.itertuples())
+        for file_name, finished_at, loaded, quarantined in latest
     ]
     return html.Details(
         [

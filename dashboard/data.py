@@ -93,9 +93,12 @@ def _freeze(value: Any) -> Hashable:
 
 
 def _unshared(result: R) -> R:
-    # a copy of what callers could change, so that no caller changes a cached result
+    # a copy of what callers could change, so that no caller changes a cached result. A frame's
+    # copy is shallow: under pandas 3's copy-on-write a caller's change to it (a cell, a column,
+    # attrs, which pandas deep-copies) copies the data first, so the cached frame is never
+    # changed, and a hit costs no copy of the data
     if isinstance(result, pd.DataFrame):
-        return cast(R, result.copy())
+        return cast(R, result.copy(deep=False))
     if isinstance(result, tuple):
         return cast(R, tuple(_unshared(item) for item in result))
     if isinstance(result, dict):

@@ -15,8 +15,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
 
 from dashboard.i18n import PLOTLY_SEPARATORS, fmt_number, fmt_percent, normalise_lang, t
 
@@ -89,20 +91,74 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -> go.Figure:
-    """Apply the shared look: template, margins, number separators of `lang`, horizontal legend."""
-    fig.update_layout(
-        template=TEMPLATE,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        separators=PLOTLY_SEPARATORS[normalise_lang(lang)],
-        legend={
+TEMPLATE_JSON: dict[str, Any] = TEMPLATE.to_plotly_json()  # what a validated figure holds
+
+
+def _plain(value: Any) -> Any:
+    """Return `value` as a validated figure would hold it: pandas columns and numpy arrays as
+    plotly's read-only arrays (sent as typed arrays), None-valued properties left out (setting a
+    property to None unsets it), nested dicts and lists walked."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, pd.Series | pd.Index | np.ndarray):
+        return copy_to_readonly_numpy_array(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) if isinstance(v, dict | list | tuple) else v for v in value]
+    return value
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Return `base` updated by `extra` the way plotly's `update_layout` does: nested dicts are
+    merged key by key, anything else replaced (neither argument is changed)."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        out[key] = merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return out
+
+
+def shared_layout(lang: str, *, legend_title: str | None = None) -> dict[str, Any]:
+    """Return the shared look as a layout dict: template, margins, number separators of `lang`,
+    horizontal legend (titled `legend_title` when given)."""
+    return {
+        "template": TEMPLATE_JSON,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "separators": PLOTLY_SEPARATORS[normalise_lang(lang)],
+        "legend": {
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.02,
             "x": 0,
             "title": {"text": legend_title} if legend_title else None,
         },
-    )
+    }
+
+
+def figure(
+    data: Sequence[dict[str, Any]],
+    layout: dict[str, Any],
+    lang: str | None = None,
+    *,
+    legend_title: str | None = None,
+) -> go.Figure:
+    """Return a plotly Figure of `data` (trace dicts, each with its "type") and `layout`, built
+    without plotly's per-property validation (most of a chart's cost); with `lang`, the
+    shared look (`shared_layout`) under `layout`.
+
+    Every chart of the dashboard and the report is built here. The figure holds and sends the
+    same JSON as a validated one (tests/dashboard/test_figures_valid.py validates every figure
+    the pages and the report draw and compares the JSON), so write properties in full
+    (`{"title": {"text": ...}}`, not `title_text`).
+    """
+    if lang is not None:
+        layout = merge(shared_layout(lang, legend_title=legend_title), layout)
+    return go.Figure(data=[_plain(trace) for trace in data], layout=_plain(layout), _validate=False)
+
+
+def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -> go.Figure:
+    """Apply the shared look (`shared_layout`) to a figure built elsewhere; return it."""
+    # the template as an object: a dict would be merged into plotly's default template
+    fig.update_layout({**shared_layout(lang, legend_title=legend_title), "template": TEMPLATE})
     return fig
 
 
@@ -130,20 +186,22 @@ def empty_figure(lang: str, key: str = "card.empty_hint", *, text: str | None = 
     The message is `text` when given (e.g. `components.empty_reason`), else the text of `key`;
     it is wrapped so that a narrow card shows it whole. The shared empty state of every chart.
     """
-    fig = go.Figure()
-    fig.add_annotation(
-        text=wrap_lines(text if text is not None else t(key, lang)),
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        font={"size": 15, "color": "#4a5560"},
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(meta=EMPTY_META)
-    return base_layout(fig, lang)
+    note = {
+        "text": wrap_lines(text if text is not None else t(key, lang)),
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "font": {"size": 15, "color": "#4a5560"},
+    }
+    layout = {
+        "annotations": [note],
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "meta": EMPTY_META,
+    }
+    return figure([], layout, lang)
 
 
 def is_empty(figure: Any) -> bool:
@@ -182,35 +240,37 @@ def bar(
     labels = (
         [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in vals] if text else None
     )
-    trace = go.Bar(
-        x=vals if horizontal else cats,
-        y=cats if horizontal else vals,
-        orientation="h" if horizontal else "v",
-        marker_color=colour,
-        text=labels,
-        textposition="auto",
-        cliponaxis=False,
-        hovertemplate="%{y}: %{x}<extra></extra>" if horizontal else "%{x}: %{y}<extra></extra>",
-    )
-    fig = go.Figure(trace)
-    fig.update_xaxes(title_text=y_title if horizontal else x_title)
-    fig.update_yaxes(title_text=x_title if horizontal else y_title)
+    trace = {
+        "type": "bar",
+        "x": vals if horizontal else cats,
+        "y": cats if horizontal else vals,
+        "orientation": "h" if horizontal else "v",
+        "marker": {"color": colour},
+        "text": labels,
+        "textposition": "auto",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x}<extra></extra>" if horizontal else "%{x}: %{y}<extra></extra>",
+    }
+    category: dict[str, Any] = {"title": {"text": x_title}}
+    value: dict[str, Any] = {"title": {"text": y_title}, **whole_ticks(vals)}
     if horizontal:
-        fig.update_yaxes(autorange="reversed", automargin=True)
-    whole_ticks(fig, vals, horizontal=horizontal)
-    return base_layout(fig, lang)
+        category.update(autorange="reversed", automargin=True)
+    axes = (
+        {"xaxis": value, "yaxis": category} if horizontal else {"xaxis": category, "yaxis": value}
+    )
+    return figure([trace], axes, lang)
 
 
-def whole_ticks(fig: go.Figure, values: pd.Series, *, horizontal: bool = False) -> None:
-    """Give the value axis whole-number ticks when every value is a whole count (no "0.5
-    outputs"): integer tick labels, one tick per unit below ten. Changes `fig` in place."""
+def whole_ticks(values: pd.Series) -> dict[str, Any]:
+    """Return the value axis's properties when every value is a whole count (no "0.5
+    outputs"): integer tick labels, one tick per unit below ten; {} otherwise."""
     numbers = pd.to_numeric(values, errors="coerce").dropna()
     if numbers.empty or not (numbers % 1 == 0).all():
-        return
-    axis: dict[str, str | int] = {"tickformat": ",d", "rangemode": "tozero"}
+        return {}
+    axis: dict[str, Any] = {"tickformat": ",d", "rangemode": "tozero"}
     if numbers.abs().max() < 10:
         axis["dtick"] = 1
-    (fig.update_xaxes if horizontal else fig.update_yaxes)(**axis)
+    return axis
 
 
 def stacked_bar(
@@ -235,34 +295,58 @@ def stacked_bar(
     """
     if not has_values(df, y):
         return empty_figure(lang)
-    fig = go.Figure()
-    groups = list(dict.fromkeys(df[group].astype(str)))
-    for i, name in enumerate(groups):
-        part = df[df[group].astype(str) == name]
-        cats, vals = part[x].astype(str), part[y]
-        fig.add_trace(
-            go.Bar(
-                name=name,
-                x=vals if horizontal else cats,
-                y=cats if horizontal else vals,
-                orientation="h" if horizontal else "v",
-                marker_color=(colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)]),
-                hovertemplate=f"{name}<br>%{{{'y' if horizontal else 'x'}}}: "
-                f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode=("relative" if not percent else "stack") if stack else "group")
-    fig.update_xaxes(
-        title_text=y_title if horizontal else x_title, type="category" if not horizontal else None
+    traces, layout = _group_bars(
+        df, x, y, group, lang, x_title, y_title, horizontal, colours, percent, stack
     )
-    fig.update_yaxes(title_text=x_title if horizontal else y_title)
-    if horizontal:
-        fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    if percent:
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(
-            ticksuffix="%" if lang == "en" else " %"
+    return figure(traces, layout, lang, legend_title=legend_title)
+
+
+def _group_bars(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    lang: str,
+    x_title: str,
+    y_title: str,
+    horizontal: bool,
+    colours: dict[str, str] | None,
+    percent: bool,
+    stack: bool,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the traces and layout of `stacked_bar` (one trace per group)."""
+    traces = []
+    names = df[group].astype(str)
+    for i, name in enumerate(dict.fromkeys(names)):
+        part = df[names == name]
+        cats, vals = part[x].astype(str), part[y]
+        traces.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": vals if horizontal else cats,
+                "y": cats if horizontal else vals,
+                "orientation": "h" if horizontal else "v",
+                "marker": {"color": (colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)])},
+                "hovertemplate": f"{name}<br>%{{{'y' if horizontal else 'x'}}}: "
+                f"%{{{'x' if horizontal else 'y'}}}<extra></extra>",
+            }
         )
-    return base_layout(fig, lang, legend_title=legend_title)
+    category: dict[str, Any] = {"title": {"text": x_title}, "type": "category"}
+    value: dict[str, Any] = {"title": {"text": y_title}}
+    if horizontal:
+        category.update(autorange="reversed", automargin=True)
+    if percent:
+        value["ticksuffix"] = "%" if lang == "en" else " %"
+    layout = {
+        "barmode": ("relative" if not percent else "stack") if stack else "group",
+        **(
+            {"xaxis": value, "yaxis": category}
+            if horizontal
+            else {"xaxis": category, "yaxis": value}
+        ),
+    }
+    return traces, layout
 
 
 def log_bars(
@@ -281,25 +365,34 @@ def log_bars(
     For counts of very different sizes (e.g. rows loaded and rows quarantined per ingest run),
     where a linear axis leaves the small bars invisible. A zero has no bar (a log axis has no 0).
     """
-    if df.empty:
+    if not has_values(df, y):
         return empty_figure(lang)
-    fig = stacked_bar(
-        df, x, y, group, lang, y_title=y_title, horizontal=True, colours=colours, stack=False
+    bars, layout = _group_bars(
+        df, x, y, group, lang, "", y_title, True, colours, percent=False, stack=False
     )
-    for trace in fig.data:
-        values = [float(v) for v in trace.x]
-        trace.update(
-            x=[v if v > 0 else None for v in values],
-            text=[fmt_number(v, lang, 0) if v > 0 else "" for v in values],
-            textposition="outside",
-            cliponaxis=False,
+    traces = []
+    for trace in bars:
+        values = [float(v) for v in trace["x"]]
+        traces.append(
+            {
+                **trace,
+                # as sent before: the counts themselves unless a zero is left out
+                "x": trace["x"] if min(values) > 0 else [v if v > 0 else None for v in values],
+                "text": [fmt_number(v, lang, 0) if v > 0 else "" for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+            }
         )
+    axis: dict[str, Any] = {"type": "log", "dtick": 1, "showexponent": "none"}
+    axis["exponentformat"] = "none"
     shown = [float(v) for v in df[y] if float(v) > 0]
     if shown:  # room on the right for the largest bar's label (log axis ranges are in decades)
-        fig.update_xaxes(range=[-0.5, math.log10(max(shown)) + 0.45])
-    fig.update_xaxes(type="log", dtick=1, showexponent="none", exponentformat="none")
-    fig.update_layout(bargap=0.25, bargroupgap=0.05, uniformtext={"minsize": 10})
-    return fig
+        axis["range"] = [-0.5, math.log10(max(shown)) + 0.45]
+    layout = merge(
+        layout,
+        {"xaxis": axis, "bargap": 0.25, "bargroupgap": 0.05, "uniformtext": {"minsize": 10}},
+    )
+    return figure(traces, layout, lang)
 
 
 def heatmap(
@@ -320,24 +413,47 @@ def heatmap(
     text = [
         [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in r] for r in grid.values
     ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.values,
-            x=[str(c) for c in grid.columns],
-            y=[str(r) for r in grid.index],
-            zmin=0,
-            colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
-            text=text,
-            texttemplate="%{text}",
-            colorbar={"title": {"text": value_title}},
-            hovertemplate="%{y} × %{x}: %{z}<extra></extra>",
-            xgap=1,
-            ygap=1,
-        )
-    )
-    fig.update_xaxes(title_text=col_title, type="category", side="bottom")
-    fig.update_yaxes(title_text=row_title, type="category", autorange="reversed", automargin=True)
-    return base_layout(fig, lang)
+    trace = {
+        "type": "heatmap",
+        "z": grid.values,
+        "x": [str(c) for c in grid.columns],
+        "y": [str(r) for r in grid.index],
+        "zmin": 0,
+        "colorscale": [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
+        "text": text,
+        "texttemplate": "%{text}",
+        "colorbar": {"title": {"text": value_title}},
+        "hovertemplate": "%{y} × %{x}: %{z}<extra></extra>",
+        "xgap": 1,
+        "ygap": 1,
+    }
+    layout = {
+        "xaxis": {"title": {"text": col_title}, "type": "category", "side": "bottom"},
+        "yaxis": {
+            "title": {"text": row_title},
+            "type": "category",
+            "autorange": "reversed",
+            "automargin": True,
+        },
+    }
+    return figure([trace], layout, lang)
+
+
+# the world base map of the city maps (Natural Earth, served locally), framed on the points
+WORLD_GEO: dict[str, Any] = {
+    "scope": "world",
+    "projection": {"type": "natural earth"},
+    "showcountries": True,
+    "countrycolor": "#b9c2cc",
+    "showland": True,
+    "landcolor": "#eef1f4",
+    "showocean": True,
+    "oceancolor": "#ffffff",
+    "lakecolor": "#ffffff",
+    "fitbounds": "locations",
+    "resolution": 110,
+    "showframe": False,
+}
 
 
 def city_map(
@@ -356,48 +472,35 @@ def city_map(
     """
     if df.empty:
         return empty_figure(lang)
-    fig = go.Figure()
+    traces = []
     max_size = float(df[size].max()) if size and not df[size].empty else 0.0
     for code in ("EU", "NA"):
         part = df[df[region] == code]
         if part.empty:
             continue
         sizes = (8 + 22 * (part[size] / max_size) ** 0.5) if size and max_size else 10
-        fig.add_trace(
-            go.Scattergeo(
-                lat=part[lat],
-                lon=part[lon],
-                text=part[name].astype(str),
-                name=t(f"region.{code}", lang),
-                mode="markers",
-                marker={
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lat": part[lat],
+                "lon": part[lon],
+                "text": part[name].astype(str),
+                "name": t(f"region.{code}", lang),
+                "mode": "markers",
+                "marker": {
                     "size": sizes,
                     "color": REGION_COLOURS[code],
                     "symbol": REGION_SYMBOLS[code],
                     "line": {"width": 1, "color": "#ffffff"},
                     "opacity": 0.85,
                 },
-                customdata=part[size] if size else None,
-                hovertemplate="%{text}"
+                "customdata": part[size] if size else None,
+                "hovertemplate": "%{text}"
                 + ("<br>%{customdata:,}" if size else "")
                 + "<extra></extra>",
-            )
+            }
         )
-    fig.update_geos(
-        scope="world",
-        projection_type="natural earth",
-        showcountries=True,
-        countrycolor="#b9c2cc",
-        showland=True,
-        landcolor="#eef1f4",
-        showocean=True,
-        oceancolor="#ffffff",
-        lakecolor="#ffffff",
-        fitbounds="locations",
-        resolution=110,
-        showframe=False,
-    )
-    return base_layout(fig, lang)
+    return figure(traces, {"geo": WORLD_GEO}, lang)
 
 
 def sdg_profile(
@@ -415,47 +518,49 @@ def sdg_profile(
     if df.empty:
         return empty_figure(lang)
     cats = [f"{int(g)} · {lbl}" for g, lbl in zip(df[goal], df[label], strict=True)]
-    fig = go.Figure(
-        go.Bar(
-            x=df[value],
-            y=cats,
-            orientation="h",
-            marker_color=list(df[colour]),
-            text=[
-                fmt_percent(v, lang)
-                if percent
-                else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
-                for v in df[value]
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    fig.update_xaxes(title_text=value_title)
-    base_layout(fig, lang)
-    fig.update_layout(margin={"r": 48})  # room for the value written after each bar
-    return fig
+    trace = {
+        "type": "bar",
+        "x": df[value],
+        "y": cats,
+        "orientation": "h",
+        "marker": {"color": list(df[colour])},
+        "text": [
+            fmt_percent(v, lang)
+            if percent
+            else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+            for v in df[value]
+        ],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x}<extra></extra>",
+    }
+    layout = {
+        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+        "xaxis": {"title": {"text": value_title}},
+        "margin": {"r": 48},  # room for the value written after each bar
+    }
+    return figure([trace], layout, lang)
 
 
 def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
     """Return a tiny line (no axes) for a KPI card's trend."""
-    fig = go.Figure(
-        go.Scatter(
-            y=list(values),
-            mode="lines+markers",
-            line={"color": colour, "width": 2},
-            marker={"size": 4},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(
-        margin={"l": 2, "r": 2, "t": 2, "b": 2}, template=TEMPLATE, showlegend=False, height=48
-    )
-    return fig
+    trace = {
+        "type": "scatter",
+        "y": list(values),
+        "mode": "lines+markers",
+        "line": {"color": colour, "width": 2},
+        "marker": {"size": 4},
+        "hoverinfo": "skip",
+    }
+    layout = {
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
+        "template": TEMPLATE_JSON,
+        "showlegend": False,
+        "height": 48,
+    }
+    return figure([trace], layout)
 
 
 def melt(df: pd.DataFrame, key: str, columns: dict[str, str]) -> pd.DataFrame:
@@ -666,53 +771,55 @@ def benchmark_scores(
     labels = df["label"].astype(str).tolist()
     low = df["peer_min_score"].fillna(0)
     high = df["peer_max_score"].fillna(0)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            name=range_label,
-            y=labels,
-            x=high - low,
-            base=low,
-            orientation="h",
-            marker={"color": RANGE_COLOUR},
-            width=0.45,
-            customdata=list(zip(low, high, strict=True)),
-            hovertemplate="%{y}<br>" + range_label + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "name": range_label,
+            "y": labels,
+            "x": high - low,
+            "base": low.tolist(),  # as plotly keeps `base`: a list
+            "orientation": "h",
+            "marker": {"color": RANGE_COLOUR},
+            "width": 0.45,
+            "customdata": list(zip(low, high, strict=True)),
+            "hovertemplate": "%{y}<br>"
+            + range_label
+            + ": %{customdata[0]:.0f}–%{customdata[1]:.0f}"
             "<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            name=median_label,
-            y=labels,
-            x=df["peer_median_score"],
-            mode="markers",
-            marker={
+        },
+        {
+            "type": "scatter",
+            "name": median_label,
+            "y": labels,
+            "x": df["peer_median_score"],
+            "mode": "markers",
+            "marker": {
                 "symbol": "line-ns-open",
                 "size": 22,
                 "color": MEDIAN_COLOUR,
                 "line": {"width": 3, "color": MEDIAN_COLOUR},
             },
-            hovertemplate="%{y}<br>" + median_label + ": %{x:.0f}<extra></extra>",
-        )
-    )
+            "hovertemplate": "%{y}<br>" + median_label + ": %{x:.0f}<extra></extra>",
+        },
+    ]
     scored = df["score"].notna()
-    fig.add_trace(
-        go.Scatter(
-            name=city_label,
-            y=[lbl for lbl, ok in zip(labels, scored, strict=True) if ok],
-            x=df.loc[scored, "score"],
-            mode="markers+text",
-            text=[_fmt(round(v), lang) for v in df.loc[scored, "score"]],
-            textposition="top center",
-            marker={
+    traces.append(
+        {
+            "type": "scatter",
+            "name": city_label,
+            "y": [lbl for lbl, ok in zip(labels, scored, strict=True) if ok],
+            "x": df.loc[scored, "score"],
+            "mode": "markers+text",
+            "text": [_fmt(round(v), lang) for v in df.loc[scored, "score"]],
+            "textposition": "top center",
+            "marker": {
                 "symbol": "circle",
                 "size": 13,
                 "color": OKABE_ITO[0],
                 "line": {"width": 1.5, "color": "#ffffff"},
             },
-            hovertemplate="%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
-        )
+            "hovertemplate": "%{y}<br>" + city_label + ": %{x:.1f}<extra></extra>",
+        }
     )
     status = (
         df["input_status"].fillna("").astype(str).tolist()
@@ -733,21 +840,24 @@ def benchmark_scores(
         (no_score_label, composite, "circle-open"),
     ):
         if any(rows):
-            fig.add_trace(
-                go.Scatter(
-                    name=label,
-                    y=[lbl for lbl, r in zip(labels, rows, strict=True) if r],
-                    x=[0] * int(sum(rows)),
-                    mode="markers+text",
-                    text=label,
-                    textposition="middle right",
-                    marker={"symbol": symbol, "size": 12, "color": OKABE_ITO[5]},
-                    hoverinfo="skip",
-                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "name": label,
+                    "y": [lbl for lbl, r in zip(labels, rows, strict=True) if r],
+                    "x": [0] * int(sum(rows)),
+                    "mode": "markers+text",
+                    "text": label,
+                    "textposition": "middle right",
+                    "marker": {"symbol": symbol, "size": 12, "color": OKABE_ITO[5]},
+                    "hoverinfo": "skip",
+                }
             )
-    fig.update_xaxes(range=[-4, 108], title_text=score_title, dtick=20)
-    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    return base_layout(fig, lang)
+    layout = {
+        "xaxis": {"range": [-4, 108], "title": {"text": score_title}, "dtick": 20},
+        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+    }
+    return figure(traces, layout, lang)
 
 
 def benchmark_ranking(
@@ -763,46 +873,49 @@ def benchmark_ranking(
     hatching and an arrow in its label; cities without a score are labelled as missing."""
     if df.empty:
         return empty_figure(lang)
-    fig = go.Figure()
+    traces = []
     for selected, name in ((False, others_label), (True, selected_label)):
         part = df[df["is_selected"] == selected]
         if part.empty:
             continue
         names = [f"▶ {n}" if selected else str(n) for n in part["name"]]
-        fig.add_trace(
-            go.Bar(
-                name=name,
-                y=names,
-                x=part["score"].fillna(0),
-                orientation="h",
-                marker={
+        traces.append(
+            {
+                "type": "bar",
+                "name": name,
+                "y": names,
+                "x": part["score"].fillna(0),
+                "orientation": "h",
+                "marker": {
                     "color": OKABE_ITO[5] if selected else "#7aa6cf",
                     "pattern": {"shape": "/" if selected else ""},
                 },
-                text=[
+                "text": [
                     _fmt(round(v), lang) if pd.notna(v) else missing_label for v in part["score"]
                 ],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="%{y}: %{x:.1f}<extra></extra>",
-            )
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
+            }
         )
     order = [f"▶ {n}" if s else str(n) for n, s in zip(df["name"], df["is_selected"], strict=True)]
     # every city named: explicit ticks (Plotly thins crowded category labels otherwise); the
     # page makes the graph ranking_height(n) tall so the labels do not overlap
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=order,
-        tickmode="array",
-        tickvals=order,
-        ticktext=order,
-        autorange="reversed",
-        automargin=True,
-        type="category",
-    )
-    fig.update_xaxes(range=[0, 112], title_text=score_title)
-    fig.update_layout(barmode="overlay")
-    return base_layout(fig, lang)
+    layout = {
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": order,
+            "tickmode": "array",
+            "tickvals": order,
+            "ticktext": order,
+            "autorange": "reversed",
+            "automargin": True,
+            "type": "category",
+        },
+        "xaxis": {"range": [0, 112], "title": {"text": score_title}},
+        "barmode": "overlay",
+    }
+    return figure(traces, layout, lang)
 
 
 RANKING_ROW_PX = 24  # per city: room for a 12 px label and its bar
@@ -853,20 +966,23 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
     }
     segments, handles = [], []
     edges = edges.sort_values(["cooperation_id", "city_a", "city_b"])  # same input, same drawing
-    for coop_id, group in edges.groupby("cooperation_id", sort=True):
-        first = group.iloc[0]
-        members = sorted({c for c in pd.concat([group["city_a"], group["city_b"]]) if c in pos})
+    # a few hundred links: plain Python over the columns, a pandas group per cooperation cost
+    # more than the rest of the map
+    columns = ("cooperation_id", "cooperation_name", "mode", "mode_label", "city_a", "city_b")
+    groups: dict[Any, list[tuple[Any, ...]]] = {}
+    for row in zip(*(edges[c].tolist() for c in columns), strict=True):
+        if pd.notna(row[0]):  # as groupby: a link without a cooperation belongs to none
+            groups.setdefault(row[0], []).append(row)
+    for coop_id, group in groups.items():
+        first = group[0]
+        members = sorted({c for row in group for c in row[4:] if c in pos})
         if len(members) < 2:
             continue
-        meta = [coop_id, first["cooperation_name"], first["mode"], first["mode_label"]]
+        meta = list(first[:4])
         if len(members) <= DIRECT_LINK_MAX_MEMBERS:
-            pairs = [
-                (a, b)
-                for a, b in zip(group["city_a"], group["city_b"], strict=True)
-                if a in pos and b in pos
-            ]
+            pairs = [(a, b) for *_, a, b in group if a in pos and b in pos]
             for a, b in pairs:
-                segments.append([coop_id, first["mode"], *pos[a], *pos[b]])
+                segments.append([coop_id, first[2], *pos[a], *pos[b]])
             a, b = pairs[0]
             handles.append([*meta, *_great_circle_mid(*pos[a], *pos[b]), False, len(members)])
         else:
@@ -875,7 +991,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
                 sum(pos[m][1] for m in members) / len(members),
             )
             for m in members:
-                segments.append([coop_id, first["mode"], *hub, *pos[m]])
+                segments.append([coop_id, first[2], *hub, *pos[m]])
             handles.append([*meta, *hub, True, len(members)])
     return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
 
@@ -938,6 +1054,31 @@ def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
     return lats, lons
 
 
+def _mode_lines(
+    segments: pd.DataFrame,
+    name: str,
+    mode: str,
+    line: dict[str, Any],
+    opacity: float,
+    *,
+    showlegend: bool | None = None,
+) -> dict[str, Any]:
+    """Return the map trace drawing `segments` as lines of one cooperation mode (no hover)."""
+    lats, lons = _lines(segments)
+    return {
+        "type": "scattergeo",
+        "lat": lats,
+        "lon": lons,
+        "mode": "lines",
+        "name": name,
+        "legendgroup": mode,
+        "showlegend": showlegend,
+        "line": line,
+        "opacity": opacity,
+        "hoverinfo": "skip",
+    }
+
+
 def cooperation_network(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -963,80 +1104,57 @@ def cooperation_network(
     fans, trunks = bundled_links(nodes, edges)
     busiest = float(trunks["cooperations"].max()) if not trunks.empty else 1.0
     low, high = TRUNK_WIDTHS
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for mode, (colour, dash) in MODE_STYLES.items():
         part = fans[fans["mode"] == mode]
         if part.empty:
             continue
-        lats, lons = _lines(part)
         name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
         opacity = FAINT_OPACITY if selected else 0.75
-        fig.add_trace(
-            go.Scattergeo(
-                lat=lats,
-                lon=lons,
-                mode="lines",
-                name=name,
-                legendgroup=mode,
-                line={"color": colour, "width": 1.0, "dash": dash},
-                opacity=opacity,
-                hoverinfo="skip",
-            )
-        )
+        line = {"color": colour, "width": 1.0, "dash": dash}
+        traces.append(_mode_lines(part, name, mode, line, opacity))
         crossing = trunks[trunks["mode"] == mode]
         for index, count in zip(crossing.index, crossing["cooperations"].tolist(), strict=True):
-            lats, lons = _lines(trunks.loc[[index]])
-            fig.add_trace(
-                go.Scattergeo(
-                    lat=lats,
-                    lon=lons,
-                    mode="lines",
-                    name=name,
-                    legendgroup=mode,
-                    showlegend=False,
-                    # wider the more cooperations cross in this mode
-                    line={
-                        "color": colour,
-                        "width": low + (high - low) * count / busiest,
-                        "dash": dash,
-                    },
-                    opacity=opacity,
-                    hoverinfo="skip",
-                )
+            # wider the more cooperations cross in this mode
+            line = {"color": colour, "width": low + (high - low) * count / busiest, "dash": dash}
+            traces.append(
+                _mode_lines(trunks.loc[[index]], name, mode, line, opacity, showlegend=False)
             )
         hp = handles[handles["mode"] == mode]
-        fig.add_trace(
-            go.Scattergeo(
-                lat=hp["lat"],
-                lon=hp["lon"],
-                mode="markers",
-                name=name,
-                legendgroup=mode,
-                showlegend=False,
-                text=hp["cooperation_name"].astype(str),
-                customdata=hp["cooperation_id"],
-                marker={
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lat": hp["lat"],
+                "lon": hp["lon"],
+                "mode": "markers",
+                "name": name,
+                "legendgroup": mode,
+                "showlegend": False,
+                "text": hp["cooperation_name"].astype(str),
+                "customdata": hp["cooperation_id"],
+                "marker": {
                     "symbol": ["square" if h else "circle" for h in hp["is_hub"]],
                     "size": [11 if h else 7 for h in hp["is_hub"]],
                     "color": colour,
                     "line": {"width": 1, "color": "#1f2328"},
                 },
-                hovertemplate="%{text}<br>" + name + "<extra></extra>",
-            )
+                "hovertemplate": "%{text}<br>" + name + "<extra></extra>",
+            }
         )
     chosen = segments[segments["cooperation_id"] == selected] if selected else segments.iloc[0:0]
     if not chosen.empty:
         lats, lons = _lines(chosen)
         name = handles.loc[handles["cooperation_id"] == selected, "cooperation_name"].iloc[0]
-        fig.add_trace(
-            go.Scattergeo(
-                lat=lats,
-                lon=lons,
-                mode="lines",
-                name=f"{selected_label}: {name}" if selected_label else str(name),
-                line={"color": SELECTED_COLOUR, "width": 4},
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lat": lats,
+                "lon": lons,
+                "mode": "lines",
+                "name": f"{selected_label}: {name}" if selected_label else str(name),
+                "line": {"color": SELECTED_COLOUR, "width": 4},
+                "hoverinfo": "skip",
+            }
         )
     max_pop = float(nodes["population"].max() or 0)
     for code in ("EU", "NA"):
@@ -1044,65 +1162,55 @@ def cooperation_network(
         if part.empty:
             continue
         sizes = (8 + 20 * (part["population"].fillna(0) / max_pop) ** 0.5) if max_pop else 10
-        fig.add_trace(
-            go.Scattergeo(
-                lat=part["lat"],
-                lon=part["lon"],
-                mode="markers",
-                name=t(f"region.{code}", lang),
-                text=part["name"].astype(str),
-                customdata=part["city_id"],
-                marker={
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lat": part["lat"],
+                "lon": part["lon"],
+                "mode": "markers",
+                "name": t(f"region.{code}", lang),
+                "text": part["name"].astype(str),
+                "customdata": part["city_id"],
+                "marker": {
                     "size": sizes,
                     "color": REGION_COLOURS[code],
                     "symbol": REGION_SYMBOLS[code],
                     "line": {"width": 1, "color": "#ffffff"},
                     "opacity": 0.9,
                 },
-                hovertemplate="%{text}"
+                "hovertemplate": "%{text}"
                 + (f"<br>{city_hint}" if city_hint else "")
                 + "<extra></extra>",
-            )
+            }
         )
-    fig.update_geos(
-        scope="world",
-        projection_type="natural earth",
-        showcountries=True,
-        countrycolor="#b9c2cc",
-        showland=True,
-        landcolor="#eef1f4",
-        showocean=True,
-        oceancolor="#ffffff",
-        lakecolor="#ffffff",
-        fitbounds="locations",
-        resolution=110,
-        showframe=False,
-    )
-    base_layout(fig, lang)
-    fig.update_layout(clickmode="event", legend={"y": -0.02, "yanchor": "top"})
-    return fig
+    layout = {
+        "geo": WORLD_GEO,
+        "clickmode": "event",
+        "legend": {"y": -0.02, "yanchor": "top"},
+    }
+    return figure(traces, layout, lang)
 
 
 def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.Figure:
     """Return a stacked funnel of outputs reaching each lifecycle stage, one band per output type."""
     if df.empty or not df["reached"].sum():
         return empty_figure(lang)
-    fig = go.Figure()
+    traces = []
     types = list(dict.fromkeys(df["output_type_label"].astype(str)))
     for i, name in enumerate(types):
         part = df[df["output_type_label"].astype(str) == name].sort_values("stage_order")
-        fig.add_trace(
-            go.Funnel(
-                name=name,
-                y=part["stage_label"].astype(str),
-                x=part["reached"],
-                textinfo="value",
-                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate=name + "<br>%{y}: %{x}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "funnel",
+                "name": name,
+                "y": part["stage_label"].astype(str),
+                "x": part["reached"],
+                "textinfo": "value",
+                "marker": {"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                "hovertemplate": name + "<br>%{y}: %{x}<extra></extra>",
+            }
         )
-    fig.update_yaxes(title_text=stage_title, automargin=True)
-    return base_layout(fig, lang)
+    return figure(traces, {"yaxis": {"title": {"text": stage_title}, "automargin": True}}, lang)
 
 
 def quality_scatter(
@@ -1111,31 +1219,34 @@ def quality_scatter(
     """Return cities as points (x, y), coloured and shaped by region, names on hover."""
     if df.empty or df[[x, y]].dropna().empty:
         return empty_figure(lang)
-    fig = go.Figure()
+    traces = []
     for code in ("EU", "NA"):
         part = df[(df["region"] == code) & df[x].notna() & df[y].notna()]
         if part.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=part[x],
-                y=part[y],
-                mode="markers",
-                name=t(f"region.{code}", lang),
-                text=part["name"].astype(str),
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part[x],
+                "y": part[y],
+                "mode": "markers",
+                "name": t(f"region.{code}", lang),
+                "text": part["name"].astype(str),
+                "marker": {
                     "size": 10,
                     "color": REGION_COLOURS[code],
                     "symbol": REGION_SYMBOLS[code],
                     "line": {"width": 1, "color": "#ffffff"},
                 },
-                hovertemplate="%{text}<br>"
+                "hovertemplate": "%{text}<br>"
                 + x_title
                 + ": %{x}<br>"
                 + y_title
                 + ": %{y:.1f}<extra></extra>",
-            )
+            }
         )
-    fig.update_xaxes(title_text=x_title, rangemode="tozero")
-    fig.update_yaxes(title_text=y_title)
-    return base_layout(fig, lang)
+    layout = {
+        "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": y_title}},
+    }
+    return figure(traces, layout, lang)

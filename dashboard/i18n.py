@@ -28,7 +28,7 @@ import copy
 import datetime as dt
 import gettext
 import math
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -417,14 +417,22 @@ def _pattern(lang: str, kind: str, decimals: int) -> NumberPattern:
 
 
 def _apply(value: float, lang: str, kind: str, decimals: int, **kw: Any) -> str:
-    lang = normalise_lang(lang)
-    shown = round(abs(float(value)) * (100 if kind == "percent" else 1), decimals)
+    return _formatted(float(value), normalise_lang(lang), kind, decimals, tuple(sorted(kw.items())))
+
+
+# Babel's formatting costs ~50 µs a number; a page writes the same few hundred numbers again and
+# again (cards, tables, hover texts, every language), so each distinct one is formatted once
+@lru_cache(maxsize=16_384)
+def _formatted(
+    value: float, lang: str, kind: str, decimals: int, kw: tuple[tuple[str, Any], ...]
+) -> str:
+    shown = round(abs(value) * (100 if kind == "percent" else 1), decimals)
     # CLDR's minimumGroupingDigits (2 for Spanish: 2025, not 2.025), which Babel does not apply
     group = not (lang == "es" and shown < 10_000)
     if shown == 0:
         value = 0.0  # no "-0"
     text: str = _pattern(lang, kind, decimals).apply(
-        value, _locale(lang), group_separator=group, currency_digits=False, **kw
+        value, _locale(lang), group_separator=group, currency_digits=False, **dict(kw)
     )
     return text
 
@@ -459,7 +467,12 @@ def fmt_date(value: dt.date | dt.datetime | str | None, lang: str = DEFAULT_LANG
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = value.date()
-    text = format_date(value, "long", locale=_locale(lang))
+    return _long_date(value, lang)
+
+
+@lru_cache(maxsize=4096)  # Babel's date formatting costs ~0.5 ms; pages repeat the same dates
+def _long_date(value: dt.date, lang: str) -> str:
+    text: str = format_date(value, "long", locale=_locale(lang))
     if lang == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er " + text[2:]  # French writes the first of the month as an ordinal
     return text

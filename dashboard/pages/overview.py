@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update, register_
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
 from dashboard import components, data, figures, ids, report
-from dashboard.about import about_metric
+from dashboard.about import about_metric, run_rows
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
 from dashboard.status import present, scorecard_summary, status_class, status_text, unrated_text
@@ -109,7 +109,9 @@ def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
     return out
 
 
-def about_figure(row: pd.Series, runs: pd.DataFrame, lang: str) -> html.Details | None:
+def about_figure(
+    row: pd.Series, runs: pd.DataFrame | list[tuple[Any, ...]], lang: str
+) -> html.Details | None:
     """Return the card's "About this figure" (`dashboard.about.about_metric`) with the KPI's
     target and deadline for the card's scope, or why it is not rated."""
     metric_id = main_metric(row["indicator_id"])
@@ -139,7 +141,7 @@ def kpi_card(
     row: pd.Series,
     trend: list[float],
     lang: str,
-    runs: pd.DataFrame | None = None,
+    runs: pd.DataFrame | list[tuple[Any, ...]] | None = None,
     *,
     partial: bool = False,
     organisations: dict[str, Any] | None = None,
@@ -296,7 +298,7 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend_series(trend)
-    runs = data.ingest_runs(limit=200)
+    runs = run_rows(data.ingest_runs(limit=200))  # once for all the cards' "About this figure"
     organisations = scorecard_organisations(filters, df["indicator_id"])
     cards = []
     for _, row in df.iterrows():

@@ -82,3 +82,18 @@ def test_data_submission_effect_cached_per_submission_and_warehouse_version(
         pass  # a publish: a new warehouse version
     data.submission_effect(sub.id, sub.sha256, lang="fr")
     assert computed() == 2
+
+
+def test_data_a_caller_changing_its_frame_never_changes_the_cached_one(demo_db):
+    data.configure(demo_db)
+    try:
+        first = data.network_breakdown(Filters(), lang="en")  # each call gets its own frame
+        assert not first.empty
+        expected = first.copy(deep=True)
+        first.iloc[0, 0] = "changed"
+        first["added"] = 1
+        first.attrs["total"] = -1
+        again = data.network_breakdown(Filters(), lang="en")  # from the cache
+        assert again.equals(expected) and again.attrs == expected.attrs
+    finally:
+        data.configure()

@@ -33,9 +33,17 @@ export KEEP_EXTRAS_PY
 KEEP_EXTRAS := $$($(PY) -c "$$KEEP_EXTRAS_PY" 2>/dev/null)
 UV_SYNC := $(UV) sync --python $(PY) --locked --quiet --compile-bytecode --extra test --extra report $(KEEP_EXTRAS)
 # pyspark stays out of the default venv: with it installed, every `import pandera` also imports
-# pyspark.pandas (~0.5 s per process). `make test-spark` and `make bench ENGINE=spark` add it
-# (and later syncs keep it: `make clean install` drops it).
-SPARK_SYNC := $(UV_SYNC) --extra spark
+# pyspark.pandas (~0.5 s per process, hundreds of test processes). The Spark parity tests and
+# `make bench ENGINE=spark` run from a second venv, .venv-spark: the same locked packages plus the
+# spark extra, synced by the same uv.
+SPARK_VENV := .venv-spark
+SPARK_PY := $(SPARK_VENV)/bin/python
+SPARK_SYNC := UV_PROJECT_ENVIRONMENT=$(abspath $(SPARK_VENV)) UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv \
+	sync --python $(SPARK_PY) --locked --quiet --compile-bytecode --extra test --extra spark
+# The Spark tests (marked spark): every mart computed by Spark local equals DuckDB's, row for row
+# (tests/pipelines/test_spark_parity.py); the overview served from the Spark lake shows the DuckDB
+# figures (tests/browser/test_spark_lake.py). One pytest process: one demo warehouse, one Spark run.
+SPARK_TESTS := $(SPARK_PY) -m pytest -q -p no:cacheprovider --durations=5 -m spark
 DB ?= data/warehouse/iurc.duckdb
 SCALE ?= 1000000
 PORT ?= 8050
@@ -43,7 +51,7 @@ PORT ?= 8050
 TEST_WORKERS ?= 2
 NOTEBOOK_PORT ?= 8888
 
-.PHONY: install browser java run demo test test-fast test-spark bench loadtest lint notebooks clean i18n eval-sdg installed-extras
+.PHONY: install spark-install browser java run demo test test-fast test-spark bench loadtest lint notebooks clean i18n eval-sdg installed-extras
 
 install: $(VENV)/.installed
 
@@ -65,6 +73,15 @@ $(VENV)/bin/uv: | $(PY)
 $(VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 	$(UV_SYNC)
 	$(PY) -m compileall -q pipelines schemas dashboard iurc benchmarks
+	@touch $@
+
+# .venv-spark (see SPARK_VENV): a venv without pip (uv installs into it), synced from uv.lock
+spark-install: $(SPARK_VENV)/.installed
+
+$(SPARK_VENV)/.installed: pyproject.toml uv.lock | $(VENV)/bin/uv
+	$(PYTHON) -m venv --without-pip $(SPARK_VENV)
+	$(SPARK_SYNC)
+	$(SPARK_PY) -m compileall -q pipelines schemas dashboard iurc benchmarks tests
 	@touch $@
 
 # the --extra flags every sync adds to keep the optional extras installed in .venv
@@ -94,24 +111,24 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: install browser lint
+# Every test: the main suite on .venv, then the Spark tests on .venv-spark (after it, so the
+# Spark run has both cores).
+test: install browser lint spark-install java
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25 -m "not spark"
+	$(SPARK_TESTS)
 
-# The Spark parity tests (every mart on Spark local equals DuckDB's; the overview served from the
-# lake): minutes of Spark start-up and per-query overhead on 2 cores, so apart from `make test`.
-test-spark: install browser java
-	$(SPARK_SYNC)
-	$(PY) -m pytest -q -m spark
+# The Spark tests alone
+test-spark: install spark-install browser java
+	$(SPARK_TESTS)
 
 test-fast: install
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
 
 # `make bench ENGINE=spark`: the mart build on Spark local beside DuckDB at SCALE rows
 ENGINE ?= duckdb
-bench: install browser $(if $(filter spark,$(ENGINE)),java)
+bench: install browser $(if $(filter spark,$(ENGINE)),java spark-install)
 ifeq ($(ENGINE),spark)
-	$(SPARK_SYNC)
-	$(PY) -m benchmarks.spark_bench --scale $(SCALE)
+	$(SPARK_PY) -m benchmarks.spark_bench --scale $(SCALE)
 else
 	$(PY) -m benchmarks.run --scale $(SCALE)
 endif
@@ -141,7 +158,7 @@ i18n: install
 
 
 clean:
-	rm -rf $(VENV) data/warehouse data/raw/demo test-artifacts
+	rm -rf $(VENV) $(SPARK_VENV) data/warehouse data/raw/demo test-artifacts
 
 # SDG tagger on the SDG Classification Benchmark (held-out half) and the FR/ES labelled sets;
 # fails when accuracy drops more than a point below benchmarks/results/sdg_eval.json.

@@ -7,7 +7,7 @@ Steps: build (or `--reuse`) the warehouse with `iurc demo --scale N` (benchmarks
 DuckDB's mart build (a writer session: copy, build every mart, publish); then publish the same
 warehouse as a Parquet lake with the Spark engine (`lake.publish`), timing the Parquet export of
 the core tables, the Spark session start and the Spark mart build apart. Writes
-benchmarks/results/spark.json. On 2 cores Spark is expected to be slower than DuckDB: the point is
+benchmarks/results/spark.json after every step and mart (`"complete": false` until the end). On 2 cores Spark is expected to be slower than DuckDB: the point is
 that the same marts run on an engine that scales out.
 """
 
@@ -32,8 +32,16 @@ def run(scale: int, out: Path, *, reuse: bool = False, master: str = "local[*]")
     from pipelines.warehouse.spark import engine
 
     built = buildmod.build(scale, reuse=reuse, data_dir=DATA_DIR)
-    result: dict[str, Any] = {"scale": scale, "machine": machine_facts(), "master": master}
+    result: dict[str, Any] = {"scale": scale, "complete": False, "master": master}
+    result["machine"] = machine_facts()
+
+    def save() -> None:  # after every step: a run stopped half-way keeps what it measured
+        result["load_average_now"] = load_average()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+
     result["duckdb_marts_s"] = round(buildmod.republish_marts(built.db), 2)
+    save()
 
     lake_dir = DATA_DIR / f"lake-{scale}"
     shutil.rmtree(lake_dir, ignore_errors=True)
@@ -46,23 +54,30 @@ def run(scale: int, out: Path, *, reuse: bool = False, master: str = "local[*]")
     lake.export_tables(con, run_dir)
     con.close()
     result["parquet_export_s"] = round(time.perf_counter() - start, 2)
+    save()
 
     start = time.perf_counter()
     spark = engine.session(master)
     result["spark_session_s"] = round(time.perf_counter() - start, 2)
     start = time.perf_counter()
-    timings: list[tuple[str, float, float]] = []
-    marts = engine.build_marts(spark, run_dir, timings.append)
     # per mart: seconds to analyse, seconds to optimise, execute and write
-    result["spark_mart_timings"] = {name: [round(a, 2), round(b, 2)] for name, a, b in timings}
+    result["spark_mart_timings"] = {}
+
+    def mart_written(timing: tuple[str, float, float]) -> None:
+        name, analysed, executed = timing
+        result["spark_mart_timings"][name] = [round(analysed, 2), round(executed, 2)]
+        result["spark_marts_so_far_s"] = round(time.perf_counter() - start, 2)
+        save()
+
+    marts = engine.build_marts(spark, run_dir, mart_written)
     result["spark_marts_s"] = round(time.perf_counter() - start, 2)
+    del result["spark_marts_so_far_s"]
     result["spark_marts"] = len(marts)
     lake.switch(lake_dir, run_dir)
     spark.stop()
     result["spark_vs_duckdb"] = round(result["spark_marts_s"] / result["duckdb_marts_s"], 1)
-    result["load_average_at_end"] = load_average()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    result["complete"] = True
+    save()
     for key in ("duckdb_marts_s", "parquet_export_s", "spark_session_s", "spark_marts_s"):
         print(f"{key:>20}  {result[key]}")
     print(f"wrote {out}")

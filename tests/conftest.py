@@ -75,5 +75,8 @@ def spark_lake(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
         text=True,
         timeout=1800,
     )
+    log = ROOT / "test-artifacts" / "spark-publish.log"  # each mart's timings, kept for reading
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     return demo_db, lake

@@ -292,8 +292,8 @@ def _store_scorecard(run: Path) -> None:
     """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
 
     The same calls as the warehouse build (`marts._fill_scorecard`, `marts.scorecard_query`):
-    the default while Spark's own scorecard (`spark_scorecard=True`), equal to it in one scripted
-    run, is not yet covered by the pytest parity (docs/deployment-spark.md).
+    the default while Spark's own scorecard (`spark_scorecard=True`) has not passed the pytest
+    parity (docs/deployment-spark.md).
     """
     from pipelines.warehouse import marts
 

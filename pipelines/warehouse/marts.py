@@ -216,12 +216,19 @@ def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
     )
     params: dict[str, Any] = {"period_type": period_type, "period_start": start, "period_end": end}
     params.update(zip((name for name, _ in MACRO_PARAMETERS), args, strict=True))
-    call_args = ", ".join(f"${name}::{kind}" for name, kind in MACRO_PARAMETERS)
     sql = (
         "select $period_type::varchar as period_type, $period_start::date as period_start, "
-        f"$period_end::date as period_end, * from mart.kpi_scorecard_for({call_args})"
+        f"$period_end::date as period_end, * from {macro_call('kpi_scorecard_for')}"
     )
     return sql, params
+
+
+def macro_call(name: str) -> str:
+    """Return the call of the mart.kpi_* table macro `name` on the named `MACRO_PARAMETERS`.
+
+    Example: ``macro_call("kpi_actual")`` is ``"mart.kpi_actual($p_start::date, ..., $p_city::varchar[])"``.
+    """
+    return f"mart.{name}({', '.join(f'${p}::{kind}' for p, kind in MACRO_PARAMETERS)})"
 
 
 def _fill_scorecard(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,7 +3,7 @@
 `spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], the
 small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. `mart.kpi_scorecard` is filled
 by DuckDB over the Spark-built marts unless `--spark-scorecard` (docs/deployment-spark.md), so
-its equality checks Spark's inputs to it.
+its equality checks Spark's inputs to it. `make test` runs these tests last, from `.venv-spark`.
 """
 
 from __future__ import annotations

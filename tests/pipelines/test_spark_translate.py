@@ -102,6 +102,19 @@ def test_the_scorecard_reads_the_kpi_rules_once():
     assert refs["kpi_scorecard_for__computed_or_reported"] == 1
 
 
+def test_a_materialised_macro_call_reads_its_view_instead_of_the_rules():
+    """The Spark engine checkpoints each call's `mart.kpi_actual` rows; the scorecard then reads
+    that view, and none of the KPI rules' marts."""
+    known = translate.macros(marts.definitions())
+    on_view = {**known, "kpi_actual": translate.view_macro(known["kpi_actual"], "actual_rows")}
+    sql = _spark(marts.scorecard_query(("city", "c1", "year", None, None))[0], on_view)
+    names = {t.name for t in sqlglot.parse_one(sql, read="spark").find_all(sqlglot.exp.Table)}
+    assert "actual_rows" in names
+    assert not {"activity_cube", "participation_cube", "kpi_actual__computed"} & names
+    rules = _spark(f"select * from {marts.macro_call('kpi_actual')}", known)
+    assert ":p_city" in rules and "activity_cube" in rules
+
+
 def test_flat_names_point_at_the_engine_views_and_keep_the_qualifiers():
     sql = translate.to_spark(
         "select activity_cube.month from mart.activity_cube join core.city c using (city_id)",

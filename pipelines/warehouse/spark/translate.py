@@ -63,6 +63,14 @@ def macros(definitions: list[marts.MartDefinition]) -> dict[str, Macro]:
     return {d.name: _macro(d) for d in definitions if d.kind in ("macro", "scalar_macro")}
 
 
+def view_macro(macro: Macro, view: str) -> Macro:
+    """Return `macro` with the body `select * from view`: its calls read that view's rows instead.
+
+    For a table macro whose result for the call at hand is already materialised as `view`.
+    """
+    return Macro(macro.name, macro.params, _parse(f"select * from {view}"), is_table=True)
+
+
 def _mart_call(node: exp.Expression) -> tuple[str, list[exp.Expression]] | None:
     """Return (name, arguments) when `node` is a scalar call `mart.name(...)`."""
     if (

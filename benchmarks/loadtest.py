@@ -147,23 +147,32 @@ class Stats:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.failures: list[str] = []
-        self.by_callback: dict[str, int] = {}
+        self.by_callback: dict[str, list[float]] = {}
+        self.cache: dict[str, int] = {}  # X-Response-Cache of the answers: hit, miss, off
 
-    def add(self, name: str, seconds: float, error: str | None) -> None:
+    def add(self, name: str, seconds: float, error: str | None, cache: str = "") -> None:
         with self.lock:
             self.latencies.append(seconds)
-            self.by_callback[name] = self.by_callback.get(name, 0) + 1
+            self.by_callback.setdefault(name, []).append(seconds)
+            if cache:
+                self.cache[cache] = self.cache.get(cache, 0) + 1
             if error:
                 self.failures.append(f"{name}: {error}")
 
 
 def post(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes]:
     """POST a callback body on a kept-alive connection; return (status, body)."""
+    status, data, _ = post_cached(conn, body)
+    return status, data
+
+
+def post_cached(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes, str]:
+    """POST a callback body; return (status, body, the X-Response-Cache header or '')."""
     conn.request(
         "POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"}
     )
     response = conn.getresponse()
-    return response.status, response.read()
+    return response.status, response.read(), response.getheader("X-Response-Cache") or ""
 
 
 def client(
@@ -182,8 +191,9 @@ def client(
         name, body = rnd.choice(bodies)
         started = time.perf_counter()
         error = None
+        cache = ""
         try:
-            status, data = post(conn, body)
+            status, data, cache = post_cached(conn, body)
             if status != 200:
                 error = f"HTTP {status}: {data[:200]!r}"
             elif b'"response"' not in data and b'"multi"' not in data:
@@ -192,7 +202,7 @@ def client(
             error = f"{type(exc).__name__}: {exc}"
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        stats.add(name, time.perf_counter() - started, error)
+        stats.add(name, time.perf_counter() - started, error, cache)
         sent += 1
     conn.close()
 
@@ -437,6 +447,14 @@ def main(argv: list[str] | None = None) -> int:
             k: round(_percentile(lat, p) * 1000, 1)
             for k, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
         },
+        "response_cache": {
+            **stats.cache,
+            "hit_ratio": round(stats.cache.get("hit", 0) / len(lat), 3) if lat else None,
+        },
+        "p95_ms_by_callback": {
+            name: round(_percentile(values, 95) * 1000, 1)
+            for name, values in sorted(stats.by_callback.items())
+        },
         "ingests": ingests,
         "data_visible_s_max": max((v for v in visible if v is not None), default=None),
         "cpu_count": os.cpu_count(),
@@ -462,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         ("failed requests", str(len(stats.failures))),
         ("throughput", f"{result['throughput_rps']} req/s"),
         ("latency p50 / p95 / p99", "{p50} / {p95} / {p99} ms".format(**result["latency_ms"])),
+        ("response cache hit ratio", str(result["response_cache"]["hit_ratio"])),
         ("ingests published", f"{sum(r['exit_code'] == 0 for r in ingests)} / {args.ingests}"),
         ("new data visible after", ", ".join(f"{v} s" for v in visible)),
         ("result", "PASS" if ok else "FAIL"),

@@ -11,7 +11,7 @@ import os
 
 from dash import Dash
 from dash.exceptions import DependencyException
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from dashboard import (
@@ -22,6 +22,7 @@ from dashboard import (
     first_paint,
     initial_page,
     request_checks,
+    response_cache,
     sdg_review_page,
     static_assets,
     submit_pages,
@@ -117,6 +118,7 @@ def create_app() -> Dash:
     submit_pages.init_pages(server)
     sdg_review_page.init_pages(server)
     _guard_requests(app, server)
+    response_cache.install(app)  # after the CSRF and request checks: they run first
     _run_first_request_setup(server)
     first_paint.install(app)
     embedded_layout.install(app)  # the layout comes with the index response
@@ -142,6 +144,7 @@ def _guard_requests(app: Dash, server: Flask) -> None:
             request_checks.check_callback_body(body, app.callback_map)
         except request_checks.BadRequest as exc:
             return _plain(f"bad callback request: {exc.message}", exc.status)
+        g.iurc_callback_body = body  # checked: the response cache keys on it
         return None
 
     @server.errorhandler(DependencyException)

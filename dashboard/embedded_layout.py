@@ -29,7 +29,7 @@ from dash import Dash
 from dash._utils import to_json
 from flask import Response, request, stream_with_context
 
-from dashboard import initial_page, script_bundles
+from dashboard import initial_page, response_cache, script_bundles
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,18 @@ def data_block(path: str, json_text: str) -> str:
     )
 
 
+def layout_text(app: Dash) -> str:
+    """Return the JSON of the layout for the requested page (initial_page.requested_page), from
+    the response cache when it was built before for the same publish, role and address."""
+    return response_cache.layout_json(lambda: str(to_json(app.get_layout())))
+
+
 def _blocks(app: Dash) -> str:
     """Return the data blocks for this request's page (each left out if it cannot be built)."""
     prefix = app.config.requests_pathname_prefix  # the paths the browser asks for
     out = []
     parts: dict[str, Callable[[], str]] = {
-        "_dash-layout": lambda: str(to_json(app.get_layout())),
+        "_dash-layout": lambda: layout_text(app),
         "_dash-dependencies": lambda: app.dependencies().get_data(as_text=True),
     }
     for name, build in parts.items():

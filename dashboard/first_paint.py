@@ -25,7 +25,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict, stringify_id
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, ids, page_params
+from dashboard import data, embedded_layout, ids, initial_page, page_params, response_cache
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +164,17 @@ def _filled(layout: Callable[..., Any], callbacks: list[Prefill]) -> Callable[..
 
 
 def warm_default_views(app: Dash) -> None:
-    """Draw every page's default view (no filter, English) once, filling the query cache."""
+    """Draw every page's default view (no filter, English) once, as its index response embeds
+    it: into the response cache shared by the workers, by the one process that claims the
+    publish (into each process's query cache when the response cache is off)."""
+    if not response_cache.claim_warming():
+        return
     for page in list(dash.page_registry.values()):
         if page.get("path_template") or not callable(page.get("layout")):
             continue
         with app.server.test_request_context(page["path"]):
-            page["layout"]()
+            initial_page.request_page((page["path"], page["path"], ""))
+            embedded_layout.layout_text(app)
 
 
 def install(app: Dash) -> None:

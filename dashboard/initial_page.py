@@ -70,6 +70,11 @@ def requested_page() -> tuple[str, str, str] | None:
     return referer.split("#", 1)[0], parts.path, f"?{parts.query}" if parts.query else ""
 
 
+def layout_failed() -> bool:
+    """Return True when the requested page's layout could not be drawn during this request."""
+    return has_request_context() and bool(g.get("iurc_layout_failed"))
+
+
 def page_content(path: str, search: str) -> tuple[Any, str] | None:
     """Return (the page's layout, its title) for `path` and query string `search`, called as the
     router callback calls it, or None when no registered page serves `path`."""
@@ -93,6 +98,8 @@ def container(requested: tuple[str, str, str] | None = None) -> html.Div:
         content = page_content(requested[1], requested[2]) if requested else None
     except Exception:  # the shell must load: the router then draws (or reports) the page
         log.exception("could not draw %s in the layout response", requested)
+        if has_request_context():
+            g.iurc_layout_failed = True  # not to be kept (dashboard.response_cache)
         content = None
     if requested is None or content is None:
         return dash.page_container  # type: ignore[no-any-return]

@@ -49,6 +49,23 @@ def warm_cache_enabled() -> bool:
     return os.environ.get("IURC_WARM_CACHE", "1").strip().lower() not in {"0", "false", "no"}
 
 
+def response_cache_enabled() -> bool:
+    """Return False when IURC_RESPONSE_CACHE is 0/false/no: every dashboard callback and page
+    layout is then computed again on each request (for debugging; dashboard.response_cache)."""
+    return os.environ.get("IURC_RESPONSE_CACHE", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def response_cache_dir(warehouse: Path) -> Path:
+    """Return the folder of the response cache shared by the server's workers:
+    $IURC_RESPONSE_CACHE_DIR, else `<warehouse>.respcache` beside the served warehouse (or lake)."""
+    return _env_path("IURC_RESPONSE_CACHE_DIR", warehouse.with_name(warehouse.name + ".respcache"))
+
+
+def response_cache_bytes() -> int:
+    """Return the response cache's size bound in bytes (IURC_RESPONSE_CACHE_MB, default 256)."""
+    return int(float(os.environ.get("IURC_RESPONSE_CACHE_MB", "256")) * 1024 * 1024)
+
+
 def max_upload_bytes() -> int:
     """Return the request-size limit for uploads and POST bodies (IURC_MAX_UPLOAD_MB, default 20)."""
     return int(float(os.environ.get("IURC_MAX_UPLOAD_MB", "20")) * 1024 * 1024)

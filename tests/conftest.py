@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # no background cache warming in the servers and apps the tests start (tests/dashboard/test_first_paint
 # calls it directly): a warming thread would race the tests for the warehouse and the cache
 os.environ.setdefault("IURC_WARM_CACHE", "0")
+# no shared response cache either (tests/dashboard/test_response_cache.py turns it on): tests that
+# post the same callback over one demo warehouse with different monkeypatched data must not be
+# answered from what an earlier test stored beside it
+os.environ.setdefault("IURC_RESPONSE_CACHE", "0")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, figures, ids, page_params
+from dashboard import components, data, figures, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -315,6 +315,7 @@ components.register_export(ids.ACT_CHALLENGE_CARD, data.challenge_breakdown)
     Input(ids.STATE, "data"),
     Input(ids.ACT_CHALLENGE_MEASURE, "value"),
 )
+@response_cache.cacheable
 def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
     """Draw the chosen measure per cross-cutting challenge; the table holds all three."""
     filters, lang = components.parse_state(state)
@@ -477,6 +478,7 @@ def register_view(filters: Filters, lang: str, params: dict[str, Any]) -> Regist
     State(PARAMS, "data"),
     prevent_initial_call=True,  # the layout shows the first page (register_view)
 )
+@response_cache.cacheable
 def update_register(
     state: dict[str, Any],
     search: str | None,

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 
-from dashboard import components, data, figures, ids, page_params
+from dashboard import components, data, figures, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t, t_source, t_unit
 from pipelines.metrics.filters import Filters
@@ -230,6 +230,7 @@ page_params.register_export(ids.BENCH_CONTEXT_CARD, _context)
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
+@response_cache.cacheable
 def update_peer_choices(
     city: str | None, peer: str | None, state: dict[str, Any]
 ) -> tuple[Any, ...]:
@@ -320,6 +321,7 @@ def inputs_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
+@response_cache.cacheable
 def update_scores(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the city's scores per indicator against the peer range and median."""
     filters, lang = components.parse_state(state)
@@ -413,6 +415,7 @@ def ranking_summary(df: pd.DataFrame, lang: str) -> str:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
+@response_cache.cacheable
 def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw every city of the peer group by engagement score, the selected one marked, in a
     graph tall enough to name every city."""
@@ -453,6 +456,7 @@ def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
+@response_cache.cacheable
 def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """List the city's context indicators (latest year each), apart from performance."""
     filters, lang = components.parse_state(state)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, register_page
 
-from dashboard import components, data, figures, ids, lean_figures
+from dashboard import components, data, figures, ids, lean_figures, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -301,6 +301,7 @@ def _city_param(city_id: str, filters: Filters, lang: str) -> str:
     Input(ids.STATE, "data"),
     Input(ids.CITY_ID, "data"),
 )
+@response_cache.cacheable
 def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     """Render the profile's sections for the city and the filters."""
     filters, lang = components.parse_state(state)

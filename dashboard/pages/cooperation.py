@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, register_page
 
-from dashboard import components, data, figures, ids, page_params
+from dashboard import components, data, figures, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_eur, fmt_number, fmt_percent, t
 from pipelines.metrics.filters import Filters
@@ -248,6 +248,7 @@ def clicked_cooperation(point: dict[str, Any] | None, filters: Filters, lang: st
     State(ids.COOP_SELECT, "value"),
     prevent_initial_call=True,
 )
+@response_cache.cacheable
 def update_choices(
     state: dict[str, Any], click: dict[str, Any] | None, current: str | None
 ) -> tuple[Any, ...]:
@@ -284,6 +285,7 @@ def network_summary(figs: dict[str, float], selected: str, lang: str) -> str:
 @callback(
     *components.card_outputs(ids.COOP_NETWORK_CARD), Input(ids.STATE, "data"), Input(PARAMS, "data")
 )
+@response_cache.cacheable
 def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the cooperations on the map with the selected one highlighted."""
     filters, lang = components.parse_state(state)
@@ -337,6 +339,7 @@ def _fact(label: str, value: Any) -> list[Any]:
 
 
 @callback(Output(ids.COOP_DETAIL, "children"), Input(PARAMS, "data"), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_detail(params: dict[str, Any], state: dict[str, Any]) -> Any:
     """Describe the selected cooperation: mode, network, phase, dates, members, totals to date."""
     _, lang = components.parse_state(state)
@@ -385,6 +388,7 @@ def update_detail(params: dict[str, Any], state: dict[str, Any]) -> Any:
     Input(PARAMS, "data"),
     Input(ids.STATE, "data"),
 )
+@response_cache.cacheable
 def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's activities per type, stacked by status."""
     filters, lang = components.parse_state(state)
@@ -442,6 +446,7 @@ def funnel_summary(figs: dict[str, float | None], lang: str) -> str:
 @callback(
     *components.card_outputs(ids.COOP_FUNNEL_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
+@response_cache.cacheable
 def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's outputs reaching each lifecycle stage, by output type."""
     filters, lang = components.parse_state(state)
@@ -474,6 +479,7 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
 @callback(
     *components.card_outputs(ids.COOP_FUNDING_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
+@response_cache.cacheable
 def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's funding leveraged by source type."""
     filters, lang = components.parse_state(state)
@@ -513,6 +519,7 @@ def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
 @callback(
     *components.card_outputs(ids.COOP_SDG_CARD), Input(PARAMS, "data"), Input(ids.STATE, "data")
 )
+@response_cache.cacheable
 def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's SDG profile in the official colours."""
     filters, lang = components.parse_state(state)

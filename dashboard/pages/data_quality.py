@@ -16,7 +16,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import access, components, data, figures, ids, page_params
+from dashboard import access, components, data, figures, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, t, t_reason, t_reasons
 from pipelines.metrics.filters import Filters
@@ -219,6 +219,7 @@ def run_labels(df: pd.DataFrame) -> list[str]:
 
 
 @callback(*components.card_outputs(ids.DQ_RUNS_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw rows loaded and quarantined for the latest runs (newest first)."""
     _, lang = components.parse_state(state)
@@ -282,6 +283,7 @@ def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.DQ_RULES_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_rules(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw quarantined rows per first failing rule."""
     _, lang = components.parse_state(state)
@@ -425,6 +427,7 @@ def update_quarantine(
 
 
 @callback(*components.card_outputs(ids.DQ_TABLES_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_tables(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of cells filled per core table (K29)."""
     _, lang = components.parse_state(state)
@@ -476,6 +479,7 @@ def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
 
 
 @callback(*components.card_outputs(ids.DQ_CITY_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw each city's completeness against its median reporting lag; state K30 overall."""
     filters, lang = components.parse_state(state)

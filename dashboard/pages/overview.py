@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, figures, ids, report
+from dashboard import components, data, figures, ids, report, response_cache
 from dashboard.about import about_metric, run_rows
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_value, t
@@ -287,6 +287,7 @@ def download_report(n_clicks: int | None, state: dict[str, Any]) -> tuple[Any, s
     Output(components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD), "children"),
     Input(ids.STATE, "data"),
 )
+@response_cache.cacheable
 def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     """Fill the KPI scorecard for the current filters."""
     filters, lang = components.parse_state(state)
@@ -312,6 +313,7 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_NETWORK_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw completed activities per thematic network."""
     filters, lang = components.parse_state(state)
@@ -338,6 +340,7 @@ def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.OVERVIEW_MAP_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the participating cities on the local base map."""
     filters, lang = components.parse_state(state)

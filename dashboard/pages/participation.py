@@ -12,7 +12,7 @@ from typing import Any
 
 from dash import Input, callback, html, register_page
 
-from dashboard import components, data, figures, ids
+from dashboard import components, data, figures, ids, response_cache
 from dashboard.i18n import fmt_number, fmt_percent, t
 
 register_page(
@@ -103,6 +103,7 @@ components.register_export(
     Input(ids.STATE, "data"),
     Input(ids.PART_MEASURE, "value"),
 )
+@response_cache.cacheable
 def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
     """Draw the chosen measure per month, stacked by stakeholder type."""
     filters, lang = components.parse_state(state)
@@ -138,6 +139,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.PART_TYPE_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per activity type, stacked by modality."""
     filters, lang = components.parse_state(state)
@@ -170,6 +172,7 @@ def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.PART_BALANCE_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw participations per country group (EU, Canada, United States, Mexico)."""
     filters, lang = components.parse_state(state)
@@ -216,6 +219,7 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.PART_GENDER_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw women, men and others, and undeclared participations per stakeholder type."""
     filters, lang = components.parse_state(state)
@@ -265,6 +269,7 @@ def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.PART_CITIES_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the fifteen cities with most participations."""
     filters, lang = components.parse_state(state)

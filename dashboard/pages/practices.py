@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, ids, page_params
+from dashboard import components, data, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -223,6 +223,7 @@ def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Arti
     Input(ids.PRAC_GOAL, "value"),
     Input(ids.PRAC_TYPE, "value"),
 )
+@response_cache.cacheable
 def update_practices(state: dict[str, Any], search: Any, goal: Any, kind: Any) -> tuple[Any, ...]:
     """List the practices for the filters, search, SDG goal and output type."""
     filters, lang = components.parse_state(state)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
 
-from dashboard import components, data, figures, ids
+from dashboard import components, data, figures, ids, response_cache
 from dashboard.i18n import t
 from pipelines.metrics.filters import WITH_SUGGESTIONS, Filters
 
@@ -263,6 +263,7 @@ components.register_export(
     Input(ids.STATE, "data"),
     Input(ids.SDG_METHOD, "value"),
 )
+@response_cache.cacheable
 def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw activities per SDG goal, counted primary-only or fractionally."""
     filters, lang = components.parse_state(state)
@@ -291,6 +292,7 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     Input(ids.STATE, "data"),
     Input(ids.SDG_METHOD, "value"),
 )
+@response_cache.cacheable
 def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     """Draw thematic network × SDG goal."""
     filters, lang = components.parse_state(state)
@@ -333,6 +335,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     Input(ids.STATE, "data"),
     Input(ids.SDG_GOAL, "value"),
 )
+@response_cache.cacheable
 def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
     """Draw the targets of the chosen goal: validated and suggested-only tags."""
     filters, lang = components.parse_state(state)
@@ -375,6 +378,7 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.SDG_COVERAGE_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the share of each goal's targets addressed by validated tags."""
     filters, lang = components.parse_state(state)
@@ -406,6 +410,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(*components.card_outputs(ids.SDG_REVIEW_CARD), Input(ids.STATE, "data"))
+@response_cache.cacheable
 def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw tag counts by method, stacked by review status."""
     filters, lang = components.parse_state(state)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -53,8 +55,12 @@ def _children(pid: int) -> list[int]:
 def gunicorn(
     db: Path, workers: int = 1, threads: int = 4
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run `gunicorn dashboard.app:server` on a free loopback port over `db`; yield (url, process)."""
+    """Run `gunicorn dashboard.app:server` on a free loopback port over `db`; yield (url, process).
+
+    The server's response cache (dashboard.response_cache) starts empty in a folder of its own,
+    removed afterwards: a run never reads what an earlier run over the same warehouse stored."""
     port = _free_port()
+    cache_dir = tempfile.mkdtemp(prefix="iurc-bench-respcache-")
     log = open(db.parent / "bench-server.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -74,7 +80,12 @@ def gunicorn(
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "IURC_DB": str(db), "IURC_DEBUG": ""},
+        env={
+            **os.environ,
+            "IURC_DB": str(db),
+            "IURC_DEBUG": "",
+            "IURC_RESPONSE_CACHE_DIR": cache_dir,
+        },
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -99,6 +110,7 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 def peak_rss_mb(proc: subprocess.Popen) -> dict[str, float]:
@@ -226,8 +238,6 @@ def page_loads(url: str, pages: list[str], combos: list[tuple[Filters, str]]) ->
     Cold: a new browser context (nothing cached) on a filter combination the server has not
     drawn yet. Warm: the same address again in the same context (assets and queries cached).
     """
-    import shutil
-
     from playwright.sync_api import sync_playwright
 
     from dashboard import components

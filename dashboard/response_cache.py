@@ -51,6 +51,8 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -63,12 +65,13 @@ from dashboard import access, components, data, ids, initial_page
 from dashboard.response_store import ResponseStore
 from pipelines import config
 
+log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "X-Response-Cache"
 ATTRIBUTE = "response_cacheable"
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_SUFFIXES = (".py", ".sql", ".mo", ".json")
-_stores: dict[tuple[Path, int], ResponseStore] = {}
+_stores: dict[tuple[Path, int], ResponseStore | None] = {}  # None: the folder cannot be used
 _stores_lock = threading.Lock()
 
 
@@ -108,10 +111,13 @@ def store() -> ResponseStore | None:
     folder = config.response_cache_dir(handle.lake or handle.path)
     limit = config.response_cache_bytes()
     with _stores_lock:
-        found = _stores.get((folder, limit))
-        if found is None:
-            found = _stores[(folder, limit)] = ResponseStore(folder, limit)
-        return found
+        if (folder, limit) not in _stores:
+            try:
+                _stores[(folder, limit)] = ResponseStore(folder, limit)
+            except (OSError, sqlite3.Error):  # e.g. a read-only disk: serve without the cache
+                log.warning("response cache off: cannot use %s", folder, exc_info=True)
+                _stores[(folder, limit)] = None
+        return _stores[(folder, limit)]
 
 
 def published() -> tuple[str, int] | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS entry (
 CREATE INDEX IF NOT EXISTS entry_used ON entry (used);
 CREATE TABLE IF NOT EXISTS warmed (generation TEXT PRIMARY KEY, at REAL NOT NULL);
 """
+log = logging.getLogger(__name__)
 LOCK_STRIPES = 4096  # a key shares its lock with one of 170 others 4 % of the time
 TOUCH_EVERY_S = 1.0
 
@@ -71,16 +73,21 @@ class ResponseStore:
         return con
 
     def get(self, key: str, gzip: bool) -> bytes | None:
-        """Return the body stored under `key` (its gzip form when `gzip`), or None."""
-        con = self._con()
-        row = con.execute(
-            f"SELECT {'gzip' if gzip else 'body'}, used FROM entry WHERE key = ?", (key,)
-        ).fetchone()
-        if row is None:
+        """Return the body stored under `key` (its gzip form when `gzip`), or None (also when
+        the file cannot be read: the answer is then computed, as without a cache)."""
+        try:
+            con = self._con()
+            row = con.execute(
+                f"SELECT {'gzip' if gzip else 'body'}, used FROM entry WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            now = time.time()
+            if now - row[1] > TOUCH_EVERY_S:
+                con.execute("UPDATE entry SET used = ? WHERE key = ?", (now, key))
+        except sqlite3.Error:
+            log.warning("response cache unreadable: %s", self.path, exc_info=True)
             return None
-        now = time.time()
-        if now - row[1] > TOUCH_EVERY_S:
-            con.execute("UPDATE entry SET used = ? WHERE key = ?", (now, key))
         body: bytes = row[0]
         return body
 
@@ -92,6 +99,13 @@ class ResponseStore:
         size = len(body) + len(gzipped)
         if size > self.max_bytes // 4:
             return False
+        try:
+            return self._put(key, published, size, body, gzipped)
+        except sqlite3.Error:  # e.g. a full disk: the answer is served, just not kept
+            log.warning("response cache not written: %s", self.path, exc_info=True)
+            return False
+
+    def _put(self, key: str, published: int, size: int, body: bytes, gzipped: bytes) -> bool:
         con = self._con()
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -146,20 +160,27 @@ class ResponseStore:
 
     def lock(self, key: str) -> int:
         """Take the lock of `key` (a hex digest), shared by every process on this folder, waiting
-        while another thread or process holds it; return the handle to give to `unlock`."""
+        while another thread or process holds it; return the handle to give to `unlock` (-1
+        when the lock cannot be taken: the caller then computes without waiting)."""
         stripe = int(key[:8], 16) % LOCK_STRIPES
-        fd = os.open(self.folder / "locks" / f"{stripe:04d}", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.folder / "locks" / f"{stripe:04d}", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            log.warning("response cache lock unavailable: %s", self.folder, exc_info=True)
+            return -1
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL; a dead holder releases it
-        except BaseException:
+        except OSError:
             os.close(fd)
-            raise
+            log.warning("response cache lock unavailable: %s", self.folder, exc_info=True)
+            return -1
         return fd
 
     @staticmethod
     def unlock(handle: int) -> None:
         """Release a lock taken with `lock`."""
-        os.close(handle)  # closing the descriptor releases its flock
+        if handle >= 0:
+            os.close(handle)  # closing the descriptor releases its flock
 
     @contextlib.contextmanager
     def computing(self, key: str) -> Iterator[None]:

@@ -235,3 +235,10 @@ def test_the_store_keeps_its_size_bound_and_the_newest_publish(tmp_path) -> None
     assert store.claim("generation-1") and not store.claim("generation-1")
     with store.computing(keys[0]):
         assert store.get(keys[0], gzip=False) == b"new"
+
+
+def test_an_unusable_cache_folder_serves_without_the_cache(cached_app, monkeypatch, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("IURC_RESPONSE_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    response = _post(app.server.test_client(), _body(lang="fr"))
+    assert (response.status_code, response.headers["X-Response-Cache"]) == (200, "off")

@@ -88,7 +88,8 @@ def serve_warehouse(db: Path, extra_args: tuple[str, ...] = ()) -> Iterator[str]
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "IURC_DEBUG": "", **app_state_env(db)},
+        # the response cache on, as in production (tests/conftest.py turns it off for in-process apps)
+        env={**os.environ, "IURC_DEBUG": "", "IURC_RESPONSE_CACHE": "1", **app_state_env(db)},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -237,7 +237,7 @@ def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
 
 
 # The table of stored scorecard calls (one row per `scorecard_calls` call, `scorecard_params`
-# as columns) the batch query reads: a temporary table on DuckDB, a temporary view on Spark.
+# as columns) the batch query reads, as a temporary table.
 SCORECARD_SCOPES = "kpi_scorecard_scope"
 SCORECARD_SCOPE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("call", "integer"),

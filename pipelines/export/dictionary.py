@@ -194,7 +194,8 @@ def table_definitions() -> dict[str, str]:
     defs.update({f"mart.{k}": v for k, v in mart_definitions().items()})
     defs.setdefault(
         "mart.kpi_scorecard",
-        "Stored KPI scorecard: mart.kpi_scorecard_for called once per stored scope and period.",
+        "Stored KPI scorecard: mart.kpi_scorecard_for for every stored scope and period, "
+        "in one query over the table of scopes.",
     )
     return defs
 

@@ -291,7 +291,7 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
 def _store_scorecard(run: Path) -> None:
     """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
 
-    The same calls as the warehouse build (`marts._fill_scorecard`, `marts.scorecard_query`):
+    The same query as the warehouse build (`marts._fill_scorecard`, one batch over the calls):
     the default while Spark's own scorecard (`spark_scorecard=True`) has not passed the pytest
     parity (docs/deployment-spark.md).
     """

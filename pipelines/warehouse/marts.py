@@ -9,9 +9,11 @@ dependencies. The first line declares how the relation is materialised:
     -- materialized: macro(a, b)             a table macro `mart.name(a, b)` (parameterised SQL)
     -- materialized: scalar_macro(a, b)      a scalar macro; the file holds one expression
 
-`mart.kpi_scorecard` is then filled by calling the `mart.kpi_scorecard_for` macro once per stored
-scope and period (programme and networks, to date and per year; cooperations and cities with
-targets), so the stored scorecard and a scorecard for any filter combination come from the same SQL.
+`mart.kpi_scorecard` is then filled by ONE query over a temporary table of the stored scopes and
+periods (programme and networks, to date and per year; cooperations and cities with targets; one
+row per call, its `mart.kpi_scorecard_for` parameters as columns): the macro joined laterally to
+each row (`scorecard_batch_sql`), so the stored scorecard and a scorecard for any filter
+combination come from the same SQL, and the stored one is planned once rather than once per call.
 """
 
 from __future__ import annotations
@@ -160,8 +162,9 @@ def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
     """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set.
 
     Stored: the programme and each network, to date and per year; cooperations and cities that
-    have targets, to date and per year of a target. Each call costs ~40 ms of planning, so quarters
-    and other scopes are computed on demand (`mart.kpi_scorecard_for`).
+    have targets, to date and per year of a target. Quarters and other scopes are computed on
+    demand (`mart.kpi_scorecard_for`): every stored call adds (rows x calls) work to the one
+    fill query.
     """
     calls: list[tuple[Any, ...]] = []
     years = rows(
@@ -199,12 +202,11 @@ def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
     return calls
 
 
-def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
-    """Return (SQL, named parameters) of the stored scorecard rows of one `scorecard_calls` call.
+def scorecard_params(call: tuple[Any, ...]) -> dict[str, Any]:
+    """Return the named parameters of one `scorecard_calls` call: `period_type`, `period_start`,
+    `period_end` (the stored period) and the `MACRO_PARAMETERS` of `mart.kpi_scorecard_for`.
 
-    One portable text, DuckDB's dialect with `$name` parameters: DuckDB runs it as it is, the
-    Spark engine translates it (`$name` becomes Spark's `:name`) and binds the same values.
-    Example: ``scorecard_query(("network", "innovation", "all", None, None))[1]["p_network"]``
+    Example: ``scorecard_params(("network", "innovation", "all", None, None))["p_network"]``
     is ``["innovation"]``.
     """
     scope_type, scope_id, period_type, start, end = call
@@ -216,11 +218,71 @@ def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
     )
     params: dict[str, Any] = {"period_type": period_type, "period_start": start, "period_end": end}
     params.update(zip((name for name, _ in MACRO_PARAMETERS), args, strict=True))
+    return params
+
+
+def scorecard_query(call: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) of the stored scorecard rows of one `scorecard_calls` call.
+
+    One portable text, DuckDB's dialect with `$name` parameters: DuckDB runs it as it is, the
+    Spark engine translates it (`$name` becomes Spark's `:name`) and binds the same values.
+    Example: ``scorecard_query(("network", "innovation", "all", None, None))[1]["p_network"]``
+    is ``["innovation"]``.
+    """
     sql = (
         "select $period_type::varchar as period_type, $period_start::date as period_start, "
         f"$period_end::date as period_end, * from {macro_call('kpi_scorecard_for')}"
     )
-    return sql, params
+    return sql, scorecard_params(call)
+
+
+# The table of stored scorecard calls (one row per `scorecard_calls` call, `scorecard_params`
+# as columns) the batch query reads, as a temporary table.
+SCORECARD_SCOPES = "kpi_scorecard_scope"
+SCORECARD_SCOPE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("call", "integer"),
+    ("period_type", "varchar"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    *MACRO_PARAMETERS,
+)
+
+
+def scorecard_scope_rows(calls: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Return the rows of the scope table (`SCORECARD_SCOPE_COLUMNS`), one per call, in order."""
+    rows = []
+    for number, call in enumerate(calls):
+        params = {"call": number, **scorecard_params(call)}
+        rows.append(tuple(params[name] for name, _ in SCORECARD_SCOPE_COLUMNS))
+    return rows
+
+
+def scorecard_batch_sql(rows: list[tuple[Any, ...]], scopes: str = SCORECARD_SCOPES) -> str:
+    """Return the ONE query giving the stored scorecard rows of every call in the table `scopes`.
+
+    `rows` are that table's rows (`scorecard_scope_rows`). Each scope row is one call of the live
+    macro `mart.kpi_scorecard_for` on the row's own parameters (a lateral join): the same SQL
+    text as a scorecard for any filter, planned once for all calls (DuckDB decorrelates it: every
+    KPI rule's rows are joined to the scopes and grouped by call) rather than once per call. A
+    list parameter empty in every row (e.g. p_subtheme: no stored scope has one) is passed as the
+    constant `[]`, so the plan folds its conditions away instead of testing them for every
+    (row, scope) pair. Rows come call by call, each call's in the macro's order.
+    """
+    names = [name for name, _ in SCORECARD_SCOPE_COLUMNS]
+
+    def argument(name: str, kind: str) -> str:
+        column = names.index(name)
+        if kind.endswith("[]") and not any(row[column] for row in rows):
+            return f"[]::{kind}"
+        return f"k.{name}"
+
+    args = ", ".join(argument(name, kind) for name, kind in MACRO_PARAMETERS)
+    return (
+        "select k.period_type, k.period_start, k.period_end, r.*\n"
+        f"from {scopes} as k,\n"
+        f"lateral (select * from mart.kpi_scorecard_for({args})) as r\n"
+        "order by k.call, r.sort_order nulls last, r.indicator_id, r.value_kind, r.measure"
+    )
 
 
 def macro_call(name: str) -> str:
@@ -232,10 +294,14 @@ def macro_call(name: str) -> str:
 
 
 def _fill_scorecard(con: duckdb.DuckDBPyConnection) -> None:
-    """Materialise mart.kpi_scorecard from the kpi_scorecard_for macro, one call per scope/period."""
-    calls = _scorecard_calls(con)
-    sql, params = scorecard_query(("programme", config.PROGRAMME_ID, "all", None, None))
-    con.execute(f"create or replace table mart.kpi_scorecard as {sql} limit 0", params)
-    for call in calls:
-        sql, params = scorecard_query(call)
-        con.execute(f"insert into mart.kpi_scorecard {sql}", params)
+    """Materialise mart.kpi_scorecard: every stored scope and period in one query over a
+    temporary table of the calls (`scorecard_batch_sql`)."""
+    rows = scorecard_scope_rows(_scorecard_calls(con))
+    columns = ", ".join(f"{name} {kind}" for name, kind in SCORECARD_SCOPE_COLUMNS)
+    con.execute(f"create or replace temp table {SCORECARD_SCOPES} ({columns})")
+    try:
+        marks = ", ".join("?" for _ in SCORECARD_SCOPE_COLUMNS)
+        con.executemany(f"insert into {SCORECARD_SCOPES} values ({marks})", rows)
+        con.execute(f"create or replace table mart.kpi_scorecard as {scorecard_batch_sql(rows)}")
+    finally:
+        con.execute(f"drop table if exists {SCORECARD_SCOPES}")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 
 from pipelines import queries as q
 from pipelines.metrics.filters import Filters
 from pipelines.queries import overview
+from pipelines.warehouse import marts
 
 
 def _macro_only(cur, filters: Filters, **kwargs) -> pd.DataFrame:
@@ -42,3 +46,72 @@ def test_kpi_scorecard_stored_scope_only_for_stored_filters():
     assert overview._stored_scope(Filters(start=dt.date(2024, 1, 1)), None, None) is None
     assert overview._stored_scope(Filters(network=("a",)), "coop", None) is None
     assert overview._stored_scope(Filters(), "coop", None)[3:] == ("cooperation", "coop")
+
+
+@pytest.fixture(scope="module")
+def demo_with_local_targets(demo_db, tmp_path_factory):
+    """A copy of the demo warehouse with a cooperation and a city target (the demo has only
+    programme and network ones), its stored scorecard filled again: every scope type is stored."""
+    path = tmp_path_factory.mktemp("stored-scorecard") / "iurc.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        insert into core.target
+        select * replace (s.scope_type as scope_type, s.scope_id as scope_id)
+        from core.target,
+             (select 'cooperation' as scope_type, min(cooperation_id) as scope_id
+              from core.cooperation
+              union all
+              select 'city', min(host_city_id) from core.activity) as s
+        where core.target.scope_type = 'programme'
+        """
+    )
+    marts._fill_scorecard(con)
+    yield con
+    con.close()
+
+
+def test_the_stored_scorecard_is_the_live_macro_for_each_kind_of_stored_call(
+    demo_with_local_targets,
+):
+    """One batch query fills mart.kpi_scorecard for every stored call; the rows of one call of
+    each scope type and period type equal the live macro's for that call, value for value."""
+    con = demo_with_local_targets
+    calls = marts._scorecard_calls(con)
+    first = {(call[0], call[2]): call for call in reversed(calls)}
+    assert set(first) == {
+        (scope, period)
+        for scope in ("programme", "network", "cooperation", "city")
+        for period in ("all", "year")
+    }
+    for call in first.values():
+        scope_type, scope_id, period_type, start, end = call
+        stored = con.execute(
+            """
+            select * from mart.kpi_scorecard
+            where period_type = ? and period_start is not distinct from ?
+              and scope_type = ? and scope_id = ?
+            """,
+            [period_type, start, scope_type, scope_id],
+        ).fetchall()
+        live = con.execute(*marts.scorecard_query(call)).fetchall()
+        assert live and len(stored) == len(live), call
+        for got, want in zip(stored, live, strict=True):
+            assert [_close(a, b) for a, b in zip(got, want, strict=True)] == [True] * len(want), (
+                call,
+                got,
+                want,
+            )
+    stored_calls = con.execute(
+        "select count(distinct (period_type, period_start, scope_type, scope_id)) "
+        "from mart.kpi_scorecard"
+    ).fetchall()[0][0]
+    assert stored_calls == len(calls)
+
+
+def _close(a: object, b: object) -> bool:
+    """Equal, or floats within 1e-9 relative (a sum's last bits depend on the plan)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9) or (math.isnan(a) and math.isnan(b))
+    return a == b

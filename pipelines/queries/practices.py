@@ -24,11 +24,17 @@ PRACTICES_PAGE_SIZE = 20  # practices a page of the showcase shows at a time
 TAKE_UP_METRICS = ("practices_taken_up", "adopting_cities")
 
 
-def take_up_sql(filters: Filters) -> tuple[str, list[Any]]:
+def take_up_sql(filters: Filters, among: str | None = None) -> tuple[str, list[Any]]:
     """Return (CTE body, params): per output, the cities that adopted it (mart.output_adoption),
     by name; only the adoptions the take-up metrics count, i.e. up to the period end and never
-    after the data's as-of date (the metrics' own condition, `to_date_condition`)."""
+    after the data's as-of date (the metrics' own condition, `to_date_condition`). `among` names
+    a relation of the calling query (a CTE with an output_id column, never request text) that
+    limits the outputs looked at."""
+    if among is not None and not among.isidentifier():
+        raise ValueError(f"not a relation name: {among!r}")
     dated = to_date_condition(TAKE_UP_METRICS[0], "?", alias="a")
+    if among is not None:
+        dated += f" and a.output_id in (select output_id from {among})"
     sql = f"""
         select a.output_id,
             list(c.city_id order by c.name) as taken_up_ids,
@@ -63,7 +69,7 @@ def practices(
     lab = label_col(lang)
     clause, params = where(filters, alias="o", geo="list")
     text = (search or "").strip().lower()[:200]
-    take_up, take_up_params = take_up_sql(filters)
+    take_up, take_up_params = take_up_sql(filters, among="listed")
     # the filters narrow the outputs first; city names, goals and take-up are then gathered only
     # for what is listed (or, with a search, for the matching candidates the text is sought in)
     named_from = "candidate" if text else "listed"

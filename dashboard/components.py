@@ -462,9 +462,9 @@ def pager(
     and last page) around a polite status line (ids_[1]) showing `status`."""
     prev_id, status_id, next_id = ids_
 
-    def button(key: str, ident: str, disabled: bool) -> html.Button:
+    def button(label: str, ident: str, disabled: bool) -> html.Button:
         return html.Button(
-            t(key, lang),
+            label,
             id=ident,
             disabled=disabled,
             type="button",
@@ -473,11 +473,11 @@ def pager(
 
     return html.Nav(
         [
-            button("act.prev", prev_id, first),
+            button(t("act.prev", lang), prev_id, first),
             html.P(
                 status, id=status_id, className="pager-status", role="status", **aria(live="polite")
             ),
-            button("act.next", next_id, last),
+            button(t("act.next", lang), next_id, last),
         ],
         className="pager",
         **aria(label=t("act.pager", lang)),

@@ -455,6 +455,35 @@ def page_shell(
     )
 
 
+def pager(
+    ids_: tuple[str, str, str], status: Any, lang: str, *, first: bool, last: bool
+) -> html.Nav:
+    """Return a result pager: Previous and Next buttons (ids_[0], ids_[2], disabled on the first
+    and last page) around a polite status line (ids_[1]) showing `status`."""
+    prev_id, status_id, next_id = ids_
+
+    def button(label: str, ident: str, disabled: bool) -> html.Button:
+        return html.Button(
+            label,
+            id=ident,
+            disabled=disabled,
+            type="button",
+            className="btn btn-sm btn-outline-primary",
+        )
+
+    return html.Nav(
+        [
+            button(t("act.prev", lang), prev_id, first),
+            html.P(
+                status, id=status_id, className="pager-status", role="status", **aria(live="polite")
+            ),
+            button(t("act.next", lang), next_id, last),
+        ],
+        className="pager",
+        **aria(label=t("act.pager", lang)),
+    )
+
+
 # ------------------------------------------------------------------ chart cards
 def card_id(part: str, card: str | Wildcard) -> dict[str, str | Wildcard]:
     """Return the dict id of one part (ids.CARD_*) of a chart card."""

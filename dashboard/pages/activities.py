@@ -211,32 +211,12 @@ def layout(**query: Any) -> html.Div:
         ],
         className="selection-bar",
     )
-    pager = html.Nav(
-        [
-            html.Button(
-                t("act.prev", lang),
-                id=ids.ACT_PREV,
-                disabled=view.first_page if view else True,
-                type="button",
-                className="btn btn-sm btn-outline-primary",
-            ),
-            html.P(
-                view.status if view else t("card.loading", lang),
-                id=ids.ACT_STATUS,
-                className="pager-status",
-                role="status",
-                **aria(live="polite"),
-            ),
-            html.Button(
-                t("act.next", lang),
-                id=ids.ACT_NEXT,
-                disabled=view.last_page if view else True,
-                type="button",
-                className="btn btn-sm btn-outline-primary",
-            ),
-        ],
-        className="pager",
-        **aria(label=t("act.pager", lang)),
+    pager = components.pager(
+        (ids.ACT_PREV, ids.ACT_STATUS, ids.ACT_NEXT),
+        view.status if view else t("card.loading", lang),
+        lang,
+        first=view.first_page if view else True,
+        last=view.last_page if view else True,
     )
     export = html.Section(
         [

@@ -26,6 +26,7 @@ register_page(
 )
 
 STAGES = ("planned_date", "developed_date", "implemented_date", "adopted_date")
+OUTPUTS_SHOWN = 50  # the latest outputs the profile lists (the query cuts the list to them)
 
 
 def city_path(city_id: str) -> str:
@@ -221,7 +222,7 @@ def _breakdown(
 
 
 def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
-    df = data.city_outputs(city_id, filters, lang=lang)
+    df = data.city_outputs(city_id, filters, lang=lang, limit=OUTPUTS_SHOWN)
     if df.empty:
         return [html.P(t("city.no_outputs", lang))]
     head = html.Thead(
@@ -233,7 +234,7 @@ def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
         )
     )
     rows = []
-    for rec in df.head(50).to_dict("records"):
+    for rec in df.to_dict("records"):
         url = safe_link(rec["evidence_url"])
         evidence: Any = (
             html.A(t("city.evidence", lang), href=url, target="_blank", rel="noopener noreferrer")

@@ -130,32 +130,12 @@ def layout(**query: Any) -> html.Div:
                 role="region",
                 **aria(label=t("dq.table_region", lang)),
             ),
-            html.Nav(
-                [
-                    html.Button(
-                        t("act.prev", lang),
-                        id=ids.DQ_QUAR_PREV,
-                        disabled=no_prev,
-                        type="button",
-                        className="btn btn-sm btn-outline-primary",
-                    ),
-                    html.P(
-                        status,
-                        id=ids.DQ_QUAR_STATUS,
-                        className="pager-status",
-                        role="status",
-                        **aria(live="polite"),
-                    ),
-                    html.Button(
-                        t("act.next", lang),
-                        id=ids.DQ_QUAR_NEXT,
-                        disabled=no_next,
-                        type="button",
-                        className="btn btn-sm btn-outline-primary",
-                    ),
-                ],
-                className="pager",
-                **aria(label=t("act.pager", lang)),
+            components.pager(
+                (ids.DQ_QUAR_PREV, ids.DQ_QUAR_STATUS, ids.DQ_QUAR_NEXT),
+                status,
+                lang,
+                first=no_prev,
+                last=no_next,
             ),
         ]
     )

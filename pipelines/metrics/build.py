@@ -379,14 +379,54 @@ def metric_query(
         if not set(level) <= set(by):
             raise ValueError(f"level {tuple(level)} is not a subset of the breakdown {tuple(by)}")
     mode, params = _query_mode(filters, cooperation, city)
+    wanted = [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]
+    wanted = [level for level in wanted if level or not by] + ([()] if by else [])
+    # levels aggregated from the very same rows share one scan (GROUPING SETS); the others (a
+    # place unnested, a time grain derived, a running stock, a median's per-group window) keep
+    # their own SELECT
+    shared: dict[str, list[tuple[str, ...]]] = {}
+    for level in wanted:
+        if _shareable(m, level):
+            shared.setdefault(_metric_rows(m, mode, level), []).append(level)
     parts = []
-    for level in [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]:
-        if level or not by:
+    for level in wanted:
+        group = next((g for g in shared.values() if level in g and len(g) > 1), None)
+        if group is None:
             parts.append(_level_sql(m, mode, by, level, params))
-    if by:
-        parts.append(_level_sql(m, mode, by, (), params))
+        elif level == group[0]:
+            parts.append(_grouping_sets_sql(m, mode, by, group))
     sql = "\nunion all\n".join(parts)
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _shareable(m: Metric, level: Sequence[str]) -> bool:
+    """Return whether a level is a plain GROUP BY of the metric's rows (no running stock)."""
+    return not (m.additivity == Additivity.STOCK and any(DIMENSIONS[d].time_grain for d in level))
+
+
+def _grouping_sets_sql(
+    m: Metric, mode: _Mode, by: Sequence[str], group: Sequence[tuple[str, ...]]
+) -> str:
+    """Return one SELECT of several grouping levels over the same rows (GROUPING SETS): each row
+    carries its level's name and is_total as `_level_sql` writes them, the other columns null.
+    Each level is still aggregated from the rows themselves, never from another level."""
+    present = [d for d in by if any(d in level for level in group)]
+    items = [
+        DIMENSIONS[d].column if d in present else f"null as {DIMENSIONS[d].column}" for d in by
+    ]
+    mask = f"grouping({', '.join(DIMENSIONS[d].column for d in present)})"
+    names = " ".join(
+        f"when {sum(1 << (len(present) - 1 - i) for i, d in enumerate(present) if d not in level)} "
+        f"then '{','.join(level)}'"
+        for level in group
+    )
+    sets = ", ".join("(" + ", ".join(DIMENSIONS[d].column for d in level) + ")" for level in group)
+    rows = _metric_rows(m, mode, group[0])
+    return (
+        f"select {', '.join(items)}, {_aggregates(m, mode)}, case {mask} {names} end as level, "
+        f"{mask} = {(1 << len(present)) - 1} as is_total\nfrom (\n{rows}\n)\n"
+        f"group by grouping sets ({sets})"
+    )
 
 
 def _level_sql(

@@ -127,36 +127,52 @@ def city_breakdown(
 
 
 def city_outputs(
-    con: duckdb.DuckDBPyConnection, city_id: str, filters: Filters, *, lang: str = "en"
+    con: duckdb.DuckDBPyConnection,
+    city_id: str,
+    filters: Filters,
+    *,
+    lang: str = "en",
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Return the outputs that count for the city (D12: its cooperations' or its own), with each
-    stage date and the evidence link, latest first.
+    stage date and the evidence link, latest first; the first `limit` of them when given.
 
     Columns: output_id, title, output_type_label, status, status_label, planned_date,
     developed_date, implemented_date, adopted_date, evidence_url, taken_up_ids, taken_up_names
     (the other cities that adopted it, lists in the same order).
 
-    Example: ``city_outputs(con, "turin-it", Filters())``
+    Example: ``city_outputs(con, "turin-it", Filters(), limit=50)``
     """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValueError("limit must be a non-negative integer or None")
     lab = label_col(lang)
     clause, params = where(filters, alias="o", geo="list")
-    take_up, take_up_params = take_up_sql(filters)
+    take_up, take_up_params = take_up_sql(filters, among="listed")
+    # the city's outputs are chosen (and cut to `limit`) first; take-up is gathered for those only
     return fetch(
         con,
         f"""
-        with take_up as ({take_up})
+        with listed as (
+            select o.output_id, o.title, o.output_type, o.status, o.planned_date,
+                o.developed_date, o.implemented_date, o.adopted_date, o.evidence_url,
+                o.reference_date
+            from mart.output_register as o
+            where list_contains(o.city_ids, ?) and {clause}
+            order by o.reference_date desc nulls last, o.output_id
+            limit ?
+        ),
+        take_up as ({take_up})
         select o.output_id, o.title, t.{lab} as output_type_label, o.status,
             s.{lab} as status_label, o.planned_date, o.developed_date, o.implemented_date,
             o.adopted_date, o.evidence_url, coalesce(tu.taken_up_ids, []) as taken_up_ids,
             coalesce(tu.taken_up_names, []) as taken_up_names
-        from mart.output_register as o
+        from listed as o
         left join take_up as tu on tu.output_id = o.output_id
         left join ref.output_type as t on t.output_type_id = o.output_type
         left join ref.output_status as s on s.status_id = o.status
-        where list_contains(o.city_ids, ?) and {clause}
         order by o.reference_date desc nulls last, o.output_id
         """,
-        [*take_up_params, city_id, *params],
+        [city_id, *params, limit, *take_up_params],
     )
 
 

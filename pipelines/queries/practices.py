@@ -20,14 +20,21 @@ from pipelines.queries._sql import fetch, label_col, where
 from pipelines.queries.metrics import metric_total
 
 PRACTICES_MAX_ROWS = 500
+PRACTICES_PAGE_SIZE = 20  # practices a page of the showcase shows at a time
 TAKE_UP_METRICS = ("practices_taken_up", "adopting_cities")
 
 
-def take_up_sql(filters: Filters) -> tuple[str, list[Any]]:
+def take_up_sql(filters: Filters, among: str | None = None) -> tuple[str, list[Any]]:
     """Return (CTE body, params): per output, the cities that adopted it (mart.output_adoption),
     by name; only the adoptions the take-up metrics count, i.e. up to the period end and never
-    after the data's as-of date (the metrics' own condition, `to_date_condition`)."""
+    after the data's as-of date (the metrics' own condition, `to_date_condition`). `among` names
+    a relation of the calling query (a CTE with an output_id column, never request text) that
+    limits the outputs looked at."""
+    if among is not None and not among.isidentifier():
+        raise ValueError(f"not a relation name: {among!r}")
     dated = to_date_condition(TAKE_UP_METRICS[0], "?", alias="a")
+    if among is not None:
+        dated += f" and a.output_id in (select output_id from {among})"
     sql = f"""
         select a.output_id,
             list(c.city_id order by c.name) as taken_up_ids,
@@ -62,23 +69,61 @@ def practices(
     lab = label_col(lang)
     clause, params = where(filters, alias="o", geo="list")
     text = (search or "").strip().lower()[:200]
-    extra: list[Any] = [goal, goal, output_type, output_type, text, text]
-    take_up, take_up_params = take_up_sql(filters)
+    take_up, take_up_params = take_up_sql(filters, among="listed")
+    # the filters narrow the outputs first; city names, goals and take-up are then gathered only
+    # for what is listed (or, with a search, for the matching candidates the text is sought in)
+    named_from = "candidate" if text else "listed"
+    search_sql = (
+        """
+        searched as (
+            select b.* from candidate as b
+            left join names as nm on nm.output_id = b.output_id
+            left join mart.cooperation_register as co on co.cooperation_id = b.cooperation_id
+            where contains(lower(concat_ws(' ', b.title, b.description, co.name,
+                array_to_string(coalesce(nm.city_names, []), ' '))), ?::varchar)
+        ),"""
+        if text
+        else ""
+    )
+    names_sql = f"""
+        names as (
+            select b.output_id,
+                list(c.city_id order by c.name) as city_ids,
+                list(c.name order by c.name) as city_names
+            from {named_from} as b, unnest(b.city_ids) as u(city_id)
+            join mart.city as c on c.city_id = u.city_id
+            group by 1
+        ),"""
+    listed_sql = f"""
+        listed as (
+            select * from {"searched" if text else "candidate"}
+            order by coalesce(adopted_date, implemented_date) desc nulls last, output_id
+            limit {PRACTICES_MAX_ROWS}
+        ),"""
+    ctes = (names_sql + search_sql + listed_sql) if text else (listed_sql + names_sql)
     return fetch(
         con,
         f"""
-        with goals as (
+        with candidate as (
+            select o.output_id, o.title, o.description, o.output_type, o.status,
+                o.cooperation_id, o.network_id, o.subtheme_id, o.cross_cutting_id, o.city_ids,
+                o.funding_eur, o.planned_date, o.developed_date, o.implemented_date,
+                o.adopted_date, o.evidence_url
+            from mart.output_register as o
+            where not o.is_abandoned
+              and (o.reached_implemented or o.reached_adopted)
+              and {clause}
+              and (?::varchar is null or o.output_type = ?::varchar)
+              and (?::integer is null or o.output_id in (
+                  select entity_id from mart.sdg_tag
+                  where entity_type = 'output' and is_validated and goal = ?::integer))
+        ),
+        {ctes}
+        goals as (
             select entity_id as output_id, list(distinct goal order by goal) as goals
             from mart.sdg_tag
             where entity_type = 'output' and is_validated
-            group by 1
-        ),
-        cities as (
-            select o.output_id,
-                list(c.city_id order by c.name) as city_ids,
-                list(c.name order by c.name) as city_names
-            from mart.output_register as o, unnest(o.city_ids) as u(city_id)
-            join mart.city as c on c.city_id = u.city_id
+              and entity_id in (select output_id from listed)
             group by 1
         ),
         take_up as ({take_up})
@@ -88,11 +133,12 @@ def practices(
             n.{lab} as network_label, st.{lab} as subtheme_label, cc.{lab} as challenge_label,
             coalesce(ci.city_ids, []) as city_ids, coalesce(ci.city_names, []) as city_names,
             coalesce(tu.taken_up_ids, []) as taken_up_ids,
-            coalesce(tu.taken_up_names, []) as taken_up_names, coalesce(g.goals, []) as goals, o.funding_eur, o.planned_date, o.developed_date,
+            coalesce(tu.taken_up_names, []) as taken_up_names, coalesce(g.goals, []) as goals,
+            o.funding_eur, o.planned_date, o.developed_date,
             o.implemented_date, o.adopted_date, o.evidence_url
-        from mart.output_register as o
+        from listed as o
         left join goals as g on g.output_id = o.output_id
-        left join cities as ci on ci.output_id = o.output_id
+        left join names as ci on ci.output_id = o.output_id
         left join take_up as tu on tu.output_id = o.output_id
         left join ref.output_type as t on t.output_type_id = o.output_type
         left join ref.output_status as s on s.status_id = o.status
@@ -100,17 +146,9 @@ def practices(
         left join ref.network as n on n.network_id = o.network_id
         left join ref.subtheme as st on st.subtheme_id = o.subtheme_id
         left join ref.cross_cutting as cc on cc.cross_cutting_id = o.cross_cutting_id
-        where not o.is_abandoned
-          and (o.reached_implemented or o.reached_adopted)
-          and {clause}
-          and (?::integer is null or list_contains(coalesce(g.goals, []), ?::integer))
-          and (?::varchar is null or o.output_type = ?::varchar)
-          and (?::varchar = '' or contains(lower(concat_ws(' ', o.title, o.description, co.name,
-              array_to_string(coalesce(ci.city_names, []), ' '))), ?::varchar))
         order by coalesce(o.adopted_date, o.implemented_date) desc nulls last, o.output_id
-        limit {PRACTICES_MAX_ROWS}
         """,
-        [*take_up_params, *params, *extra],
+        [*params, output_type, output_type, goal, goal, *([text] if text else []), *take_up_params],
     )
 
 

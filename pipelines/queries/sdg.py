@@ -20,15 +20,28 @@ def _check(entity_type: str, method: str = "primary") -> None:
         raise ValueError(f"method must be one of {METHODS}")
 
 
-def _entity_goals(filters: Filters, entity_type: str) -> tuple[str, list[object]]:
+def _entity_goals(
+    filters: Filters, entity_type: str, method: str = "fractional"
+) -> tuple[str, list[object]]:
     """Return (CTEs `entity_goal`, params): one row per tagged entity and goal under the filters.
 
     The tag filters (review basis, method) choose the tags that count (`counted`); `weight` is
     1/n over the entity's n counted goals (fractional), `is_primary` marks a counted primary tag;
     `suggested` marks a goal whose only tags of the selected methods are unreviewed suggestions.
+    The primary-only method does not use `weight` (null then): its window over every entity is
+    the costliest step of the query, so it is computed only for the fractional method.
     """
     counted, counted_params = where(filters, geo="list", tags=True)
     every, every_params = where(filters, geo="list", tags=True, skip=("review",))
+    weight = (
+        """case
+                    when counted
+                        then 1.0 / count(case when counted then 1 end)
+                            over (partition by entity_id)
+                end"""
+        if method == "fractional"
+        else "cast(null as double)"
+    )
     sql = f"""
         with tag as (
             select
@@ -45,11 +58,7 @@ def _entity_goals(filters: Filters, entity_type: str) -> tuple[str, list[object]
         entity_goal as (
             select
                 *,
-                case
-                    when counted
-                        then 1.0 / count(case when counted then 1 end)
-                            over (partition by entity_id)
-                end as weight
+                {weight} as weight
             from tag
         )"""
     params = [*counted_params, *counted_params, entity_type, *every_params]
@@ -84,7 +93,7 @@ def sdg_profile(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    ctes, params = _entity_goals(filters, entity_type)
+    ctes, params = _entity_goals(filters, entity_type, method)
     profile = fetch(
         con,
         f"""
@@ -135,7 +144,7 @@ def sdg_network_heatmap(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    ctes, params = _entity_goals(filters, entity_type)
+    ctes, params = _entity_goals(filters, entity_type, method)
     cells = fetch(
         con,
         f"""

@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from pipelines.metrics.build import metric_query
 from pipelines.metrics.filters import Filters
 from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
 
@@ -130,3 +131,21 @@ def test_new_outputs_count_those_developed_in_the_period(mcur):
         "innovation": 3,  # o1, o5, o8
         "urban_renewal": 3,  # o2, o3, o7
     }
+
+
+def test_levels_over_the_same_rows_share_one_scan_and_are_each_recounted(mcur):
+    # the breakdown, its coarser level and the total read the rows once (GROUPING SETS), and
+    # each level is still a distinct count of its own (as in the test above: 8 city-months, 4)
+    by, levels = ("month", "network"), (("month",),)
+    sql, _ = metric_query("K02", Y2024, by=by, levels=levels)
+    assert sql.count("grouping sets") == 1 and "union all" not in sql
+    frame = metric_frame(mcur, "K02", Y2024, by=by, levels=levels)
+    assert sorted(set(frame["level"])) == ["", "month", "month,network"]
+    assert frame["is_total"].sum() == 1 and total_row(frame)["level"] == ""
+    months = groups(frame, ("month",))
+    assert months["network_id"].isna().all()
+    assert months["value"].sum() == 8
+    assert total_row(frame)["value"] == 4
+    # a time grain derived from the rows keeps its own SELECT next to the total's
+    sql, _ = metric_query("K02", Y2024, by=("year",))
+    assert "grouping sets" not in sql and "union all" in sql

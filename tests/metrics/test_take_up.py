@@ -89,3 +89,24 @@ def test_showcase_and_profile_name_the_cities_that_took_an_output_up(con) -> Non
     early = practices(con, to_feb).set_index("output_id")["taken_up_names"].map(list)
     assert {k: v for k, v in early.items() if v} == {"o3": ["Torino"], "o6": ["Lyon"]}
     assert take_up_totals(con, to_feb) == {"practices_taken_up": 2, "adopting_cities": 2}
+
+
+def test_profile_and_showcase_cut_lists_keep_the_take_up_of_what_they_list(con) -> None:
+    """The city profile asks for its latest outputs only and the showcase narrows its outputs
+    before gathering take-up: the first rows are the full list's first rows, take-up included."""
+    full = city_outputs(con, "turin-it", Filters())
+    assert len(full) > 1
+    first = city_outputs(con, "turin-it", Filters(), limit=1)
+    assert first["output_id"].tolist() == full["output_id"].head(1).tolist()
+    assert (
+        first["taken_up_names"].map(list).tolist()
+        == full["taken_up_names"].head(1).map(list).tolist()
+    )
+    assert city_outputs(con, "turin-it", Filters(), limit=0).empty
+    with pytest.raises(ValueError, match="limit"):
+        city_outputs(con, "turin-it", Filters(), limit=-1)
+    # a search or an SDG goal narrows the showcase; what stays listed keeps its take-up
+    found = practices(con, Filters(), search=" plan a ")
+    assert found["output_id"].tolist() == ["o1"]
+    assert list(found["taken_up_names"].iloc[0]) == ["Lyon", "Toronto"]
+    assert practices(con, Filters(), search="torino").shape[0] >= 1  # a city name is searched

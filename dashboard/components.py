@@ -484,6 +484,16 @@ def pager(
     )
 
 
+def turned_page(page: int, trigger: Any, ids_: tuple[str, str, str]) -> int | None:
+    """Return the page a `pager` (ids_ as given to it) moves to when its Previous or Next button
+    is the callback's `trigger` (never below 1); None when the trigger is not one of them."""
+    if trigger == ids_[0]:
+        return max(1, page - 1)
+    if trigger == ids_[2]:
+        return page + 1
+    return None
+
+
 # ------------------------------------------------------------------ chart cards
 def card_id(part: str, card: str | Wildcard) -> dict[str, str | Wildcard]:
     """Return the dict id of one part (ids.CARD_*) of a chart card."""

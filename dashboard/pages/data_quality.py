@@ -35,6 +35,11 @@ PAGE = "data-quality"
 PARAMS = page_params.store_id(PAGE)
 
 QUARANTINE_PAGE_SIZE = 20
+QUARANTINE_PAGER = (
+    ids.DQ_QUAR_PREV,
+    ids.DQ_QUAR_STATUS,
+    ids.DQ_QUAR_NEXT,
+)  # Previous, status, Next
 MAX_PAGE = 1_000_000  # a forged page number stays a small integer offset
 QUARANTINE_EXPORT_ROWS = 1000
 TEMPLATE_FORMATS = ("csv", "xlsx")
@@ -131,7 +136,7 @@ def layout(**query: Any) -> html.Div:
                 **aria(label=t("dq.table_region", lang)),
             ),
             components.pager(
-                (ids.DQ_QUAR_PREV, ids.DQ_QUAR_STATUS, ids.DQ_QUAR_NEXT),
+                QUARANTINE_PAGER,
                 status,
                 lang,
                 first=no_prev,
@@ -397,12 +402,8 @@ def update_quarantine(
     qfile = qfile if isinstance(qfile, str) else None
     page = clean_params(stored if isinstance(stored, dict) else None, [])["qpage"] or 1
     trigger = ctx.triggered_id if ctx.triggered else None
-    if trigger == ids.DQ_QUAR_FILE:
-        page = 1
-    elif trigger == ids.DQ_QUAR_PREV:
-        page = max(1, page - 1)
-    elif trigger == ids.DQ_QUAR_NEXT:
-        page += 1
+    turned = components.turned_page(page, trigger, QUARANTINE_PAGER)
+    page = 1 if trigger == ids.DQ_QUAR_FILE else page if turned is None else turned
     return quarantine_view(qfile or None, page, lang)
 
 

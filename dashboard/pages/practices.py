@@ -37,6 +37,7 @@ PAGE = "practices"
 PARAMS = page_params.store_id(PAGE)
 STAGES = ("implemented_date", "adopted_date")
 PAGE_SIZE = PRACTICES_PAGE_SIZE
+PAGER_IDS = (ids.PRAC_PREV, ids.PRAC_PAGER, ids.PRAC_NEXT)  # Previous, status line, Next
 MAX_PAGE = 1_000_000  # a forged page number stays a small integer
 EXPORT_COLUMNS = (
     "output_id",
@@ -167,7 +168,7 @@ def layout(**query: Any) -> html.Div:
                     html.P(status, id=ids.PRAC_STATUS, role="status", **aria(live="polite")),
                     dcc.Loading(html.Div(listing, id=ids.PRAC_LIST), type="dot"),
                     components.pager(
-                        (ids.PRAC_PREV, ids.PRAC_PAGER, ids.PRAC_NEXT),
+                        PAGER_IDS,
                         pager_status,
                         lang,
                         first=first,
@@ -318,12 +319,8 @@ def update_practices(
     filters, lang = components.parse_state(state)
     page = clean_params(stored if isinstance(stored, dict) else None)["page"]
     trigger = ctx.triggered_id if ctx.triggered else None
-    if trigger == ids.PRAC_PREV:
-        page = max(1, page - 1)
-    elif trigger == ids.PRAC_NEXT:
-        page += 1
-    else:
-        page = 1
+    # any change but Previous/Next returns to the first page
+    page = components.turned_page(page, trigger, PAGER_IDS) or 1
     return practices_view(
         filters, lang, {"search": search, "goal": goal, "type": kind, "page": page}
     )

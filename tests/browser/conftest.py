@@ -35,6 +35,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 IURC = [sys.executable, "-m", "iurc.cli"]
+SERVER_LOGS: list[Path] = []  # this worker's server logs, quoted when a browser test fails
 
 
 def _free_port() -> int:
@@ -83,6 +84,7 @@ def serve_warehouse(db: Path, extra_args: tuple[str, ...] = ()) -> Iterator[str]
     port = _free_port()
     log_path = db.parent / ("server.log" if not extra_args else f"server-{port}.log")
     log = log_path.open("w")
+    SERVER_LOGS.append(log_path)
     proc = subprocess.Popen(
         [*IURC, "serve", "--db", str(db), "--port", str(port), *extra_args],
         cwd=ROOT,
@@ -179,6 +181,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 WAIT_FOR_GRAPHS = """() => {
     const root = document.querySelector('#react-entry-point');
     if (!root || document.querySelector('[data-dash-is-loading="true"]')) return false;
+    if (window.store && window.store.getState().isLoading) return false;  // a callback in flight
     const graphs = [...document.querySelectorAll('.dash-graph')];
     if (!document.querySelector('main')) return false;
     return graphs.every(g => {
@@ -195,8 +198,36 @@ class PageChecker:
         self.page = page
         self.base_url = base_url
         self.errors: list[str] = []
+        self.callbacks: list[str] = []  # what each callback request was for, answered or not
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", self._sent)
+        page.on("requestfinished", self._answered)
+        page.on("requestfailed", lambda r: self._answered(r, failed=True))
+
+    @staticmethod
+    def _is_callback(request) -> bool:
+        return "_dash-update-component" in request.url
+
+    def _sent(self, request) -> None:
+        if self._is_callback(request):
+            self.callbacks.append(f"sent {(request.post_data or '')[:160]}")
+
+    def _answered(self, request, failed: bool = False) -> None:
+        if self._is_callback(request):
+            response = None if failed else request.response()
+            status = "failed" if response is None else response.status
+            ms = request.timing.get("responseEnd", -1)
+            self.callbacks.append(f"answered {status} after {ms:.0f} ms")
+
+    def diagnosis(self) -> str:
+        """Return what a failed browser test needs to be understood: the address, the callback
+        requests with their answers, and the console errors."""
+        try:
+            url = self.page.url
+        except Exception as exc:  # noqa: BLE001 - the page may be closed already
+            url = f"(no page: {exc})"
+        return "\n".join([f"url: {url}", *self.callbacks[-30:], *self.errors[-10:]])
 
     def open(self, path: str) -> None:
         """Go to `path` and wait until every graph is drawn."""
@@ -238,8 +269,24 @@ class PageChecker:
 
 
 @pytest.fixture
-def dash_page(page, server_url: str) -> Iterator[PageChecker]:
+def dash_page(page, server_url: str, request: pytest.FixtureRequest) -> Iterator[PageChecker]:
     """Yield a PageChecker on a fresh browser page; fail the test on any console error."""
     checker = PageChecker(page, server_url)
+    request.node.iurc_page_checker = checker
     yield checker
     assert not checker.errors, f"console errors: {checker.errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """On a failed browser test, add the page's callback requests and the server log's tail."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    checker = getattr(item, "iurc_page_checker", None)
+    if checker is not None:
+        report.sections.append(("browser page", checker.diagnosis()))
+    for log_path in SERVER_LOGS[-3:]:
+        tail = log_path.read_text(errors="replace").splitlines()[-40:]
+        report.sections.append((f"server log {log_path.parent.name}", "\n".join(tail)))

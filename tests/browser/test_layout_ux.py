@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +96,7 @@ def test_register_searches_as_you_type_and_sorts_numbers_descending(dash_page):
     dash_page.open("/activities")
     assert page.get_by_text("Results update as you type.").is_visible()
     page.locator("#act-search").press_sequentially("cycl")  # no Enter
+    expect(page.locator("#act-search")).to_have_value("cycl")
     page.wait_for_function("() => location.search.includes('search=cycl')")
     dash_page.wait()
     page.get_by_role("button", name="Participants").click()

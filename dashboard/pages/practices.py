@@ -22,7 +22,7 @@ from dashboard import components, data, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
-from pipelines.queries.practices import PRACTICES_PAGE_SIZE
+from pipelines.queries.practices import PRACTICES_PAGE_SIZE, practices_matched
 from pipelines.textsafe import safe_link
 
 register_page(
@@ -255,9 +255,18 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
     page = min(params["page"], pages)
     shown = df.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     items = [practice_item(r, filters, lang) for r in shown.to_dict("records")]
-    status = (
-        t("prac.status", lang, n=fmt_number(len(df), lang)) if len(df) else t("prac.none", lang)
-    )
+    matched = practices_matched(df)
+    if not len(df):
+        status = t("prac.none", lang)
+    elif matched > len(df):  # the list is cut at PRACTICES_MAX_ROWS: say how many match in all
+        status = t(
+            "prac.status_cut",
+            lang,
+            shown=fmt_number(len(df), lang),
+            n=fmt_number(matched, lang),
+        )
+    else:
+        status = t("prac.status", lang, n=fmt_number(len(df), lang))
     take_up = data.take_up_totals(filters)
     status += " " + t(
         "prac.take_up",

@@ -24,6 +24,12 @@ PRACTICES_PAGE_SIZE = 20  # practices a page of the showcase shows at a time
 TAKE_UP_METRICS = ("practices_taken_up", "adopting_cities")
 
 
+def practices_matched(df: pd.DataFrame) -> int:
+    """Return how many practices matched the query that returned `df` (a `practices` frame),
+    counting those beyond its PRACTICES_MAX_ROWS cut."""
+    return int(df["matched_count"].iloc[0]) if len(df) else 0
+
+
 def take_up_sql(filters: Filters, among: str | None = None) -> tuple[str, list[Any]]:
     """Return (CTE body, params): per output, the cities that adopted it (mart.output_adoption),
     by name; only the adoptions the take-up metrics count, i.e. up to the period end and never
@@ -62,7 +68,9 @@ def practices(
     cooperation_id, cooperation_name, network_label, subtheme_label, challenge_label, city_ids,
     city_names (lists, same order), taken_up_ids, taken_up_names (the other cities that adopted
     it, lists in the same order), goals (validated SDG goals), funding_eur, planned_date,
-    developed_date, implemented_date, adopted_date, evidence_url. At most PRACTICES_MAX_ROWS.
+    developed_date, implemented_date, adopted_date, evidence_url, matched_count (how many
+    practices match in all, the same on every row: more than the rows returned when the list is
+    cut at PRACTICES_MAX_ROWS; `practices_matched` reads it). At most PRACTICES_MAX_ROWS rows.
 
     Example: ``practices(con, Filters(challenge=("digital_transition_smart_city",)), goal=11)``
     """
@@ -96,7 +104,8 @@ def practices(
         ),"""
     listed_sql = f"""
         listed as (
-            select * from {"searched" if text else "candidate"}
+            select *, count(*) over () as matched_count  -- counted before the limit
+            from {"searched" if text else "candidate"}
             order by coalesce(adopted_date, implemented_date) desc nulls last, output_id
             limit {PRACTICES_MAX_ROWS}
         ),"""
@@ -135,7 +144,7 @@ def practices(
             coalesce(tu.taken_up_ids, []) as taken_up_ids,
             coalesce(tu.taken_up_names, []) as taken_up_names, coalesce(g.goals, []) as goals,
             o.funding_eur, o.planned_date, o.developed_date,
-            o.implemented_date, o.adopted_date, o.evidence_url
+            o.implemented_date, o.adopted_date, o.evidence_url, o.matched_count
         from listed as o
         left join goals as g on g.output_id = o.output_id
         left join names as ci on ci.output_id = o.output_id

@@ -55,6 +55,11 @@ PAGES = (
     ("/benchmarking", "es"),
     ("/city/malmo-se", "en"),
 )
+GEO_PART = "/assets/lazy/plotly-4.1.1-geo.min.js?v="
+MAP_DRAWN = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout"
+    " && (p._fullData || []).some(t => t.type === 'scattergeo') && p.querySelector('.geo .countries'))"
+)
 DRAWN = (
     "() => [...document.querySelectorAll('.dash-graph .js-plotly-plot')]"
     ".filter(p => p._fullLayout && (p.data || []).length).length"
@@ -99,6 +104,9 @@ def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
             assert EXPECTED[lang] in titles, titles
             assert not ENGLISH_TOOLTIPS & titles, titles
             checker.screenshot(f"first-paint-{lang}")
+        if path == "/":  # the overview's map: the geo part of Plotly fetched for it, and drawn
+            assert [u for u in urls if GEO_PART in u], urls
+            assert page.evaluate(MAP_DRAWN), "the map is not drawn"
     # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly
     assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
     # layout and callback list came embedded; dcc's chunks linked in the page (fingerprinted
@@ -135,6 +143,14 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     name, digest = next(link for link in links if link[0].startswith("04-plotly-"))
     headers, body = _get(f"{server_url}/assets/{name}?v={digest}")
     assert headers.get("content-encoding") == "gzip" and len(body) < 600_000
+    # the map part of Plotly is not linked in the page (assets/07-plotly-geo.js fetches it for
+    # a map only, from the page's meta tag): a long cache lifetime too
+    assert "plotly-4.1.1-geo" not in "".join(re.findall(r"<script[^>]*>", html))
+    geo = re.search(r'<meta name="iurc-plotly-geo" content="([^"]+)"', html)
+    assert geo and GEO_PART in geo.group(1), html[:2000]
+    headers, body = _get(server_url + geo.group(1))
+    assert "immutable" in headers.get("cache-control", "") and len(body) < 120_000
+    assert b"scattergeo" in gzip.decompress(body)
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")

@@ -44,6 +44,8 @@ def test_showcase_filters_by_challenge_and_sdg_and_exports(dash_page, demo_db: P
     status = page.inner_text("#prac-status")
     assert fmt_number(totals["practices_taken_up"], "en") in status
     assert fmt_number(totals["adopting_cities"], "en") in status
+    # every match listed (under the 500 cut): the count alone, not "N of M"
+    assert status.startswith(f"{fmt_number(len(everything), 'en')} practices listed."), status
     dash_page.screenshot("practices-en")
     # the pager: the next page in place and in the URL, then back
     assert len(everything) > PAGE_SIZE, "the demo has more practices than one page"

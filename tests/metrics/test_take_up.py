@@ -21,7 +21,7 @@ from pipelines.metrics.catalogue import METRICS, additive_over
 from pipelines.metrics.filters import Filters
 from pipelines.queries.city import city_figures, city_outputs
 from pipelines.queries.metrics import groups, metric_frame, metric_total
-from pipelines.queries.practices import practices, take_up_totals
+from pipelines.queries.practices import practices, practices_matched, take_up_totals
 from pipelines.warehouse import marts
 from tests.pipelines.conftest import build_fixture_warehouse
 
@@ -110,3 +110,20 @@ def test_profile_and_showcase_cut_lists_keep_the_take_up_of_what_they_list(con) 
     assert found["output_id"].tolist() == ["o1"]
     assert list(found["taken_up_names"].iloc[0]) == ["Lyon", "Toronto"]
     assert practices(con, Filters(), search="torino").shape[0] >= 1  # a city name is searched
+
+
+def test_showcase_cut_at_its_maximum_still_counts_every_match(
+    con, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The showcase lists at most PRACTICES_MAX_ROWS practices; its count is of every match."""
+    from pipelines.queries import practices as practices_module
+
+    full = practices(con, Filters())
+    assert len(full) > 2 and practices_matched(full) == len(full)  # under the cut: all listed
+    monkeypatch.setattr(practices_module, "PRACTICES_MAX_ROWS", 2)
+    cut = practices(con, Filters())
+    assert cut["output_id"].tolist() == full["output_id"].head(2).tolist()
+    assert practices_matched(cut) == len(full)
+    searched = practices(con, Filters(), search=" plan a ")  # a search counts its own matches
+    assert practices_matched(searched) == 1
+    assert practices_matched(practices(con, Filters(), search="no such practice")) == 0

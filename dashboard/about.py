@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from dashboard import data
+from dashboard import data, disclosure
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.queries.metrics import describe, metric_entities
 
@@ -49,11 +49,15 @@ def about_metric(
     *,
     target: str | None = None,
     definition: str | None = None,
-) -> html.Details:
+    key: str | None = None,
+) -> html.Div:
     """Return the "About this figure" disclosure of a declared metric: definition, unit,
     formula, how it combines, where and when it is counted, `target` (a KPI card's target and
     deadline, when given) and the files it comes from (rows loaded and quarantined): the
-    latest of `runs` (a frame of ingest runs or its `run_rows`; else read here)."""
+    latest of `runs` (a frame of ingest runs or its `run_rows`; else read here).
+
+    `key` (unique on the page; default the metric id) names the disclosure, whose content is
+    drawn when first opened (dashboard.disclosure)."""
     info = describe(metric_id)
     runs = metric_runs() if runs is None else runs
     rows = run_rows(runs) if isinstance(runs, pd.DataFrame) else runs
@@ -85,12 +89,16 @@ def about_metric(
         )
         for file_name, finished_at, loaded, quarantined in latest
     ]
-    return html.Details(
-        [
-            html.Summary(t("kpi.about", lang)),
-            html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
-            html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
-            html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
-        ],
-        className="kpi-about",
+    summary = html.Summary(t("kpi.about", lang))
+    content = [
+        summary,
+        html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
+        html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
+        html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
+    ]
+    return html.Div(
+        disclosure.lazy_details(
+            disclosure.KINDS[1], key or metric_id, summary, content, className="kpi-about"
+        ),
+        className="kpi-about-box",
     )

@@ -42,7 +42,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, str
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 from dash.dependencies import Wildcard
 
-from dashboard import data, figures, ids, lean_figures
+from dashboard import data, disclosure, figures, ids, lean_figures
 from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, N_, fmt_date, fmt_number, normalise_lang, t
@@ -555,12 +555,8 @@ def chart_card(
                 className="card-summary",
                 **aria(live="polite"),
             ),
-            html.Details(
-                [html.Summary(t("card.show_table", lang))],
-                id=card_id(ids.CARD_TABLE, card),
-                className="card-table",
-            ),
-            about_metric(metric, lang) if metric else None,
+            *lazy_table(card, lang),
+            about_metric(metric, lang, key=card) if metric else None,
             export_buttons(card, lang, xlsx=xlsx),
         ],
         className="card chart-card" + (" wide" if wide else ""),
@@ -612,8 +608,16 @@ def card_outputs(card: str) -> list[Output]:
     return [
         Output(card_id(ids.CARD_GRAPH, card), "figure"),
         Output(card_id(ids.CARD_SUMMARY, card), "children"),
-        Output(card_id(ids.CARD_TABLE, card), "children"),
+        Output(card_id(ids.CARD_TABLE_ROWS, card), "data"),
     ]
+
+
+def lazy_table(card: str, lang: str) -> list[Any]:
+    """Return a card's "Show the table" disclosure and the store its callback fills with the
+    disclosure's content, summary and table (`card_outputs`): drawn in when first opened
+    (dashboard.disclosure)."""
+    summary = html.Summary(t("card.show_table", lang))
+    return disclosure.lazy_details(disclosure.KINDS[0], card, summary, className="card-table")
 
 
 def card_values(

@@ -51,11 +51,7 @@ def layout(**query: Any) -> html.Div:
                         **aria(live="polite"),
                     ),
                     html.Ul(id=ids.OVERVIEW_SCORECARD, className="scorecard"),
-                    html.Details(
-                        [html.Summary(t("card.show_table", lang))],
-                        id=components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD),
-                        className="card-table",
-                    ),
+                    *components.lazy_table(ids.OVERVIEW_SCORECARD_CARD, lang),
                     components.export_buttons(ids.OVERVIEW_SCORECARD_CARD, lang, xlsx=True),
                     report_button(lang),
                 ],
@@ -111,7 +107,7 @@ def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
 
 def about_figure(
     row: pd.Series, runs: pd.DataFrame | list[tuple[Any, ...]], lang: str
-) -> html.Details | None:
+) -> html.Div | None:
     """Return the card's "About this figure" (`dashboard.about.about_metric`) with the KPI's
     target and deadline for the card's scope, or why it is not rated."""
     metric_id = main_metric(row["indicator_id"])
@@ -134,6 +130,7 @@ def about_figure(
         runs,
         target=target,
         definition=t(f"metric.{row['indicator_id']}", lang),
+        key=f"kpi-{row['indicator_id']}",
     )
 
 
@@ -284,7 +281,7 @@ def download_report(n_clicks: int | None, state: dict[str, Any]) -> tuple[Any, s
 @callback(
     Output(ids.OVERVIEW_SCORECARD, "children"),
     Output(ids.OVERVIEW_SCORECARD_SUMMARY, "children"),
-    Output(components.card_id(ids.CARD_TABLE, ids.OVERVIEW_SCORECARD_CARD), "children"),
+    Output(components.card_id(ids.CARD_TABLE_ROWS, ids.OVERVIEW_SCORECARD_CARD), "data"),
     Input(ids.STATE, "data"),
 )
 @response_cache.cacheable

@@ -277,6 +277,7 @@ def test_cooperation_chart_explains_itself_by_keyboard(dash_page, con):
     about.locator("summary").focus()
     page.keyboard.press("Enter")
     assert about.evaluate("e => e.open")
+    about.locator("dl").wait_for(timeout=30_000)  # drawn once opened (dashboard.disclosure)
     text = about.inner_text()
     assert t("metric.cooperations", "fr") in text
     assert t("munit.count", "fr") in text and "count(distinct cooperation_id)" in text

@@ -62,11 +62,13 @@ def _short(url: str) -> str:
 
 def _trace_summary(events: list[dict[str, Any]]) -> dict[str, Any]:
     """Return compile/evaluate per script, and main-thread layout/paint totals, in ms."""
+    # the page's main thread: the one that evaluates its scripts
     main = next(
         (
-            e["tid"]
+            (e.get("pid"), e.get("tid"))
             for e in events
-            if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"
+            if e.get("name") == "EvaluateScript"
+            and ((e.get("args") or {}).get("data") or {}).get("url")
         ),
         None,
     )
@@ -81,15 +83,15 @@ def _trace_summary(events: list[dict[str, Any]]) -> dict[str, Any]:
         if name == "v8.compile" and url:
             cell = scripts[_short(url)]
             cell["compile"] += dur
-            if data.get("consumedCacheSize") or e.get("args", {}).get("consumedCacheSize"):
+            if data.get("consumedCacheSize"):  # V8's code cache used: no parse, no compile
                 cell["from_code_cache"] = 1
             if data.get("cacheRejected"):
                 cell["cache_rejected"] = 1
         elif name in ("v8.produceCache", "v8.produceModuleCache") and url:
             scripts[_short(url)]["produce_cache"] += dur
-        elif name == "EvaluateScript" and url and e.get("tid") == main:
+        elif name == "EvaluateScript" and url:
             scripts[_short(url)]["evaluate"] += dur
-        elif e.get("tid") == main and name in (
+        elif (e.get("pid"), e.get("tid")) == main and name in (
             "ParseHTML",
             "UpdateLayoutTree",
             "Layout",
@@ -97,17 +99,14 @@ def _trace_summary(events: list[dict[str, Any]]) -> dict[str, Any]:
             "PrePaint",
             "Layerize",
             "ParseAuthorStyleSheet",
-            "v8.parseOnBackground",
             "MajorGC",
             "MinorGC",
             "V8.GC_SCAVENGER",
             "V8.GC_MARK_COMPACTOR",
         ):
             totals[name] += dur
-        elif name in ("v8.parseOnBackground", "v8.compileOnBackground") or (
-            name == "v8.compile" and not url
-        ):
-            totals["off-thread " + name] += dur
+        elif name == "v8.parseOnBackground" and url:  # streamed parse, off the main thread
+            scripts[_short(url)]["background_parse"] += dur
     return {
         "scripts": {k: {n: round(v, 1) for n, v in cell.items()} for k, cell in scripts.items()},
         "main_thread": {k: round(v, 1) for k, v in sorted(totals.items())},

@@ -56,6 +56,11 @@ def test_filter_change_updates_figures_and_url(dash_page):
     dash_page.open("/participation")
     before = page.locator("#participation-time-heading ~ p.card-summary").inner_text()
     before_points = dash_page.graph_traces()
+    # an opened data table follows the filters (drawn from its store, dashboard.disclosure)
+    cities = page.locator("#participation-cities-heading ~ .card-table")
+    cities.locator("summary").click()
+    cities.locator("table").wait_for(timeout=30_000)
+    cities_before = cities.locator("table").inner_text()
     # keyboard only: the dropdown button opens with Enter, arrows move, Enter selects
     page.locator("#filter-region").focus()
     page.keyboard.press("Enter")
@@ -75,6 +80,7 @@ def test_filter_change_updates_figures_and_url(dash_page):
     assert "Europe" not in balance and "North America: 100%" in balance
     after_points = dash_page.graph_traces()
     assert after_points != before_points
+    assert cities.evaluate("e => e.open") and cities.locator("table").inner_text() != cities_before
     # nav links carry the filters to the other pages
     assert "region=NA" in page.get_by_role("link", name="Overview").get_attribute("href")
 

@@ -31,9 +31,6 @@ from pipelines import config
 
 log = logging.getLogger(__name__)
 
-PLOTLY_GEO = "lazy/plotly-4.1.1-geo.min.js"
-PLOTLY_GEO_IGNORE = r"^plotly-[0-9.]+-geo\.min\.js$"
-
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -91,9 +88,12 @@ def create_app() -> Dash:
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             # the map part of Plotly, fetched by assets/07-plotly-geo.js for a map only
-            {"name": "iurc-plotly-geo", "content": static_assets.asset_url(PLOTLY_GEO)},
+            {
+                "name": "iurc-plotly-geo",
+                "content": static_assets.asset_url(static_assets.PLOTLY_GEO),
+            },
         ],
-        assets_ignore=PLOTLY_GEO_IGNORE,  # served, not linked in every page
+        assets_ignore=static_assets.PLOTLY_GEO_IGNORE,  # served, not linked in every page
         # the page meta tags (twitter:url, og:*) are built from the request's Host header,
         # which a client forges at will: leave them out (links in the app are relative)
         include_pages_meta=False,

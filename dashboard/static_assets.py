@@ -25,6 +25,10 @@ from dash import Dash
 from flask import Flask, Response, request
 
 ASSETS = Path(__file__).parent / "assets"
+# the map part of Plotly: served, not linked in every page (Dash's assets_ignore), fetched by
+# assets/07-plotly-geo.js for a figure with a map (see assets/licenses/README.md)
+PLOTLY_GEO = "lazy/plotly-4.1.1-geo.min.js"
+PLOTLY_GEO_IGNORE = r"^plotly-[0-9.]+-geo\.min\.js$"
 ONE_YEAR = 31_536_000
 _LINK = re.compile(r"/assets/([^\"'?\s]+)\?m=[0-9.]+")
 

@@ -151,6 +151,10 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     headers, body = _get(server_url + geo.group(1))
     assert "immutable" in headers.get("cache-control", "") and len(body) < 120_000
     assert b"scattergeo" in gzip.decompress(body)
+    # preloaded by a page whose layout draws a map (the overview), not by the others
+    preload = f'<link rel="preload" as="script" href="{geo.group(1)}">'
+    assert preload in html
+    assert preload not in gzip.decompress(_get(server_url + "/participation")[1]).decode()
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")

@@ -107,8 +107,10 @@ def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
         if path == "/":  # the overview's map: the geo part of Plotly fetched for it, and drawn
             assert [u for u in urls if GEO_PART in u], urls
             assert page.evaluate(MAP_DRAWN), "the map is not drawn"
-    # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly
+    # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly;
+    # no polyfill for old browsers (regeneratorRuntime, which dcc needs, comes from assets/03-…)
     assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
+    assert not [u for u in urls if "/polyfill@" in u], urls
     # layout and callback list came embedded; dcc's chunks linked in the page (fingerprinted
     # async-graph.v….js), none fetched lazily (async-graph.js) after the layout
     assert not [u for u in urls if re.search(r"/_dash-(layout|dependencies)|/async-\w+\.js", u)]

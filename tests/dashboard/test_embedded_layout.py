@@ -61,6 +61,8 @@ def test_only_the_component_scripts_pages_use_are_linked() -> None:
         "dash/dcc/async-markdown.v4_4_1m1.js": False,
         "dash/dash_table/bundle.v7_4_1m1.js": False,
         "plotly/package_data/plotly.v7_1_0m1.min.js": False,
+        "dash/deps/polyfill@7.v4_4_1m1.12.1.min.js": False,
+        "dash/deps/react@18.v4_4_1m1.3.1.min.js": True,
     }
     page = "".join(tag.format(name) for name in names)
     kept = script_bundles.drop_unused(page)

@@ -71,9 +71,12 @@ PART_CITIES_CARD = "participation-cities"
 # ---- SDG page
 SDG_METHOD = "sdg-method"
 SDG_GOAL = "sdg-goal"
-SDG_REVIEW = "sdg-review-basis"  # the switch: accepted tags only / include suggested
-SDG_TAG_METHOD = "sdg-tag-method"  # the tagging-method filter
-SDG_BASIS = "sdg-basis"  # the page's badge: which tags its figures count
+# The switch, the tagging-method filter and the badge saying which tags the figures count. Their
+# callback also listens to the bar's "Reset filters", which every page has: wildcard ids (matched
+# with ALL) let it run where they are absent instead of naming a component that does not exist.
+SDG_REVIEW = {"type": "sdg-review-basis", "page": "sdg"}
+SDG_TAG_METHOD = {"type": "sdg-tag-method", "page": "sdg"}
+SDG_BASIS = {"type": "sdg-basis", "page": "sdg"}
 SDG_PROFILE_CARD = "sdg-profile"
 SDG_HEATMAP_CARD = "sdg-heatmap"
 SDG_TARGETS_CARD = "sdg-targets"

@@ -12,7 +12,20 @@ import dataclasses
 from typing import Any
 
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update, register_page
+from dash import (
+    ALL,
+    Input,
+    Output,
+    State,
+    callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+    register_page,
+    stringify_id,
+)
+from dash.exceptions import PreventUpdate
 
 from dashboard import components, data, figures, ids, response_cache
 from dashboard.i18n import t
@@ -38,6 +51,11 @@ def _method_control(lang: str) -> html.Fieldset:
             ),
         ]
     )
+
+
+def _all(component_id: dict[str, str]) -> dict[str, Any]:
+    """Return the wildcard form of one of the page's own dict ids (every such component)."""
+    return {**component_id, "page": ALL}
 
 
 def _tag_controls(filters: Filters, lang: str) -> html.Div:
@@ -67,7 +85,7 @@ def _tag_controls(filters: Filters, lang: str) -> html.Div:
                 [
                     html.Label(
                         t("filters.method", lang),
-                        htmlFor=ids.SDG_TAG_METHOD,
+                        htmlFor=stringify_id(ids.SDG_TAG_METHOD),
                         className="form-label",
                     ),
                     dcc.Dropdown(
@@ -194,37 +212,41 @@ def layout(**query: Any) -> html.Div:
     Output({"type": ids.NAV_LINK, "page": ALL}, "href", allow_duplicate=True),
     Output({"type": ids.LANG_LINK, "lang": ALL}, "href", allow_duplicate=True),
     Output(ids.FILTER_STATUS, "children", allow_duplicate=True),
-    Output(ids.SDG_BASIS, "children"),
-    Output(ids.SDG_BASIS, "className"),
-    Output(ids.SDG_REVIEW, "value"),
-    Output(ids.SDG_TAG_METHOD, "value"),
-    Input(ids.SDG_REVIEW, "value"),
-    Input(ids.SDG_TAG_METHOD, "value"),
+    Output(_all(ids.SDG_BASIS), "children"),
+    Output(_all(ids.SDG_BASIS), "className"),
+    Output(_all(ids.SDG_REVIEW), "value"),
+    Output(_all(ids.SDG_TAG_METHOD), "value"),
+    Input(_all(ids.SDG_REVIEW), "value"),
+    Input(_all(ids.SDG_TAG_METHOD), "value"),
     Input(ids.F_RESET, "n_clicks"),
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
 def set_tag_filters(
-    basis: Any, methods: Any, reset_clicks: Any, state: dict[str, Any]
+    bases: list[Any], method_values: list[Any], reset_clicks: Any, state: dict[str, Any]
 ) -> tuple[Any, ...]:
     """Write the switch and the method filter into the filter state (URL, links) and the badge.
 
     "Reset filters" returns the switch to accepted tags and clears the method filter here (the
-    bar's reset clears them in the state); the state is then left to the reset.
+    bar's reset clears them in the state); the state is then left to the reset. On a page
+    without the switch (`bases` empty) nothing changes.
     """
+    if not bases:
+        raise PreventUpdate
+    basis, methods = bases[0], method_values[0] if method_values else []
     filters, lang = components.parse_state(state)
-    triggered = set(ctx.triggered_prop_ids.values())
-    if reset_clicks and triggered == {ids.F_RESET}:
+    triggered = list(ctx.triggered_prop_ids.values())
+    if reset_clicks and triggered and all(i == ids.F_RESET for i in triggered):
         cleared = Filters()
         return (
             no_update,
             [no_update] * len(ctx.outputs_list[1]),
             [no_update] * len(ctx.outputs_list[2]),
             no_update,
-            _basis_text(cleared, lang),
-            _basis_class(cleared),
-            "validated",
-            [],
+            [_basis_text(cleared, lang)],
+            [_basis_class(cleared)],
+            ["validated"],
+            [[]],
         )
     query = {
         "review": ",".join(WITH_SUGGESTIONS) if basis == "all" else "",
@@ -241,10 +263,10 @@ def set_tag_filters(
         nav,
         langs,
         status,
-        _basis_text(filters, lang),
-        _basis_class(filters),
-        no_update,
-        no_update,
+        [_basis_text(filters, lang)],
+        [_basis_class(filters)],
+        [no_update],
+        [no_update],
     )
 
 

@@ -1,12 +1,16 @@
 """Spark computes the same marts as DuckDB: every mart, row for row, ordered lists included.
 
 `spark_lake` (tests/conftest.py) runs `iurc publish --engine spark` once (local[2], the
-small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. `mart.kpi_scorecard` is filled
-by DuckDB over the Spark-built marts unless `--spark-scorecard` (docs/deployment-spark.md), so
-its equality checks Spark's inputs to it. `make test` runs these tests last, from `.venv-spark`.
+small-data settings of `SPARK_TEST_CONF`) on the demo warehouse. Every mart is Spark's, the stored
+`mart.kpi_scorecard` included (one keyed query for every stored call,
+`marts.scorecard_keyed_sql`): it must equal DuckDB's lateral batch row for row. `make test` runs
+these tests last, from `.venv-spark`.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +20,8 @@ from pipelines.warehouse import db, lake, marts, parity
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def test_every_spark_mart_equals_the_duckdb_mart(spark_lake):
     warehouse, lake_dir = spark_lake
@@ -24,6 +30,8 @@ def test_every_spark_mart_equals_the_duckdb_mart(spark_lake):
     written = {name for _, name, _ in lake.tables(run, schemas=("mart",))}
     assert written == stored | {"kpi_scorecard"}
     assert parity.mart_differences(warehouse, run) == {}
+    log = (ROOT / "test-artifacts" / "spark-publish.log").read_text(encoding="utf-8")
+    assert re.search(r"^\s*kpi_scorecard\s+analyse", log, re.MULTILINE), "not computed by Spark"
 
 
 def test_the_lake_serves_the_metric_layer_unchanged(spark_lake):

@@ -305,11 +305,6 @@ def publish(
     conf: list[str] = typer.Option(
         [], "--conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
     ),
-    spark_scorecard: bool = typer.Option(
-        False,
-        "--spark-scorecard",
-        help="Compute mart.kpi_scorecard on Spark too (default: DuckDB).",
-    ),
     timings: bool = typer.Option(
         False, "--timings", help="Print each Spark mart's analysis and execution seconds."
     ),
@@ -344,7 +339,6 @@ def publish(
             master=master,
             spark_conf=settings,
             log=_print_timing if timings else None,
-            spark_scorecard=spark_scorecard,
         )
     except FileNotFoundError as exc:
         say(f"error: {exc}", err=True)

@@ -9,6 +9,13 @@ Two modes share every predicate and expression:
 - **macro** (`kpi_computed_sql`): the body of `mart.kpi_actual`, whose parameters are the macro's
   (`p_start`, `p_network`, ...), so the scorecard stored at publish and a scorecard for any filter
   come from the same declarations.
+- **keyed** (`kpi_computed_sql(calls=...)`): the same rows for MANY calls at once. The relation
+  `calls` has one row per call: its key `call` and the macro's parameters as columns of the same
+  names. It is joined into every source, so each row carries its call's key and parameters, the
+  filter conditions are the macro's text on those columns, and every aggregate groups by the key
+  (each call's distinct counts are counted from its own rows). A call with no row still gets the
+  aggregates' value over no row (count 0, sum null). No lateral join and no outer reference: the
+  stored scorecard in one query an engine that decorrelates only WHERE clauses (Spark) can run.
 
 Identifiers spliced into SQL come only from the declarations (`pipelines.metrics.catalogue`) and
 the filter declaration (`pipelines.metrics.filters`); values always travel as parameters.
@@ -35,6 +42,7 @@ class _Mode:
 
     prefix: str
     active: frozenset[str]  # the list parameters in use (a macro uses all of them)
+    calls: str = ""  # keyed mode: the relation of calls whose columns are the parameters
 
     def p(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -42,12 +50,15 @@ class _Mode:
     def dates(self) -> dict[str, str]:
         start, end = f"{self.p('p_start')}::date", f"{self.p('p_end')}::date"
         to_date = _capped(end)
+        # a source aggregating its rows reads the period bounds in its aggregates: keyed, they
+        # are columns of the rows (constant within a call), so they are aggregated too
+        bounds = (f"any_value({start})", f"any_value({end})") if self.calls else (start, end)
         return {
             "start": start,
             "end": to_date,
             "eval": to_date,
-            "period_start": start,
-            "period_end": end,
+            "period_start": bounds[0],
+            "period_end": bounds[1],
         }
 
 
@@ -56,6 +67,9 @@ _LIST_PARAMS = tuple(f"p_{spec.name}" for spec in FILTERS if not spec.tag) + (
     "p_city",
 )
 MACRO_MODE = _Mode("", frozenset(_LIST_PARAMS))
+# what a keyed row carries from its call besides the source's columns (and what it groups by):
+# the key, and the dates the rules' {start}/{end} placeholders read
+_KEY_COLUMNS = ("call", "p_start", "p_end")
 
 
 def _columns_used(text: str, candidates: frozenset[str]) -> set[str]:
@@ -239,8 +253,13 @@ def _rows_sql(
     uses: str,
     basis: TimeBasis,
     date_col: str | None = None,
+    every_call: bool = False,
 ) -> str:
-    """Return a SELECT of a source's filtered rows carrying the breakdown columns."""
+    """Return a SELECT of a source's filtered rows carrying the breakdown columns.
+
+    Keyed (`mode.calls`), each row once per call it belongs to, with the call's columns; with
+    `every_call`, a call without any row gets one row of nulls (for a `Source.one_row` source).
+    """
     source = SOURCES[source_name]
     if source.sql is not None and source.base is not None:
         base_dim_cols = [DIMENSIONS[d].column for d in dims]
@@ -250,9 +269,11 @@ def _rows_sql(
             dims=dims,
             uses=source.sql + " " + " ".join(base_dim_cols),
             basis=basis,
+            every_call=source.one_row,
         )
+        keys = _KEY_COLUMNS if mode.calls else ()
         text = source.sql.replace("{src}", f"(\n{inner}\n)").replace(
-            "{dims}", "".join(f"{c}, " for c in base_dim_cols)
+            "{dims}", "".join(f"{c}, " for c in (*keys, *base_dim_cols))
         )
         return _expand(text, mode)
     date_col = date_col or source.date_col
@@ -275,7 +296,12 @@ def _rows_sql(
     chosen = next(r.columns for r in source.relations if r.name == relation)
     conds = [*_period(date_col, basis, mode), *_restriction(source, mode)] or ["true"]
     select = ", ".join(_dim_items(source, dims, date_col, chosen))
-    return f"select {select} from {relation} where " + "\n    and ".join(conds)
+    where = "\n    and ".join(conds)
+    if mode.calls and every_call:
+        return f"select {select} from {mode.calls} as k left join {relation} on {where}"
+    if mode.calls:
+        relation = f"{relation} cross join {mode.calls} as k"
+    return f"select {select} from {relation} where {where}"
 
 
 def _expand(text: str, mode: _Mode) -> str:
@@ -305,18 +331,36 @@ def _metric_rows(m: Metric, mode: _Mode, dims: Sequence[str]) -> str:
     return f"select * from (\n{rows}\n) where {_expand(m.where, mode)}"
 
 
-def kpi_computed_sql() -> str:
+def kpi_computed_sql(calls: str = "") -> str:
     """Return the `computed` rows of mart.kpi_actual: one SELECT per declared KPI measure.
 
-    Columns: indicator_id, measure, numerator, denominator, value.
+    Columns: call, indicator_id, measure, numerator, denominator, value. Without `calls` (the
+    macro body) `call` is 0 and the rules read the macro's parameters. With `calls`, the name of a
+    relation of calls (`call` plus the macro's parameters as columns), every call gets its own row
+    of each KPI measure, computed in the keyed mode (module docstring): the aggregates grouped by
+    the key, and a call without any row given the aggregates' value over no row.
     """
+    mode = dataclasses.replace(MACRO_MODE, calls=calls)
     parts = []
     for m in METRICS.values():
         if not m.indicator:
             continue
+        head = f"'{m.indicator}' as indicator_id, '{m.measure}' as measure"
+        rows = _metric_rows(m, mode, ())
+        if not calls:
+            parts.append(f"select 0 as call, {head}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)")
+            continue
+        keys = ", ".join(_KEY_COLUMNS)
+        values = ", ".join(
+            f"case when g.call is null then e.{c} else g.{c} end as {c}"
+            for c in ("numerator", "denominator", "value")
+        )
         parts.append(
-            f"select '{m.indicator}' as indicator_id, '{m.measure}' as measure, "
-            f"{_aggregates(m, MACRO_MODE)}\nfrom (\n{_metric_rows(m, MACRO_MODE, ())}\n)"
+            f"select k.call, {head}, {values}\nfrom {calls} as k\n"
+            f"left join (\nselect {keys}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)\n"
+            f"group by {keys}\n) as g on g.call = k.call\n"
+            # the aggregates over no row: what the macro yields for a call without rows
+            f"cross join (\nselect {_aggregates(m, mode)}\nfrom (\n{rows}\n)\nwhere false\n) as e"
         )
     return "\nunion all\n".join(parts)
 

@@ -267,18 +267,22 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         # K22 (D3): one row per cooperation (D1) with its eligibility and sustained flag at the
-        # evaluation date; the rule lives in mart.cooperation_sustained
+        # evaluation date (a row's own, so that the keyed scorecard evaluates each call at its
+        # date); the rule lives in mart.cooperation_evidence and the two macros it names
         Source(
             "sustained",
             Geography.MEMBER,
             base="cooperation",
             sql="""
-                select {dims} s.eligible, s.sustained
+                select
+                    {dims}
+                    mart.cooperation_eligible_at(c.sustained_from, {eval}) as eligible,
+                    mart.cooperation_sustained_at(c.sustained_from, e.first_evidence_date, {eval})
+                        as sustained
                 from {src} as c
                 join (
-                    select cooperation_id, eligible, sustained
-                    from mart.cooperation_sustained({eval})
-                ) as s using (cooperation_id)
+                    select cooperation_id, first_evidence_date from mart.cooperation_evidence
+                ) as e using (cooperation_id)
             """,
         ),
         # K05/K09 (D6): organisations by identifier where the data has one; the participations
@@ -378,20 +382,29 @@ SOURCES: dict[str, Source] = {
             "exchange",
             Geography.HOST,
             base="activity",
+            one_row=True,
             sql="""
                 select
                     {dims}
-                    coalesce(sum(activities) filter (where is_eu_na), 0)::double as eu_na_activities,
-                    count(distinct cooperation_id)::double as cooperations,
+                    coalesce(sum(activities) filter (where exchanged and is_eu_na), 0)::double
+                        as eu_na_activities,
+                    count(distinct case when exchanged then cooperation_id end)::double
+                        as cooperations,
                     datediff(
                         'quarter',
-                        date_trunc('quarter', coalesce({period_start}, min(month))),
-                        date_trunc('quarter', coalesce({period_end}, max(month)))
+                        date_trunc(
+                            'quarter', coalesce({period_start}, min(month) filter (where exchanged))
+                        ),
+                        date_trunc(
+                            'quarter', coalesce({period_end}, max(month) filter (where exchanged))
+                        )
                     ) + 1 as quarters
-                from {src}
-                where status = 'completed' and mode in """
+                from (
+                    select *, status = 'completed' and mode in """
             + COOPERATION_MODES
-            + """
+            + """ as exchanged
+                    from {src}
+                )
                 group by all
             """,
         ),

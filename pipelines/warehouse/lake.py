@@ -228,7 +228,6 @@ def publish(
     master: str = "local[*]",
     spark_conf: dict[str, str] | None = None,
     log: Callable[[tuple[str, float, float]], None] | None = None,
-    spark_scorecard: bool = False,
 ) -> Path:
     """Publish the warehouse `db` as a new run of the Parquet `lake`; return the run directory.
 
@@ -237,7 +236,8 @@ def publish(
     warehouse's own marts, copied). The run becomes current only when complete; on any error it
     is removed and the published run stays as it was. Publishes to one lake are serialised.
     `log` receives (mart, planning seconds, execution seconds) for each mart Spark writes.
-    `mart.kpi_scorecard` is filled by DuckDB over the Spark-built marts unless `spark_scorecard`.
+    With Spark, every mart is Spark's, `mart.kpi_scorecard` included (one keyed query for every
+    stored call, `marts.scorecard_keyed_sql`).
     """
     from filelock import FileLock
 
@@ -263,11 +263,9 @@ def publish(
 
                 spark = spark_engine.session(master, spark_conf)
                 try:
-                    spark_engine.build_marts(spark, run, log, scorecard=spark_scorecard)
+                    spark_engine.build_marts(spark, run, log)
                 finally:
                     spark.stop()
-                if not spark_scorecard:
-                    _store_scorecard(run)
             switch(base, run)
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
@@ -286,20 +284,3 @@ def _export_marts(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     ).fetchall()
     for (name,) in rows:
         _copy(con, run_dir, "mart", name)
-
-
-def _store_scorecard(run: Path) -> None:
-    """Fill `mart.kpi_scorecard` of a run with DuckDB's scorecard macro over the run's marts.
-
-    The same query as the warehouse build (`marts._fill_scorecard`, one batch over the calls):
-    the default while Spark's own scorecard (`spark_scorecard=True`) has not passed the pytest
-    parity (docs/deployment-spark.md).
-    """
-    from pipelines.warehouse import marts
-
-    con = connect_run(run)
-    try:
-        marts._fill_scorecard(con)
-        _copy(con, run, "mart", "kpi_scorecard")
-    finally:
-        con.close()

@@ -88,7 +88,7 @@ def test_metric_rule_lives_in_one_place(metric_id):
         ("cum >= total / 2", None),  # the old hand-made median: nowhere
         (
             "e.evidence_date >= c.sustained_from",
-            "pipelines/warehouse/sql/marts/15_cooperation_sustained.sql",
+            "pipelines/warehouse/sql/marts/14_cooperation_evidence.sql",
         ),
         ("1 - sum(n * n)", "pipelines/metrics/catalogue.py"),  # K07
         ("current_date", None),  # nothing "to date" is evaluated at the clock's date (D4)

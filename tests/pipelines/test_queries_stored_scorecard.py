@@ -115,3 +115,35 @@ def _close(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-9) or (math.isnan(a) and math.isnan(b))
     return a == b
+
+
+def _keyed_and_lateral(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+    """Return the stored calls' rows by the keyed query and by the lateral batch, on `con`."""
+    rows = marts.scorecard_scope_rows(marts._scorecard_calls(con))
+    columns = ", ".join(f"{name} {kind}" for name, kind in marts.SCORECARD_SCOPE_COLUMNS)
+    con.execute(f"create or replace temp table {marts.SCORECARD_SCOPES} ({columns})")
+    marks = ", ".join("?" for _ in marts.SCORECARD_SCOPE_COLUMNS)
+    con.executemany(f"insert into {marts.SCORECARD_SCOPES} values ({marks})", rows)
+    try:
+        keyed = con.execute(marts.scorecard_keyed_sql()).fetchall()
+        lateral = con.execute(marts.scorecard_batch_sql(rows)).fetchall()
+    finally:
+        con.execute(f"drop table {marts.SCORECARD_SCOPES}")
+    return keyed, lateral
+
+
+def test_the_keyed_scorecard_equals_the_lateral_batch(demo_db, demo_with_local_targets):
+    """The keyed text (every call's rows in one query, no lateral join: what Spark runs) gives
+    DuckDB's stored scorecard row for row, on the demo and on the copy with a cooperation and a
+    city target (every scope type, with its K22 evaluated at each call's own date)."""
+    demo = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        for con in (demo, demo_with_local_targets):
+            keyed, lateral = _keyed_and_lateral(con)
+            assert len(keyed) == len(lateral) > 0
+            for got, want in zip(keyed, lateral, strict=True):
+                assert [_close(a, b) for a, b in zip(got, want, strict=True)] == [True] * len(
+                    want
+                ), (got, want)
+    finally:
+        demo.close()

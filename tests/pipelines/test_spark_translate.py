@@ -81,38 +81,40 @@ def test_the_stored_scorecard_query_translates_with_bound_parameters():
 def test_a_table_macro_called_twice_gets_distinct_cte_names():
     """Spark lifts the CTEs to one WITH: the second call's are numbered, so no name clashes."""
     known = translate.macros(marts.definitions())
-    args = ", ".join(["[]"] * 8)
     sql = _spark(
-        f"select * from mart.kpi_scope({args}) as a cross join mart.kpi_scope({args}) as b", known
+        "select * from mart.cooperation_sustained(null) as a "
+        "cross join mart.cooperation_sustained(null) as b",
+        known,
     )
-    assert "kpi_scope__final as (" in sql and "kpi_scope_2__final as (" in sql
+    assert "cooperation_sustained__final as (" in sql
+    assert "cooperation_sustained_2__final as (" in sql
     sqlglot.parse_one(sql, read="spark")
 
 
-def test_the_scorecard_reads_the_kpi_rules_once():
-    """Spark inlines a CTE at each reference: the expanded scorecard must name each KPI rule's
-    rows once, or one call plans every rule many times (it ran the driver out of heap)."""
+def test_nested_with_ctes_are_prefixed_so_lifting_them_never_clashes():
+    sql = _spark(
+        "with final as (select 1 as x) select * from final "
+        "union all select * from (with final as (select 2 as x) select * from final)"
+    )
+    assert "with1__final as (" in sql and "from final" in sql
+    assert sql.count(" as (") == 2
+
+
+def test_the_keyed_scorecard_reads_the_kpi_rules_once_and_has_no_lateral_join():
+    """Spark inlines a CTE at each reference: the keyed scorecard (every stored call in one
+    query) must name the KPI rows once, or it plans every rule many times; and it has no
+    lateral join, whose outer references Spark cannot decorrelate outside WHERE."""
     known = translate.macros(marts.definitions())
-    sql = _spark(marts.scorecard_query(("programme", "iurc-na", "all", None, None))[0], known)
+    sql = _spark(marts.scorecard_keyed_sql(), known)
     tree = sqlglot.parse_one(sql, read="spark")
     refs: dict[str, int] = {}
     for table in tree.find_all(sqlglot.exp.Table):
-        refs[table.name] = refs.get(table.name, 0) + 1
-    assert refs["kpi_actual__computed"] == 1
-    assert refs["kpi_scorecard_for__computed_or_reported"] == 1
-
-
-def test_a_materialised_macro_call_reads_its_view_instead_of_the_rules():
-    """The Spark engine checkpoints each call's `mart.kpi_actual` rows; the scorecard then reads
-    that view, and none of the KPI rules' marts."""
-    known = translate.macros(marts.definitions())
-    on_view = {**known, "kpi_actual": translate.view_macro(known["kpi_actual"], "actual_rows")}
-    sql = _spark(marts.scorecard_query(("city", "c1", "year", None, None))[0], on_view)
-    names = {t.name for t in sqlglot.parse_one(sql, read="spark").find_all(sqlglot.exp.Table)}
-    assert "actual_rows" in names
-    assert not {"activity_cube", "participation_cube", "kpi_actual__computed"} & names
-    rules = _spark(f"select * from {marts.macro_call('kpi_actual')}", known)
-    assert ":p_city" in rules and "activity_cube" in rules
+        name = table.name.split("__")[-1]  # a nested WITH's CTEs are prefixed: with1__computed
+        refs[name] = refs.get(name, 0) + 1
+    assert refs["computed"] == 1
+    assert refs["computed_or_reported"] == 1
+    assert refs[marts.SCORECARD_SCOPES] == 3  # the scorecard's and kpi_actual's calls, the dates
+    assert "lateral" not in sql and "mart.kpi_" not in sql
 
 
 def test_flat_names_point_at_the_engine_views_and_keep_the_qualifiers():

@@ -5,10 +5,9 @@ registers the lake's core, ref and ops tables as Spark temporary views (`core__a
 Parquet schema read once, where a view over the files reads it at every reference), runs every
 view and table mart — the DuckDB definitions translated by `translate.to_spark` — in build order,
 writes each as Parquet under the run directory and registers it for the later marts. Last, the stored
-`mart.kpi_scorecard`: one `marts.scorecard_query` text per stored scope and period (the
-`kpi_scorecard_for` macro, translated once, parameters bound), each call analysed and appended
-to the mart's Parquet on its own (the driver then holds one call's plan at a time), its
-`mart.kpi_actual` rows computed once and checkpointed first.
+`mart.kpi_scorecard`: every stored scope and period in ONE query, `marts.scorecard_keyed_sql`
+(the `kpi_scorecard_for` macro's text with every rule keyed by the call) over a temporary view
+of the calls.
 """
 
 from __future__ import annotations
@@ -20,15 +19,11 @@ from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
-from pipelines.metrics.filters import MACRO_PARAMETERS
 from pipelines.warehouse import lake, marts
 from pipelines.warehouse.spark import translate
 
 SCHEMAS = ("core", "ref", "ops", "mart")
 SCORECARD = "kpi_scorecard"
-# the scorecard macro's KPI rows, computed once per stored call (`_write_scorecard`)
-ACTUAL = "kpi_actual"
-ACTUAL_VIEW = "kpi_actual_of_call"
 
 # Timings of one mart: (name, seconds to parse and analyse its SQL, seconds to optimise, plan,
 # execute and write it). Measured apart without planning twice.
@@ -72,55 +67,45 @@ def _analysed(spark: SparkSession, sql: str, args: dict[str, Any] | None = None)
     return spark.sql(sql, args=args) if args else spark.sql(sql)
 
 
-def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], path: Path) -> Timing:
-    """Write the stored scorecard rows to `path`, one `marts.scorecard_calls` call at a time.
+# Spark's types of the scope table's columns (marts.SCORECARD_SCOPE_COLUMNS)
+_SPARK_TYPES = {"integer": "int", "varchar": "string", "date": "date", "varchar[]": "array<string>"}
 
-    Each call is analysed and appended on its own, so the driver holds one call's plan at a time:
-    20 analysed calls held together (to union them) filled the default 1 GB heap. Within a call,
-    the `mart.kpi_actual` rows (every KPI rule) are computed first and checkpointed as the view
-    `ACTUAL_VIEW`, which the scorecard then reads: Spark inlines a CTE at every reference, and
-    the scorecard's rows and its K28 share both read them, so the rules would be planned and run
-    twice. Returns the mart's timing, summed over the calls.
+
+def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], path: Path) -> Timing:
+    """Write the stored scorecard rows to `path` with ONE query for every stored call.
+
+    The calls (`marts.scorecard_calls`, read from the lake's tables) become the temporary view
+    `marts.SCORECARD_SCOPES`, one row per call with the macro's parameters as columns; the
+    keyed scorecard (`marts.scorecard_keyed_sql`: the macros' own text, every rule keyed by
+    the call) is translated once, analysed and written in one job. Returns the mart's timing.
     """
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in spark.sql(_sql(sql, known)).collect()]
 
-    actual_sql = _sql(f"select * from {marts.macro_call(ACTUAL)}", known)
-    on_view = {**known, ACTUAL: translate.view_macro(known[ACTUAL], ACTUAL_VIEW)}
-    parameters = {name for name, _ in MACRO_PARAMETERS}
-    translated: dict[str, str] = {}  # every call is the same text with other parameters
-    analysed = written = 0.0
-    for number, call in enumerate(marts.scorecard_calls(rows)):
-        start = time.perf_counter()
-        sql, params = marts.scorecard_query(call)
-        if sql not in translated:
-            translated[sql] = _sql(sql, on_view)
-        actual = _analysed(spark, actual_sql, {k: v for k, v in params.items() if k in parameters})
-        middle = time.perf_counter()
-        actual.localCheckpoint().createOrReplaceTempView(ACTUAL_VIEW)
-        checkpointed = time.perf_counter()
-        frame = _analysed(spark, translated[sql], params)
-        analysed_call = time.perf_counter()
-        frame.coalesce(1).write.mode("append" if number else "overwrite").parquet(str(path))
-        analysed += middle - start + analysed_call - checkpointed
-        written += checkpointed - middle + time.perf_counter() - analysed_call
-    spark.catalog.dropTempView(ACTUAL_VIEW)
-    return SCORECARD, analysed, written
+    start = time.perf_counter()
+    scopes = marts.scorecard_scope_rows(marts.scorecard_calls(rows))
+    schema = ", ".join(
+        f"{name} {_SPARK_TYPES[kind]}" for name, kind in marts.SCORECARD_SCOPE_COLUMNS
+    )
+    spark.createDataFrame(scopes, schema).createOrReplaceTempView(marts.SCORECARD_SCOPES)
+    frame = _analysed(spark, _sql(marts.scorecard_keyed_sql(), known))
+    analysed = time.perf_counter()
+    _write(frame, path)
+    spark.catalog.dropTempView(marts.SCORECARD_SCOPES)
+    return SCORECARD, analysed - start, time.perf_counter() - analysed
 
 
 def build_marts(
     spark: SparkSession,
     run_dir: Path,
     log: Callable[[Timing], None] | None = None,
-    *,
-    scorecard: bool = True,
 ) -> list[str]:
     """Compute every view and table mart, then the stored scorecard, on Spark; return their names.
 
     Each mart lands in `run_dir/mart/<name>/` as Parquet, in one write and no other action (the
-    scorecard: one append per call; `scorecard=False` leaves it out). `log` receives each mart's
-    `Timing` as it is written.
+    scorecard too: one query for every stored call). `log` receives each mart's `Timing` as it
+    is written.
     """
     for schema, name, path in lake.tables(run_dir, schemas=("core", "ref", "ops")):
         _register(spark, schema, name, path)
@@ -142,8 +127,6 @@ def build_marts(
         if log:
             log((name, planned - start, time.perf_counter() - planned))
         built.append(name)
-    if not scorecard:
-        return built
     timing = _write_scorecard(spark, known, lake.table_dir(run_dir, "mart", SCORECARD))
     if log:
         log(timing)

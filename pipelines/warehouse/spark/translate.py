@@ -63,14 +63,6 @@ def macros(definitions: list[marts.MartDefinition]) -> dict[str, Macro]:
     return {d.name: _macro(d) for d in definitions if d.kind in ("macro", "scalar_macro")}
 
 
-def view_macro(macro: Macro, view: str) -> Macro:
-    """Return `macro` with the body `select * from view`: its calls read that view's rows instead.
-
-    For a table macro whose result for the call at hand is already materialised as `view`.
-    """
-    return Macro(macro.name, macro.params, _parse(f"select * from {view}"), is_table=True)
-
-
 def _mart_call(node: exp.Expression) -> tuple[str, list[exp.Expression]] | None:
     """Return (name, arguments) when `node` is a scalar call `mart.name(...)`."""
     if (
@@ -255,6 +247,29 @@ def _flatten(tree: exp.Expression, schemas: tuple[str, ...]) -> exp.Expression:
     return tree.transform(rename)
 
 
+def _prefix_nested_ctes(tree: exp.Expression) -> exp.Expression:
+    """Return `tree` with the CTEs of every nested WITH prefixed (`with1__final`), innermost
+    first, in place: Spark lifts them to one top-level WITH, where a nested `final` would clash
+    with an outer one."""
+    nested = [w for w in tree.find_all(exp.With) if w.parent is not tree]
+    nested.sort(key=lambda w: -w.depth)
+    for number, with_ in enumerate(nested, start=1):
+        names = {cte.alias for cte in with_.expressions}
+        query = with_.parent
+        for node in list(query.find_all(exp.CTE, exp.Table)) if query else []:
+            if isinstance(node, exp.CTE) and node.parent is with_:
+                node.set(
+                    "alias", exp.TableAlias(this=exp.to_identifier(f"with{number}__{node.alias}"))
+                )
+            elif isinstance(node, exp.Table) and not node.db and node.name in names:
+                node.set("this", exp.to_identifier(f"with{number}__{node.name}"))
+                if not node.alias:
+                    node.set(
+                        "alias", exp.TableAlias(this=exp.to_identifier(node.name.split("__", 1)[1]))
+                    )
+    return tree
+
+
 def to_spark(sql: str, known: Mapping[str, Macro], flat: tuple[str, ...] = ()) -> str:
     """Return Spark SQL for one DuckDB query, macros expanded and the Spark rules applied.
 
@@ -262,7 +277,7 @@ def to_spark(sql: str, known: Mapping[str, Macro], flat: tuple[str, ...] = ()) -
     temporary views, which keep the Parquet schema inferred once (a view over `parquet.`path``
     infers it again, with a Spark job, at each reference).
     """
-    tree = spark_rules(expand(_parse(sql), known))
+    tree = spark_rules(_prefix_nested_ctes(expand(_parse(sql), known)))
     if flat:
         tree = _flatten(tree, flat)
     return tree.sql(WRITE, comments=False)

@@ -11,62 +11,12 @@
 --   select count(*) filter (where eligible), count(*) filter (where sustained)
 --   from mart.cooperation_sustained(least(?::date, mart.data_as_of()))
 -- and filter on network_id, mode, city_ids, countries, regions (a cooperation matches a geographic
--- filter through any member).
+-- filter through any member). The evidence and the date rule: mart.cooperation_evidence,
+-- mart.cooperation_eligible_at, mart.cooperation_sustained_at.
 with
 
 evaluation as (
     select coalesce(p_eval_date::date, mart.data_as_of()) as eval_date
-),
-
-cooperation as (
-    select
-        cooperation_id,
-        network_id,
-        mode,
-        city_ids,
-        countries,
-        regions,
-        support_end_date,
-        (support_end_date + interval 12 month)::date as sustained_from
-    from mart.cooperation_register
-    where mode in ('pairing', 'trio', 'cluster')
-),
-
-joint_activity as (
-    select
-        cooperation_id,
-        end_date as evidence_date
-    from core.activity
-    where status = 'completed'
-      and cooperation_id is not null
-),
-
-agreement as (
-    select
-        cooperation_id,
-        adopted_date as evidence_date
-    from core.output
-    where output_type = 'agreement'
-      and status <> 'abandoned'
-      and adopted_date is not null
-      and cooperation_id is not null
-),
-
-evidence as (
-    select
-        c.cooperation_id,
-        bool_or(e.evidence_date is not null) as has_evidence
-    from cooperation as c
-    cross join evaluation as v
-    join (
-        select * from joint_activity
-        union all
-        select * from agreement
-    ) as e
-      on e.cooperation_id = c.cooperation_id
-     and e.evidence_date >= c.sustained_from
-     and e.evidence_date <= v.eval_date
-    group by c.cooperation_id
 ),
 
 final as (
@@ -80,11 +30,11 @@ final as (
         c.support_end_date,
         c.sustained_from,
         v.eval_date,
-        coalesce(c.sustained_from <= v.eval_date, false) as eligible,
-        coalesce(c.sustained_from <= v.eval_date and e.has_evidence, false) as sustained
-    from cooperation as c
+        mart.cooperation_eligible_at(c.sustained_from, v.eval_date) as eligible,
+        mart.cooperation_sustained_at(c.sustained_from, c.first_evidence_date, v.eval_date)
+            as sustained
+    from mart.cooperation_evidence as c
     cross join evaluation as v
-    left join evidence as e on e.cooperation_id = c.cooperation_id
 )
 
 select * from final

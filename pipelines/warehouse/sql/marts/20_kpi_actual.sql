@@ -7,32 +7,52 @@
 -- each KPI's rule, additivity and geography basis live there, once. Reported observations (source
 -- 'reported') feed only KPIs not computed from facts (e.g. K23) and every forecast; cumulative or
 -- non-summable observations take the latest value in the period, never a sum across periods.
--- scope: the target/observation scope the filters amount to (mart.kpi_scope).
+-- scope: the target/observation scope the filters amount to (mart.kpi_scope_type, kpi_scope_id).
+-- Keyed: the body reads its parameters from the relation actual_call (one row per call: `call`
+-- and the parameters as columns; here the macro's one call, 0), carries the call key through
+-- every step and groups by it, so that marts.scorecard_keyed_sql runs the same text for every
+-- stored call at once (its placeholders filled for them).
 with
+
+actual_call as (
+{{ kpi_calls }}
+),
 
 computed as (
 {{ kpi_computed }}
 ),
 
-scope as (
-    select * from mart.kpi_scope(
-        p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
-    )
+actual_scope as (
+    select
+        call,
+        mart.kpi_scope_type(
+            p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+        ) as scope_type,
+        mart.kpi_scope_id(
+            p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+        ) as scope_id,
+        p_start as p_start,
+        p_end as p_end
+    from actual_call
 ),
 
 observation as (
     select
+        s.call,
+        s.p_start,
+        s.p_end,
         o.*,
         i.aggregation,
         i.is_cumulative
     from core.observation as o
-    join scope as s on s.scope_type = o.scope_type and s.scope_id = o.scope_id
+    join actual_scope as s on s.scope_type = o.scope_type and s.scope_id = o.scope_id
     join ref.indicator as i on i.indicator_id = o.indicator_id
-    where mart.in_period(o.period_end, p_start, p_end)
+    where mart.in_period(o.period_end, s.p_start, s.p_end)
 ),
 
 reported as (
     select
+        call,
         indicator_id,
         value_kind,
         -- a sum only of non-cumulative sums and counts lying wholly in the period
@@ -42,37 +62,45 @@ reported as (
             else arg_max(value, period_end)
         end as value
     from observation
-    group by indicator_id, value_kind
+    group by call, indicator_id, value_kind
 ),
 
-final as (
+actual_rows as (
     select
-        (select scope_type from scope) as scope_type,
-        (select scope_id from scope) as scope_id,
-        indicator_id,
-        measure,
+        s.call,
+        s.scope_type,
+        s.scope_id,
+        c.indicator_id,
+        c.measure,
         'actual' as value_kind,
         'computed' as source,
-        numerator::double as numerator,
-        denominator::double as denominator,
-        value::double as value
-    from computed
+        c.numerator::double as numerator,
+        c.denominator::double as denominator,
+        c.value::double as value
+    from computed as c
+    join actual_scope as s on s.call = c.call
     union all
     select
-        (select scope_type from scope),
-        (select scope_id from scope),
-        indicator_id,
+        s.call,
+        s.scope_type,
+        s.scope_id,
+        r.indicator_id,
         'main',
-        value_kind,
+        r.value_kind,
         'reported',
         null,
         null,
-        value
-    from reported
-    where value_kind = 'forecast'
+        r.value
+    from reported as r
+    join actual_scope as s on s.call = r.call
+    where r.value_kind = 'forecast'
        -- the KPIs `computed` yields (each always yields its row): never `computed` again,
        -- which an engine inlining CTEs (Spark) would plan twice
-       or indicator_id not in ({{ kpi_computed_ids }})
+       or r.indicator_id not in ({{ kpi_computed_ids }})
+),
+
+final as (
+    select {{ call_out }} from actual_rows
 )
 
 select * from final

@@ -16,34 +16,46 @@
 --                   the target the reader can look at instead: the scope's own final (latest)
 --                   target, else the programme's (e.g. "no 2024 milestone for Innovation;
 --                   programme target 86 by end-2025"); null when there is none
+-- Keyed, like mart.kpi_actual: the parameters come from the relation scorecard_call (one row per
+-- call, `call` and the parameters as columns; here the macro's one call), every step carries the
+-- call key and groups by it, and marts.scorecard_keyed_sql runs this same text for every stored
+-- call at once, with mart.kpi_actual's keyed text as its rows.
 with
 
-computed_or_reported as (
-    select * from mart.kpi_actual(
-        p_start, p_end, p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
-    )
+scorecard_call as (
+{{ kpi_calls }}
 ),
 
--- the target scope the filters amount to: mart.kpi_scope (kpi_actual's) plus one cooperation mode.
+computed_or_reported as (
+{{ kpi_actual_rows }}
+),
+
+-- the target scope the filters amount to: kpi_actual's (mart.kpi_scope_type, kpi_scope_id) plus
+-- one cooperation mode.
 -- Each CTE below reads computed_or_reported at most once: Spark inlines a CTE at every reference,
 -- so each extra reference would plan every KPI rule again (one call used to plan them 64 times).
 scope as (
     select
+        call,
+        p_start as p_start,
+        p_end as p_end,
         case
             when array_length(p_mode) = 1
                  and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then 'mode'
-            else s.scope_type
+            else mart.kpi_scope_type(
+                p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+            )
         end as scope_type,
         case
             when array_length(p_mode) = 1
                  and array_length(p_subtheme) + array_length(p_challenge) + array_length(p_region) + array_length(p_country) + array_length(p_network)
                      + array_length(p_cooperation) + array_length(p_city) = 0 then p_mode[1]
-            else s.scope_id
+            else mart.kpi_scope_id(
+                p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
+            )
         end as scope_id
-    from mart.kpi_scope(
-        p_network, p_subtheme, p_region, p_country, p_mode, p_challenge, p_cooperation, p_city
-    ) as s
+    from scorecard_call
 ),
 
 indicator as (
@@ -63,6 +75,7 @@ indicator as (
 -- per KPI, kept only when the KPI has no actual value (a window, not a second read of the rows)
 candidate as (
     select
+        s.call,
         s.scope_type,
         s.scope_id,
         c.indicator_id,
@@ -74,9 +87,10 @@ candidate as (
         c.value,
         false as placeholder
     from computed_or_reported as c
-    cross join scope as s
+    join scope as s on s.call = c.call
     union all
     select
+        s.call,
         s.scope_type,
         s.scope_id,
         i.indicator_id,
@@ -95,6 +109,7 @@ candidate as (
 
 actual as (
     select
+        call,
         scope_type,
         scope_id,
         indicator_id,
@@ -108,7 +123,7 @@ actual as (
         select
             *,
             count(case when value_kind = 'actual' and not placeholder then 1 end)
-                over (partition by indicator_id) as actual_rows
+                over (partition by call, indicator_id) as actual_rows
         from candidate
     )
     where not placeholder or actual_rows = 0
@@ -116,19 +131,21 @@ actual as (
 
 target as (
     select
+        s.call,
         t.indicator_id,
         max(t.period_end) as target_period_end,
         arg_max(t.target_value, t.period_end) as target_value,
         arg_max(t.baseline, t.period_end) as baseline
     from core.target as t
     join scope as s on s.scope_type = t.scope_type and s.scope_id = t.scope_id
-    where mart.in_period(t.period_end, p_start, p_end)
-    group by t.indicator_id
+    where mart.in_period(t.period_end, s.p_start, s.p_end)
+    group by s.call, t.indicator_id
 ),
 
 -- what to show beside an unrated card: the scope's own final target, else the programme's
 fallback as (
     select
+        s.call,
         t.indicator_id,
         arg_max(t.target_value, (t.scope_type <> 'programme', t.period_end)) as fallback_target_value,
         arg_max(t.period_end, (t.scope_type <> 'programme', t.period_end)) as fallback_target_period_end,
@@ -138,11 +155,12 @@ fallback as (
     cross join scope as s
     where (t.scope_type = s.scope_type and t.scope_id = s.scope_id)
        or (t.scope_type = 'programme' and t.scope_id = 'iurc-na')
-    group by t.indicator_id
+    group by s.call, t.indicator_id
 ),
 
 scored as (
     select
+        a.call,
         a.scope_type,
         a.scope_id,
         a.indicator_id,
@@ -162,18 +180,21 @@ scored as (
         f.fallback_target_value,
         f.fallback_target_period_end,
         f.fallback_scope_type,
-        f.fallback_scope_id
+        f.fallback_scope_id,
+        s.p_start,
+        s.p_end
     from actual as a
+    join scope as s on s.call = a.call
     left join indicator as i on i.indicator_id = a.indicator_id
-    left join target as t on t.indicator_id = a.indicator_id
-    left join fallback as f on f.indicator_id = a.indicator_id
+    left join target as t on t.call = a.call and t.indicator_id = a.indicator_id
+    left join fallback as f on f.call = a.call and f.indicator_id = a.indicator_id
 ),
 
 rated as (
     select
         * exclude (
             fallback_target_value, fallback_target_period_end, fallback_scope_type,
-            fallback_scope_id
+            fallback_scope_id, p_start, p_end
         ),
         case
             when measure = 'main' and value_kind = 'actual'
@@ -199,15 +220,20 @@ rated as (
     from scored
 ),
 
+-- every call's share, 0 of 0 for a call without a rated row (the count over no row)
 k28 as (
     select
-        count(*) filter (where rag = 'green')::double as numerator,
-        count(*) filter (where rag in ('green', 'amber', 'red'))::double as denominator
-    from rated
+        s.call,
+        count(*) filter (where r.rag = 'green')::double as numerator,
+        count(*) filter (where r.rag in ('green', 'amber', 'red'))::double as denominator
+    from scope as s
+    left join rated as r on r.call = s.call
+    group by s.call
 ),
 
 k28_scored as (
     select
+        s.call,
         s.scope_type,
         s.scope_id,
         'K28' as indicator_id,
@@ -224,18 +250,20 @@ k28_scored as (
         coalesce(i.unit, 'percent') as unit,
         i.sort_order,
         mart.pct_achieved(100.0 * k.numerator / nullif(k.denominator, 0), t.target_value, coalesce(i.direction, 'higher'))
-            as pct_achieved
+            as pct_achieved,
+        s.p_start,
+        s.p_end
     from k28 as k
-    cross join scope as s
+    join scope as s on s.call = k.call
     left join indicator as i on i.indicator_id = 'K28'
-    left join target as t on t.indicator_id = 'K28'
+    left join target as t on t.call = k.call and t.indicator_id = 'K28'
 ),
 
-final as (
+scorecard_rows as (
     select * from rated
     union all
     select
-        *,
+        * exclude (p_start, p_end),
         mart.rag(pct_achieved, target_value, value) as rag,
         case
             when target_value is not null and value is null then 'no_data'
@@ -250,6 +278,10 @@ final as (
         null::varchar as fallback_scope_type,
         null::varchar as fallback_scope_id
     from k28_scored
+),
+
+final as (
+    select {{ call_out }} from scorecard_rows
 )
 
 select * from final

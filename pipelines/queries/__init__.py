@@ -47,7 +47,7 @@ from pipelines.queries.cooperation import (
     network_figures,
     output_funnel,
 )
-from pipelines.queries.metrics import data_dates, metric_frame, metric_total
+from pipelines.queries.metrics import data_dates, metric_frame, metric_total, metric_totals
 from pipelines.queries.options import (
     challenge_options,
     country_options,
@@ -128,6 +128,7 @@ __all__ = [
     "network_figures",
     "organisation_figures",
     "metric_total",
+    "metric_totals",
     "challenge_breakdown",
     "challenge_options",
     "city_breakdown",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
-from pipelines.queries.metrics import describe, groups, metric_frame, total_row
+from pipelines.queries.metrics import describe, groups, metric_frame, metric_totals, total_row
 from pipelines.queries.practices import take_up_sql
 
 # headline figures of a city profile: key -> metric
@@ -89,10 +89,9 @@ def city_figures(con: duckdb.DuckDBPyConnection, city_id: str, filters: Filters)
 
     Example: ``city_figures(con, "austin-us", Filters())``
     """
+    values = metric_totals(con, list(CITY_FIGURES.values()), filters, city=(city_id,))
     rows: list[dict[str, Any]] = []
     for key, metric_id in CITY_FIGURES.items():
-        frame = metric_frame(con, metric_id, filters, city=(city_id,))
-        value = total_row(frame)["value"] if len(frame) else None
         spec = describe(metric_id)
         rows.append(
             {
@@ -100,7 +99,7 @@ def city_figures(con: duckdb.DuckDBPyConnection, city_id: str, filters: Filters)
                 "metric": metric_id,
                 "unit": spec["unit"],
                 "geography": spec["geography"],
-                "value": None if value is None or pd.isna(value) else float(value),
+                "value": values[metric_id],
             }
         )
     return pd.DataFrame(rows)

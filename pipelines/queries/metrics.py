@@ -84,6 +84,34 @@ def metric_total(
     return None if value is None or pd.isna(value) else float(value)
 
 
+def metric_totals(
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Sequence[str],
+    filters: Filters,
+    *,
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+) -> dict[str, float | None]:
+    """Return {metric id: value} for several metrics under the same filters, from ONE statement
+    (the metrics' own queries side by side; each `metric_total` of them, None when undefined).
+
+    A page that states several headline figures asks once instead of once per figure: one
+    round trip, one plan. Example: ``metric_totals(con, ["K03", "K04"], Filters(), city=("turin-it",))``
+    """
+    parts, params = [], {}
+    for i, metric_id in enumerate(metric_ids):
+        sql, own = metric_query(metric_id, filters, cooperation=cooperation, city=city)
+        parts.append(f"select {i} as metric_index, value from (\n{sql}\n) where is_total")
+        params.update(own)  # the same filters: every metric's parameter has the same value
+    if not parts:
+        return {}
+    rows = dict(con.execute("\nunion all\n".join(parts), params).fetchall())
+    return {
+        metric_id: None if rows.get(i) is None or pd.isna(rows[i]) else float(rows[i])
+        for i, metric_id in enumerate(metric_ids)
+    }
+
+
 def groups(frame: pd.DataFrame, level: Sequence[str] | None = None) -> pd.DataFrame:
     """Return the rows of one grouping level of a metric frame (default: the finest breakdown).
 

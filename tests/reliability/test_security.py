@@ -82,6 +82,8 @@ def _call(fn, con, filters: Filters | None, text: str | None):
             value = 11
         elif name == "metric_id":
             value = "K04"  # a declared metric; its filters and breakdowns carry the payload
+        elif name == "metric_ids":  # a payload must be refused as an unknown metric
+            value = (text,) if text is not None else ("K03", "K04", "K30")
         elif name == "by" and param.default is inspect.Parameter.empty:
             value = text if text is not None else "stakeholder_type"  # a breakdown K04 allows
         elif (

@@ -24,7 +24,6 @@ import datetime as dt
 import hmac
 import os
 import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, redirect, request, session
@@ -65,13 +64,24 @@ def secret_key() -> str:
         return env
     path = config.secret_key_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return Path(path).read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_urlsafe(48))
-    return Path(path).read_text(encoding="ascii").strip()
+    if not path.exists():
+        # Written whole under a private name, then linked in: a process starting at the same
+        # moment sees either no file or the full key, never an empty one (an empty key leaves
+        # Flask without sessions). os.link fails if another process linked its key first.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise RuntimeError(f"the session-signing key file {path} is empty; delete it to regenerate")
+    return key
 
 
 def csrf_token() -> str:

@@ -113,7 +113,7 @@ def store() -> ResponseStore | None:
     with _stores_lock:
         if (folder, limit) not in _stores:
             try:
-                _stores[(folder, limit)] = ResponseStore(folder, limit)
+                _stores[(folder, limit)] = ResponseStore(folder, limit, code_generation())
             except (OSError, sqlite3.Error):  # e.g. a read-only disk: serve without the cache
                 log.warning("response cache off: cannot use %s", folder, exc_info=True)
                 _stores[(folder, limit)] = None

@@ -5,7 +5,9 @@ bytes. The file (`responses.sqlite` in the cache folder) is opened in WAL mode, 
 every gunicorn worker and thread read at once while one writes; each thread has its own
 connection. Every entry carries the publish it was computed for (`published`, the warehouse
 file's mtime in ns): storing an entry of a newer publish deletes those of older ones, and no
-entry older than the newest stored is ever written back. Entries are evicted least recently used
+entry older than the newest stored is ever written back. Every entry also carries the code
+generation that drew it: opening the store deletes the entries of every other generation, so a
+new release does not leave the old one's answers to wait for size eviction. Entries are evicted least recently used
 first once the stored bodies pass the size bound (`used` is refreshed on a hit at most once a
 second per entry, so a hit is a read, rarely a write).
 
@@ -30,6 +32,7 @@ from pathlib import Path
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entry (
     key TEXT PRIMARY KEY,
+    generation TEXT NOT NULL,
     published INTEGER NOT NULL,
     size INTEGER NOT NULL,
     used REAL NOT NULL,
@@ -45,17 +48,23 @@ TOUCH_EVERY_S = 1.0
 
 
 class ResponseStore:
-    """Response bodies (plain and gzip) under text keys, in `folder`, at most `max_bytes` in all."""
+    """Response bodies (plain and gzip) under text keys, in `folder`, at most `max_bytes` in all,
+    drawn by the code `generation`."""
 
-    def __init__(self, folder: Path, max_bytes: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, generation: str) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self.generation = generation
         self.path = folder / "responses.sqlite"
         self._local = threading.local()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # answers for every role
         (folder / "locks").mkdir(mode=0o700, exist_ok=True)
         with contextlib.closing(self._open()) as con:
+            columns = {row[1] for row in con.execute("PRAGMA table_info(entry)")}
+            if columns and "generation" not in columns:  # a store written before generations
+                con.execute("DROP TABLE entry")
             con.executescript(SCHEMA)
+            con.execute("DELETE FROM entry WHERE generation <> ?", (generation,))
 
     def _open(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -116,8 +125,8 @@ class ResponseStore:
             if newest is not None and newest < published:
                 con.execute("DELETE FROM entry WHERE published < ?", (published,))
             con.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?)",
-                (key, published, size, time.time(), body, gzipped),
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, self.generation, published, size, time.time(), body, gzipped),
             )
             self._evict(con)
             con.execute("COMMIT")

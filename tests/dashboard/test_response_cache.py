@@ -9,6 +9,7 @@ import inspect
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -221,7 +222,7 @@ def test_the_embedded_layout_is_stored_per_address(cached_app, monkeypatch) -> N
 
 
 def test_the_store_keeps_its_size_bound_and_the_newest_publish(tmp_path) -> None:
-    store = ResponseStore(tmp_path, max_bytes=40_000)
+    store = ResponseStore(tmp_path, max_bytes=40_000, generation="release-1")
     keys = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(30)]
     for key in keys:
         assert store.put(key, 1, b"x" * 1_500, b"y" * 500)
@@ -242,3 +243,26 @@ def test_an_unusable_cache_folder_serves_without_the_cache(cached_app, monkeypat
     monkeypatch.setenv("IURC_RESPONSE_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
     response = _post(app.server.test_client(), _body(lang="fr"))
     assert (response.status_code, response.headers["X-Response-Cache"]) == (200, "off")
+
+
+def test_a_new_code_generation_finds_none_of_the_old_answers(tmp_path) -> None:
+    old = ResponseStore(tmp_path, max_bytes=40_000, generation="release-1")
+    assert old.put("a", 1, b"drawn by release 1", b"")
+    assert ResponseStore(tmp_path, max_bytes=40_000, generation="release-1").get("a", gzip=False)
+    new = ResponseStore(tmp_path, max_bytes=40_000, generation="release-2")
+    assert new.get("a", gzip=False) is None and new.stored_bytes() == 0
+    assert new.put("b", 1, b"drawn by release 2", b"")
+    assert new.get("b", gzip=False) == b"drawn by release 2"
+
+
+def test_a_store_from_before_generations_is_started_afresh(tmp_path) -> None:
+    with sqlite3.connect(tmp_path / "responses.sqlite") as con:
+        con.execute(
+            "CREATE TABLE entry (key TEXT PRIMARY KEY, published INTEGER NOT NULL, size INTEGER"
+            " NOT NULL, used REAL NOT NULL, body BLOB NOT NULL, gzip BLOB NOT NULL)"
+        )
+        con.execute("INSERT INTO entry VALUES ('a', 1, 3, 0, x'616263', x'')")
+    con.close()
+    store = ResponseStore(tmp_path, max_bytes=40_000, generation="release-1")
+    assert store.get("a", gzip=False) is None
+    assert store.put("a", 1, b"abc", b"") and store.get("a", gzip=False) == b"abc"

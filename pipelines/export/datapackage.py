@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.ingest.validate import q
+from pipelines.warehouse.db import q
 from schemas import ENTITIES
 
 PROFILE = "tabular-data-package"

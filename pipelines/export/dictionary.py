@@ -104,11 +104,11 @@ def _ref_values(con: duckdb.DuckDBPyConnection, table: str, key: str) -> list[tu
     if key not in cols:
         raise ValueError(f"{table} has no column {key}")
     label = next((c for c in ("label_en", "title_en", "name") if c in cols), None)
-    label_sql = f"any_value({validate.q(label)})" if label else "''"
-    order = "min(sort_order)" if "sort_order" in cols else validate.q(key)
+    label_sql = f"any_value({db.q(label)})" if label else "''"
+    order = "min(sort_order)" if "sort_order" in cols else db.q(key)
     rows = con.execute(
-        f"select {validate.q(key)}::varchar, {label_sql}::varchar from {schema}.{validate.q(name)} "
-        f"group by {validate.q(key)} order by {order}, {validate.q(key)}"
+        f"select {db.q(key)}::varchar, {label_sql}::varchar from {schema}.{db.q(name)} "
+        f"group by {db.q(key)} order by {order}, {db.q(key)}"
     ).fetchall()
     return [(code, label or "") for code, label in rows]
 

@@ -16,11 +16,10 @@ from pathlib import Path
 import duckdb
 
 from pipelines.export import datapackage, dictionary
-from pipelines.ingest.validate import q
 from pipelines.queries._sql import LANGS, label_col
 from pipelines.textsafe import formula_safe_sql
 from pipelines.warehouse import db as dbmod
-from pipelines.warehouse.db import one_row
+from pipelines.warehouse.db import one_row, q
 from schemas import ENTITIES
 
 FORMATS = ("csv", "parquet")

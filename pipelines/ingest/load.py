@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.ingest.validate import q
-from pipelines.warehouse.db import one_row
+from pipelines.warehouse.db import one_row, q
 from schemas import Entity
 
 REASON_SQL = (

@@ -44,7 +44,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipelines.warehouse.db import one_row
+from pipelines.warehouse.db import one_row, q
 from schemas import ENTITIES, Entity, entity_for_file_name
 
 MAX_COLUMNS = 200
@@ -161,13 +161,6 @@ def check_header(entity: Entity, header: list[str]) -> list[str]:
             column=missing[0],
         )
     return names
-
-
-def q(identifier: str) -> str:
-    """Quote an allow-listed identifier (a checked column name)."""
-    if not identifier.replace("_", "").isalnum():
-        raise ValueError(f"unexpected identifier {identifier!r}")
-    return f'"{identifier}"'
 
 
 # ---------------------------------------------------------------- staging from Python batches

@@ -35,7 +35,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from pipelines import config
-from pipelines.warehouse.db import one_row
+from pipelines.warehouse.db import one_row, q
 from schemas import Entity
 from schemas.fields import PATTERN_RULES
 
@@ -90,13 +90,6 @@ class EntitySql:
     joins: list[str] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     overrides: dict[str, str] = field(default_factory=dict)  # column -> final SQL expression
-
-
-def q(identifier: str) -> str:
-    """Quote an identifier from the allow-list (schema column names)."""
-    if not identifier.replace("_", "").isalnum():
-        raise ValueError(f"unexpected identifier {identifier!r}")
-    return f'"{identifier}"'
 
 
 def column_kind(column: pa.Column) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.ingest.validate import q
 from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, period_bounds
+from pipelines.warehouse.db import q
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,14 @@ def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
         marts.build_marts(con)
 
 
+def q(identifier: str) -> str:
+    """Return an allow-listed identifier (a checked column or table name) double-quoted for SQL;
+    raise ValueError for anything but letters, digits and underscores."""
+    if not identifier.replace("_", "").isalnum():
+        raise ValueError(f"unexpected identifier {identifier!r}")
+    return f'"{identifier}"'
+
+
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
     """Return the one row of an aggregate query (``count(*)``, ``sum``): it always has one.
 

@@ -1,6 +1,7 @@
 """Two servers' page timers side by side, interleaved so both see the same machine load.
 
-`python -m benchmarks.ab_pages URL_A URL_B [--rounds N] [--lang en fr]` runs the page timer of
+`python -m benchmarks.ab_pages URL_A URL_B [--rounds N] [--lang en fr] [--pages / /sdg]` (every
+page unless given) runs the page timer of
 `make bench` (`benchmarks.serving.page_loads`: every page in headless Chromium, cold then warm,
 until every graph is drawn) against A, then B, then A … for N rounds each, with the default
 filters in each language given, and prints per page the median of the runs, cold and warm, for
@@ -22,10 +23,12 @@ from pipelines.metrics.filters import Filters
 KINDS = ("cold_fully_drawn", "warm_fully_drawn", "cold_first_chart", "warm_first_chart")
 
 
-def compare(urls: dict[str, str], rounds: int, langs: list[str]) -> dict[str, Any]:
+def compare(
+    urls: dict[str, str], rounds: int, langs: list[str], pages: list[str] | None = None
+) -> dict[str, Any]:
     """Return {page: {kind: {label: median ms over the rounds}}} for the servers `urls`
-    ({label: base URL}), measured in turn within each round."""
-    pages = [path for path, _ in cbmod.page_layouts()]
+    ({label: base URL}), measured in turn within each round, on `pages` (default: every page)."""
+    pages = pages or [path for path, _ in cbmod.page_layouts()]
     combos = [(Filters(), lang) for lang in langs]
     runs: dict[str, dict[str, dict[str, list[float]]]] = {}
     for _ in range(rounds):
@@ -52,8 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("url_b")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--lang", nargs="+", default=["en"])
+    parser.add_argument("--pages", nargs="+", default=None)
     args = parser.parse_args(argv)
-    table = compare({"A": args.url_a, "B": args.url_b}, args.rounds, args.lang)
+    table = compare({"A": args.url_a, "B": args.url_b}, args.rounds, args.lang, args.pages)
     print(f"{'page':<16}" + "".join(f"{kind + ' A/B':>28}" for kind in KINDS))
     for path, kinds in table.items():
         cells = [

@@ -6,7 +6,9 @@ and V8's code cache fill on the first and second visits), timing each until full
 benchmark's own condition (benchmarks.serving), then once more per visit with a trace and a CPU
 profile, and prints per visit: the HTML response, per script its compile (and whether V8 took it
 from its code cache) and evaluation, the CPU spent per bundle (React, Dash renderer, Plotly, …),
-each `Plotly.react` call (one per graph), and style/layout/paint. Figures only; nothing is written.
+each `Plotly.react` call (one per graph), per graph the Plotly passes (draws, dcc.Graph's
+`Plots.resize` calls, relayouts, autosize and full plot passes) when the page counts as drawn
+and 1 s later, and style/layout/paint. Figures only; nothing is written.
 """
 
 from __future__ import annotations
@@ -18,25 +20,60 @@ from collections import defaultdict
 from typing import Any
 
 # Wraps Plotly.react/newPlot as soon as the bundle defines window.Plotly, to time each draw
-# (until its promise resolves) and name the graph it drew.
-_TIME_DRAWS = """(() => {
+# (until its promise resolves) and name the graph it drew; and counts, per graph, what Plotly
+# does after: Plots.resize calls (dcc.Graph's), relayouts, autosize passes, full plot passes
+# (plotly_beforeplot: one per draw, one more per automargin redraw) and completed draws
+# (plotly_afterplot), from the graph's own events.
+DRAW_PROBE = """(() => {
   let plotly;
   window.__iurcDraws = [];
+  window.__iurcPasses = {};
+  const name = (gd) => (gd.parentElement && gd.parentElement.id) || gd.id || '?';
+  const count = (gd, what) => {
+    const cell = window.__iurcPasses[name(gd)] = window.__iurcPasses[name(gd)] || {};
+    cell[what] = (cell[what] || 0) + 1;
+  };
+  const watch = (gd) => {
+    if (gd.__iurcWatched) return;
+    gd.__iurcWatched = true;
+    let ev;  // Plotly's event emitter, set when it first draws: count each full plot pass
+    Object.defineProperty(gd, '_ev', {configurable: true, get: () => ev, set: (e) => {
+      ev = e;
+      e.on('plotly_beforeplot', () => count(gd, 'beforeplot'));
+    }});
+    let emit;  // Plotly assigns gd.emit when it first draws: count the events it emits
+    Object.defineProperty(gd, 'emit', {configurable: true, get: () => emit && function (ev, data) {
+      if (['plotly_afterplot', 'plotly_autosize', 'plotly_relayout'].includes(ev)) {
+        count(gd, ev.slice(7) + (ev === 'plotly_relayout' ? ':' + Object.keys(data || {}).join(',') : ''));
+      }
+      return emit.apply(this, arguments);
+    }, set: (f) => { emit = f; }});
+  };
   Object.defineProperty(window, 'Plotly', {configurable: true, get: () => plotly, set: (v) => {
     plotly = v;
-    ['react', 'newPlot'].forEach((name) => {
-      const draw = v[name];
-      v[name] = function (gd) {
+    ['react', 'newPlot', 'relayout'].forEach((fn) => {
+      const draw = v[fn];
+      v[fn] = function (gd) {
+        if (gd && gd.nodeType) { watch(gd); count(gd, fn); }
+        if (fn === 'relayout') return draw.apply(this, arguments);
         const start = performance.now();
         const done = () => window.__iurcDraws.push(
-          {id: (gd.parentElement && gd.parentElement.id) || gd.id, start, end: performance.now(),
-           sync: sync});
+          {id: name(gd), start, end: performance.now(), sync: sync});
         const out = draw.apply(this, arguments);
         const sync = performance.now() - start;
         Promise.resolve(out).then(done, done);
         return out;
       };
     });
+    // every call dcc.Graph makes, also those a later wrapper (assets/09-plotly-resize.js)
+    // answers itself: reading the property gives a counter around what was assigned last
+    let resize = v.Plots.resize, depth = 0;
+    const counter = (f) => function (gd) {
+      if (depth++ === 0 && gd && gd.nodeType) count(gd, 'Plots.resize');
+      try { return f.apply(this, arguments); } finally { depth--; }
+    };
+    Object.defineProperty(v.Plots, 'resize', {configurable: true, get: () => counter(resize),
+                                              set: (f) => { resize = f; }});
   }});
 })();"""
 
@@ -154,7 +191,7 @@ def measure(url: str, paths: list[str], visits: int = 3) -> dict[str, Any]:
             context.close()
             # traced
             context = browser.new_context(viewport={"width": 1366, "height": 900})
-            context.add_init_script(_TIME_DRAWS)
+            context.add_init_script(DRAW_PROBE)
             rows = {}
             for visit in names:
                 page = context.new_page()
@@ -178,6 +215,9 @@ def measure(url: str, paths: list[str], visits: int = 3) -> dict[str, Any]:
                                          Math.round(r.responseEnd), r.transferSize])}; }"""
                 )
                 draws = page.evaluate("window.__iurcDraws")
+                passes = page.evaluate("window.__iurcPasses")
+                page.wait_for_timeout(1000)  # what Plotly still does once the page counts as drawn
+                settled = page.evaluate("window.__iurcPasses")
                 rows[visit] = {
                     "fully_drawn_traced_ms": round(drawn),
                     "navigation": {
@@ -192,6 +232,8 @@ def measure(url: str, paths: list[str], visits: int = 3) -> dict[str, Any]:
                         }
                         for d in draws
                     ],
+                    "passes_when_drawn": passes,
+                    "passes_1s_later": settled,
                     **_trace_summary(trace.get("traceEvents", trace)),
                     "cpu_by_script": _profile_by_url(profile),
                 }

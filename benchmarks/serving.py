@@ -227,7 +227,8 @@ def exercise(
 FULLY_DRAWN = "() => ({wait})() ? performance.now() : false"
 FIRST_CHART = """() => ([...document.querySelectorAll('.dash-graph')].some(g => {{
     const plot = g.querySelector('.js-plotly-plot');
-    return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending');
+    return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending')
+        && !plot.classList.contains('dash-graph--pending');
 }}) || ({wait})()) ? performance.now() : false"""
 
 

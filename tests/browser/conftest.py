@@ -184,9 +184,13 @@ WAIT_FOR_GRAPHS = """() => {
     if (window.store && window.store.getState().isLoading) return false;  // a callback in flight
     const graphs = [...document.querySelectorAll('.dash-graph')];
     if (!document.querySelector('main')) return false;
+    // dcc.Graph marks its container pending while its code loads, and its plot div (the
+    // .js-plotly-plot) while Plotly draws or resizes it: Plotly sets _fullLayout as a draw
+    // starts, so a graph counts as drawn once neither is pending (a map: its geometry drawn too)
     return graphs.every(g => {
         const plot = g.querySelector('.js-plotly-plot');
-        return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending');
+        return plot && plot._fullLayout && !g.classList.contains('dash-graph--pending')
+            && !plot.classList.contains('dash-graph--pending');
     }) && [...document.querySelectorAll('.card-summary')].every(s => s.textContent.trim() && !s.textContent.includes('…'));
 }"""
 

@@ -5,7 +5,8 @@ dashboard.initial_page with its first figures from dashboard.first_paint): no la
 or lazy component-chunk request, and no callback request at all before it is drawn. Responses are gzip
 compressed; assets are linked by content hash and cached for a year; Plotly's toolbar speaks
 French and Spanish and has no "Share chart..." (Plotly Cloud) button; the partial Plotly bundle
-draws every chart (the full 4.8 MB one is never fetched).
+draws every chart (the full 4.8 MB one is never fetched). Each graph is drawn once, at its box's
+size, and relaid out only when its box changes size.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import urllib.request
 
 import pytest
 
+from benchmarks.browser_trace import DRAW_PROBE
 from tests.browser.conftest import PageChecker
 
 pytestmark = pytest.mark.browser
@@ -160,3 +162,33 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")
+
+
+# every graph's drawing (Plotly's) fills its box, within Plotly's own 1 px tolerance
+FILLS_BOX = """() => [...document.querySelectorAll('.dash-graph .js-plotly-plot')].every(p => {
+    const box = getComputedStyle(p);
+    return p._fullLayout && Math.abs(p._fullLayout.width - parseFloat(box.width)) <= 1
+        && Math.abs(p._fullLayout.height - parseFloat(box.height)) <= 1;
+})"""
+
+
+def test_each_graph_drawn_once_at_its_size_and_redrawn_when_its_box_changes(dash_page) -> None:
+    """A graph drawn at its box's size is not relaid out after (dcc.Graph's two resize calls are
+    answered at once: assets/09-plotly-resize.js); a box that does change size (a desktop window
+    narrowed to a phone's width) still redraws every graph to fit, with no sideways scroll."""
+    page = dash_page.page
+    page.add_init_script(DRAW_PROBE)  # counts, per graph, Plotly's passes (browser_trace's)
+    dash_page.open("/data-quality")
+    passes = page.evaluate("window.__iurcPasses")
+    assert len(passes) == 4, passes
+    for graph, counts in passes.items():
+        assert counts.get("react") == 1 and counts.get("Plots.resize", 0) >= 1, (graph, counts)
+        # one layout at the box's size (autosize), one completed draw, no relayout after
+        assert counts.get("autosize") == 1 and counts.get("afterplot") == 1, (graph, counts)
+        assert not [k for k in counts if k.startswith("relayout")], (graph, counts)
+    assert page.evaluate(FILLS_BOX)
+    dash_page.screenshot("data-quality-1366-drawn-once")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(FILLS_BOX, timeout=30_000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    dash_page.screenshot("data-quality-narrowed-to-390")

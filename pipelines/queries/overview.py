@@ -9,11 +9,13 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
+from pipelines.metrics import build
 from pipelines.metrics.catalogue import metric
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import MACRO_PARAMETERS, Filters
 from pipelines.metrics.model import Additivity
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
 from pipelines.queries.metrics import data_dates, groups, metric_frame, total_row
+from pipelines.warehouse import marts
 
 PERIOD_TYPES = ("month", "quarter", "year")
 TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
@@ -45,14 +47,23 @@ def kpi_scorecard(
         df = fetch(con, _scorecard_sql(lab, _STORED), list(stored))
         if not df.empty:
             return df
-    args = macro_args(
-        filters,
-        cooperation=(cooperation_id,) if cooperation_id else (),
-        city=(city_id,) if city_id else (),
-    )
-    return fetch(
-        con, _scorecard_sql(lab, f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"), args
-    )
+    return con.execute(*_live_scorecard(lab, filters, cooperation_id, city_id)).df()
+
+
+def _live_scorecard(
+    lab: str, filters: Filters, cooperation_id: str | None, city_id: str | None
+) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) of the page's scorecard for filters not stored: the rows
+    of mart.kpi_scorecard_for, from the macro's own text as one live query whose KPI rules read
+    the smallest relations covering the set filters (marts.scorecard_live_sql)."""
+    scope = {
+        "cooperation": (cooperation_id,) if cooperation_id else (),
+        "city": (city_id,) if city_id else (),
+    }
+    computed, params = build.kpi_computed_query(filters, **scope)
+    names = [name for name, _ in MACRO_PARAMETERS]
+    params.update(zip(names, macro_args(filters, **scope), strict=True))
+    return _scorecard_sql(lab, marts.scorecard_live_sql(computed)), params
 
 
 # the scorecard rows materialised at publish (mart.kpi_scorecard) for one scope and period

@@ -124,7 +124,7 @@ def _scorecard_sql(lab: str, source: str) -> str:
             a.target_period_end,
             a.pct_achieved,
             a.rag,
-            f.value as forecast_value,
+            a.forecast_value,
             a.scope_type,
             a.scope_id,
             a.unrated_reason,
@@ -132,10 +132,16 @@ def _scorecard_sql(lab: str, source: str) -> str:
             a.fallback_target_period_end,
             a.fallback_scope_type,
             a.fallback_scope_id
-        from s as a
+        from (
+            -- a KPI's forecast beside its value: a window, so that `s` (every KPI rule) is read
+            -- and planned once, not a second time for a self-join
+            select
+                *,
+                max(case when value_kind = 'forecast' and measure = 'main' then value end)
+                    over (partition by indicator_id) as forecast_value
+            from s
+        ) as a
         left join ref.indicator as i on i.indicator_id = a.indicator_id
-        left join s as f
-            on f.indicator_id = a.indicator_id and f.value_kind = 'forecast' and f.measure = 'main'
         where a.value_kind = 'actual' and a.measure = 'main'
         order by a.sort_order nulls last, a.indicator_id
         """

@@ -263,13 +263,15 @@ def _rows_sql(
     every_call: bool = False,
     narrow: bool = False,
     condition: str = "",
+    select: str = "",
 ) -> str:
     """Return a SELECT of a source's filtered rows carrying the breakdown columns.
 
     Keyed (`mode.calls`), each row once per call it belongs to, with the call's columns; with
     `every_call`, a call without any row gets one row of nulls (for a `Source.one_row` source).
     `narrow`: only the columns `uses` and the filters read, rather than every column;
-    `condition`: one more condition on a base source's rows (SQL on its columns).
+    `condition`: one more condition on a base source's rows (SQL on its columns); `select`:
+    the SELECT list in place of the rows' columns (e.g. aggregates of them), for a base source.
     """
     source = SOURCES[source_name]
     if source.sql is not None and source.base is not None:
@@ -315,7 +317,7 @@ def _rows_sql(
         # metrics (the live scorecard); a breakdown's levels keep `*`, so that their row texts
         # stay equal and share one scan (GROUPING SETS)
         items[0] = ", ".join(sorted(needed & chosen))
-    select = ", ".join(items)
+    select = select or ", ".join(items)
     where = "\n    and ".join(conds)
     if mode.calls and every_call:
         return f"select {select} from {mode.calls} as k left join {relation} on {where}"
@@ -350,10 +352,13 @@ def _uses(m: Metric) -> str:
     return " ".join(filter(None, (m.value, m.numerator, m.denominator, m.where)))
 
 
-def _metric_rows(m: Metric, mode: _Mode, dims: Sequence[str], *, uses: str = "") -> str:
+def _metric_rows(
+    m: Metric, mode: _Mode, dims: Sequence[str], *, uses: str = "", select: str = ""
+) -> str:
     """Return a SELECT of the metric's rows; `uses` (narrowed rows): the text of every metric
     read from them, so that only the columns it names are selected, and a base source's rows
-    in ONE select (the metric's `where` among its conditions)."""
+    in ONE select (the metric's `where` among its conditions), whose SELECT list is `select`
+    if given (e.g. the aggregates: one SELECT from the relation to the figures)."""
     source = SOURCES[m.source]
     if uses and source.sql is None:
         return _rows_sql(
@@ -365,7 +370,10 @@ def _metric_rows(m: Metric, mode: _Mode, dims: Sequence[str], *, uses: str = "")
             date_col=m.date_col,
             narrow=True,
             condition=_expand(m.where, mode),
+            select=select,
         )
+    if select:
+        raise ValueError(f"{m.source} is a derived source: aggregate its rows in an outer SELECT")
     rows = _rows_sql(
         m.source,
         mode,
@@ -437,26 +445,27 @@ def kpi_computed_query(
             shared.setdefault(_metric_rows(m, mode, ()), []).append(m)
     parts = []
     for members in shared.values():
-        rows = _metric_rows(members[0], mode, (), uses=" ".join(_uses(m) for m in members))
+        m = members[0]
         if len(members) == 1:
-            m = members[0]
             head = f"'{m.indicator}' as indicator_id, '{m.measure}' as measure"
-            parts.append(f"select 0 as call, {head}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)")
-            continue
-        # one row of every member's aggregates, unnested to a row per measure
-        structs = ",\n".join(
-            f"{{'indicator_id': '{m.indicator}', 'measure': '{m.measure}', "
-            + ", ".join(
-                f"'{name}': {e}"
-                for e, name in zip(_aggregate_exprs(m, mode), _AGGREGATES, strict=True)
+            items = f"0 as call, {head}, {_aggregates(m, mode)}"
+        else:
+            # one row of every member's aggregates, unnested to a row per measure
+            structs = ",\n".join(
+                f"{{'indicator_id': '{k.indicator}', 'measure': '{k.measure}', "
+                + ", ".join(
+                    f"'{name}': {e}"
+                    for e, name in zip(_aggregate_exprs(k, mode), _AGGREGATES, strict=True)
+                )
+                + "}"
+                for k in members
             )
-            + "}"
-            for m in members
-        )
-        parts.append(
-            f"select 0 as call, unnest(measures, recursive := true)\n"
-            f"from (select [\n{structs}\n] as measures\nfrom (\n{rows}\n))"
-        )
+            items = f"0 as call, unnest([\n{structs}\n], recursive := true)"
+        uses = " ".join(_uses(k) for k in members)
+        if SOURCES[m.source].sql is None:  # a base source: from the relation in one SELECT
+            parts.append(_metric_rows(m, mode, (), uses=uses, select=items))
+        else:
+            parts.append(f"select {items}\nfrom (\n{_metric_rows(m, mode, (), uses=uses)}\n)")
     sql = "\nunion all\n".join(parts)
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 

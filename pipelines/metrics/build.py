@@ -29,7 +29,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, metric
-from pipelines.metrics.filters import FILTERS, LIST_COLUMNS, Filters, FilterSpec, period_bounds
+from pipelines.metrics.filters import (
+    FILTERS,
+    LIST_COLUMNS,
+    TAG_FIELDS,
+    Filters,
+    FilterSpec,
+    period_bounds,
+)
 from pipelines.metrics.model import Additivity, Metric, Source, TimeBasis
 
 # the evaluation date of AS_OF metrics (D3/D4): the period end, or the data's as-of date if earlier
@@ -254,11 +261,17 @@ def _rows_sql(
     basis: TimeBasis,
     date_col: str | None = None,
     every_call: bool = False,
+    narrow: bool = False,
+    condition: str = "",
+    select: str = "",
 ) -> str:
     """Return a SELECT of a source's filtered rows carrying the breakdown columns.
 
     Keyed (`mode.calls`), each row once per call it belongs to, with the call's columns; with
     `every_call`, a call without any row gets one row of nulls (for a `Source.one_row` source).
+    `narrow`: only the columns `uses` and the filters read, rather than every column;
+    `condition`: one more condition on a base source's rows (SQL on its columns); `select`:
+    the SELECT list in place of the rows' columns (e.g. aggregates of them), for a base source.
     """
     source = SOURCES[source_name]
     if source.sql is not None and source.base is not None:
@@ -267,9 +280,11 @@ def _rows_sql(
             source.base,
             mode,
             dims=dims,
-            uses=source.sql + " " + " ".join(base_dim_cols),
+            # narrowed, the base rows also carry what the metric reads through a `select *`
+            uses=" ".join([source.sql, uses if narrow else "", *base_dim_cols]),
             basis=basis,
             every_call=source.one_row,
+            narrow=narrow,
         )
         keys = _KEY_COLUMNS if mode.calls else ()
         text = source.sql.replace("{src}", f"(\n{inner}\n)").replace(
@@ -294,8 +309,15 @@ def _rows_sql(
         needed.add(date_col)
     relation = _relation(source, needed)
     chosen = next(r.columns for r in source.relations if r.name == relation)
-    conds = [*_period(date_col, basis, mode), *_restriction(source, mode)] or ["true"]
-    select = ", ".join(_dim_items(source, dims, date_col, chosen))
+    conds = [*_period(date_col, basis, mode), *_restriction(source, mode)]
+    conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
+    items = _dim_items(source, dims, date_col, chosen)
+    if narrow and items[0] == "*" and not mode.calls:
+        # only the columns the metric reads: less to bind and optimise in a statement of many
+        # metrics (the live scorecard); a breakdown's levels keep `*`, so that their row texts
+        # stay equal and share one scan (GROUPING SETS)
+        items[0] = ", ".join(sorted(needed & chosen))
+    select = select or ", ".join(items)
     where = "\n    and ".join(conds)
     if mode.calls and every_call:
         return f"select {select} from {mode.calls} as k left join {relation} on {where}"
@@ -310,23 +332,56 @@ def _expand(text: str, mode: _Mode) -> str:
     return text
 
 
-def _aggregates(m: Metric, mode: _Mode) -> str:
+_AGGREGATES = ("numerator", "denominator", "value")
+
+
+def _aggregate_exprs(m: Metric, mode: _Mode) -> tuple[str, str, str]:
+    """Return the metric's (numerator, denominator, value) aggregate expressions, as doubles."""
     num = _expand(m.numerator or m.value, mode)
     den = _expand(m.denominator, mode) if m.denominator else "null"
     value = _expand(m.value, mode)
-    return (
-        f"({num})::double as numerator, ({den})::double as denominator, ({value})::double as value"
-    )
+    return f"({num})::double", f"({den})::double", f"({value})::double"
 
 
-def _metric_rows(m: Metric, mode: _Mode, dims: Sequence[str]) -> str:
+def _aggregates(m: Metric, mode: _Mode) -> str:
+    exprs = _aggregate_exprs(m, mode)
+    return ", ".join(f"{e} as {name}" for e, name in zip(exprs, _AGGREGATES, strict=True))
+
+
+def _uses(m: Metric) -> str:
+    return " ".join(filter(None, (m.value, m.numerator, m.denominator, m.where)))
+
+
+def _metric_rows(
+    m: Metric, mode: _Mode, dims: Sequence[str], *, uses: str = "", select: str = ""
+) -> str:
+    """Return a SELECT of the metric's rows; `uses` (narrowed rows): the text of every metric
+    read from them, so that only the columns it names are selected, and a base source's rows
+    in ONE select (the metric's `where` among its conditions), whose SELECT list is `select`
+    if given (e.g. the aggregates: one SELECT from the relation to the figures)."""
+    source = SOURCES[m.source]
+    if uses and source.sql is None:
+        return _rows_sql(
+            m.source,
+            mode,
+            dims=dims,
+            uses=uses,
+            basis=m.time_basis,
+            date_col=m.date_col,
+            narrow=True,
+            condition=_expand(m.where, mode),
+            select=select,
+        )
+    if select:
+        raise ValueError(f"{m.source} is a derived source: aggregate its rows in an outer SELECT")
     rows = _rows_sql(
         m.source,
         mode,
         dims=dims,
-        uses=" ".join(filter(None, (m.value, m.numerator, m.denominator, m.where))),
+        uses=uses or _uses(m),
         basis=m.time_basis,
         date_col=m.date_col,
+        narrow=bool(uses),
     )
     return f"select * from (\n{rows}\n) where {_expand(m.where, mode)}"
 
@@ -363,6 +418,56 @@ def kpi_computed_sql(calls: str = "") -> str:
             f"cross join (\nselect {_aggregates(m, mode)}\nfrom (\n{rows}\n)\nwhere false\n) as e"
         )
     return "\nunion all\n".join(parts)
+
+
+def kpi_computed_query(
+    filters: Filters, *, cooperation: Sequence[str] = (), city: Sequence[str] = ()
+) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) of the `computed` rows of mart.kpi_actual for these
+    filters as a live query (DuckDB): the rows of `kpi_computed_sql` for the macro called with
+    `macro_args(filters, cooperation=..., city=...)` (call 0; the tag filters left to their
+    declared defaults, as the macro leaves them).
+
+    Unlike the macro, which takes every filter as a parameter, it knows which filters are set:
+    each KPI reads the smallest relation of its source that has the columns they need, only
+    those columns, and no predicate of an unset filter; KPIs whose rows are the same (same
+    relation, conditions and `where`) are aggregated in ONE select, each measure still from those
+    rows (never from another measure), so the statement is smaller to plan and scans each
+    relation fewer times.
+
+    Example: ``kpi_computed_query(Filters(region=("EU",)))[1]["p_region"]`` is ``["EU"]``.
+    """
+    cleared: dict[str, Any] = dict.fromkeys(TAG_FIELDS, ())
+    mode, params = _query_mode(dataclasses.replace(filters, **cleared), cooperation, city)
+    shared: dict[str, list[Metric]] = {}
+    for m in METRICS.values():
+        if m.indicator:
+            shared.setdefault(_metric_rows(m, mode, ()), []).append(m)
+    parts = []
+    for members in shared.values():
+        m = members[0]
+        if len(members) == 1:
+            head = f"'{m.indicator}' as indicator_id, '{m.measure}' as measure"
+            items = f"0 as call, {head}, {_aggregates(m, mode)}"
+        else:
+            # one row of every member's aggregates, unnested to a row per measure
+            structs = ",\n".join(
+                f"{{'indicator_id': '{k.indicator}', 'measure': '{k.measure}', "
+                + ", ".join(
+                    f"'{name}': {e}"
+                    for e, name in zip(_aggregate_exprs(k, mode), _AGGREGATES, strict=True)
+                )
+                + "}"
+                for k in members
+            )
+            items = f"0 as call, unnest([\n{structs}\n], recursive := true)"
+        uses = " ".join(_uses(k) for k in members)
+        if SOURCES[m.source].sql is None:  # a base source: from the relation in one SELECT
+            parts.append(_metric_rows(m, mode, (), uses=uses, select=items))
+        else:
+            parts.append(f"select {items}\nfrom (\n{_metric_rows(m, mode, (), uses=uses)}\n)")
+    sql = "\nunion all\n".join(parts)
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
 def kpi_computed_ids_sql() -> str:

@@ -9,11 +9,13 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
+from pipelines.metrics import build
 from pipelines.metrics.catalogue import metric
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import MACRO_PARAMETERS, Filters
 from pipelines.metrics.model import Additivity
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
 from pipelines.queries.metrics import data_dates, groups, metric_frame, total_row
+from pipelines.warehouse import marts
 
 PERIOD_TYPES = ("month", "quarter", "year")
 TREND_KPIS = ("K02", "K03", "K04", "K08", "K10", "K20")
@@ -45,14 +47,23 @@ def kpi_scorecard(
         df = fetch(con, _scorecard_sql(lab, _STORED), list(stored))
         if not df.empty:
             return df
-    args = macro_args(
-        filters,
-        cooperation=(cooperation_id,) if cooperation_id else (),
-        city=(city_id,) if city_id else (),
-    )
-    return fetch(
-        con, _scorecard_sql(lab, f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"), args
-    )
+    return con.execute(*_live_scorecard(lab, filters, cooperation_id, city_id)).df()
+
+
+def _live_scorecard(
+    lab: str, filters: Filters, cooperation_id: str | None, city_id: str | None
+) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) of the page's scorecard for filters not stored: the rows
+    of mart.kpi_scorecard_for, from the macro's own text as one live query whose KPI rules read
+    the smallest relations covering the set filters (marts.scorecard_live_sql)."""
+    scope = {
+        "cooperation": (cooperation_id,) if cooperation_id else (),
+        "city": (city_id,) if city_id else (),
+    }
+    computed, params = build.kpi_computed_query(filters, **scope)
+    names = [name for name, _ in MACRO_PARAMETERS]
+    params.update(zip(names, macro_args(filters, **scope), strict=True))
+    return _scorecard_sql(lab, marts.scorecard_live_sql(computed)), params
 
 
 # the scorecard rows materialised at publish (mart.kpi_scorecard) for one scope and period
@@ -113,7 +124,7 @@ def _scorecard_sql(lab: str, source: str) -> str:
             a.target_period_end,
             a.pct_achieved,
             a.rag,
-            f.value as forecast_value,
+            a.forecast_value,
             a.scope_type,
             a.scope_id,
             a.unrated_reason,
@@ -121,10 +132,16 @@ def _scorecard_sql(lab: str, source: str) -> str:
             a.fallback_target_period_end,
             a.fallback_scope_type,
             a.fallback_scope_id
-        from s as a
+        from (
+            -- a KPI's forecast beside its value: a window, so that `s` (every KPI rule) is read
+            -- and planned once, not a second time for a self-join
+            select
+                *,
+                max(case when value_kind = 'forecast' and measure = 'main' then value end)
+                    over (partition by indicator_id) as forecast_value
+            from s
+        ) as a
         left join ref.indicator as i on i.indicator_id = a.indicator_id
-        left join s as f
-            on f.indicator_id = a.indicator_id and f.value_kind = 'forecast' and f.measure = 'main'
         where a.value_kind = 'actual' and a.measure = 'main'
         order by a.sort_order nulls last, a.indicator_id
         """

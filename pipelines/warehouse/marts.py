@@ -20,6 +20,7 @@ through every step, no lateral join) are what Spark runs; on DuckDB both give th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -335,6 +336,34 @@ def scorecard_keyed_sql(scopes: str = SCORECARD_SCOPES) -> str:
         f"from (\n{body}\n) as r\njoin {scopes} as s on s.call = r.call\n"
         "order by r.call, r.sort_order nulls last, r.indicator_id, r.value_kind, r.measure"
     )
+
+
+@functools.lru_cache(maxsize=64)
+def scorecard_live_sql(computed: str) -> str:
+    """Return mart.kpi_scorecard_for's own text as ONE live query for one call (DuckDB, named
+    `$parameters`: the `MACRO_PARAMETERS` and those of `computed`).
+
+    `computed` is the KPI rules' rows for that call (`build.kpi_computed_query`), in place of
+    the macro's, which must read every filter as a parameter; every other line (targets, RAG,
+    fallback targets, K28, the reported rows of mart.kpi_actual) is the macros' own text, filled
+    as for the keyed form with a relation of one call whose columns are the parameters. Same
+    columns, rows and order as the macro called with those parameters.
+    """
+    params = ", ".join(f"${name}::{kind} as {name}" for name, kind in MACRO_PARAMETERS)
+    generated = {
+        **_base_fragments(),
+        "kpi_computed": computed,
+        "kpi_calls": f"select 0 as call, {params}",
+        "call_out": "*",
+    }
+    actual = parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_actual"], generated).body
+    generated.update(kpi_actual_rows=actual, call_out="* exclude (call)")
+    return parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_scorecard_for"], generated).body
+
+
+@functools.lru_cache(maxsize=1)
+def _base_fragments() -> dict[str, str]:
+    return fragments()
 
 
 def macro_call(name: str) -> str:

@@ -1,0 +1,120 @@
+"""The live scorecard (filters not stored): mart.kpi_scorecard_for's own text as one query whose KPI
+rules come from `build.kpi_computed_query`. Same frame as the macro; each KPI read from the smallest
+relation covering the set filters; KPIs over the same rows aggregated in one SELECT, each measure
+still from the rows. Expected values on the tiny fixture (tests/metrics/conftest.py) by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.metrics import build
+from pipelines.metrics.catalogue import METRICS
+from pipelines.metrics.filters import MACRO_PARAMS, Filters, macro_args
+from pipelines.queries import overview
+from pipelines.warehouse import db
+
+CASES = [
+    (Filters(), None, None),
+    (Filters(region=("EU",)), None, None),
+    (Filters(country=("IT", "CA")), None, None),
+    (Filters(network=("innovation", "urban_renewal")), None, None),
+    (
+        Filters(subtheme=("health",), start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)),
+        None,
+        None,
+    ),
+    (Filters(mode=("trio",)), None, None),
+    (Filters(challenge=("digital_transition_smart_city",)), None, None),
+    (Filters(region=("NA",), start=dt.date(2024, 4, 1), end=dt.date(2025, 3, 31)), None, None),
+    (Filters(), "coop-a", None),
+    (Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)), None, "toronto-ca"),
+    # the macro leaves the tag filters to their declared defaults: so does the live query
+    (Filters(review=("suggested", "validated"), method=("keyword",)), None, None),
+]
+
+
+def _macro(con: duckdb.DuckDBPyConnection, filters: Filters, coop, city) -> pd.DataFrame:
+    """The scorecard frame as the page read it before: the macro called with every filter."""
+    args = macro_args(filters, cooperation=(coop,) if coop else (), city=(city,) if city else ())
+    sql = overview._scorecard_sql(
+        "label_en", f"select * from mart.kpi_scorecard_for({MACRO_PARAMS})"
+    )
+    return con.execute(sql, args).df()
+
+
+def _live(con: duckdb.DuckDBPyConnection, filters: Filters, coop, city) -> pd.DataFrame:
+    return con.execute(*overview._live_scorecard("label_en", filters, coop, city)).df()
+
+
+def test_live_scorecard_equals_the_macro_on_the_fixture(mcur):
+    for filters, coop, city in CASES:
+        pd.testing.assert_frame_equal(
+            _live(mcur, filters, coop, city), _macro(mcur, filters, coop, city)
+        )
+
+
+def test_live_scorecard_values_by_hand(mcur):
+    eu = _live(mcur, Filters(region=("EU",)), None, None).set_index("indicator_id")
+    # K04 and K08 aggregated in one SELECT over the stakeholder roll-up, each from the rows
+    assert eu.loc["K04", "value"] == (10 + 2 + 4) + (5 + 3)  # turin a1 a2 a7, lyon a3 a8
+    assert eu.loc["K08", "value"] == pytest.approx(100 * 9 / 21)
+    assert eu.loc["K03", "value"] == 4  # a1 a3 a7 + a8 (lyon): D12, not added up from cities
+    na = _live(mcur, Filters(region=("NA",)), None, None).set_index("indicator_id")
+    assert na.loc["K04", "value"] == (6 + 4 + 8 + 2) + (5 + 3) + 1
+    assert na.loc["K08", "value"] == pytest.approx(100 * 10 / 20)
+    assert na.loc["K03", "value"] == 3  # a2 a6 + a8 (austin)
+
+
+def _relations(sql: str) -> list[str]:
+    return re.findall(r"from (mart\.\w+)", sql)
+
+
+def test_each_kpi_reads_the_smallest_relation_that_covers_the_filters():
+    region, params = build.kpi_computed_query(Filters(region=("EU",)))
+    assert "mart.participation_stakeholder_cube" in _relations(region)
+    assert params["p_region"] == ["EU"] and "p_network" not in params  # unset: no predicate
+    # the macro takes every filter as a parameter: only the full cube has all their columns
+    assert "mart.participation_stakeholder_cube" not in _relations(build.kpi_computed_sql())
+    # a cooperation scope needs cooperation_id: the roll-ups without it are never read
+    coop, params = build.kpi_computed_query(Filters(region=("EU",)), cooperation=("coop-a",))
+    assert "mart.participation_stakeholder_cube" not in _relations(coop)
+    assert params["p_cooperation"] == ["coop-a"] and params["p_region"] == ["EU"]
+    # K02 counts distinct cities: never read from a roll-up without city_id
+    k02 = next(p for p in region.split("\nunion all\n") if "'K02'" in p)
+    assert _relations(k02) == ["mart.participation_city_cube"]
+
+
+def test_kpis_over_the_same_rows_share_one_select():
+    sql, _ = build.kpi_computed_query(Filters())
+    parts = sql.split("\nunion all\n")
+    shared = next(p for p in parts if "'K04'" in p)
+    assert "'K08'" in shared and "'K06'" in shared  # same rows: one scan, one aggregate
+    # a distinct count of other rows (K02: participants > 0) keeps its own SELECT
+    assert "'K02'" not in shared
+    computed = sum(1 for m in METRICS.values() if m.indicator)
+    assert len(parts) < computed and len(_relations(sql)) < computed
+
+
+def test_live_scorecard_equals_the_macro_on_the_demo(demo_db):
+    con = db.connect_readonly(demo_db)
+    try:
+        country = con.execute("select min(country_iso2) from mart.city").fetchone()[0]
+        coop = con.execute("select min(cooperation_id) from mart.cooperation_register").fetchone()
+        for filters, c in [
+            (Filters(region=("NA",), mode=("pairing", "cluster")), None),
+            (
+                Filters(country=(country,), start=dt.date(2024, 4, 1), end=dt.date(2025, 9, 30)),
+                None,
+            ),
+            (Filters(subtheme=("health",)), coop[0]),
+        ]:
+            expected = _macro(con, filters, c, None)
+            assert expected["value"].notna().sum() > 10  # a scorecard with figures
+            pd.testing.assert_frame_equal(_live(con, filters, c, None), expected)
+    finally:
+        con.close()

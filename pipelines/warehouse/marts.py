@@ -82,11 +82,7 @@ def _keyed_fragments(calls: str) -> dict[str, str]:
             "kpi_actual_rows": f"select 0 as call, * from mart.kpi_actual({', '.join(names)})",
         }
     generated = {
-        # the rules join the relation of calls itself, not the CTE over it: an engine's hint on
-        # that relation applies only to joins in the query body that names it (Spark drops a
-        # broadcast hint at a CTE's boundary), and Spark must broadcast the calls
-        # (spark.engine._calls_frame)
-        "kpi_computed": build.kpi_computed_sql(calls),
+        "kpi_computed": build.kpi_computed_sql(_ACTUAL_CALL),
         "kpi_computed_ids": build.kpi_computed_ids_sql(),
         "kpi_calls": f"select call, {', '.join(names)} from {calls}",
         "call_out": "*",

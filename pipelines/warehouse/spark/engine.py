@@ -71,22 +71,6 @@ def _analysed(spark: SparkSession, sql: str, args: dict[str, Any] | None = None)
 _SPARK_TYPES = {"integer": "int", "varchar": "string", "date": "date", "varchar[]": "array<string>"}
 
 
-def _calls_frame(spark: SparkSession, scopes: list[tuple[Any, ...]], schema: str) -> DataFrame:
-    """Return the calls of the keyed scorecard as a DataFrame that every join broadcasts.
-
-    The keyed query joins every KPI source to the calls on each filter's condition (a non-equi
-    join: a BroadcastNestedLoopJoin). A DataFrame made from Python rows is an RDD whose size
-    Spark does not know: it assumes `spark.sql.defaultSizeInBytes` (Long.MaxValue), so it
-    broadcast the SOURCE side instead whenever the source's Parquet estimate was under
-    `spark.sql.autoBroadcastJoinThreshold`: every source's filtered rows collected to the
-    driver, which at 1 M participation rows lost the broadcast's task results with the default
-    1 GB driver heap. The calls are one row per stored scope and period (tens, at most a few
-    thousand, whatever the warehouse's size), so the broadcast hint makes them the built side of
-    every such join and the source is streamed, partition by partition, at any size.
-    """
-    return spark.createDataFrame(scopes, schema).hint("broadcast")
-
-
 def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], path: Path) -> Timing:
     """Write the stored scorecard rows to `path` with ONE query for every stored call.
 
@@ -104,7 +88,7 @@ def _write_scorecard(spark: SparkSession, known: dict[str, translate.Macro], pat
     schema = ", ".join(
         f"{name} {_SPARK_TYPES[kind]}" for name, kind in marts.SCORECARD_SCOPE_COLUMNS
     )
-    _calls_frame(spark, scopes, schema).createOrReplaceTempView(marts.SCORECARD_SCOPES)
+    spark.createDataFrame(scopes, schema).createOrReplaceTempView(marts.SCORECARD_SCOPES)
     frame = _analysed(spark, _sql(marts.scorecard_keyed_sql(), known))
     analysed = time.perf_counter()
     _write(frame, path)

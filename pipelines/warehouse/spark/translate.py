@@ -88,22 +88,23 @@ def _substitute(macro: Macro, args: list[exp.Expression]) -> exp.Expression:
     return macro.body.copy().transform(replace)
 
 
-def _rename_ctes(query: exp.Expression, prefix: str) -> exp.Expression:
-    """Prefix a table macro body's CTE names: Spark lifts CTEs to the top, where names must differ."""
-    names = {cte.alias for cte in query.find_all(exp.CTE)}
+def _prefix_ctes(scope: exp.Expr, ctes: list[exp.CTE], prefix: str) -> None:
+    """Rename the CTEs `ctes` `prefix__name`, in `scope` (in place; returns nothing).
 
-    def rename(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.CTE) and node.alias in names:
+    Every table in `scope` naming one of them is renamed too and keeps the old name as its alias
+    (unless it has one), so the query's column references stay valid. Spark lifts CTEs to one
+    top-level WITH, where two CTEs of the same name (a macro's `final`, a nested WITH's) would clash.
+    """
+    renamed = {id(cte) for cte in ctes}
+    names = {cte.alias for cte in ctes}
+    for node in list(scope.find_all(exp.CTE, exp.Table)):
+        if isinstance(node, exp.CTE) and id(node) in renamed:
             node.set("alias", exp.TableAlias(this=exp.to_identifier(f"{prefix}__{node.alias}")))
         elif isinstance(node, exp.Table) and not node.db and node.name in names:
-            node.set("this", exp.to_identifier(f"{prefix}__{node.name}"))
+            old = node.name
+            node.set("this", exp.to_identifier(f"{prefix}__{old}"))
             if not node.alias:
-                node.set(
-                    "alias", exp.TableAlias(this=exp.to_identifier(node.name.split("__", 1)[1]))
-                )
-        return node
-
-    return query.transform(rename)
+                node.set("alias", exp.TableAlias(this=exp.to_identifier(old)))
 
 
 def expand(
@@ -131,7 +132,8 @@ def expand(
             macro = known[node.this.name]
             seen[macro.name] = seen.get(macro.name, 0) + 1
             prefix = macro.name if seen[macro.name] == 1 else f"{macro.name}_{seen[macro.name]}"
-            body = _rename_ctes(_substitute(macro, list(node.this.expressions)), prefix)
+            body = _substitute(macro, list(node.this.expressions))
+            _prefix_ctes(body, list(body.find_all(exp.CTE)), prefix)
             body = expand(body, known, seen)
             alias = node.alias or macro.name
             return exp.Subquery(
@@ -254,19 +256,8 @@ def _prefix_nested_ctes(tree: exp.Expression) -> exp.Expression:
     nested = [w for w in tree.find_all(exp.With) if w.parent is not tree]
     nested.sort(key=lambda w: -w.depth)
     for number, with_ in enumerate(nested, start=1):
-        names = {cte.alias for cte in with_.expressions}
-        query = with_.parent
-        for node in list(query.find_all(exp.CTE, exp.Table)) if query else []:
-            if isinstance(node, exp.CTE) and node.parent is with_:
-                node.set(
-                    "alias", exp.TableAlias(this=exp.to_identifier(f"with{number}__{node.alias}"))
-                )
-            elif isinstance(node, exp.Table) and not node.db and node.name in names:
-                node.set("this", exp.to_identifier(f"with{number}__{node.name}"))
-                if not node.alias:
-                    node.set(
-                        "alias", exp.TableAlias(this=exp.to_identifier(node.name.split("__", 1)[1]))
-                    )
+        if with_.parent:
+            _prefix_ctes(with_.parent, list(with_.expressions), f"with{number}")
     return tree
 
 

@@ -60,7 +60,10 @@ def prepare(con: duckdb.DuckDBPyConnection, *, with_marts: bool = True) -> None:
 
 def q(identifier: str) -> str:
     """Return an allow-listed identifier (a checked column or table name) double-quoted for SQL;
-    raise ValueError for anything but letters, digits and underscores."""
+    raise ValueError for anything but letters, digits and underscores.
+
+    Example: ``q("city_id")  # '"city_id"'``
+    """
     if not identifier.replace("_", "").isalnum():
         raise ValueError(f"unexpected identifier {identifier!r}")
     return f'"{identifier}"'

@@ -1,26 +1,32 @@
-"""Data contracts of the IURC Impact warehouse: one Pandera model per core.* table.
+"""Data contracts of the IURC Impact warehouse: one column contract per core.* table.
 
-`ENTITIES` is the registry the pipelines use: entity name -> model, natural key, file-name
-prefixes and load order. This package imports nothing from the rest of the project.
+`ENTITIES` is the registry the pipelines use: entity name -> contract, natural key, file-name
+prefixes and load order. The contracts are plain Python (`schemas.columns`), so reading names,
+columns, types and descriptions does not import Pandera; `Entity.schema` builds the Pandera
+schema from the same contract when a frame is to be validated. This package imports nothing from
+the rest of the project.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandera.pandas as pa
-
-from schemas.activity import Activity, Participation
-from schemas.programme import City, Cooperation, CooperationMember
+from schemas.activity import ACTIVITY, PARTICIPATION
+from schemas.columns import Column, Contract
+from schemas.programme import CITY, COOPERATION, COOPERATION_MEMBER
 from schemas.results import (
-    CityContext,
-    Funding,
-    Observation,
-    Output,
-    OutputAdoption,
-    SdgAlignment,
-    Target,
+    CITY_CONTEXT,
+    FUNDING,
+    OBSERVATION,
+    OUTPUT,
+    OUTPUT_ADOPTION,
+    SDG_ALIGNMENT,
+    TARGET,
 )
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class Entity:
     """How one entity is named, keyed and loaded."""
 
     name: str
-    model: type[pa.DataFrameModel]
+    contract: Contract
     key: tuple[str, ...]
     prefixes: tuple[str, ...]
     order: int
@@ -41,34 +47,48 @@ class Entity:
         return f"core.{self.name}"
 
     @property
+    def description(self) -> str:
+        """Return the one-line description of the table."""
+        return self.contract.description
+
+    @property
+    def fields(self) -> dict[str, Column]:
+        """Return {column name: Column} in table order."""
+        return self.contract.by_name
+
+    @property
     def columns(self) -> list[str]:
         """Return the entity's columns in table order (core.<entity> minus run_id)."""
-        return list(self.model.to_schema().columns)
+        return [c.name for c in self.contract.columns]
 
     @property
     def required_columns(self) -> list[str]:
         """Return the columns every file must have."""
-        schema = self.model.to_schema()
         return [
-            name
-            for name, col in schema.columns.items()
-            if not col.nullable and name not in self.defaulted
+            c.name for c in self.contract.columns if not c.nullable and c.name not in self.defaulted
         ]
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        """Return the Pandera schema built from the contract (imports Pandera on first use)."""
+        from schemas.pandera_schema import entity_schema
+
+        return entity_schema(self)
 
 
 _ENTITY_LIST = [
-    Entity("city", City, ("city_id",), ("cities", "city"), 1),
-    Entity("cooperation", Cooperation, ("cooperation_id",), ("cooperations", "cooperation"), 2),
+    Entity("city", CITY, ("city_id",), ("cities", "city"), 1),
+    Entity("cooperation", COOPERATION, ("cooperation_id",), ("cooperations", "cooperation"), 2),
     Entity(
         "cooperation_member",
-        CooperationMember,
+        COOPERATION_MEMBER,
         ("cooperation_id", "city_id"),
         ("cooperation_members", "cooperation_member"),
         3,
     ),
     Entity(
         "activity",
-        Activity,
+        ACTIVITY,
         ("activity_id",),
         ("activities", "activity"),
         4,
@@ -76,44 +96,44 @@ _ENTITY_LIST = [
     ),
     Entity(
         "participation",
-        Participation,
+        PARTICIPATION,
         ("activity_id", "city_id", "stakeholder_type", "organisation_id"),
         ("participations", "participation"),
         5,
     ),
-    Entity("output", Output, ("output_id",), ("outputs", "output"), 6),
-    Entity("funding", Funding, ("funding_id",), ("funding", "fundings"), 7),
+    Entity("output", OUTPUT, ("output_id",), ("outputs", "output"), 6),
+    Entity("funding", FUNDING, ("funding_id",), ("funding", "fundings"), 7),
     Entity(
         "target",
-        Target,
+        TARGET,
         ("indicator_id", "scope_type", "scope_id", "period_end"),
         ("targets", "target"),
         8,
     ),
     Entity(
         "observation",
-        Observation,
+        OBSERVATION,
         ("indicator_id", "scope_type", "scope_id", "period_end", "value_kind"),
         ("observations", "observation"),
         9,
     ),
     Entity(
         "sdg_alignment",
-        SdgAlignment,
+        SDG_ALIGNMENT,
         ("entity_type", "entity_id", "goal", "target_id"),
         ("sdg_alignments", "sdg_alignment"),
         10,
     ),
     Entity(
         "city_context",
-        CityContext,
+        CITY_CONTEXT,
         ("city_id", "metric", "year"),
         ("city_context", "city_contexts"),
         11,
     ),
     Entity(
         "output_adoption",
-        OutputAdoption,
+        OUTPUT_ADOPTION,
         ("output_id", "city_id"),
         ("output_adoptions", "output_adoption"),
         12,
@@ -137,18 +157,8 @@ def entity_for_file_name(file_name: str) -> Entity | None:
 
 __all__ = [
     "ENTITIES",
-    "Activity",
-    "City",
-    "CityContext",
-    "Cooperation",
-    "CooperationMember",
+    "Column",
+    "Contract",
     "Entity",
-    "Funding",
-    "Observation",
-    "Output",
-    "OutputAdoption",
-    "Participation",
-    "SdgAlignment",
-    "Target",
     "entity_for_file_name",
 ]

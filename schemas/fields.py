@@ -1,8 +1,8 @@
-"""Shared column contracts (Pandera ``Field`` partials) used by every schema module.
+"""Shared column contracts (partials of `schemas.columns.column`) used by every schema module.
 
-Each partial fixes the rule of a kind of column (slug identifiers, ISO codes, counts, dates) so
-the same kind of column is checked the same way in every entity; the caller adds the
-description, which the data dictionary reuses.
+Each partial fixes the kind and the rule of a sort of column (slug identifiers, ISO codes, counts,
+dates) so the same sort of column is checked the same way in every entity; the caller adds the
+column name and the description, which the data dictionary reuses. No Pandera here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 
 import pandas as pd
-import pandera.pandas as pa
+
+from schemas.columns import DATE, INT, TEXT, column
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -27,29 +28,31 @@ MIN_YEAR = 1800
 MAX_YEAR = 2100
 
 #: Identifier slug: lower-case letters and digits, words joined by '-', '_' or '.'.
-SlugId = functools.partial(pa.Field, str_matches=SLUG_PATTERN, str_length={"max_value": 100})
+SlugId = functools.partial(
+    column, kind=TEXT, str_matches=SLUG_PATTERN, str_length={"max_value": 100}
+)
 #: Code from a ref.* code list (snake_case); membership is checked against the list at load.
-Code = functools.partial(pa.Field, str_matches=CODE_PATTERN, str_length={"max_value": 64})
+Code = functools.partial(column, kind=TEXT, str_matches=CODE_PATTERN, str_length={"max_value": 64})
 #: ISO 3166-1 alpha-2 country code, upper case.
-Iso2 = functools.partial(pa.Field, str_matches=ISO2_PATTERN)
+Iso2 = functools.partial(column, kind=TEXT, str_matches=ISO2_PATTERN)
 #: ISO 4217 currency code, upper case.
-Currency = functools.partial(pa.Field, str_matches=CURRENCY_PATTERN)
+Currency = functools.partial(column, kind=TEXT, str_matches=CURRENCY_PATTERN)
 #: KPI identifier from ref.indicator (e.g. 'K01').
 IndicatorId = functools.partial(
-    pa.Field, str_matches=INDICATOR_PATTERN, str_length={"max_value": 16}
+    column, kind=TEXT, str_matches=INDICATOR_PATTERN, str_length={"max_value": 16}
 )
 #: Non-negative head or item count.
-Count = functools.partial(pa.Field, ge=0, le=MAX_COUNT)
+Count = functools.partial(column, kind=INT, ge=0, le=MAX_COUNT)
 #: Calendar date between 1990 and 2100 (ISO 8601 'YYYY-MM-DD' in files).
-Date = functools.partial(pa.Field, ge=MIN_DATE, le=MAX_DATE)
+Date = functools.partial(column, kind=DATE, ge=MIN_DATE, le=MAX_DATE)
 #: Calendar year.
-Year = functools.partial(pa.Field, ge=MIN_YEAR, le=MAX_YEAR)
+Year = functools.partial(column, kind=INT, ge=MIN_YEAR, le=MAX_YEAR)
 #: Short human-readable text (names, titles).
-Name = functools.partial(pa.Field, str_length={"min_value": 1, "max_value": 300})
+Name = functools.partial(column, kind=TEXT, str_length={"min_value": 1, "max_value": 300})
 #: Long free text.
-LongText = functools.partial(pa.Field, str_length={"max_value": 5000})
+LongText = functools.partial(column, kind=TEXT, str_length={"max_value": 5000})
 #: Web address of a public document.
-Url = functools.partial(pa.Field, str_matches=URL_PATTERN, str_length={"max_value": 2000})
+Url = functools.partial(column, kind=TEXT, str_matches=URL_PATTERN, str_length={"max_value": 2000})
 
 #: Human wording of each pattern, used in error messages and the data dictionary.
 PATTERN_RULES: dict[str, str] = {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-
+from schemas.columns import BOOL, FLOAT, INT, TEXT, Contract, column
 from schemas.fields import (
     SDG_TARGET_PATTERN,
     Code,
@@ -16,241 +15,285 @@ from schemas.fields import (
     Url,
     Year,
 )
-from schemas.types import Bool, DateCol, Float, Int, Text
 
 SCOPE_TYPES = ["programme", "network", "mode", "cooperation", "city"]
 
 
-class Output(pa.DataFrameModel):
-    """A tangible result: action plan, pilot, solution, agreement, ... (core.output)."""
-
-    output_id: Text = SlugId(description="Stable identifier of the output.")
-    output_type: Text = Code(
-        description="Type from ref.output_type (action_plan, pilot, solution, agreement, knowledge_product, policy_change)."
-    )
-    title: Text = Name(description="Title of the output.")
-    status: Text = Code(
-        description="Lifecycle status from ref.output_status (planned, developed, implemented, adopted, abandoned)."
-    )
-    cooperation_id: Text = SlugId(
-        nullable=True, description="Cooperation that produced it (core.cooperation)."
-    )
-    city_id: Text = SlugId(nullable=True, description="Lead city (core.city).")
-    network_id: Text = Code(description="Thematic network from ref.network.")
-    activity_id: Text = SlugId(
-        nullable=True, description="Activity it stems from, if any (core.activity)."
-    )
-    framework_id: Text = Code(
-        nullable=True, description="Policy framework it contributes to, from ref.framework."
-    )
-    planned_date: DateCol = Date(
-        nullable=True, description="Date it was planned; required from status planned on."
-    )
-    developed_date: DateCol = Date(
-        nullable=True,
-        description="Date it was developed; required from status developed on; not in the future.",
-    )
-    implemented_date: DateCol = Date(
-        nullable=True,
-        description="Date it was implemented; required from status implemented on; not in the future.",
-    )
-    adopted_date: DateCol = Date(
-        nullable=True,
-        description="Date it was formally adopted; required for status adopted; not in the future.",
-    )
-    evidence_url: Text = Url(
-        nullable=True, description="Public link to evidence (document, decision, web page)."
-    )
-    description: Text = LongText(
-        nullable=True,
-        description="What the output is, in a few sentences (the showcase's catalogue text).",
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "Outputs and their lifecycle."
-
-
-class OutputAdoption(pa.DataFrameModel):
-    """Take-up of an output by another city: the city adopted the practice (core.output_adoption)."""
-
-    output_id: Text = SlugId(description="Output taken up; must exist in core.output.")
-    city_id: Text = SlugId(
-        description="Adopting city (core.city): not the output's own city nor one of its "
-        "cooperation's cities."
-    )
-    adopted_date: DateCol = Date(
-        description="Date the city formally adopted the practice; not in the future."
-    )
-    evidence_url: Text = Url(
-        nullable=True,
-        description="Public link to evidence of the take-up (decision, plan, web page).",
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "Cities that took up an output (the showcase's take-up)."
+#: A tangible result: action plan, pilot, solution, agreement, ... (core.output).
+OUTPUT = Contract(
+    "Outputs and their lifecycle.",
+    (
+        SlugId("output_id", description="Stable identifier of the output."),
+        Code(
+            "output_type",
+            description="Type from ref.output_type (action_plan, pilot, solution, agreement, knowledge_product, policy_change).",
+        ),
+        Name("title", description="Title of the output."),
+        Code(
+            "status",
+            description="Lifecycle status from ref.output_status (planned, developed, implemented, adopted, abandoned).",
+        ),
+        SlugId(
+            "cooperation_id",
+            nullable=True,
+            description="Cooperation that produced it (core.cooperation).",
+        ),
+        SlugId("city_id", nullable=True, description="Lead city (core.city)."),
+        Code("network_id", description="Thematic network from ref.network."),
+        SlugId(
+            "activity_id",
+            nullable=True,
+            description="Activity it stems from, if any (core.activity).",
+        ),
+        Code(
+            "framework_id",
+            nullable=True,
+            description="Policy framework it contributes to, from ref.framework.",
+        ),
+        Date(
+            "planned_date",
+            nullable=True,
+            description="Date it was planned; required from status planned on.",
+        ),
+        Date(
+            "developed_date",
+            nullable=True,
+            description="Date it was developed; required from status developed on; not in the future.",
+        ),
+        Date(
+            "implemented_date",
+            nullable=True,
+            description="Date it was implemented; required from status implemented on; not in the future.",
+        ),
+        Date(
+            "adopted_date",
+            nullable=True,
+            description="Date it was formally adopted; required for status adopted; not in the future.",
+        ),
+        Url(
+            "evidence_url",
+            nullable=True,
+            description="Public link to evidence (document, decision, web page).",
+        ),
+        LongText(
+            "description",
+            nullable=True,
+            description="What the output is, in a few sentences (the showcase's catalogue text).",
+        ),
+    ),
+)
 
 
-class Funding(pa.DataFrameModel):
-    """Funds leveraged for an output (core.funding)."""
-
-    funding_id: Text = SlugId(description="Stable identifier of the funding commitment.")
-    output_id: Text = SlugId(description="Output funded; must exist in core.output.")
-    amount: Float = pa.Field(ge=0, le=1e12, description="Amount in the original currency.")
-    currency: Text = Currency(
-        description="ISO 4217 currency code: EUR or a currency in ref.fx_rate."
-    )
-    amount_eur: Float = pa.Field(
-        nullable=True,
-        ge=0,
-        le=1e12,
-        description="Amount in euro; computed from ref.fx_rate (annual rate of the commitment year) when empty, else checked within 5 % of it.",
-    )
-    source_type: Text = Code(
-        description="Source of funds from ref.funding_source (eu, public, private, public_private)."
-    )
-    committed_date: DateCol = Date(description="Date the funds were committed; not in the future.")
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "Funding leveraged per output."
+#: Take-up of an output by another city: the city adopted the practice (core.output_adoption).
+OUTPUT_ADOPTION = Contract(
+    "Cities that took up an output (the showcase's take-up).",
+    (
+        SlugId("output_id", description="Output taken up; must exist in core.output."),
+        SlugId(
+            "city_id",
+            description="Adopting city (core.city): not the output's own city nor one of its "
+            "cooperation's cities.",
+        ),
+        Date(
+            "adopted_date",
+            description="Date the city formally adopted the practice; not in the future.",
+        ),
+        Url(
+            "evidence_url",
+            nullable=True,
+            description="Public link to evidence of the take-up (decision, plan, web page).",
+        ),
+    ),
+)
 
 
-class Target(pa.DataFrameModel):
-    """A KPI target for a scope and period (core.target).
-
-    A yearly milestone is simply a target of the same KPI and scope with an earlier period_end.
-    """
-
-    indicator_id: Text = IndicatorId(description="KPI from ref.indicator, e.g. 'K01'.")
-    scope_type: Text = pa.Field(
-        isin=SCOPE_TYPES,
-        description="programme, network, mode (cooperation mode), cooperation or city.",
-    )
-    scope_id: Text = SlugId(
-        description="The programme id ('iurc-na'), a network, a cooperation mode (ref.cooperation_mode), a cooperation or a city, as scope_type says."
-    )
-    period_end: DateCol = Date(
-        description="Deadline: last day of the period the target is for; a yearly milestone is a target with an earlier period_end (e.g. 2024-12-31 before 2025-12-31)."
-    )
-    baseline: Float = pa.Field(
-        nullable=True, description="Value at the start (same unit as the indicator)."
-    )
-    target_value: Float = pa.Field(
-        description="Value to reach by period_end (same unit as the indicator)."
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "KPI targets."
+#: Funds leveraged for an output (core.funding).
+FUNDING = Contract(
+    "Funding leveraged per output.",
+    (
+        SlugId("funding_id", description="Stable identifier of the funding commitment."),
+        SlugId("output_id", description="Output funded; must exist in core.output."),
+        column("amount", FLOAT, ge=0, le=1e12, description="Amount in the original currency."),
+        Currency(
+            "currency", description="ISO 4217 currency code: EUR or a currency in ref.fx_rate."
+        ),
+        column(
+            "amount_eur",
+            FLOAT,
+            nullable=True,
+            ge=0,
+            le=1e12,
+            description="Amount in euro; computed from ref.fx_rate (annual rate of the commitment year) when empty, else checked within 5 % of it.",
+        ),
+        Code(
+            "source_type",
+            description="Source of funds from ref.funding_source (eu, public, private, public_private).",
+        ),
+        Date("committed_date", description="Date the funds were committed; not in the future."),
+    ),
+)
 
 
-class Observation(pa.DataFrameModel):
-    """A reported KPI value for a scope and period (core.observation)."""
-
-    indicator_id: Text = IndicatorId(description="KPI from ref.indicator, e.g. 'K01'.")
-    scope_type: Text = pa.Field(
-        isin=SCOPE_TYPES,
-        description="programme, network, mode (cooperation mode), cooperation or city.",
-    )
-    scope_id: Text = SlugId(
-        description="The programme id ('iurc-na'), a network, a cooperation mode, a cooperation or a city, as scope_type says."
-    )
-    period_start: DateCol = Date(
-        description="First day of the reporting period; an actual value cannot start after today."
-    )
-    period_end: DateCol = Date(
-        description="Last day of the reporting period; not before period_start."
-    )
-    value: Float = pa.Field(description="Reported value (same unit as the indicator).")
-    value_kind: Text = pa.Field(isin=["actual", "forecast"], description="actual or forecast.")
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "Reported KPI values."
-
-
-class SdgAlignment(pa.DataFrameModel):
-    """A tag linking an activity, output or cooperation to an SDG goal or target (core.sdg_alignment)."""
-
-    entity_type: Text = pa.Field(
-        isin=["activity", "output", "cooperation"],
-        description="Kind of thing tagged: activity, output or cooperation.",
-    )
-    entity_id: Text = SlugId(
-        description="Identifier of the tagged activity, output or cooperation; must exist."
-    )
-    goal: Int = pa.Field(ge=1, le=17, description="SDG goal number 1-17.")
-    target_id: Text = pa.Field(
-        nullable=True,
-        str_matches=SDG_TARGET_PATTERN,
-        description="SDG target code such as '11.2' from ref.sdg_target; must belong to goal; empty for a goal-level tag.",
-    )
-    is_primary: Bool = pa.Field(
-        description="true for the one primary goal of the entity (at most one per entity), else false."
-    )
-    method: Text = pa.Field(
-        isin=["manual", "keyword", "model"],
-        description="How the tag was made: manual, keyword or model.",
-    )
-    score: Float = pa.Field(
-        nullable=True, ge=0, le=1, description="Confidence 0-1 for keyword or model tags."
-    )
-    status: Text = pa.Field(
-        isin=["suggested", "accepted", "rejected"],
-        description="Review status: suggested, accepted or rejected.",
-    )
-    evidence: Text = pa.Field(
-        nullable=True,
-        str_length={"max_value": 500},
-        description="For keyword or model tags: the phrases of the text that matched, '; '-separated.",
-    )
-    method_version: Text = pa.Field(
-        nullable=True,
-        str_length={"max_value": 64},
-        description="Version of the tagger that made a keyword or model tag (e.g. 'tfidf-1+rules-1').",
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        description = "SDG alignment tags."
+#: A KPI target for a scope and period (core.target).
+#:
+#: A yearly milestone is simply a target of the same KPI and scope with an earlier period_end.
+TARGET = Contract(
+    "KPI targets.",
+    (
+        IndicatorId("indicator_id", description="KPI from ref.indicator, e.g. 'K01'."),
+        column(
+            "scope_type",
+            TEXT,
+            isin=SCOPE_TYPES,
+            description="programme, network, mode (cooperation mode), cooperation or city.",
+        ),
+        SlugId(
+            "scope_id",
+            description="The programme id ('iurc-na'), a network, a cooperation mode (ref.cooperation_mode), a cooperation or a city, as scope_type says.",
+        ),
+        Date(
+            "period_end",
+            description="Deadline: last day of the period the target is for; a yearly milestone is a target with an earlier period_end (e.g. 2024-12-31 before 2025-12-31).",
+        ),
+        column(
+            "baseline",
+            FLOAT,
+            nullable=True,
+            description="Value at the start (same unit as the indicator).",
+        ),
+        column(
+            "target_value",
+            FLOAT,
+            description="Value to reach by period_end (same unit as the indicator).",
+        ),
+    ),
+)
 
 
-class CityContext(pa.DataFrameModel):
-    """An external context value about a city, for benchmarking (core.city_context)."""
+#: A reported KPI value for a scope and period (core.observation).
+OBSERVATION = Contract(
+    "Reported KPI values.",
+    (
+        IndicatorId("indicator_id", description="KPI from ref.indicator, e.g. 'K01'."),
+        column(
+            "scope_type",
+            TEXT,
+            isin=SCOPE_TYPES,
+            description="programme, network, mode (cooperation mode), cooperation or city.",
+        ),
+        SlugId(
+            "scope_id",
+            description="The programme id ('iurc-na'), a network, a cooperation mode, a cooperation or a city, as scope_type says.",
+        ),
+        Date(
+            "period_start",
+            description="First day of the reporting period; an actual value cannot start after today.",
+        ),
+        Date(
+            "period_end", description="Last day of the reporting period; not before period_start."
+        ),
+        column("value", FLOAT, description="Reported value (same unit as the indicator)."),
+        column("value_kind", TEXT, isin=["actual", "forecast"], description="actual or forecast."),
+    ),
+)
 
-    city_id: Text = SlugId(description="City described; must exist in core.city.")
-    metric: Text = Code(
-        description="Context metric, snake_case (e.g. 'population_density', 'gdp_per_capita')."
-    )
-    year: Int = Year(description="Year the value refers to.")
-    value: Float = pa.Field(description="The value of the metric for the city and year, in unit.")
-    unit: Text = pa.Field(
-        nullable=True,
-        str_length={"max_value": 64},
-        description="Unit of the value (e.g. 'people/km2').",
-    )
-    source: Text = Name(description="Where the value comes from (publisher, dataset).")
 
-    class Config:
-        strict = True
-        coerce = True
-        description = "Context indicators per city and year."
+#: A tag linking an activity, output or cooperation to an SDG goal or target (core.sdg_alignment).
+SDG_ALIGNMENT = Contract(
+    "SDG alignment tags.",
+    (
+        column(
+            "entity_type",
+            TEXT,
+            isin=["activity", "output", "cooperation"],
+            description="Kind of thing tagged: activity, output or cooperation.",
+        ),
+        SlugId(
+            "entity_id",
+            description="Identifier of the tagged activity, output or cooperation; must exist.",
+        ),
+        column("goal", INT, ge=1, le=17, description="SDG goal number 1-17."),
+        column(
+            "target_id",
+            TEXT,
+            nullable=True,
+            str_matches=SDG_TARGET_PATTERN,
+            description="SDG target code such as '11.2' from ref.sdg_target; must belong to goal; empty for a goal-level tag.",
+        ),
+        column(
+            "is_primary",
+            BOOL,
+            description="true for the one primary goal of the entity (at most one per entity), else false.",
+        ),
+        column(
+            "method",
+            TEXT,
+            isin=["manual", "keyword", "model"],
+            description="How the tag was made: manual, keyword or model.",
+        ),
+        column(
+            "score",
+            FLOAT,
+            nullable=True,
+            ge=0,
+            le=1,
+            description="Confidence 0-1 for keyword or model tags.",
+        ),
+        column(
+            "status",
+            TEXT,
+            isin=["suggested", "accepted", "rejected"],
+            description="Review status: suggested, accepted or rejected.",
+        ),
+        column(
+            "evidence",
+            TEXT,
+            nullable=True,
+            str_length={"max_value": 500},
+            description="For keyword or model tags: the phrases of the text that matched, '; '-separated.",
+        ),
+        column(
+            "method_version",
+            TEXT,
+            nullable=True,
+            str_length={"max_value": 64},
+            description="Version of the tagger that made a keyword or model tag (e.g. 'tfidf-1+rules-1').",
+        ),
+    ),
+)
 
+
+#: An external context value about a city, for benchmarking (core.city_context).
+CITY_CONTEXT = Contract(
+    "Context indicators per city and year.",
+    (
+        SlugId("city_id", description="City described; must exist in core.city."),
+        Code(
+            "metric",
+            description="Context metric, snake_case (e.g. 'population_density', 'gdp_per_capita').",
+        ),
+        Year("year", description="Year the value refers to."),
+        column(
+            "value", FLOAT, description="The value of the metric for the city and year, in unit."
+        ),
+        column(
+            "unit",
+            TEXT,
+            nullable=True,
+            str_length={"max_value": 64},
+            description="Unit of the value (e.g. 'people/km2').",
+        ),
+        Name("source", description="Where the value comes from (publisher, dataset)."),
+    ),
+)
 
 __all__ = [
+    "CITY_CONTEXT",
+    "FUNDING",
+    "OBSERVATION",
+    "OUTPUT",
+    "OUTPUT_ADOPTION",
     "SCOPE_TYPES",
-    "CityContext",
-    "Funding",
-    "Observation",
-    "Output",
-    "SdgAlignment",
-    "Target",
+    "SDG_ALIGNMENT",
+    "TARGET",
 ]

@@ -2,7 +2,7 @@
 
 Each exported file is a `tabular-data-resource` with a Table Schema: field names and types from
 the Parquet file's own columns (DuckDB types mapped to Table Schema types), descriptions from the
-Pandera models (`schemas.ENTITIES`, the data contracts) or, for a `<code>_label` column, what it
+data contracts (`schemas.ENTITIES`, the data contracts) or, for a `<code>_label` column, what it
 labels; primary keys from the entities' natural keys and, for code lists and marts, a first
 `*_id` column that is unique and never null. The package states the licence of the published
 data and the sources it comes from (data/reference/SOURCES.md has the details per file).
@@ -69,12 +69,12 @@ def field_type(duck_type: str) -> str:
 
 
 def column_descriptions() -> dict[str, str]:
-    """Return {column: description} from the Pandera models (the first model naming it wins)."""
+    """Return {column: description} from the data contracts (the first contract naming it wins)."""
     out: dict[str, str] = {}
     for entity in ENTITIES.values():
-        for name, column in entity.model.to_schema().columns.items():
+        for column in entity.contract.columns:
             if column.description:
-                out.setdefault(name, column.description)
+                out.setdefault(column.name, column.description)
     return out
 
 

@@ -1,6 +1,6 @@
 """The data dictionary: what every input column, warehouse table and KPI means.
 
-Everything is derived, never restated: input columns come from the Pandera models
+Everything is derived, never restated: input columns come from the data contracts
 (`schemas.ENTITIES`) and the validation rules of `pipelines.ingest.validate`; code lists from `ref.*`;
 warehouse columns from DuckDB's information_schema on an in-memory warehouse; KPI definitions from
 `ref.indicator`. `render()` returns the Markdown committed as `docs/data-dictionary.md`; a test
@@ -120,7 +120,6 @@ def entity_columns(entity: Entity, con: duckdb.DuckDBPyConnection) -> list[Colum
 
     Example: ``[c.name for c in entity_columns(ENTITIES["activity"], con) if c.codes]``
     """
-    schema = entity.model.to_schema()
     required = set(entity.required_columns)
     extra: dict[str, list[str]] = {}
     for rule in validate.entity_sql(entity, validate.Params()).rules:
@@ -130,8 +129,8 @@ def entity_columns(entity: Entity, con: duckdb.DuckDBPyConnection) -> list[Colum
         extra.setdefault(col, []).append(text)
     sources = code_sources(entity)
     specs: list[ColumnSpec] = []
-    for name, column in schema.columns.items():
-        kind = validate.column_kind(column)
+    for name, column in entity.fields.items():
+        kind = column.kind
         rules: list[str] = []
         if name in required:
             rules.append(validate.REQUIRED_RULE)
@@ -187,9 +186,7 @@ def mart_definitions() -> dict[str, str]:
 
 def table_definitions() -> dict[str, str]:
     """Return {'schema.table': definition} for core (model), ops and mart relations."""
-    defs = {
-        e.table: str(getattr(e.model.Config, "description", "") or "") for e in ENTITIES.values()
-    }
+    defs = {e.table: e.description for e in ENTITIES.values()}
     defs.update({f"ops.{k}": v for k, v in OPS_DEFINITIONS.items()})
     defs.update({f"mart.{k}": v for k, v in mart_definitions().items()})
     defs.setdefault(
@@ -215,7 +212,7 @@ def _render_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
         "",
     ]
     for entity in ENTITIES.values():
-        desc = getattr(entity.model.Config, "description", "") or ""
+        desc = entity.description
         out += [
             f"### {entity.name} → `{entity.table}`",
             "",

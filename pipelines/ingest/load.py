@@ -39,7 +39,7 @@ class UpsertCounts:
 
 def _key_match(entity: Entity, a: str, b: str) -> str:
     """Return the key join condition: '=' for required parts, IS NOT DISTINCT FROM for nullable."""
-    columns = entity.model.to_schema().columns
+    columns = entity.fields
     return " AND ".join(
         f"{a}.{q(k)} IS NOT DISTINCT FROM {b}.{q(k)}"
         if columns[k].nullable

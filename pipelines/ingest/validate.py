@@ -1,14 +1,14 @@
-"""Validate staged rows in DuckDB: the Pandera models compiled to SQL, plus the rules Pandera
+"""Validate staged rows in DuckDB: the data contracts compiled to SQL, plus the rules Pandera
 cannot make alone (code lists, references, date order, cross-field and set-level rules).
 
 Design (this must scale to 10 million rows, so there are no per-row Python loops):
 
 * The reader stages every file as text in a table ``stage`` (one column per input column, plus
-  ``_line``). ``check_stage`` compiles the entity's Pandera model (types, nullability, ranges,
+  ``_line``). ``check_stage`` compiles the entity's contract (`schemas.columns`: types, nullability, ranges,
   patterns, lengths, allowed values) and the entity's cross-table rules into one SQL statement
   that types every row and collects *every* failure as ``{column, rule, value}`` structs into a
-  table ``checked``. The SQL and the model cannot drift apart: the SQL is generated from the
-  model, an unknown check kind is an error, and tests compare both on the same rows.
+  table ``checked``. The SQL and Pandera cannot drift apart: both are generated from the
+  contract, an unknown check kind is an error, and tests compare both on the same rows.
 * Set-level rules run next, on the typed rows: duplicate natural keys within the file (the first
   copy is kept, later copies are quarantined with "duplicate key of line N") and one primary SDG
   per entity (file + warehouse).
@@ -31,12 +31,11 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from pipelines import config
 from pipelines.warehouse.db import one_row, q
-from schemas import Entity
+from schemas import Column, Entity
+from schemas.columns import Check
 from schemas.fields import PATTERN_RULES
 
 PANDERA_FULL_ROWS = 100_000
@@ -92,22 +91,6 @@ class EntitySql:
     overrides: dict[str, str] = field(default_factory=dict)  # column -> final SQL expression
 
 
-def column_kind(column: pa.Column) -> str:
-    """Return 'text', 'int', 'float', 'bool' or 'date' for a Pandera column."""
-    name = str(column.dtype).lower()
-    if name.startswith("int"):
-        return "int"
-    if name.startswith("float"):
-        return "float"
-    if name.startswith("bool"):
-        return "bool"
-    if name.startswith("datetime") or name == "date":
-        return "date"
-    if name.startswith("str") or name == "object":
-        return "text"
-    raise ValueError(f"column {column.name}: unsupported dtype {name}")
-
-
 def sql_type(kind: str) -> str:
     """Return the DuckDB type of a column kind."""
     return {
@@ -127,8 +110,8 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def check_rule_text(check: pa.Check) -> str:
-    """Return the readable rule of a Pandera check (used by the SQL and the Pandera path)."""
+def check_rule_text(check: Check) -> str:
+    """Return the readable rule of a contract check (used by the SQL and the Pandera path)."""
     stats = check.statistics or {}
     name = check.name
     if name == "greater_than_or_equal_to":
@@ -165,7 +148,7 @@ def _literal_for(value: Any, kind: str, p: Params) -> str:
     return p(value)
 
 
-def check_fail_sql(check: pa.Check, col: str, kind: str, p: Params) -> str:
+def check_fail_sql(check: Check, col: str, kind: str, p: Params) -> str:
     """Return the SQL condition that is true when typed column `col` fails the check."""
     stats = check.statistics or {}
     c = f"t.{q(col)}"
@@ -201,13 +184,13 @@ def check_fail_sql(check: pa.Check, col: str, kind: str, p: Params) -> str:
     raise ValueError(f"check {name} has no SQL form: add it to pipelines.ingest.validate")
 
 
-def gate_pattern(column: pa.Column) -> str | None:
+def gate_pattern(column: Column) -> str | None:
     """Return the regex that a clean value of this column matches (its type or first pattern).
 
     Each value is matched against it once; whitespace trimming and the rules that need the regex
     again run only for the values that do not match, so clean data pays one regex per column.
     """
-    kind = column_kind(column)
+    kind = column.kind
     if kind == "int":
         return INT_RE
     if kind == "float":
@@ -263,10 +246,10 @@ def typed_sql(
 
 
 def model_rules(entity: Entity, p: Params, *, gated: bool = False) -> list[Rule]:
-    """Return the rules of the entity's Pandera model: required, type, then each check."""
+    """Return the rules of the entity's contract: required, type, then each check."""
     rules: list[Rule] = []
-    for col, column in entity.model.to_schema().columns.items():
-        kind = column_kind(column)
+    for col, column in entity.fields.items():
+        kind = column.kind
         raw = f"t.{q('raw__' + col)}"
         if not column.nullable:
             rules.append(Rule(col, REQUIRED_RULE, f"{raw} IS NULL", "NULL"))
@@ -668,7 +651,7 @@ def check_sql(
 ) -> tuple[str, dict[str, Any]]:
     """Return the SQL (and its parameters) that builds temp table `checked` from `stage`."""
     p = Params()
-    columns = entity.model.to_schema().columns
+    columns = entity.fields
     gate_parts = ["s.*"]
     clean_parts = ["g._line", "g._read_reasons"]
     for col, column in columns.items():
@@ -698,7 +681,7 @@ def check_sql(
         clean_parts.append(ok)
     typed_parts = ["c.*"]
     for col, column in columns.items():
-        kind = column_kind(column)
+        kind = column.kind
         typed = typed_sql(col, kind, p, decimal_comma=decimal_comma, gated=True)
         typed_parts.append(f"{typed} AS {q(col)}")
 
@@ -760,9 +743,9 @@ def _add_reasons(con: duckdb.DuckDBPyConnection, extra_table: str) -> None:
 
 def set_rules(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     """Apply the rules over sets of rows: duplicate keys in the file, one primary SDG per entity."""
-    schema = entity.model.to_schema()
+    fields = entity.fields
     key = [q(k) for k in entity.key]
-    required_key = [q(k) for k in entity.key if not schema.columns[k].nullable]
+    required_key = [q(k) for k in entity.key if not fields[k].nullable]
     not_null = " AND ".join(f"{k} IS NOT NULL" for k in required_key) or "true"
     key_list = ", ".join(key)
     label = ",".join(entity.key)
@@ -831,13 +814,15 @@ def _one_primary(con: duckdb.DuckDBPyConnection, key: list[str]) -> None:
 
 
 def pandera_failures(entity: Entity, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate a typed frame (index = line) with the entity's Pandera model.
+    """Validate a typed frame (index = line) with the entity's Pandera schema.
 
     Returns one row per failure: `_line`, `column`, `rule`, `value` (empty when all pass).
+    Pandera is imported here, on the first validation, not when the module is imported.
     """
-    schema = entity.model.to_schema()
+    from pandera.errors import SchemaErrors
+
     try:
-        entity.model.validate(frame, lazy=True)
+        entity.schema.validate(frame, lazy=True)
     except SchemaErrors as err:
         cases = err.failure_cases
         out = []
@@ -847,7 +832,7 @@ def pandera_failures(entity: Entity, frame: pd.DataFrame) -> pd.DataFrame:
                 {
                     "_line": None if pd.isna(case.index) else int(case.index),
                     "column": col,
-                    "rule": _pandera_rule(schema, col, str(case.check), case.check_number),
+                    "rule": _pandera_rule(entity, col, str(case.check), case.check_number),
                     "value": None
                     if pd.isna(case.failure_case)
                     else str(case.failure_case)[:VALUE_SHOWN_CHARS],
@@ -857,13 +842,13 @@ def pandera_failures(entity: Entity, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns=["_line", "column", "rule", "value"])
 
 
-def _pandera_rule(schema: pa.DataFrameSchema, col: str | None, check: str, number: Any) -> str:
+def _pandera_rule(entity: Entity, col: str | None, check: str, number: Any) -> str:
     if check == "not_nullable":
         return REQUIRED_RULE
-    if col in schema.columns:
-        column = schema.columns[col]
+    if col in entity.fields:
+        column = entity.fields[col]
         if check.startswith(("coerce_dtype", "dtype")):
-            return TYPE_RULES.get(column_kind(column), check)
+            return TYPE_RULES.get(column.kind, check)
         if number is not None and not pd.isna(number) and int(number) < len(column.checks):
             return check_rule_text(column.checks[int(number)])
     return check

@@ -22,10 +22,7 @@ def _columns(entity: str) -> list[tuple[str, bool, bool]]:
     """
     spec = ENTITIES[entity]
     required = set(spec.required_columns)
-    return [
-        (name, str(col.dtype).startswith(("str", "string")), name in required)
-        for name, col in spec.model.to_schema().columns.items()
-    ]
+    return [(col.name, col.kind == "text", col.name in required) for col in spec.contract.columns]
 
 
 def fields_filled_sql(entity: str, alias: str = "") -> str:

@@ -218,7 +218,7 @@ def _validator_rules() -> set[str]:
     rules = {validate.REQUIRED_RULE, *validate.TYPE_RULES.values(), *PATTERN_RULES.values()}
     for entity in ENTITIES.values():
         rules |= {r.rule for r in validate.entity_sql(entity, validate.Params()).rules}
-        for column in entity.model.to_schema().columns.values():
+        for column in entity.contract.columns:
             rules |= {validate.check_rule_text(check) for check in column.checks}
     return rules
 

@@ -1,31 +1,34 @@
-"""The Pandera models: registry, descriptions, and good and bad rows per entity."""
+"""The data contracts: registry, descriptions, the Pandera schemas built from them, and good
+and bad rows per entity."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 import pandas as pd
-import pandera.pandas as pa
 import pytest
 from pandera.errors import SchemaErrors
 
 from pipelines.ingest import validate
 from pipelines.warehouse import db
 from schemas import ENTITIES, entity_for_file_name
+from schemas.columns import Check
 from tests.fixtures.ingest.cases import BAD, GOOD, REQUIRED
 
 
 def frame(entity: str, **changes: object) -> pd.DataFrame:
     row = {**GOOD[entity], **changes}
     df = pd.DataFrame([row])
-    for col, column in ENTITIES[entity].model.to_schema().columns.items():
-        if validate.column_kind(column) == "date":
+    for col, column in ENTITIES[entity].fields.items():
+        if column.kind == "date":
             df[col] = pd.to_datetime(df[col])
     return df
 
 
 def failing_columns(entity: str, df: pd.DataFrame) -> set[str]:
     try:
-        ENTITIES[entity].model.validate(df, lazy=True)
+        ENTITIES[entity].schema.validate(df, lazy=True)
     except SchemaErrors as exc:
         return set(exc.failure_cases["column"].dropna())
     return set()
@@ -55,21 +58,21 @@ def test_registry_load_order_and_keys_are_columns() -> None:
 
 def test_every_column_has_a_description() -> None:
     for entity in ENTITIES.values():
-        for name, column in entity.model.to_schema().columns.items():
+        for name, column in entity.fields.items():
             assert column.description and len(column.description) > 10, f"{entity.name}.{name}"
 
 
 def test_every_check_has_a_sql_form_and_readable_rule() -> None:
     for entity in ENTITIES.values():
-        for name, column in entity.model.to_schema().columns.items():
-            kind = validate.column_kind(column)
+        for name, column in entity.fields.items():
+            kind = column.kind
             for check in column.checks:
                 assert validate.check_rule_text(check)
                 assert validate.check_fail_sql(check, name, kind, validate.Params())
 
 
 def test_unknown_check_kind_is_refused() -> None:
-    check = pa.Check(lambda s: s > 0, name="custom")
+    check = Check("custom", {})
     with pytest.raises(ValueError, match="no SQL form"):
         validate.check_fail_sql(check, "x", "int", validate.Params())
 
@@ -126,4 +129,25 @@ def test_model_requires_column(entity: str, column: str) -> None:
 def test_model_is_strict_about_extra_columns(entity: str) -> None:
     df = frame(entity).assign(unexpected="x")
     with pytest.raises(SchemaErrors):
-        ENTITIES[entity].model.validate(df, lazy=True)
+        ENTITIES[entity].schema.validate(df, lazy=True)
+
+
+def test_pandera_schema_is_built_from_the_contract() -> None:
+    # one source of truth: the Pandera schema has the contract's columns, order, nullability,
+    # descriptions and checks (same names and statistics), strict and coercing
+    for entity in ENTITIES.values():
+        schema = entity.schema
+        assert schema.strict is True and schema.coerce is True
+        assert schema.description == entity.description
+        assert list(schema.columns) == entity.columns
+        for name, column in entity.fields.items():
+            built = schema.columns[name]
+            assert built.nullable == column.nullable, name
+            assert built.description == column.description, name
+            assert [(c.name, _set(c.statistics)) for c in built.checks] == [
+                (c.name, _set(c.statistics)) for c in column.checks
+            ], name
+
+
+def _set(statistics: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in statistics.items() if v is not None}

@@ -21,14 +21,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from filelock import FileLock
 
 from pipelines import config
 from pipelines.app import audit, store
-from pipelines.ingest import run as ingest_run
+
+if TYPE_CHECKING:
+    from pipelines.ingest import run as ingest_run
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 100
@@ -179,6 +181,8 @@ def validate(
     path: Path, entity: str | None, db: str | os.PathLike[str] | None = None
 ) -> ingest_run.FileReport:
     """Return the validation report of a file, from a dry run on a copy of the warehouse."""
+    from pipelines.ingest import run as ingest_run  # only when a file is handled
+
     summary = ingest_run.ingest_files([path], db=db, entity=entity, dry_run=True)
     return summary.files[0]
 
@@ -230,6 +234,8 @@ def upload(
 
 def submit(submission_id: int, username: str) -> Submission:
     """Send a draft for review (SubmissionError unless it is a draft not rejected as a whole)."""
+    from pipelines.ingest import run as ingest_run  # only when a file is handled
+
     with store.connect() as con:
         cur = con.execute(
             "UPDATE submissions SET status = 'pending' WHERE id = ? AND status = 'draft' "
@@ -304,6 +310,8 @@ def approve(
     idempotent). Raises SubmissionError when it is not pending or the file is rejected as a
     whole, and the writer's OSError when the disk is too full to publish.
     """
+    from pipelines.ingest import run as ingest_run  # only when a file is handled
+
     with approval_lock():
         sub = get(submission_id)
         if sub.status != "pending":
@@ -327,6 +335,7 @@ def kpi_effect(
     with the file loaded and the marts rebuilt. The published warehouse is not touched.
     """
     from pipelines import queries
+    from pipelines.ingest import run as ingest_run  # only when a file is handled
     from pipelines.metrics.filters import Filters
     from pipelines.warehouse import db as dbmod
     from pipelines.warehouse import marts

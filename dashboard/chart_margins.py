@@ -44,10 +44,13 @@ LINE = 1.3  # a line of text is this many times its font size high
 TICK_PAD = 6  # between the axis and its tick labels, and a little slack
 TITLE_STANDOFF = 15  # figures' axis title.standoff
 EDGE = 10  # the shared margin (figures.shared_layout) where nothing is drawn
-LABEL_MAX_PX = 170  # longer category labels are cut with "…" (full text in the hover)
-NARROW_PLOT_PX = 300  # a chart's plot width in a 390 px wide page: legends and labels fit it
-LEGEND_SYMBOL_PX = 40  # a legend entry's symbol and gaps besides its text
-COLORBAR_PX = 30 + 10 + 10  # colour bar thickness, its padding and the gap to the plot
+LABEL_MAX_PX = 150  # longer category labels are cut with "…" (full text in the hover)
+NARROW_GRAPH_PX = 350  # a chart's width in a 390 px wide page: what is drawn fits it
+LEGEND_SYMBOL_PX = 45  # a legend entry's symbol and gaps besides its text
+LEGEND_ROW_PX = 20  # a row of legend entries
+LEGEND_PAD_PX = 33  # the legend's padding, Plotly's margin push pad and the legend's offset
+# a colour bar's thickness, padding, push pad and its offset from the plot (2 % of a wide plot)
+COLORBAR_PX = 30 + 10 + 12 + 28
 
 
 def text_width(text: str, size: float = FONT_PX) -> float:
@@ -151,87 +154,134 @@ def _axis_texts(
     return values, category
 
 
-def _legend_size(data: Sequence[dict[str, Any]], layout: dict[str, Any]) -> float:
-    """Return the height in px of the horizontal legend at the narrowest width (0: none)."""
+def _legend(
+    data: list[dict[str, Any]], layout: dict[str, Any], width: float
+) -> tuple[list[dict[str, Any]], float]:
+    """Return the traces, their legend names wrapped to `width` px, and the height in px of the
+    horizontal legend at that width (0: no legend)."""
     shown = [
-        tr
-        for tr in data
+        i
+        for i, tr in enumerate(data)
         if tr.get("showlegend") is not False and (len(data) > 1 or tr.get("showlegend"))
     ]
     if layout.get("showlegend") is False or not shown:
-        return 0.0
-    legend = layout.get("legend") or {}
-    title = _title(legend)
-    rows, used = 1, text_width(title, TITLE_PX) + 10 if title else 0.0
-    for trace in shown:
-        entry = LEGEND_SYMBOL_PX + text_width(str(trace.get("name") or ""))
-        if used and used + entry > NARROW_PLOT_PX:
-            rows, used = rows + 1, 0.0
-        used += entry
-    row_px = max(FONT_PX * LINE + 2, TITLE_PX * LINE if title else 0.0)
-    return rows * row_px + 10
+        return data, 0.0
+    title = _title(layout.get("legend") or {})
+    title_px = text_width(title, TITLE_PX) + 10 if title else 0.0
+    entries, extra = [], 0
+    for i in shown:
+        name = str(data[i].get("name") or "")
+        fitted = wrap_label(name, width - LEGEND_SYMBOL_PX)
+        if fitted != name:
+            data[i] = {**data[i], "name": fitted}
+            extra += fitted.count("<br>")
+        entries.append(LEGEND_SYMBOL_PX + text_width(fitted))
+    if title_px + sum(entries) <= width:
+        rows = 1
+    else:  # Plotly sets the entries of a legend on several rows in columns of the widest one
+        columns = max(1, int((width - title_px) // max(entries)))
+        rows = math.ceil(len(entries) / columns) + (1 if title and columns == 1 else 0)
+    return data, (rows + extra) * LEGEND_ROW_PX + LEGEND_PAD_PX
 
 
-def fit_margins(
-    data: Sequence[dict[str, Any]], layout: dict[str, Any], lang: str
-) -> dict[str, Any]:
-    """Return `layout` with margins that fit what the chart draws and no automargin.
-
-    Each margin is the larger of the one in `layout` and the room its text needs: tick labels
-    (category labels longer than `LABEL_MAX_PX` cut, full text in the hover; bottom category
-    labels wrapped on two lines), axis titles, a legend above or below the plot, a colour bar.
-    """
-    out = dict(layout)
-    margin = dict(out.get("margin") or {})
-    need = {side: float(margin.get(side, EDGE)) for side in ("l", "r", "t", "b")}
-    stacked = out.get("barmode") in ("stack", "relative")
-    for letter in ("x", "y"):
-        key = f"{letter}axis"
-        axis = dict(out.get(key) or {})
-        drawn = any(trace.get(letter) is not None for trace in data)
-        if axis.get("visible") is False or not drawn:  # an empty state, a map
-            continue
-        values, category = _axis_texts(letter, axis, data)
-        axis["automargin"] = False
-        if category:
-            labels = _values(axis.get("ticktext")) or list(dict.fromkeys(str(v) for v in values))
-            if letter == "y":
-                shown = [shorten(str(v)) for v in labels]
-                depth = max((text_width(s) for s in shown), default=0.0) + TICK_PAD
-            else:
-                slot = NARROW_PLOT_PX / max(len(labels), 1)
-                fits = all(text_width(str(v)) <= slot - 4 for v in labels)
-                shown = [str(v) if fits else wrap_label(str(v), max(slot - 4, 60)) for v in labels]
-                axis.setdefault("tickangle", 0)
-                lines = max((s.count("<br>") + 1 for s in shown), default=1)
-                depth = lines * FONT_PX * LINE + TICK_PAD
-            if shown != [str(v) for v in labels]:
-                axis.update(
-                    tickmode="array",
-                    tickvals=_values(axis.get("tickvals")) or labels,
-                    ticktext=shown,
-                )
-        else:
-            label = _value_label(axis, _numbers(values), lang, stacked)
-            depth = (text_width(label) if letter == "y" else FONT_PX * LINE) + TICK_PAD
-        if _title(axis):
-            depth += TITLE_STANDOFF + TITLE_PX * LINE
-        side = {"x": "b", "y": "l"}[letter]
-        if axis.get("side") in ("top", "right"):
-            side = axis["side"][0]
-        need[side] = max(need[side], depth + 4)
-        out[key] = axis
-    legend_px = _legend_size(data, out)
-    if legend_px:
-        legend = out.get("legend") or {}
-        side = "b" if legend.get("yanchor") == "top" and float(legend.get("y", 1)) < 0.5 else "t"
-        need[side] = max(need[side], legend_px + 8)
+def _right_text(data: Sequence[dict[str, Any]], lang: str) -> float:
+    """Return the room in px that text drawn right of the plot needs: the values written after
+    horizontal bars, a heatmap's colour bar with its tick labels and title."""
+    need = 0.0
     for trace in data:
-        if trace.get("type") == "heatmap" and trace.get("showscale") is not False:
+        if trace.get("type") == "bar" and trace.get("orientation") == "h":
+            if trace.get("textposition") == "outside":
+                texts = _values(trace.get("text"))
+                need = max(need, max((text_width(str(v)) for v in texts), default=0.0) + 8)
+        elif trace.get("type") == "heatmap" and trace.get("showscale") is not False:
             z = _numbers(np.asarray(trace.get("z"), dtype=float).ravel())
             ticks = text_width(fmt_number(max(z, default=0) * 1.1, lang, 0))
             title = text_width(_title(trace.get("colorbar") or {}), TITLE_PX)
-            need["r"] = max(need["r"], COLORBAR_PX + max(ticks + TICK_PAD, title - 30))
+            need = max(need, COLORBAR_PX + max(ticks + TICK_PAD, title - 30))
+    return need
+
+
+def _tick_depth(
+    letter: str,
+    axis: dict[str, Any],
+    data: Sequence[dict[str, Any]],
+    lang: str,
+    plot_px: float,
+    stacked: bool,
+) -> tuple[float, float]:
+    """Return the room in px the tick labels of axis `letter` need, below or left of the plot
+    and right of it (the last bottom label's half), setting on `axis` the tick text of category
+    labels that do not fit: cut with "…" on the left, wrapped under the plot."""
+    values, category = _axis_texts(letter, axis, data)
+    if not category:
+        label = _value_label(axis, _numbers(values), lang, stacked)
+        return (text_width(label) if letter == "y" else FONT_PX * LINE) + TICK_PAD, 0.0
+    labels = _values(axis.get("ticktext")) or list(dict.fromkeys(str(v) for v in values))
+    edge = 0.0
+    if letter == "y":
+        shown = [shorten(str(v)) for v in labels]
+        depth = max((text_width(s) for s in shown), default=0.0) + TICK_PAD
+    else:
+        slot = plot_px / max(len(labels), 1) - 4
+        fits = all(text_width(str(v)) <= slot for v in labels)
+        shown = [str(v) if fits else wrap_label(str(v), max(slot, 60)) for v in labels]
+        axis.setdefault("tickangle", 0)  # never turned (a turned label needs a deeper margin)
+        lines = max((s.count("<br>") + 1 for s in shown), default=1)
+        depth = lines * FONT_PX * LINE + TICK_PAD
+        # the last label is centred on the last category, at most its half-width from the edge
+        edge = text_width(shown[-1]) / 2 + 2 if shown else 0.0
+    if shown != [str(v) for v in labels]:
+        axis.update(
+            tickmode="array", tickvals=_values(axis.get("tickvals")) or labels, ticktext=shown
+        )
+    return depth, edge
+
+
+def fit(
+    data: Sequence[dict[str, Any]], layout: dict[str, Any], lang: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the traces and the layout of a chart with margins that fit what it draws, and no
+    automargin.
+
+    Each margin is the larger of the one in `layout` and the room its text needs at the
+    narrowest width a chart gets (`NARROW_GRAPH_PX`): tick labels (left category labels longer
+    than `LABEL_MAX_PX` cut with "…", bottom ones wrapped on two lines, the full text in the
+    hover), axis titles (wrapped under a narrow plot), the legend above or below the plot
+    (long entries wrapped), values written after bars, a colour bar.
+    """
+    traces, out = list(data), dict(layout)
+    margin = dict(out.get("margin") or {})
+    need = {side: float(margin.get(side, EDGE)) for side in ("l", "r", "t", "b")}
+    need["r"] = max(need["r"], _right_text(traces, lang))
+    stacked = out.get("barmode") in ("stack", "relative")
+    for letter in ("y", "x"):  # the left margin first: the bottom's text fits what it leaves
+        key = f"{letter}axis"
+        axis = dict(out.get(key) or {})
+        if axis.get("visible") is False or not any(tr.get(letter) is not None for tr in traces):
+            continue  # an empty state, a map
+        axis["automargin"] = False
+        plot_px = NARROW_GRAPH_PX - need["l"] - need["r"]
+        depth, edge = _tick_depth(letter, axis, traces, lang, plot_px, stacked)
+        need["r"] = max(need["r"], edge)
+        title = _title(axis)
+        if title:
+            lines = 1
+            if letter == "x":  # centred under the plot: as wide as the plot and twice the
+                # narrower margin beside it
+                room = plot_px + 2 * min(need["l"], need["r"]) - 8
+                fitted = wrap_label(title, room, size=TITLE_PX)
+                axis["title"] = {**(axis.get("title") or {}), "text": fitted}
+                lines = fitted.count("<br>") + 1
+            depth += TITLE_STANDOFF + lines * TITLE_PX * LINE
+        side = str(axis["side"])[0] if axis.get("side") in ("top", "right") else "bl"[letter == "y"]
+        need[side] = max(need[side], depth + 4)
+        out[key] = axis
+    legend = out.get("legend") or {}
+    traces, legend_px = _legend(traces, out, NARROW_GRAPH_PX - need["l"] - EDGE)
+    if legend_px:
+        below = legend.get("yanchor") == "top" and float(legend.get("y", 1)) < 0.5
+        side = "b" if below else "t"
+        need[side] = max(need[side], legend_px)
     margin.update({side: math.ceil(px) for side, px in need.items()})
     out["margin"] = margin
-    return out
+    return traces, out

@@ -144,7 +144,7 @@ def figure(
     """Return a plotly Figure of `data` (trace dicts, each with its "type") and `layout`, built
     without plotly's per-property validation (most of a chart's cost); with `lang`, the
     shared look (`shared_layout`) under `layout` and margins that fit its labels
-    (`chart_margins.fit_margins`: no automargin redraw in the browser).
+    (`chart_margins.fit`: no automargin redraw in the browser).
 
     Every chart of the dashboard and the report is built here. The figure holds and sends the
     same JSON as a validated one (tests/dashboard/test_figures_valid.py validates every figure
@@ -153,7 +153,7 @@ def figure(
     """
     if lang is not None:
         layout = merge(shared_layout(lang, legend_title=legend_title), layout)
-        layout = chart_margins.fit_margins(data, layout, lang)
+        data, layout = chart_margins.fit(data, layout, lang)
     return go.Figure(data=[_plain(trace) for trace in data], layout=_plain(layout), _validate=False)
 
 

@@ -285,3 +285,19 @@ def fit(
     margin.update({side: math.ceil(px) for side, px in need.items()})
     out["margin"] = margin
     return traces, out
+
+
+def whole_labels(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return the figure dict `spec` with its category tick labels whole (the full categories
+    back in place of cut or wrapped tick text) and Plotly's automargin on: for a static image,
+    which has no hover to show a cut label's full text and is drawn once anyway."""
+    layout = dict(spec.get("layout") or {})
+    for key in ("xaxis", "yaxis"):
+        axis = layout.get(key)
+        if not isinstance(axis, dict) or axis.get("visible") is False:
+            continue
+        axis = {**axis, "automargin": True}
+        if axis.get("tickmode") == "array" and axis.get("tickvals") is not None:
+            axis["ticktext"] = [str(v) for v in _values(axis["tickvals"])]
+        layout[key] = axis
+    return {**spec, "layout": layout}

@@ -58,3 +58,12 @@ def test_value_axis_legend_and_colour_bar_get_their_room():
 def test_maps_and_empty_states_keep_the_shared_margins():
     empty = figures.empty_figure("en")
     assert dict(empty.layout.margin.to_plotly_json()) == {"l": 10, "r": 10, "t": 10, "b": 10}
+
+
+def test_a_static_image_gets_its_labels_whole():
+    df = pd.DataFrame({"label": [LONG, "Turin"], "value": [12_000, 3]})
+    spec = chart_margins.whole_labels(
+        figures.bar(df, "label", "value", "fr", horizontal=True).to_dict()
+    )
+    assert list(spec["layout"]["yaxis"]["ticktext"]) == [LONG, "Turin"]
+    assert spec["layout"]["yaxis"]["automargin"] is True

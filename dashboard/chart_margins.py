@@ -46,6 +46,8 @@ TITLE_STANDOFF = 15  # figures' axis title.standoff
 EDGE = 10  # the shared margin (figures.shared_layout) where nothing is drawn
 LABEL_MAX_PX = 150  # longer category labels are cut with "…" (full text in the hover)
 NARROW_GRAPH_PX = 350  # a chart's width in a 390 px wide page: what is drawn fits it
+WRAP_MIN_PX = 60  # bottom labels are wrapped into slots at least this wide, else turned
+LEGEND_MAX_ROWS = 4  # a legend estimated taller pushes the margin in a narrow page (a redraw)
 LEGEND_SYMBOL_PX = 45  # a legend entry's symbol and gaps besides its text
 LEGEND_ROW_PX = 20  # a row of legend entries
 LEGEND_PAD_PX = 33  # the legend's padding, Plotly's margin push pad and the legend's offset
@@ -181,6 +183,8 @@ def _legend(
     else:  # Plotly sets the entries of a legend on several rows in columns of the widest one
         columns = max(1, int((width - title_px) // max(entries)))
         rows = math.ceil(len(entries) / columns) + (1 if title and columns == 1 else 0)
+    # reserved for at most a few rows: a wide chart is not squeezed for what a phone needs
+    rows = min(rows, LEGEND_MAX_ROWS)
     return data, (rows + extra) * LEGEND_ROW_PX + LEGEND_PAD_PX
 
 
@@ -223,13 +227,22 @@ def _tick_depth(
         depth = max((text_width(s) for s in shown), default=0.0) + TICK_PAD
     else:
         slot = plot_px / max(len(labels), 1) - 4
-        fits = all(text_width(str(v)) <= slot for v in labels)
-        shown = [str(v) if fits else wrap_label(str(v), max(slot, 60)) for v in labels]
-        axis.setdefault("tickangle", 0)  # never turned (a turned label needs a deeper margin)
-        lines = max((s.count("<br>") + 1 for s in shown), default=1)
-        depth = lines * FONT_PX * LINE + TICK_PAD
+        wrapped = [wrap_label(str(v), slot) for v in labels] if slot >= WRAP_MIN_PX else []
+        if all(text_width(str(v)) <= slot for v in labels):
+            shown = [str(v) for v in labels]
+            axis.setdefault("tickangle", 0)
+        elif wrapped and not any("…" in w for w in wrapped):
+            shown = wrapped  # on two lines under their bars, never turned
+            axis.setdefault("tickangle", 0)
+        else:  # many categories: Plotly turns the labels, up to upright; room for that
+            shown = [shorten(str(v)) for v in labels]
+        lines = max((w.count("<br>") + 1 for w in shown), default=1)
+        upright = max((text_width(w) for w in shown), default=0.0)
+        depth = (lines * FONT_PX * LINE if "tickangle" in axis else upright) + TICK_PAD
         # the last label is centred on the last category, at most its half-width from the edge
+        # (a turned label reaches a little further: by half its line)
         edge = text_width(shown[-1]) / 2 + 2 if shown else 0.0
+        edge += 0.0 if "tickangle" in axis else FONT_PX * LINE / 2
     if shown != [str(v) for v in labels]:
         axis.update(
             tickmode="array", tickvals=_values(axis.get("tickvals")) or labels, ticktext=shown

@@ -46,6 +46,7 @@ _AXIS = {
     "zerolinewidth": 2,
     "ticks": "",
     "title": {"standoff": 15},
+    "automargin": True,  # as plotly_white; each chart's axes turn it off (chart_margins.fit)
 }
 _COLORBAR = {"outlinewidth": 0, "ticks": ""}
 # The parts of Plotly's "plotly_white" that these charts use, plus the shared font and palette.

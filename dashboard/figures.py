@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
 
+from dashboard import chart_margins
 from dashboard.i18n import PLOTLY_SEPARATORS, fmt_number, fmt_percent, normalise_lang, t
 
 OKABE_ITO: tuple[str, ...] = (
@@ -45,7 +46,7 @@ _AXIS = {
     "zerolinewidth": 2,
     "ticks": "",
     "title": {"standoff": 15},
-    "automargin": True,
+    "automargin": True,  # as plotly_white; each chart's axes turn it off (chart_margins.fit)
 }
 _COLORBAR = {"outlinewidth": 0, "ticks": ""}
 # The parts of Plotly's "plotly_white" that these charts use, plus the shared font and palette.
@@ -143,7 +144,8 @@ def figure(
 ) -> go.Figure:
     """Return a plotly Figure of `data` (trace dicts, each with its "type") and `layout`, built
     without plotly's per-property validation (most of a chart's cost); with `lang`, the
-    shared look (`shared_layout`) under `layout`.
+    shared look (`shared_layout`) under `layout` and margins that fit its labels
+    (`chart_margins.fit`: no automargin redraw in the browser).
 
     Every chart of the dashboard and the report is built here. The figure holds and sends the
     same JSON as a validated one (tests/dashboard/test_figures_valid.py validates every figure
@@ -152,6 +154,7 @@ def figure(
     """
     if lang is not None:
         layout = merge(shared_layout(lang, legend_title=legend_title), layout)
+        data, layout = chart_margins.fit(data, layout, lang)
     return go.Figure(data=[_plain(trace) for trace in data], layout=_plain(layout), _validate=False)
 
 
@@ -254,7 +257,7 @@ def bar(
     category: dict[str, Any] = {"title": {"text": x_title}}
     value: dict[str, Any] = {"title": {"text": y_title}, **whole_ticks(vals)}
     if horizontal:
-        category.update(autorange="reversed", automargin=True)
+        category.update(autorange="reversed")
     axes = (
         {"xaxis": value, "yaxis": category} if horizontal else {"xaxis": category, "yaxis": value}
     )
@@ -335,7 +338,7 @@ def _group_bars(
     category: dict[str, Any] = {"title": {"text": x_title}, "type": "category"}
     value: dict[str, Any] = {"title": {"text": y_title}}
     if horizontal:
-        category.update(autorange="reversed", automargin=True)
+        category.update(autorange="reversed")
     if percent:
         value["ticksuffix"] = "%" if lang == "en" else " %"
     layout = {
@@ -433,7 +436,6 @@ def heatmap(
             "title": {"text": row_title},
             "type": "category",
             "autorange": "reversed",
-            "automargin": True,
         },
     }
     return figure([trace], layout, lang)
@@ -535,7 +537,7 @@ def sdg_profile(
         "hovertemplate": "%{y}: %{x}<extra></extra>",
     }
     layout = {
-        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+        "yaxis": {"autorange": "reversed", "type": "category"},
         "xaxis": {"title": {"text": value_title}},
         "margin": {"r": 48},  # room for the value written after each bar
     }
@@ -855,7 +857,7 @@ def benchmark_scores(
             )
     layout = {
         "xaxis": {"range": [-4, 108], "title": {"text": score_title}, "dtick": 20},
-        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+        "yaxis": {"autorange": "reversed", "type": "category"},
     }
     return figure(traces, layout, lang)
 
@@ -909,7 +911,6 @@ def benchmark_ranking(
             "tickvals": order,
             "ticktext": order,
             "autorange": "reversed",
-            "automargin": True,
             "type": "category",
         },
         "xaxis": {"range": [0, 112], "title": {"text": score_title}},
@@ -1210,7 +1211,7 @@ def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.F
                 "hovertemplate": name + "<br>%{y}: %{x}<extra></extra>",
             }
         )
-    return figure(traces, {"yaxis": {"title": {"text": stage_title}, "automargin": True}}, lang)
+    return figure(traces, {"yaxis": {"title": {"text": stage_title}}}, lang)
 
 
 def quality_scatter(

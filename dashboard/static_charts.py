@@ -44,7 +44,10 @@ def svg(fig: go.Figure, width: int, height: int) -> bytes:
     import kaleido
 
     start()
-    spec: dict[str, Any] = fig.to_dict()
+    from dashboard import chart_margins
+
+    # labels whole: a cut label's full text is in the hover, which an image does not have
+    spec: dict[str, Any] = chart_margins.whole_labels(fig.to_dict())
     spec.setdefault("layout", {}).setdefault("font", {})["family"] = FONT_FAMILY
     with _lock:
         image: bytes = kaleido.calc_fig_sync(

@@ -264,6 +264,32 @@ class PageChecker:
                 + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
         }""")
 
+    def texts_outside_graphs(self) -> list[str]:
+        """Return each chart text (tick label, axis title, legend entry, value written on a bar
+        or point) whose box is not wholly inside its graph's drawing: clipped when drawn."""
+        return self.page.evaluate("""() => {
+            const out = [];
+            const texts = '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, '
+                + '.legendtext, .legendtitletext, .bartext, .textpoint text';
+            for (const g of document.querySelectorAll('.dash-graph')) {
+                const svg = g.querySelector('.main-svg');
+                if (!svg) continue;
+                const box = svg.getBoundingClientRect();
+                for (const el of g.querySelectorAll(texts)) {
+                    const r = el.getBoundingClientRect();
+                    if (!r.width || !r.height) continue;  // not drawn (hidden, empty)
+                    if (r.left < box.left - 1 || r.right > box.right + 1
+                        || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+                        out.push(`${g.id}: "${el.textContent}" at ${Math.round(r.left - box.left)}`
+                            + `..${Math.round(r.right - box.left)} x, ${Math.round(r.top - box.top)}`
+                            + `..${Math.round(r.bottom - box.top)} y in ${Math.round(box.width)}`
+                            + ` x ${Math.round(box.height)}`);
+                    }
+                }
+            }
+            return out;
+        }""")
+
     def screenshot(self, name: str) -> Path:
         """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

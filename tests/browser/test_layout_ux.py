@@ -37,6 +37,7 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
             ".map(s => s.getBoundingClientRect().right)"
         )
         assert all(w <= 390 for w in widths), (path, widths)
+        assert not dash_page.texts_outside_graphs(), (path, dash_page.texts_outside_graphs())
         if path == "/":  # the filter bar folds away behind a keyboard-operable toggle
             toggle = page.locator("#filter-toggle")
             assert toggle.inner_text() == "Filters"
@@ -54,6 +55,17 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
             assert not violations, violations
         name = path.strip("/").replace("/", "-") or "overview"
         dash_page.screenshot(f"{name}-390")
+
+
+def test_no_chart_text_clipped_at_390px_in_french(dash_page):
+    """French labels are the longest: every page's tick labels, axis titles, legends and values
+    written on bars stay inside their chart at 390 px (margins computed on the server)."""
+    dash_page.page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGES:
+        dash_page.open(f"{path}?lang=fr")
+        assert not dash_page.texts_outside_graphs(), (path, dash_page.texts_outside_graphs())
+        name = path.strip("/").replace("/", "-") or "overview"
+        dash_page.screenshot(f"{name}-fr-390")
 
 
 def test_axe_clean_on_city_practices_and_translated_pages(dash_page):

@@ -46,6 +46,9 @@ TITLE_STANDOFF = 15  # figures' axis title.standoff
 EDGE = 10  # the shared margin (figures.shared_layout) where nothing is drawn
 LABEL_MAX_PX = 170  # longer category labels are cut with "…" (full text in the hover)
 NARROW_GRAPH_PX = 350  # a chart's width in a 390 px wide page: what is drawn fits it
+# a full-width chart's width in a 1366 px page: its legend is laid out for it (in a narrower page
+# the legend pushes the top margin, one redraw, rather than leave a desktop chart rows of blank)
+WIDE_GRAPH_PX = 1000
 WRAP_MIN_PX = 60  # bottom labels are wrapped into slots at least this wide, else turned
 LEGEND_MAX_ROWS = 4  # a legend estimated taller pushes the margin in a narrow page (a redraw)
 LEGEND_SYMBOL_PX = 45  # a legend entry's symbol and gaps besides its text
@@ -251,7 +254,7 @@ def _tick_depth(
 
 
 def fit(
-    data: Sequence[dict[str, Any]], layout: dict[str, Any], lang: str
+    data: Sequence[dict[str, Any]], layout: dict[str, Any], lang: str, *, wide: bool = False
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Return the traces and the layout of a chart with margins that fit what it draws, and no
     automargin.
@@ -260,7 +263,13 @@ def fit(
     narrowest width a chart gets (`NARROW_GRAPH_PX`): tick labels (left category labels longer
     than `LABEL_MAX_PX` cut with "…", bottom ones wrapped on two lines, the full text in the
     hover), axis titles (wrapped under a narrow plot), the legend above or below the plot
-    (long entries wrapped), values written after bars, a colour bar.
+    (long entries wrapped), values written after bars, a colour bar. A `wide` chart (a card the
+    page's full width) has its legend laid out for `WIDE_GRAPH_PX`.
+
+    Example:
+        >>> traces, layout = fit([{"type": "bar", "x": ["a"], "y": [1]}], {}, "en")
+        >>> layout["xaxis"]["automargin"]
+        False
     """
     traces, out = list(data), dict(layout)
     margin = dict(out.get("margin") or {})
@@ -290,7 +299,8 @@ def fit(
         need[side] = max(need[side], depth + 4)
         out[key] = axis
     legend = out.get("legend") or {}
-    traces, legend_px = _legend(traces, out, NARROW_GRAPH_PX - need["l"] - EDGE)
+    width = WIDE_GRAPH_PX if wide else NARROW_GRAPH_PX
+    traces, legend_px = _legend(traces, out, width - need["l"] - EDGE)
     if legend_px:
         below = legend.get("yanchor") == "top" and float(legend.get("y", 1)) < 0.5
         side = "b" if below else "t"

@@ -141,6 +141,7 @@ def figure(
     lang: str | None = None,
     *,
     legend_title: str | None = None,
+    wide: bool = False,
 ) -> go.Figure:
     """Return a plotly Figure of `data` (trace dicts, each with its "type") and `layout`, built
     without plotly's per-property validation (most of a chart's cost); with `lang`, the
@@ -154,7 +155,7 @@ def figure(
     """
     if lang is not None:
         layout = merge(shared_layout(lang, legend_title=legend_title), layout)
-        data, layout = chart_margins.fit(data, layout, lang)
+        data, layout = chart_margins.fit(data, layout, lang, wide=wide)
     return go.Figure(data=[_plain(trace) for trace in data], layout=_plain(layout), _validate=False)
 
 
@@ -290,18 +291,20 @@ def stacked_bar(
     colours: dict[str, str] | None = None,
     percent: bool = False,
     stack: bool = True,
+    wide: bool = False,
 ) -> go.Figure:
     """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order).
 
     `stack=False` sets the groups side by side: for a metric that does not add up across groups
-    (a distinct count), whose stacked height would read as a total it is not.
+    (a distinct count), whose stacked height would read as a total it is not. `wide`: drawn in a
+    card the page's full width (`chart_margins.fit`).
     """
     if not has_values(df, y):
         return empty_figure(lang)
     traces, layout = _group_bars(
         df, x, y, group, lang, x_title, y_title, horizontal, colours, percent, stack
     )
-    return figure(traces, layout, lang, legend_title=legend_title)
+    return figure(traces, layout, lang, legend_title=legend_title, wide=wide)
 
 
 def _group_bars(

@@ -121,6 +121,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
         y_title=axis,
         legend_title=t("axis.stakeholder", lang),
         stack=bool(df.attrs.get("additive")),
+        wide=True,
     )
     # total and largest group are the metric's recounts (a city counts once however many months)
     summary = figures.summary_total_and_top(df, "label", "value", axis, lang)

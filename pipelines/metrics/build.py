@@ -30,9 +30,11 @@ from typing import Any
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, metric
 from pipelines.metrics.filters import (
+    FILTER_BY_NAME,
     FILTERS,
     LIST_COLUMNS,
     TAG_FIELDS,
+    TAG_METHODS,
     Filters,
     FilterSpec,
     period_bounds,
@@ -145,6 +147,8 @@ def _tag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]
     param = f"p_{spec.name}"
     if spec.name not in source.tag_filters:
         return []  # not about tags, or about every tag (K26 ignores the review basis)
+    if source.tag_flags:
+        return _flag_restriction(source, spec, mode)
     if spec.name in source.lacks:
         return [f"array_length({mode.p(param)}) = 0"] if param in mode.active else []
     if param in mode.active:
@@ -153,6 +157,37 @@ def _tag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]
         codes = ", ".join(f"'{code}'" for code in spec.default)  # from the declaration
         return [f"({spec.column} is null or {spec.column} in ({codes}))"]
     return []
+
+
+def _flag_columns(source: Source) -> set[str]:
+    return {
+        f"{source.tag_flags}_{review}_{method}"
+        for review in FILTER_BY_NAME["review"].codes
+        for method in TAG_METHODS
+    }
+
+
+def _flag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]:
+    """Return the tag filters' condition on a source of flag columns (`Source.tag_flags`): one
+    of its flags of a selected review basis (else the default one) and method (else any) is set.
+    Both filters make one condition, written for the review filter (none for the method's)."""
+    if spec.name != "review":
+        return []
+    terms = []
+    for review in spec.codes:
+        tests = []
+        if "p_review" in mode.active:
+            tests.append(f"list_contains({mode.p('p_review')}, '{review}')")
+        elif review not in spec.default:
+            continue
+        for method in TAG_METHODS:
+            chosen = (
+                [f"list_contains({mode.p('p_method')}, '{method}')"]
+                if "p_method" in mode.active
+                else []
+            )
+            terms.append(" and ".join([*tests, *chosen, f"{source.tag_flags}_{review}_{method}"]))
+    return ["(" + " or ".join(f"({term})" for term in terms) + ")" if terms else "false"]
 
 
 def _period(date_col: str | None, basis: TimeBasis, mode: _Mode) -> list[str]:
@@ -198,7 +233,7 @@ def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
         needed.add(source.date_col)
     for spec in FILTERS:
         if spec.tag and spec.name in source.tag_filters - source.lacks:
-            needed.add(spec.column)
+            needed |= _flag_columns(source) if source.tag_flags else {spec.column}
         elif f"p_{spec.name}" in mode.active and spec.name not in source.lacks and not spec.tag:
             needed.add(_geo_column(source, spec.column) if spec.geographic else spec.column)
     if "p_cooperation" in mode.active:

@@ -7,6 +7,7 @@ holds a metric's rule. `tests/metrics/test_one_place.py` checks that.
 
 from __future__ import annotations
 
+from pipelines.metrics.filters import TAG_METHODS, WITH_SUGGESTIONS
 from pipelines.metrics.model import (
     Additivity,
     Dimension,
@@ -197,6 +198,34 @@ SOURCES: dict[str, Source] = {
                     ),
                 ),
             ),
+        ),
+        # one row per entity and goal (mart.sdg_entity_goal): the SDG profile's counts of
+        # entities without grouping the tags; the tag filters test its flag columns, `tag_*`
+        # (any tag) for sdg_goal, `primary_*` (a primary tag) for sdg_goal_primary
+        *(
+            Source(
+                name,
+                Geography.HOST,
+                geo_shape="list",
+                tag_filters=frozenset({"review", "method"}),
+                tag_flags=kind,
+                relations=(
+                    Relation(
+                        "mart.sdg_entity_goal",
+                        frozenset(
+                            _FILTER_COLS
+                            | _GEO_LISTS
+                            | {"entity_type", "entity_id", "goal", "cooperation_id"}
+                            | {
+                                f"{kind}_{review}_{method}"
+                                for review in WITH_SUGGESTIONS
+                                for method in TAG_METHODS
+                            }
+                        ),
+                    ),
+                ),
+            )
+            for name, kind in (("sdg_goal", "tag"), ("sdg_goal_primary", "primary"))
         ),
         Source(
             "sdg_activity",
@@ -1238,9 +1267,9 @@ METRICS: dict[str, Metric] = {
             "default; with suggestions, validated or unreviewed suggested), each counted once.",
             "count",
             Additivity.DISTINCT,
-            "sdg_target",
-            "count(distinct entity_id) filter (where is_primary)",
-            where="entity_type = 'activity' and review <> 'rejected'",
+            "sdg_goal_primary",
+            "count(distinct entity_id)",
+            where="entity_type = 'activity'",
             breakdowns=("goal", "network"),
         ),
         Metric(
@@ -1250,9 +1279,9 @@ METRICS: dict[str, Metric] = {
             "each counted once: the SDG profile shares each of them equally between its goals.",
             "count",
             Additivity.DISTINCT,
-            "sdg_target",
+            "sdg_goal",
             "count(distinct entity_id)",
-            where="entity_type = 'activity' and review <> 'rejected'",
+            where="entity_type = 'activity'",
             breakdowns=("goal", "network"),
         ),
         # the SDG target drill-down's total: activities tagged with any target of a goal

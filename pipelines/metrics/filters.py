@@ -60,6 +60,9 @@ FILTERS: tuple[FilterSpec, ...] = (
 LIST_FIELDS = tuple(spec.name for spec in FILTERS)
 FILTER_BY_NAME = {spec.name: spec for spec in FILTERS}
 TAG_FIELDS = tuple(spec.name for spec in FILTERS if spec.tag)
+# the tagging methods in the data (the `method` filter's values): mart.sdg_entity_goal has a flag
+# column per review basis and method, `<kind>_<review>_<method>`
+TAG_METHODS = ("manual", "keyword", "model")
 # "include suggestions": the review filter's value that counts unreviewed suggestions too
 WITH_SUGGESTIONS = FILTER_BY_NAME["review"].codes
 

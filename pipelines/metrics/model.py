@@ -78,6 +78,10 @@ class Source:
     # the tag filters (FilterSpec.tag: review basis, method) that restrict this source's rows;
     # a source that carries no tags, or whose figure is about every tag (K26), ignores the others
     tag_filters: frozenset[str] = frozenset()
+    # a source with one row per entity and goal rather than per tag: its tags are flag columns
+    # `<tag_flags>_<review>_<method>` (does the entity have such a tag on the goal), which the
+    # tag filters test in place of the `review` and `method` columns
+    tag_flags: str | None = None
     # a derived source whose `sql` aggregates its rows with no group but `{dims}`: one row even
     # when no base row is selected. Its conditions are aggregate filters, not a WHERE, so that
     # the keyed mode (pipelines.metrics.build) can feed it a null row for a call without rows

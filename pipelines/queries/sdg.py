@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import pandas as pd
 
-from pipelines.metrics.filters import Filters
+from pipelines.metrics.filters import FILTER_BY_NAME, TAG_METHODS, Filters
 from pipelines.queries._sql import fetch, label_col, where
 from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row, with_totals
 
@@ -20,19 +22,38 @@ def _check(entity_type: str, method: str = "primary") -> None:
         raise ValueError(f"method must be one of {METHODS}")
 
 
+def _flags(kind: str, reviews: Sequence[str], methods: Sequence[str]) -> str:
+    """Return an SQL test that an (entity, goal) row of mart.sdg_entity_goal has a tag of `kind`
+    ('tag': any, 'primary': a primary one) of one of these review bases and methods: an `or` of
+    its flag columns (names from the declared codes only; `false` when none is selected)."""
+    columns = [
+        f"{kind}_{review}_{method}"
+        for review in FILTER_BY_NAME["review"].codes
+        for method in TAG_METHODS
+        if review in reviews and method in methods
+    ]
+    return "(" + " or ".join(columns) + ")" if columns else "false"
+
+
 def _entity_goals(
     filters: Filters, entity_type: str, method: str = "fractional"
 ) -> tuple[str, list[object]]:
     """Return (CTEs `entity_goal`, params): one row per tagged entity and goal under the filters.
 
-    The tag filters (review basis, method) choose the tags that count (`counted`); `weight` is
-    1/n over the entity's n counted goals (fractional), `is_primary` marks a counted primary tag;
-    `suggested` marks a goal whose only tags of the selected methods are unreviewed suggestions.
-    The primary-only method does not use `weight` (null then): its window over every entity is
-    the costliest step of the query, so it is computed only for the fractional method.
+    Read from mart.sdg_entity_goal (one row per entity and goal, built at publish), whose flag
+    columns say which review bases and methods the entity's tags on the goal have: the tag
+    filters are tests on them, not a grouping of every tag per request. The tag filters (review
+    basis, method) choose the tags that count (`counted`); `weight` is 1/n over the entity's n
+    counted goals (fractional), `is_primary` marks a counted primary tag; `suggested` marks a
+    goal whose only tags of the selected methods are unreviewed suggestions. The primary-only
+    method does not use `weight` (null then): its window over every entity is the costliest step
+    of the query, so it is computed only for the fractional method.
     """
-    counted, counted_params = where(filters, geo="list", tags=True)
-    every, every_params = where(filters, geo="list", tags=True, skip=("review",))
+    clause, params = where(filters, geo="list")
+    reviews = filters.tag_codes("review")
+    methods = filters.method or TAG_METHODS
+    counted = _flags("tag", reviews, methods)
+    every = _flags("tag", FILTER_BY_NAME["review"].codes, methods)
     weight = (
         """case
                     when counted
@@ -47,13 +68,13 @@ def _entity_goals(
             select
                 entity_id,
                 goal,
-                any_value(network_id) as network_id,
-                bool_or(is_primary and {counted}) as is_primary,
-                bool_or({counted}) as counted,
-                bool_or(review = 'suggested') and not bool_or(review = 'validated') as suggested
-            from mart.sdg_tag
-            where entity_type = ? and review <> 'rejected' and {every}
-            group by entity_id, goal
+                network_id,
+                {_flags("primary", reviews, methods)} as is_primary,
+                {counted} as counted,
+                {_flags("tag", ("suggested",), methods)}
+                    and not {_flags("tag", ("validated",), methods)} as suggested
+            from mart.sdg_entity_goal
+            where entity_type = ? and {every} and {clause}
         ),
         entity_goal as (
             select
@@ -61,13 +82,18 @@ def _entity_goals(
                 {weight} as weight
             from tag
         )"""
-    params = [*counted_params, *counted_params, entity_type, *every_params]
-    return sql, params
+    return sql, [entity_type, *params]
 
 
 def _value(method: str) -> str:
-    # primary-only: 1 for each counted primary goal; fractional: 1/n over the counted goals
-    return "case when is_primary then 1.0 else 0.0 end" if method == "primary" else "weight"
+    # primary-only: 1 for each counted primary goal; fractional: 1/n over the counted goals, as
+    # decimals, whose sum does not depend on the order of the rows (a sum of doubles did: the
+    # same request gave 68,540 or 68,541 for a goal whose 1/n shares add up to 68,540.5)
+    return (
+        "case when is_primary then 1.0 else 0.0 end"
+        if method == "primary"
+        else "weight::decimal(18, 12)"
+    )
 
 
 def sdg_profile(

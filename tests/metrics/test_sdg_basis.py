@@ -126,3 +126,63 @@ def test_cooperation_sdg_profile_states_the_items_it_shares_out(
     # with suggestions a2's goal 4 counts too, but a2 is still one item
     assert metric_total(mcur, "sdg.items_tagged", Filters(review=ALL), cooperation=("coop-a",)) == 2
     assert metric_total(mcur, "sdg.items_tagged", Filters()) == 4  # a1 a2 a3 coop-b
+
+
+def test_entity_goal_flags_record_each_review_basis_and_method(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    # the flags of mart.sdg_entity_goal the SDG page tests instead of grouping the tags
+    rows = mcur.execute(
+        "select entity_id, goal, tag_validated_manual, tag_validated_keyword, "
+        "tag_suggested_model, primary_validated_manual, primary_suggested_model, "
+        "primary_validated_keyword from mart.sdg_entity_goal where entity_type = 'activity' "
+        "order by entity_id, goal"
+    ).fetchall()
+    assert rows == [
+        ("a1", 9, False, True, False, False, False, False),
+        ("a1", 11, True, False, False, True, False, False),
+        ("a2", 4, False, False, True, False, True, False),
+        ("a2", 11, True, False, False, False, False, False),
+        ("a3", 11, True, False, False, True, False, False),
+    ]
+    # o1's only tag is rejected: its row has no flag, so no tag filter counts it
+    (o1,) = mcur.execute(
+        "select tag_validated_model or tag_suggested_model or primary_suggested_model "
+        "from mart.sdg_entity_goal where entity_id = 'o1'"
+    ).fetchone() or (None,)
+    assert o1 is False
+
+
+@pytest.mark.parametrize(
+    ("filters", "method", "cells"),
+    [
+        (Filters(), "primary", {11: 2.0}),  # a1 a3
+        (Filters(review=ALL, method=("model",)), "primary", {4: 1.0}),  # a2's suggestion
+        (Filters(method=("keyword",)), "fractional", {9: 1.0}),  # a1's only keyword goal
+        (Filters(review=("suggested",)), "fractional", {4: 1.0}),  # a2's only suggestion
+    ],
+)
+def test_heatmap_cells_under_tag_filters(
+    mcur: duckdb.DuckDBPyConnection, filters: Filters, method: str, cells: dict[int, float]
+) -> None:
+    heat = sdg.sdg_network_heatmap(mcur, filters, method=method)
+    assert heat.groupby("goal")["value"].sum().to_dict() == cells
+
+
+# (filters, activities with a counted primary tag, activities with a counted tag): read from the
+# flag columns of mart.sdg_entity_goal (sources sdg_goal_primary, sdg_goal)
+ACTIVITY_CASES = [
+    (Filters(), 2, 3),  # a1 a3 primary; + a2's validated 11.3
+    (Filters(review=ALL), 3, 3),  # + a2's suggested primary 4.4
+    (Filters(method=("model",)), 0, 0),  # a2's model tag is an unreviewed suggestion
+    (Filters(review=ALL, method=("model",)), 1, 1),  # a2
+    (Filters(method=("keyword",)), 0, 1),  # a1's 9.1 is not primary
+]
+
+
+@pytest.mark.parametrize(("filters", "primary", "tagged"), ACTIVITY_CASES)
+def test_activities_counted_from_the_goal_flags(
+    mcur: duckdb.DuckDBPyConnection, filters: Filters, primary: int, tagged: int
+) -> None:
+    assert metric_total(mcur, "sdg.activities_primary", filters) == primary
+    assert metric_total(mcur, "sdg.activities_fractional", filters) == tagged

@@ -4,6 +4,9 @@
 -- fractional: an entity with n validated goals gives weight 1/n to each of them.
 -- Suggested-only goals (no validated tag) are kept with weight null, shown apart.
 -- (count(case ...) over: a windowed FILTER clause does not run on Spark)
+-- tag_<review>_<method> / primary_<review>_<method>: the entity has a (primary) tag on the goal of
+-- that review basis and tagging method, so the SDG page's figures under any tag filters are tests
+-- on these columns, not a grouping of every tag per request.
 with
 
 tag as (
@@ -18,6 +21,18 @@ entity_goal as (
         bool_or(is_validated) as is_validated,
         bool_or(is_validated and is_primary) as is_primary,
         bool_or(is_suggested_only) as has_suggestion,
+        bool_or(review = 'validated' and method = 'manual') as tag_validated_manual,
+        bool_or(review = 'validated' and method = 'keyword') as tag_validated_keyword,
+        bool_or(review = 'validated' and method = 'model') as tag_validated_model,
+        bool_or(review = 'suggested' and method = 'manual') as tag_suggested_manual,
+        bool_or(review = 'suggested' and method = 'keyword') as tag_suggested_keyword,
+        bool_or(review = 'suggested' and method = 'model') as tag_suggested_model,
+        bool_or(is_primary and review = 'validated' and method = 'manual') as primary_validated_manual,
+        bool_or(is_primary and review = 'validated' and method = 'keyword') as primary_validated_keyword,
+        bool_or(is_primary and review = 'validated' and method = 'model') as primary_validated_model,
+        bool_or(is_primary and review = 'suggested' and method = 'manual') as primary_suggested_manual,
+        bool_or(is_primary and review = 'suggested' and method = 'keyword') as primary_suggested_keyword,
+        bool_or(is_primary and review = 'suggested' and method = 'model') as primary_suggested_model,
         any_value(month) as month,
         any_value(network_id) as network_id,
         any_value(subtheme_id) as subtheme_id,

@@ -5,9 +5,10 @@ registers the lake's core, ref and ops tables as Spark temporary views (`core__a
 Parquet schema read once, where a view over the files reads it at every reference), runs every
 view and table mart — the DuckDB definitions translated by `translate.to_spark` — in build order,
 writes each as Parquet under the run directory and registers it for the later marts. Last, the stored
-`mart.kpi_scorecard`: every stored scope and period in ONE query, `marts.scorecard_keyed_sql`
-(the `kpi_scorecard_for` macro's text with every rule keyed by the call) over a temporary view
-of the calls.
+`mart.kpi_scorecard` for every stored scope and period: the KPI rules keyed by the call, one job
+per KPI source (`marts.scorecard_rule_parts`), then `marts.scorecard_keyed_sql` (the
+`kpi_scorecard_for` macro's text) over their rows, with the calls a small Parquet view. A local
+master gets `settings.local_defaults` (a sized driver heap, few shuffle partitions) unless set.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
     python -m benchmarks.spark_bench --scale 1000000        # `make bench ENGINE=spark`
     python -m benchmarks.spark_bench --scale 10000000 --reuse
+    python -m benchmarks.spark_bench --scale 10000000 --reuse --export-only   # DuckDB + export,
+    python -m benchmarks.spark_bench --scale 10000000 --reuse-lake            # then Spark from it
 
 Steps: build (or `--reuse`) the warehouse with `iurc demo --scale N` (benchmarks/build.py); time
 DuckDB's mart build (a writer session: copy, build every mart, publish); then publish the same

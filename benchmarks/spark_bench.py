@@ -2,6 +2,8 @@
 
     python -m benchmarks.spark_bench --scale 1000000        # `make bench ENGINE=spark`
     python -m benchmarks.spark_bench --scale 10000000 --reuse
+    python -m benchmarks.spark_bench --scale 10000000 --reuse --export-only   # DuckDB + export,
+    python -m benchmarks.spark_bench --scale 10000000 --reuse-lake            # then Spark from it
 
 Steps: build (or `--reuse`) the warehouse with `iurc demo --scale N` (benchmarks/build.py); time
 DuckDB's mart build (a writer session: copy, build every mart, publish); then publish the same
@@ -26,12 +28,34 @@ from benchmarks.common import DATA_DIR, ROOT, load_average, machine_facts
 OUT = ROOT / "benchmarks" / "results" / "spark.json"
 
 
-def run(scale: int, out: Path, *, reuse: bool = False, master: str = "local[*]") -> dict[str, Any]:
-    """Time the DuckDB and Spark mart builds at `scale`; write the figures to `out`; return them."""
-    from pipelines.warehouse import lake
-    from pipelines.warehouse.spark import engine
+def _exported(out: Path, scale: int) -> dict[str, Any] | None:
+    """Return the figures of an earlier `--export-only` run of `scale` in `out` whose lake run
+    directory still exists (its DuckDB and export figures, `lake_run`), or None."""
+    if not out.exists():
+        return None
+    earlier: dict[str, Any] = json.loads(out.read_text())
+    run_dir = earlier.get("lake_run")
+    if earlier.get("scale") != scale or not run_dir or not Path(run_dir).is_dir():
+        return None
+    return {k: earlier[k] for k in ("duckdb_marts_s", "parquet_export_s", "lake_run")}
 
-    built = buildmod.build(scale, reuse=reuse, data_dir=DATA_DIR)
+
+def run(
+    scale: int,
+    out: Path,
+    *,
+    reuse: bool = False,
+    master: str = "local[*]",
+    export_only: bool = False,
+    reuse_lake: bool = False,
+) -> dict[str, Any]:
+    """Time the DuckDB and Spark mart builds at `scale`; write the figures to `out`; return them.
+
+    `export_only` stops after the Parquet export (the DuckDB figures and `lake_run` recorded);
+    `reuse_lake` then starts from that export, carrying its figures, instead of redoing both.
+    """
+    from pipelines.warehouse import lake
+
     result: dict[str, Any] = {"scale": scale, "complete": False, "master": master}
     result["machine"] = machine_facts()
 
@@ -40,21 +64,31 @@ def run(scale: int, out: Path, *, reuse: bool = False, master: str = "local[*]")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
-    result["duckdb_marts_s"] = round(buildmod.republish_marts(built.db), 2)
-    save()
-
     lake_dir = DATA_DIR / f"lake-{scale}"
-    shutil.rmtree(lake_dir, ignore_errors=True)
-    lake_dir.mkdir(parents=True)
-    run_dir = lake.new_run(lake_dir)
-    import duckdb
+    earlier = _exported(out, scale) if reuse_lake else None
+    if earlier:
+        result.update(earlier, export_reused=True)
+        run_dir = Path(earlier["lake_run"])
+    else:
+        built = buildmod.build(scale, reuse=reuse, data_dir=DATA_DIR)
+        result["duckdb_marts_s"] = round(buildmod.republish_marts(built.db), 2)
+        save()
+        shutil.rmtree(lake_dir, ignore_errors=True)
+        lake_dir.mkdir(parents=True)
+        run_dir = lake.new_run(lake_dir)
+        import duckdb
 
-    start = time.perf_counter()
-    con = duckdb.connect(str(built.db), read_only=True)
-    lake.export_tables(con, run_dir)
-    con.close()
-    result["parquet_export_s"] = round(time.perf_counter() - start, 2)
-    save()
+        start = time.perf_counter()
+        con = duckdb.connect(str(built.db), read_only=True)
+        lake.export_tables(con, run_dir)
+        con.close()
+        result["parquet_export_s"] = round(time.perf_counter() - start, 2)
+        result["lake_run"] = str(run_dir)
+        save()
+        if export_only:
+            return result
+
+    from pipelines.warehouse.spark import engine
 
     start = time.perf_counter()
     spark = engine.session(master)
@@ -90,9 +124,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=int, default=1_000_000, help="participation rows")
     parser.add_argument("--reuse", action="store_true", help="reuse an earlier build of the scale")
     parser.add_argument("--master", default="local[*]", help="Spark master URL")
+    parser.add_argument(
+        "--export-only", action="store_true", help="stop after the DuckDB marts and Parquet export"
+    )
+    parser.add_argument(
+        "--reuse-lake", action="store_true", help="start from an earlier --export-only run's lake"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="JSON result file")
     args = parser.parse_args(argv)
-    run(args.scale, args.out, reuse=args.reuse, master=args.master)
+    run(
+        args.scale,
+        args.out,
+        reuse=args.reuse,
+        master=args.master,
+        export_only=args.export_only,
+        reuse_lake=args.reuse_lake,
+    )
 
 
 if __name__ == "__main__":

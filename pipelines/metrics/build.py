@@ -430,6 +430,18 @@ def kpi_computed_sql(calls: str = "") -> str:
     of each KPI measure, computed in the keyed mode (module docstring): the aggregates grouped by
     the key, and a call without any row given the aggregates' value over no row.
     """
+    return "\nunion all\n".join(sql for _, sql in kpi_computed_parts(calls))
+
+
+def kpi_computed_parts(calls: str = "") -> list[tuple[str, str]]:
+    """Return `kpi_computed_sql`'s SELECTs one by one, each with its KPI's source name:
+    [(source, SELECT)], in the catalogue's order; their UNION ALL is `kpi_computed_sql(calls)`.
+
+    An engine that cannot hold every rule's execution at once (Spark's driver) computes them in
+    groups (e.g. by source) and reads the union of the groups' results in place of the text.
+
+    Example: ``kpi_computed_parts()[0][0]`` is the source of the first KPI measure declared.
+    """
     mode = dataclasses.replace(MACRO_MODE, calls=calls)
     parts = []
     for m in METRICS.values():
@@ -438,7 +450,8 @@ def kpi_computed_sql(calls: str = "") -> str:
         head = f"'{m.indicator}' as indicator_id, '{m.measure}' as measure"
         rows = _metric_rows(m, mode, ())
         if not calls:
-            parts.append(f"select 0 as call, {head}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)")
+            sql = f"select 0 as call, {head}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)"
+            parts.append((m.source, sql))
             continue
         keys = ", ".join(_KEY_COLUMNS)
         values = ", ".join(
@@ -446,13 +459,16 @@ def kpi_computed_sql(calls: str = "") -> str:
             for c in ("numerator", "denominator", "value")
         )
         parts.append(
-            f"select k.call, {head}, {values}\nfrom {calls} as k\n"
-            f"left join (\nselect {keys}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)\n"
-            f"group by {keys}\n) as g on g.call = k.call\n"
-            # the aggregates over no row: what the macro yields for a call without rows
-            f"cross join (\nselect {_aggregates(m, mode)}\nfrom (\n{rows}\n)\nwhere false\n) as e"
+            (
+                m.source,
+                f"select k.call, {head}, {values}\nfrom {calls} as k\n"
+                f"left join (\nselect {keys}, {_aggregates(m, mode)}\nfrom (\n{rows}\n)\n"
+                f"group by {keys}\n) as g on g.call = k.call\n"
+                # the aggregates over no row: what the macro yields for a call without rows
+                f"cross join (\nselect {_aggregates(m, mode)}\nfrom (\n{rows}\n)\nwhere false\n) as e",
+            )
         )
-    return "\nunion all\n".join(parts)
+    return parts
 
 
 def kpi_computed_query(

@@ -70,10 +70,11 @@ _ACTUAL_CALL = "actual_call"
 _KEYED_FILES = {"kpi_actual": "20_kpi_actual.sql", "kpi_scorecard_for": "21_kpi_scorecard_for.sql"}
 
 
-def _keyed_fragments(calls: str) -> dict[str, str]:
+def _keyed_fragments(calls: str, computed: str = "") -> dict[str, str]:
     """Return the scorecard macros' keyed placeholders: the relation of calls (`kpi_calls`), the
     final projection (`call_out`: the key dropped from a macro's rows) and mart.kpi_actual's rows
-    as the scorecard reads them (`kpi_actual_rows`)."""
+    as the scorecard reads them (`kpi_actual_rows`). `computed`, a relation holding the KPI
+    rules' keyed rows already (`build.kpi_computed_parts`, computed apart), replaces the rules."""
     names = [name for name, _ in MACRO_PARAMETERS]
     if not calls:
         params = ", ".join(f"{name}::{kind} as {name}" for name, kind in MACRO_PARAMETERS)
@@ -82,8 +83,9 @@ def _keyed_fragments(calls: str) -> dict[str, str]:
             "call_out": "* exclude (call)",
             "kpi_actual_rows": f"select 0 as call, * from mart.kpi_actual({', '.join(names)})",
         }
+    rules = f"select * from {computed}" if computed else build.kpi_computed_sql(_ACTUAL_CALL)
     generated = {
-        "kpi_computed": build.kpi_computed_sql(_ACTUAL_CALL),
+        "kpi_computed": rules,
         "kpi_computed_ids": build.kpi_computed_ids_sql(),
         "kpi_calls": f"select call, {', '.join(names)} from {calls}",
         "call_out": "*",
@@ -318,7 +320,7 @@ def scorecard_batch_sql(rows: list[tuple[Any, ...]], scopes: str = SCORECARD_SCO
     )
 
 
-def scorecard_keyed_sql(scopes: str = SCORECARD_SCOPES) -> str:
+def scorecard_keyed_sql(scopes: str = SCORECARD_SCOPES, computed: str = "") -> str:
     """Return the ONE keyed query giving the stored scorecard rows of every call in `scopes`.
 
     The table `scopes` holds `scorecard_scope_rows`. The query is mart.kpi_scorecard_for's own
@@ -327,15 +329,32 @@ def scorecard_keyed_sql(scopes: str = SCORECARD_SCOPES) -> str:
     parameters, every aggregate groups by the key. Unlike `scorecard_batch_sql` it has no lateral
     join, so an engine that decorrelates only WHERE clauses (Spark) runs it; on DuckDB its rows
     equal the lateral batch's. Same columns and order as `scorecard_batch_sql`.
+
+    `computed` names a relation holding the KPI rules' keyed rows for these calls, computed apart
+    (the UNION ALL of `scorecard_rule_parts(scopes)`), read in place of the rules' text.
     """
-    body = parse_mart(
-        config.MARTS_SQL_DIR / _KEYED_FILES["kpi_scorecard_for"], fragments(scopes)
-    ).body
+    generated = fragments(scopes)
+    if computed:
+        generated.update(_keyed_fragments(scopes, computed))
+    body = parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_scorecard_for"], generated).body
     return (
         "select s.period_type, s.period_start, s.period_end, r.* exclude (call)\n"
         f"from (\n{body}\n) as r\njoin {scopes} as s on s.call = r.call\n"
         "order by r.call, r.sort_order nulls last, r.indicator_id, r.value_kind, r.measure"
     )
+
+
+def scorecard_rule_parts(scopes: str = SCORECARD_SCOPES) -> dict[str, list[str]]:
+    """Return the KPI rules' keyed SELECTs over the calls in `scopes`, grouped by source:
+    {source: [SELECT, ...]}. The UNION ALL of every group's SELECTs, in any order, is the rows
+    `scorecard_keyed_sql(scopes, computed=...)` reads from `computed`.
+
+    Example: ``"participation" in scorecard_rule_parts()`` is True.
+    """
+    groups: dict[str, list[str]] = {}
+    for source, sql in build.kpi_computed_parts(scopes):
+        groups.setdefault(source, []).append(sql)
+    return groups
 
 
 @functools.lru_cache(maxsize=64)

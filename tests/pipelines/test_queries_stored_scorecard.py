@@ -117,8 +117,11 @@ def _close(a: object, b: object) -> bool:
     return a == b
 
 
-def _keyed_and_lateral(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
-    """Return the stored calls' rows by the keyed query and by the lateral batch, on `con`."""
+def _keyed_and_lateral(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Return the stored calls' rows by the keyed query, by the lateral batch and by the keyed
+    query over the rules computed apart by source (what Spark runs), on `con`."""
     rows = marts.scorecard_scope_rows(marts._scorecard_calls(con))
     columns = ", ".join(f"{name} {kind}" for name, kind in marts.SCORECARD_SCOPE_COLUMNS)
     con.execute(f"create or replace temp table {marts.SCORECARD_SCOPES} ({columns})")
@@ -127,23 +130,34 @@ def _keyed_and_lateral(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], lis
     try:
         keyed = con.execute(marts.scorecard_keyed_sql()).fetchall()
         lateral = con.execute(marts.scorecard_batch_sql(rows)).fetchall()
+        groups = marts.scorecard_rule_parts()
+        first, *rest = ["\nunion all\n".join(parts) for parts in groups.values()]
+        con.execute(f"create or replace temp table rule_rows as {first}")
+        for sql in rest:
+            con.execute(f"insert into rule_rows {sql}")
+        split = con.execute(marts.scorecard_keyed_sql(computed="rule_rows")).fetchall()
     finally:
-        con.execute(f"drop table {marts.SCORECARD_SCOPES}")
-    return keyed, lateral
+        con.execute(f"drop table if exists {marts.SCORECARD_SCOPES}")
+        con.execute("drop table if exists rule_rows")
+    return keyed, lateral, split
 
 
 def test_the_keyed_scorecard_equals_the_lateral_batch(demo_db, demo_with_local_targets):
     """The keyed text (every call's rows in one query, no lateral join: what Spark runs) gives
     DuckDB's stored scorecard row for row, on the demo and on the copy with a cooperation and a
-    city target (every scope type, with its K22 evaluated at each call's own date)."""
+    city target (every scope type, with its K22 evaluated at each call's own date); so does the
+    keyed text over the KPI rules computed apart, one group per source (Spark's split)."""
     demo = duckdb.connect(str(demo_db), read_only=True)
     try:
         for con in (demo, demo_with_local_targets):
-            keyed, lateral = _keyed_and_lateral(con)
-            assert len(keyed) == len(lateral) > 0
-            for got, want in zip(keyed, lateral, strict=True):
+            keyed, lateral, split = _keyed_and_lateral(con)
+            assert len(keyed) == len(lateral) == len(split) > 0
+            for got, want, apart in zip(keyed, lateral, split, strict=True):
                 assert [_close(a, b) for a, b in zip(got, want, strict=True)] == [True] * len(
                     want
                 ), (got, want)
+                assert [_close(a, b) for a, b in zip(apart, want, strict=True)] == [True] * len(
+                    want
+                ), (apart, want)
     finally:
         demo.close()

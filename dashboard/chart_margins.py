@@ -7,8 +7,9 @@ value formatted with the language's separators), the axis titles, the legend ent
 colour bar, measured with DejaVu Sans's advance widths (the font headless Chromium and the PDF
 report draw with; wider than the other fonts of the stack, so an upper bound elsewhere).
 
-Long category labels are cut to `LABEL_MAX_PX` with "…" in the tick text only: the trace keeps
-the full category, so the hover shows the whole name. Plotly's margin pushes stay on for legends
+Long left category labels are set on two lines of at most `LABEL_MAX_PX` when each category's
+band has room for two lines, and cut with "…" otherwise (or past the second line), in the tick
+text only: the trace keeps the full category, so the hover shows the whole name. Plotly's margin pushes stay on for legends
 and colour bars (`layout.margin.autoexpand`), a safety net: a legend larger than estimated costs
 a redraw, never a clipped label.
 """
@@ -49,6 +50,11 @@ NARROW_GRAPH_PX = 350  # a chart's width in a 390 px wide page: what is drawn fi
 # a full-width chart's width in a 1366 px page: its legend is laid out for it (in a narrower page
 # the legend pushes the top margin, one redraw, rather than leave a desktop chart rows of blank)
 WIDE_GRAPH_PX = 1000
+# the shortest graph a chart card draws (components.chart_card's heights), unless the layout sets
+# one, and the room its top and bottom text may take: a category band of a horizontal chart is at
+# least (height - reserve) / categories high
+GRAPH_MIN_PX = 300
+BAND_RESERVE_PX = 120
 WRAP_MIN_PX = 60  # bottom labels are wrapped into slots at least this wide, else turned
 LEGEND_MAX_ROWS = 4  # a legend estimated taller pushes the margin in a narrow page (a redraw)
 LEGEND_SYMBOL_PX = 45  # a legend entry's symbol and gaps besides its text
@@ -215,10 +221,12 @@ def _tick_depth(
     lang: str,
     plot_px: float,
     stacked: bool,
+    plot_height: float = GRAPH_MIN_PX,
 ) -> tuple[float, float]:
     """Return the room in px the tick labels of axis `letter` need, below or left of the plot
     and right of it (the last bottom label's half), setting on `axis` the tick text of category
-    labels that do not fit: cut with "…" on the left, wrapped under the plot."""
+    labels that do not fit: on the left, on two lines when a graph `plot_height` px high gives
+    each category the room, else cut with "…"; wrapped under the plot."""
     values, category = _axis_texts(letter, axis, data)
     if not category:
         label = _value_label(axis, _numbers(values), lang, stacked)
@@ -226,7 +234,11 @@ def _tick_depth(
     labels = _values(axis.get("ticktext")) or list(dict.fromkeys(str(v) for v in values))
     edge = 0.0
     if letter == "y":
-        shown = [shorten(str(v)) for v in labels]
+        band = (plot_height - BAND_RESERVE_PX) / max(len(labels), 1)
+        if band >= 2 * FONT_PX * LINE + TICK_PAD:  # room for two lines per category
+            shown = [wrap_label(str(v), LABEL_MAX_PX) for v in labels]
+        else:
+            shown = [shorten(str(v)) for v in labels]
         depth = max((text_width(s) for s in shown), default=0.0) + TICK_PAD
     else:
         slot = plot_px / max(len(labels), 1) - 4
@@ -261,8 +273,8 @@ def fit(
 
     Each margin is the larger of the one in `layout` and the room its text needs at the
     narrowest width a chart gets (`NARROW_GRAPH_PX`): tick labels (left category labels longer
-    than `LABEL_MAX_PX` cut with "…", bottom ones wrapped on two lines, the full text in the
-    hover), axis titles (wrapped under a narrow plot), the legend above or below the plot
+    than `LABEL_MAX_PX` on two lines where the bands have room, else cut with "…", bottom ones
+    wrapped on two lines, the full text in the hover), axis titles (wrapped under a narrow plot), the legend above or below the plot
     (long entries wrapped), values written after bars, a colour bar. A `wide` chart (a card the
     page's full width) has its legend laid out for `WIDE_GRAPH_PX`.
 
@@ -283,7 +295,8 @@ def fit(
             continue  # an empty state, a map
         axis["automargin"] = False
         plot_px = NARROW_GRAPH_PX - need["l"] - need["r"]
-        depth, edge = _tick_depth(letter, axis, traces, lang, plot_px, stacked)
+        height = float(out.get("height") or GRAPH_MIN_PX)
+        depth, edge = _tick_depth(letter, axis, traces, lang, plot_px, stacked, height)
         need["r"] = max(need["r"], edge)
         title = _title(axis)
         if title:

@@ -412,7 +412,8 @@ def heatmap(
     col_title: str = "",
     value_title: str = "",
 ) -> go.Figure:
-    """Return a heatmap of `value` (rows × columns) in a single-hue blue scale with values written."""
+    """Return a heatmap of `value` (rows × columns) in a single-hue blue scale with each cell's
+    value written in it (no colour bar) and `value_title` in the hover."""
     if df.empty:
         return empty_figure(lang)
     grid = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", sort=False).fillna(0)
@@ -428,8 +429,12 @@ def heatmap(
         "colorscale": [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
         "text": text,
         "texttemplate": "%{text}",
-        "colorbar": {"title": {"text": value_title}},
-        "hovertemplate": "%{y} × %{x}: %{z}<extra></extra>",
+        # every cell has its value written: a colour bar would repeat it and, in a phone-wide
+        # card, leave the 17 goal columns a few pixels each
+        "showscale": False,
+        "hovertemplate": f"%{{y}} × %{{x}}<br>{value_title}: %{{z}}<extra></extra>"
+        if value_title
+        else "%{y} × %{x}: %{z}<extra></extra>",
         "xgap": 1,
         "ygap": 1,
     }

@@ -35,12 +35,37 @@ def test_horizontal_bars_get_a_left_margin_for_their_labels_and_keep_full_names_
     assert y.automargin is False and x.automargin is False
     assert list(fig.data[0].y) == [LONG, "Turin"]  # the hover's %{y}: the whole name
     assert list(y.tickvals) == [LONG, "Turin"] and y.ticktext[1] == "Turin"
-    assert y.ticktext[0].endswith("…")
+    # two bands with room for two lines each: the long name on two lines, the second one cut
+    first, second = y.ticktext[0].split("<br>")
+    assert LONG.startswith(first + " ") and second.endswith("…") and second[:-1] in LONG
     widest = chart_margins.text_width(y.ticktext[0])
+    assert widest <= chart_margins.LABEL_MAX_PX
     assert widest < margin.l < widest + 30  # the labels fit, with little to spare
     # the x axis: "13 200" and its title "Participations" under it
     assert margin.b >= 13 * 1.3 + chart_margins.TITLE_STANDOFF + 16
     assert margin.t == 10 and margin.r == 10  # one series: no legend
+
+
+def test_left_labels_go_on_two_lines_only_where_each_band_has_room_for_them():
+    names = ["Urban Renewal & Urban Poverty", "Ecological Transition & Green Deal", "Innovation"]
+    few = figures.bar(pd.DataFrame({"n": names, "v": [3, 2, 1]}), "n", "v", "en", horizontal=True)
+    assert list(few.layout.yaxis.ticktext) == [
+        "Urban Renewal & Urban<br>Poverty",
+        "Ecological Transition &<br>Green Deal",
+        "Innovation",
+    ]
+    assert list(few.data[0].y) == names  # the hover keeps the whole names
+    many = [f"{name} {i}" for i in range(6) for name in names]  # 18 bands in 300 px: one line
+    df = pd.DataFrame({"n": many, "v": range(len(many))})
+    crowded = figures.bar(df, "n", "v", "en", horizontal=True)
+    shown = list(crowded.layout.yaxis.ticktext)
+    assert not any("<br>" in label for label in shown)
+    assert shown[0].endswith("…") and shown[2] == "Innovation 0"
+    bars = [{"type": "bar", "orientation": "h", "x": list(range(len(many))), "y": many}]
+    _, tall = chart_margins.fit(bars, {"height": 2000}, "en")  # a graph tall enough for two lines
+    assert tall["yaxis"]["ticktext"][0] == "Urban Renewal & Urban<br>Poverty 0"
+    _, short = chart_margins.fit(bars, {}, "en")
+    assert short["yaxis"]["ticktext"][0] == "Urban Renewal & Urban…"
 
 
 def test_value_axis_legend_and_colour_bar_get_their_room():
@@ -50,9 +75,13 @@ def test_value_axis_legend_and_colour_bar_get_their_room():
     # a stack up to 35,003: "38,503" at most on the value axis, left
     assert fig.layout.margin.l >= chart_margins.text_width("38,503")
     assert fig.layout.margin.t >= 13 * 1.3  # the legend, above the plot
+    heat = {"type": "heatmap", "x": ["x", "y"], "y": ["a", "b"], "z": [[1200, 0], [0, 5]]}
+    _, scaled = chart_margins.fit([heat], {}, "en")
+    assert scaled["margin"]["r"] >= chart_margins.COLORBAR_PX + chart_margins.text_width("1,320")
     grid = pd.DataFrame({"r": ["a", "b"], "c": ["x", "y"], "v": [1200, 5]})
-    heat = figures.heatmap(grid, "r", "c", "v", "en", value_title="Activities")
-    assert heat.layout.margin.r >= chart_margins.COLORBAR_PX + chart_margins.text_width("1,320")
+    written = figures.heatmap(grid, "r", "c", "v", "en", value_title="Activities")
+    assert written.data[0].showscale is False and written.layout.margin.r == 10  # no colour bar
+    assert "Activities: %{z}" in written.data[0].hovertemplate
 
 
 def test_maps_and_empty_states_keep_the_shared_margins():

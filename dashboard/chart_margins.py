@@ -87,16 +87,22 @@ def shorten(text: str, max_px: float = LABEL_MAX_PX, size: float = FONT_PX) -> s
     return cut.rstrip() + "…"
 
 
-def wrap_label(text: str, max_px: float, lines: int = 2, size: float = FONT_PX) -> str:
-    """Return `text` on at most `lines` lines of at most `max_px` (words kept whole, joined by
-    `<br>`), the last line cut with "…" when the words do not fit."""
+def wrap_label(text: str, max_px: float, lines: int | None = 2, size: float = FONT_PX) -> str:
+    """Return `text` on at most `lines` lines (any number with None) of at most `max_px` at font
+    `size` (words kept whole, joined by `<br>`), the last line cut with "…" when the words do not
+    fit (a single word wider than `max_px` is cut too).
+
+    Example:
+        >>> wrap_label("Manual review by an editor", 110)
+        'Manual review<br>by an editor'
+    """
     rows: list[str] = []
     for word in str(text).split():
         if rows and text_width(rows[-1] + " " + word, size) <= max_px:
             rows[-1] += " " + word
         else:
             rows.append(word)
-    if len(rows) > lines:
+    if lines is not None and len(rows) > lines:
         rows = [*rows[: lines - 1], " ".join(rows[lines - 1 :])]
     return "<br>".join(shorten(row, max_px, size) for row in rows)
 

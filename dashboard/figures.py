@@ -167,21 +167,9 @@ def base_layout(fig: go.Figure, lang: str, *, legend_title: str | None = None) -
 
 
 EMPTY_META = "iurc-empty"  # layout.meta of the empty state, so a card can recognise it
-EMPTY_LINE_CHARS = 34  # an empty-state note wraps at this many characters (fits a 300 px card)
-
-
-def wrap_lines(text: str, width: int = EMPTY_LINE_CHARS) -> str:
-    """Return `text` with `<br>` between lines of at most `width` characters (words kept whole).
-
-    Plotly annotations do not wrap by themselves: an unwrapped note is clipped in a narrow card.
-    """
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+# an empty-state note is wrapped to lines this wide at its font size (fits a phone-wide card)
+EMPTY_NOTE_PX = 300
+EMPTY_NOTE_FONT_PX = 15
 
 
 def empty_figure(lang: str, key: str = "card.empty_hint", *, text: str | None = None) -> go.Figure:
@@ -191,13 +179,18 @@ def empty_figure(lang: str, key: str = "card.empty_hint", *, text: str | None = 
     it is wrapped so that a narrow card shows it whole. The shared empty state of every chart.
     """
     note = {
-        "text": wrap_lines(text if text is not None else t(key, lang)),
+        "text": chart_margins.wrap_label(
+            text if text is not None else t(key, lang),
+            EMPTY_NOTE_PX,
+            lines=None,
+            size=EMPTY_NOTE_FONT_PX,
+        ),
         "showarrow": False,
         "x": 0.5,
         "y": 0.5,
         "xref": "paper",
         "yref": "paper",
-        "font": {"size": 15, "color": "#4a5560"},
+        "font": {"size": EMPTY_NOTE_FONT_PX, "color": "#4a5560"},
     }
     layout = {
         "annotations": [note],

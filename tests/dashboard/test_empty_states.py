@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
-from dashboard import components, data, figures, ids
+from dashboard import chart_margins, components, data, figures, ids
 from dashboard.i18n import t
 from dashboard.pages import activities
 from pipelines.metrics.filters import Filters
@@ -50,7 +50,8 @@ def test_card_values_gives_the_reason_for_an_empty_or_all_zero_frame():
     assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
     # the note wraps: no line of the chart's text is longer than a narrow card holds
     lines = fig.layout.annotations[0].text.split("<br>")
-    assert len(lines) > 1 and max(map(len, lines)) <= figures.EMPTY_LINE_CHARS
+    widest = max(chart_margins.text_width(line, figures.EMPTY_NOTE_FONT_PX) for line in lines)
+    assert len(lines) > 1 and widest <= figures.EMPTY_NOTE_PX
     assert " ".join(lines) == summary
     # never "Largest: … with 0"
     zeros.attrs["total"] = 0

@@ -38,6 +38,14 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
         )
         assert all(w <= 390 for w in widths), (path, widths)
         assert not dash_page.texts_outside_graphs(), (path, dash_page.texts_outside_graphs())
+        # a fact list (the selected cooperation's) puts each label above its value, which gets
+        # the card's width, not the few letters a line a label column beside it left
+        values = page.evaluate(
+            "() => [...document.querySelectorAll('.facts dd')]"
+            ".map(d => d.getBoundingClientRect().width)"
+        )
+        assert all(w >= 250 for w in values), (path, values)
+        assert values or path != "/cooperation", "the selected cooperation's facts are missing"
         if path == "/":  # the filter bar folds away behind a keyboard-operable toggle
             toggle = page.locator("#filter-toggle")
             assert toggle.inner_text() == "Filters"

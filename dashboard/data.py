@@ -287,6 +287,7 @@ city_network = cached(city.city_network)
 practices_list = cached(practices.practices)
 take_up_totals = cached(practices.take_up_totals)
 output_type_options = cached(options.output_type_options)
+sdg_goal_options = cached(options.sdg_goal_options)
 # ------------------------------------------------------------------ participation
 participation_over_time = cached(participation.participation_over_time)
 participation_by_type_modality = cached(participation.participation_by_type_modality)
@@ -295,8 +296,48 @@ gender_balance = cached(participation.gender_balance)
 organisation_figures = cached(participation.organisation_figures)
 top_cities = cached(participation.top_cities)
 # ------------------------------------------------------------------ SDG
-sdg_profile = cached(sdg.sdg_profile)
-sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
+metric_total = cached(metrics.metric_total)
+_sdg_profile = cached(sdg.sdg_profile)
+_sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
+
+
+def _with_activities_total(
+    frame: pd.DataFrame, filters: Filters, entity_type: str, method: str
+) -> pd.DataFrame:
+    # the total of the activities profiled, one cached `metric_total` shared by the profile and
+    # the heatmap of a request (the same metric for the same filters: one statement, not two)
+    if entity_type == "activity":
+        metric_id = sdg.activities_metric(method)
+        frame.attrs = {"metric": metric_id, "total": metric_total(metric_id, filters)}
+    return frame
+
+
+def sdg_profile(
+    filters: Filters, *, entity_type: str = "activity", method: str = "primary", lang: str = "en"
+) -> pd.DataFrame:
+    """Return `pipelines.queries.sdg.sdg_profile` for the filters (cached), its attrs' total read
+    through the cached `metric_total` that the heatmap shares.
+
+    Example: ``sdg_profile(Filters(), method="fractional").attrs["total"]``
+    """
+    frame = _sdg_profile(filters, entity_type=entity_type, method=method, lang=lang, total=False)
+    return _with_activities_total(frame, filters, entity_type, method)
+
+
+def sdg_network_heatmap(
+    filters: Filters, *, entity_type: str = "activity", method: str = "primary", lang: str = "en"
+) -> pd.DataFrame:
+    """Return `pipelines.queries.sdg.sdg_network_heatmap` for the filters (cached), its attrs'
+    total read through the cached `metric_total` that the profile shares.
+
+    Example: ``sdg_network_heatmap(Filters(), lang="fr").attrs["total"]``
+    """
+    frame = _sdg_network_heatmap(
+        filters, entity_type=entity_type, method=method, lang=lang, total=False
+    )
+    return _with_activities_total(frame, filters, entity_type, method)
+
+
 sdg_targets = cached(sdg.sdg_targets)
 sdg_coverage = cached(sdg.sdg_coverage)
 sdg_tags_by_method_status = cached(sdg.sdg_tags_by_method_status)

@@ -302,6 +302,14 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.output_type_options(lang=lg),
         lambda con, f, lg, c: Q.output_type_options(con, lang=lg),
     ),
+    "sdg_goal_options": (
+        lambda f, lg, c: data.sdg_goal_options(lang=lg),
+        lambda con, f, lg, c: Q.sdg_goal_options(con, lang=lg),
+    ),
+    "metric_total": (
+        lambda f, lg, c: data.metric_total("sdg.activities_primary", f),
+        lambda con, f, lg, c: Q.metric_total(con, "sdg.activities_primary", f),
+    ),
 }
 
 NOT_A_QUERY = {

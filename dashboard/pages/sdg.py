@@ -141,7 +141,7 @@ def _tag_card(
 
 def _goal_control(lang: str) -> html.Div:
     try:
-        goals = data.sdg_coverage(Filters(), lang=lang)
+        goals = data.sdg_goal_options(lang=lang)
         options = [
             {"label": f"{goal} · {label}", "value": int(goal)}
             for goal, label in zip(goals["goal"], goals["label"], strict=True)

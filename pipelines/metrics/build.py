@@ -582,21 +582,44 @@ def metric_query(
     wanted = [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]
     wanted = [level for level in wanted if level or not by] + ([()] if by else [])
     # levels aggregated from the very same rows share one scan (GROUPING SETS); the others (a
-    # place unnested, a time grain derived, a running stock, a median's per-group window) keep
-    # their own SELECT
+    # place unnested, a running stock, a median's per-group window) keep their own SELECT. A
+    # level's rows may carry the breakdown's other columns when these only
+    # add a column to each row (`_row_dims`): a total then shares the scan of a by-year level.
     shared: dict[str, list[tuple[str, ...]]] = {}
     for level in wanted:
         if _shareable(m, level):
-            shared.setdefault(_metric_rows(m, mode, level), []).append(level)
+            shared.setdefault(_metric_rows(m, mode, _row_dims(m, by, level)), []).append(level)
     parts = []
     for level in wanted:
-        group = next((g for g in shared.values() if level in g and len(g) > 1), None)
-        if group is None:
+        found = next(((r, g) for r, g in shared.items() if level in g and len(g) > 1), None)
+        if found is None:
             parts.append(_level_sql(m, mode, by, level, params))
-        elif level == group[0]:
-            parts.append(_grouping_sets_sql(m, mode, by, group))
+        elif level == found[1][0]:
+            parts.append(_grouping_sets_sql(m, mode, by, found[1], found[0]))
     sql = "\nunion all\n".join(parts)
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _row_dims(m: Metric, by: Sequence[str], level: Sequence[str]) -> tuple[str, ...]:
+    """Return the breakdowns whose columns a level's rows carry when the level shares a scan:
+    the level's, and those of `by` that leave the rows as they are (a time grain, a derived or a
+    plain column: one more column on each row), in the order of `by`. Not a place that unnests a
+    list (a row per place: other rows), nor any of a derived source (its SQL groups by them).
+
+    Example: ``_row_dims(metric("K03"), ("year",), ())  # ('year',)``
+    """
+    source = SOURCES[m.source]
+    if source.sql is not None:
+        return tuple(level)
+    columns = frozenset().union(*(r.columns for r in source.relations))
+
+    def keeps_rows(name: str) -> bool:
+        dim = DIMENSIONS[name]
+        if dim.time_grain:  # added, not replacing a column of the rows
+            return bool(m.date_col or source.date_col) and dim.column not in columns
+        return not (source.geo_shape == "list" and dim.column in LIST_COLUMNS)
+
+    return tuple(d for d in by if d in level or keeps_rows(d))
 
 
 def _shareable(m: Metric, level: Sequence[str]) -> bool:
@@ -605,11 +628,11 @@ def _shareable(m: Metric, level: Sequence[str]) -> bool:
 
 
 def _grouping_sets_sql(
-    m: Metric, mode: _Mode, by: Sequence[str], group: Sequence[tuple[str, ...]]
+    m: Metric, mode: _Mode, by: Sequence[str], group: Sequence[tuple[str, ...]], rows: str
 ) -> str:
-    """Return one SELECT of several grouping levels over the same rows (GROUPING SETS): each row
-    carries its level's name and is_total as `_level_sql` writes them, the other columns null.
-    Each level is still aggregated from the rows themselves, never from another level."""
+    """Return one SELECT of several grouping levels over the same rows `rows` (GROUPING SETS):
+    each row carries its level's name and is_total as `_level_sql` writes them, the other columns
+    null. Each level is still aggregated from the rows themselves, never from another level."""
     present = [d for d in by if any(d in level for level in group)]
     items = [
         DIMENSIONS[d].column if d in present else f"null as {DIMENSIONS[d].column}" for d in by
@@ -621,7 +644,6 @@ def _grouping_sets_sql(
         for level in group
     )
     sets = ", ".join("(" + ", ".join(DIMENSIONS[d].column for d in level) + ")" for level in group)
-    rows = _metric_rows(m, mode, group[0])
     return (
         f"select {', '.join(items)}, {_aggregates(m, mode)}, case {mask} {names} end as level, "
         f"{mask} = {(1 << len(present)) - 1} as is_total\nfrom (\n{rows}\n)\n"

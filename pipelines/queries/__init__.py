@@ -56,6 +56,7 @@ from pipelines.queries.options import (
     output_type_options,
     period_options,
     region_options,
+    sdg_goal_options,
     subtheme_options,
     unknown_codes,
 )
@@ -152,6 +153,7 @@ __all__ = [
     "quarantine_page",
     "quarantine_summary",
     "region_options",
+    "sdg_goal_options",
     "relation_columns",
     "relation_page",
     "relations",

@@ -169,6 +169,23 @@ def method_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.Da
     )
 
 
+def sdg_goal_options(con: duckdb.DuckDBPyConnection, *, lang: str = "en") -> pd.DataFrame:
+    """Return the SDG goals that have targets, in order (the goals a goal drill-down offers; the
+    rows of `sdg_coverage`, read from the reference tables only). Columns: goal, label.
+
+    Example: ``sdg_goal_options(con, lang="fr")``
+    """
+    return fetch(
+        con,
+        f"""
+        select g.goal, g.{label_col(lang)} as label
+        from ref.sdg_goal as g
+        where exists (select 1 from ref.sdg_target as s where s.goal = g.goal)
+        order by g.goal
+        """,
+    )
+
+
 # the option list of each global filter (pipelines.metrics.filters.FILTERS), by its URL name;
 # a filter added to FILTERS adds its option function here (a test checks none is missing)
 FILTER_OPTIONS: dict[str, Callable[..., pd.DataFrame]] = {

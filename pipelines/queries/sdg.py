@@ -85,6 +85,16 @@ def _entity_goals(
     return sql, [entity_type, *params]
 
 
+def activities_metric(method: str) -> str:
+    """Return the id of the metric counting the activities an SDG profile or heatmap of `method`
+    accounts for (the total their summary sentences state).
+
+    Example: ``activities_metric("fractional")  # 'sdg.activities_fractional'``
+    """
+    _check("activity", method)
+    return f"sdg.activities_{method}"
+
+
 def _value(method: str) -> str:
     # primary-only: 1 for each counted primary goal; fractional: 1/n over the counted goals, as
     # decimals, whose sum does not depend on the order of the rows (a sum of doubles did: the
@@ -103,6 +113,7 @@ def sdg_profile(
     entity_type: str = "activity",
     method: str = "primary",
     lang: str = "en",
+    total: bool = True,
 ) -> pd.DataFrame:
     """Return the SDG profile (K25): per goal, the entities it accounts for and its share.
 
@@ -113,7 +124,9 @@ def sdg_profile(
     `suggested` counts entities whose only tags on the goal are unreviewed suggestions.
     Columns: goal, label, colour_hex, value, share, suggested.
     attrs (activities): metric and total, the metric layer's count of the activities profiled
-    (sdg.activities_primary or sdg.activities_fractional) that the summary sentence states.
+    (sdg.activities_primary or sdg.activities_fractional) that the summary sentence states;
+    `total=False` leaves attrs empty (the caller reads `activities_metric(method)` itself, e.g.
+    once for the profile and the heatmap of one request).
 
     Example: ``sdg_profile(con, Filters(review=("suggested", "validated")), method="fractional")``
     """
@@ -145,8 +158,8 @@ def sdg_profile(
         """,
         params,
     )
-    if entity_type == "activity":
-        metric_id = f"sdg.activities_{method}"
+    if entity_type == "activity" and total:
+        metric_id = activities_metric(method)
         profile.attrs = {"metric": metric_id, "total": metric_total(con, metric_id, filters)}
     return profile
 
@@ -158,13 +171,15 @@ def sdg_network_heatmap(
     entity_type: str = "activity",
     method: str = "primary",
     lang: str = "en",
+    total: bool = True,
 ) -> pd.DataFrame:
     """Return network x goal cells: value and share of the network's entities (tags as in
     `sdg_profile`: the review basis and methods of the filters).
 
     Columns: network_id, network_label, goal, goal_label, value, share (within the network).
     attrs (activities): metric and total, the metric layer's count of the activities in the
-    cells (as for `sdg_profile`) that the summary sentence states.
+    cells (as for `sdg_profile`) that the summary sentence states; `total=False` leaves attrs
+    empty (as for `sdg_profile`).
 
     Example: ``sdg_network_heatmap(con, Filters(), method="fractional")``
     """
@@ -196,8 +211,8 @@ def sdg_network_heatmap(
         """,
         params,
     )
-    if entity_type == "activity":
-        metric_id = f"sdg.activities_{method}"
+    if entity_type == "activity" and total:
+        metric_id = activities_metric(method)
         cells.attrs = {"metric": metric_id, "total": metric_total(con, metric_id, filters)}
     return cells
 

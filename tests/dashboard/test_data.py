@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import data
 from pipelines import queries
+from pipelines.metrics.build import metric_query
 from pipelines.metrics.filters import Filters
 from pipelines.warehouse import db
 
@@ -95,5 +96,43 @@ def test_data_a_caller_changing_its_frame_never_changes_the_cached_one(demo_db):
         first.attrs["total"] = -1
         again = data.network_breakdown(Filters(), lang="en")  # from the cache
         assert again.equals(expected) and again.attrs == expected.attrs
+    finally:
+        data.configure()
+
+
+def test_data_sdg_profile_and_heatmap_read_their_total_once(demo_db, monkeypatch):
+    # the profile and the heatmap of one request state the same metric's total: one statement
+    # for both, and the frames (rows and attrs) are the query API's
+    data.configure(demo_db)
+    try:
+        data.clear_cache()
+        statements: list[str] = []
+        real = data.cursor
+
+        class Recording:
+            def __init__(self, cur):
+                self._cur = cur
+
+            def execute(self, sql, params=None):
+                statements.append(sql)
+                return (
+                    self._cur.execute(sql, params) if params is not None else self._cur.execute(sql)
+                )
+
+            def __getattr__(self, name):
+                return getattr(self._cur, name)
+
+        monkeypatch.setattr(data, "cursor", lambda: Recording(real()))
+        filters = Filters(network=("innovation",))
+        profile = data.sdg_profile(filters, method="fractional", lang="fr")
+        heat = data.sdg_network_heatmap(filters, method="fractional", lang="fr")
+        total_sql, _ = metric_query("sdg.activities_fractional", filters)
+        assert sum(total_sql in s for s in statements) == 1
+        con = db.connect_readonly(demo_db)
+        want = queries.sdg_profile(con, filters, method="fractional", lang="fr")
+        assert profile.equals(want) and profile.attrs == want.attrs
+        want = queries.sdg_network_heatmap(con, filters, method="fractional", lang="fr")
+        assert heat.equals(want) and heat.attrs == want.attrs
+        assert profile.attrs["metric"] == "sdg.activities_fractional"
     finally:
         data.configure()

@@ -146,6 +146,12 @@ def test_levels_over_the_same_rows_share_one_scan_and_are_each_recounted(mcur):
     assert months["network_id"].isna().all()
     assert months["value"].sum() == 8
     assert total_row(frame)["value"] == 4
-    # a time grain derived from the rows keeps its own SELECT next to the total's
+    # a time grain derived from the rows only adds a column to each row: the total shares the
+    # by-year scan (GROUPING SETS) and is still a distinct count of its own, not a sum of years
     sql, _ = metric_query("K02", Y2024, by=("year",))
+    assert sql.count("grouping sets") == 1 and "union all" not in sql
+    years = metric_frame(mcur, "K02", Y2024, by=("year",))
+    assert total_row(years)["value"] == 4 and groups(years)["value"].tolist() == [4]
+    # a place of a list-geography source unnests its list (a row per place): its own SELECT
+    sql, _ = metric_query("K29", Y2024, by=("city",))
     assert "grouping sets" not in sql and "union all" in sql

@@ -86,6 +86,30 @@ def test_sdg_targets_coverage_and_review(cur):
     assert set(heat["network_id"]) == {"innovation", "urban_renewal"}
 
 
+def test_sdg_goal_options_are_the_goals_with_targets_in_order(cur):
+    # the goal drill-down's options: the rows of the coverage (goals with targets), from the
+    # reference tables alone, in each language
+    for lang in ("en", "fr", "es"):
+        goals = q.sdg_goal_options(cur, lang=lang)
+        cov = q.sdg_coverage(cur, Filters(), lang=lang)
+        assert goals["goal"].tolist() == cov["goal"].tolist()
+        assert goals["label"].tolist() == cov["label"].tolist()
+    with_targets = {
+        g for (g,) in cur.execute("select distinct goal from ref.sdg_target").fetchall()
+    }
+    goals = q.sdg_goal_options(cur)
+    assert set(goals["goal"]) == with_targets and goals["goal"].is_monotonic_increasing
+
+
+def test_sdg_profile_and_heatmap_without_total_leave_attrs_empty(cur):
+    # total=False: the same rows, no attrs (the dashboard reads the metric's total once for both)
+    for fn in (q.sdg_profile, q.sdg_network_heatmap):
+        full = fn(cur, Filters(), method="fractional")
+        bare = fn(cur, Filters(), method="fractional", total=False)
+        assert bare.equals(full) and bare.attrs == {}
+        assert full.attrs == {"metric": "sdg.activities_fractional", "total": 3.0}
+
+
 def test_cooperation_graph_and_detail(cur):
     edges = q.cooperation_edges(cur, Filters())
     assert len(edges) == 1 + 3  # pairing 1 edge, trio 3

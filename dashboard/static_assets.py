@@ -29,6 +29,11 @@ ASSETS = Path(__file__).parent / "assets"
 # assets/07-plotly-geo.js for a figure with a map (see assets/licenses/README.md)
 PLOTLY_GEO = "lazy/plotly-4.1.1-geo.min.js"
 PLOTLY_GEO_IGNORE = r"^plotly-[0-9.]+-geo\.min\.js$"
+# the base map the map draws on (Plotly's name for it: world at 1:110m), fetched by
+# assets/07-plotly-geo.js at its hashed URL (cached for a year) beside the map part of Plotly,
+# instead of by Plotly at its first geo draw from config.topojsonURL (unhashed: fetched again on
+# every visit, after the map part had loaded)
+TOPOJSON = "topojson/world_110m.json"
 ONE_YEAR = 31_536_000
 _LINK = re.compile(r"/assets/([^\"'?\s]+)\?m=[0-9.]+")
 

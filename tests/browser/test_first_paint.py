@@ -175,6 +175,13 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")
+    # Dash's icon, linked with its version: fetched once, not after every page load
+    icon = re.search(r'<link rel="icon" type="image/x-icon" href="([^"]+)">', html)
+    assert icon and icon.group(1).startswith("/_favicon.ico?v="), html[:2000]
+    headers, body = _get(server_url + icon.group(1))
+    assert "max-age=31536000" in headers.get("cache-control", "") and body
+    headers, _ = _get(server_url + "/_favicon.ico?v=0.0.1")  # another version: no lifetime
+    assert "max-age" not in headers.get("cache-control", "")
 
 
 # every graph's drawing (Plotly's) fills its box, within Plotly's own 1 px tolerance

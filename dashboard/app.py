@@ -92,6 +92,11 @@ def create_app() -> Dash:
                 "name": "iurc-plotly-geo",
                 "content": static_assets.asset_url(static_assets.PLOTLY_GEO),
             },
+            # its base map, fetched beside it (assets/07-plotly-geo.js)
+            {
+                "name": "iurc-plotly-topojson",
+                "content": static_assets.asset_url(static_assets.TOPOJSON),
+            },
         ],
         assets_ignore=static_assets.PLOTLY_GEO_IGNORE,  # served, not linked in every page
         # the page meta tags (twitter:url, og:*) are built from the request's Host header,

@@ -8,8 +8,8 @@ evaluating them at once), then, once built for this request's own path and query
 the callback list as inert JSON data blocks (`<script type="application/json">`, never run nor read
 as HTML), followed by a small constant script that answers the renderer's two requests from those
 blocks, each once, and Dash's renderer. Server and browser work in parallel, and no round trip is
-left before the first draw. A layout with a map also preloads the map part of Plotly
-(assets/07-plotly-geo.js fetches it at the map's first draw, by then from the cache). The response is compressed here (gzip, flushed after each part), since
+left before the first draw. A layout with a map also preloads the map part of Plotly and its
+base map (assets/07-plotly-geo.js fetches both at the map's first draw, by then from the cache). The response is compressed here (gzip, flushed after each part), since
 flask-compress would hold a streamed response back until its end.
 
 If the layout cannot be built, its block is left out and the renderer fetches `/_dash-layout` as
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 RENDERER_TAG = '<script id="_dash-renderer"'
 MAP_TRACE = '"type":"scattergeo"'  # a figure in the layout draws a map
 GEO_URL = static_assets.asset_url(static_assets.PLOTLY_GEO)
+TOPOJSON_URL = static_assets.asset_url(static_assets.TOPOJSON)
 BLOCK_CLASS = "iurc-preloaded"
 
 # Answers the renderer's GET of each embedded path once, from its data block, then leaves fetch
@@ -107,6 +108,10 @@ def _blocks(app: Dash) -> str:
         out.append(data_block(prefix + name, text))
         if name == "_dash-layout" and MAP_TRACE in text:  # fetched while the scripts run
             out.append(f'<link rel="preload" as="script" href="{html.escape(GEO_URL)}">')
+            # its base map, as assets/07-plotly-geo.js fetches it (fetch(), same origin)
+            out.append(
+                f'<link rel="preload" as="fetch" crossorigin href="{html.escape(TOPOJSON_URL)}">'
+            )
     return "".join(out)
 
 

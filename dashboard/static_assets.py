@@ -5,7 +5,9 @@ the file's content hash instead (`?v=<sha256 prefix>`), computed once at start (
 change while serving), and a request naming the current hash is answered with a one-year
 `immutable` lifetime: a browser fetches each asset once per release. A request without the hash
 (or with an old one) must revalidate. Dash's own component bundles are already fingerprinted by
-Dash with a one-year lifetime. Text responses (HTML, JSON, JS, CSS) are compressed by
+Dash with a one-year lifetime; its default icon (`/_favicon.ico?v=<Dash version>`, which Dash
+serves with no lifetime, so the browser fetched it again after every page load) gets the same
+year when it names the running Dash version. Text responses (HTML, JSON, JS, CSS) are compressed by
 flask-compress (Dash's `compress=True`), except the assets: those are compressed once per process
 and kept (`gzipped_asset`), since recompressing the 1.4 MB Plotly bundle for every new visitor
 cost 0.25-0.5 s of server CPU each time.
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import dash
 from dash import Dash
 from flask import Flask, Response, request
 
@@ -29,6 +32,11 @@ ASSETS = Path(__file__).parent / "assets"
 # assets/07-plotly-geo.js for a figure with a map (see assets/licenses/README.md)
 PLOTLY_GEO = "lazy/plotly-4.1.1-geo.min.js"
 PLOTLY_GEO_IGNORE = r"^plotly-[0-9.]+-geo\.min\.js$"
+# the base map the map draws on (Plotly's name for it: world at 1:110m), fetched by
+# assets/07-plotly-geo.js at its hashed URL (cached for a year) beside the map part of Plotly,
+# instead of by Plotly at its first geo draw from config.topojsonURL (unhashed: fetched again on
+# every visit, after the map part had loaded)
+TOPOJSON = "topojson/world_110m.json"
 ONE_YEAR = 31_536_000
 _LINK = re.compile(r"/assets/([^\"'?\s]+)\?m=[0-9.]+")
 
@@ -78,9 +86,14 @@ def register(app: Dash) -> None:
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
     server: Flask = app.server
     prefix = app.config.requests_pathname_prefix + "assets/"
+    favicon = app.config.requests_pathname_prefix + "_favicon.ico"
 
     @server.after_request
     def asset_cache(response: Response) -> Response:
+        if request.path == favicon and response.status_code == 200:
+            if request.args.get("v") == dash.__version__:  # the page's link: this Dash's icon
+                _cache_for_a_year(response)
+            return response
         if request.path.startswith(prefix) and response.status_code == 200:
             name = request.path[len(prefix) :]
             # read the (small) file into the response, so that flask-compress gzips it (it
@@ -89,13 +102,18 @@ def register(app: Dash) -> None:
             response.make_sequence()
             _compress(name, response)
             if _HASHES.get(name) and request.args.get("v") == _HASHES[name]:
-                response.cache_control.no_cache = None
-                response.cache_control.public = True
-                response.cache_control.max_age = ONE_YEAR
-                response.cache_control.immutable = True
+                _cache_for_a_year(response)
             else:
                 response.cache_control.no_cache = True
         return response
+
+
+def _cache_for_a_year(response: Response) -> None:
+    """Give `response` (of a URL naming its content's version) a one-year immutable lifetime."""
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_YEAR
+    response.cache_control.immutable = True
 
 
 def _compress(name: str, response: Response) -> None:

@@ -58,6 +58,7 @@ PAGES = (
     ("/city/malmo-se", "en"),
 )
 GEO_PART = "/assets/lazy/plotly-4.1.1-geo.min.js?v="
+BASE_MAP = "/assets/topojson/world_110m.json"
 MAP_DRAWN = (
     "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout"
     " && (p._fullData || []).some(t => t.type === 'scattergeo') && p.querySelector('.geo .countries'))"
@@ -109,6 +110,11 @@ def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
         if path == "/":  # the overview's map: the geo part of Plotly fetched for it, and drawn
             assert [u for u in urls if GEO_PART in u], urls
             assert page.evaluate(MAP_DRAWN), "the map is not drawn"
+            # its base map fetched at its hashed URL (cached for a year) beside the map part of
+            # Plotly, handed to Plotly: never at Plotly's own unhashed URL
+            base_maps = [u.split(server_url, 1)[-1] for u in urls if BASE_MAP in u]
+            assert base_maps and all(u.startswith(BASE_MAP + "?v=") for u in base_maps), urls
+            assert page.evaluate("Object.keys(window.PlotlyGeoAssets.topojson)") == ["world_110m"]
     # the partial bundle (assets/04-plotly-…-iurc.min.js) draws every chart: no full Plotly;
     # no polyfill for old browsers (regeneratorRuntime, which dcc needs, comes from assets/03-…)
     assert not [u for u in urls if u.split("?")[0].endswith("/plotly.min.js")], urls
@@ -159,9 +165,23 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     preload = f'<link rel="preload" as="script" href="{geo.group(1)}">'
     assert preload in html
     assert preload not in gzip.decompress(_get(server_url + "/participation")[1]).decode()
+    # and its base map (assets/07-plotly-geo.js fetches it from the page's meta tag): cached too
+    base_map = re.search(r'<meta name="iurc-plotly-topojson" content="([^"]+)"', html)
+    assert base_map and base_map.group(1).startswith(BASE_MAP + "?v="), html[:2000]
+    assert f'<link rel="preload" as="fetch" crossorigin href="{base_map.group(1)}">' in html
+    headers, body = _get(server_url + base_map.group(1))
+    assert "immutable" in headers.get("cache-control", "")
+    assert b'"countries"' in gzip.decompress(body)
     headers, _ = _get(f"{server_url}/assets/{name}")  # no (or an old) hash: revalidate
     assert "no-cache" in headers.get("cache-control", "")
     assert "immutable" not in headers.get("cache-control", "")
+    # Dash's icon, linked with its version: fetched once, not after every page load
+    icon = re.search(r'<link rel="icon" type="image/x-icon" href="([^"]+)">', html)
+    assert icon and icon.group(1).startswith("/_favicon.ico?v="), html[:2000]
+    headers, body = _get(server_url + icon.group(1))
+    assert "max-age=31536000" in headers.get("cache-control", "") and body
+    headers, _ = _get(server_url + "/_favicon.ico?v=0.0.1")  # another version: no lifetime
+    assert "max-age" not in headers.get("cache-control", "")
 
 
 # every graph's drawing (Plotly's) fills its box, within Plotly's own 1 px tolerance

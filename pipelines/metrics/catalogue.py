@@ -506,10 +506,6 @@ _ADOPT = " and reached_adopted and adopted_date <= {end}"
 _IMPL = " and reached_implemented and implemented_date <= {end}"
 
 
-# K25's numerator: the distinct activities with a (counted) primary tag
-_K25_TAGGED = "count(distinct case when review is not null then activity_id end)"
-
-
 def _pct(num: str, den: str) -> str:
     return f"100.0 * ({num}) / nullif({den}, 0)"
 
@@ -1251,14 +1247,12 @@ METRICS: dict[str, Metric] = {
             "sdg_activity",
             # the denominator counts each activity's one untagged row (review null: it passes
             # every tag filter), so it needs no distinct count; the numerator does (an activity
-            # may have several primary tags). It counts the ids of tagged rows as a CASE, not
-            # with FILTER: the same count (count(distinct) skips nulls), but DuckDB plans a
-            # filtered distinct count as a CTE grouping every row by (id, filter), ~1.5x slower
+            # may have several primary tags)
             _pct(
-                _K25_TAGGED,
+                "count(distinct activity_id) filter (where review is not null)",
                 "count(*) filter (where review is null)",
             ),
-            numerator=_K25_TAGGED,
+            numerator="count(distinct activity_id) filter (where review is not null)",
             denominator="count(*) filter (where review is null)",
             direction="higher",
             breakdowns=("network", "mode", *_TIME),

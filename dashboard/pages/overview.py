@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -28,8 +28,8 @@ register_page(
 )
 
 SPARK = "▁▂▃▄▅▆▇█"
-# Runs the trend query beside the scorecard query; each worker thread has its own DuckDB cursor
-# (dashboard.data hands out one per thread). Threads start on first use, not at import.
+# Runs the trend and organisation queries beside the scorecard query; each worker thread has its
+# own DuckDB cursor (dashboard.data hands out one per thread). Threads start on first use.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overview-trend")
 
 
@@ -218,12 +218,16 @@ def organisations_text(figures: dict[str, Any], lang: str) -> str:
 ORGANISATION_KPIS = ("K05", "K09")
 
 
-def scorecard_organisations(filters: Filters, shown: pd.Series) -> dict[str, dict[str, Any]]:
-    """Return the D6 organisation figures of the K05/K09 cards shown (by indicator id)."""
+def scorecard_organisations(filters: Filters) -> dict[str, Future[dict[str, Any]]]:
+    """Return the D6 organisation figures of K05 and K09 (by indicator id), each being read on
+    the page's pool: they do not depend on the scorecard, so they run beside it; the page keeps
+    those of the cards it shows.
+
+    Example: ``scorecard_organisations(Filters())["K05"].result()["rule"]``
+    """
     return {
-        kpi: data.organisation_figures(filters, indicator=kpi)
+        kpi: _POOL.submit(data.organisation_figures, filters, indicator=kpi)
         for kpi in ORGANISATION_KPIS
-        if kpi in set(shown)
     }
 
 
@@ -291,13 +295,15 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
     # to have a value): each KPI's rows do not depend on which others are asked for.
     pending = _POOL.submit(data.kpi_trend, filters, TREND_KPIS, lang=lang)
+    figures_pending = scorecard_organisations(filters)  # K05/K09's D6 figures, also beside it
     df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend_series(trend)
     runs = run_rows(data.ingest_runs(limit=200))  # once for all the cards' "About this figure"
-    organisations = scorecard_organisations(filters, df["indicator_id"])
+    shown = set(df["indicator_id"])
+    organisations = {kpi: f.result() for kpi, f in figures_pending.items() if kpi in shown}
     cards = []
     for _, row in df.iterrows():
         values, partial = series.get(row["indicator_id"], ([], False))

@@ -370,11 +370,28 @@ def _expand(text: str, mode: _Mode) -> str:
 _AGGREGATES = ("numerator", "denominator", "value")
 
 
+# a filtered distinct count whose column and condition hold no parenthesis (e.g. K25's numerator)
+_FILTERED_DISTINCT = re.compile(r"count\(distinct ([^()]+?)\) filter \(where ([^()]+)\)")
+
+
+def _distinct_as_case(expr: str) -> str:
+    """Return `expr` with each simple `count(distinct x) filter (where c)` written as
+    `count(distinct case when c then x end)`: the same count (count skips the nulls the CASE
+    gives rows failing `c`), but DuckDB plans the FILTER form as an aggregate CTE that groups
+    every row by (x, c), ~1.5x slower at 10 M rows (K25). The catalogue keeps the rule as
+    written (pages show it); only the generated SQL differs.
+
+    Example: ``_distinct_as_case("count(distinct a) filter (where b)")`` is
+    ``"count(distinct case when b then a end)"``.
+    """
+    return _FILTERED_DISTINCT.sub(r"count(distinct case when \2 then \1 end)", expr)
+
+
 def _aggregate_exprs(m: Metric, mode: _Mode) -> tuple[str, str, str]:
     """Return the metric's (numerator, denominator, value) aggregate expressions, as doubles."""
-    num = _expand(m.numerator or m.value, mode)
-    den = _expand(m.denominator, mode) if m.denominator else "null"
-    value = _expand(m.value, mode)
+    num = _distinct_as_case(_expand(m.numerator or m.value, mode))
+    den = _distinct_as_case(_expand(m.denominator, mode)) if m.denominator else "null"
+    value = _distinct_as_case(_expand(m.value, mode))
     return f"({num})::double", f"({den})::double", f"({value})::double"
 
 

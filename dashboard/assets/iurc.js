@@ -25,3 +25,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* Dash 4's debounced dcc.Input puts the caret back, in a setTimeout, where it was after each key.
+   On a busy page (the register redrawn after a search) keys come faster than those timers run,
+   so the caret is moved back and the next key lands mid-word: "cycling" typed became "ccingly".
+   The renderer never rewrites a text box while it is typed in, so the browser's own caret is
+   right: the component's restore is turned off on the app's text boxes. */
+document.addEventListener("focusin", function (event) {
+  var box = event.target;
+  if (box && box.matches && box.matches("input.dash-input-element:not([type=number])")
+      && !Object.prototype.hasOwnProperty.call(box, "setSelectionRange")) {
+    box.setSelectionRange = function () {};
+  }
+});

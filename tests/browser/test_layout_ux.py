@@ -111,6 +111,23 @@ def test_empty_state_says_why_and_benchmarking_has_no_filter_bar(dash_page):
     assert "network=innovation" in page.get_by_role("link", name="Overview").get_attribute("href")
 
 
+# a busy page: 20 tasks of 150 ms back to back, so the keys typed meanwhile arrive in bursts
+BUSY_PAGE = """() => { let n = 0; const busy = () => { const end = performance.now() + 150;
+    while (performance.now() < end) {} if (++n < 20) setTimeout(busy, 0); }; setTimeout(busy, 0); }"""
+
+
+def test_search_box_keeps_the_keys_in_order_on_a_busy_page(dash_page):
+    """Dash 4's debounced dcc.Input moved the caret back behind keys typed while the page was
+    busy ("cycling" became "ccingly"); assets/iurc.js turns that restore off."""
+    page = dash_page.page
+    dash_page.open("/activities")
+    page.locator("#act-search").click()
+    page.evaluate(BUSY_PAGE)
+    page.keyboard.type("cycling")
+    expect(page.locator("#act-search")).to_have_value("cycling")
+    page.wait_for_function("() => location.search.includes('search=cycling')")
+
+
 def test_register_searches_as_you_type_and_sorts_numbers_descending(dash_page):
     page = dash_page.page
     dash_page.open("/activities")

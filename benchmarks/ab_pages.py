@@ -1,11 +1,10 @@
 """Two servers' page timers side by side, interleaved so both see the same machine load.
 
 `python -m benchmarks.ab_pages URL_A URL_B [--rounds N] [--lang en fr] [--pages / /sdg]` (every
-page unless given) runs the page timer of
-`make bench` (`benchmarks.serving.page_loads`: every page in headless Chromium, cold then warm,
-until every graph is drawn) against A, then B, then A … for N rounds each, with the default
-filters in each language given, and prints per page the median of the runs, cold and warm, for
-A and B. Start the two servers first (e.g. the main branch's checkout and a feature branch's
+page unless given) runs the page timer of `make bench` (`benchmarks.serving.page_loads`: every
+page in headless Chromium, cold, second and warm visits, until every graph is drawn) against A,
+then B, then A … for N rounds each, with the default filters in each language given, and prints
+per page the median of the runs, per visit, for A and B. Start the two servers first (e.g. the main branch's checkout and a feature branch's
 over one warehouse, each with `benchmarks.serving.gunicorn`). Figures only; nothing is written.
 """
 
@@ -20,7 +19,13 @@ from benchmarks import callbacks as cbmod
 from benchmarks import serving
 from pipelines.metrics.filters import Filters
 
-KINDS = ("cold_fully_drawn", "warm_fully_drawn", "cold_first_chart", "warm_first_chart")
+KINDS = (
+    "cold_fully_drawn",
+    "second_fully_drawn",
+    "warm_fully_drawn",
+    "cold_first_chart",
+    "warm_first_chart",
+)
 
 
 def compare(

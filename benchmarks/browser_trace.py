@@ -51,6 +51,7 @@ DRAW_PROBE = """(() => {
   };
   Object.defineProperty(window, 'Plotly', {configurable: true, get: () => plotly, set: (v) => {
     plotly = v;
+    if (!v || !v.Plots) return;  // assets/04-plotly-on-demand.js's stand-in, until Plotly loads
     ['react', 'newPlot', 'relayout'].forEach((fn) => {
       const draw = v[fn];
       v[fn] = function (gd) {

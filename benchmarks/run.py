@@ -161,16 +161,14 @@ def _print_table(result: dict[str, Any]) -> None:
             print(f"{name:<38}{'':>34}{h['p50_ms']:>10.1f}{h['p95_ms']:>10.1f}")
     print()
     print(
-        f"{'page (p50 ms)':<24}{'cold 1st':>10}{'cold full':>10}{'warm 1st':>10}{'warm full':>10}"
-        f"{'prev full':>10}"
+        f"{'page (p50 ms)':<24}{'cold 1st':>10}{'cold full':>10}{'2nd full':>10}{'warm 1st':>10}"
+        f"{'warm full':>10}{'prev full':>10}"
     )
     previous = result.get("previous_run", {}).get("page_fully_drawn_ms", {})
     for path, p in result.get("page_load_ms", {}).items():
-        cells = [
-            p[f"{v}_{k}"]["p50_ms"]
-            for v in ("cold", "warm")
-            for k in ("first_chart", "fully_drawn")
-        ]
+        kinds = ("cold_first_chart", "cold_fully_drawn", "second_fully_drawn")
+        kinds += ("warm_first_chart", "warm_fully_drawn")
+        cells = [p[k]["p50_ms"] if k in p else float("nan") for k in kinds]
         before = previous.get(path)
         print(
             f"{path:<24}"

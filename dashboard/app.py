@@ -87,6 +87,8 @@ def create_app() -> Dash:
         eager_loading=True,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            # Plotly and the app's additions, in order: for assets/04-plotly-on-demand.js
+            {"name": "iurc-plotly", "content": " ".join(static_assets.plotly_urls())},
             # the map part of Plotly, fetched by assets/07-plotly-geo.js for a map only
             {
                 "name": "iurc-plotly-geo",
@@ -98,7 +100,7 @@ def create_app() -> Dash:
                 "content": static_assets.asset_url(static_assets.TOPOJSON),
             },
         ],
-        assets_ignore=static_assets.PLOTLY_GEO_IGNORE,  # served, not linked in every page
+        assets_ignore=static_assets.ASSETS_IGNORE,  # served, not linked in every page
         # the page meta tags (twitter:url, og:*) are built from the request's Host header,
         # which a client forges at will: leave them out (links in the app are relative)
         include_pages_meta=False,

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 RENDERER_TAG = '<script id="_dash-renderer"'
 MAP_TRACE = '"type":"scattergeo"'  # a figure in the layout draws a map
+GRAPH = '"type":"Graph","namespace":"dash_core_components"'  # the layout draws a chart
 GEO_URL = static_assets.asset_url(static_assets.PLOTLY_GEO)
 TOPOJSON_URL = static_assets.asset_url(static_assets.TOPOJSON)
 BLOCK_CLASS = "iurc-preloaded"
@@ -91,8 +92,27 @@ def layout_text(app: Dash) -> str:
     return response_cache.layout_json(lambda: str(to_json(app.get_layout())))
 
 
-def _blocks(app: Dash) -> str:
-    """Return the data blocks for this request's page (each left out if it cannot be built)."""
+def plotly_tags() -> str:
+    """Return the script elements of Plotly and the app's additions to it, in the order they run
+    (dashboard.static_assets.PLOTLY_PARTS), for a page that draws charts."""
+    return "".join(
+        f'<script src="{html.escape(url)}"></script>' for url in static_assets.plotly_urls()
+    )
+
+
+def _draws_charts(path: str) -> bool:
+    """Return whether the page at `path` draws charts (initial_page.draws_charts); True when that
+    cannot be told (Plotly linked, as before)."""
+    try:
+        return initial_page.draws_charts(path)
+    except Exception:
+        log.exception("could not tell whether %s draws charts", path)
+        return True
+
+
+def _blocks(app: Dash, plotly_linked: bool) -> str:
+    """Return the data blocks for this request's page (each left out if it cannot be built), and
+    Plotly's script elements when the layout draws a chart and they are not `plotly_linked`."""
     prefix = app.config.requests_pathname_prefix  # the paths the browser asks for
     out = []
     parts: dict[str, Callable[[], str]] = {
@@ -106,6 +126,8 @@ def _blocks(app: Dash) -> str:
             log.exception("could not embed %s for %s", name, request.full_path)
             continue
         out.append(data_block(prefix + name, text))
+        if name == "_dash-layout" and not plotly_linked and GRAPH in text:
+            out.append(plotly_tags())  # a page said to draw none that does: before the renderer
         if name == "_dash-layout" and MAP_TRACE in text:  # fetched while the scripts run
             out.append(f'<link rel="preload" as="script" href="{html.escape(GEO_URL)}">')
             # its base map, as assets/07-plotly-geo.js fetches it (fetch(), same origin)
@@ -134,9 +156,12 @@ def install(app: Dash) -> None:
         requested = initial_page.address_requested()
 
         def parts() -> Iterator[str]:
-            yield head
+            # Plotly is run while the server builds the layout, for a page that draws charts;
+            # elsewhere assets/04-plotly-on-demand.js loads it if a chart appears
+            charts = _draws_charts(requested[1])
+            yield head + (plotly_tags() if charts else "")
             initial_page.request_page(requested)
-            yield _blocks(app) + f"<script>{BOOTSTRAP}</script>" + sep + tail
+            yield _blocks(app, charts) + f"<script>{BOOTSTRAP}</script>" + sep + tail
 
         gzip = request.accept_encodings.quality("gzip") > 0
         body = stream_with_context(_gzip(parts()) if gzip else (p.encode() for p in parts()))

@@ -90,6 +90,21 @@ def page_content(path: str, search: str) -> tuple[Any, str] | None:
     return layout, title
 
 
+def draws_charts(path: str) -> bool:
+    """Return whether the page serving `path` draws charts: its registry entry's `charts` (a
+    bool, or a function of the path's variables returning one), True when not given; False
+    when no page serves `path` (the not-found page).
+
+    Example: draws_charts("/practices") -> False
+    """
+    app = dash.get_app()
+    page, variables = _path_to_page(app.strip_relative_path(path))
+    if not page:
+        return False
+    charts = page.get("charts", True)
+    return bool(charts(**(variables or {})) if callable(charts) else charts)
+
+
 def container(requested: tuple[str, str, str] | None = None) -> html.Div:
     """Return the page container holding the requested page (the Location set to its address),
     or Dash's empty container when there is no request or no page for it."""

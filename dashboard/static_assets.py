@@ -31,7 +31,20 @@ ASSETS = Path(__file__).parent / "assets"
 # the map part of Plotly: served, not linked in every page (Dash's assets_ignore), fetched by
 # assets/07-plotly-geo.js for a figure with a map (see assets/licenses/README.md)
 PLOTLY_GEO = "lazy/plotly-4.1.1-geo.min.js"
-PLOTLY_GEO_IGNORE = r"^plotly-[0-9.]+-geo\.min\.js$"
+# Plotly itself and the app's additions to it, in the order they run: linked only in a page
+# whose layout draws a chart (dashboard.embedded_layout), else loaded by
+# assets/04-plotly-on-demand.js when a chart first appears (see there)
+PLOTLY_PARTS = (
+    "04-plotly-4.1.1-iurc.min.js",
+    "05-plotly-locales.js",
+    "06-plotly-template.js",
+    "07-plotly-geo.js",
+    "09-plotly-resize.js",
+)
+# the asset files Dash must not link in every page (Dash's assets_ignore: a file-name pattern)
+ASSETS_IGNORE = (
+    "^(?:" + "|".join(re.escape(name) for name in PLOTLY_PARTS) + r"|plotly-[0-9.]+-geo\.min\.js)$"
+)
 # the base map the map draws on (Plotly's name for it: world at 1:110m), fetched by
 # assets/07-plotly-geo.js at its hashed URL (cached for a year) beside the map part of Plotly,
 # instead of by Plotly at its first geo draw from config.topojsonURL (unhashed: fetched again on
@@ -69,6 +82,14 @@ def asset_url(name: str) -> str:
     """Return the hashed URL of the asset `name` (e.g. '10-iurc.css' -> '/assets/10-iurc.css?v=…')."""
     digest = _HASHES.get(name)
     return f"/assets/{name}" + (f"?v={digest}" if digest else "")
+
+
+def plotly_urls() -> list[str]:
+    """Return the hashed URLs of PLOTLY_PARTS, in the order they must run.
+
+    Example: plotly_urls()[0] -> '/assets/04-plotly-4.1.1-iurc.min.js?v=…'
+    """
+    return [asset_url(name) for name in PLOTLY_PARTS]
 
 
 def fingerprint_links(html: str) -> str:

@@ -18,11 +18,22 @@ from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
 from pipelines.textsafe import safe_link
 
+
+def has_profile(city_id: str | None = None, **_: Any) -> bool:
+    """Return whether `city_id` names a city of the warehouse (its page draws charts; an unknown
+    id gets the not-found page, without).
+
+    Example: has_profile("no-such-city") -> False
+    """
+    return isinstance(city_id, str) and not data.city_info(city_id).empty
+
+
 register_page(
     __name__,
     path_template="/city/<city_id>",
     name="City profile",
     title="City profile · IURC Impact",
+    charts=has_profile,  # Plotly is loaded for a known city only (dashboard.embedded_layout)
 )
 
 STAGES = ("planned_date", "developed_date", "implemented_date", "adopted_date")

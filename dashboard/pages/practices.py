@@ -32,6 +32,7 @@ register_page(
     title="Best practices · IURC Impact",
     order=6,
     i18n_key="page.practices",
+    charts=False,  # Plotly is not loaded for it (dashboard.embedded_layout)
 )
 PAGE = "practices"
 PARAMS = page_params.store_id(PAGE)

@@ -134,6 +134,35 @@ def test_pages_arrive_drawn_with_the_layout_and_toolbar_is_translated(
     assert not checker.errors, checker.errors
 
 
+def test_plotly_is_loaded_only_once_a_chart_appears(page, server_url: str) -> None:
+    """A page that draws no chart (the best practices) does not load Plotly; a link to one that
+    does (the overview, with its map) loads it then, and draws every chart, the map and the
+    French toolbar as a page that came with Plotly (assets/04-plotly-on-demand.js)."""
+    checker = PageChecker(page, server_url)
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    checker.open("/practices?lang=fr")
+    assert page.locator("main h1").count() == 1
+    assert not [u for u in urls if "plotly" in u and "on-demand" not in u], urls
+    assert page.evaluate("typeof window.Plotly.react") == "undefined"  # the stand-in only
+    page.click(".nav-link[href^='/?'], .nav-link[href='/']")
+    page.wait_for_url(re.compile(r".*/(\?.*)?$"))
+    checker.wait()
+    page.wait_for_function(MAP_DRAWN, timeout=30_000)
+    assert page.evaluate(DRAWN) >= 2
+    assert page.evaluate("typeof window.Plotly.react") == "function"
+    core = [u for u in urls if "/assets/04-plotly-4.1.1-iurc.min.js?v=" in u]
+    assert len(core) == 1, urls  # fetched once, at its hashed address
+    titles = set(
+        page.eval_on_selector_all(
+            ".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+        )
+    )
+    assert EXPECTED["fr"] in titles and not ENGLISH_TOOLTIPS & titles, titles
+    checker.screenshot("plotly-on-demand-fr")
+    assert not checker.errors, checker.errors
+
+
 def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None:
     headers, body = _get(server_url + "/")
     assert headers.get("content-encoding") == "gzip"
@@ -150,7 +179,7 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     assert "max-age=31536000" in cache and "immutable" in cache and "no-cache" not in cache
     assert b".app-" in gzip.decompress(body)
     # the 1.4 MB Plotly bundle too (compressed once per process, dashboard.static_assets)
-    name, digest = next(link for link in links if link[0].startswith("04-plotly-"))
+    name, digest = next(link for link in links if link[0].startswith("04-plotly-4"))
     headers, body = _get(f"{server_url}/assets/{name}?v={digest}")
     assert headers.get("content-encoding") == "gzip" and len(body) < 600_000
     # the map part of Plotly is not linked in the page (assets/07-plotly-geo.js fetches it for

@@ -9,9 +9,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from dashboard import data, embedded_layout, script_bundles
+from dashboard import data, embedded_layout, initial_page, script_bundles, static_assets
 from dashboard.app import app
 
 HOSTILE = "</script><script>alert(1)</script><!-- </SCRIPT > & \" ' <b>x</b>"
@@ -117,7 +118,7 @@ def test_unknown_path_embeds_the_empty_container_and_assets_keep_their_gzip(clie
     page = client.get("/no-such-page").data.decode()
     [layout] = [t for a, t in _scripts(page) if a.get("data-path") == "/_dash-layout"]
     assert "pathname" not in layout  # the router draws its "not found" page, as before
-    name = next(Path(embedded_layout.__file__).parent.glob("assets/04-plotly-*.js")).name
+    name = static_assets.PLOTLY_PARTS[0]  # the Plotly bundle, in the on-demand loader's list
     link = re.search(rf"/assets/{re.escape(name)}\?v=[0-9a-f]+", page)
     assert link is not None
     first = client.get(link.group(0), headers={"Accept-Encoding": "gzip, deflate"})
@@ -128,3 +129,59 @@ def test_unknown_path_embeds_the_empty_container_and_assets_keep_their_gzip(clie
         == (Path(embedded_layout.__file__).parent / "assets" / name).read_bytes()[:200]
     )
     assert len(first.data) < 600_000  # 1.4 MB raw
+
+
+def _plotly_sources(page: str) -> list[str]:
+    parts = set(static_assets.PLOTLY_PARTS)
+    return [
+        src
+        for attrs, _ in _scripts(page)
+        if (src := attrs.get("src")) and src.split("?")[0].removeprefix("/assets/") in parts
+    ]
+
+
+def _known_city(demo_db: Path) -> str:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        row = con.execute("select min(city_id) from core.city").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+@pytest.mark.parametrize(
+    ("path", "charts"),
+    [
+        ("/", True),
+        ("/sdg?lang=es", True),
+        ("/city/KNOWN", True),  # its charts come from a callback
+        ("/practices", False),
+        ("/city/no-such-city", False),  # the not-found page
+        ("/no-such-page", False),
+    ],
+)
+def test_plotly_is_linked_only_in_pages_that_draw_charts(
+    client, demo_db: Path, path: str, charts: bool
+) -> None:
+    path = path.replace("KNOWN", _known_city(demo_db))
+    page = client.get(path).data.decode()
+    sources = _plotly_sources(page)
+    meta = re.search(r'<meta name="iurc-plotly" content="([^"]+)"', page)
+    assert meta is not None  # the on-demand loader's addresses, on every page
+    assert meta.group(1).split(" ") == static_assets.plotly_urls()
+    assert "/assets/04-plotly-on-demand.js?v=" in page
+    if not charts:
+        assert sources == []
+        return
+    assert sources == static_assets.plotly_urls()  # each once, in the order they run
+    # in the page's first part, run while the server builds the layout (before its data block)
+    assert page.index(f'<script src="{sources[-1]}"') < page.index(embedded_layout.BLOCK_CLASS)
+
+
+def test_a_chart_in_a_page_said_to_draw_none_still_gets_plotly(client, monkeypatch) -> None:
+    monkeypatch.setattr(initial_page, "draws_charts", lambda path: False)
+    page = client.get("/participation").data.decode()
+    sources = _plotly_sources(page)
+    assert sources == static_assets.plotly_urls()
+    # after the layout's block, before the renderer starts
+    layout_at = page.index('data-path="/_dash-layout"')
+    first = page.index(f'<script src="{sources[0]}"')
+    assert layout_at < first < page.index(embedded_layout.RENDERER_TAG)

@@ -514,6 +514,9 @@ def graph_config(filename: str, lang: str = "en") -> dcc.Graph.Config:
     }
 
 
+GRAPH_PX = 360  # a chart card's graph height unless the page sets one (and its figure's)
+
+
 def chart_card(
     card: str,
     title: str,
@@ -521,13 +524,16 @@ def chart_card(
     *,
     xlsx: bool = False,
     controls: Any = None,
-    height: int = 360,
+    height: int = GRAPH_PX,
     note: str | None = None,
     wide: bool = False,
     metric: str | None = None,
 ) -> html.Section:
     """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export,
     and with `metric` (a declared metric id) the figure's "About this figure".
+
+    The graph is drawn `height` px high: give the card's figure the same `height` (each page
+    names it once: `GRAPH_PX` or a constant of its own), so its labels fit the graph as drawn.
 
     Fill it with `card_outputs(card)` / `card_values(...)`; make the export work with
     `register_export(card, fetch)`.

@@ -308,7 +308,13 @@ def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
     rows = df[~df["is_total"]]
     shown = rows[rows["measure"] == measure]
     fig = figures.bar(
-        shown, "label", "value", lang, horizontal=True, y_title=t(f"act.measure.{measure}", lang)
+        shown,
+        "label",
+        "value",
+        lang,
+        horizontal=True,
+        y_title=t(f"act.measure.{measure}", lang),
+        height=components.GRAPH_PX,
     )
     return components.card_values(
         rows,

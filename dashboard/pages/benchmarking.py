@@ -483,5 +483,6 @@ def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
             "year": t("axis.year", lang),
             "source": t("axis.source", lang),
         },
+        under={"source": "metric_label"},  # on a phone: the source under its indicator
     )
     return table, t("sum.context", lang, n=fmt_number(len(df), lang), city=str(name))

@@ -61,6 +61,22 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
             assert page.evaluate(OVERFLOW) <= 0, "the open filter bar scrolls sideways"
             violations = dash_page.axe_violations()
             assert not violations, violations
+        if path == "/benchmarking":  # the context table reads whole, source included
+            context = page.evaluate("""() => {
+                const box = document.querySelector('#bench-context-table .table-responsive');
+                const right = box.getBoundingClientRect().right;
+                const sources = [...box.querySelectorAll('tbody tr')].map(r => [...r.cells]
+                    .filter(c => c.offsetParent !== null).map(c => c.innerText).join(' '));
+                const cells = [...box.querySelectorAll('td, th')].filter(c => c.offsetParent);
+                return [box.scrollWidth - box.clientWidth, sources,
+                        cells.filter(c => c.getBoundingClientRect().right > right + 1).length,
+                        box.querySelector('table').getAttribute('role')]; }""")
+            overflow, rows, outside, role = context
+            assert overflow <= 0 and outside == 0, context  # no sideways scroll in its box
+            assert rows and all("Source" in r for r in rows), rows  # each row's source shown
+            assert role is None  # still a native table (header cells scoped)
+            violations = dash_page.axe_violations()
+            assert not violations, violations
         name = path.strip("/").replace("/", "-") or "overview"
         dash_page.screenshot(f"{name}-390")
 

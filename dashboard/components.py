@@ -791,7 +791,9 @@ def data_table(
     cols = [c for c in columns if c in df.columns]
     under = {c: u for c, u in (under or {}).items() if c in cols and u in cols and c != u}
     # the moved columns' own cells, hidden on a phone (no class on the others: lighter JSON)
-    narrow = {c: {"className": "narrow-hidden"} if c in under else {} for c in cols}
+    narrow: dict[str, dict[str, Any]] = {
+        c: {"className": "narrow-hidden"} if c in under else {} for c in cols
+    }
     head = html.Thead(html.Tr([html.Th(columns[c], scope="col", **narrow[c]) for c in cols]))
     links = {c: k for c, k in (links or {}).items() if c in cols and k in df.columns}
     rows = []

@@ -164,6 +164,48 @@ def test_register_searches_as_you_type_and_sorts_numbers_descending(dash_page):
     assert lines and set(lines) == {1}, lines
 
 
+REGISTER_FIT = """() => {
+    const box = document.querySelector('.register-wrap');
+    const rows = [...box.querySelectorAll('tbody tr')];
+    const lines = rows.flatMap(r => [...r.cells].map(c => {
+        const h = parseFloat(getComputedStyle(c).lineHeight);
+        const inner = c.firstElementChild || c;
+        return Math.round(inner.getBoundingClientRect().height / h); }));
+    const clamps = [...box.querySelectorAll('.clamp')];
+    return {overflow: box.scrollWidth - box.clientWidth, rows: rows.length,
+            tallest: Math.max(...lines),
+            titled: clamps.filter(s => s.title === s.textContent).length, clamps: clamps.length,
+            cut: clamps.filter(s => s.scrollHeight > s.clientHeight + 1).length};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_register_rows_are_compact_and_every_column_visible_at_1366px(dash_page, lang):
+    """Long titles and cooperation names take at most two lines (the whole text in the cell's
+    title, read by screen readers, and shown when the row has the focus), so the rows stay
+    compact and all twelve columns fit the 1366 px page without scrolling the table's box."""
+    page = dash_page.page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    dash_page.open(f"/activities?lang={lang}")
+    fit = page.evaluate(REGISTER_FIT)
+    assert fit["overflow"] <= 0, fit  # the last column is not hidden past the box's edge
+    assert fit["rows"] == 25 and fit["tallest"] <= 2, fit
+    assert fit["clamps"] and fit["titled"] == fit["clamps"], fit  # the whole text in the title
+    assert fit["cut"] > 0, fit  # the demo has names longer than two lines: they are cut
+    statuses = page.locator("#act-body td:nth-child(5)").all_inner_texts()
+    assert "not_yet_reported" not in statuses  # a status in words, not its code
+    # a row with the keyboard focus (its city link) shows its texts whole
+    link = page.locator("#act-body tr a").first
+    link.focus()
+    row = link.locator("xpath=ancestor::tr[1]")
+    cut = row.evaluate(
+        "r => [...r.querySelectorAll('.clamp')]"
+        ".filter(s => s.scrollHeight > s.clientHeight + 1).length"
+    )
+    assert cut == 0
+    dash_page.screenshot(f"activities-register-{lang}-1366")
+
+
 def test_runs_on_log_axis_and_map_city_opens_profile(dash_page):
     page = dash_page.page
     dash_page.open("/data-quality")

@@ -8,7 +8,8 @@ colour bar, measured with DejaVu Sans's advance widths (the font headless Chromi
 report draw with; wider than the other fonts of the stack, so an upper bound elsewhere).
 
 Long left category labels are set on two lines of at most `LABEL_MAX_PX` when each category's
-band has room for two lines, and cut with "…" otherwise (or past the second line), in the tick
+band has room for two lines (the band from the layout's height: the graph's height as drawn,
+which the dashboard's figures carry; `GRAPH_MIN_PX` when unset), and cut with "…" otherwise (or past the second line), in the tick
 text only: the trace keeps the full category, so the hover shows the whole name. Plotly's margin pushes stay on for legends
 and colour bars (`layout.margin.autoexpand`), a safety net: a legend larger than estimated costs
 a redraw, never a clipped label.
@@ -17,6 +18,7 @@ a redraw, never a clipped label.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -50,9 +52,9 @@ NARROW_GRAPH_PX = 350  # a chart's width in a 390 px wide page: what is drawn fi
 # a full-width chart's width in a 1366 px page: its legend is laid out for it (in a narrower page
 # the legend pushes the top margin, one redraw, rather than leave a desktop chart rows of blank)
 WIDE_GRAPH_PX = 1000
-# the shortest graph a chart card draws (components.chart_card's heights), unless the layout sets
-# one, and the room its top and bottom text may take: a category band of a horizontal chart is at
-# least (height - reserve) / categories high
+# a chart's height when its layout sets none (the shortest graph a card draws; the dashboard's
+# figures carry their card's height: figures.figure's `height`), and the room its top and bottom
+# text may take: a category band of a horizontal chart is (height - reserve) / categories high
 GRAPH_MIN_PX = 300
 BAND_RESERVE_PX = 120
 WRAP_MIN_PX = 60  # bottom labels are wrapped into slots at least this wide, else turned
@@ -87,17 +89,22 @@ def shorten(text: str, max_px: float = LABEL_MAX_PX, size: float = FONT_PX) -> s
     return cut.rstrip() + "…"
 
 
+# where a label may break: a run of spaces, unless it sits between two digits (a number's groups)
+_BREAKS = re.compile(r"(?<!\d)[ \t\n]+|[ \t\n]+(?!\d)")
+
+
 def wrap_label(text: str, max_px: float, lines: int | None = 2, size: float = FONT_PX) -> str:
     """Return `text` on at most `lines` lines (any number with None) of at most `max_px` at font
     `size` (words kept whole, joined by `<br>`), the last line cut with "…" when the words do not
-    fit (a single word wider than `max_px` is cut too).
+    fit (a single word wider than `max_px` is cut too). Lines break at spaces only: never at a
+    no-break space, nor between the digit groups of a number ("100 000").
 
     Example:
         >>> wrap_label("Manual review by an editor", 110)
         'Manual review<br>by an editor'
     """
     rows: list[str] = []
-    for word in str(text).split():
+    for word in _BREAKS.split(str(text).strip(" \t\n")):
         if rows and text_width(rows[-1] + " " + word, size) <= max_px:
             rows[-1] += " " + word
         else:

@@ -514,6 +514,9 @@ def graph_config(filename: str, lang: str = "en") -> dcc.Graph.Config:
     }
 
 
+GRAPH_PX = 360  # a chart card's graph height unless the page sets one (and its figure's)
+
+
 def chart_card(
     card: str,
     title: str,
@@ -521,13 +524,16 @@ def chart_card(
     *,
     xlsx: bool = False,
     controls: Any = None,
-    height: int = 360,
+    height: int = GRAPH_PX,
     note: str | None = None,
     wide: bool = False,
     metric: str | None = None,
 ) -> html.Section:
     """Return a chart card: h2 title, graph, text summary (aria-live), data table, CSV/XLSX export,
     and with `metric` (a declared metric id) the figure's "About this figure".
+
+    The graph is drawn `height` px high: give the card's figure the same `height` (each page
+    names it once: `GRAPH_PX` or a constant of its own), so its labels fit the graph as drawn.
 
     Fill it with `card_outputs(card)` / `card_values(...)`; make the export work with
     `register_export(card, fetch)`.
@@ -763,18 +769,32 @@ def data_table(
     columns: dict[str, str] | None = None,
     max_rows: int = TABLE_MAX_ROWS,
     links: dict[str, str] | None = None,
+    under: dict[str, str] | None = None,
 ) -> html.Div | html.P:
     """Return an accessible HTML table of `df` (header cells scoped; first `max_rows` rows).
 
     `columns` maps column -> header text (translated); by default every column, named as is.
     `links` maps a shown column -> the column of city ids whose profile its cells link to.
+    `under` maps a shown column -> the shown column under whose cells it is written on a phone
+    (at most 600 px wide: its own column is hidden there, and its copy everywhere else, so a
+    screen reader reads it once), e.g. a long source under its indicator: the table keeps its
+    rows compact and needs no sideways scroll.
     Values are rendered as text, never as HTML.
+
+    Example:
+        >>> data_table(pd.DataFrame({"a": [1]}), "en").children[0].className
+        'table table-sm table-striped'
     """
     if df.empty:
         return html.P(t("card.empty", lang))
     columns = columns or {c: c for c in df.columns}
     cols = [c for c in columns if c in df.columns]
-    head = html.Thead(html.Tr([html.Th(columns[c], scope="col") for c in cols]))
+    under = {c: u for c, u in (under or {}).items() if c in cols and u in cols and c != u}
+    # the moved columns' own cells, hidden on a phone (no class on the others: lighter JSON)
+    narrow: dict[str, dict[str, Any]] = {
+        c: {"className": "narrow-hidden"} if c in under else {} for c in cols
+    }
+    head = html.Thead(html.Tr([html.Th(columns[c], scope="col", **narrow[c]) for c in cols]))
     links = {c: k for c, k in (links or {}).items() if c in cols and k in df.columns}
     rows = []
     for record in df.head(max_rows).to_dict("records"):
@@ -782,11 +802,15 @@ def data_table(
         for c in cols:
             text = _cell(record[c], lang)
             target = record.get(links[c]) if c in links else None
-            cells.append(
-                html.Td(dcc.Link(text, href=city_href(target, lang)))
+            shown: list[Any] = [
+                dcc.Link(text, href=city_href(target, lang))
                 if isinstance(target, str) and target
-                else html.Td(text)
-            )
+                else text
+            ]
+            for moved in (m for m, u in under.items() if u == c):
+                label = html.Span(columns[moved], className="cell-under-label")
+                shown.append(html.Span([label, _cell(record[moved], lang)], className="cell-under"))
+            cells.append(html.Td(shown if len(shown) > 1 else shown[0], **narrow[c]))
         rows.append(html.Tr(cells))
     parts: list[html.Table | html.P] = [
         html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")

@@ -142,17 +142,29 @@ def figure(
     *,
     legend_title: str | None = None,
     wide: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
     """Return a plotly Figure of `data` (trace dicts, each with its "type") and `layout`, built
     without plotly's per-property validation (most of a chart's cost); with `lang`, the
     shared look (`shared_layout`) under `layout` and margins that fit its labels
     (`chart_margins.fit`: no automargin redraw in the browser).
 
+    `height`: the px height the graph is drawn at (its card's, e.g. `components.chart_card`'s
+    `height`), set as the layout's height, so the margins and the left labels (on two lines
+    where each category's band has room) are worked out for the graph as drawn, not for the
+    shortest card (`chart_margins.GRAPH_MIN_PX`). Every chart builder below passes it on.
+
+    Example:
+        >>> figure([{"type": "bar", "x": ["a"], "y": [1]}], {}, "en", height=420).layout.height
+        420
+
     Every chart of the dashboard and the report is built here. The figure holds and sends the
     same JSON as a validated one (tests/dashboard/test_figures_valid.py validates every figure
     the pages and the report draw and compares the JSON), so write properties in full
     (`{"title": {"text": ...}}`, not `title_text`).
     """
+    if height is not None:
+        layout = {**layout, "height": height}
     if lang is not None:
         layout = merge(shared_layout(lang, legend_title=legend_title), layout)
         data, layout = chart_margins.fit(data, layout, lang, wide=wide)
@@ -229,6 +241,7 @@ def bar(
     horizontal: bool = False,
     colour: str = OKABE_ITO[0],
     text: bool = True,
+    height: int | None = None,
 ) -> go.Figure:
     """Return a single-series bar chart of `y` by `x` (horizontal bars: categories on the y axis)."""
     if not has_values(df, y):
@@ -255,7 +268,7 @@ def bar(
     axes = (
         {"xaxis": value, "yaxis": category} if horizontal else {"xaxis": category, "yaxis": value}
     )
-    return figure([trace], axes, lang)
+    return figure([trace], axes, lang, height=height)
 
 
 def whole_ticks(values: pd.Series) -> dict[str, Any]:
@@ -285,6 +298,7 @@ def stacked_bar(
     percent: bool = False,
     stack: bool = True,
     wide: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
     """Return bars of `y` by `x`, stacked by `group` (one Okabe–Ito colour per group, in order).
 
@@ -297,7 +311,7 @@ def stacked_bar(
     traces, layout = _group_bars(
         df, x, y, group, lang, x_title, y_title, horizontal, colours, percent, stack
     )
-    return figure(traces, layout, lang, legend_title=legend_title, wide=wide)
+    return figure(traces, layout, lang, legend_title=legend_title, wide=wide, height=height)
 
 
 def _group_bars(
@@ -357,6 +371,7 @@ def log_bars(
     *,
     y_title: str = "",
     colours: dict[str, str] | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """Return horizontal bars of `y` by `x`, one bar per `group` side by side, on a log axis,
     each labelled with its value.
@@ -391,7 +406,7 @@ def log_bars(
         layout,
         {"xaxis": axis, "bargap": 0.25, "bargroupgap": 0.05, "uniformtext": {"minsize": 10}},
     )
-    return figure(traces, layout, lang)
+    return figure(traces, layout, lang, height=height)
 
 
 def heatmap(
@@ -404,6 +419,7 @@ def heatmap(
     row_title: str = "",
     col_title: str = "",
     value_title: str = "",
+    height: int | None = None,
 ) -> go.Figure:
     """Return a heatmap of `value` (rows × columns) in a single-hue blue scale with each cell's
     value written in it (no colour bar) and `value_title` in the hover."""
@@ -439,7 +455,7 @@ def heatmap(
             "autorange": "reversed",
         },
     }
-    return figure([trace], layout, lang)
+    return figure([trace], layout, lang, height=height)
 
 
 # the world base map of the city maps (Natural Earth, served locally), framed on the points
@@ -468,6 +484,7 @@ def city_map(
     lon: str = "lon",
     region: str = "region",
     size: str | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """Return a world map (local Natural Earth base map) of cities, one trace per region.
 
@@ -503,7 +520,7 @@ def city_map(
                 + "<extra></extra>",
             }
         )
-    return figure(traces, {"geo": WORLD_GEO}, lang)
+    return figure(traces, {"geo": WORLD_GEO}, lang, height=height)
 
 
 def sdg_profile(
@@ -516,6 +533,7 @@ def sdg_profile(
     value: str = "value",
     value_title: str = "",
     percent: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
     """Return horizontal bars per SDG goal in the official UN colours, labelled 'n · title'."""
     if df.empty:
@@ -542,7 +560,7 @@ def sdg_profile(
         "xaxis": {"title": {"text": value_title}},
         "margin": {"r": 48},  # room for the value written after each bar
     }
-    return figure([trace], layout, lang)
+    return figure([trace], layout, lang, height=height)
 
 
 def sparkline(values: Sequence[float], colour: str = OKABE_ITO[0]) -> go.Figure:
@@ -760,6 +778,7 @@ def benchmark_scores(
     score_title: str = "",
     not_discriminating_label: str | None = None,
     no_score_label: str | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """Return each indicator's city score (dot) against the peer range (bar) and median (tick).
 
@@ -860,7 +879,7 @@ def benchmark_scores(
         "xaxis": {"range": [-4, 108], "title": {"text": score_title}, "dtick": 20},
         "yaxis": {"autorange": "reversed", "type": "category"},
     }
-    return figure(traces, layout, lang)
+    return figure(traces, layout, lang, height=height)
 
 
 def benchmark_ranking(
@@ -871,6 +890,7 @@ def benchmark_ranking(
     others_label: str,
     missing_label: str,
     score_title: str = "",
+    height: int | None = None,
 ) -> go.Figure:
     """Return the peer group's engagement scores as bars, the selected city marked by colour,
     hatching and an arrow in its label; cities without a score are labelled as missing."""
@@ -917,7 +937,7 @@ def benchmark_ranking(
         "xaxis": {"range": [0, 112], "title": {"text": score_title}},
         "barmode": "overlay",
     }
-    return figure(traces, layout, lang)
+    return figure(traces, layout, lang, height=height)
 
 
 RANKING_ROW_PX = 24  # per city: room for a 12 px label and its bar
@@ -1090,6 +1110,7 @@ def cooperation_network(
     hub_label: str = "hub",
     selected_label: str = "",
     city_hint: str = "",
+    height: int | None = None,
 ) -> go.Figure:
     """Return the cooperation network on a local world map.
 
@@ -1190,10 +1211,12 @@ def cooperation_network(
         "clickmode": "event",
         "legend": {"y": -0.02, "yanchor": "top"},
     }
-    return figure(traces, layout, lang)
+    return figure(traces, layout, lang, height=height)
 
 
-def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.Figure:
+def output_funnel(
+    df: pd.DataFrame, lang: str, *, stage_title: str = "", height: int | None = None
+) -> go.Figure:
     """Return a stacked funnel of outputs reaching each lifecycle stage, one band per output type."""
     if df.empty or not df["reached"].sum():
         return empty_figure(lang)
@@ -1212,11 +1235,18 @@ def output_funnel(df: pd.DataFrame, lang: str, *, stage_title: str = "") -> go.F
                 "hovertemplate": name + "<br>%{y}: %{x}<extra></extra>",
             }
         )
-    return figure(traces, {"yaxis": {"title": {"text": stage_title}}}, lang)
+    return figure(traces, {"yaxis": {"title": {"text": stage_title}}}, lang, height=height)
 
 
 def quality_scatter(
-    df: pd.DataFrame, lang: str, *, x: str, y: str, x_title: str, y_title: str
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    height: int | None = None,
 ) -> go.Figure:
     """Return cities as points (x, y), coloured and shaped by region, names on hover."""
     if df.empty or df[[x, y]].dropna().empty:
@@ -1251,4 +1281,4 @@ def quality_scatter(
         "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
         "yaxis": {"title": {"text": y_title}},
     }
-    return figure(traces, layout, lang)
+    return figure(traces, layout, lang, height=height)

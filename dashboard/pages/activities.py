@@ -52,6 +52,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
 DESCENDING_FIRST = frozenset({"participants", "start_date", "end_date", "reported_date"})
 # columns kept on one line (identifiers and dates), so rows stay one line high at 1366 px
 NOWRAP = frozenset({"start_date", "end_date", "reported_date", "participants"})
+# text columns drawn on at most two lines (the rest cut with "…", the whole text in the cell's
+# `title` and read by screen readers; shown whole when its row has the focus), each at most
+# as wide as its class says (assets/20-pages-more.css): every column visible at 1366 px
+CLAMPED = {
+    "title": "clamp clamp-wide",
+    "activity_type": "clamp",
+    "network_id": "clamp",
+    "city_name": "clamp",
+    "cooperation_name": "clamp clamp-mid",
+}
 SEARCH_DEBOUNCE_S = 0.4  # the register searches as you type, this long after the last key
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULTS: dict[str, Any] = {
@@ -308,7 +318,13 @@ def update_by_challenge(state: dict[str, Any], measure: Any) -> tuple[Any, ...]:
     rows = df[~df["is_total"]]
     shown = rows[rows["measure"] == measure]
     fig = figures.bar(
-        shown, "label", "value", lang, horizontal=True, y_title=t(f"act.measure.{measure}", lang)
+        shown,
+        "label",
+        "value",
+        lang,
+        horizontal=True,
+        y_title=t(f"act.measure.{measure}", lang),
+        height=components.GRAPH_PX,
     )
     return components.card_values(
         rows,
@@ -337,7 +353,7 @@ def _cell(column: str, value: Any, lang: str) -> str:
     if column == "status":
         return (
             t(f"status.{value}", lang)
-            if value in ("planned", "completed", "cancelled")
+            if value in ("planned", "completed", "cancelled", "not_yet_reported")
             else str(value)
         )
     if column == "participants":
@@ -353,15 +369,19 @@ def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
         return [html.Tr(html.Td(t("act.none", lang), colSpan=len(COLUMNS)))]
     rows = []
     for record in df.to_dict("records"):
-        cells: list[html.Td | html.Th] = [
-            html.Td(_cell(c, record.get(src), lang), className="nowrap" if c in NOWRAP else None)
-            for c, (src, _) in COLUMNS.items()
-        ]
-        city_id, city_col = record.get("city_id"), list(COLUMNS).index("city_name")
+        texts = {c: _cell(c, record.get(src), lang) for c, (src, _) in COLUMNS.items()}
+        shown: dict[str, Any] = dict(texts)
+        city_id = record.get("city_id")
         if isinstance(city_id, str) and city_id:  # the host city's name links to its profile
-            text = _cell("city_name", record.get("city_name"), lang)
-            cells[city_col] = html.Td(dcc.Link(text, href=components.city_href(city_id, lang)))
-        cells[0] = html.Th(cells[0].children, scope="row")
+            href = components.city_href(city_id, lang)
+            shown["city_name"] = dcc.Link(texts["city_name"], href=href)
+        for c, clamp in CLAMPED.items():
+            if texts[c] != "–":  # text only: a `title` attribute is text, never HTML
+                shown[c] = html.Span(shown[c], className=clamp, title=texts[c])
+        cells: list[html.Td | html.Th] = [
+            html.Td(shown[c], className="nowrap" if c in NOWRAP else None) for c in COLUMNS
+        ]
+        cells[0] = html.Th(texts["activity_id"], scope="row")
         rows.append(html.Tr(cells))
     return rows
 

@@ -59,6 +59,7 @@ def peer_options(city_id: str | None, lang: str) -> list[dict[str, str]]:
     ]
 
 
+SCORES_PX = 400  # the scores chart's graph: its card and its figure (labels fitted to it)
 DEFAULT_PEER_TYPE = "region"  # more informative than the 2-city partners group
 
 
@@ -157,7 +158,7 @@ def layout(**query: Any) -> html.Div:
                         t("bench.scores", lang),
                         lang,
                         xlsx=True,
-                        height=400,
+                        height=SCORES_PX,
                         note=t("bench.missing_rule", lang),
                     ),
                     page_params.card(
@@ -165,7 +166,7 @@ def layout(**query: Any) -> html.Div:
                         t("bench.ranking", lang),
                         lang,
                         xlsx=True,
-                        height=520,
+                        height=520,  # until the ranking's callback sets its own height
                     ),
                 ],
                 className="card-grid two",
@@ -346,6 +347,7 @@ def update_scores(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
         score_title=t("axis.score", lang),
         not_discriminating_label=t("bench.not_discriminating", lang),
         no_score_label=t("bench.no_score", lang),
+        height=SCORES_PX,
     )
     if "input_status" in df.columns:
         df = df.assign(
@@ -426,6 +428,7 @@ def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
             t(f"bench.band.{int(b)}", lang) if pd.notna(b) else t("bench.band.none", lang)
             for b in df["rank_band"]
         ]
+    height = figures.ranking_height(len(df))  # the graph's and its figure's: labels fit it
     fig = figures.benchmark_ranking(
         df,
         lang,
@@ -433,8 +436,9 @@ def update_ranking(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
         others_label=t("bench.others", lang),
         missing_label=t("bench.no_score", lang),
         score_title=t("axis.score", lang),
+        height=height,
     )
-    style = {"height": f"{figures.ranking_height(len(df))}px"}
+    style = {"height": f"{height}px"}
     return *components.card_values(
         df,
         fig,
@@ -479,5 +483,6 @@ def update_context(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
             "year": t("axis.year", lang),
             "source": t("axis.source", lang),
         },
+        under={"source": "metric_label"},  # on a phone: the source under its indicator
     )
     return table, t("sum.context", lang, n=fmt_number(len(df), lang), city=str(name))

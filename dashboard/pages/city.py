@@ -37,6 +37,8 @@ register_page(
 )
 
 STAGES = ("planned_date", "developed_date", "implemented_date", "adopted_date")
+GRAPH_PX = 320  # px: a profile graph and its figure (labels fitted to it)
+NETWORK_PX = 380
 OUTPUTS_SHOWN = 50  # the latest outputs the profile lists (the query cuts the list to them)
 
 
@@ -118,7 +120,9 @@ def _section(title: str, children: list[Any], section_id: str) -> html.Section:
     )
 
 
-def _graph(fig: Any, summary: str, name: str, lang: str, height: int = 320) -> list[Any]:
+def _graph(fig: Any, summary: str, name: str, lang: str) -> list[Any]:
+    # drawn as high as the figure was laid out for (its labels fit that height)
+    height = fig.layout.height or GRAPH_PX
     return [
         html.Div(
             dcc.Graph(
@@ -160,7 +164,7 @@ def _partners(city_id: str, filters: Filters, lang: str) -> list[Any]:
 def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
     nodes, edges = data.city_network(city_id, filters, lang=lang)
     fig = figures.cooperation_network(
-        nodes, edges, lang, hub_label=t("coop.hub", lang), selected_label=""
+        nodes, edges, lang, hub_label=t("coop.hub", lang), selected_label="", height=NETWORK_PX
     )
     figs = data.network_figures(filters, city_id=city_id)
     summary = t(
@@ -169,7 +173,7 @@ def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
         n=fmt_number(figs["cooperations"], lang),
         cities=fmt_number(figs["member_cities"], lang),
     )
-    return _graph(fig, summary, "network", lang, height=380)
+    return _graph(fig, summary, "network", lang)
 
 
 def _over_time(city_id: str, filters: Filters, lang: str) -> list[Any]:
@@ -196,7 +200,14 @@ def _over_time(city_id: str, filters: Filters, lang: str) -> list[Any]:
     )
     long["year"] = long["year"].astype(str).str[:4]
     fig = figures.stacked_bar(
-        long, "year", "value", "measure", lang, stack=False, x_title=t("axis.period", lang)
+        long,
+        "year",
+        "value",
+        "measure",
+        lang,
+        stack=False,
+        x_title=t("axis.period", lang),
+        height=GRAPH_PX,
     )
     summary = t(
         "city.over_time_summary",
@@ -214,7 +225,7 @@ def _breakdown(
     column = [c for c in df.columns if c.endswith("_label")]
     label = column[0] if column else df.columns[0]
     df[label] = df[label].astype(str)
-    fig = figures.bar(df, label, "value", lang, horizontal=True)
+    fig = figures.bar(df, label, "value", lang, horizontal=True, height=GRAPH_PX)
     summary = figures.summary_total_and_top(df, label, "value", t(f"city.{key}", lang), lang)
     return [
         *_graph(fig, summary, key, lang),

@@ -30,6 +30,7 @@ register_page(
 )
 PAGE = "cooperation"
 PARAMS = page_params.store_id(PAGE)
+NETWORK_PX = 520  # px: the card's graph and its figure (labels fitted to it)
 
 
 def period_only(filters: Filters) -> Filters:
@@ -102,7 +103,7 @@ def layout(**query: Any) -> html.Div:
                 ids.COOP_NETWORK_CARD,
                 t("coop.network", lang),
                 lang,
-                height=520,
+                height=NETWORK_PX,
                 wide=True,
                 xlsx=True,
                 note=t("coop.network_note", lang),
@@ -303,6 +304,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         hub_label=t("coop.hub", lang),
         selected_label=t("coop.selected", lang),
         city_hint=t("coop.city_hint", lang),
+        height=NETWORK_PX,
     )
     figs = data.network_figures(filters) if not edges.empty else {"cooperations": 0.0}
     summary = network_summary(figs, str(names.get(coop, "–")), lang)
@@ -403,6 +405,7 @@ def update_activities(params: dict[str, Any], state: dict[str, Any]) -> tuple[An
             horizontal=True,
             y_title=t("axis.activities", lang),
             legend_title=t("act.col.status", lang),
+            height=components.GRAPH_PX,
         )
         if not df.empty
         else figures.empty_figure(lang)
@@ -453,7 +456,9 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
     df = _funnel(filters, lang, params)
     shown = df[df["reached"] > 0] if not df.empty else df
     fig = (
-        figures.output_funnel(df, lang, stage_title=t("axis.stage", lang))
+        figures.output_funnel(
+            df, lang, stage_title=t("axis.stage", lang), height=components.GRAPH_PX
+        )
         if not shown.empty
         else figures.empty_figure(lang)
     )
@@ -487,7 +492,13 @@ def update_funding(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, 
     if not df.empty:
         df["amount_eur"] = df["amount_eur"].round(0)  # whole euros on the bars
     fig = figures.bar(
-        df, "label", "amount_eur", lang, horizontal=True, y_title=t("axis.amount_eur", lang)
+        df,
+        "label",
+        "amount_eur",
+        lang,
+        horizontal=True,
+        y_title=t("axis.amount_eur", lang),
+        height=components.GRAPH_PX,
     )
     figs = data.funding_figures(period_only(filters), cooperation_id=_coop(params))
     summary = (
@@ -525,7 +536,7 @@ def update_sdg(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]
     filters, lang = components.parse_state(state)
     df = _sdg(filters, lang, params)
     axis = t("axis.weight", lang)
-    fig = figures.sdg_profile(df, lang, value_title=axis)
+    fig = figures.sdg_profile(df, lang, value_title=axis, height=components.GRAPH_PX)
     summary = (
         figures.summary_total_and_top(df, "label", "value", t("coop.sdg_items", lang), lang)
         if not df.empty

@@ -34,6 +34,7 @@ register_page(
 PAGE = "data-quality"
 PARAMS = page_params.store_id(PAGE)
 
+RUNS_PX = RULES_PX = 420  # px: the card's graph and its figure (labels fitted to it)
 QUARANTINE_PAGE_SIZE = 20
 QUARANTINE_PAGER = (
     ids.DQ_QUAR_PREV,
@@ -152,9 +153,11 @@ def layout(**query: Any) -> html.Div:
             html.Div(
                 [
                     components.chart_card(
-                        ids.DQ_RUNS_CARD, t("dq.runs", lang), lang, xlsx=True, height=420
+                        ids.DQ_RUNS_CARD, t("dq.runs", lang), lang, xlsx=True, height=RUNS_PX
                     ),
-                    components.chart_card(ids.DQ_RULES_CARD, t("dq.rules", lang), lang, height=420),
+                    components.chart_card(
+                        ids.DQ_RULES_CARD, t("dq.rules", lang), lang, height=RULES_PX
+                    ),
                 ],
                 className="card-grid two",
             ),
@@ -237,6 +240,7 @@ def update_runs(state: dict[str, Any]) -> tuple[Any, ...]:
             t("dq.loaded", lang): figures.OKABE_ITO[0],
             t("dq.quarantined", lang): figures.OKABE_ITO[5],
         },
+        height=RUNS_PX,
     )
     summary = (
         t(
@@ -283,6 +287,7 @@ def update_rules(state: dict[str, Any]) -> tuple[Any, ...]:
             horizontal=True,
             y_title=t("dq.quarantined", lang),
             colour=figures.OKABE_ITO[5],
+            height=RULES_PX,
         )
         if not df.empty
         else figures.empty_figure(lang, "dq.no_quarantine")
@@ -417,7 +422,13 @@ def update_tables(state: dict[str, Any]) -> tuple[Any, ...]:
         1, "table_label", [t(f"entity.{n}", lang) if n in ENTITIES else n for n in df["table_name"]]
     )
     fig = figures.bar(
-        df, "table_label", "pct_filled", lang, horizontal=True, y_title=t("dq.required", lang)
+        df,
+        "table_label",
+        "pct_filled",
+        lang,
+        horizontal=True,
+        y_title=t("dq.required", lang),
+        height=components.GRAPH_PX,
     )
     low = df.loc[df["pct_filled"].idxmin()] if not df.empty else None  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
     summary = (
@@ -472,6 +483,7 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
         y="pct_filled",
         x_title=t("dq.lag", lang),
         y_title=t("dq.required", lang),
+        height=components.GRAPH_PX,
     )
     summary = ""
     if not df.empty:

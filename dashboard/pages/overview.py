@@ -27,6 +27,7 @@ register_page(
     i18n_key="page.overview",
 )
 
+MAP_PX = 420  # px: the card's graph and its figure (labels fitted to it)
 SPARK = "▁▂▃▄▅▆▇█"
 # Runs the trend and organisation queries beside the scorecard query; each worker thread has its
 # own DuckDB cursor (dashboard.data hands out one per thread). Threads start on first use.
@@ -67,7 +68,7 @@ def layout(**query: Any) -> html.Div:
                         ids.OVERVIEW_MAP_CARD,
                         t("overview.map", lang),
                         lang,
-                        height=420,
+                        height=MAP_PX,
                         metric="K02",
                     ),
                 ],
@@ -322,7 +323,13 @@ def update_network(state: dict[str, Any]) -> tuple[Any, ...]:
     filters, lang = components.parse_state(state)
     df = data.network_breakdown(filters, lang=lang)
     fig = figures.bar(
-        df, "label", "activities", lang, horizontal=True, y_title=t("axis.activities", lang)
+        df,
+        "label",
+        "activities",
+        lang,
+        horizontal=True,
+        y_title=t("axis.activities", lang),
+        height=components.GRAPH_PX,
     )
     summary = figures.summary_total_and_top(
         df, "label", "activities", t("axis.activities", lang), lang
@@ -348,7 +355,7 @@ def update_map(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the participating cities on the local base map."""
     filters, lang = components.parse_state(state)
     df = data.map_points(filters, lang=lang)
-    fig = figures.city_map(df, lang, size="participations")
+    fig = figures.city_map(df, lang, size="participations", height=MAP_PX)
     summary = (
         t(
             "sum.map",

@@ -24,6 +24,7 @@ register_page(
     i18n_key="page.participation",
 )
 
+CITIES_PX = 420  # px: the card's graph and its figure (labels fitted to it)
 MEASURES = ("participants", "cities", "organisations")
 MEASURE_AXIS = {
     "participants": "axis.participations",
@@ -77,7 +78,7 @@ def layout(**query: Any) -> html.Div:
                         t("part.top_cities", lang),
                         lang,
                         xlsx=True,
-                        height=420,
+                        height=CITIES_PX,
                     ),
                 ],
                 className="card-grid",
@@ -122,6 +123,7 @@ def update_over_time(state: dict[str, Any], measure: str) -> tuple[Any, ...]:
         legend_title=t("axis.stakeholder", lang),
         stack=bool(df.attrs.get("additive")),
         wide=True,
+        height=components.GRAPH_PX,
     )
     # total and largest group are the metric's recounts (a city counts once however many months)
     summary = figures.summary_total_and_top(df, "label", "value", axis, lang)
@@ -154,6 +156,7 @@ def update_by_type(state: dict[str, Any]) -> tuple[Any, ...]:
         horizontal=True,
         y_title=t("axis.participations", lang),
         legend_title=t("axis.modality", lang),
+        height=components.GRAPH_PX,
     )
     summary = figures.summary_total_and_top(
         df, "activity_type_label", "participants", t("axis.participations", lang), lang
@@ -193,6 +196,7 @@ def update_balance(state: dict[str, Any]) -> tuple[Any, ...]:
             t("region.EU", lang): figures.REGION_COLOURS["EU"],
             t("region.NA", lang): figures.REGION_COLOURS["NA"],
         },
+        height=components.GRAPH_PX,
     )
     # shares of Europe and North America, from the metric's per-region totals
     regions = df.attrs.get("legend_totals", {})
@@ -241,6 +245,7 @@ def update_gender(state: dict[str, Any]) -> tuple[Any, ...]:
             t("part.men_other", lang): figures.OKABE_ITO[0],
             t("part.undeclared", lang): "#8c959f",
         },
+        height=components.GRAPH_PX,
     )
     # K08 and the undeclared count for the whole selection, recounted by the metric layer
     pct_women = df.attrs.get("pct_women")
@@ -276,7 +281,13 @@ def update_top_cities(state: dict[str, Any]) -> tuple[Any, ...]:
     filters, lang = components.parse_state(state)
     df = data.top_cities(filters, lang=lang, limit=15)
     fig = figures.bar(
-        df, "name", "participants", lang, horizontal=True, y_title=t("axis.participations", lang)
+        df,
+        "name",
+        "participants",
+        lang,
+        horizontal=True,
+        y_title=t("axis.participations", lang),
+        height=CITIES_PX,
     )
     # the total of the whole selection (every city), not of the cities listed
     summary = figures.summary_total_and_top(

@@ -35,6 +35,9 @@ register_page(
     __name__, path="/sdg", name="SDGs", title="SDGs · IURC Impact", order=2, i18n_key="page.sdg"
 )
 
+PROFILE_PX = COVERAGE_PX = 480  # px: the card's graph and its figure (labels fitted to it)
+HEATMAP_PX = 300
+TARGETS_PX = 420
 METHODS = ("primary", "fractional")
 
 
@@ -171,7 +174,7 @@ def layout(**query: Any) -> html.Div:
                         ids.SDG_PROFILE_CARD,
                         t("sdg.profile", lang),
                         lang,
-                        height=480,
+                        height=PROFILE_PX,
                         controls=_method_control(lang),
                         note=t("sdg.colours_note", lang),
                     ),
@@ -179,14 +182,19 @@ def layout(**query: Any) -> html.Div:
                         ids.SDG_COVERAGE_CARD,
                         t("sdg.coverage", lang),
                         lang,
-                        height=480,
+                        height=COVERAGE_PX,
                         metric="K24",
                     ),
                 ],
                 className="card-grid two",
             ),
             components.chart_card(
-                ids.SDG_HEATMAP_CARD, t("sdg.heatmap", lang), lang, height=300, xlsx=True, wide=True
+                ids.SDG_HEATMAP_CARD,
+                t("sdg.heatmap", lang),
+                lang,
+                height=HEATMAP_PX,
+                xlsx=True,
+                wide=True,
             ),
             html.Div(
                 [
@@ -194,7 +202,7 @@ def layout(**query: Any) -> html.Div:
                         ids.SDG_TARGETS_CARD,
                         t("sdg.targets", lang),
                         lang,
-                        height=420,
+                        height=TARGETS_PX,
                         controls=_goal_control(lang),
                         xlsx=True,
                     ),
@@ -292,7 +300,7 @@ def update_profile(state: dict[str, Any], method: str) -> tuple[Any, ...]:
     df = data.sdg_profile(filters, lang=lang, method=method if method in METHODS else "primary")
     df = df[df["value"] > 0]
     axis = t("sdg.activities_share", lang)
-    fig = figures.sdg_profile(df, lang, value_title=axis)
+    fig = figures.sdg_profile(df, lang, value_title=axis, height=PROFILE_PX)
     summary = figures.summary_total_and_top(df, "label", "value", axis, lang)
     return _tag_card(
         df,
@@ -333,6 +341,7 @@ def update_heatmap(state: dict[str, Any], method: str) -> tuple[Any, ...]:
         row_title=t("axis.network", lang),
         col_title=t("axis.goal", lang),
         value_title=t("axis.activities", lang),
+        height=HEATMAP_PX,
     )
     summary = figures.summary_heatmap(
         df, "network_label", "goal_label", "value", lang, t("axis.activities", lang)
@@ -380,6 +389,7 @@ def update_targets(state: dict[str, Any], goal: int | None) -> tuple[Any, ...]:
         horizontal=True,
         x_title=t("axis.target", lang),
         y_title=t("axis.activities", lang),
+        height=TARGETS_PX,
     )
     summary = figures.summary_total_and_top(
         df, "target_id", "validated_entities", t("sdg.activities_with_target", lang), lang
@@ -411,6 +421,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
         value="pct",
         value_title=t("sdg.covered", lang),
         percent=True,
+        height=COVERAGE_PX,
     )
     summary = figures.summary_total_and_top(
         df, "label", "targets_covered", t("sdg.covered", lang), lang
@@ -451,6 +462,7 @@ def update_review(state: dict[str, Any]) -> tuple[Any, ...]:
         lang,
         x_title=t("axis.method", lang),
         y_title=t("axis.tags", lang),
+        height=components.GRAPH_PX,
     )
     summary = figures.summary_shares(df, "status_label", "tags", lang)
     return components.card_values(

@@ -61,6 +61,22 @@ def test_every_page_fits_390px_and_is_screenshotted(dash_page):
             assert page.evaluate(OVERFLOW) <= 0, "the open filter bar scrolls sideways"
             violations = dash_page.axe_violations()
             assert not violations, violations
+        if path == "/benchmarking":  # the context table reads whole, source included
+            context = page.evaluate("""() => {
+                const box = document.querySelector('#bench-context-table .table-responsive');
+                const right = box.getBoundingClientRect().right;
+                const sources = [...box.querySelectorAll('tbody tr')].map(r => [...r.cells]
+                    .filter(c => c.offsetParent !== null).map(c => c.innerText).join(' '));
+                const cells = [...box.querySelectorAll('td, th')].filter(c => c.offsetParent);
+                return [box.scrollWidth - box.clientWidth, sources,
+                        cells.filter(c => c.getBoundingClientRect().right > right + 1).length,
+                        box.querySelector('table').getAttribute('role')]; }""")
+            overflow, rows, outside, role = context
+            assert overflow <= 0 and outside == 0, context  # no sideways scroll in its box
+            assert rows and all("Source" in r for r in rows), rows  # each row's source shown
+            assert role is None  # still a native table (header cells scoped)
+            violations = dash_page.axe_violations()
+            assert not violations, violations
         name = path.strip("/").replace("/", "-") or "overview"
         dash_page.screenshot(f"{name}-390")
 
@@ -146,6 +162,48 @@ def test_register_searches_as_you_type_and_sorts_numbers_descending(dash_page):
         .map(c => { const r = document.createRange(); r.selectNodeContents(c);
                     return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })""")
     assert lines and set(lines) == {1}, lines
+
+
+REGISTER_FIT = """() => {
+    const box = document.querySelector('.register-wrap');
+    const rows = [...box.querySelectorAll('tbody tr')];
+    const lines = rows.flatMap(r => [...r.cells].map(c => {
+        const h = parseFloat(getComputedStyle(c).lineHeight);
+        const inner = c.firstElementChild || c;
+        return Math.round(inner.getBoundingClientRect().height / h); }));
+    const clamps = [...box.querySelectorAll('.clamp')];
+    return {overflow: box.scrollWidth - box.clientWidth, rows: rows.length,
+            tallest: Math.max(...lines),
+            titled: clamps.filter(s => s.title === s.textContent).length, clamps: clamps.length,
+            cut: clamps.filter(s => s.scrollHeight > s.clientHeight + 1).length};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_register_rows_are_compact_and_every_column_visible_at_1366px(dash_page, lang):
+    """Long titles and cooperation names take at most two lines (the whole text in the cell's
+    title, read by screen readers, and shown when the row has the focus), so the rows stay
+    compact and all twelve columns fit the 1366 px page without scrolling the table's box."""
+    page = dash_page.page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    dash_page.open(f"/activities?lang={lang}")
+    fit = page.evaluate(REGISTER_FIT)
+    assert fit["overflow"] <= 0, fit  # the last column is not hidden past the box's edge
+    assert fit["rows"] == 25 and fit["tallest"] <= 2, fit
+    assert fit["clamps"] and fit["titled"] == fit["clamps"], fit  # the whole text in the title
+    assert fit["cut"] > 0, fit  # the demo has names longer than two lines: they are cut
+    statuses = page.locator("#act-body td:nth-child(5)").all_inner_texts()
+    assert "not_yet_reported" not in statuses  # a status in words, not its code
+    # a row with the keyboard focus (its city link) shows its texts whole
+    link = page.locator("#act-body tr a").first
+    link.focus()
+    row = link.locator("xpath=ancestor::tr[1]")
+    cut = row.evaluate(
+        "r => [...r.querySelectorAll('.clamp')]"
+        ".filter(s => s.scrollHeight > s.clientHeight + 1).length"
+    )
+    assert cut == 0
+    dash_page.screenshot(f"activities-register-{lang}-1366")
 
 
 def test_runs_on_log_axis_and_map_city_opens_profile(dash_page):

@@ -26,6 +26,10 @@ def test_long_labels_are_cut_or_wrapped_to_fit():
     assert wrapped == "Manual review<br>by an editor"
     assert all(chart_margins.text_width(line) <= 110 for line in wrapped.split("<br>"))
     assert chart_margins.wrap_label(LONG, 110).count("<br>") == 1
+    # never broken inside a number ("100 000") nor at a no-break space
+    french = chart_margins.wrap_label("Participations pour 100 000 habitants", 170)
+    assert french == "Participations pour<br>100 000 habitants"
+    assert chart_margins.wrap_label("Réseau\u00a0mondial", 60) == "Résea…"  # one word, cut
 
 
 def test_horizontal_bars_get_a_left_margin_for_their_labels_and_keep_full_names_in_hover():
@@ -96,3 +100,63 @@ def test_a_static_image_gets_its_labels_whole():
     )
     assert list(spec["layout"]["yaxis"]["ticktext"]) == [LONG, "Turin"]
     assert spec["layout"]["yaxis"]["automargin"] is True
+
+
+def test_labels_wrap_where_the_graph_as_drawn_has_room():
+    # six long categories: 30 px bands in a 300 px graph (one line, cut), 50 px in a 420 px card
+    names = [f"Ecological Transition & Green Deal {i}" for i in range(6)]
+    df = pd.DataFrame({"n": names, "v": range(6)})
+    short = figures.bar(df, "n", "v", "en", horizontal=True)
+    tall = figures.bar(df, "n", "v", "en", horizontal=True, height=420)
+    assert short.layout.height is None and tall.layout.height == 420
+    assert list(short.layout.yaxis.ticktext)[0] == "Ecological Transition &…"
+    assert list(tall.layout.yaxis.ticktext)[0] == "Ecological Transition &<br>Green Deal 0"
+    assert list(tall.data[0].y) == names  # the hover keeps the whole names
+    # the same through every builder that draws categories on the left
+    long = pd.DataFrame({"n": names * 2, "g": ["a"] * 6 + ["b"] * 6, "v": range(12)})
+    stacked = figures.stacked_bar(long, "n", "v", "g", "en", horizontal=True, height=420)
+    assert stacked.layout.height == 420
+    assert "<br>" in list(stacked.layout.yaxis.ticktext)[0]
+    assert figures.empty_figure("en").layout.height is None  # the card's style draws it
+
+
+def test_every_card_figure_is_laid_out_for_the_height_its_graph_is_drawn(demo_db):
+    """Each page callback's figure carries the height of the graph it fills (the card's style
+    height, or the style the callback sets), so its labels are fitted to what is drawn."""
+    import dash
+
+    from benchmarks.callbacks import _template_args, _walk, page_callbacks
+    from dashboard import components, data
+    from dashboard.app import app  # noqa: F401  # registers the pages and their callbacks
+    from pipelines.metrics.filters import Filters
+
+    data.configure(demo_db)
+    try:
+        drawn: dict[str, int] = {}
+        for page in dash.page_registry.values():
+            if callable(page["layout"]):
+                for c in _walk(page["layout"](**_template_args(page))):
+                    if isinstance(c, dash.dcc.Graph) and getattr(c, "id", None):
+                        drawn[dash.stringify_id(c.id)] = int(str(c.style["height"])[:-2])
+        checked = 0
+        for cb in page_callbacks():
+            outputs = cb.outputs_list if isinstance(cb.outputs_list, list) else [cb.outputs_list]
+            result = cb(components.make_state(Filters(), "en", cb.page_path), 0)
+            values = result if isinstance(outputs, list) and len(outputs) > 1 else [result]
+            by_prop = {
+                (dash.stringify_id(o["id"]), o["property"]): v
+                for o, v in zip(outputs, values, strict=True)
+                if isinstance(o, dict)
+            }
+            for (ident, prop), fig in by_prop.items():
+                if prop != "figure" or ident not in drawn or figures.is_empty(fig):
+                    continue
+                style = by_prop.get((ident, "style"))
+                height = int(style["height"][:-2]) if style else drawn[ident]
+                layout = fig["layout"] if isinstance(fig, dict) else fig.layout
+                got = layout.get("height") if isinstance(layout, dict) else layout.height
+                assert got == height, (cb.name, got, height)
+                checked += 1
+        assert checked >= 15  # every chart card of the pages
+    finally:
+        data.clear_cache()

@@ -80,6 +80,26 @@ def test_components_data_table_renders_text_not_html_and_limits_rows():
     assert "60" in rendered["props"]["children"][1].children
 
 
+def test_components_data_table_writes_a_column_under_another_on_a_phone():
+    df = pd.DataFrame({"metric": ["GDP"], "value": [3], "source": ["<b>Eurostat</b>"]})
+    columns = {"metric": "Indicator", "value": "Value", "source": "Source"}
+    table = components.data_table(df, "en", columns=columns, under={"source": "metric"})
+    head, body = table.children[0].children
+    assert [getattr(th, "className", None) for th in head.children.children] == [
+        None,
+        None,
+        "narrow-hidden",  # its own column: hidden on a phone (CSS), shown elsewhere
+    ]
+    first, value, source = body.children[0].children
+    text, copy = first.children  # the indicator, then the copy shown on a phone only
+    assert text == "GDP" and copy.className == "cell-under"
+    assert copy.children[0].children == "Source" and copy.children[1] == "<b>Eurostat</b>"
+    assert source.className == "narrow-hidden" and source.children == "<b>Eurostat</b>"
+    assert not hasattr(value, "className") or value.className is None
+    plain = components.data_table(df, "en", columns=columns)  # without `under`: as before
+    assert plain.children[0].children[1].children[0].children[0].children == "GDP"
+
+
 def test_components_empty_card_says_why():
     _, summary, table = components.card_values(pd.DataFrame({"a": []}), {}, "", "es")
     assert summary == "No hay datos para este filtro. Amplíe el periodo o quite un filtro."

@@ -257,7 +257,9 @@ def cooperation_sdg(
         con,
         f"""
         with e as (
-            select goal, sum(weight) as value
+            -- rounded as the SDG page's sums (queries.sdg): a parallel sum of fractional
+            -- weights differs in its last bits from run to run (413.2499… or 413.2500…)
+            select goal, round(sum(weight), 9) as value
             from mart.sdg_entity_goal
             where cooperation_id = ? and is_validated
             group by goal
@@ -267,7 +269,7 @@ def cooperation_sdg(
             g.{lab} as label,
             g.colour_hex,
             e.value,
-            100.0 * e.value / nullif(sum(e.value) over (), 0) as share
+            round(100.0 * e.value / nullif(sum(e.value) over (), 0), 9) as share
         from e
         join ref.sdg_goal as g on g.goal = e.goal
         order by g.goal

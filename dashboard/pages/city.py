@@ -293,8 +293,8 @@ def _city_param(city_id: str, filters: Filters, lang: str) -> str:
 
 # the breakdowns the profile draws: (metric, dimension)
 BREAKDOWNS = (
-    ("K24", "goal"),
     ("K03", "year"),
+    ("K24", "goal"),
     ("K04", "stakeholder_type"),
     ("outputs", "output_status"),
     ("K04", "year"),
@@ -304,18 +304,15 @@ BREAKDOWNS = (
 def profile_queries(city_id: str, filters: Filters, lang: str) -> dict[Any, Future[Any]]:
     """Return the profile's queries for the city and the filters, each being read on the query
     pool (`data.in_background`): they do not depend on each other, so they run side by side
-    while the page draws the sections whose data came first. Keys: "figures", "benchmark",
-    "partners", "network", "network_figures", "outputs", and (metric, dimension) of BREAKDOWNS.
+    while the page draws the sections whose data came first. Keys: "benchmark", "partners",
+    "network", "network_figures", "outputs", and (metric, dimension) of BREAKDOWNS.
 
-    Example: ``profile_queries("turin-it", Filters(), "en")["figures"].result()``
+    Example: ``profile_queries("turin-it", Filters(), "en")["K03", "year"].result()``
     """
     run = data.in_background
-    # the slowest first: the SDG breakdown and the headline figures scan the largest sources
-    pending: dict[Any, Future[Any]] = {
-        BREAKDOWNS[0]: run(data.city_breakdown, city_id, filters, *BREAKDOWNS[0], lang=lang)
-    }
-    pending["figures"] = run(data.city_figures, city_id, filters)
-    for metric_id, by in BREAKDOWNS[1:]:
+    # the slowest first: the breakdowns scan the largest sources
+    pending: dict[Any, Future[Any]] = {}
+    for metric_id, by in BREAKDOWNS:
         pending[metric_id, by] = run(
             data.city_breakdown, city_id, filters, metric_id, by, lang=lang
         )
@@ -343,7 +340,10 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     def got(key: Any) -> Any:
         return pending[key].result()
 
-    figs = got("figures")
+    # the headline figures: activities hosted is the recounted total of the frame by year (the
+    # same metric, city and filters), so it is not asked again
+    hosted = got(("K03", "year"))
+    figs = data.city_figures(city_id, filters, totals={"K03": hosted.attrs["total"]})
     return [
         html.Div(
             [_figure_card(r, lang) for _, r in figs.iterrows()],
@@ -363,7 +363,7 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
                 ),
                 _section(
                     t("city.over_time", lang),
-                    _over_time(got(("K03", "year")), got(("K04", "year")), lang),
+                    _over_time(hosted, got(("K04", "year")), lang),
                     "city-time",
                 ),
                 _section(

@@ -295,10 +295,17 @@ def _city_param(city_id: str, filters: Filters, lang: str) -> str:
 BREAKDOWNS = (
     ("K03", "year"),
     ("K24", "goal"),
-    ("K04", "stakeholder_type"),
-    ("outputs", "output_status"),
     ("K04", "year"),
+    ("outputs", "output_status"),
+    ("K04", "stakeholder_type"),
 )
+# headline figures that are the recounted total of a breakdown the profile reads (the same
+# metric, city and filters): metric -> that breakdown
+HEADLINE_TOTALS = {
+    "K03": ("K03", "year"),
+    "K04": ("K04", "year"),
+    "outputs": ("outputs", "output_status"),
+}
 
 
 def profile_queries(city_id: str, filters: Filters, lang: str) -> dict[Any, Future[Any]]:
@@ -340,10 +347,9 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     def got(key: Any) -> Any:
         return pending[key].result()
 
-    # the headline figures: activities hosted is the recounted total of the frame by year (the
-    # same metric, city and filters), so it is not asked again
-    hosted = got(("K03", "year"))
-    figs = data.city_figures(city_id, filters, totals={"K03": hosted.attrs["total"]})
+    # the headline figures: those that are a breakdown's recounted total are not asked again
+    totals = {m: got(key).attrs["total"] for m, key in HEADLINE_TOTALS.items()}
+    figs = data.city_figures(city_id, filters, totals=totals)
     return [
         html.Div(
             [_figure_card(r, lang) for _, r in figs.iterrows()],
@@ -363,7 +369,7 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
                 ),
                 _section(
                     t("city.over_time", lang),
-                    _over_time(hosted, got(("K04", "year")), lang),
+                    _over_time(got(("K03", "year")), got(("K04", "year")), lang),
                     "city-time",
                 ),
                 _section(

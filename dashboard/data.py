@@ -18,6 +18,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import duckdb
@@ -55,6 +56,9 @@ _warehouse: Warehouse | None = None
 _cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _warmers: list[Callable[[], None]] = []
 _warmed: list[Any] = [None]  # the warehouse version the cache was last warmed for
+# Runs a page's independent queries beside each other; each worker thread has its own DuckDB
+# cursor (`cursor` hands out one per thread). Threads start on first use.
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iurc-query")
 
 
 def configure(
@@ -82,6 +86,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
     if not handle.path.exists():
         raise FileNotFoundError(f"no warehouse at {handle.path}")
     return handle.cursor()
+
+
+def in_background(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R]:
+    """Return a Future of `fn(*args, **kwargs)` (one of this module's cached queries) run on the
+    process's query pool, so that a page's independent queries run beside each other and beside
+    its drawing; its `result()` is what the call returns (or raises).
+
+    Example: ``in_background(city_figures, "turin-it", Filters()).result()``
+    """
+    return _POOL.submit(fn, *args, **kwargs)
 
 
 def _freeze(value: Any) -> Hashable:

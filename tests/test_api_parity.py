@@ -317,6 +317,7 @@ NOT_A_QUERY = {
     "warehouse": "returns the handle",
     "cursor": "returns a cursor",
     "cached": "the cache decorator itself",
+    "in_background": "runs a wrapper on the query pool (its answers are compared as they are)",
     "export_connection": "a connection for the server's own file exports",
     "clear_cache": "cache control",
     "filter_options": "compared in test_api_parity_filter_options",

@@ -7,6 +7,7 @@ the geography basis it is counted on (D12). An unknown id gives a not-found page
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import Any
 
 import pandas as pd
@@ -138,8 +139,7 @@ def _graph(fig: Any, summary: str, name: str, lang: str) -> list[Any]:
     ]
 
 
-def _partners(city_id: str, filters: Filters, lang: str) -> list[Any]:
-    partners = data.city_partners(city_id, lang=lang)
+def _partners(partners: pd.DataFrame, filters: Filters, lang: str) -> list[Any]:
     if partners.empty:
         return [html.P(t("city.no_cooperations", lang))]
     items = []
@@ -161,12 +161,13 @@ def _partners(city_id: str, filters: Filters, lang: str) -> list[Any]:
     return [html.Ul(items, className="city-partners")]
 
 
-def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
-    nodes, edges = data.city_network(city_id, filters, lang=lang)
+def _network(
+    network: tuple[pd.DataFrame, pd.DataFrame], figs: dict[str, float], lang: str
+) -> list[Any]:
+    nodes, edges = network
     fig = figures.cooperation_network(
         nodes, edges, lang, hub_label=t("coop.hub", lang), selected_label="", height=NETWORK_PX
     )
-    figs = data.network_figures(filters, city_id=city_id)
     summary = t(
         "city.network_members",
         lang,
@@ -176,9 +177,7 @@ def _network(city_id: str, filters: Filters, lang: str) -> list[Any]:
     return _graph(fig, summary, "network", lang)
 
 
-def _over_time(city_id: str, filters: Filters, lang: str) -> list[Any]:
-    hosted = data.city_breakdown(city_id, filters, "K03", "year", lang=lang)
-    attended = data.city_breakdown(city_id, filters, "K04", "year", lang=lang)
+def _over_time(hosted: pd.DataFrame, attended: pd.DataFrame, lang: str) -> list[Any]:
     long = pd.concat(
         [
             pd.DataFrame(
@@ -218,10 +217,7 @@ def _over_time(city_id: str, filters: Filters, lang: str) -> list[Any]:
     return _graph(fig, summary, "over-time", lang)
 
 
-def _breakdown(
-    city_id: str, filters: Filters, metric_id: str, by: str, key: str, lang: str
-) -> list[Any]:
-    df = data.city_breakdown(city_id, filters, metric_id, by, lang=lang)
+def _breakdown(df: pd.DataFrame, key: str, lang: str) -> list[Any]:
     column = [c for c in df.columns if c.endswith("_label")]
     label = column[0] if column else df.columns[0]
     df[label] = df[label].astype(str)
@@ -243,8 +239,7 @@ def _breakdown(
     ]
 
 
-def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
-    df = data.city_outputs(city_id, filters, lang=lang, limit=OUTPUTS_SHOWN)
+def _outputs(df: pd.DataFrame, filters: Filters, lang: str) -> list[Any]:
     if df.empty:
         return [html.P(t("city.no_outputs", lang))]
     head = html.Thead(
@@ -295,8 +290,7 @@ def _outputs(city_id: str, filters: Filters, lang: str) -> list[Any]:
     ]
 
 
-def _benchmark(city_id: str, filters: Filters, lang: str) -> html.P:
-    bench = data.city_benchmark(city_id, "partners", None, lang=lang)
+def _benchmark(bench: pd.DataFrame, city_id: str, filters: Filters, lang: str) -> html.P:
     link = dcc.Link(
         t("city.bench_link", lang),
         href=components.href("/benchmarking", filters, lang) + _city_param(city_id, filters, lang),
@@ -319,6 +313,46 @@ def _city_param(city_id: str, filters: Filters, lang: str) -> str:
     return ("&" if components.search_string(filters, lang) else "?") + f"city={city_id}"
 
 
+# the breakdowns the profile draws: (metric, dimension)
+BREAKDOWNS = (
+    ("K03", "year"),
+    ("K24", "goal"),
+    ("K04", "year"),
+    ("outputs", "output_status"),
+    ("K04", "stakeholder_type"),
+)
+# headline figures that are the recounted total of a breakdown the profile reads (the same
+# metric, city and filters): metric -> that breakdown
+HEADLINE_TOTALS = {
+    "K03": ("K03", "year"),
+    "K04": ("K04", "year"),
+    "outputs": ("outputs", "output_status"),
+}
+
+
+def profile_queries(city_id: str, filters: Filters, lang: str) -> dict[Any, Future[Any]]:
+    """Return the profile's queries for the city and the filters, each being read on the query
+    pool (`data.in_background`): they do not depend on each other, so they run side by side
+    while the page draws the sections whose data came first. Keys: "benchmark", "partners",
+    "network", "network_figures", "outputs", and (metric, dimension) of BREAKDOWNS.
+
+    Example: ``profile_queries("turin-it", Filters(), "en")["K03", "year"].result()``
+    """
+    run = data.in_background
+    # the slowest first: the breakdowns scan the largest sources
+    pending: dict[Any, Future[Any]] = {}
+    for metric_id, by in BREAKDOWNS:
+        pending[metric_id, by] = run(
+            data.city_breakdown, city_id, filters, metric_id, by, lang=lang
+        )
+    pending["outputs"] = run(data.city_outputs, city_id, filters, lang=lang, limit=OUTPUTS_SHOWN)
+    pending["network"] = run(data.city_network, city_id, filters, lang=lang)
+    pending["network_figures"] = run(data.network_figures, filters, city_id=city_id)
+    pending["partners"] = run(data.city_partners, city_id, lang=lang)
+    pending["benchmark"] = run(data.city_benchmark, city_id, "partners", None, lang=lang)
+    return pending
+
+
 @callback(
     Output(ids.CITY_BODY, "children"),
     Input(ids.STATE, "data"),
@@ -330,41 +364,51 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     filters, lang = components.parse_state(state)
     if not isinstance(city_id, str) or data.city_info(city_id, lang=lang).empty:
         return [html.P(t("city.not_found_text", lang))]
-    figs = data.city_figures(city_id, filters)
+    pending = profile_queries(city_id, filters, lang)
+
+    def got(key: Any) -> Any:
+        return pending[key].result()
+
+    # the headline figures: those that are a breakdown's recounted total are not asked again
+    totals = {m: got(key).attrs["total"] for m, key in HEADLINE_TOTALS.items()}
+    figs = data.city_figures(city_id, filters, totals=totals)
     return [
         html.Div(
             [_figure_card(r, lang) for _, r in figs.iterrows()],
             className="city-figures",
             role="list",
         ),
-        _benchmark(city_id, filters, lang),
+        _benchmark(got("benchmark"), city_id, filters, lang),
         html.Div(
             [
                 _section(
                     t("city.cooperations", lang),
-                    [*_partners(city_id, filters, lang), *_network(city_id, filters, lang)],
+                    [
+                        *_partners(got("partners"), filters, lang),
+                        *_network(got("network"), got("network_figures"), lang),
+                    ],
                     "city-coop",
                 ),
                 _section(
-                    t("city.over_time", lang), _over_time(city_id, filters, lang), "city-time"
+                    t("city.over_time", lang),
+                    _over_time(got(("K03", "year")), got(("K04", "year")), lang),
+                    "city-time",
                 ),
                 _section(
                     t("city.stakeholders", lang),
-                    _breakdown(city_id, filters, "K04", "stakeholder_type", "stakeholders", lang),
+                    _breakdown(got(("K04", "stakeholder_type")), "stakeholders", lang),
                     "city-stake",
                 ),
                 _section(
                     t("city.outputs", lang),
                     [
-                        *_breakdown(city_id, filters, "outputs", "output_status", "outputs", lang),
-                        *_outputs(city_id, filters, lang),
+                        *_breakdown(got(("outputs", "output_status")), "outputs", lang),
+                        *_outputs(got("outputs"), filters, lang),
                     ],
                     "city-out",
                 ),
                 _section(
-                    t("city.sdg", lang),
-                    _breakdown(city_id, filters, "K24", "goal", "sdg", lang),
-                    "city-sdg",
+                    t("city.sdg", lang), _breakdown(got(("K24", "goal")), "sdg", lang), "city-sdg"
                 ),
             ],
             className="card-grid",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import pandas as pd
@@ -29,9 +29,6 @@ register_page(
 
 MAP_PX = 420  # px: the card's graph and its figure (labels fitted to it)
 SPARK = "▁▂▃▄▅▆▇█"
-# Runs the trend and organisation queries beside the scorecard query; each worker thread has its
-# own DuckDB cursor (dashboard.data hands out one per thread). Threads start on first use.
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overview-trend")
 
 
 def layout(**query: Any) -> html.Div:
@@ -221,13 +218,13 @@ ORGANISATION_KPIS = ("K05", "K09")
 
 def scorecard_organisations(filters: Filters) -> dict[str, Future[dict[str, Any]]]:
     """Return the D6 organisation figures of K05 and K09 (by indicator id), each being read on
-    the page's pool: they do not depend on the scorecard, so they run beside it; the page keeps
-    those of the cards it shows.
+    the query pool (`data.in_background`): they do not depend on the scorecard, so they run
+    beside it; the page keeps those of the cards it shows.
 
     Example: ``scorecard_organisations(Filters())["K05"].result()["rule"]``
     """
     return {
-        kpi: _POOL.submit(data.organisation_figures, filters, indicator=kpi)
+        kpi: data.in_background(data.organisation_figures, filters, indicator=kpi)
         for kpi in ORGANISATION_KPIS
     }
 
@@ -295,7 +292,7 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     filters, lang = components.parse_state(state)
     # The trend of every trend KPI, in parallel with the scorecard (not only the KPIs that turn out
     # to have a value): each KPI's rows do not depend on which others are asked for.
-    pending = _POOL.submit(data.kpi_trend, filters, TREND_KPIS, lang=lang)
+    pending = data.in_background(data.kpi_trend, filters, TREND_KPIS, lang=lang)
     figures_pending = scorecard_organisations(filters)  # K05/K09's D6 figures, also beside it
     df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]

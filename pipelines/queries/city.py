@@ -8,6 +8,7 @@ cooperation (or its own city). `CITY_FIGURES` names the basis of each.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -81,15 +82,25 @@ def city_partners(
     )
 
 
-def city_figures(con: duckdb.DuckDBPyConnection, city_id: str, filters: Filters) -> pd.DataFrame:
+def city_figures(
+    con: duckdb.DuckDBPyConnection,
+    city_id: str,
+    filters: Filters,
+    *,
+    totals: Mapping[str, float | None] | None = None,
+) -> pd.DataFrame:
     """Return the profile's headline figures for the city under the filters.
 
     Columns: key (of CITY_FIGURES), metric, unit, geography (the metric's basis), value (None
-    when undefined).
+    when undefined). `totals` are figures of CITY_FIGURES' metrics the caller already read from
+    the metric layer for the same city and filters (a `city_breakdown`'s attrs['total'], the
+    recounted total of its frame), by metric id: they are taken as they are, not asked again.
 
-    Example: ``city_figures(con, "austin-us", Filters())``
+    Example: ``city_figures(con, "austin-us", Filters(), totals={"K03": 12.0})``
     """
-    values = metric_totals(con, list(CITY_FIGURES.values()), filters, city=(city_id,))
+    known = {m: v for m, v in (totals or {}).items() if m in CITY_FIGURES.values()}
+    asked = [m for m in CITY_FIGURES.values() if m not in known]
+    values = {**known, **metric_totals(con, asked, filters, city=(city_id,))}
     rows: list[dict[str, Any]] = []
     for key, metric_id in CITY_FIGURES.items():
         spec = describe(metric_id)

@@ -388,3 +388,58 @@ def test_quarantine_table_shows_the_iati_element_path():
     shown = str(quarantine_table(rows, "fr"))
     assert "Élément (IATI)" in shown and "/iati-activities/iati-activity[1]" in shown
     assert "Élément (IATI)" not in str(quarantine_table(rows.iloc[1:], "fr"))
+
+
+# ------------------------------------------------------------------ city profile
+def test_in_background_returns_what_the_call_returns_and_raises_its_error(warehouse):
+    pending = data.in_background(data.city_figures, "turin-it", Filters())
+    pd.testing.assert_frame_equal(pending.result(), data.city_figures("turin-it", Filters()))
+    failing = data.in_background(
+        data.city_breakdown, "turin-it", Filters(), "no-such-metric", "year"
+    )
+    with pytest.raises(ValueError, match="unknown metric"):
+        failing.result()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
+    from dashboard.pages import city
+
+    filters = Filters(region=("EU",))
+    pending = city.profile_queries("turin-it", filters, lang)
+    for metric_id, by in city.BREAKDOWNS:
+        got = pending[metric_id, by].result()
+        expected = data.city_breakdown("turin-it", filters, metric_id, by, lang=lang)
+        pd.testing.assert_frame_equal(got, expected)
+        assert got.attrs == expected.attrs
+    pd.testing.assert_frame_equal(
+        pending["outputs"].result(),
+        data.city_outputs("turin-it", filters, lang=lang, limit=city.OUTPUTS_SHOWN),
+    )
+    assert pending["network_figures"].result() == data.network_figures(filters, city_id="turin-it")
+    for key, call in {
+        "partners": lambda: data.city_partners("turin-it", lang=lang),
+        "benchmark": lambda: data.city_benchmark("turin-it", "partners", None, lang=lang),
+    }.items():
+        pd.testing.assert_frame_equal(pending[key].result(), call())
+    for got, expected in zip(
+        pending["network"].result(), data.city_network("turin-it", filters, lang=lang), strict=True
+    ):
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def test_city_profile_states_each_headline_figure_of_the_metric_layer(warehouse, con):
+    from dashboard import components
+    from dashboard.i18n import fmt_number
+    from dashboard.pages import city
+    from pipelines.queries.city import CITY_FIGURES
+
+    filters = Filters(start=pd.Timestamp("2024-01-01").date())
+    body = city.update_profile(components.make_state(filters, "en", "/city/turin-it"), "turin-it")
+    cards = body[0].children  # the headline figures: value, label, basis
+    shown = {card.children[0].id: card.children[0].children for card in cards}
+    for key, metric_id in CITY_FIGURES.items():
+        value = queries.metric_total(con, metric_id, filters, city=("turin-it",))
+        text = "–" if value is None else fmt_number(value, "en")
+        assert shown[f"city-fig-{key}"] in (text, f"{text} €")
+    assert shown["city-fig-activities_hosted"] != "–"

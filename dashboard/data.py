@@ -11,11 +11,13 @@ filter or aggregate whole fact tables in pandas.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -59,6 +61,11 @@ _warmed: list[Any] = [None]  # the warehouse version the cache was last warmed f
 # Runs a page's independent queries beside each other; each worker thread has its own DuckDB
 # cursor (`cursor` hands out one per thread). Threads start on first use.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iurc-query")
+# Warming threads are daemons and the cursor each last took: at exit they are stopped (see
+# `_stop_warming`), never cut short by the interpreter's end while inside DuckDB.
+_warming: dict[threading.Thread, duckdb.DuckDBPyConnection | None] = {}
+_stopping = threading.Event()
+STOP_WAIT_S = 10.0
 
 
 def configure(
@@ -85,7 +92,11 @@ def cursor() -> duckdb.DuckDBPyConnection:
     handle = warehouse()
     if not handle.path.exists():
         raise FileNotFoundError(f"no warehouse at {handle.path}")
-    return handle.cursor()
+    cur = handle.cursor()
+    thread = threading.current_thread()
+    if thread in _warming:
+        _warming[thread] = cur  # the query `_stop_warming` interrupts at exit
+    return cur
 
 
 def in_background(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R]:
@@ -197,7 +208,52 @@ def _warm_if_new(version: Any) -> None:
         if version == _warmed[0] or not _warmers or not config.warm_cache_enabled():
             return
         _warmed[0] = version
-    threading.Thread(target=warm, name="iurc-cache-warm", daemon=True).start()
+        if _stopping.is_set():
+            return
+        thread = threading.Thread(target=_warm_in_thread, name="iurc-cache-warm", daemon=True)
+        _warming[thread] = None
+    thread.start()
+
+
+def _warm_in_thread() -> None:
+    try:
+        warm()
+    finally:
+        with _lock:
+            _warming.pop(threading.current_thread(), None)
+
+
+def stopping() -> bool:
+    """Return True once the process is exiting: long background work (warming) returns early.
+
+    Example: ``if data.stopping(): return  # between two pages of a warm-up``
+    """
+    return _stopping.is_set()
+
+
+def _stop_warming() -> None:
+    # A daemon thread still inside DuckDB when the interpreter ends makes the process abort
+    # ("terminate called ... exception not rethrown", a gunicorn worker killed by SIGABRT) or
+    # logs an interrupted query: so at exit each warming thread is told to stop, its query is
+    # interrupted (again, until it returns: a new query clears the flag), and it is awaited.
+    _stopping.set()
+    deadline = time.monotonic() + STOP_WAIT_S
+    while time.monotonic() < deadline:
+        with _lock:
+            running = list(_warming.items())
+        if not running:
+            return
+        for thread, cur in running:
+            if cur is not None:
+                with contextlib.suppress(duckdb.Error):
+                    cur.interrupt()
+            thread.join(0.05)
+
+
+# Before the query pool's own exit hook (registered when concurrent.futures was imported, and run
+# after this one): a warm-up then stops before the pool refuses its next query. Plain `atexit`
+# runs only after the pool and every other non-daemon thread were joined.
+threading._register_atexit(_stop_warming)  # type: ignore[attr-defined]
 
 
 def start_warming() -> None:
@@ -218,10 +274,13 @@ def warm() -> None:
     A warmer that fails (e.g. no warehouse yet) is skipped: the page then fills on first visit.
     """
     for warmer in list(_warmers):
+        if _stopping.is_set():
+            return
         try:
             warmer()
         except Exception:  # noqa: BLE001 - warming is an optimisation, never an error
-            log.warning("cache warming failed", exc_info=True)
+            if not _stopping.is_set():  # else: cut short on purpose, the process is exiting
+                log.warning("cache warming failed", exc_info=True)
 
 
 def clear_cache() -> None:

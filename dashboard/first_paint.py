@@ -170,6 +170,8 @@ def warm_default_views(app: Dash) -> None:
     if not response_cache.claim_warming():
         return
     for page in list(dash.page_registry.values()):
+        if data.stopping():
+            return
         if page.get("path_template") or not callable(page.get("layout")):
             continue
         with app.server.test_request_context(page["path"]):

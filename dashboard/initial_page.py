@@ -29,6 +29,8 @@ from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
 from flask import Response, g, has_request_context, request
 
+from dashboard import data
+
 log = logging.getLogger(__name__)
 
 # the ids of dash.page_container's parts (dash/dash.py _ID_*), which the router callback uses
@@ -112,7 +114,8 @@ def container(requested: tuple[str, str, str] | None = None) -> html.Div:
     try:
         content = page_content(requested[1], requested[2]) if requested else None
     except Exception:  # the shell must load: the router then draws (or reports) the page
-        log.exception("could not draw %s in the layout response", requested)
+        if not data.stopping():  # else: a warm-up's query interrupted as the process exits
+            log.exception("could not draw %s in the layout response", requested)
         if has_request_context():
             g.iurc_layout_failed = True  # not to be kept (dashboard.response_cache)
         content = None

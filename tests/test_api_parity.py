@@ -329,6 +329,7 @@ NOT_A_QUERY = {
     "submission_effect": "a scratch-copy load (submissions.kpi_effect); tests/dashboard/test_data.py",
     "on_publish": "registers a cache warmer; tests/dashboard/test_first_paint.py",
     "start_warming": "starts the cache warmer; tests/dashboard/test_first_paint.py",
+    "stopping": "tells warming the process exits; tests/dashboard/test_warming_exit.py",
     "warm": "runs the cache warmers; tests/dashboard/test_first_paint.py",
 }
 

@@ -10,7 +10,9 @@ ingests publish new data. Run with `make loadtest` (not part of `make test`).
    main thread runs three ingests through `ingest_files` (new activities and participations) and,
    after each publish, polls the data-quality runs callback until the new file shows.
 5. Prints a table and writes benchmarks/results/loadtest.json: requests served, failures
-   (non-200 or a Dash error body), p50/p95/p99 latency, and the data-visible latency per ingest.
+   (non-200 or a Dash error body), p50/p95/p99 latency, the data-visible latency per ingest, and
+   the errors the server logged (tracebacks, crashed workers), read after it was stopped: any
+   failure or server error fails the run.
 
 Example: python -m benchmarks.loadtest --clients 50 --duration 60 --workers 4
 """
@@ -23,6 +25,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -291,6 +294,21 @@ def ingest_and_watch(
     return out
 
 
+CRASH_LINE = re.compile(r"was sent SIG|terminate called|Fatal Python error|Segmentation fault")
+
+
+def server_errors(log: str) -> list[str]:
+    """Return every error the server logged: each traceback (from "Traceback" up to the next
+    one, cut at 3,000 characters) and each line saying a worker crashed (killed by a signal, a
+    C++ terminate, a fatal Python error).
+
+    Example: ``server_errors("[..] Worker (pid:9) was sent SIGABRT!")  # that line``
+    """
+    tracebacks = ["Traceback" + part[:3000] for part in log.split("Traceback")[1:]]
+    crashes = [line for line in log.splitlines() if CRASH_LINE.search(line)]
+    return tracebacks + crashes
+
+
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
     """Wait until the server answers `/_dash-layout` (raises if it dies or times out)."""
     deadline = time.monotonic() + timeout
@@ -429,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         log = (tmp / "gunicorn.log").read_text() if (tmp / "gunicorn.log").exists() else ""
         shutil.rmtree(tmp, ignore_errors=True)
 
+    errors = server_errors(log)
     lat = stats.latencies
     visible = [r["visible_s"] for r in ingests]
     result = {
@@ -459,14 +478,15 @@ def main(argv: list[str] | None = None) -> int:
         "data_visible_s_max": max((v for v in visible if v is not None), default=None),
         "cpu_count": os.cpu_count(),
         "load_average": list(os.getloadavg()),
-        "server_errors_logged": log.count("Traceback"),
-        "server_tracebacks": ["Traceback" + part[:3000] for part in log.split("Traceback")[1:4]],
+        "server_errors_logged": len(errors),
+        "server_errors": errors[:5],
     }
     ok = (
         result["failures"] == 0
         and len(ingests) == args.ingests
         and all(r["exit_code"] == 0 for r in ingests)
         and all(v is not None and v <= VISIBLE_LIMIT_S for v in visible)
+        and not errors
     )
     result["passed"] = ok
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -483,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         ("response cache hit ratio", str(result["response_cache"]["hit_ratio"])),
         ("ingests published", f"{sum(r['exit_code'] == 0 for r in ingests)} / {args.ingests}"),
         ("new data visible after", ", ".join(f"{v} s" for v in visible)),
+        ("server errors logged", str(len(errors))),
         ("result", "PASS" if ok else "FAIL"),
     ]
     width = max(len(k) for k, _ in rows)
@@ -490,8 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:<{width}}  {value}")
     for failure in stats.failures[:5]:
         print("  failure:", failure)
-    for trace in result["server_tracebacks"]:
-        print("  server error:", trace.strip().splitlines()[-1][:300])
+    for error in result["server_errors"]:
+        print("  server error:", error.strip().splitlines()[-1][:300])
     print(f"written {args.out}")
     return 0 if ok else 1
 

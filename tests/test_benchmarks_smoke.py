@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import build
+from benchmarks import build, loadtest
 from benchmarks import run as bench
 from pipelines.demo.build import DEFAULT_SCALE as SCALE
 
@@ -51,3 +51,19 @@ def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None
     assert set(result["targets"]) == set(bench.TARGETS)
     for key in ("cores", "ram_gb", "cpu_model", "python", "duckdb", "date"):
         assert result["machine"][key], key
+
+
+def test_loadtest_counts_tracebacks_and_crashed_workers_as_server_errors() -> None:
+    log = (
+        "[2026-11-30 23:55:01 +0000] [9151] [WARNING] slow request\n"
+        'Traceback (most recent call last):\n  File "x.py", line 1\n'
+        "_duckdb.InterruptException: INTERRUPT Error: Interrupted!\n"
+        "terminate called after throwing an instance of ''\n"
+        "[2026-11-30 23:55:48 +0000] [9151] [WARNING] Worker (pid:9153) was sent SIGABRT!\n"
+    )
+    errors = loadtest.server_errors(log)
+    assert len(errors) == 3
+    assert errors[0].startswith("Traceback") and "InterruptException" in errors[0]
+    assert errors[1] == "terminate called after throwing an instance of ''"
+    assert errors[2].endswith("was sent SIGABRT!")
+    assert loadtest.server_errors("[WARNING] slow request\n") == []

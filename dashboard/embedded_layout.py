@@ -9,8 +9,13 @@ the callback list as inert JSON data blocks (`<script type="application/json">`,
 as HTML), followed by a small constant script that answers the renderer's two requests from those
 blocks, each once, and Dash's renderer. Server and browser work in parallel, and no round trip is
 left before the first draw. A layout with a map also preloads the map part of Plotly and its
-base map (assets/07-plotly-geo.js fetches both at the map's first draw, by then from the cache). The response is compressed here (gzip, flushed after each part), since
-flask-compress would hold a streamed response back until its end.
+base map (assets/07-plotly-geo.js fetches both at the map's first draw, by then from the cache).
+A page that always draws a map (its registry entry's `maps`, e.g. the overview) preloads them in
+the shell instead, before Plotly's scripts: assets/07-plotly-geo.js, seeing the preload, loads
+and runs the map part and reads the base map at once, while the server builds the layout, rather
+than when the layout has arrived and the browser is drawing. The response is compressed here
+(gzip, flushed after each part), since flask-compress would hold a streamed response back until
+its end.
 
 If the layout cannot be built, its block is left out and the renderer fetches `/_dash-layout` as
 usual (the Referer fallback of dashboard.initial_page). The index is per address: `private`,
@@ -110,9 +115,32 @@ def _draws_charts(path: str) -> bool:
         return True
 
 
-def _blocks(app: Dash, plotly_linked: bool) -> str:
-    """Return the data blocks for this request's page (each left out if it cannot be built), and
-    Plotly's script elements when the layout draws a chart and they are not `plotly_linked`."""
+def geo_preloads() -> str:
+    """Return the preload links of Plotly's map part and of its base map (as
+    assets/07-plotly-geo.js fetches them: a script, and a same-origin fetch()).
+
+    Example: ``'rel="preload" as="script"' in geo_preloads()`` -> True
+    """
+    return (
+        f'<link rel="preload" as="script" href="{html.escape(GEO_URL)}">'
+        f'<link rel="preload" as="fetch" crossorigin href="{html.escape(TOPOJSON_URL)}">'
+    )
+
+
+def _draws_map(path: str) -> bool:
+    """Return whether the page at `path` always draws a map (initial_page.draws_map); False when
+    that cannot be told (the layout's own map, if any, is preloaded as before)."""
+    try:
+        return initial_page.draws_map(path)
+    except Exception:
+        log.exception("could not tell whether %s draws a map", path)
+        return False
+
+
+def _blocks(app: Dash, plotly_linked: bool, geo_linked: bool = False) -> str:
+    """Return the data blocks for this request's page (each left out if it cannot be built),
+    Plotly's script elements when the layout draws a chart and they are not `plotly_linked`, and
+    the map part's preloads when the layout draws a map and they are not `geo_linked`."""
     prefix = app.config.requests_pathname_prefix  # the paths the browser asks for
     out = []
     parts: dict[str, Callable[[], str]] = {
@@ -128,12 +156,8 @@ def _blocks(app: Dash, plotly_linked: bool) -> str:
         out.append(data_block(prefix + name, text))
         if name == "_dash-layout" and not plotly_linked and GRAPH in text:
             out.append(plotly_tags())  # a page said to draw none that does: before the renderer
-        if name == "_dash-layout" and MAP_TRACE in text:  # fetched while the scripts run
-            out.append(f'<link rel="preload" as="script" href="{html.escape(GEO_URL)}">')
-            # its base map, as assets/07-plotly-geo.js fetches it (fetch(), same origin)
-            out.append(
-                f'<link rel="preload" as="fetch" crossorigin href="{html.escape(TOPOJSON_URL)}">'
-            )
+        if name == "_dash-layout" and MAP_TRACE in text and not geo_linked:
+            out.append(geo_preloads())  # fetched while the scripts run
     return "".join(out)
 
 
@@ -159,9 +183,12 @@ def install(app: Dash) -> None:
             # Plotly is run while the server builds the layout, for a page that draws charts;
             # elsewhere assets/04-plotly-on-demand.js loads it if a chart appears
             charts = _draws_charts(requested[1])
-            yield head + (plotly_tags() if charts else "")
+            # a page that always draws a map runs its map part then too (before Plotly's tags:
+            # assets/07-plotly-geo.js starts loading it when it sees the preload)
+            geo = charts and _draws_map(requested[1])
+            yield head + (geo_preloads() if geo else "") + (plotly_tags() if charts else "")
             initial_page.request_page(requested)
-            yield _blocks(app, charts) + f"<script>{BOOTSTRAP}</script>" + sep + tail
+            yield _blocks(app, charts, geo) + f"<script>{BOOTSTRAP}</script>" + sep + tail
 
         gzip = request.accept_encodings.quality("gzip") > 0
         body = stream_with_context(_gzip(parts()) if gzip else (p.encode() for p in parts()))

@@ -13,9 +13,11 @@ initial call.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,40 +98,89 @@ def _walk(component: Any) -> Iterator[Any]:
         yield from _walk(child)
 
 
+def _call(index: dict[str, Any], prefill: Prefill) -> tuple[Prefill, list[Any], AttributeDict]:
+    """Return (prefill, its arguments, its callback context): the layout's current values of its
+    inputs, as Dash would pass them for the state store's change."""
+    args = [getattr(index[ident], prop, None) for ident, prop in prefill.inputs]
+    outputs_list = [{"id": index[ident].id, "property": prop} for ident, prop in prefill.outputs]
+    context = AttributeDict(
+        triggered_inputs=[{"prop_id": f"{ids.STATE}.data", "value": args[0]}],
+        inputs_list=[
+            {"id": index[i].id, "property": p, "value": v}
+            for (i, p), v in zip(prefill.inputs, args, strict=True)
+        ],
+        states_list=[],
+        outputs_list=outputs_list if prefill.multi else outputs_list[0],
+    )
+    return prefill, args, context
+
+
+def _run(prefill: Prefill, args: list[Any], context: AttributeDict) -> Any:
+    """Return what `prefill` returns for `args` in its callback `context` (a PreventUpdate it
+    raises is returned)."""
+    token = context_value.set(context)
+    try:
+        return prefill.fn(*args)
+    except PreventUpdate as exc:
+        return exc
+    finally:
+        context_value.reset(token)
+
+
+def _apply(index: dict[str, Any], prefill: Prefill, get: Callable[[], Any]) -> bool:
+    """Set `prefill`'s outputs in `index` to what `get()` returns (or raises); return False when
+    there is no warehouse yet (the page shows its warning, its charts stay empty: fill no more)."""
+    try:
+        result = get()
+    except FileNotFoundError:
+        return False
+    if isinstance(result, PreventUpdate):
+        return True
+    values = list(result) if prefill.multi else [result]
+    for (ident, prop), value in zip(prefill.outputs, values, strict=True):
+        if value is not no_update:
+            setattr(index[ident], prop, value)
+    return True
+
+
+# Runs a page's first-paint callbacks beside the one its request's thread runs. Its tasks wait on
+# data's query pool (data.in_background), never the other way round, so neither can starve.
+_PREFILL_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="iurc-prefill")
+
+
+def _pooled(call: tuple[Prefill, list[Any], AttributeDict]) -> Callable[[], Any]:
+    """Return a getter of `call`'s result, run on the prefill pool in a copy of this thread's
+    context (the request, Dash's callback context); one the pool has not started when asked
+    for runs in the asking thread instead (so never later than one after the other)."""
+    run = functools.partial(_run, *call)
+    future: Future[Any] = _PREFILL_POOL.submit(contextvars.copy_context().run, run)
+    return lambda: run() if future.cancel() else future.result()
+
+
 def fill(layout: Any, callbacks: list[Prefill]) -> Any:
     """Return `layout` with the outputs of `callbacks` set to what they return for the layout's
-    own input values (a callback whose components are not all in the layout is left out)."""
+    own input values (a callback whose components are not all in the layout is left out).
+
+    The callbacks run beside each other (the first in this thread, the others on the prefill
+    pool), unless one reads what another fills; their outputs are set in the callbacks' order,
+    as running them one after the other would set them.
+
+    Example: ``fill(page["layout"](lang="fr"), prefills(app)["dashboard.pages.overview"])``
+    """
     index = {stringify_id(c.id): c for c in _walk(layout) if getattr(c, "id", None) is not None}
-    for prefill in callbacks:
-        if any(ident not in index for ident, _ in prefill.inputs + prefill.outputs):
-            continue
-        args = [getattr(index[ident], prop, None) for ident, prop in prefill.inputs]
-        outputs_list = [
-            {"id": index[ident].id, "property": prop} for ident, prop in prefill.outputs
-        ]
-        token = context_value.set(
-            AttributeDict(
-                triggered_inputs=[{"prop_id": f"{ids.STATE}.data", "value": args[0]}],
-                inputs_list=[
-                    {"id": index[i].id, "property": p, "value": v}
-                    for (i, p), v in zip(prefill.inputs, args, strict=True)
-                ],
-                states_list=[],
-                outputs_list=outputs_list if prefill.multi else outputs_list[0],
-            )
-        )
-        try:
-            result = prefill.fn(*args)
-        except PreventUpdate:
-            continue
-        except FileNotFoundError:  # no warehouse yet: the page shows its warning, charts stay empty
-            return layout
-        finally:
-            context_value.reset(token)
-        values = list(result) if prefill.multi else [result]
-        for (ident, prop), value in zip(prefill.outputs, values, strict=True):
-            if value is not no_update:
-                setattr(index[ident], prop, value)
+    runnable = [p for p in callbacks if all(i in index for i, _ in p.inputs + p.outputs)]
+    filled = {pair for p in runnable for pair in p.outputs}
+    if len(runnable) < 2 or any(pair in filled for p in runnable for pair in p.inputs):
+        for prefill in runnable:  # one reads what another fills: one after the other
+            if not _apply(index, prefill, functools.partial(_run, *_call(index, prefill))):
+                break
+        return layout
+    first, *rest = [_call(index, prefill) for prefill in runnable]
+    getters: list[Callable[[], Any]] = [functools.partial(_run, *first)]
+    getters += [_pooled(call) for call in rest]
+    for prefill, get in zip(runnable, getters, strict=True):
+        if not _apply(index, prefill, get):
+            break
     return layout
 
 

@@ -107,6 +107,17 @@ def draws_charts(path: str) -> bool:
     return bool(charts(**(variables or {})) if callable(charts) else charts)
 
 
+def draws_map(path: str) -> bool:
+    """Return whether the page serving `path` always draws a map: its registry entry's `maps`
+    (False when not given, or when no page serves `path`).
+
+    Example: draws_map("/") -> True
+    """
+    app = dash.get_app()
+    page, _ = _path_to_page(app.strip_relative_path(path))
+    return bool(page and page.get("maps", False))
+
+
 def container(requested: tuple[str, str, str] | None = None) -> html.Div:
     """Return the page container holding the requested page (the Location set to its address),
     or Dash's empty container when there is no request or no page for it."""

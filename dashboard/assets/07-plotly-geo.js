@@ -6,7 +6,10 @@
    (assets/topojson/world_110m.json, linked by content hash in <meta name="iurc-plotly-topojson">,
    cached for a year) is fetched at the same time and handed to Plotly in PlotlyGeoAssets, where
    Plotly looks before fetching it itself from config.topojsonURL (unhashed: fetched again on
-   every visit, and only once the map part had loaded). If that fetch fails, Plotly's own does. */
+   every visit, and only once the map part had loaded). If that fetch fails, Plotly's own does.
+   A page that always draws a map preloads the map part in its shell (dashboard.embedded_layout):
+   then both are loaded at once, while the server builds the page, and the map's draw waits for
+   them only if they are still on their way. */
 (function () {
   var loading = null;
   function hasGeo(data) {
@@ -41,11 +44,15 @@
     return loading;
   }
   window.iurcPlotlyGeo = loadGeo;
+  var geoMeta = document.querySelector('meta[name="iurc-plotly-geo"]');
+  if (geoMeta && document.querySelector('link[rel="preload"][as="script"][href="' + geoMeta.content + '"]')) {
+    loadGeo().catch(function () { /* the map's draw asks again */ });
+  }
   ["react", "newPlot"].forEach(function (name) {
     var draw = window.Plotly[name];
     window.Plotly[name] = function () {
       var self = this, args = arguments;
-      if (!hasGeo(args[1]) || window.Plotly.__iurcGeo) { return draw.apply(self, args); }
+      if (!hasGeo(args[1]) || (window.Plotly.__iurcGeo && !loading)) { return draw.apply(self, args); }
       return loadGeo().then(function () { return draw.apply(self, args); });
     };
   });

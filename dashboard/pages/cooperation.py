@@ -290,10 +290,11 @@ def network_summary(figs: dict[str, float], selected: str, lang: str) -> str:
 def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the cooperations on the map with the selected one highlighted."""
     filters, lang = components.parse_state(state)
-    nodes, edges = (
-        data.cooperation_nodes(filters, lang=lang),
-        data.cooperation_edges(filters, lang=lang),
-    )
+    # its three queries beside each other (the figures are read even when there is no edge)
+    pending_nodes = data.in_background(data.cooperation_nodes, filters, lang=lang)
+    pending_figs = data.in_background(data.network_figures, filters)
+    edges = data.cooperation_edges(filters, lang=lang)
+    nodes = pending_nodes.result()
     coop = _coop(params)
     names = dict(zip(edges["cooperation_id"], edges["cooperation_name"], strict=True))
     fig = figures.cooperation_network(
@@ -306,7 +307,7 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
         city_hint=t("coop.city_hint", lang),
         height=NETWORK_PX,
     )
-    figs = data.network_figures(filters) if not edges.empty else {"cooperations": 0.0}
+    figs = pending_figs.result() if not edges.empty else {"cooperations": 0.0}
     summary = network_summary(figs, str(names.get(coop, "–")), lang)
     # one row per cooperation: its members and activities are the cooperation's own (per edge
     # they repeat), so picking the first edge of each aggregates nothing

@@ -25,6 +25,7 @@ register_page(
     title="Overview · IURC Impact",
     order=0,
     i18n_key="page.overview",
+    maps=True,  # its map part of Plotly runs while the layout is built (dashboard.embedded_layout)
 )
 
 MAP_PX = 420  # px: the card's graph and its figure (labels fitted to it)

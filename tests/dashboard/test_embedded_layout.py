@@ -185,3 +185,31 @@ def test_a_chart_in_a_page_said_to_draw_none_still_gets_plotly(client, monkeypat
     layout_at = page.index('data-path="/_dash-layout"')
     first = page.index(f'<script src="{sources[0]}"')
     assert layout_at < first < page.index(embedded_layout.RENDERER_TAG)
+
+
+def _geo_preloads(page: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(embedded_layout.geo_preloads()), page)]
+
+
+@pytest.mark.parametrize(
+    ("path", "early"),
+    [("/", True), ("/?lang=fr&network=innovation", True), ("/cooperation", False)],
+)
+def test_a_page_that_always_draws_a_map_preloads_its_map_part_in_the_shell(
+    client, path: str, early: bool
+) -> None:
+    page = client.get(path).data.decode()
+    at = _geo_preloads(page)
+    assert len(at) == 1, at  # once: in the shell, or after the layout that draws a map
+    geo_script = page.index('<script src="/assets/07-plotly-geo.js')
+    if early:  # before assets/07-plotly-geo.js runs (it then loads the map part at once)
+        assert at[0] < geo_script < page.index(embedded_layout.BLOCK_CLASS)
+    else:  # the cooperation network's map is only known from its layout
+        assert page.index('data-path="/_dash-layout"') < at[0]
+    assert initial_page.draws_map("/") is True
+    assert initial_page.draws_map("/cooperation") is False
+    assert initial_page.draws_map("/no-such-page") is False
+
+
+def test_a_page_without_a_map_preloads_no_map_part(client) -> None:
+    assert _geo_preloads(client.get("/participation").data.decode()) == []

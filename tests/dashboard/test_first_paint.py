@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from functools import partial
 from pathlib import Path
 
 import dash
@@ -9,7 +11,8 @@ import numpy as np
 import plotly
 import plotly.graph_objects as go
 import pytest
-from dash._utils import stringify_id
+from dash import dcc, html
+from dash._utils import stringify_id, to_json
 
 from dashboard import components, data, figures, first_paint, ids, lean_figures
 from dashboard.app import app
@@ -115,3 +118,87 @@ def test_figures_go_to_the_browser_without_template_and_with_rounded_coordinates
     assert sent["data"][0]["lat"]["dtype"] == "f4" and sent["data"][0]["lon"] == [9.19, None, -73.5]
     own = go.Figure(layout={"template": "plotly"})  # a figure with a template of its own keeps it
     assert "template" in lean_figures.browser_figure(own).to_plotly_json()["layout"]
+
+
+def _prefill(fn, inputs: tuple, output: str) -> first_paint.Prefill:
+    return first_paint.Prefill(fn, inputs, ((output, "children"),), False)
+
+
+def _toy_layout() -> html.Div:
+    return html.Div(
+        [dcc.Store(id=ids.STATE, data={"q": ""}), html.Div(id="toy-a"), html.Div(id="toy-b")]
+    )
+
+
+def _children(layout: html.Div, ident: str) -> object:
+    return next(c for c in first_paint._walk(layout) if getattr(c, "id", None) == ident).children
+
+
+def test_independent_first_paint_callbacks_run_beside_each_other() -> None:
+    second_started = threading.Event()
+    threads: dict[str, str] = {}
+
+    def first(state: dict) -> str:
+        threads["a"] = threading.current_thread().name
+        # waits for the second: run one after the other, it would wait in vain
+        assert second_started.wait(timeout=30), "the second callback did not run beside"
+        return "A"
+
+    def second(state: dict) -> str:
+        threads["b"] = threading.current_thread().name
+        second_started.set()
+        assert dash.ctx.outputs_list == {"id": "toy-b", "property": "children"}
+        return "B"
+
+    state = ((ids.STATE, "data"),)
+    layout = first_paint.fill(
+        _toy_layout(), [_prefill(first, state, "toy-a"), _prefill(second, state, "toy-b")]
+    )
+    assert (_children(layout, "toy-a"), _children(layout, "toy-b")) == ("A", "B")
+    assert threads["a"] != threads["b"] and threads["b"].startswith("iurc-prefill")
+
+
+def test_a_first_paint_callback_reading_another_ones_output_runs_after_it() -> None:
+    state = ((ids.STATE, "data"),)
+    layout = first_paint.fill(
+        _toy_layout(),
+        [
+            _prefill(lambda s: "A", state, "toy-a"),
+            _prefill(lambda s, a: f"after {a}", (*state, ("toy-a", "children")), "toy-b"),
+        ],
+    )
+    assert _children(layout, "toy-b") == "after A"
+
+
+def test_no_warehouse_leaves_the_first_paint_callbacks_after_it_unfilled() -> None:
+    def missing(state: dict) -> str:
+        raise FileNotFoundError("no warehouse")
+
+    def skipped(state: dict) -> str:
+        raise dash.exceptions.PreventUpdate
+
+    state = ((ids.STATE, "data"),)
+    layout = first_paint.fill(
+        _toy_layout(), [_prefill(missing, state, "toy-a"), _prefill(lambda s: "B", state, "toy-b")]
+    )
+    assert (_children(layout, "toy-a"), _children(layout, "toy-b")) == (None, None)
+    layout = first_paint.fill(
+        _toy_layout(), [_prefill(skipped, state, "toy-a"), _prefill(lambda s: "B", state, "toy-b")]
+    )
+    assert (_children(layout, "toy-a"), _children(layout, "toy-b")) == (None, "B")
+
+
+@pytest.mark.parametrize("path", ["/", "/cooperation", "/participation"])
+def test_first_paint_callbacks_beside_each_other_fill_what_one_after_another_fills(
+    demo_data, monkeypatch, path: str
+) -> None:
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+
+    def layout_json() -> str:
+        data.clear_cache()
+        with app.server.test_request_context(path):
+            return str(to_json(page["layout"](lang="es", network="innovation")))
+
+    together = layout_json()
+    monkeypatch.setattr(first_paint, "_pooled", lambda call: partial(first_paint._run, *call))
+    assert together == layout_json()

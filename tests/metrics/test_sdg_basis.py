@@ -252,3 +252,17 @@ def test_a_distinct_count_over_rows_unique_on_it_is_written_as_a_count() -> None
     assert "from mart.sdg_entity where" in sql and "count(distinct" not in sql
     sql, _ = metric_query("sdg.activities_primary", Filters(), by=("goal",))
     assert "mart.sdg_entity_goal" in sql and "count(distinct entity_id)" in sql
+
+
+@pytest.mark.parametrize("method", ["primary", "fractional"])
+@pytest.mark.parametrize("filters", [case[0] for case in ACTIVITY_CASES])
+def test_heatmap_cells_add_up_to_the_profile(
+    mcur: duckdb.DuckDBPyConnection, filters: Filters, method: str
+) -> None:
+    """The heatmap reads only the rows that give a value (`valued`), the profile every counted
+    row: one network per activity, so its cells add up to the profile's goals."""
+    profile = sdg.sdg_profile(mcur, filters, method=method)
+    want = {int(g): v for g, v in zip(profile["goal"], profile["value"], strict=True) if v}
+    heat = sdg.sdg_network_heatmap(mcur, filters, method=method)
+    assert (heat["value"] > 0).all()
+    assert {int(g): v for g, v in heat.groupby("goal")["value"].sum().items()} == want

@@ -287,6 +287,29 @@ def _dim_items(
     return [star, *(text for kind, text in items if kind == "add")]
 
 
+def _base_relation(
+    source: Source, mode: _Mode, dims: Sequence[str], uses: str, date_col: str | None
+) -> tuple[str, set[str]]:
+    """Return (relation, needed columns): the relation of a base source that `_rows_sql` reads
+    for these breakdowns, metric text `uses` and date column, and the columns it needs of it."""
+    columns = source.relations[-1].columns
+    dim_cols: set[str] = set()
+    for d in dims:
+        dim = DIMENSIONS[d]
+        if dim.time_grain:
+            continue
+        if dim.expr:
+            dim_cols |= _columns_used(dim.expr, columns)
+        elif source.geo_shape == "list":
+            dim_cols.add(LIST_COLUMNS.get(dim.column, dim.column))
+        else:
+            dim_cols.add(dim.column)
+    needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
+    if date_col:
+        needed.add(date_col)
+    return _relation(source, needed), needed
+
+
 def _rows_sql(
     source_name: str,
     mode: _Mode,
@@ -327,22 +350,7 @@ def _rows_sql(
         )
         return _expand(text, mode)
     date_col = date_col or source.date_col
-    columns = source.relations[-1].columns
-    dim_cols: set[str] = set()
-    for d in dims:
-        dim = DIMENSIONS[d]
-        if dim.time_grain:
-            continue
-        if dim.expr:
-            dim_cols |= _columns_used(dim.expr, columns)
-        elif source.geo_shape == "list":
-            dim_cols.add(LIST_COLUMNS.get(dim.column, dim.column))
-        else:
-            dim_cols.add(dim.column)
-    needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
-    if date_col:
-        needed.add(date_col)
-    relation = _relation(source, needed)
+    relation, needed = _base_relation(source, mode, dims, uses, date_col)
     chosen = next(r.columns for r in source.relations if r.name == relation)
     conds = [*_period(date_col, basis, mode), *_restriction(source, mode)]
     conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
@@ -387,16 +395,59 @@ def _distinct_as_case(expr: str) -> str:
     return _FILTERED_DISTINCT.sub(r"count(distinct case when \2 then \1 end)", expr)
 
 
-def _aggregate_exprs(m: Metric, mode: _Mode) -> tuple[str, str, str]:
-    """Return the metric's (numerator, denominator, value) aggregate expressions, as doubles."""
-    num = _distinct_as_case(_expand(m.numerator or m.value, mode))
-    den = _distinct_as_case(_expand(m.denominator, mode)) if m.denominator else "null"
-    value = _distinct_as_case(_expand(m.value, mode))
+# a test of the form `column = 'value'`, a conjunct of a metric's `where` that fixes the column
+_FIXED = re.compile(r"([a-z_][a-z0-9_]*) = '[^'()]*'")
+
+
+def _counted_key(m: Metric, mode: _Mode, dims: Sequence[str]) -> str | None:
+    """Return the column whose distinct count over the metric's rows `_metric_rows(m, mode,
+    dims)` is the count of its non-null values, else None: the last column of the key
+    (`Relation.key`) of the relation the rows are read from, when the metric's `where` is an
+    `and` of tests that fix the key's other columns to one value each. Not for a derived
+    source, the keyed mode (rows repeated per call) or a breakdown by a place that unnests a
+    list (a row per place).
+
+    Example: ``_counted_key(metric("sdg.activities_primary"), _query_mode(Filters(), (), ())[0],
+    ())  # 'entity_id'`` (mart.sdg_entity: one row per entity_type and entity_id)
+    """
+    source = SOURCES[m.source]
+    if source.sql is not None or mode.calls:
+        return None
+    if any(source.geo_shape == "list" and DIMENSIONS[d].column in LIST_COLUMNS for d in dims):
+        return None
+    name, _ = _base_relation(source, mode, dims, _uses(m), m.date_col or source.date_col)
+    key = next(r.key for r in source.relations if r.name == name)
+    if not key:
+        return None
+    conjuncts = [c.strip() for c in re.split(r"\band\b", m.where, flags=re.IGNORECASE)]
+    if any(re.search(r"\bor\b", c, flags=re.IGNORECASE) for c in conjuncts):
+        return None
+    fixed = {match.group(1) for c in conjuncts if (match := _FIXED.fullmatch(c))}
+    return key[-1] if set(key[:-1]) <= fixed else None
+
+
+def _aggregate_exprs(m: Metric, mode: _Mode, counted: str | None = None) -> tuple[str, str, str]:
+    """Return the metric's (numerator, denominator, value) aggregate expressions, as doubles.
+
+    `counted` (`_counted_key`): a column unique on the rows aggregated, whose distinct count is
+    written `count(column)`: the same figure without hashing every value (~10x faster on the
+    SDG page's 300 k entities at 10 M rows).
+    """
+
+    def written(expr: str) -> str:
+        expr = _distinct_as_case(_expand(expr, mode))
+        if counted:
+            expr = re.sub(rf"count\(distinct {re.escape(counted)}\)", f"count({counted})", expr)
+        return expr
+
+    num = written(m.numerator or m.value)
+    den = written(m.denominator) if m.denominator else "null"
+    value = written(m.value)
     return f"({num})::double", f"({den})::double", f"({value})::double"
 
 
-def _aggregates(m: Metric, mode: _Mode) -> str:
-    exprs = _aggregate_exprs(m, mode)
+def _aggregates(m: Metric, mode: _Mode, counted: str | None = None) -> str:
+    exprs = _aggregate_exprs(m, mode, counted)
     return ", ".join(f"{e} as {name}" for e, name in zip(exprs, _AGGREGATES, strict=True))
 
 
@@ -661,8 +712,10 @@ def _grouping_sets_sql(
         for level in group
     )
     sets = ", ".join("(" + ", ".join(DIMENSIONS[d].column for d in level) + ")" for level in group)
+    counted = _counted_key(m, mode, _row_dims(m, by, group[0]))  # the dims of `rows`
     return (
-        f"select {', '.join(items)}, {_aggregates(m, mode)}, case {mask} {names} end as level, "
+        f"select {', '.join(items)}, {_aggregates(m, mode, counted)}, case {mask} {names} end "
+        "as level, "
         f"{mask} = {(1 << len(present)) - 1} as is_total\nfrom (\n{rows}\n)\n"
         f"group by grouping sets ({sets})"
     )
@@ -677,7 +730,8 @@ def _level_sql(
     tail = f"'{','.join(level)}' as level, {'false' if level else 'true'} as is_total"
     head = ", ".join(items) + ", " if items else ""
     rows = _metric_rows(m, mode, level)
-    sql = f"select {head}{_aggregates(m, mode)}, {tail}\nfrom (\n{rows}\n)"
+    counted = _counted_key(m, mode, level)
+    sql = f"select {head}{_aggregates(m, mode, counted)}, {tail}\nfrom (\n{rows}\n)"
     if cols:
         sql += f"\ngroup by {', '.join(cols)}"
     time_cols = [DIMENSIONS[d].column for d in level if DIMENSIONS[d].time_grain]

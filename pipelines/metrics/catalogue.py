@@ -210,6 +210,22 @@ SOURCES: dict[str, Source] = {
                 tag_filters=frozenset({"review", "method"}),
                 tag_flags=kind,
                 relations=(
+                    # one row per entity, its flags or-ed over its goals: what a figure not
+                    # broken down by goal reads (a count of its rows, not a distinct count)
+                    Relation(
+                        "mart.sdg_entity",
+                        frozenset(
+                            _FILTER_COLS
+                            | _GEO_LISTS
+                            | {"entity_type", "entity_id", "cooperation_id"}
+                            | {
+                                f"{kind}_{review}_{method}"
+                                for review in WITH_SUGGESTIONS
+                                for method in TAG_METHODS
+                            }
+                        ),
+                        key=("entity_type", "entity_id"),
+                    ),
                     Relation(
                         "mart.sdg_entity_goal",
                         frozenset(

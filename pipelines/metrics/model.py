@@ -53,6 +53,10 @@ class Relation:
 
     name: str  # e.g. mart.participation_city_cube
     columns: frozenset[str]
+    # the columns that identify a row (no two rows share their values), if declared: a distinct
+    # count of the last of them over rows where the others are fixed counts the rows
+    # (`pipelines.metrics.build` then writes `count(x)`, which needs no hash of every value)
+    key: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -36,7 +36,7 @@ def _flags(kind: str, reviews: Sequence[str], methods: Sequence[str]) -> str:
 
 
 def _entity_goals(
-    filters: Filters, entity_type: str, method: str = "fractional"
+    filters: Filters, entity_type: str, method: str = "fractional", *, valued: bool = False
 ) -> tuple[str, list[object]]:
     """Return (CTEs `entity_goal`, params): one row per tagged entity and goal under the filters.
 
@@ -48,12 +48,18 @@ def _entity_goals(
     goal whose only tags of the selected methods are unreviewed suggestions. The primary-only
     method does not use `weight` (null then): its window over every entity is the costliest step
     of the query, so it is computed only for the fractional method.
+    `valued`: only the rows that give the method a value (a counted primary tag; a counted tag),
+    for a figure of the values alone (the heatmap): the others give 0 (primary) or a null weight
+    (fractional; the window counts the counted rows only), so the sums are the same, from fewer
+    rows.
     """
     clause, params = where(filters, geo="list")
     reviews = filters.tag_codes("review")
     methods = filters.method or TAG_METHODS
     counted = _flags("tag", reviews, methods)
     every = _flags("tag", FILTER_BY_NAME["review"].codes, methods)
+    if valued:
+        every = _flags("primary", reviews, methods) if method == "primary" else counted
     weight = (
         """case
                     when counted
@@ -185,7 +191,7 @@ def sdg_network_heatmap(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    ctes, params = _entity_goals(filters, entity_type, method)
+    ctes, params = _entity_goals(filters, entity_type, method, valued=True)
     cells = fetch(
         con,
         f"""

@@ -12,13 +12,16 @@ Fixture tags (tests/pipelines/conftest.py SDG); not-cancelled activities: a1 a2 
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import pytest
 
-from pipelines.metrics.build import unhonoured_filters
-from pipelines.metrics.filters import WITH_SUGGESTIONS, Filters
+from pipelines.metrics.build import _counted_key, _query_mode, metric_query, unhonoured_filters
+from pipelines.metrics.catalogue import metric
+from pipelines.metrics.filters import TAG_METHODS, WITH_SUGGESTIONS, Filters
 from pipelines.queries import sdg
-from pipelines.queries.metrics import metric_total
+from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
 
 ALL = WITH_SUGGESTIONS  # accepted tags and unreviewed suggestions
 
@@ -170,7 +173,8 @@ def test_heatmap_cells_under_tag_filters(
 
 
 # (filters, activities with a counted primary tag, activities with a counted tag): read from the
-# flag columns of mart.sdg_entity_goal (sources sdg_goal_primary, sdg_goal)
+# flag columns of mart.sdg_entity (a row per entity; sources sdg_goal_primary, sdg_goal), and by
+# goal from those of mart.sdg_entity_goal
 ACTIVITY_CASES = [
     (Filters(), 2, 3),  # a1 a3 primary; + a2's validated 11.3
     (Filters(review=ALL), 3, 3),  # + a2's suggested primary 4.4
@@ -186,3 +190,79 @@ def test_activities_counted_from_the_goal_flags(
 ) -> None:
     assert metric_total(mcur, "sdg.activities_primary", filters) == primary
     assert metric_total(mcur, "sdg.activities_fractional", filters) == tagged
+    for metric_id, want in (
+        ("sdg.activities_primary", primary),
+        ("sdg.activities_fractional", tagged),
+    ):
+        # the total row of a breakdown by goal (rows per entity and goal, a distinct count) and by
+        # network (rows per entity, a count of them) recount the same entities
+        for by in (("goal",), ("network",)):
+            frame = metric_frame(mcur, metric_id, filters, by=by)
+            assert total_row(frame)["value"] == want, (metric_id, by)
+        by_network = groups(metric_frame(mcur, metric_id, filters, by=("network",)))
+        assert by_network["value"].sum() == want  # one network per activity: its groups add up
+
+
+def test_entity_mart_has_a_row_per_entity_with_its_goal_flags(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """mart.sdg_entity: one row per (entity_type, entity_id), each flag or-ed over its goals."""
+    flags = [
+        f"{kind}_{review}_{method}"
+        for kind in ("tag", "primary")
+        for review in ALL
+        for method in TAG_METHODS
+    ]
+    rows, keys = mcur.execute(
+        "select count(*), count(distinct (entity_type, entity_id)) from mart.sdg_entity"
+    ).fetchone() or (None, None)
+    assert rows == keys == 5  # a1 a2 a3 o1 coop-b
+    ored = ", ".join(f"bool_or({f})" for f in flags)
+    assert (
+        mcur.execute(
+            f"select entity_type, entity_id, {ored} from mart.sdg_entity_goal group by all "
+            f"except select entity_type, entity_id, {', '.join(flags)} from mart.sdg_entity"
+        ).fetchall()
+        == []
+    )
+    row = mcur.execute(
+        "select primary_validated_manual, tag_validated_keyword, primary_suggested_model "
+        "from mart.sdg_entity where entity_id = 'a1'"
+    ).fetchone()
+    assert row == (True, True, False)  # 11 primary manual, 9 keyword (not primary)
+
+
+def test_a_distinct_count_over_rows_unique_on_it_is_written_as_a_count() -> None:
+    """`count(distinct entity_id)` reads `count(entity_id)` only on mart.sdg_entity (a row per
+    entity) and only when the metric's `where` fixes entity_type, the key's other column."""
+    mode = _query_mode(Filters(), (), ())[0]
+    primary = metric("sdg.activities_primary")
+    assert _counted_key(primary, mode, ()) == "entity_id"
+    assert _counted_key(primary, mode, ("network",)) == "entity_id"
+    assert _counted_key(primary, mode, ("goal",)) is None  # mart.sdg_entity_goal: no key
+    assert _counted_key(primary, mode, ("city",)) is None  # a row per place: not unique
+    every_type = dataclasses.replace(primary, where="true")
+    assert _counted_key(every_type, mode, ()) is None  # an id may recur across entity types
+    either = dataclasses.replace(primary, where="entity_type = 'activity' or goal = 1")
+    assert _counted_key(either, mode, ()) is None
+    keyed = dataclasses.replace(mode, calls="calls")
+    assert _counted_key(primary, keyed, ()) is None
+    assert _counted_key(metric("K03"), mode, ()) is None  # a relation without a key
+    sql, _ = metric_query("sdg.activities_primary", Filters())
+    assert "from mart.sdg_entity where" in sql and "count(distinct" not in sql
+    sql, _ = metric_query("sdg.activities_primary", Filters(), by=("goal",))
+    assert "mart.sdg_entity_goal" in sql and "count(distinct entity_id)" in sql
+
+
+@pytest.mark.parametrize("method", ["primary", "fractional"])
+@pytest.mark.parametrize("filters", [case[0] for case in ACTIVITY_CASES])
+def test_heatmap_cells_add_up_to_the_profile(
+    mcur: duckdb.DuckDBPyConnection, filters: Filters, method: str
+) -> None:
+    """The heatmap reads only the rows that give a value (`valued`), the profile every counted
+    row: one network per activity, so its cells add up to the profile's goals."""
+    profile = sdg.sdg_profile(mcur, filters, method=method)
+    want = {int(g): v for g, v in zip(profile["goal"], profile["value"], strict=True) if v}
+    heat = sdg.sdg_network_heatmap(mcur, filters, method=method)
+    assert (heat["value"] > 0).all()
+    assert {int(g): v for g, v in heat.groupby("goal")["value"].sum().items()} == want

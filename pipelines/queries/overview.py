@@ -82,11 +82,13 @@ def _stored_scope(
     filters: Filters, cooperation_id: str | None, city_id: str | None
 ) -> tuple[Any, ...] | None:
     """Return (period_type, start, end, scope_type, scope_id) when the publish step stored the
-    scorecard for these filters (the programme, one network, one cooperation or one city; to
-    date or one calendar year), else None. The stored rows come from the same macro call."""
-    if filters.subtheme or filters.challenge or filters.region or filters.country or filters.mode:
+    scorecard for these filters (the programme, one network, one cooperation mode, one
+    cooperation or one city; to date or one calendar year), else None. The stored rows come
+    from the same macro call."""
+    if filters.subtheme or filters.challenge or filters.region or filters.country:
         return None
     scopes = [("network", n) for n in filters.network]
+    scopes += [("mode", m) for m in filters.mode]
     scopes += [("cooperation", cooperation_id)] if cooperation_id else []
     scopes += [("city", city_id)] if city_id else []
     if len(scopes) > 1:

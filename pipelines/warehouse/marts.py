@@ -10,10 +10,11 @@ dependencies. The first line declares how the relation is materialised:
     -- materialized: scalar_macro(a, b)      a scalar macro; the file holds one expression
 
 `mart.kpi_scorecard` is then filled by ONE query over a temporary table of the stored scopes and
-periods (programme and networks, to date and per year; cooperations and cities with targets; one
-row per call, its `mart.kpi_scorecard_for` parameters as columns): the macro joined laterally to
-each row (`scorecard_batch_sql`), so the stored scorecard and a scorecard for any filter
-combination come from the same SQL, and the stored one is planned once rather than once per call.
+periods (programme, networks and cooperation modes, to date and per year; cooperations and cities
+with targets; one row per call, its `mart.kpi_scorecard_for` parameters as columns): the macro
+joined laterally to each row (`scorecard_batch_sql`), so the stored scorecard and a scorecard for
+any filter combination come from the same SQL, and the stored one is planned once rather than once
+per call.
 The same calls in the keyed form (`scorecard_keyed_sql`: the macros' text with the call as a key
 through every step, no lateral join) are what Spark runs; on DuckDB both give the same rows.
 """
@@ -196,7 +197,8 @@ def _scorecard_calls(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
 def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
     """Return (scope_type, scope_id, period_type, start, end) for every stored scorecard row set.
 
-    Stored: the programme and each network, to date and per year; cooperations and cities that
+    Stored: the programme, each network and each cooperation mode (a target scope of its own:
+    the overview's single mode filter), to date and per year; cooperations and cities that
     have targets, to date and per year of a target. Quarters and other scopes are computed on
     demand (`mart.kpi_scorecard_for`): every stored call adds (rows x calls) work to the one
     fill query.
@@ -212,7 +214,12 @@ def scorecard_calls(rows: RowSource) -> list[tuple[Any, ...]]:
             "union select network_id from core.activity order by 1"
         )
     ]
-    for scope_type, ids in (("programme", [config.PROGRAMME_ID]), ("network", networks)):
+    modes = [r[0] for r in rows("select mode_id from ref.cooperation_mode order by 1")]
+    for scope_type, ids in (
+        ("programme", [config.PROGRAMME_ID]),
+        ("network", networks),
+        ("mode", modes),
+    ):
         for scope_id in ids:
             calls.append((scope_type, scope_id, "all", None, None))
             calls.extend((scope_type, scope_id, "year", start, end) for start, end in years)
@@ -245,7 +252,12 @@ def scorecard_params(call: tuple[Any, ...]) -> dict[str, Any]:
     is ``["innovation"]``.
     """
     scope_type, scope_id, period_type, start, end = call
-    filters = Filters(start=start, end=end, network=(scope_id,) if scope_type == "network" else ())
+    filters = Filters(
+        start=start,
+        end=end,
+        network=(scope_id,) if scope_type == "network" else (),
+        mode=(scope_id,) if scope_type == "mode" else (),
+    )
     args = macro_args(
         filters,
         cooperation=(scope_id,) if scope_type == "cooperation" else (),

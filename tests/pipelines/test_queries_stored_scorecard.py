@@ -32,6 +32,8 @@ def _macro_only(cur, filters: Filters, **kwargs) -> pd.DataFrame:
         Filters(network=("innovation",)),
         Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
         Filters(network=("innovation",), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+        Filters(mode=("pairing",)),
+        Filters(mode=("trio",), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
     ],
 )
 def test_kpi_scorecard_stored_scope_equals_macro(cur, filters):
@@ -46,6 +48,21 @@ def test_kpi_scorecard_stored_scope_only_for_stored_filters():
     assert overview._stored_scope(Filters(start=dt.date(2024, 1, 1)), None, None) is None
     assert overview._stored_scope(Filters(network=("a",)), "coop", None) is None
     assert overview._stored_scope(Filters(), "coop", None)[3:] == ("cooperation", "coop")
+    assert overview._stored_scope(Filters(mode=("trio",)), None, None)[3:] == ("mode", "trio")
+    assert overview._stored_scope(Filters(mode=("trio", "pairing")), None, None) is None
+    assert overview._stored_scope(Filters(mode=("trio",), network=("a",)), None, None) is None
+    assert overview._stored_scope(Filters(mode=("trio",), region=("EU",)), None, None) is None
+    assert overview._stored_scope(Filters(mode=("trio",)), None, "city") is None
+
+
+def test_a_single_cooperation_mode_is_stored_with_its_own_target(cur):
+    """The overview's one-mode filter is a target scope of its own: its stored rows carry the
+    mode as scope (so a mode target rates it), and a mode not stored falls back to the macro."""
+    stored = q.kpi_scorecard(cur, Filters(mode=("cluster",)))
+    assert set(stored["scope_type"]) == {"mode"} and set(stored["scope_id"]) == {"cluster"}
+    unknown = Filters(mode=("no-such-mode",))
+    assert overview._stored_scope(unknown, None, None) is not None
+    pd.testing.assert_frame_equal(q.kpi_scorecard(cur, unknown), _macro_only(cur, unknown))
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +99,7 @@ def test_the_stored_scorecard_is_the_live_macro_for_each_kind_of_stored_call(
     first = {(call[0], call[2]): call for call in reversed(calls)}
     assert set(first) == {
         (scope, period)
-        for scope in ("programme", "network", "cooperation", "city")
+        for scope in ("programme", "network", "mode", "cooperation", "city")
         for period in ("all", "year")
     }
     for call in first.values():

@@ -227,6 +227,18 @@ def _right_text(data: Sequence[dict[str, Any]], lang: str) -> float:
     return need
 
 
+def two_line_height(categories: int, min_px: int = 200) -> int:
+    """Return the height in px of a horizontal bar chart whose `categories` bands each have room
+    for a label on two lines (so `fit` wraps long names rather than cut them), at least `min_px`.
+
+    Example:
+        >>> two_line_height(1), two_line_height(10)
+        (200, 520)
+    """
+    band = math.ceil(2 * FONT_PX * LINE + TICK_PAD)  # whole px: 39.8 would fall short of it
+    return max(min_px, BAND_RESERVE_PX + categories * band)
+
+
 def _tick_depth(
     letter: str,
     axis: dict[str, Any],

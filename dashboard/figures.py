@@ -833,7 +833,11 @@ def benchmark_scores(
             "x": df.loc[scored, "score"],
             "mode": "markers+text",
             "text": [_fmt(round(v), lang) for v in df.loc[scored, "score"]],
-            "textposition": "top center",
+            # beside the dot, not above it: a centred label sat on the median tick when the
+            # score equals the median (0 and 0 at 390 px); towards the middle of the axis
+            "textposition": [
+                "top right" if v < 50 else "top left" for v in df.loc[scored, "score"]
+            ],
             "marker": {
                 "symbol": "circle",
                 "size": 13,

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, register_page
 
-from dashboard import components, data, figures, ids, lean_figures, response_cache
+from dashboard import chart_margins, components, data, figures, ids, lean_figures, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -221,7 +221,10 @@ def _breakdown(df: pd.DataFrame, key: str, lang: str) -> list[Any]:
     column = [c for c in df.columns if c.endswith("_label")]
     label = column[0] if column else df.columns[0]
     df[label] = df[label].astype(str)
-    fig = figures.bar(df, label, "value", lang, horizontal=True, height=GRAPH_PX)
+    # as high as its categories need: one output's stage is not a bar the card's whole height,
+    # and ten SDG names are written on two lines rather than cut
+    height = chart_margins.two_line_height(len(df))
+    fig = figures.bar(df, label, "value", lang, horizontal=True, height=height)
     summary = figures.summary_total_and_top(df, label, "value", t(f"city.{key}", lang), lang)
     return [
         *_graph(fig, summary, key, lang),

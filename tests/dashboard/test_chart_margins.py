@@ -72,6 +72,29 @@ def test_left_labels_go_on_two_lines_only_where_each_band_has_room_for_them():
     assert short["yaxis"]["ticktext"][0] == "Urban Renewal & Urban…"
 
 
+def test_a_chart_as_high_as_two_line_height_wraps_every_long_label_and_cuts_none():
+    goals = [
+        "Good health and well-being",
+        "Affordable and clean energy",
+        "Decent work and economic growth",
+        "Industry, innovation and infrastructure",
+        "Sustainable cities and communities",
+        "Responsible consumption and production",
+        "Partnerships for the goals",
+    ] + [f"Goal {i}" for i in range(10)]  # 17 goals, as on a city's SDG profile
+    for n in (1, 3, 10, 17):
+        df = pd.DataFrame({"n": goals[:n], "v": range(1, n + 1)})
+        height = chart_margins.two_line_height(n)
+        fig = figures.bar(df, "n", "v", "en", horizontal=True, height=height)
+        shown = list(fig.layout.yaxis.ticktext or df["n"])
+        assert not any("…" in label for label in shown), (n, shown)
+        assert n < 3 or "Good health and<br>well-being" in shown
+        # a px less per band and the longest names are cut again: it is about the least that fits
+        fig = figures.bar(df, "n", "v", "en", horizontal=True, height=height - n)
+        assert n < 3 or any("…" in label for label in fig.layout.yaxis.ticktext)
+    assert chart_margins.two_line_height(1) == 200  # one output's stage: not a 320 px slab
+
+
 def test_value_axis_legend_and_colour_bar_get_their_room():
     df = pd.DataFrame({"run": ["#1", "#1", "#2", "#2"], "group": ["Loaded", "Quarantined"] * 2})
     df["value"] = [20_000, 3, 15_000, 1]

@@ -73,6 +73,21 @@ def test_benchmark_scores_draws_range_median_city_and_missing():
     assert list(fig.data[3].y) == ["B"]
 
 
+def test_benchmark_scores_labels_sit_beside_the_dot_towards_the_middle():
+    # a label centred above the dot sat on the median tick when both were 0
+    fig = figures.benchmark_scores(
+        _bench_frame().assign(score=[0.0, None, 80.0]),
+        "en",
+        city_label="Turin",
+        median_label="Median",
+        range_label="Range",
+        missing_label="missing",
+    )
+    city = fig.data[2]
+    assert list(city.text) == ["0", "80"]
+    assert list(city.textposition) == ["top right", "top left"]
+
+
 def test_benchmark_scores_empty_says_why():
     fig = figures.benchmark_scores(
         pd.DataFrame(), "fr", city_label="c", median_label="m", range_label="r", missing_label="x"

@@ -490,7 +490,7 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
         low = df.loc[df["pct_filled"].idxmin()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         summary = " ".join(
             [
-                timeliness_sentence(data.timeliness(filters), lang=lang),
+                timeliness_sentence(data.timeliness(filters, totals=df.attrs["totals"]), lang=lang),
                 t(
                     "sum.city_quality",
                     lang,

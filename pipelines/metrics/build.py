@@ -245,7 +245,7 @@ def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
 
 def _relation(source: Source, needed: set[str]) -> str:
     for relation in source.relations:
-        if needed <= relation.columns:
+        if relation.place is None and needed <= relation.columns:
             return relation.name
     missing = needed - source.relations[-1].columns
     raise ValueError(f"source {source.name!r} has no relation with columns {sorted(missing)}")
@@ -278,7 +278,7 @@ def _dim_items(
                 if dim.column in columns
                 else ("add", f"{expr} as {dim.column}")
             )
-        elif name in places:
+        elif name in places and dim.column not in columns:
             items.append(("add", f"unnest({LIST_COLUMNS[dim.column]}) as {dim.column}"))
         elif dim.expr:
             items.append(("add", f"{dim.expr} as {dim.column}"))
@@ -291,9 +291,16 @@ def _base_relation(
     source: Source, mode: _Mode, dims: Sequence[str], uses: str, date_col: str | None
 ) -> tuple[str, set[str]]:
     """Return (relation, needed columns): the relation of a base source that `_rows_sql` reads
-    for these breakdowns, metric text `uses` and date column, and the columns it needs of it."""
+    for these breakdowns, metric text `uses` and date column, and the columns it needs of it.
+
+    Broken down by a place of a list-geography source, the first relation with one row per
+    place of the list (`Relation.place`) that has every column the query needs, the place's
+    scalar column in place of the list, is read: its rows need no unnest. Else (and for every
+    level not broken down by that place) the first relation without `place` that has them.
+    """
     columns = source.relations[-1].columns
     dim_cols: set[str] = set()
+    place_cols: set[str] = set()
     for d in dims:
         dim = DIMENSIONS[d]
         if dim.time_grain:
@@ -302,11 +309,26 @@ def _base_relation(
             dim_cols |= _columns_used(dim.expr, columns)
         elif source.geo_shape == "list":
             dim_cols.add(LIST_COLUMNS.get(dim.column, dim.column))
+            if dim.column in LIST_COLUMNS:
+                place_cols.add(dim.column)
         else:
             dim_cols.add(dim.column)
     needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
     if date_col:
         needed.add(date_col)
+    if len(place_cols) == 1:
+        (place,) = place_cols
+        # the list column stays needed if anything but the breakdown reads it (a filter)
+        others = _needed_columns(
+            source,
+            mode,
+            _columns_used(uses, columns) | (dim_cols - {LIST_COLUMNS[place]}) | {place},
+        )
+        if date_col:
+            others.add(date_col)
+        for relation in source.relations:
+            if relation.place == place and others <= relation.columns:
+                return relation.name, others
     return _relation(source, needed), needed
 
 

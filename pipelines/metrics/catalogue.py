@@ -81,6 +81,14 @@ SOURCES: dict[str, Source] = {
             Geography.HOST,
             geo_shape="list",
             relations=(
+                # K29 per city: the cube's cells with its city list unnested (no country list)
+                Relation(
+                    "mart.activity_city_cube",
+                    frozenset(
+                        _FILTER_COLS | {"city_id", "regions", "fields_filled", "fields_total"}
+                    ),
+                    place="city_id",
+                ),
                 Relation(
                     "mart.activity_cube",
                     frozenset(
@@ -107,6 +115,15 @@ SOURCES: dict[str, Source] = {
             Geography.HOST,
             geo_shape="list",
             relations=(
+                # K30 per city: the cube's lags with its city list unnested (fewer filter columns)
+                Relation(
+                    "mart.timeliness_city_cube",
+                    frozenset(
+                        {"month", "network_id", "mode", "city_id", "regions"}
+                        | {"report_lag_days", "activities"}
+                    ),
+                    place="city_id",
+                ),
                 Relation(
                     "mart.timeliness_cube",
                     frozenset(

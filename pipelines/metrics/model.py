@@ -57,6 +57,11 @@ class Relation:
     # count of the last of them over rows where the others are fixed counts the rows
     # (`pipelines.metrics.build` then writes `count(x)`, which needs no hash of every value)
     key: tuple[str, ...] = ()
+    # a relation of a list-geography source with one row per place of its list: the scalar
+    # column (e.g. city_id) of that place. It is read only for a level broken down by that place
+    # (its rows then need no unnest), never for a figure over several places, whose rows it
+    # repeats (`pipelines.metrics.build._base_relation`)
+    place: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

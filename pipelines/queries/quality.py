@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
-from pipelines.queries.metrics import groups, metric_frame
+from pipelines.queries.metrics import groups, metric_frame, total_row
 from pipelines.warehouse.db import one_row
 
 QUARANTINE_GROUPS = {"file": "file_name", "run": "run_id", "rule": "first_rule", "entity": "entity"}
@@ -114,13 +116,21 @@ def quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     date (D4), not to today.
     Columns: city_id, name, country_iso2, region, pct_filled, pct_gender_declared,
     completed_activities, mean_lag_days, median_lag_days, last_reported_date,
-    days_since_last_report.
+    days_since_last_report. attrs['totals']: K30 and K30.mean over every city for the filters
+    (the metric layer's total rows, recounted), metric id -> (value, denominator), which
+    `timeliness(..., totals=...)` takes instead of asking them again.
 
-    Example: ``quality_by_city(con, Filters(region=("NA",)))``
+    Example: ``quality_by_city(con, Filters(region=("NA",))).attrs["totals"]["K30"]``
     """
     k29 = groups(metric_frame(con, "K29", filters, by=("city",)))
-    k30 = groups(metric_frame(con, "K30", filters, by=("city",)))
-    mean = groups(metric_frame(con, "K30.mean", filters, by=("city",)))
+    k30_frame = metric_frame(con, "K30", filters, by=("city",))
+    mean_frame = metric_frame(con, "K30.mean", filters, by=("city",))
+    k30, mean = groups(k30_frame), groups(mean_frame)
+    # K30's overall figures: each frame's total row, recounted from the cube (not the cities')
+    totals = {
+        m: tuple(float(v) for v in total_row(f)[["value", "denominator"]])
+        for m, f in (("K30", k30_frame), ("K30.mean", mean_frame))
+    }
     figures = pd.DataFrame(
         {
             "city_id": pd.concat([k29["city_id"], k30["city_id"]]).drop_duplicates(),
@@ -162,21 +172,39 @@ def quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
         "last_reported_date",
         "days_since_last_report",
     ]
-    return (
+    out = (
         out[columns].sort_values(["pct_filled", "name"], na_position="first").reset_index(drop=True)
     )
+    out.attrs["totals"] = totals
+    return out
 
 
-def timeliness(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def timeliness(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    totals: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """Return K30 for the filters: lower-median (headline, D5) and mean reporting lag in days.
 
     Columns: activities, mean_lag_days, median_lag_days, last_reported_date,
-    days_since_last_report (to the data's as-of date, D4).
+    days_since_last_report (to the data's as-of date, D4). `totals`: K30 and K30.mean the
+    caller already read from the metric layer for the same filters (`quality_by_city`'s
+    attrs['totals'], metric id -> (value, denominator)): taken as they are, not asked again.
 
     Example: ``timeliness(con, Filters(network=("innovation",)))``
     """
-    median = metric_frame(con, "K30", filters)
-    mean = metric_frame(con, "K30.mean", filters)
+    known = totals or {}
+    median = (
+        pd.DataFrame([dict(zip(("value", "denominator"), known["K30"], strict=True))])
+        if "K30" in known
+        else metric_frame(con, "K30", filters)
+    )
+    mean = (
+        pd.DataFrame([dict(zip(("value", "denominator"), known["K30.mean"], strict=True))])
+        if "K30.mean" in known
+        else metric_frame(con, "K30.mean", filters)
+    )
     last = con.execute(
         "select max(reported_date), datediff('day', max(reported_date), mart.data_as_of()) "
         "from mart.activity_register where status = 'completed'"

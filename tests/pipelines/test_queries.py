@@ -172,6 +172,30 @@ def test_data_quality_queries(cur):
     assert (t["activities"], t["median_lag_days"]) == (5, 10)
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(country=("IT",)),
+        Filters(network=("innovation",)),
+        Filters(region=("NA",)),
+    ],
+)
+def test_timeliness_takes_the_city_tables_totals_unchanged(cur, filters):
+    """quality_by_city's K30 totals are the overall figures: timeliness gives the same frame
+    from them as when it asks the metric layer itself."""
+    totals = q.quality_by_city(cur, filters).attrs["totals"]
+    assert set(totals) == {"K30", "K30.mean"}
+    pd.testing.assert_frame_equal(
+        q.timeliness(cur, filters, totals=totals), q.timeliness(cur, filters)
+    )
+    # they are the totals, not one city's: a wrong figure given is what comes out
+    assert (
+        q.timeliness(cur, filters, totals={**totals, "K30": (99.0, 1.0)}).iloc[0]["median_lag_days"]
+        == 99.0
+    )
+
+
 def test_filter_options(cur):
     assert list(q.subtheme_options(cur, ("innovation",))["network_id"].unique()) == ["innovation"]
     assert set(q.country_options(cur, ("NA",))["value"]) == {"US", "CA", "MX"}

@@ -1,0 +1,110 @@
+"""K29 and K30 per city read the per-city marts (Relation.place) and give the unnested cubes' figures.
+
+mart.activity_city_cube and mart.timeliness_city_cube hold the activity and timeliness cubes with
+their city list unnested (one row per city of an activity's list, D12). The metric layer reads
+them for a breakdown by city when every filter set has a column there; the total, a city scope or
+a country filter read the cubes themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.metrics import build
+from pipelines.metrics.build import metric_query
+from pipelines.metrics.catalogue import SOURCES
+from pipelines.metrics.filters import Filters
+from pipelines.queries.metrics import groups, metric_frame, total_row
+
+FILTERS = [
+    Filters(),
+    Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+    Filters(start=dt.date(2024, 7, 1), end=dt.date(2024, 9, 30)),
+    Filters(network=("innovation",)),
+    Filters(region=("EU",)),
+    Filters(region=("NA",), mode=("pairing",)),
+    Filters(country=("FR",)),
+    Filters(subtheme=("mobility_transport",)),
+    Filters(network=("innovation", "urban_renewal"), region=("EU", "NA")),
+]
+METRICS = ("K29", "K30", "K30.mean")
+
+
+def _unnested_sources() -> dict[str, object]:
+    """SOURCES without the per-city relations: every breakdown by city unnests the cube's list."""
+    return {
+        name: dataclasses.replace(s, relations=tuple(r for r in s.relations if r.place is None))
+        for name, s in SOURCES.items()
+    }
+
+
+@pytest.mark.parametrize("metric_id", METRICS)
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.to_query() or "none")
+def test_per_city_figures_equal_the_unnested_cube(
+    mcur: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    metric_id: str,
+    filters: Filters,
+) -> None:
+    """Every city's figure and the total are those of the cube unnested at query time."""
+    new = metric_frame(mcur, metric_id, filters, by=("city",))
+    monkeypatch.setattr(build, "SOURCES", _unnested_sources())
+    old = metric_frame(mcur, metric_id, filters, by=("city",))
+    assert len(groups(old)) > 0  # the cases are not all empty
+    pd.testing.assert_frame_equal(
+        new.sort_values(["is_total", "city_id"]).reset_index(drop=True),
+        old.sort_values(["is_total", "city_id"]).reset_index(drop=True),
+    )
+
+
+def test_hostless_activity_counts_at_each_participant_city(mcur: duckdb.DuckDBPyConnection) -> None:
+    """a8 (no host: its participants' cities austin-us and lyon-fr) is in both cities' K30 rows,
+    and once in the total: the total is not read from the per-city mart."""
+    frame = metric_frame(mcur, "K30", Filters(network=("innovation",)), by=("city",))
+    rows = groups(frame).set_index("city_id")
+    assert {"austin-us", "lyon-fr"} <= set(rows.index)
+    total = total_row(frame)["denominator"]
+    assert rows["denominator"].sum() > total  # an activity of several cities counts in each
+
+
+def test_a_breakdown_by_city_reads_the_per_city_mart_only_when_it_has_every_filter() -> None:
+    sql, _ = metric_query("K29", Filters(region=("EU",)), by=("city",))
+    by_city, total = sql.split("union all")
+    assert "mart.activity_city_cube" in by_city and "unnest" not in by_city
+    assert "mart.activity_cube" in total and "activity_city_cube" not in total
+    sql, _ = metric_query("K30", Filters(network=("innovation",)), by=("city",))
+    assert "mart.timeliness_city_cube" in sql.split("union all")[0]
+    # a country filter, a subtheme filter (K30) or a city scope need the cube's lists
+    for metric_id, filters, city in (
+        ("K29", Filters(country=("FR",)), ()),
+        ("K30", Filters(subtheme=("mobility_transport",)), ()),
+        ("K29", Filters(), ("lyon-fr",)),
+    ):
+        sql, _ = metric_query(metric_id, filters, by=("city",), city=city)
+        assert "city_cube" not in sql and "unnest(city_ids)" in sql
+    # a figure not broken down by city never reads it
+    for metric_id in METRICS:
+        sql, _ = metric_query(metric_id, Filters(), by=("network",))
+        assert "city_cube" not in sql
+
+
+def test_per_city_marts_hold_each_activity_once_per_city_of_its_list(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    for city_mart, cube, measure in (
+        ("mart.activity_city_cube", "mart.activity_cube", "fields_total"),
+        ("mart.timeliness_city_cube", "mart.timeliness_cube", "activities"),
+    ):
+        got = mcur.execute(
+            f"select city_id, sum({measure}) from {city_mart} group by 1 order by 1"
+        ).fetchall()
+        want = mcur.execute(
+            f"select city_id, sum({measure}) from (select *, unnest(city_ids) as city_id "
+            f"from {cube}) group by 1 order by 1"
+        ).fetchall()
+        assert got == want and len(got) > 1

@@ -225,9 +225,13 @@ def kpi_trend(
         con.execute(f"select indicator_id, {label_col(lang)} from ref.indicator").fetchall()
     )
     frames = []
-    for indicator in [i for i in indicator_ids if i in TREND_KPIS]:
+    trended = [i for i in indicator_ids if i in TREND_KPIS]
+    # every trend KPI's own rows, from one statement (metric_frames)
+    for indicator, whole in zip(
+        trended, metric_frames(con, trended, filters, by=(period_type,)), strict=True
+    ):
         m = metric(indicator)
-        frame = groups(metric_frame(con, indicator, filters, by=(period_type,)))
+        frame = groups(whole)
         frame = frame.rename(columns={period_type: "period_start"})
         grid = pd.DataFrame({"period_start": periods.date})
         frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date

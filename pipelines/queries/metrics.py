@@ -43,6 +43,12 @@ def metric_frame(
     sql, params = metric_query(
         metric_id, filters, by, levels=levels, cooperation=cooperation, city=city
     )
+    return con.execute(_labelled(sql, by, lang), params).df()
+
+
+def _labelled(sql: str, by: Sequence[str], lang: str, first: Sequence[str] = ()) -> str:
+    """Return `sql` (a metric's rows, as `metric_query` gives them) with each breakdown's label
+    beside its code, in metric_frame's order (`first`: columns of `sql` to order by before)."""
     lab = label_col(lang)
     joins, labels, order = [], [], []
     for i, name in enumerate(by):
@@ -61,10 +67,39 @@ def metric_frame(
             )
         order.append(f"m.{dim.column}")
     select = ", ".join(["m.*", *labels])
-    ordering = ", ".join(["m.is_total", "length(m.level) desc", "m.level", *order])
-    return con.execute(
-        f"select {select}\nfrom (\n{sql}\n) as m\n{' '.join(joins)}\norder by {ordering}", params
-    ).df()
+    ordering = ", ".join(
+        [*(f"m.{c}" for c in first), "m.is_total", "length(m.level) desc", "m.level", *order]
+    )
+    return f"select {select}\nfrom (\n{sql}\n) as m\n{' '.join(joins)}\norder by {ordering}"
+
+
+def metric_frames(
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Sequence[str],
+    filters: Filters,
+    by: Sequence[str] = (),
+    *,
+    lang: str = "en",
+) -> list[pd.DataFrame]:
+    """Return each metric's `metric_frame` (same breakdown, filters and labels), in the order
+    of `metric_ids`, from ONE statement: the metrics' own queries side by side, so a chart of
+    several figures per group is one round trip and one plan. Each frame holds that metric's
+    own rows (recounted per group and in total, never added up across metrics); a column whose
+    type differs between the metrics comes in their common type (e.g. a count as a double).
+
+    Example: ``k03, k04 = metric_frames(con, ["K03", "K04"], Filters(), by=("network",))``
+    """
+    parts, params = [], {}
+    for i, metric_id in enumerate(metric_ids):
+        sql, own = metric_query(metric_id, filters, by)
+        parts.append(f"select {i} as metric_index, * from (\n{sql}\n)")
+        params.update(own)  # the same filters: every metric's parameter has the same value
+    if not parts:
+        return []
+    rows = "\nunion all by name\n".join(parts)
+    frame = con.execute(_labelled(rows, by, lang, first=("metric_index",)), params).df()
+    index = frame.pop("metric_index")
+    return [frame[index == i].reset_index(drop=True) for i in range(len(parts))]
 
 
 def metric_total(

@@ -14,7 +14,7 @@ from pipelines.metrics.catalogue import metric
 from pipelines.metrics.filters import MACRO_PARAMETERS, Filters
 from pipelines.metrics.model import Additivity
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
-from pipelines.queries.metrics import data_dates, groups, metric_frame, total_row
+from pipelines.queries.metrics import data_dates, groups, metric_frame, metric_frames, total_row
 from pipelines.warehouse import marts
 
 PERIOD_TYPES = ("month", "quarter", "year")
@@ -225,9 +225,13 @@ def kpi_trend(
         con.execute(f"select indicator_id, {label_col(lang)} from ref.indicator").fetchall()
     )
     frames = []
-    for indicator in [i for i in indicator_ids if i in TREND_KPIS]:
+    trended = [i for i in indicator_ids if i in TREND_KPIS]
+    # every trend KPI's own rows, from one statement (metric_frames)
+    for indicator, whole in zip(
+        trended, metric_frames(con, trended, filters, by=(period_type,)), strict=True
+    ):
         m = metric(indicator)
-        frame = groups(metric_frame(con, indicator, filters, by=(period_type,)))
+        frame = groups(whole)
         frame = frame.rename(columns={period_type: "period_start"})
         grid = pd.DataFrame({"period_start": periods.date})
         frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
@@ -276,8 +280,8 @@ def network_breakdown(
     }
     out: pd.DataFrame | None = None
     totals: dict[str, float | None] = {}
-    for column, metric_id in parts.items():
-        whole = metric_frame(con, metric_id, filters, by=("network",), lang=lang)
+    frames = metric_frames(con, list(parts.values()), filters, by=("network",), lang=lang)
+    for column, whole in zip(parts, frames, strict=True):
         totals[column] = float(whole["value"].iloc[-1]) if len(whole) else None
         frame = groups(whole)
         frame = frame[["network_id", "network_id_label", "value"]].rename(

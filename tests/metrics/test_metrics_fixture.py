@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.metrics.build import metric_query
 from pipelines.metrics.filters import Filters
-from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
+from pipelines.queries.metrics import groups, metric_frame, metric_frames, metric_total, total_row
 
 EU = Filters(region=("EU",))
 NA = Filters(region=("NA",))
@@ -155,3 +155,18 @@ def test_levels_over_the_same_rows_share_one_scan_and_are_each_recounted(mcur):
     # a place of a list-geography source unnests its list (a row per place): its own SELECT
     sql, _ = metric_query("K29", Y2024, by=("city",))
     assert "grouping sets" not in sql and "union all" in sql
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(region=("NA",)), Filters(start=dt.date(2030, 1, 1))]
+)
+def test_metric_frames_are_each_metrics_own_frame(mcur, filters):
+    # one statement for several metrics: each frame has the rows, labels, order and totals of
+    # the metric's own frame (a distinct count recounted, never added up across metrics)
+    ids = ["K03", "K04", "K02", "K01"]
+    frames = metric_frames(mcur, ids, filters, by=("network",), lang="fr")
+    assert len(frames) == len(ids)
+    for metric_id, frame in zip(ids, frames, strict=True):
+        own = metric_frame(mcur, metric_id, filters, by=("network",), lang="fr")
+        pd.testing.assert_frame_equal(frame, own, check_dtype=False)
+    assert metric_frames(mcur, [], Filters()) == []

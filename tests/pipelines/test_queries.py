@@ -149,6 +149,35 @@ def test_activities_page_search_sort_and_total(cur):
     assert total == 7 and len(rows) == 1
 
 
+def test_activities_page_total_past_the_end_and_sorted_ties(cur):
+    # a page past the end has no row but still the total; equal sort keys fall back to the id
+    rows, total = q.activities_page(cur, Filters(), offset=50, limit=5)
+    assert total == 7 and rows.empty and "total" not in rows.columns
+    rows, total = q.activities_page(cur, Filters(), sort="network_id", descending=False, limit=7)
+    keys = list(zip(rows["network_id"].fillna("~"), rows["activity_id"], strict=True))
+    assert total == 7 and keys == sorted(keys)
+
+
+def test_activities_page_geographic_filter_with_several_values(cur):
+    # each value is tested on the list of cities an activity counts for (D12): two countries
+    # select the union of the activities each selects alone
+    one = {
+        c: set(q.activities_page(cur, Filters(country=(c,)))[0]["activity_id"])
+        for c in ("CA", "US")
+    }
+    rows, total = q.activities_page(cur, Filters(country=("CA", "US")))
+    assert set(rows["activity_id"]) == one["CA"] | one["US"] and total == len(rows)
+    assert one["CA"] and one["US"]
+
+
+def test_list_geography_predicate_passes_each_value_as_a_parameter():
+    from pipelines.metrics.filters import predicate
+
+    sql, params = predicate(Filters(region=("EU", "NA"), network=("innovation",)), geo="list")
+    assert params == [["innovation"], "EU", "NA"]
+    assert sql.count("list_contains(regions, ?)") == 2 and "EU" not in sql
+
+
 def test_activities_page_rejects_unlisted_sort_column(cur):
     with pytest.raises(ValueError):
         q.activities_page(cur, Filters(), sort="title; drop table core.activity")

@@ -364,7 +364,23 @@ sdg_goal_options = cached(options.sdg_goal_options)
 # ------------------------------------------------------------------ participation
 participation_over_time = cached(participation.participation_over_time)
 participation_by_type_modality = cached(participation.participation_by_type_modality)
-participation_by_region = cached(participation.participation_by_region)
+_balance_frame = cached(participation.balance_frame)
+
+
+def participation_by_region(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
+    """Return `pipelines.queries.participation.participation_by_region` for the filters, its
+    metric frames (`BALANCE_FRAMES`, each cached) read side by side on the query pool.
+
+    Example: ``participation_by_region(Filters(region=("EU",)), lang="fr").attrs["total"]``
+    """
+    pending = [
+        in_background(_balance_frame, filters, *spec, lang=lang)
+        for spec in participation.BALANCE_FRAMES
+    ]
+    frames = [future.result() for future in pending]
+    return participation.participation_by_region(None, filters, lang=lang, frames=frames)
+
+
 gender_balance = cached(participation.gender_balance)
 organisation_figures = cached(participation.organisation_figures)
 top_cities = cached(participation.top_cities)
@@ -374,14 +390,20 @@ _sdg_profile = cached(sdg.sdg_profile)
 _sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
 
 
-def _with_activities_total(
-    frame: pd.DataFrame, filters: Filters, entity_type: str, method: str
-) -> pd.DataFrame:
+def _activities_total(filters: Filters, entity_type: str, method: str) -> Future[Any] | None:
     # the total of the activities profiled, one cached `metric_total` shared by the profile and
-    # the heatmap of a request (the same metric for the same filters: one statement, not two)
-    if entity_type == "activity":
-        metric_id = sdg.activities_metric(method)
-        frame.attrs = {"metric": metric_id, "total": metric_total(metric_id, filters)}
+    # the heatmap of a request (the same metric for the same filters: one statement, not two),
+    # read on the query pool beside the frame's own statement
+    if entity_type != "activity":
+        return None
+    return in_background(metric_total, sdg.activities_metric(method), filters)
+
+
+def _with_activities_total(
+    frame: pd.DataFrame, pending: Future[Any] | None, method: str
+) -> pd.DataFrame:
+    if pending is not None:
+        frame.attrs = {"metric": sdg.activities_metric(method), "total": pending.result()}
     return frame
 
 
@@ -389,26 +411,29 @@ def sdg_profile(
     filters: Filters, *, entity_type: str = "activity", method: str = "primary", lang: str = "en"
 ) -> pd.DataFrame:
     """Return `pipelines.queries.sdg.sdg_profile` for the filters (cached), its attrs' total read
-    through the cached `metric_total` that the heatmap shares.
+    through the cached `metric_total` that the heatmap shares, beside the profile's statement.
 
     Example: ``sdg_profile(Filters(), method="fractional").attrs["total"]``
     """
+    pending = _activities_total(filters, entity_type, method)
     frame = _sdg_profile(filters, entity_type=entity_type, method=method, lang=lang, total=False)
-    return _with_activities_total(frame, filters, entity_type, method)
+    return _with_activities_total(frame, pending, method)
 
 
 def sdg_network_heatmap(
     filters: Filters, *, entity_type: str = "activity", method: str = "primary", lang: str = "en"
 ) -> pd.DataFrame:
     """Return `pipelines.queries.sdg.sdg_network_heatmap` for the filters (cached), its attrs'
-    total read through the cached `metric_total` that the profile shares.
+    total read through the cached `metric_total` that the profile shares, beside the heatmap's
+    statement.
 
     Example: ``sdg_network_heatmap(Filters(), lang="fr").attrs["total"]``
     """
+    pending = _activities_total(filters, entity_type, method)
     frame = _sdg_network_heatmap(
         filters, entity_type=entity_type, method=method, lang=lang, total=False
     )
-    return _with_activities_total(frame, filters, entity_type, method)
+    return _with_activities_total(frame, pending, method)
 
 
 sdg_targets = cached(sdg.sdg_targets)

@@ -251,6 +251,8 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
     line (practices listed, take-up totals), the pager line, the URL parameters, and whether
     Previous and Next are disabled (a page past the end shows the last one)."""
     params = clean_params(raw)
+    # the take-up totals do not depend on the list: read on the query pool beside it
+    pending_take_up = data.in_background(data.take_up_totals, filters)
     df = fetch(filters, lang, params)
     pages = max(1, math.ceil(len(df) / PAGE_SIZE))
     page = min(params["page"], pages)
@@ -268,7 +270,7 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
         )
     else:
         status = t("prac.status", lang, n=fmt_number(len(df), lang))
-    take_up = data.take_up_totals(filters)
+    take_up = pending_take_up.result()
     status += " " + t(
         "prac.take_up",
         lang,

@@ -130,6 +130,8 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
     if "p_cooperation" in mode.active:
         p = mode.p("p_cooperation")
         conds.append(f"(array_length({p}) = 0 or list_contains({p}, cooperation_id))")
+    if "p_goal" in mode.active:  # a live query's scope of SDG goals (`metric_query(goal=...)`)
+        conds.append(f"list_contains({mode.p('p_goal')}, {DIMENSIONS['goal'].column})")
     if "p_city" in mode.active:
         p = mode.p("p_city")
         if source.geo_shape == "list":
@@ -240,6 +242,8 @@ def _needed_columns(source: Source, mode: _Mode, extra: set[str]) -> set[str]:
         needed.add("cooperation_id")
     if "p_city" in mode.active:
         needed.add(_geo_column(source, "city_id"))
+    if "p_goal" in mode.active:
+        needed.add(DIMENSIONS["goal"].column)
     return needed
 
 
@@ -622,7 +626,7 @@ def kpi_computed_ids_sql() -> str:
 
 
 def _query_mode(
-    filters: Filters, cooperation: Sequence[str], city: Sequence[str]
+    filters: Filters, cooperation: Sequence[str], city: Sequence[str], goal: Sequence[int] = ()
 ) -> tuple[_Mode, dict[str, Any]]:
     start, end = period_bounds(filters)
     params: dict[str, object] = {"p_start": start, "p_end": end}
@@ -638,6 +642,9 @@ def _query_mode(
     if city:
         params["p_city"] = list(city)
         active.add("p_city")
+    if goal:
+        params["p_goal"] = [int(g) for g in goal]
+        active.add("p_goal")
     return _Mode("$", frozenset(active)), params
 
 
@@ -649,6 +656,7 @@ def metric_query(
     levels: Sequence[Sequence[str]] = (),
     cooperation: Sequence[str] = (),
     city: Sequence[str] = (),
+    goal: Sequence[int] = (),
 ) -> tuple[str, dict[str, Any]]:
     """Return (SQL, named parameters) giving a metric per breakdown group plus a total row.
 
@@ -657,7 +665,9 @@ def metric_query(
     adds coarser groupings (subsets of `by`, e.g. the legend's totals of a stacked chart). Every
     level is aggregated from the source rows, never from finer rows, so a distinct count, ratio,
     median or index is recounted at each level. A STOCK metric broken down by time gives the
-    running total at each period's end.
+    running total at each period's end. `goal`: only the rows of these SDG goals (a metric
+    broken down by goal), so that the figure of one goal reads its rows alone instead of being
+    picked from the breakdown of every goal; the total row is then the recount over them.
 
     Example: ``metric_query("K04", Filters(network=("innovation",)), by=("stakeholder_type",))``
     """
@@ -665,10 +675,12 @@ def metric_query(
     unknown = [d for d in by if d not in m.breakdowns]
     if unknown:
         raise ValueError(f"{metric_id} cannot be broken down by {unknown}; allowed: {m.breakdowns}")
+    if goal and "goal" not in m.breakdowns:
+        raise ValueError(f"{metric_id} has no SDG goal to restrict to")
     for level in levels:
         if not set(level) <= set(by):
             raise ValueError(f"level {tuple(level)} is not a subset of the breakdown {tuple(by)}")
-    mode, params = _query_mode(filters, cooperation, city)
+    mode, params = _query_mode(filters, cooperation, city, goal)
     wanted = [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]
     wanted = [level for level in wanted if level or not by] + ([()] if by else [])
     # levels aggregated from the very same rows share one scan (GROUPING SETS); the others (a

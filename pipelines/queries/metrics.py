@@ -28,6 +28,7 @@ def metric_frame(
     levels: Sequence[Sequence[str]] = (),
     cooperation: Sequence[str] = (),
     city: Sequence[str] = (),
+    goal: Sequence[int] = (),
     lang: str = "en",
 ) -> pd.DataFrame:
     """Return a metric per breakdown group, with labels, and its total as the last row.
@@ -41,7 +42,7 @@ def metric_frame(
     Example: ``metric_frame(con, "K02", Filters(start=date(2025, 1, 1)), by=("region",))``
     """
     sql, params = metric_query(
-        metric_id, filters, by, levels=levels, cooperation=cooperation, city=city
+        metric_id, filters, by, levels=levels, cooperation=cooperation, city=city, goal=goal
     )
     return con.execute(_labelled(sql, by, lang), params).df()
 
@@ -109,12 +110,14 @@ def metric_total(
     *,
     cooperation: Sequence[str] = (),
     city: Sequence[str] = (),
+    goal: Sequence[int] = (),
 ) -> float | None:
-    """Return a metric's value for these filters (None when undefined, e.g. a ratio over nothing).
+    """Return a metric's value for these filters (None when undefined, e.g. a ratio over nothing);
+    `goal`: over the rows of these SDG goals only (`metric_query`).
 
     Example: ``metric_total(con, "K04", Filters(network=("innovation",)))  # 1234.0``
     """
-    frame = metric_frame(con, metric_id, filters, cooperation=cooperation, city=city)
+    frame = metric_frame(con, metric_id, filters, cooperation=cooperation, city=city, goal=goal)
     value = frame["value"].iloc[-1] if len(frame) else None
     return None if value is None or pd.isna(value) else float(value)
 

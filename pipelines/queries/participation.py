@@ -7,6 +7,7 @@ so a summary sentence states the metric's total, never a sum of distinct counts 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -90,22 +91,59 @@ def participation_by_type_modality(
     return out
 
 
+# the metric frames the balance is made of: (metric, breakdown, labelled), read independently
+# of each other (`participation_by_region(frames=...)`: a caller may read them side by side)
+BALANCE_FRAMES = (
+    ("K04", ("country_group",), True),
+    ("K02", ("country_group",), True),
+    ("K05", ("country_group",), True),
+    ("K04", ("region",), False),
+)
+
+
+def balance_frame(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    metric_id: str,
+    by: tuple[str, ...],
+    labelled: bool,
+    *,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Return one of the balance's metric frames (`BALANCE_FRAMES`): `metric_frame` of the metric
+    by the breakdown, labelled in `lang` when `labelled`.
+
+    Example: ``balance_frame(con, Filters(), "K02", ("country_group",), True, lang="fr")``
+    """
+    if labelled:
+        return metric_frame(con, metric_id, filters, by=by, lang=lang)
+    return metric_frame(con, metric_id, filters, by=by)
+
+
 def participation_by_region(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+    con: duckdb.DuckDBPyConnection | None,
+    filters: Filters,
+    *,
+    lang: str = "en",
+    frames: Sequence[pd.DataFrame] = (),
 ) -> pd.DataFrame:
     """Return the EU vs North America balance per country group (EU, CA, US): participations
     (K04), distinct cities (K02 split) and organisation participations (K05), each a metric.
 
     Columns: country_group, label, region, participants, cities, organisations,
     share_participants; attrs: total (K04), cities_total (K02, recounted), legend_totals
-    (K04 per region).
+    (K04 per region). `frames`: the `balance_frame`s of `BALANCE_FRAMES` for these filters
+    and language, in that order, when the caller has read them (e.g. side by side); else they
+    are read on `con`.
 
     Example: ``participation_by_region(con, Filters(network=("innovation",)))``
     """
+    if not frames:
+        assert con is not None, "participation_by_region needs a connection or its frames"
+        frames = [balance_frame(con, filters, *spec, lang=lang) for spec in BALANCE_FRAMES]
     out: pd.DataFrame | None = None
     totals = {}
-    for column, metric_id in (("participants", "K04"), ("cities", "K02"), ("organisations", "K05")):
-        frame = metric_frame(con, metric_id, filters, by=("country_group",), lang=lang)
+    for column, frame in zip(("participants", "cities", "organisations"), frames, strict=False):
         totals[column] = total_row(frame)["value"]
         rows = groups(frame)[["country_group", "country_group_label", "value"]].rename(
             columns={"value": column, "country_group_label": "label"}
@@ -132,7 +170,7 @@ def participation_by_region(
             "share_participants",
         ]
     ]
-    by_region = groups(metric_frame(con, "K04", filters, by=("region",)))
+    by_region = groups(frames[3])
     out.attrs = {
         "metric": "K04",
         "total": float(whole or 0),

@@ -293,9 +293,9 @@ def _goal_activities_with_target(
 
     Example: ``_goal_activities_with_target(con, Filters(), 11)  # 412``
     """
-    rows = groups(metric_frame(con, _TARGET_METRIC, filters, by=("goal",)))
-    value = rows.loc[rows["goal"].astype(int) == int(goal), "value"]
-    return 0 if value.empty or pd.isna(value.iloc[0]) else int(value.iloc[0])
+    # the metric over the goal's rows alone (its total), not the breakdown of every goal
+    value = metric_total(con, _TARGET_METRIC, filters, goal=(int(goal),))
+    return 0 if value is None else int(value)
 
 
 def sdg_coverage(

@@ -416,6 +416,65 @@ def test_in_background_returns_what_the_call_returns_and_raises_its_error(wareho
         failing.result()
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang, monkeypatch):
+    """The participation balance's four metric frames and the SDG profile's and heatmap's
+    activities total are read on the query pool (side by side), and the frames are the query
+    layer's, read one after the other on one cursor."""
+    submitted: list[tuple[object, tuple[object, ...]]] = []
+    real = data.in_background
+
+    def recording(fn, /, *args, **kwargs):
+        submitted.append((fn, args))
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(data, "in_background", recording)
+    for filters in (Filters(), Filters(region=("EU",)), Filters(network=("innovation",))):
+        data.clear_cache()
+        submitted.clear()
+        got = data.participation_by_region(filters, lang=lang)
+        assert [args[1:] for _, args in submitted] == list(queries.participation.BALANCE_FRAMES)
+        want = queries.participation_by_region(con, filters, lang=lang)
+        pd.testing.assert_frame_equal(got, want)
+        assert got.attrs == want.attrs
+        for method in ("primary", "fractional"):
+            for wrapper, query in (
+                (data.sdg_profile, queries.sdg_profile),
+                (data.sdg_network_heatmap, queries.sdg_network_heatmap),
+            ):
+                data.clear_cache()
+                submitted.clear()
+                frame = wrapper(filters, method=method, lang=lang)
+                assert submitted == [(data.metric_total, (f"sdg.activities_{method}", filters))]
+                direct = query(con, filters, method=method, lang=lang)
+                pd.testing.assert_frame_equal(frame, direct)
+                assert frame.attrs == direct.attrs
+                submitted.clear()
+                wrapper(filters, method=method, entity_type="output")
+                assert submitted == []  # no activities total for outputs
+
+
+def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypatch):
+    """The showcase's take-up totals are read on the query pool beside its list, and its status
+    line states them as before (the metric layer's totals)."""
+    from dashboard.pages import practices
+
+    submitted = []
+    real = data.in_background
+
+    def recording(fn, /, *args, **kwargs):
+        submitted.append((fn, args))
+        return real(fn, *args, **kwargs)
+
+    filters = Filters(region=("EU",))
+    data.clear_cache()
+    monkeypatch.setattr(data, "in_background", recording)
+    status = practices.practices_view(filters, "en", {})[1]
+    assert submitted == [(data.take_up_totals, (filters,))]
+    totals = data.take_up_totals(filters)
+    assert i18n.fmt_number(totals["practices_taken_up"], "en") in status
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
     from dashboard.pages import city

@@ -94,6 +94,24 @@ def test_activities_with_a_target_of_the_goal(mcur: duckdb.DuckDBPyConnection) -
     assert sdg.sdg_targets(mcur, Filters(), 11).attrs == {}  # every entity type: no activity total
 
 
+def test_a_goal_scope_counts_the_goals_rows_alone(mcur: duckdb.DuckDBPyConnection) -> None:
+    """`goal=`: the metric over one goal's rows is that goal's figure in the breakdown of every
+    goal (a recount, as the total of several goals); a metric without goals refuses it."""
+    for filters in (Filters(), Filters(review=ALL), Filters(method=("manual",))):
+        frame = groups(metric_frame(mcur, "sdg.activities_with_target", filters, by=("goal",)))
+        by_goal = dict(zip(frame["goal"].astype(int), frame["value"], strict=True))
+        for goal in range(1, 18):
+            got = metric_total(mcur, "sdg.activities_with_target", filters, goal=(goal,))
+            assert got == by_goal.get(goal, 0.0), (filters, goal)
+        both = metric_total(mcur, "sdg.activities_with_target", filters, goal=(9, 11))
+        assert both == metric_total(mcur, "sdg.activities_with_target", filters)  # a1 in both
+    assert metric_total(mcur, "sdg.activities_with_target", Filters(), goal=(9,)) == 1  # a1
+    sql, params = metric_query("sdg.activities_with_target", Filters(), goal=(11,))
+    assert params["p_goal"] == [11] and "$p_goal" in sql
+    with pytest.raises(ValueError, match="no SDG goal"):
+        metric_query("K04", Filters(), goal=(11,))
+
+
 def test_tags_by_method_and_status_count_every_tag_whatever_the_basis(
     mcur: duckdb.DuckDBPyConnection,
 ) -> None:

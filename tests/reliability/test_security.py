@@ -79,6 +79,8 @@ def _call(fn, con, filters: Filters | None, text: str | None):
         elif name == "indicator_ids":
             value = (text,) if text is not None else ("K03",)
         elif name == "goal":
+            if param.default == ():  # the metric layer's scope of goals: integers (int()), unset
+                continue
             value = 11
         elif name == "metric_id":
             value = "K04"  # a declared metric; its filters and breakdowns carry the payload

@@ -97,7 +97,9 @@ browser:
 java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
-$(DB): | install
+# the demo warehouse is built again when the warehouse's SQL (tables, marts) changed since, so
+# `make run` after a pull never serves marts the code no longer matches
+$(DB): pipelines/warehouse/sql/ddl.sql $(wildcard pipelines/warehouse/sql/marts/*.sql) | install
 	$(IURC) demo --db $(DB)
 
 demo: install

@@ -16,9 +16,12 @@ MART = ROOT / "pipelines" / "warehouse" / "sql" / "marts" / "06_activity_city_cu
 
 
 def _dry_run(db: Path) -> list[str]:
+    # a make of its own, not a sub-make of `make test` (whose flags would add directory lines)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     return subprocess.run(
-        ["make", "-n", "run", f"DB={db}"],
+        ["make", "--no-print-directory", "-n", "run", f"DB={db}"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,

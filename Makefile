@@ -106,6 +106,7 @@ demo: install
 	$(IURC) demo --db $(DB)
 
 run: install $(DB)
+	$(IURC) refresh --db $(DB)
 	$(IURC) serve --db $(DB) --port $(PORT)
 
 lint: install

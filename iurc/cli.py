@@ -281,8 +281,52 @@ def serve(
             f"error: no warehouse at {path}: run 'iurc demo' or 'iurc ingest' first", err=True
         )
         raise typer.Exit(2)
+    reason = _stale_reason(path)
+    if reason is not None:
+        say(f"error: {path}: {reason}: run 'iurc refresh --db {path}' first", err=True)
+        raise typer.Exit(2)
     typer.echo(f"serving {path} on http://{host}:{port}/")
     serve_dashboard(db=path, host=host, port=port, debug=debug)
+
+
+def _stale_reason(path: Path) -> str | None:
+    from pipelines.warehouse import db as dbmod
+    from pipelines.warehouse import marts
+
+    con = dbmod.connect_readonly(path)
+    try:
+        return marts.stale_reason(con)
+    finally:
+        con.close()
+
+
+@app.command()
+def refresh(
+    db: Path | None = typer.Option(
+        None, "--db", help="Warehouse file (default: $IURC_DB or data/warehouse/iurc.duckdb)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Rebuild the marts even if they match."),
+) -> None:
+    """Rebuild the warehouse's marts after an upgrade: only when they were built by another
+    version of IURC Impact (or with --force). The data is kept; the warehouse is published
+    atomically, so a running dashboard keeps serving and then picks up the new marts.
+
+    Example: iurc refresh --db data/warehouse/iurc.duckdb
+    """
+    import time
+
+    from pipelines import config
+    from pipelines.warehouse import db as dbmod
+
+    path = config.warehouse_path(db)
+    if not path.exists():
+        say(f"error: no warehouse at {path}: run 'iurc demo' or 'iurc ingest' first", err=True)
+        raise typer.Exit(2)
+    started = time.monotonic()
+    if dbmod.refresh_marts(path, force=force):
+        say(f"rebuilt the marts of {path} in {time.monotonic() - started:.1f} s")
+    else:
+        say(f"the marts of {path} match this version: nothing to do")
 
 
 def _print_timing(timing: tuple[str, float, float]) -> None:

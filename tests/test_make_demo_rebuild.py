@@ -33,10 +33,12 @@ def _dry_run(db: Path) -> list[str]:
 def test_run_rebuilds_a_demo_warehouse_older_than_the_marts_only(tmp_path: Path) -> None:
     db = tmp_path / "iurc.duckdb"
     db.write_bytes(b"")
-    newest = max(p.stat().st_mtime for p in MART.parent.glob("*.sql"))
+    sources = [*MART.parent.glob("*.sql"), MART.parents[1] / "ddl.sql"]
+    newest = max(p.stat().st_mtime for p in sources)
     os.utime(db, (newest + 60, newest + 60))  # built after every mart: served as it is
     assert not any(" demo --db " in line for line in _dry_run(db))
     os.utime(db, (MART.stat().st_mtime - 60, MART.stat().st_mtime - 60))  # a mart changed since
     lines = _dry_run(db)
     assert any(line.endswith(f" demo --db {db}") for line in lines), lines
+    assert lines[-2].endswith(f"refresh --db {db}")  # marts of another version: rebuilt
     assert lines[-1].endswith(f"serve --db {db} --port 8050")

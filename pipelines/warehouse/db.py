@@ -12,6 +12,7 @@ reader can pick up a newly published file while older connections keep reading t
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import threading
@@ -27,6 +28,7 @@ from filelock import FileLock
 from pipelines import config
 
 WAREHOUSE_ALIAS = "wh"
+log = logging.getLogger(__name__)
 
 
 def ddl_sql() -> str:
@@ -184,7 +186,15 @@ class Warehouse:
             from pipelines.warehouse import lake
 
             return lake.connect(self.lake, alias=WAREHOUSE_ALIAS, hardened=True)
-        return connect_readonly(self.path, hardened=True)
+        con = connect_readonly(self.path, hardened=True)
+        from pipelines.warehouse import marts
+
+        reason = marts.stale_reason(con)
+        if reason is not None:  # pages reading a mart this code changed would fail: say why
+            log.error(
+                "%s: %s; run 'iurc refresh --db %s' to rebuild them", self.path, reason, self.path
+            )
+        return con
 
     @property
     def version(self) -> tuple[int, int, int] | None:
@@ -302,6 +312,30 @@ def restore(snapshot_id: str, path: str | os.PathLike[str] | None = None) -> Pat
             tmp.unlink(missing_ok=True)
             raise
     return source
+
+
+def refresh_marts(path: str | os.PathLike[str] | None = None, *, force: bool = False) -> bool:
+    """Rebuild the marts of the warehouse at `path` (default: $IURC_DB, else the default file)
+    when they were built by another version of this code, or always with `force`, and publish it
+    as any writer does (the data is kept; a failure leaves the published file as it was).
+
+    Returns True when it rebuilt them, False when they already matched this code.
+
+    Example: ``refresh_marts("data/warehouse/iurc.duckdb")``
+    """
+    from pipelines.warehouse import marts
+
+    db = config.warehouse_path(path)
+    if not force:
+        con = connect_readonly(db)
+        try:
+            if marts.stale_reason(con) is None:
+                return False
+        finally:
+            con.close()
+    with writer(db):
+        pass  # the writer brings the DDL and reference lists up to date and rebuilds the marts
+    return True
 
 
 @contextlib.contextmanager

@@ -281,3 +281,8 @@ create table if not exists ops.quarantine (
 -- IATI files: the record's element path, e.g. /iati-activities/iati-activity[3]/tag[2]
 -- (line is then the record's position among the file's records of that entity)
 alter table ops.quarantine add column if not exists location text;
+-- the fingerprint of the code that built the marts (`marts.code_fingerprint`): one row, replaced at
+-- every build; a server and `iurc serve` compare it with their own code (`marts.stale_reason`)
+create table if not exists ops.mart_build (
+    fingerprint text not null          -- sha256 of the DDL and every mart's statement
+);

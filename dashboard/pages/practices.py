@@ -22,7 +22,7 @@ from dashboard import components, data, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
-from pipelines.queries.practices import PRACTICES_PAGE_SIZE, practices_matched
+from pipelines.queries.practices import PRACTICES_PAGE_SIZE, practices_listed, practices_matched
 from pipelines.textsafe import safe_link
 
 register_page(
@@ -253,23 +253,31 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
     params = clean_params(raw)
     # the take-up totals do not depend on the list: read on the query pool beside it
     pending_take_up = data.in_background(data.take_up_totals, filters)
-    df = fetch(filters, lang, params)
-    pages = max(1, math.ceil(len(df) / PAGE_SIZE))
+    # only the page's rows are read in full; the list's length comes with them
+    shown = data.practices_list(
+        filters,
+        lang=lang,
+        search=params["search"],
+        goal=params["goal"],
+        output_type=params["type"],
+        page=params["page"],
+    )
+    listed = practices_listed(shown)
+    pages = max(1, math.ceil(listed / PAGE_SIZE))
     page = min(params["page"], pages)
-    shown = df.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     items = [practice_item(r, filters, lang) for r in shown.to_dict("records")]
-    matched = practices_matched(df)
-    if not len(df):
+    matched = practices_matched(shown)
+    if not listed:
         status = t("prac.none", lang)
-    elif matched > len(df):  # the list is cut at PRACTICES_MAX_ROWS: say how many match in all
+    elif matched > listed:  # the list is cut at PRACTICES_MAX_ROWS: say how many match in all
         status = t(
             "prac.status_cut",
             lang,
-            shown=fmt_number(len(df), lang),
+            shown=fmt_number(listed, lang),
             n=fmt_number(matched, lang),
         )
     else:
-        status = t("prac.status", lang, n=fmt_number(len(df), lang))
+        status = t("prac.status", lang, n=fmt_number(listed, lang))
     take_up = pending_take_up.result()
     status += " " + t(
         "prac.take_up",
@@ -282,12 +290,12 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
             "prac.page_line",
             lang,
             first=fmt_number((page - 1) * PAGE_SIZE + 1, lang),
-            last=fmt_number(min(len(df), page * PAGE_SIZE), lang),
-            total=fmt_number(len(df), lang),
+            last=fmt_number(min(listed, page * PAGE_SIZE), lang),
+            total=fmt_number(listed, lang),
             page=fmt_number(page, lang),
             pages=fmt_number(pages, lang),
         )
-        if len(df)
+        if listed
         else ""
     )
     url_params = {

@@ -61,6 +61,7 @@ def practices(
     goal: int | None = None,
     output_type: str | None = None,
     lang: str = "en",
+    page: int | None = None,
 ) -> pd.DataFrame:
     """Return the outputs that reached implementation or adoption, latest stage first.
 
@@ -72,15 +73,20 @@ def practices(
     practices match in all, the same on every row: more than the rows returned when the list is
     cut at PRACTICES_MAX_ROWS; `practices_matched` reads it). At most PRACTICES_MAX_ROWS rows.
 
+    With `page` (1-based), only that page of PRACTICES_PAGE_SIZE rows of the list (the last page
+    when `page` is past it), plus listed_count: the rows of the whole list (`practices_listed`).
+    City names, goals and take-up are then gathered for that page's rows only.
+
     Example: ``practices(con, Filters(challenge=("digital_transition_smart_city",)), goal=11)``
     """
     lab = label_col(lang)
     clause, params = where(filters, alias="o", geo="list")
     text = (search or "").strip().lower()[:200]
-    take_up, take_up_params = take_up_sql(filters, among="listed")
+    take_up, take_up_params = take_up_sql(filters, among="listed" if page is None else "shown")
     # the filters narrow the outputs first; city names, goals and take-up are then gathered only
     # for what is listed (or, with a search, for the matching candidates the text is sought in)
-    named_from = "candidate" if text else "listed"
+    shown = "listed" if page is None else "shown"
+    named_from = "candidate" if text else shown
     search_sql = (
         """
         searched as (
@@ -109,6 +115,21 @@ def practices(
             order by coalesce(adopted_date, implemented_date) desc nulls last, output_id
             limit {PRACTICES_MAX_ROWS}
         ),"""
+    if page is not None:  # the page's rows: the last page when `page` is past the list
+        listed_sql += f"""
+        numbered as (
+            select *,
+                row_number() over (
+                    order by coalesce(adopted_date, implemented_date) desc nulls last, output_id
+                ) as row_no,
+                count(*) over () as listed_count
+            from listed
+        ),
+        shown as (
+            select * exclude (row_no) from numbered
+            where (row_no - 1) // {PRACTICES_PAGE_SIZE} + 1
+                = least(?::bigint, (listed_count - 1) // {PRACTICES_PAGE_SIZE} + 1)
+        ),"""
     ctes = (names_sql + search_sql + listed_sql) if text else (listed_sql + names_sql)
     return fetch(
         con,
@@ -132,20 +153,24 @@ def practices(
             select entity_id as output_id, list(distinct goal order by goal) as goals
             from mart.sdg_tag
             where entity_type = 'output' and is_validated
-              and entity_id in (select output_id from listed)
+              and entity_id in (select output_id from {shown})
             group by 1
         ),
         take_up as ({take_up})
         select
-            o.output_id, o.title, o.description, o.output_type, t.{lab} as output_type_label, o.status,
+            o.output_id, o.title, o.description, o.output_type, t.{
+            lab
+        } as output_type_label, o.status,
             s.{lab} as status_label, o.cooperation_id, co.name as cooperation_name,
             n.{lab} as network_label, st.{lab} as subtheme_label, cc.{lab} as challenge_label,
             coalesce(ci.city_ids, []) as city_ids, coalesce(ci.city_names, []) as city_names,
             coalesce(tu.taken_up_ids, []) as taken_up_ids,
             coalesce(tu.taken_up_names, []) as taken_up_names, coalesce(g.goals, []) as goals,
             o.funding_eur, o.planned_date, o.developed_date,
-            o.implemented_date, o.adopted_date, o.evidence_url, o.matched_count
-        from listed as o
+            o.implemented_date, o.adopted_date, o.evidence_url, o.matched_count{
+            "" if page is None else ", o.listed_count"
+        }
+        from {shown} as o
         left join goals as g on g.output_id = o.output_id
         left join names as ci on ci.output_id = o.output_id
         left join take_up as tu on tu.output_id = o.output_id
@@ -157,8 +182,23 @@ def practices(
         left join ref.cross_cutting as cc on cc.cross_cutting_id = o.cross_cutting_id
         order by coalesce(o.adopted_date, o.implemented_date) desc nulls last, o.output_id
         """,
-        [*params, output_type, output_type, goal, goal, *([text] if text else []), *take_up_params],
+        [
+            *params,
+            *(output_type, output_type, goal, goal),
+            *([text] if text else []),
+            *([] if page is None else [max(1, page)]),
+            *take_up_params,
+        ],
     )
+
+
+def practices_listed(df: pd.DataFrame) -> int:
+    """Return how many practices the whole list holds (at most PRACTICES_MAX_ROWS), read from a
+    `practices(..., page=N)` frame; 0 when it is empty.
+
+    Example: ``practices_listed(practices(con, Filters(), page=1))``
+    """
+    return int(df["listed_count"].iloc[0]) if len(df) else 0
 
 
 def take_up_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float | None]:

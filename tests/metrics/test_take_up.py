@@ -21,7 +21,12 @@ from pipelines.metrics.catalogue import METRICS, additive_over
 from pipelines.metrics.filters import Filters
 from pipelines.queries.city import city_figures, city_outputs
 from pipelines.queries.metrics import groups, metric_frame, metric_total
-from pipelines.queries.practices import practices, practices_matched, take_up_totals
+from pipelines.queries.practices import (
+    practices,
+    practices_listed,
+    practices_matched,
+    take_up_totals,
+)
 from pipelines.warehouse import marts
 from tests.pipelines.conftest import build_fixture_warehouse
 
@@ -127,3 +132,32 @@ def test_showcase_cut_at_its_maximum_still_counts_every_match(
     searched = practices(con, Filters(), search=" plan a ")  # a search counts its own matches
     assert practices_matched(searched) == 1
     assert practices_matched(practices(con, Filters(), search="no such practice")) == 0
+
+
+def test_showcase_page_is_that_slice_of_the_list_with_its_take_up(
+    con, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of the showcase is that slice of the whole list, its rows whole (cities, goals,
+    take-up); past the end it is the last page; it says how long the list is."""
+    from pipelines.queries import practices as practices_module
+
+    monkeypatch.setattr(practices_module, "PRACTICES_PAGE_SIZE", 2)
+    full = practices(con, Filters())
+    assert len(full) > 4  # at least three pages of two
+    last = (len(full) + 1) // 2
+    for page, rows in (
+        (1, full.iloc[0:2]),
+        (2, full.iloc[2:4]),
+        (last + 5, full.iloc[-2 + len(full) % 2 :]),
+    ):
+        shown = practices(con, Filters(), page=page)
+        assert shown["output_id"].tolist() == rows["output_id"].tolist(), page
+        for column in ("city_names", "goals", "taken_up_names"):
+            assert shown[column].map(list).tolist() == rows[column].map(list).tolist()
+        assert practices_listed(shown) == len(full)
+        assert practices_matched(shown) == practices_matched(full)
+    o1 = practices(con, Filters(), search=" plan a ", page=1)
+    assert o1["output_id"].tolist() == ["o1"] and practices_listed(o1) == 1
+    assert list(o1["taken_up_names"].iloc[0]) == ["Lyon", "Toronto"]
+    none = practices(con, Filters(), search="no such practice", page=1)
+    assert none.empty and practices_listed(none) == 0

@@ -426,7 +426,37 @@ def scorecard_live_sql(computed: str) -> str:
     }
     actual = parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_actual"], generated).body
     generated.update(kpi_actual_rows=actual, call_out="* exclude (call)")
-    return parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_scorecard_for"], generated).body
+    body = parse_mart(config.MARTS_SQL_DIR / _KEYED_FILES["kpi_scorecard_for"], generated).body
+    return _materialized(body, _LIVE_MATERIALIZED)
+
+
+# The CTEs of the live scorecard DuckDB computes once and reads as a table (`as materialized`)
+# instead of planning their text again at every reference (the one call's scope: 7 references,
+# the targets, the rated rows) or pushing the scorecard's joins into every KPI rule (`computed`,
+# 26 SELECTs): their rows are a few dozen, their planning was most of the statement's. Same
+# rows; DuckDB only (the live query), the mart files stay engine-neutral.
+_LIVE_MATERIALIZED = (
+    "computed",
+    "actual_scope",
+    "scope",
+    "indicator",
+    "target",
+    "fallback",
+    "rated",
+)
+
+
+def _materialized(sql: str, names: tuple[str, ...]) -> str:
+    """Return `sql` with the CTEs `names` (each defined once, `name as (` on a line of its own)
+    declared `as materialized`. Raises ValueError if one is not defined exactly once.
+
+    Example: ``_materialized("with\nx as (\nselect 1\n)\nselect * from x", ("x",))``
+    """
+    for name in names:
+        sql, found = re.subn(rf"^{name} as \($", f"{name} as materialized (", sql, flags=re.M)
+        if found != 1:
+            raise ValueError(f"CTE {name!r} is defined {found} times, not once")
+    return sql
 
 
 @functools.lru_cache(maxsize=1)

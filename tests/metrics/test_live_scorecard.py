@@ -16,7 +16,7 @@ from pipelines.metrics import build
 from pipelines.metrics.catalogue import METRICS
 from pipelines.metrics.filters import MACRO_PARAMS, Filters, macro_args
 from pipelines.queries import overview
-from pipelines.warehouse import db
+from pipelines.warehouse import db, marts
 
 CASES = [
     (Filters(), None, None),
@@ -68,6 +68,26 @@ def test_live_scorecard_values_by_hand(mcur):
     assert na.loc["K04", "value"] == (6 + 4 + 8 + 2) + (5 + 3) + 1
     assert na.loc["K08", "value"] == pytest.approx(100 * 10 / 20)
     assert na.loc["K03", "value"] == 3  # a2 a6 + a8 (austin)
+
+
+def test_live_scorecard_materializes_the_ctes_it_reads_again():
+    """The live text is the macros' text with the rules' rows, the call's scope, the targets
+    and the rated rows declared `as materialized` (planned once, not at every reference): each
+    named CTE once, and nothing else changed."""
+    computed, _ = build.kpi_computed_query(Filters(region=("EU",)))
+    sql = marts.scorecard_live_sql(computed)
+    for name in ("computed", "scope", "actual_scope", "target", "fallback", "rated"):
+        assert len(re.findall(rf"^{name} as materialized \($", sql, flags=re.M)) == 1, name
+    plain = sql.replace(" as materialized (", " as (")
+    assert "materialized" not in plain and "computed as (" in plain
+
+
+def test_materialized_refuses_a_cte_not_defined_once():
+    with pytest.raises(ValueError, match="'y' is defined 0 times"):
+        marts._materialized("with\nx as (\nselect 1\n)\nselect * from x", ("y",))
+    twice = "with\nx as (\nselect 1\n),\ny as (\nwith\nx as (\nselect 2\n)\nselect * from x\n)\n"
+    with pytest.raises(ValueError, match="'x' is defined 2 times"):
+        marts._materialized(twice + "select * from y", ("x",))
 
 
 def _relations(sql: str) -> list[str]:

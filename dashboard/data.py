@@ -464,7 +464,21 @@ ingest_runs = cached(quality.ingest_runs)
 quarantine_summary = cached(quality.quarantine_summary)
 quarantine_page = cached(quality.quarantine_page)
 completeness_by_table = cached(quality.completeness_by_table)
-quality_by_city = cached(quality.quality_by_city)
+_quality_frame = cached(quality.quality_frame)
+
+
+def quality_by_city(filters: Filters) -> pd.DataFrame:
+    """Return `pipelines.queries.quality.quality_by_city` for the filters, its metric frames
+    (`QUALITY_FRAMES`: K29, K30 and K30's mean by city, each cached) read side by side on the
+    query pool.
+
+    Example: ``quality_by_city(Filters(region=("EU",))).attrs["totals"]["K30"]``
+    """
+    pending = [in_background(_quality_frame, filters, m) for m in quality.QUALITY_FRAMES]
+    frames = [future.result() for future in pending]
+    return quality.quality_by_city(cursor(), filters, frames=frames)
+
+
 timeliness = cached(quality.timeliness)
 # ------------------------------------------------------------------ activities register
 activities_page = cached(activities.activities_page)

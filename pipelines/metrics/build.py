@@ -52,6 +52,9 @@ class _Mode:
     prefix: str
     active: frozenset[str]  # the list parameters in use (a macro uses all of them)
     calls: str = ""  # keyed mode: the relation of calls whose columns are the parameters
+    # a live query scoped to exactly one city (`metric_query(city=(one,))`): a list-geography
+    # source may then be read from its relation with one row per city of its list
+    one_city: bool = False
 
     def p(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -110,8 +113,10 @@ def _overlaps(column: str, p: str, mode: _Mode) -> str:
     )
 
 
-def _restriction(source: Source, mode: _Mode) -> list[str]:
-    """Return the filter conditions (other than the period) for a base source's rows."""
+def _restriction(source: Source, mode: _Mode, place: str | None = None) -> list[str]:
+    """Return the filter conditions (other than the period) for a base source's rows; `place`:
+    the place column of the relation read (`Relation.place`), whose city scope is a test of
+    that scalar column instead of the list."""
     conds: list[str] = []
     for spec in FILTERS:
         param = f"p_{spec.name}"
@@ -134,7 +139,7 @@ def _restriction(source: Source, mode: _Mode) -> list[str]:
         conds.append(f"list_contains({mode.p('p_goal')}, {DIMENSIONS['goal'].column})")
     if "p_city" in mode.active:
         p = mode.p("p_city")
-        if source.geo_shape == "list":
+        if source.geo_shape == "list" and place != "city_id":
             conds.append(_overlaps("city_ids", p, mode))
         else:
             conds.append(f"(array_length({p}) = 0 or list_contains({p}, city_id))")
@@ -299,8 +304,13 @@ def _base_relation(
 
     Broken down by a place of a list-geography source, the first relation with one row per
     place of the list (`Relation.place`) that has every column the query needs, the place's
-    scalar column in place of the list, is read: its rows need no unnest. Else (and for every
-    level not broken down by that place) the first relation without `place` that has them.
+    scalar column in place of the list, is read: its rows need no unnest. A live query scoped
+    to one city (`_Mode.one_city`) and not broken down by a place reads the first relation with
+    one row per city (`place == "city_id"`) that has every column it needs, `city_id` in place
+    of the list: the city's rows are each source row holding the city, once, so every aggregate
+    over them (a distinct count, a median) is the one over the source rows (its rows are sorted
+    by city, so the scan reads the city's row groups only). Else (and for every level not broken
+    down by that place) the first relation without `place` that has them.
     """
     columns = source.relations[-1].columns
     dim_cols: set[str] = set()
@@ -333,6 +343,11 @@ def _base_relation(
         for relation in source.relations:
             if relation.place == place and others <= relation.columns:
                 return relation.name, others
+    elif mode.one_city and source.geo_shape == "list":
+        own = (needed - {"city_ids"}) | {"city_id"}
+        for relation in source.relations:
+            if relation.place == "city_id" and own <= relation.columns:
+                return relation.name, own
     return _relation(source, needed), needed
 
 
@@ -377,8 +392,8 @@ def _rows_sql(
         return _expand(text, mode)
     date_col = date_col or source.date_col
     relation, needed = _base_relation(source, mode, dims, uses, date_col)
-    chosen = next(r.columns for r in source.relations if r.name == relation)
-    conds = [*_period(date_col, basis, mode), *_restriction(source, mode)]
+    chosen, place = next((r.columns, r.place) for r in source.relations if r.name == relation)
+    conds = [*_period(date_col, basis, mode), *_restriction(source, mode, place)]
     conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
     items = _dim_items(source, dims, date_col, chosen)
     if narrow and items[0] == "*" and not mode.calls:
@@ -645,7 +660,7 @@ def _query_mode(
     if goal:
         params["p_goal"] = [int(g) for g in goal]
         active.add("p_goal")
-    return _Mode("$", frozenset(active)), params
+    return _Mode("$", frozenset(active), one_city=len(set(city)) == 1), params
 
 
 def metric_query(

@@ -205,6 +205,18 @@ SOURCES: dict[str, Source] = {
             # one row per tag: any review basis and method counts its distinct targets right
             tag_filters=frozenset({"review", "method"}),
             relations=(
+                # one city's tags (a query scoped to one city): the tags naming a target, a row
+                # per city of a tag's list, without the entity's columns: for a metric of tags
+                # with a target that needs no entity (K24)
+                Relation(
+                    "mart.sdg_tag_city",
+                    frozenset(
+                        _FILTER_COLS
+                        | {"countries", "regions", "city_id"}
+                        | {"goal", "target_id", "cooperation_id", "review", "method"}
+                    ),
+                    place="city_id",
+                ),
                 Relation(
                     "mart.sdg_tag",
                     frozenset(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -107,7 +107,28 @@ def completeness_by_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return fetch(con, "select * from mart.dq_table_completeness order by table_name")
 
 
-def quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+# the metric frames of the per-city quality table, each broken down by city and read apart from
+# the others (`quality_by_city(frames=...)`: a caller may read them side by side)
+QUALITY_FRAMES = ("K29", "K30", "K30.mean")
+
+
+def quality_frame(con: duckdb.DuckDBPyConnection, filters: Filters, metric_id: str) -> pd.DataFrame:
+    """Return one of the per-city quality table's metric frames (`QUALITY_FRAMES`): the metric
+    layer's frame of the metric broken down by city, with its total row.
+
+    Example: ``quality_frame(con, Filters(region=("EU",)), "K30")``
+    """
+    if metric_id not in QUALITY_FRAMES:
+        raise ValueError(f"metric_id must be one of {QUALITY_FRAMES}")
+    return metric_frame(con, metric_id, filters, by=("city",))
+
+
+def quality_by_city(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    frames: Sequence[pd.DataFrame] = (),
+) -> pd.DataFrame:
     """Return completeness (K29) and timeliness (K30) per city for the filters' period and scope.
 
     K29 and K30 come from the metric layer broken down by city (an activity counts for its host,
@@ -118,14 +139,16 @@ def quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     completed_activities, mean_lag_days, median_lag_days, last_reported_date,
     days_since_last_report. attrs['totals']: K30 and K30.mean over every city for the filters
     (the metric layer's total rows, recounted), metric id -> (value, denominator), which
-    `timeliness(..., totals=...)` takes instead of asking them again.
+    `timeliness(..., totals=...)` takes instead of asking them again. `frames`: the
+    `quality_frame`s of `QUALITY_FRAMES` for these filters, in that order, that the caller read
+    (e.g. side by side on a pool); else they are read here, one after the other.
 
     Example: ``quality_by_city(con, Filters(region=("NA",))).attrs["totals"]["K30"]``
     """
-    k29 = groups(metric_frame(con, "K29", filters, by=("city",)))
-    k30_frame = metric_frame(con, "K30", filters, by=("city",))
-    mean_frame = metric_frame(con, "K30.mean", filters, by=("city",))
-    k30, mean = groups(k30_frame), groups(mean_frame)
+    if not frames:
+        frames = [quality_frame(con, filters, m) for m in QUALITY_FRAMES]
+    k29_frame, k30_frame, mean_frame = frames
+    k29, k30, mean = groups(k29_frame), groups(k30_frame), groups(mean_frame)
     # K30's overall figures: each frame's total row, recounted from the cube (not the cities')
     totals = {
         m: tuple(float(v) for v in total_row(f)[["value", "denominator"]])

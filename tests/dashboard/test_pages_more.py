@@ -454,6 +454,31 @@ def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang,
                 assert submitted == []  # no activities total for outputs
 
 
+def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, monkeypatch):
+    """The per-city quality table's three metric frames (K29, K30, K30's mean by city) are read
+    on the query pool (side by side), and the table and its totals are the query layer's, read
+    one after the other on one cursor."""
+    submitted: list[tuple[object, tuple[object, ...]]] = []
+    real = data.in_background
+
+    def recording(fn, /, *args, **kwargs):
+        submitted.append((fn, args))
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(data, "in_background", recording)
+    for filters in (Filters(), Filters(country=("IT", "US")), Filters(network=("innovation",))):
+        data.clear_cache()
+        submitted.clear()
+        got = data.quality_by_city(filters)
+        assert [args for _, args in submitted] == [
+            (filters, m) for m in queries.quality.QUALITY_FRAMES
+        ]
+        want = queries.quality_by_city(con, filters)
+        assert len(want) > 1
+        pd.testing.assert_frame_equal(got, want)
+        assert got.attrs == want.attrs
+
+
 def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypatch):
     """The showcase's take-up totals are read on the query pool beside its list, and its status
     line states them as before (the metric layer's totals)."""

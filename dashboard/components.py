@@ -43,7 +43,9 @@ from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a comp
 from dash.dependencies import Wildcard
 from dash.development.base_component import Component
 from pandas.api.extensions import ExtensionDtype
-from pandas.core.dtypes.cast import maybe_box_native
+
+# pandas' own boxing of a cell by `to_dict`, so that `_column_values` gives the same values
+from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
 from dashboard import data, disclosure, figures, ids, lean_figures
 from dashboard.about import about_metric
@@ -800,9 +802,11 @@ def _quick(cls: type[C], children: Any, **props: Any) -> C:
     """
     meta = _component_meta.get(cls)
     if meta is None:
-        made = cls(children, **props)
-        _component_meta[cls] = {k: v for k, v in made.__dict__.items() if k in _COMPONENT_META_KEYS}
-        return made
+        checked = cast(C, cast(Any, cls)(children, **props))  # generated: children first
+        _component_meta[cls] = {
+            k: v for k, v in checked.__dict__.items() if k in _COMPONENT_META_KEYS
+        }
+        return checked
     made = cls.__new__(cls)
     made.__dict__.update(meta)
     made.__dict__["children"] = children

@@ -17,6 +17,7 @@ a redraw, never a clipped label.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -67,16 +68,28 @@ COLORBAR_PX = 30 + 10 + 12 + 28
 
 
 def text_width(text: str, size: float = FONT_PX) -> float:
-    """Return the width in px of `text` at font `size` (the widest of its `<br>` lines)."""
+    """Return the width in px of `text` at font `size` (the widest of its `<br>` lines).
+
+    Example:
+        >>> text_width("ab<br>a", 10) == text_width("ab", 10)
+        True
+    """
+    return _text_em(str(text)) * size
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_em(text: str) -> float:
+    # the same labels are measured on every chart of a page (and `shorten` measures each
+    # prefix): kept per text, a few hundred kB at most
     widest = 0.0
-    for line in str(text).split("<br>"):
+    for line in text.split("<br>"):
         em = 0.0
         for char in unicodedata.normalize("NFD", line):
             if unicodedata.combining(char):
                 continue  # an accent over its letter: no width of its own
             em += EM.get(char, WIDE_EM)
         widest = max(widest, em)
-    return widest * size
+    return widest
 
 
 def shorten(text: str, max_px: float = LABEL_MAX_PX, size: float = FONT_PX) -> str:

@@ -34,13 +34,18 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections.abc import Sequence
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, stringify_id
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 from dash.dependencies import Wildcard
+from dash.development.base_component import Component
+from pandas.api.extensions import ExtensionDtype
+
+# pandas' own boxing of a cell by `to_dict`, so that `_column_values` gives the same values
+from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
 from dashboard import data, disclosure, figures, ids, lean_figures
 from dashboard.about import about_metric
@@ -52,6 +57,7 @@ from pipelines.metrics.filters import LIST_FIELDS, Filters
 from pipelines.textsafe import escape_controls, formula_safe
 
 TABLE_MAX_ROWS = 50
+C = TypeVar("C", bound=Component)
 # why a card is empty when no filter is set: per card kind (`card_values(empty_key=...)`)
 EMPTY_KEYS = (
     N_("empty.none_recorded"),
@@ -762,6 +768,52 @@ def _cell(value: Any, lang: str) -> str:
     return str(value)
 
 
+def _column_values(column: pd.Series) -> list[Any]:
+    """Return a column's values as `DataFrame.to_dict("records")` gives them (Python scalars,
+    timestamps as Timestamps, missing values as pandas gives them)."""
+    values = column.tolist()
+    if column.dtype == object or isinstance(column.dtype, ExtensionDtype):
+        return [maybe_box_native(v) for v in values]  # as to_dict does for these columns
+    return values
+
+
+# the per-instance attributes Dash's generated __init__ sets besides the properties
+_COMPONENT_META_KEYS = frozenset(
+    (
+        "_prop_names",
+        "_valid_wildcard_attributes",
+        "available_properties",
+        "available_wildcard_properties",
+    )
+)
+_component_meta: dict[type, dict[str, Any]] = {}
+
+
+def _quick(cls: type[C], children: Any, **props: Any) -> C:
+    """Return `cls(children, **props)` (a Dash component class) built without Dash's per-call
+    argument checks: the first call of each class is checked and built by Dash, the others copy
+    its per-instance attributes and set the properties. Its JSON is the checked one's; only for
+    properties valid for `cls` (only the first call of a class is checked): the cells and rows
+    of `data_table`, a few hundred per table.
+
+    Example:
+        >>> _quick(html.Td, "1", className="x").to_plotly_json() == html.Td("1", className="x").to_plotly_json()
+        True
+    """
+    meta = _component_meta.get(cls)
+    if meta is None:
+        checked = cast(C, cast(Any, cls)(children, **props))  # generated: children first
+        _component_meta[cls] = {
+            k: v for k, v in checked.__dict__.items() if k in _COMPONENT_META_KEYS
+        }
+        return checked
+    made = cls.__new__(cls)
+    made.__dict__.update(meta)
+    made.__dict__["children"] = children
+    made.__dict__.update(props)
+    return made
+
+
 def data_table(
     df: pd.DataFrame,
     lang: str,
@@ -797,21 +849,31 @@ def data_table(
     head = html.Thead(html.Tr([html.Th(columns[c], scope="col", **narrow[c]) for c in cols]))
     links = {c: k for c, k in (links or {}).items() if c in cols and k in df.columns}
     rows = []
-    for record in df.head(max_rows).to_dict("records"):
+    shown_rows = df.head(max_rows)
+    # one Python list per needed column (as `to_dict("records")` gives its values, without its
+    # per-row dict), and the cells built by `_quick` (a table is a few hundred components)
+    needed = list(dict.fromkeys([*cols, *links.values()]))
+    values = {c: _column_values(shown_rows[c]) for c in needed}
+    moved_under = {c: [m for m, u in under.items() if u == c] for c in cols}
+    for r in range(len(shown_rows)):
         cells = []
         for c in cols:
-            text = _cell(record[c], lang)
-            target = record.get(links[c]) if c in links else None
+            text = _cell(values[c][r], lang)
+            target = values[links[c]][r] if c in links else None
             shown: list[Any] = [
-                dcc.Link(text, href=city_href(target, lang))
+                _quick(dcc.Link, text, href=city_href(target, lang))
                 if isinstance(target, str) and target
                 else text
             ]
-            for moved in (m for m, u in under.items() if u == c):
-                label = html.Span(columns[moved], className="cell-under-label")
-                shown.append(html.Span([label, _cell(record[moved], lang)], className="cell-under"))
-            cells.append(html.Td(shown if len(shown) > 1 else shown[0], **narrow[c]))
-        rows.append(html.Tr(cells))
+            for moved in moved_under[c]:
+                label = _quick(html.Span, columns[moved], className="cell-under-label")
+                shown.append(
+                    _quick(
+                        html.Span, [label, _cell(values[moved][r], lang)], className="cell-under"
+                    )
+                )
+            cells.append(_quick(html.Td, shown if len(shown) > 1 else shown[0], **narrow[c]))
+        rows.append(_quick(html.Tr, cells))
     parts: list[html.Table | html.P] = [
         html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")
     ]

@@ -101,6 +101,10 @@ def _plain(value: Any) -> Any:
     property to None unsets it), nested dicts and lists walked."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, pd.Series) and (isinstance(value.dtype, np.dtype | pd.StringDtype)):
+        # what plotly does with such a column (through narwhals: `to_numpy()`), minus its
+        # per-call dispatch; other extension dtypes (nullable, tz-aware) take plotly's own path
+        return copy_to_readonly_numpy_array(value.to_numpy())
     if isinstance(value, pd.Series | pd.Index | np.ndarray):
         return copy_to_readonly_numpy_array(value)
     if isinstance(value, list | tuple):
@@ -314,6 +318,9 @@ def stacked_bar(
     return figure(traces, layout, lang, legend_title=legend_title, wide=wide, height=height)
 
 
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
 def _group_bars(
     df: pd.DataFrame,
     x: str,
@@ -330,9 +337,13 @@ def _group_bars(
     """Return the traces and layout of `stacked_bar` (one trace per group)."""
     traces = []
     names = df[group].astype(str)
+    # each group's rows by position, groups in order of first appearance (one pass over the
+    # frame instead of a boolean mask and a string conversion per group)
+    positions = names.groupby(names.to_numpy(), sort=False).indices
+    all_cats, all_vals = df[x].astype(str), df[y]
     for i, name in enumerate(dict.fromkeys(names)):
-        part = df[names == name]
-        cats, vals = part[x].astype(str), part[y]
+        rows = positions.get(name, _NO_ROWS)  # a missing name (NaN) matched no row before either
+        cats, vals = all_cats.iloc[rows], all_vals.iloc[rows]
         traces.append(
             {
                 "type": "bar",

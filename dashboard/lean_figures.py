@@ -70,8 +70,9 @@ def browser_figure(fig: Any) -> Any:
     with map coordinates rounded; anything that is not a plotly Figure is returned unchanged."""
     if not isinstance(fig, go.Figure):
         return fig
-    template = fig.layout["template"]
-    if template is not None and template.to_plotly_json() == figures.TEMPLATE_JSON:
+    # the layout's own template properties, compared as they are (what `to_plotly_json` of
+    # `fig.layout.template` returns is a deep copy of them: a copy per card for a comparison)
+    if fig._layout.get("template") == figures.TEMPLATE_JSON:
         # a figure built by `figures.figure` (unvalidated) keeps the key, as null: the asset
         # applies the shared template to a null one too
         fig.layout.template = None

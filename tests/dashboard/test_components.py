@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from dash import dcc, html
+from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
 from dashboard import components, ids
@@ -183,3 +188,60 @@ def test_open_ended_period_reads_naturally(lang: str, from_start: str, up_to_end
     start_only = components.describe_filters(Filters(start=dt.date(2099, 1, 1)), lang, {})
     end_only = components.describe_filters(Filters(end=dt.date(2024, 12, 31)), lang, {})
     assert from_start in start_only and up_to_end in end_only, (start_only, end_only)
+
+
+def _table_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": ["Turin", None, "Lyon", "Nantes"],
+            "city_id": ["turin-it", "x-fr", None, ""],
+            "n": [1, 2, 3, 4],
+            "share": [1.0, float("nan"), 2.5, 3.25],
+            "nullable": pd.array([1, None, 3, 4], dtype="Int64"),
+            "day": pd.to_datetime(["2020-01-01", None, "2021-05-03", "2022-02-02"]),
+            "flag": [True, False, True, False],
+            "mixed": [np.int64(3), dt.date(2020, 1, 2), np.float64(2.5), None],
+            "source": ["a", "b", None, "d"],
+        }
+    )
+
+
+def test_components_table_column_values_are_those_of_to_dict_records():
+    df = _table_frame()
+    records = df.to_dict("records")
+    for column in df.columns:
+        got = components._column_values(df[column])
+        want = [r[column] for r in records]
+        assert [type(v) for v in got] == [type(v) for v in want], column
+        assert [str(v) for v in got] == [str(v) for v in want], column
+
+
+def _rebuilt(node):
+    """Return `node` rebuilt through Dash's checked constructor, children first."""
+    if isinstance(node, list):
+        return [_rebuilt(n) for n in node]
+    if not isinstance(node, Component):
+        return node
+    props = node.to_plotly_json()["props"]
+    children = _rebuilt(props.pop("children", None))
+    return type(node)(children, **props)
+
+
+def test_components_table_cells_send_the_json_of_checked_components():
+    # the cells and rows are built without Dash's per-call checks (components._quick): the JSON
+    # the browser gets is the one of components built the checked way
+    df = _table_frame()
+    for lang in ("en", "fr", "es"):
+        table = components.data_table(
+            df,
+            lang,
+            columns={c: c.upper() for c in df.columns},
+            links={"name": "city_id"},
+            under={"source": "n"},
+        )
+        sent = json.loads(to_json_plotly(table))
+        assert sent == json.loads(to_json_plotly(_rebuilt(table)))
+        body = table.children[0].children[1].children
+        assert len(body) == len(df) and all(isinstance(row, html.Tr) for row in body)
+        first = body[0].children[0].children
+        assert isinstance(first, dcc.Link) and first.children == "Turin"

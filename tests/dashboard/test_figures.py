@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
 
 from dashboard import figures
 
@@ -119,3 +120,49 @@ def test_figures_summary_of_empty_frame_says_why():
     assert figures.summary_shares(pd.DataFrame({"a": [], "n": []}), "a", "n", "es") == figures.t(
         "card.empty_hint", "es"
     )
+
+
+def _group_bars_by_masks(df, x, y, group):
+    """The per-group (name, categories, values) `_group_bars` drew with a boolean mask per group."""
+    names = df[group].astype(str)
+    out = []
+    for name in dict.fromkeys(names):
+        part = df[names == name]
+        out.append((name, part[x].astype(str).tolist(), part[y].tolist()))
+    return out
+
+
+def test_figures_group_bars_split_rows_as_a_mask_per_group_did():
+    df = pd.DataFrame(
+        {
+            "city": ["b", "a", "c", "a", "d", "e"],
+            "n": [5, 1, 2, 7, 3, 4],
+            "kind": ["Y", "X", None, "Y", "X", "Z"],  # interleaved groups, one missing
+        }
+    )
+    traces, _ = figures._group_bars(df, "city", "n", "kind", "en", "", "", False, None, False, True)
+    got = [(t["name"], list(t["x"]), list(t["y"])) for t in traces]
+    want = _group_bars_by_masks(df, "city", "n", "kind")
+    assert [g[0] for g in got] == [w[0] for w in want]
+    assert [g[1:] for g in got] == [w[1:] for w in want]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["a", None, "b"]),
+        pd.Series([1, 2, 3]),
+        pd.Series([1.5, float("nan")]),
+        pd.Series(pd.to_datetime(["2020-01-01", None])),
+        pd.Series(["x", 1, None], dtype=object),
+        pd.Series([True, False]),
+        pd.Series(["a", None], dtype="string"),
+        pd.Series([1, None], dtype="Int64"),
+        pd.Series(pd.to_datetime(["2020-01-01"]).tz_localize("Europe/Paris")),
+    ],
+)
+def test_figures_plain_columns_are_the_arrays_plotly_makes(column):
+    got = figures._plain(column)
+    want = copy_to_readonly_numpy_array(column)
+    assert got.dtype == want.dtype and not got.flags.writeable
+    assert [str(v) for v in got] == [str(v) for v in want]

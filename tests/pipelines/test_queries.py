@@ -293,3 +293,44 @@ def test_participation_by_activity_type_reads_type_cube(cur):
         q.participation_over_time(cur, Filters(), by="modality", measure="cities")
     tm = q.participation_by_type_modality(cur, Filters(region=("NA",)))
     assert tm["participants"].sum() == 18 + 8 + 1  # austin, toronto, merida
+
+
+def test_network_breakdown_joins_the_four_metrics_per_network(cur, monkeypatch) -> None:
+    """A network missing from a metric counts 0 there, a network with nothing is left out, and
+    networks come in their reference order, one without an order after them."""
+    from pipelines.queries import overview
+
+    def frame(rows: list[tuple[str, str, float | None]], total: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "network_id": [r[0] for r in rows] + [None],
+                "value": [r[2] for r in rows] + [total],
+                "level": ["network"] * len(rows) + [""],
+                "is_total": [False] * len(rows) + [True],
+                "network_id_label": [r[1] for r in rows] + [None],
+            }
+        )
+
+    frames = [
+        frame([("zz_new", "New", 5.0), ("innovation", "Innovation", 2.0)], 7.0),  # K03
+        frame([("urban_renewal", "Urban", 4.0), ("innovation", "Innovation", 9.0)], 13.0),
+        frame([("innovation", "Innovation", None), ("empty", "Empty", 0.0)], 3.0),  # K02
+        frame([], 0.0),  # K01: no rows but the total
+    ]
+    monkeypatch.setattr(overview, "metric_frames", lambda *a, **k: frames)
+    out = overview.network_breakdown(cur, Filters())
+    order = dict(cur.execute("select network_id, sort_order from ref.network").fetchall())
+    assert order["innovation"] != order["urban_renewal"] and "zz_new" not in order
+    known = sorted(["innovation", "urban_renewal"], key=order.__getitem__)
+    assert out["network_id"].tolist() == [*known, "zz_new"]
+    by_id = out.set_index("network_id")
+    assert by_id.loc["innovation"].tolist() == ["Innovation", 2, 9, 0, 0]
+    assert by_id.loc["urban_renewal"].tolist() == ["Urban", 0, 4, 0, 0]
+    assert by_id.loc["zz_new"].tolist() == ["New", 5, 0, 0, 0]
+    assert str(out["activities"].dtype) == "int64"
+    assert out.attrs["totals"] == {
+        "activities": 7.0,
+        "participations": 13.0,
+        "cities": 3.0,
+        "cooperations": 0.0,
+    }

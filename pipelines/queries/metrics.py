@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -162,6 +163,37 @@ def groups(frame: pd.DataFrame, level: Sequence[str] | None = None) -> pd.DataFr
         wanted = ",".join(level)
     return frame[(frame["level"] == wanted) & ~frame["is_total"].astype(bool)].reset_index(
         drop=True
+    )
+
+
+def joined_groups(
+    frames: Sequence[pd.DataFrame], columns: Sequence[str], keys: Sequence[str]
+) -> pd.DataFrame:
+    """Return the finest groups (`groups`) of several metric frames side by side: one row per
+    `keys` value found in any frame, ordered by the keys (missing ones last, as a pandas outer
+    merge orders them), and one int64 column per frame, named by `columns`: that frame's own
+    value, 0 where it has no row or no value. Each column is its own metric's; nothing is added.
+
+    Example: ``joined_groups([k04, k02], ("participants", "cities"), ("country_group",))``
+    """
+    values: dict[tuple[Any, ...], dict[str, int]] = {}
+    for column, frame in zip(columns, frames, strict=True):
+        rows = groups(frame)
+        found = zip(*(rows[k].tolist() for k in keys), strict=True)
+        for key, value in zip(found, rows["value"].tolist(), strict=True):
+            values.setdefault(key, {})[column] = 0 if pd.isna(value) else int(value)
+    order = sorted(
+        values, key=lambda key: [(pd.isna(k), "" if pd.isna(k) else str(k)) for k in key]
+    )
+    text = "str" if order else object  # the dtype of merged text columns (object when empty)
+    return pd.DataFrame(
+        {
+            **{k: pd.Series([key[i] for key in order], dtype=text) for i, k in enumerate(keys)},
+            **{
+                c: pd.Series([values[key].get(c, 0) for key in order], dtype="int64")
+                for c in columns
+            },
+        }
     )
 
 

@@ -14,7 +14,14 @@ from pipelines.metrics.catalogue import metric
 from pipelines.metrics.filters import MACRO_PARAMETERS, Filters
 from pipelines.metrics.model import Additivity
 from pipelines.queries._sql import MACRO_PARAMS, fetch, label_col, macro_args, period_bounds
-from pipelines.queries.metrics import data_dates, groups, metric_frame, metric_frames, total_row
+from pipelines.queries.metrics import (
+    data_dates,
+    groups,
+    joined_groups,
+    metric_frame,
+    metric_frames,
+    total_row,
+)
 from pipelines.warehouse import marts
 
 PERIOD_TYPES = ("month", "quarter", "year")
@@ -278,34 +285,17 @@ def network_breakdown(
         "cities": "K02",
         "cooperations": "K01",
     }
-    totals: dict[str, float | None] = {}
-    # the four metrics side by side per network (a few rows: joined in Python, not by pandas
-    # merges); a network missing from a metric's rows, or with no value, counts 0 there
-    values: dict[tuple[Any, Any], dict[str, int]] = {}
     frames = metric_frames(con, list(parts.values()), filters, by=("network",), lang=lang)
-    for column, whole in zip(parts, frames, strict=True):
-        totals[column] = float(whole["value"].iloc[-1]) if len(whole) else None
-        frame = groups(whole)
-        for key, value in zip(
-            zip(frame["network_id"].tolist(), frame["network_id_label"].tolist(), strict=True),
-            frame["value"].tolist(),
-            strict=True,
-        ):
-            values.setdefault(key, {})[column] = 0 if pd.isna(value) else int(value)
+    totals = {
+        column: float(whole["value"].iloc[-1]) if len(whole) else None
+        for column, whole in zip(parts, frames, strict=True)
+    }
+    out = joined_groups(frames, list(parts), ("network_id", "network_id_label"))
+    out = out.rename(columns={"network_id_label": "label"})
     order = dict(con.execute("select network_id, sort_order from ref.network").fetchall())
-    shown = [key for key, counts in values.items() if any(v > 0 for v in counts.values())]
-    # in network order; networks without one (99) by id and label, missing ones last, as a
-    # pandas outer merge then a stable sort on the order would give them
-    shown.sort(key=lambda key: tuple((pd.isna(k), "" if pd.isna(k) else str(k)) for k in key))
-    rows = sorted(shown, key=lambda key: 99 if pd.isna(key[0]) else order.get(key[0], 99))
-    text = "str" if rows else object  # the dtypes the merged frames had (object when empty)
-    out = pd.DataFrame(
-        {
-            "network_id": pd.Series([k[0] for k in rows], dtype=text),
-            "label": pd.Series([k[1] for k in rows], dtype=text),
-            **{c: pd.Series([values[k].get(c, 0) for k in rows], dtype="int64") for c in parts},
-        }
-    )
+    out = out[(out[list(parts)] > 0).any(axis=1)]
+    out = out.sort_values("network_id", key=lambda s: s.map(order).fillna(99), kind="stable")
+    out = out[["network_id", "label", *parts]].reset_index(drop=True)
     # the chart shows activities: its summary states K03's total for the selection
     out.attrs = {"metric": "K03", "total": totals["activities"], "totals": totals}
     return out

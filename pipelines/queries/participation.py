@@ -16,7 +16,14 @@ import pandas as pd
 from pipelines.metrics.catalogue import DIMENSIONS
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch
-from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row, with_totals
+from pipelines.queries.metrics import (
+    groups,
+    joined_groups,
+    metric_frame,
+    metric_total,
+    total_row,
+    with_totals,
+)
 
 BREAKDOWNS = ("stakeholder_type", "activity_type", "modality", "network", "mode", "region")
 # measure name -> metric: participations (K04), distinct participating cities (K02),
@@ -141,17 +148,12 @@ def participation_by_region(
     if not frames:
         assert con is not None, "participation_by_region needs a connection or its frames"
         frames = [balance_frame(con, filters, *spec, lang=lang) for spec in BALANCE_FRAMES]
-    out: pd.DataFrame | None = None
     totals = {}
-    for column, frame in zip(("participants", "cities", "organisations"), frames, strict=False):
+    columns = ("participants", "cities", "organisations")
+    out = joined_groups(frames[: len(columns)], columns, ("country_group", "country_group_label"))
+    out = out.rename(columns={"country_group_label": "label"})
+    for column, frame in zip(columns, frames, strict=False):
         totals[column] = total_row(frame)["value"]
-        rows = groups(frame)[["country_group", "country_group_label", "value"]].rename(
-            columns={"value": column, "country_group_label": "label"}
-        )
-        out = rows if out is None else out.merge(rows, on=["country_group", "label"], how="outer")
-    assert out is not None
-    out = out.fillna({"participants": 0, "cities": 0, "organisations": 0})
-    out = out.astype({"participants": "int64", "cities": "int64", "organisations": "int64"})
     out["region"] = ["EU" if g == "EU" else "NA" for g in out["country_group"]]
     out["label"] = out["label"].astype(str)
     whole = totals["participants"]

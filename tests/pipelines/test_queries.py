@@ -334,3 +334,30 @@ def test_network_breakdown_joins_the_four_metrics_per_network(cur, monkeypatch) 
         "cities": 3.0,
         "cooperations": 0.0,
     }
+
+
+def test_joined_groups_sets_each_metric_beside_the_others_by_key() -> None:
+    from pipelines.queries.metrics import joined_groups
+
+    def frame(rows: list[tuple[str | None, float | None]]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "g": [r[0] for r in rows] + [None],
+                "value": [r[1] for r in rows] + [99.0],
+                "level": ["g"] * len(rows) + [""],
+                "is_total": [False] * len(rows) + [True],
+            }
+        )
+
+    out = joined_groups(
+        [frame([("US", 3.0), ("EU", 7.0), (None, 1.0)]), frame([("CA", 2.0), ("EU", None)])],
+        ("a", "b"),
+        ("g",),
+    )
+    # keys ordered, the missing one last; no row or no value: 0; the totals are not rows
+    assert out["a"].tolist() == [0, 7, 3, 1]
+    assert out["b"].tolist() == [2, 0, 0, 0]
+    assert out["g"].tolist()[:3] == ["CA", "EU", "US"] and pd.isna(out["g"].iloc[3])
+    assert [str(t) for t in out.dtypes] == ["str", "int64", "int64"]
+    empty = joined_groups([frame([]), frame([])], ("a", "b"), ("g",))
+    assert empty.empty and list(empty.columns) == ["g", "a", "b"]

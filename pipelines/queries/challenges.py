@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.metrics.filters import Filters
-from pipelines.queries.metrics import metric_frame
+from pipelines.queries.metrics import metric_frames
 
 # measure -> metric: completed activities (K03, host city), participations (K04, participant's
 # city), outputs to date (cooperation member or the output's own city)
@@ -31,8 +31,9 @@ def challenge_breakdown(
     Example: ``challenge_breakdown(con, Filters(network=("innovation",)), lang="fr")``
     """
     parts = []
-    for measure, metric_id in CHALLENGE_MEASURES.items():
-        frame = metric_frame(con, metric_id, filters, by=("challenge",), lang=lang)
+    metric_ids = list(CHALLENGE_MEASURES.values())
+    frames = metric_frames(con, metric_ids, filters, by=("challenge",), lang=lang)
+    for (measure, metric_id), frame in zip(CHALLENGE_MEASURES.items(), frames, strict=True):
         part = pd.DataFrame(
             {
                 "cross_cutting_id": frame["cross_cutting_id"],

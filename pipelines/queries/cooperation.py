@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import fetch, label_col, where
-from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
+from pipelines.queries.metrics import groups, metric_frame, metric_total, metric_totals, total_row
 
 STAGES = ("planned", "developed", "implemented", "adopted")
 FUNDING_BY = {"source_type": "source_type", "cooperation": "cooperation_id", "month": "month"}
@@ -430,11 +430,12 @@ def funnel_figures(
     Example: ``funnel_figures(con, Filters(), cooperation_id="pair-austin-bologna")["adopted"]``
     """
     coop = [cooperation_id] if cooperation_id else []
+    ids = [f"outputs.{stage}" for stage in STAGES]
+    values = metric_totals(con, [*ids, "outputs.pct_adopted"], filters, cooperation=coop)
     out: dict[str, float | None] = {
-        stage: metric_total(con, f"outputs.{stage}", filters, cooperation=coop) or 0.0
-        for stage in STAGES
+        stage: values[metric_id] or 0.0 for stage, metric_id in zip(STAGES, ids, strict=True)
     }
-    out["pct_adopted"] = metric_total(con, "outputs.pct_adopted", filters, cooperation=coop)
+    out["pct_adopted"] = values["outputs.pct_adopted"]
     return out
 
 
@@ -447,7 +448,10 @@ def funding_figures(
     Example: ``funding_figures(con, Filters(), cooperation_id="pair-austin-bologna")["eur"]``
     """
     coop = [cooperation_id] if cooperation_id else []
+    values = metric_totals(
+        con, ["funding.committed", "funding.commitments"], filters, cooperation=coop
+    )
     return {
-        "eur": metric_total(con, "funding.committed", filters, cooperation=coop) or 0.0,
-        "commitments": metric_total(con, "funding.commitments", filters, cooperation=coop) or 0.0,
+        "eur": values["funding.committed"] or 0.0,
+        "commitments": values["funding.commitments"] or 0.0,
     }

@@ -20,6 +20,7 @@ from pipelines.queries.metrics import (
     groups,
     joined_groups,
     metric_frame,
+    metric_frames,
     metric_total,
     total_row,
     with_totals,
@@ -263,9 +264,8 @@ def top_cities(
     Example: ``top_cities(con, Filters(region=("NA",)), limit=5)``
     """
     limit = max(1, min(int(limit), 1000))
-    k04 = metric_frame(con, "K04", filters, by=("city",))
-    k05 = groups(metric_frame(con, "K05", filters, by=("city",)))
-    k08 = groups(metric_frame(con, "K08", filters, by=("city",)))
+    k04, k05, k08 = metric_frames(con, ["K04", "K05", "K08"], filters, by=("city",))
+    k05, k08 = groups(k05), groups(k08)
     rows = with_totals(k04, "K04", ("city",))
     top = rows.sort_values(["value", "city_id"], ascending=[False, True]).head(limit)
     out = fetch(

@@ -994,14 +994,23 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
         "is_hub",
         "members",
     ]
+    segments, handles = _layout_rows(nodes, edges)
+    return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
+
+
+def _layout_rows(
+    nodes: pd.DataFrame, edges: pd.DataFrame
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    # `network_layout`'s rows as lists (the map draws from them without a frame per mode)
     if edges.empty or nodes.empty:
-        return pd.DataFrame(columns=seg_cols), pd.DataFrame(columns=handle_cols)
+        return [], []
     pos = {
         c: (float(la), float(lo))
         for c, la, lo in zip(nodes["city_id"], nodes["lat"], nodes["lon"], strict=True)
         if pd.notna(la) and pd.notna(lo)
     }
-    segments, handles = [], []
+    segments: list[list[Any]] = []
+    handles: list[list[Any]] = []
     edges = edges.sort_values(["cooperation_id", "city_a", "city_b"])  # same input, same drawing
     # a few hundred links: plain Python over the columns, a pandas group per cooperation cost
     # more than the rest of the map
@@ -1030,7 +1039,7 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFra
             for m in members:
                 segments.append([coop_id, first[2], *hub, *pos[m]])
             handles.append([*meta, *hub, True, len(members)])
-    return pd.DataFrame(segments, columns=seg_cols), pd.DataFrame(handles, columns=handle_cols)
+    return segments, handles
 
 
 TRUNK_SPACING_DEG = 1.6  # the modes' trunks cross the ocean side by side, this far apart
@@ -1049,9 +1058,17 @@ def bundled_links(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFram
     """
     fan_cols = ["mode", "lat0", "lon0", "lat1", "lon1"]
     trunk_cols = [*fan_cols, "cooperations"]
+    fan_rows, trunk_rows = _bundled_rows(nodes, edges)
+    return pd.DataFrame(fan_rows, columns=fan_cols), pd.DataFrame(trunk_rows, columns=trunk_cols)
+
+
+def _bundled_rows(
+    nodes: pd.DataFrame, edges: pd.DataFrame
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    # `bundled_links`' rows as lists
     placed = nodes.dropna(subset=["lat", "lon"]) if not nodes.empty else nodes
     if edges.empty or placed.empty:
-        return pd.DataFrame(columns=fan_cols), pd.DataFrame(columns=trunk_cols)
+        return [], []
     region = dict(zip(placed["city_id"], placed["region"], strict=True))
     pos = {
         c: (float(la), float(lo))
@@ -1080,19 +1097,21 @@ def bundled_links(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.DataFram
             shift = (i - (len(modes) - 1) / 2) * TRUNK_SPACING_DEG
             (la0, lo0), (la1, lo1) = gather["EU"], gather["NA"]
             trunk_rows.append([mode, la0 + shift, lo0, la1 + shift, lo1, spans[mode]])
-    return pd.DataFrame(fan_rows, columns=fan_cols), pd.DataFrame(trunk_rows, columns=trunk_cols)
+    return fan_rows, trunk_rows
 
 
-def _lines(segments: pd.DataFrame) -> tuple[list[Any], list[Any]]:
-    lats, lons = [], []
-    for r in segments.itertuples():
-        lats += [r.lat0, r.lat1, None]
-        lons += [r.lon0, r.lon1, None]
+def _lines(segments: list[list[Any]]) -> tuple[list[Any], list[Any]]:
+    # rows ending in lat0, lon0, lat1, lon1: one line each, broken by None
+    lats: list[Any] = []
+    lons: list[Any] = []
+    for *_, lat0, lon0, lat1, lon1 in segments:
+        lats += [lat0, lat1, None]
+        lons += [lon0, lon1, None]
     return lats, lons
 
 
 def _mode_lines(
-    segments: pd.DataFrame,
+    segments: list[list[Any]],
     name: str,
     mode: str,
     line: dict[str, Any],
@@ -1138,51 +1157,52 @@ def cooperation_network(
     """
     if nodes.empty or edges.empty:
         return empty_figure(lang)
-    segments, handles = network_layout(nodes, edges)
-    fans, trunks = bundled_links(nodes, edges)
-    busiest = float(trunks["cooperations"].max()) if not trunks.empty else 1.0
+    # plain rows grouped by mode once: a frame filtered per mode cost more than the drawing
+    segments, handles = _layout_rows(nodes, edges)
+    fan_rows, trunk_rows = _bundled_rows(nodes, edges)
+    busiest = float(max(row[5] for row in trunk_rows)) if trunk_rows else 1.0
     low, high = TRUNK_WIDTHS
     traces: list[dict[str, Any]] = []
     for mode, (colour, dash) in MODE_STYLES.items():
-        part = fans[fans["mode"] == mode]
-        if part.empty:
+        fan_part = [row for row in fan_rows if row[0] == mode]
+        if not fan_part:
             continue
-        name = str(handles.loc[handles["mode"] == mode, "mode_label"].iloc[0])
+        # handles: cooperation_id, name, mode, mode_label, lat, lon, is_hub, members
+        hp = [h for h in handles if h[2] == mode]
+        name = str(hp[0][3])
         opacity = FAINT_OPACITY if selected else 0.75
         line = {"color": colour, "width": 1.0, "dash": dash}
-        traces.append(_mode_lines(part, name, mode, line, opacity))
-        crossing = trunks[trunks["mode"] == mode]
-        for index, count in zip(crossing.index, crossing["cooperations"].tolist(), strict=True):
+        traces.append(_mode_lines(fan_part, name, mode, line, opacity))
+        for row in trunk_rows:
+            if row[0] != mode:
+                continue
             # wider the more cooperations cross in this mode
-            line = {"color": colour, "width": low + (high - low) * count / busiest, "dash": dash}
-            traces.append(
-                _mode_lines(trunks.loc[[index]], name, mode, line, opacity, showlegend=False)
-            )
-        hp = handles[handles["mode"] == mode]
+            line = {"color": colour, "width": low + (high - low) * row[5] / busiest, "dash": dash}
+            traces.append(_mode_lines([row[:5]], name, mode, line, opacity, showlegend=False))
         traces.append(
             {
                 "type": "scattergeo",
-                "lat": hp["lat"],
-                "lon": hp["lon"],
+                "lat": np.array([h[4] for h in hp], dtype="float64"),
+                "lon": np.array([h[5] for h in hp], dtype="float64"),
                 "mode": "markers",
                 "name": name,
                 "legendgroup": mode,
                 "showlegend": False,
-                "text": hp["cooperation_name"].astype(str),
-                "customdata": hp["cooperation_id"],
+                "text": np.array([str(h[1]) for h in hp], dtype=object),
+                "customdata": np.array([h[0] for h in hp], dtype=object),
                 "marker": {
-                    "symbol": ["square" if h else "circle" for h in hp["is_hub"]],
-                    "size": [11 if h else 7 for h in hp["is_hub"]],
+                    "symbol": ["square" if h[6] else "circle" for h in hp],
+                    "size": [11 if h[6] else 7 for h in hp],
                     "color": colour,
                     "line": {"width": 1, "color": "#1f2328"},
                 },
                 "hovertemplate": "%{text}<br>" + name + "<extra></extra>",
             }
         )
-    chosen = segments[segments["cooperation_id"] == selected] if selected else segments.iloc[0:0]
-    if not chosen.empty:
+    chosen = [row for row in segments if row[0] == selected] if selected else []
+    if chosen:
         lats, lons = _lines(chosen)
-        name = handles.loc[handles["cooperation_id"] == selected, "cooperation_name"].iloc[0]
+        name = next(h[1] for h in handles if h[0] == selected)
         traces.append(
             {
                 "type": "scattergeo",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.metrics.build import metric_query
@@ -156,14 +157,18 @@ def groups(frame: pd.DataFrame, level: Sequence[str] | None = None) -> pd.DataFr
 
     Example: ``groups(metric_frame(con, "K04", Filters(), by=("network",)))``
     """
+    levels = frame["level"].to_numpy()
     if level is None:
-        finest = max(frame["level"], key=lambda v: len(v.split(",")) if v else 0, default="")
-        wanted = finest
+        found = set(levels.tolist())
+        wanted = max(found, key=lambda v: len(v.split(",")) if v else 0, default="")
     else:
         wanted = ",".join(level)
-    return frame[(frame["level"] == wanted) & ~frame["is_total"].astype(bool)].reset_index(
-        drop=True
-    )
+    rows = np.flatnonzero((levels == wanted) & ~frame["is_total"].to_numpy(dtype=bool))
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        # a level's rows are one run (a metric frame lists each level's rows together): a
+        # slice is a view, where a mask would copy every column (pyarrow strings slowly)
+        return frame.iloc[rows[0] : rows[-1] + 1].reset_index(drop=True)
+    return frame.take(rows).reset_index(drop=True)
 
 
 def joined_groups(
@@ -202,7 +207,8 @@ def total_row(frame: pd.DataFrame) -> pd.Series:
 
     Example: ``total_row(metric_frame(con, "K02", Filters(), by=("month",)))["value"]``
     """
-    return frame[frame["is_total"].astype(bool)].iloc[-1]
+    row: pd.Series = frame.iloc[np.flatnonzero(frame["is_total"].to_numpy(dtype=bool))[-1]]
+    return row
 
 
 def describe(metric_id: str) -> dict[str, object]:

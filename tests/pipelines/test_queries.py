@@ -361,3 +361,31 @@ def test_joined_groups_sets_each_metric_beside_the_others_by_key() -> None:
     assert [str(t) for t in out.dtypes] == ["str", "int64", "int64"]
     empty = joined_groups([frame([]), frame([])], ("a", "b"), ("g",))
     assert empty.empty and list(empty.columns) == ["g", "a", "b"]
+
+
+def test_groups_and_total_row_pick_their_rows_wherever_they_stand() -> None:
+    from pipelines.queries.metrics import groups, total_row
+
+    frame = pd.DataFrame(
+        {
+            "a": ["x", "y", None, "x", None],
+            "b": ["p", "q", "p", None, None],
+            "value": [1.0, 2.0, 3.0, 4.0, 10.0],
+            "level": ["a,b", "a,b", "b", "a,b", ""],
+            "is_total": [False, False, False, False, True],
+        }
+    )
+    # the finest level's rows are not one run here (rows 0, 1, 3): each is picked, in order
+    finest = groups(frame)
+    assert finest["value"].tolist() == [1.0, 2.0, 4.0]
+    assert finest.index.tolist() == [0, 1, 2]
+    assert groups(frame, ("b",))["value"].tolist() == [3.0]
+    assert groups(frame, ("a",)).empty
+    assert total_row(frame)["value"] == 10.0
+    # one run: the same rows as a mask gives, with a fresh index
+    run = frame.iloc[[2, 0, 1, 4]].reset_index(drop=True)
+    assert groups(run)["value"].tolist() == [1.0, 2.0]
+    assert groups(run).index.tolist() == [0, 1]
+    no_total = frame[~frame["is_total"]]
+    with pytest.raises(IndexError):
+        total_row(no_total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -301,18 +302,30 @@ def network_breakdown(
     return out
 
 
+# the metric frames the map is drawn from: (metric, breakdown), read independently of each
+# other (`map_points(frames=...)`: a caller may read them side by side)
+MAP_FRAMES = (("K04", ("city",)), ("K02", ("region",)))
+
+
 def map_points(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    lang: str = "en",
+    frames: Sequence[pd.DataFrame] = (),
 ) -> pd.DataFrame:
     """Return participating cities with coordinates and their participations (K04 by city).
 
     Columns: city_id, name, country_iso2, country, region, lat, lon, population, participations.
     attrs: metric ("K02"), total (participating cities, recounted), regions (region -> K02).
+    `frames`: the `metric_frame`s of `MAP_FRAMES` for these filters, in that order, when the
+    caller has read them (e.g. side by side); else they are read on `con`.
 
     Example: ``map_points(con, Filters(network=("urban_renewal",))).attrs["regions"]["EU"]``
     """
-    frame = groups(metric_frame(con, "K04", filters, by=("city",)))
-    cities = metric_frame(con, "K02", filters, by=("region",))
+    if not frames:
+        frames = [metric_frame(con, metric_id, filters, by=by) for metric_id, by in MAP_FRAMES]
+    frame, cities = groups(frames[0]), frames[1]
     lab = label_col(lang)
     points = fetch(
         con,

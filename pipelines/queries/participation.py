@@ -224,8 +224,9 @@ def gender_balance(
     dims = (by,) if by else ()
     if by is not None and by not in BREAKDOWNS:
         raise ValueError(f"by must be one of {sorted(BREAKDOWNS)}")
-    women = metric_frame(con, "K08", filters, by=dims, lang=lang)
-    undeclared = metric_frame(con, "K08.pct_undeclared", filters, by=dims, lang=lang)
+    women, undeclared = metric_frames(
+        con, ["K08", "K08.pct_undeclared"], filters, by=dims, lang=lang
+    )
     column = DIMENSIONS[by].column if by else None
     keep = women if by else women[women["is_total"].astype(bool)]
     rows = groups(keep) if by else keep.reset_index(drop=True)

@@ -152,6 +152,7 @@ SOURCES: dict[str, Source] = {
                             "cooperation_id",
                             "framework_id",
                             "evidence_url",
+                            "has_evidence",
                             "reference_date",
                             "developed_date",
                             "implemented_date",
@@ -1240,10 +1241,7 @@ METRICS: dict[str, Metric] = {
             Additivity.STOCK,
             "output",
             "count(*)",
-            where=_OUT
-            + "'policy_change'"
-            + _ADOPT
-            + " and nullif(trim(evidence_url), '') is not null",
+            where=_OUT + "'policy_change'" + _ADOPT + " and has_evidence",
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
             breakdowns=OUTPUT_BREAKDOWNS,

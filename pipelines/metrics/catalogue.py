@@ -378,7 +378,9 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil
-        # society; 'other' is left out
+        # society; 'other' is left out. The rows are summed per stakeholder type first, then the
+        # few types per group: the same sums (of integers), without a CASE on every cube row
+        # (K07 at 10 M: ~3x faster)
         Source(
             "stakeholder_group",
             Geography.PARTICIPANT,
@@ -391,9 +393,13 @@ SOURCES: dict[str, Source] = {
                             then 'government'
                         else stakeholder_type
                     end as stakeholder_group,
-                    sum(participants)::double as n
-                from {src}
-                where stakeholder_type <> 'other'
+                    sum(n)::double as n
+                from (
+                    select {dims} stakeholder_type, sum(participants) as n
+                    from {src}
+                    where stakeholder_type <> 'other'
+                    group by all
+                )
                 group by all
             """,
         ),

@@ -152,6 +152,7 @@ SOURCES: dict[str, Source] = {
                             "cooperation_id",
                             "framework_id",
                             "evidence_url",
+                            "has_evidence",
                             "reference_date",
                             "developed_date",
                             "implemented_date",
@@ -377,7 +378,9 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         # K07 (Gini-Simpson) groups: government (local + regional), academia, business, civil
-        # society; 'other' is left out
+        # society; 'other' is left out. The rows are summed per stakeholder type first, then the
+        # few types per group: the same sums (of integers), without a CASE on every cube row
+        # (K07 at 10 M: ~3x faster)
         Source(
             "stakeholder_group",
             Geography.PARTICIPANT,
@@ -390,9 +393,13 @@ SOURCES: dict[str, Source] = {
                             then 'government'
                         else stakeholder_type
                     end as stakeholder_group,
-                    sum(participants)::double as n
-                from {src}
-                where stakeholder_type <> 'other'
+                    sum(n)::double as n
+                from (
+                    select {dims} stakeholder_type, sum(participants) as n
+                    from {src}
+                    where stakeholder_type <> 'other'
+                    group by all
+                )
                 group by all
             """,
         ),
@@ -1240,10 +1247,7 @@ METRICS: dict[str, Metric] = {
             Additivity.STOCK,
             "output",
             "count(*)",
-            where=_OUT
-            + "'policy_change'"
-            + _ADOPT
-            + " and nullif(trim(evidence_url), '') is not null",
+            where=_OUT + "'policy_change'" + _ADOPT + " and has_evidence",
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
             breakdowns=OUTPUT_BREAKDOWNS,

@@ -172,9 +172,19 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True
     scorecards out: `mart.kpi_scorecard` is emptied, so queries compute them live.
     """
     con.execute("create schema if not exists mart")
+    kinds = dict(
+        con.execute(
+            "select table_name, 'table' from duckdb_tables() where schema_name = 'mart' "
+            "and database_name = current_database() union all "
+            "select view_name, 'view' from duckdb_views() where schema_name = 'mart' "
+            "and database_name = current_database()"
+        ).fetchall()
+    )
     built = []
     for mart in definitions():
         name, statement = ddl(mart)
+        if kinds.get(name, mart.kind) != mart.kind:  # e.g. a view of older code now a table
+            con.execute(f"drop {kinds[name]} mart.{name}")
         con.execute(statement)
         built.append(name)
     if store_scorecards:

@@ -72,3 +72,39 @@ def test_every_mart_is_read_outside_its_own_file():
         path.name for path in marts.mart_files() if not readers[marts._statement(path)[0]] - {path}
     ]
     assert unread == []
+
+
+def test_a_mart_whose_kind_changed_replaces_the_old_relation():
+    # a warehouse built by older code: cooperation_evidence was a view, dq_quarantine a table
+    con = duckdb.connect(":memory:")
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    build_fixture_warehouse(con)
+    con.execute("drop table mart.cooperation_evidence")
+    con.execute("create view mart.cooperation_evidence as select 1 as x")
+    con.execute("drop view mart.dq_quarantine")
+    con.execute("create table mart.dq_quarantine as select 1 as x")
+    marts.build_marts(con, store_scorecards=False)
+    kinds = dict(
+        con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = 'mart'"
+        ).fetchall()
+    )
+    assert kinds["cooperation_evidence"] == "BASE TABLE"
+    assert kinds["dq_quarantine"] == "VIEW"
+    assert "first_evidence_date" in con.execute("from mart.cooperation_evidence").df()
+
+
+def test_output_has_evidence_is_a_link_that_is_not_blank():
+    con = duckdb.connect(":memory:")
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    build_fixture_warehouse(con)
+    for output_id, url in (("o1", "https://x.org/a.pdf"), ("o2", "   "), ("o3", ""), ("o4", None)):
+        con.execute("update core.output set evidence_url = ? where output_id = ?", [url, output_id])
+    marts.build_marts(con, store_scorecards=False)
+    rows = con.execute(
+        "select output_id, has_evidence from mart.output_register "
+        "where output_id in ('o1', 'o2', 'o3', 'o4') order by 1"
+    ).fetchall()
+    assert rows == [("o1", True), ("o2", False), ("o3", False), ("o4", False)]

@@ -3,6 +3,8 @@
 -- date is filled or the status is at or past it (abandoned outputs keep the stages they dated).
 -- reference_date (first dated stage) places an output in a period for stock measures (funnel, K27);
 -- stage KPIs use their own stage date. is_joint: its cooperation spans >= 2 countries (K12).
+-- has_evidence: an evidence link that is not blank (K21), tested here once per output at publish
+-- rather than trimming every output's link in each live scorecard.
 with
 
 output as (
@@ -77,6 +79,7 @@ final as (
         o.implemented_date,
         o.adopted_date,
         o.evidence_url,
+        nullif(trim(o.evidence_url), '') is not null as has_evidence,
         o.description,
         coalesce(o.planned_date, o.developed_date, o.implemented_date, o.adopted_date) as reference_date,
         date_trunc('month', coalesce(o.planned_date, o.developed_date, o.implemented_date, o.adopted_date))::date as month,

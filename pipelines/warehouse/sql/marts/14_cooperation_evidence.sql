@@ -1,4 +1,4 @@
--- materialized: view
+-- materialized: table
 -- K22 sustained cooperation (KPI-CATALOGUE D1, D3): the evidence part of the rule, which does not
 -- depend on the evaluation date. One row per cooperation of mode pairing, trio or cluster (D1: the
 -- global network is not a cooperation):

@@ -257,9 +257,12 @@ def cooperation_sdg(
         con,
         f"""
         with e as (
-            -- rounded as the SDG page's sums (queries.sdg): a parallel sum of fractional
-            -- weights differs in its last bits from run to run (413.2499… or 413.2500…)
-            select goal, round(sum(weight), 9) as value
+            -- a parallel sum of doubles differs in its last bits from run to run (at 10 M by
+            -- more than 1e-9: 16,073.8 or 16,073.9 shown). Summed as decimals with 24 places,
+            -- it is the exact sum of the weights as stored, whatever the order; rounded to 9
+            -- places, a weight's own error (1/3 stored as 0.333…3148) is gone, so three
+            -- thirds are 1 and a true 1,176.75 is shown 1,176.8
+            select goal, cast(round(sum(cast(weight as decimal(38, 24))), 9) as double) as value
             from mart.sdg_entity_goal
             where cooperation_id = ? and is_validated
             group by goal

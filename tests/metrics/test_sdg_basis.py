@@ -22,6 +22,7 @@ from pipelines.metrics.catalogue import metric
 from pipelines.metrics.filters import TAG_METHODS, WITH_SUGGESTIONS, Filters
 from pipelines.queries import sdg
 from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row
+from pipelines.warehouse import marts
 
 ALL = WITH_SUGGESTIONS  # accepted tags and unreviewed suggestions
 
@@ -284,3 +285,29 @@ def test_heatmap_cells_add_up_to_the_profile(
     heat = sdg.sdg_network_heatmap(mcur, filters, method=method)
     assert (heat["value"] > 0).all()
     assert {int(g): v for g, v in heat.groupby("goal")["value"].sum().items()} == want
+
+
+def test_cooperation_sdg_profile_sums_the_weights_exactly_in_any_order() -> None:
+    """Thirds and quarters: 300,003 thirds are 100,001 and three quarters 0.75, so goal 11 weighs
+    exactly 100,001.75 (a sum of doubles is off in its last bits, by order: parallel runs differ)."""
+    from pipelines.queries.cooperation import cooperation_sdg
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    con = duckdb.connect(":memory:")
+    build_fixture_warehouse(con)
+    marts.build_marts(con)
+    con.execute(
+        """
+        insert into mart.sdg_entity_goal (entity_type, entity_id, goal, is_validated, weight,
+            cooperation_id)
+        select 'activity', 'x' || i, 11, true, 1 / 3, 'coop-x' from range(300003) t(i)
+        union all
+        select 'activity', 'y' || i, 11, true, 1 / 4, 'coop-x' from range(3) t(i)
+        union all
+        select 'activity', 'z' || i, 9, true, 1 / 3, 'coop-x' from range(2) t(i)
+        """
+    )
+    runs = {tuple(cooperation_sdg(con, "coop-x")["value"].tolist()) for _ in range(5)}
+    # goals 9 and 11, the same every run; shown to 9 places, as the SDG page's sums
+    assert runs == {(0.666666667, 100_001.75)}
+    con.close()

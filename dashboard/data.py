@@ -347,6 +347,8 @@ def relation_page(relation: str, filters: Filters, *, limit: int, offset: int) -
 kpi_scorecard = cached(overview.kpi_scorecard)
 kpi_trend = cached(overview.kpi_trend)
 network_breakdown = cached(overview.network_breakdown)
+
+
 def map_points(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
     """Return `pipelines.queries.overview.map_points` for the filters, its metric frames
     (`MAP_FRAMES`, each cached) read side by side on the query pool.
@@ -359,6 +361,8 @@ def map_points(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
     ]
     frames = [future.result() for future in pending]
     return overview.map_points(cursor(), filters, lang=lang, frames=frames)
+
+
 challenge_breakdown = cached(challenges.challenge_breakdown)
 # ------------------------------------------------------------------ city profile
 city_info = cached(city.city_info)

@@ -189,3 +189,18 @@ def test_per_city_rows_hold_the_cubes_rows(mcur: duckdb.DuckDBPyConnection) -> N
         "as city_id from mart.activity_cube) group by all order by all"
     ).fetchall()
     assert got == want and len(got) > 1
+
+
+def test_one_city_figures_from_the_per_city_relations_by_hand(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """a8 (no host, participants from austin-us and lyon-fr: countries FR and US) is the only
+    completed activity of Austin with a French city in its list: K03 for Austin under a France
+    filter is 1, in 2024. In September 2024 Lyon's only participations are a8's 3 business ones."""
+    k03 = metric_frame(mcur, "K03", Filters(country=("FR",)), by=("year",), city=("austin-us",))
+    assert groups(k03)[["year", "value"]].values.tolist() == [[pd.Timestamp("2024-01-01"), 1.0]]
+    assert k03["value"].iloc[-1] == 1.0
+    september = Filters(start=dt.date(2024, 9, 1), end=dt.date(2024, 9, 30))
+    k04 = metric_frame(mcur, "K04", september, by=("stakeholder_type",), city=("lyon-fr",))
+    assert groups(k04)[["stakeholder_type", "value"]].values.tolist() == [["business", 3.0]]
+    assert k04["value"].iloc[-1] == 3.0

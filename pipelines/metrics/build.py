@@ -320,8 +320,11 @@ def _base_relation(
     one row per city (`place == "city_id"`) that has every column it needs, `city_id` in place
     of the list: the city's rows are each source row holding the city, once, so every aggregate
     over them (a distinct count, a median) is the one over the source rows (its rows are sorted
-    by city, so the scan reads the city's row groups only). Else (and for every level not broken
-    down by that place) the first relation without `place` that has them.
+    by city, so the scan reads the city's row groups only). A scalar-geography source's relation
+    with `place == "city_id"` holds its rows sorted by city: a query scoped to one city reads
+    the first such relation that has every column it needs (the same rows, the city's found
+    together). Else (and for every level not broken down by that place) the first relation
+    without `place` that has them.
     """
     columns = source.relations[-1].columns
     dim_cols: set[str] = set()
@@ -354,8 +357,8 @@ def _base_relation(
         for relation in source.relations:
             if relation.place == place and others <= relation.columns:
                 return relation.name, others
-    elif mode.one_city and source.geo_shape == "list":
-        own = (needed - {"city_ids"}) | {"city_id"}
+    elif mode.one_city:
+        own = (needed - {"city_ids"}) | {"city_id"} if source.geo_shape == "list" else needed
         for relation in source.relations:
             if relation.place == "city_id" and own <= relation.columns:
                 return relation.name, own

@@ -33,6 +33,17 @@ SOURCES: dict[str, Source] = {
             "participation",
             Geography.PARTICIPANT,
             relations=(
+                # one city's rows (a query scoped to one city): the cube's rows sorted by city
+                Relation(
+                    "mart.participation_city_rows",
+                    frozenset(
+                        _FILTER_COLS
+                        | _GEO
+                        | {"cooperation_id", "stakeholder_type", "participants", "women"}
+                        | {"participants_gender_declared", "organisations_sum", "person_days"}
+                    ),
+                    place="city_id",
+                ),
                 Relation(
                     "mart.participation_stakeholder_cube",
                     frozenset(
@@ -86,6 +97,17 @@ SOURCES: dict[str, Source] = {
                     "mart.activity_city_cube",
                     frozenset(
                         _FILTER_COLS | {"city_id", "regions", "fields_filled", "fields_total"}
+                    ),
+                    place="city_id",
+                ),
+                # one city's activities (K03 for one city): the cube's rows with its city list
+                # unnested, the country and region lists kept (every filter but the tags)
+                Relation(
+                    "mart.activity_city_rows",
+                    frozenset(
+                        _FILTER_COLS
+                        | {"city_id", "countries", "regions", "cooperation_id"}
+                        | {"status", "activities"}
                     ),
                     place="city_id",
                 ),

@@ -60,7 +60,8 @@ class Relation:
     # a relation of a list-geography source with one row per place of its list: the scalar
     # column (e.g. city_id) of that place. It is read only for a level broken down by that place
     # (its rows then need no unnest), never for a figure over several places, whose rows it
-    # repeats (`pipelines.metrics.build._base_relation`)
+    # repeats (`pipelines.metrics.build._base_relation`). For a scalar-geography source,
+    # "city_id" marks the source's rows sorted by city, read for a query scoped to one city only
     place: str | None = None
 
 

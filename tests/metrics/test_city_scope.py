@@ -1,10 +1,11 @@
-"""A query scoped to ONE city reads a list-geography source's per-city relation (Relation.place).
+"""A query scoped to ONE city reads its source's per-city relation (Relation.place).
 
 The city's rows of a relation with one row per city of each source row's list (D12) are the
 source rows holding the city, once each: every figure read from them (a distinct count, a sum, a
 median) is the one read from the source rows that hold the city. The metric layer reads such a
 relation for a query scoped to one city that is not broken down by a place; several cities, or a
-breakdown by city, read the source's lists.
+breakdown by city, read the source's lists. A scalar-geography source's per-city relation holds
+its rows sorted by city: the same rows, the city's found together.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ CASES = [
     ("K29", ("year",)),
     ("K30", ("year",)),
     ("K30.mean", ()),
+    # a scalar-geography source's rows sorted by city (mart.participation_city_rows), and the
+    # activity cube's rows per city of its list (mart.activity_city_rows)
+    ("K03", ("year",)),
+    ("K03.pct_of_plan", ()),
+    ("K04", ("year",)),
+    ("K04", ("stakeholder_type",)),
+    ("K05", ()),
+    ("K02", ("network",)),
+    ("K07", ()),
 ]
 
 
@@ -138,3 +148,59 @@ def test_per_city_tag_relation_holds_each_city_of_a_tags_list(mcur: duckdb.DuckD
     ).fetchall()
     assert got == want and len(got) > 1
     assert groups(metric_frame(mcur, "K24", Filters(), by=("goal",), city=(got[0][0],))).shape[0]
+
+
+def test_the_city_profile_activities_and_participations_read_the_per_city_relations() -> None:
+    for metric_id, by, mart in (
+        ("K03", ("year",), "mart.activity_city_rows"),
+        ("K04", ("year",), "mart.participation_city_rows"),
+        ("K04", ("stakeholder_type",), "mart.participation_city_rows"),
+        ("K05", (), "mart.participation_city_rows"),
+    ):
+        sql, _ = metric_query(metric_id, Filters(country=("FR",)), by=by, city=("lyon-fr",))
+        assert mart in sql and "city_ids" not in sql and "_cube" not in sql, (metric_id, by)
+        # several cities or none: the cubes, as before
+        for city in (("lyon-fr", "turin-it"), ()):
+            sql, _ = metric_query(metric_id, Filters(), by=by, city=city)
+            assert "city_rows" not in sql, (metric_id, by, city)
+    # a column the relation lacks (the activity type): the cube's lists
+    sql, _ = metric_query("K03", Filters(), by=("activity_type",), city=("lyon-fr",))
+    assert "activity_city_rows" not in sql and "mart.activity_cube" in sql
+
+
+def test_per_city_rows_hold_the_cubes_rows(mcur: duckdb.DuckDBPyConnection) -> None:
+    """mart.participation_city_rows is the participation cube's rows; mart.activity_city_rows
+    the activity cube's rows once per city of their list."""
+    got = mcur.execute(
+        "select city_id, stakeholder_type, count(*), sum(participants), sum(organisations_sum) "
+        "from mart.participation_city_rows group by all order by all"
+    ).fetchall()
+    want = mcur.execute(
+        "select city_id, stakeholder_type, count(*), sum(participants), sum(organisations_sum) "
+        "from mart.participation_cube group by all order by all"
+    ).fetchall()
+    assert got == want and len(got) > 1
+    got = mcur.execute(
+        "select city_id, status, count(*), sum(activities) from mart.activity_city_rows "
+        "group by all order by all"
+    ).fetchall()
+    want = mcur.execute(
+        "select city_id, status, count(*), sum(activities) from (select *, unnest(city_ids) "
+        "as city_id from mart.activity_cube) group by all order by all"
+    ).fetchall()
+    assert got == want and len(got) > 1
+
+
+def test_one_city_figures_from_the_per_city_relations_by_hand(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """a8 (no host, participants from austin-us and lyon-fr: countries FR and US) is the only
+    completed activity of Austin with a French city in its list: K03 for Austin under a France
+    filter is 1, in 2024. In September 2024 Lyon's only participations are a8's 3 business ones."""
+    k03 = metric_frame(mcur, "K03", Filters(country=("FR",)), by=("year",), city=("austin-us",))
+    assert groups(k03)[["year", "value"]].values.tolist() == [[pd.Timestamp("2024-01-01"), 1.0]]
+    assert k03["value"].iloc[-1] == 1.0
+    september = Filters(start=dt.date(2024, 9, 1), end=dt.date(2024, 9, 30))
+    k04 = metric_frame(mcur, "K04", september, by=("stakeholder_type",), city=("lyon-fr",))
+    assert groups(k04)[["stakeholder_type", "value"]].values.tolist() == [["business", 3.0]]
+    assert k04["value"].iloc[-1] == 3.0

@@ -353,3 +353,23 @@ def test_cube_gives_the_frames_of_the_entity_goal_rows(
     ]
     for got, want in zip(cube, rows, strict=True):
         pd.testing.assert_frame_equal(got, want)
+
+
+def test_items_of_a_cooperation_are_counted_from_its_sorted_tags(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """sdg.items_tagged with no filter but a cooperation reads mart.sdg_tag_cooperation (every
+    tag of mart.sdg_tag, narrow, sorted by cooperation); with a filter, mart.sdg_tag."""
+    sql, _ = metric_query("sdg.items_tagged", Filters(), cooperation=("coop-a",))
+    assert "mart.sdg_tag_cooperation" in sql
+    sql, _ = metric_query("sdg.items_tagged", Filters(region=("EU",)), cooperation=("coop-a",))
+    assert "mart.sdg_tag_cooperation" not in sql and "mart.sdg_tag " in sql
+    cols = "cooperation_id, entity_type, entity_id, review, method, month"
+    tags = mcur.execute(f"select {cols} from mart.sdg_tag order by all").fetchall()
+    assert (
+        mcur.execute(f"select {cols} from mart.sdg_tag_cooperation order by all").fetchall() == tags
+    )
+    # coop-a: a1 (9, 11), a2 (4 suggested, 11), o1 (13 rejected): 5 tags, 2 items counted
+    assert [t[0] for t in tags].count("coop-a") == 5
+    assert metric_total(mcur, "sdg.items_tagged", Filters(), cooperation=("coop-a",)) == 2
+    assert metric_total(mcur, "sdg.items_tagged", Filters(), cooperation=("none",)) == 0

@@ -240,6 +240,13 @@ SOURCES: dict[str, Source] = {
                     ),
                     place="city_id",
                 ),
+                # every tag, sorted by cooperation, with the columns of a count of the tagged
+                # items without filters but a cooperation's (sdg.items_tagged)
+                Relation(
+                    "mart.sdg_tag_cooperation",
+                    frozenset({"month", "cooperation_id", "entity_type", "entity_id"})
+                    | {"review", "method"},
+                ),
                 Relation(
                     "mart.sdg_tag",
                     frozenset(

@@ -150,11 +150,8 @@ def practices(
         ),
         {ctes}
         goals as (
-            select entity_id as output_id, list(distinct goal order by goal) as goals
-            from mart.sdg_tag
-            where entity_type = 'output' and is_validated
-              and entity_id in (select output_id from {shown})
-            group by 1
+            select output_id, goals from mart.sdg_output_goal
+            where output_id in (select output_id from {shown})
         ),
         take_up as ({take_up})
         select

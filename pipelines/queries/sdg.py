@@ -104,12 +104,62 @@ def activities_metric(method: str) -> str:
 def _value(method: str) -> str:
     # primary-only: 1 for each counted primary goal; fractional: 1/n over the counted goals, as
     # decimals, whose sum does not depend on the order of the rows (a sum of doubles did: the
-    # same request gave 68,540 or 68,541 for a goal whose 1/n shares add up to 68,540.5)
+    # same request gave 68,540 or 68,541 for a goal whose 1/n shares add up to 68,540.5). With
+    # 24 places a share's own error (1/3 as 0.333…3148) stays far below the 9 places the sums
+    # are rounded to, however many rows (with 12, 300,003 thirds fell 1e-7 short of 100,001)
     return (
         "case when is_primary then 1.0 else 0.0 end"
         if method == "primary"
-        else "weight::decimal(18, 12)"
+        else "weight::decimal(38, 24)"
     )
+
+
+def _from_cube(filters: Filters) -> bool:
+    """Return whether mart.sdg_goal_cube holds the SDG profile and heatmap for these filters:
+    their tag filters are the defaults (validated tags, every tagging method), for which the
+    cube's counts and fractional weights were summed at publish."""
+    return filters.tag_codes("review") == FILTER_BY_NAME["review"].default and set(
+        filters.method or TAG_METHODS
+    ) == set(TAG_METHODS)
+
+
+def _goal_sums(
+    filters: Filters, entity_type: str, method: str, *, by: str, name: str, valued: bool = False
+) -> tuple[str, list[object]]:
+    """Return (CTEs ending with `name`, params): per group of `by` (columns of both marts), the
+    method's value (`_value` summed, rounded to 9 decimals) and the entities whose only tags on
+    the goal are suggestions (`suggested`), of the tagged entities under the filters.
+
+    Under the default tag filters the cells of mart.sdg_goal_cube are summed (each (entity,
+    goal) row is counted in one cell; the weights are exact decimals, so the sums are the
+    rows'); otherwise the rows of `_entity_goals` (`valued`: only those giving a value) are.
+    """
+    if _from_cube(filters):
+        clause, params = where(filters, geo="list")
+        value = "primary_entities * 1.0" if method == "primary" else "weight"
+        sql = f"""
+        with {name} as (
+            select
+                {by},
+                round(sum({value}), 9) as value,
+                sum(suggested_entities)::bigint as suggested
+            from mart.sdg_goal_cube
+            where entity_type = ? and {clause}
+            group by {by}
+        )"""
+        return sql, [entity_type, *params]
+    ctes, params = _entity_goals(filters, entity_type, method, valued=valued)
+    sql = f"""
+        {ctes},
+        {name} as (
+            select
+                {by},
+                round(sum({_value(method)}), 9) as value,
+                count(case when suggested then 1 end)::bigint as suggested
+            from entity_goal
+            group by {by}
+        )"""
+    return sql, params
 
 
 def sdg_profile(
@@ -138,19 +188,11 @@ def sdg_profile(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    ctes, params = _entity_goals(filters, entity_type, method)
+    ctes, params = _goal_sums(filters, entity_type, method, by="goal", name="e")
     profile = fetch(
         con,
         f"""
-        {ctes},
-        e as (
-            select
-                goal,
-                round(sum({_value(method)}), 9) as value,
-                count(case when suggested then 1 end)::bigint as suggested
-            from entity_goal
-            group by goal
-        )
+        {ctes}
         select
             g.goal,
             g.{lab} as label,
@@ -191,16 +233,13 @@ def sdg_network_heatmap(
     """
     _check(entity_type, method)
     lab = label_col(lang)
-    ctes, params = _entity_goals(filters, entity_type, method, valued=True)
+    ctes, params = _goal_sums(
+        filters, entity_type, method, by="network_id, goal", name="c", valued=True
+    )
     cells = fetch(
         con,
         f"""
-        {ctes},
-        c as (
-            select network_id, goal, round(sum({_value(method)}), 9) as value
-            from entity_goal
-            group by 1, 2
-        )
+        {ctes}
         select
             c.network_id,
             n.{lab} as network_label,

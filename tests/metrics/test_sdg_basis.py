@@ -13,8 +13,10 @@ Fixture tags (tests/pipelines/conftest.py SDG); not-cancelled activities: a1 a2 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipelines.metrics.build import _counted_key, _query_mode, metric_query, unhonoured_filters
@@ -311,3 +313,90 @@ def test_cooperation_sdg_profile_sums_the_weights_exactly_in_any_order() -> None
     # goals 9 and 11, the same every run; shown to 9 places, as the SDG page's sums
     assert runs == {(0.666666667, 100_001.75)}
     con.close()
+
+
+def test_goal_cube_counts_each_entity_goal_row_once(mcur: duckdb.DuckDBPyConnection) -> None:
+    """mart.sdg_goal_cube, summed over the filter dimensions (by hand from the fixture tags):
+    a1 9 keyword (weight 1/2) and 11 primary manual (1/2); a2 4 only suggested (no weight) and 11
+    manual (1); a3 11 primary (1); o1 13 rejected (nothing); coop-b 17 primary manual (1)."""
+    rows = mcur.execute(
+        "select entity_type, goal, sum(primary_entities), sum(suggested_entities), "
+        "sum(weight)::double from mart.sdg_goal_cube group by all order by all"
+    ).fetchall()
+    assert rows == [
+        ("activity", 4, 0, 1, None),
+        ("activity", 9, 0, 0, 0.5),
+        ("activity", 11, 2, 0, 2.5),
+        ("cooperation", 17, 1, 0, 1.0),
+        ("output", 13, 0, 0, None),
+    ]
+
+
+def test_profile_and_heatmap_read_the_cube_under_the_default_tag_filters() -> None:
+    assert sdg._from_cube(Filters())
+    assert sdg._from_cube(Filters(region=("EU",), review=("validated",)))
+    assert sdg._from_cube(Filters(method=TAG_METHODS))
+    assert not sdg._from_cube(Filters(review=ALL))
+    assert not sdg._from_cube(Filters(method=("manual", "model")))
+    sql, params = sdg._goal_sums(
+        Filters(network=("innovation",)), "activity", "primary", by="goal", name="e"
+    )
+    assert "mart.sdg_goal_cube" in sql and "mart.sdg_entity_goal" not in sql
+    assert params == ["activity", ["innovation"]]
+    sql, _ = sdg._goal_sums(Filters(review=ALL), "activity", "primary", by="goal", name="e")
+    assert "mart.sdg_goal_cube" not in sql and "mart.sdg_entity_goal" in sql
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(region=("NA",)),
+        Filters(country=("FR", "US")),
+        Filters(network=("innovation",)),
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)),
+        Filters(start=dt.date(2031, 1, 1), end=dt.date(2031, 12, 31)),  # no row
+    ],
+)
+@pytest.mark.parametrize("entity_type", sdg.ENTITY_TYPES)
+@pytest.mark.parametrize("method", sdg.METHODS)
+def test_cube_gives_the_frames_of_the_entity_goal_rows(
+    mcur: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    filters: Filters,
+    entity_type: str,
+    method: str,
+) -> None:
+    """The profile and heatmap from the cube are the frames the (entity, goal) rows give."""
+    kwargs = {"entity_type": entity_type, "method": method, "total": False}
+    cube = [
+        sdg.sdg_profile(mcur, filters, **kwargs),
+        sdg.sdg_network_heatmap(mcur, filters, **kwargs),
+    ]
+    monkeypatch.setattr(sdg, "_from_cube", lambda filters: False)
+    rows = [
+        sdg.sdg_profile(mcur, filters, **kwargs),
+        sdg.sdg_network_heatmap(mcur, filters, **kwargs),
+    ]
+    for got, want in zip(cube, rows, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_items_of_a_cooperation_are_counted_from_its_sorted_tags(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """sdg.items_tagged with no filter but a cooperation reads mart.sdg_tag_cooperation (every
+    tag of mart.sdg_tag, narrow, sorted by cooperation); with a filter, mart.sdg_tag."""
+    sql, _ = metric_query("sdg.items_tagged", Filters(), cooperation=("coop-a",))
+    assert "mart.sdg_tag_cooperation" in sql
+    sql, _ = metric_query("sdg.items_tagged", Filters(region=("EU",)), cooperation=("coop-a",))
+    assert "mart.sdg_tag_cooperation" not in sql and "mart.sdg_tag " in sql
+    cols = "cooperation_id, entity_type, entity_id, review, method, month"
+    tags = mcur.execute(f"select {cols} from mart.sdg_tag order by all").fetchall()
+    assert (
+        mcur.execute(f"select {cols} from mart.sdg_tag_cooperation order by all").fetchall() == tags
+    )
+    # coop-a: a1 (9, 11), a2 (4 suggested, 11), o1 (13 rejected): 5 tags, 2 items counted
+    assert [t[0] for t in tags].count("coop-a") == 5
+    assert metric_total(mcur, "sdg.items_tagged", Filters(), cooperation=("coop-a",)) == 2
+    assert metric_total(mcur, "sdg.items_tagged", Filters(), cooperation=("none",)) == 0

@@ -161,3 +161,32 @@ def test_showcase_page_is_that_slice_of_the_list_with_its_take_up(
     assert list(o1["taken_up_names"].iloc[0]) == ["Lyon", "Toronto"]
     none = practices(con, Filters(), search="no such practice", page=1)
     assert none.empty and practices_listed(none) == 0
+
+
+OUTPUT_TAGS = """
+insert into core.sdg_alignment
+    (entity_type, entity_id, goal, target_id, is_primary, method, score, status, run_id) values
+    ('output', 'o1', 9, '9.1', true, 'manual', null, 'accepted', 'fx'),
+    ('output', 'o1', 9, '9.2', false, 'keyword', 0.8, 'accepted', 'fx'),
+    ('output', 'o1', 5, '5.1', false, 'manual', null, 'suggested', 'fx'),
+    ('output', 'o3', 12, '12.5', true, 'model', 0.7, 'suggested', 'fx'),
+    ('output', 'o3', 2, '2.1', false, 'keyword', 0.5, 'accepted', 'fx')
+"""
+
+
+def test_showcase_lists_each_outputs_validated_goals_from_the_output_goal_mart() -> None:
+    """mart.sdg_output_goal: an output's validated goals once each, in order (by hand: o1 9 twice
+    accepted and 5 manual, a manual tag counting unless rejected; o3 2 accepted, 12 only an
+    unreviewed suggestion; o1's 13 rejected). The showcase lists them."""
+    con = duckdb.connect(":memory:")
+    build_fixture_warehouse(con)
+    con.execute(OUTPUT_TAGS)
+    marts.build_marts(con)
+    rows = con.execute("select output_id, goals from mart.sdg_output_goal order by 1").fetchall()
+    assert rows == [("o1", [5, 9]), ("o3", [2])]
+    listed = practices(con, Filters())
+    goals = dict(zip(listed["output_id"], listed["goals"].map(list), strict=True))
+    assert goals["o1"] == [5, 9] and goals["o3"] == [2]
+    assert all(goals[o] == [] for o in goals if o not in ("o1", "o3"))
+    assert practices(con, Filters(), goal=12)["output_id"].tolist() == []  # a suggestion only
+    con.close()

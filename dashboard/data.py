@@ -355,12 +355,25 @@ def map_points(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
 
     Example: ``map_points(Filters(region=("EU",)), lang="fr").attrs["regions"]``
     """
-    pending = [
-        in_background(metric_frame, metric_id, filters, by=by)
-        for metric_id, by in overview.MAP_FRAMES
-    ]
-    frames = [future.result() for future in pending]
-    return overview.map_points(cursor(), filters, lang=lang, frames=frames)
+    cur = cursor()  # stats the file: a re-published warehouse has a new version
+    version = warehouse().version
+    _warm_if_new(version)
+
+    def compute() -> pd.DataFrame:
+        pending = [
+            in_background(metric_frame, metric_id, filters, by=by)
+            for metric_id, by in overview.MAP_FRAMES
+        ]
+        frames = [future.result() for future in pending]
+        return overview.map_points(cur, filters, lang=lang, frames=frames)
+
+    key = (
+        overview.__name__,
+        "map_points",
+        (("filters", _freeze(filters)), ("lang", lang)),
+        version,
+    )
+    return _remember(key, compute)
 
 
 challenge_breakdown = cached(challenges.challenge_breakdown)

@@ -349,31 +349,23 @@ kpi_trend = cached(overview.kpi_trend)
 network_breakdown = cached(overview.network_breakdown)
 
 
-def map_points(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
+def _map_points(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
     """Return `pipelines.queries.overview.map_points` for the filters, its metric frames
     (`MAP_FRAMES`, each cached) read side by side on the query pool.
 
     Example: ``map_points(Filters(region=("EU",)), lang="fr").attrs["regions"]``
     """
-    cur = cursor()  # stats the file: a re-published warehouse has a new version
-    version = warehouse().version
-    _warm_if_new(version)
+    pending = [
+        in_background(metric_frame, metric_id, filters, by=by)
+        for metric_id, by in overview.MAP_FRAMES
+    ]
+    frames = [future.result() for future in pending]
+    return overview.map_points(con, filters, lang=lang, frames=frames)
 
-    def compute() -> pd.DataFrame:
-        pending = [
-            in_background(metric_frame, metric_id, filters, by=by)
-            for metric_id, by in overview.MAP_FRAMES
-        ]
-        frames = [future.result() for future in pending]
-        return overview.map_points(cur, filters, lang=lang, frames=frames)
 
-    key = (
-        overview.__name__,
-        "map_points",
-        (("filters", _freeze(filters)), ("lang", lang)),
-        version,
-    )
-    return _remember(key, compute)
+map_points = cached(_map_points)
 
 
 challenge_breakdown = cached(challenges.challenge_breakdown)

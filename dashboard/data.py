@@ -384,20 +384,20 @@ sdg_goal_options = cached(options.sdg_goal_options)
 # ------------------------------------------------------------------ participation
 participation_over_time = cached(participation.participation_over_time)
 participation_by_type_modality = cached(participation.participation_by_type_modality)
-_balance_frame = cached(participation.balance_frame)
+_balance_frames = cached(participation.balance_frames)
 
 
 def participation_by_region(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
     """Return `pipelines.queries.participation.participation_by_region` for the filters, its
-    metric frames (`BALANCE_FRAMES`, each cached) read side by side on the query pool.
+    metric frames (`BALANCE_FRAMES`, each read cached) read side by side on the query pool.
 
     Example: ``participation_by_region(Filters(region=("EU",)), lang="fr").attrs["total"]``
     """
     pending = [
-        in_background(_balance_frame, filters, *spec, lang=lang)
+        in_background(_balance_frames, filters, *spec, lang=lang)
         for spec in participation.BALANCE_FRAMES
     ]
-    frames = [future.result() for future in pending]
+    frames = [frame for future in pending for frame in future.result()]
     return participation.participation_by_region(None, filters, lang=lang, frames=frames)
 
 

@@ -702,6 +702,70 @@ def metric_query(
 
     Example: ``metric_query("K04", Filters(network=("innovation",)), by=("stakeholder_type",))``
     """
+    m = _checked(metric_id, by, levels, goal)
+    mode, params = _query_mode(filters, cooperation, city, goal)
+    parts = []
+    for rows, level_or_group in _plan(m, mode, by, levels):
+        if rows is None:
+            parts.append(_level_sql(m, mode, by, level_or_group[0], params))
+        else:
+            parts.append(_grouping_sets_sql(m, mode, by, level_or_group, rows))
+    sql = "\nunion all\n".join(parts)
+    return sql, _used(sql, params)
+
+
+def metrics_query(
+    metric_ids: Sequence[str], filters: Filters, by: Sequence[str]
+) -> tuple[str, dict[str, Any], list[int]]:
+    """Return (SQL, named parameters, scans) giving several metrics per breakdown group plus
+    their total rows, in ONE statement where the metrics whose rows are the very same (same
+    relation, conditions and grouping levels) are aggregated in ONE scan: each metric's figures
+    are its own aggregates over its own rows, side by side, never derived from another metric's.
+
+    Columns: scan (the index of the SELECT the row comes from), one per breakdown, level,
+    is_total, and numerator_<i>, denominator_<i>, value_<i> for the i-th metric (null on the
+    rows of another scan). `scans[i]`: the scan that holds the i-th metric's rows; a scan's rows
+    are `metric_query`'s rows of each of its metrics, the same groups for each.
+
+    Example: ``metrics_query(["K04", "K05"], Filters(), ("city",))[2]  # [0, 0]``
+    """
+    mode, params = _query_mode(filters, (), ())
+    shared: dict[tuple[str, tuple[tuple[str, ...], ...]], list[int]] = {}
+    alone: list[int] = []
+    for i, metric_id in enumerate(metric_ids):
+        m = _checked(metric_id, by, (), ())
+        plan = _plan(m, mode, by, ())
+        if len(plan) == 1 and plan[0][0] is not None:
+            shared.setdefault((plan[0][0], plan[0][1]), []).append(i)
+        else:
+            alone.append(i)
+    scans = [0] * len(metric_ids)
+    parts: list[str] = []
+    for (rows, group), members in shared.items():
+        aggregates = []
+        for i in members:
+            m = metric(metric_ids[i])
+            counted = _counted_key(m, mode, _row_dims(m, by, group[0]))
+            exprs = _aggregate_exprs(m, mode, counted)
+            aggregates += [f"{e} as {name}_{i}" for e, name in zip(exprs, _AGGREGATES, strict=True)]
+            scans[i] = len(parts)
+        sets = _grouping_sets_sql(metric(metric_ids[members[0]]), mode, by, group, rows, aggregates)
+        parts.append(f"select {len(parts)} as scan, * from (\n{sets}\n)")
+    for i in alone:
+        sql, _ = metric_query(metric_ids[i], filters, by)
+        own = ", ".join(f"{name} as {name}_{i}" for name in _AGGREGATES)
+        scans[i] = len(parts)
+        parts.append(
+            f"select {len(parts)} as scan, * exclude ({', '.join(_AGGREGATES)}), {own} "
+            f"from (\n{sql}\n)"
+        )
+    sql = "\nunion all by name\n".join(parts)
+    return sql, _used(sql, params), scans
+
+
+def _checked(
+    metric_id: str, by: Sequence[str], levels: Sequence[Sequence[str]], goal: Sequence[int]
+) -> Metric:
     m = metric(metric_id)
     unknown = [d for d in by if d not in m.breakdowns]
     if unknown:
@@ -711,7 +775,19 @@ def metric_query(
     for level in levels:
         if not set(level) <= set(by):
             raise ValueError(f"level {tuple(level)} is not a subset of the breakdown {tuple(by)}")
-    mode, params = _query_mode(filters, cooperation, city, goal)
+    return m
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _plan(
+    m: Metric, mode: _Mode, by: Sequence[str], levels: Sequence[Sequence[str]]
+) -> list[tuple[str | None, tuple[tuple[str, ...], ...]]]:
+    """Return the SELECTs of a metric's query, in order: (rows, levels) for levels aggregated
+    from the very same rows in one scan (GROUPING SETS), (None, (level,)) for a level with its
+    own SELECT."""
     wanted = [tuple(by), *(tuple(lv) for lv in levels if tuple(lv) != tuple(by))]
     wanted = [level for level in wanted if level or not by] + ([()] if by else [])
     # levels aggregated from the very same rows share one scan (GROUPING SETS); the others (a
@@ -722,15 +798,14 @@ def metric_query(
     for level in wanted:
         if _shareable(m, level):
             shared.setdefault(_metric_rows(m, mode, _row_dims(m, by, level)), []).append(level)
-    parts = []
+    parts: list[tuple[str | None, tuple[tuple[str, ...], ...]]] = []
     for level in wanted:
         found = next(((r, g) for r, g in shared.items() if level in g and len(g) > 1), None)
         if found is None:
-            parts.append(_level_sql(m, mode, by, level, params))
+            parts.append((None, (level,)))
         elif level == found[1][0]:
-            parts.append(_grouping_sets_sql(m, mode, by, found[1], found[0]))
-    sql = "\nunion all\n".join(parts)
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+            parts.append((found[0], tuple(found[1])))
+    return parts
 
 
 def _row_dims(m: Metric, by: Sequence[str], level: Sequence[str]) -> tuple[str, ...]:
@@ -761,11 +836,17 @@ def _shareable(m: Metric, level: Sequence[str]) -> bool:
 
 
 def _grouping_sets_sql(
-    m: Metric, mode: _Mode, by: Sequence[str], group: Sequence[tuple[str, ...]], rows: str
+    m: Metric,
+    mode: _Mode,
+    by: Sequence[str],
+    group: Sequence[tuple[str, ...]],
+    rows: str,
+    aggregates: Sequence[str] = (),
 ) -> str:
     """Return one SELECT of several grouping levels over the same rows `rows` (GROUPING SETS):
     each row carries its level's name and is_total as `_level_sql` writes them, the other columns
-    null. Each level is still aggregated from the rows themselves, never from another level."""
+    null. Each level is still aggregated from the rows themselves, never from another level.
+    `aggregates`: the SELECT's aggregates in place of the metric's (several metrics' own)."""
     present = [d for d in by if any(d in level for level in group)]
     items = [
         DIMENSIONS[d].column if d in present else f"null as {DIMENSIONS[d].column}" for d in by
@@ -778,8 +859,9 @@ def _grouping_sets_sql(
     )
     sets = ", ".join("(" + ", ".join(DIMENSIONS[d].column for d in level) + ")" for level in group)
     counted = _counted_key(m, mode, _row_dims(m, by, group[0]))  # the dims of `rows`
+    figures = ", ".join(aggregates) if aggregates else _aggregates(m, mode, counted)
     return (
-        f"select {', '.join(items)}, {_aggregates(m, mode, counted)}, case {mask} {names} end "
+        f"select {', '.join(items)}, {figures}, case {mask} {names} end "
         "as level, "
         f"{mask} = {(1 << len(present)) - 1} as is_total\nfrom (\n{rows}\n)\n"
         f"group by grouping sets ({sets})"

@@ -15,10 +15,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics.build import metric_query
+from pipelines.metrics.build import metric_query, metrics_query
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, additive_over, metric
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import label_col
+
+_AGGREGATES = ("numerator", "denominator", "value")
 
 
 def metric_frame(
@@ -92,17 +94,22 @@ def metric_frames(
 
     Example: ``k03, k04 = metric_frames(con, ["K03", "K04"], Filters(), by=("network",))``
     """
-    parts, params = [], {}
-    for i, metric_id in enumerate(metric_ids):
-        sql, own = metric_query(metric_id, filters, by)
-        parts.append(f"select {i} as metric_index, * from (\n{sql}\n)")
-        params.update(own)  # the same filters: every metric's parameter has the same value
-    if not parts:
+    if not metric_ids:
         return []
-    rows = "\nunion all by name\n".join(parts)
-    frame = con.execute(_labelled(rows, by, lang, first=("metric_index",)), params).df()
-    index = frame.pop("metric_index")
-    return [frame[index == i].reset_index(drop=True) for i in range(len(parts))]
+    sql, params, scans = metrics_query(metric_ids, filters, by)
+    frame = con.execute(_labelled(sql, by, lang, first=("scan",)), params).df()
+    scan = frame.pop("scan").to_numpy()
+    head = [DIMENSIONS[d].column for d in by]
+    labels = [f"{DIMENSIONS[d].column}_label" for d in by]
+    tail = ["level", "is_total", *(c for c in labels if c in frame.columns)]
+    out = []
+    for i, s in enumerate(scans):
+        rows = np.flatnonzero(scan == s)
+        own = frame.iloc[rows[0] : rows[-1] + 1] if len(rows) else frame.iloc[:0]
+        own = own[[*head, *(f"{name}_{i}" for name in _AGGREGATES), *tail]]
+        own.columns = pd.Index([*head, *_AGGREGATES, *tail])
+        out.append(own.reset_index(drop=True))
+    return out
 
 
 def metric_total(

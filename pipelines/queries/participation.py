@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.metrics.catalogue import DIMENSIONS
@@ -99,33 +100,33 @@ def participation_by_type_modality(
     return out
 
 
-# the metric frames the balance is made of: (metric, breakdown, labelled), read independently
-# of each other (`participation_by_region(frames=...)`: a caller may read them side by side)
+# the metric frames the balance is made of, in two reads independent of each other
+# (`participation_by_region(frames=...)`: a caller may read them side by side): (metrics,
+# breakdown, labelled). K04, K02 and K05 per country group come from one statement (K04 and
+# K05 read the same rows: one scan, `metric_frames`), K04 per region from another.
 BALANCE_FRAMES = (
-    ("K04", ("country_group",), True),
-    ("K02", ("country_group",), True),
-    ("K05", ("country_group",), True),
-    ("K04", ("region",), False),
+    (("K04", "K02", "K05"), ("country_group",), True),
+    (("K04",), ("region",), False),
 )
 
 
-def balance_frame(
+def balance_frames(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
-    metric_id: str,
+    metric_ids: tuple[str, ...],
     by: tuple[str, ...],
     labelled: bool,
     *,
     lang: str = "en",
-) -> pd.DataFrame:
-    """Return one of the balance's metric frames (`BALANCE_FRAMES`): `metric_frame` of the metric
-    by the breakdown, labelled in `lang` when `labelled`.
+) -> list[pd.DataFrame]:
+    """Return one read of the balance's metric frames (`BALANCE_FRAMES`): `metric_frames` of the
+    metrics by the breakdown, labelled in `lang` when `labelled`.
 
-    Example: ``balance_frame(con, Filters(), "K02", ("country_group",), True, lang="fr")``
+    Example: ``balance_frames(con, Filters(), ("K04", "K02"), ("country_group",), True, lang="fr")``
     """
     if labelled:
-        return metric_frame(con, metric_id, filters, by=by, lang=lang)
-    return metric_frame(con, metric_id, filters, by=by)
+        return metric_frames(con, metric_ids, filters, by=by, lang=lang)
+    return metric_frames(con, metric_ids, filters, by=by)
 
 
 def participation_by_region(
@@ -140,15 +141,18 @@ def participation_by_region(
 
     Columns: country_group, label, region, participants, cities, organisations,
     share_participants; attrs: total (K04), cities_total (K02, recounted), legend_totals
-    (K04 per region). `frames`: the `balance_frame`s of `BALANCE_FRAMES` for these filters
-    and language, in that order, when the caller has read them (e.g. side by side); else they
-    are read on `con`.
+    (K04 per region). `frames`: the frames of `balance_frames` for each read of
+    `BALANCE_FRAMES` for these filters and language, in that order (K04, K02, K05 per country
+    group, K04 per region), when the caller has read them (e.g. side by side); else they are
+    read on `con`.
 
     Example: ``participation_by_region(con, Filters(network=("innovation",)))``
     """
     if not frames:
         assert con is not None, "participation_by_region needs a connection or its frames"
-        frames = [balance_frame(con, filters, *spec, lang=lang) for spec in BALANCE_FRAMES]
+        frames = [
+            f for spec in BALANCE_FRAMES for f in balance_frames(con, filters, *spec, lang=lang)
+        ]
     totals = {}
     columns = ("participants", "cities", "organisations")
     out = joined_groups(frames[: len(columns)], columns, ("country_group", "country_group_label"))
@@ -278,30 +282,32 @@ def top_cities(
         """,
         [top["city_id"].tolist()],
     )
-    out = top[["city_id", "value"]].rename(columns={"value": "participants"}).merge(out, how="left")
-    out = out.merge(
-        k05[["city_id", "value"]].rename(columns={"value": "organisations"}), how="left"
-    )
-    out = out.merge(
-        k08[["city_id", "numerator"]].rename(columns={"numerator": "women"}), how="left"
-    )
+    ids = top["city_id"].reset_index(drop=True)
+    place = out.set_index("city_id").reindex(ids)
+    participants = top["value"].to_numpy()
     whole = rows.attrs["total"]
-    out["share"] = 100.0 * out["participants"] / whole if whole else None
-    out = out.astype({"participants": "int64"})
-    out = out[
-        [
-            "city_id",
-            "name",
-            "country_iso2",
-            "region",
-            "participants",
-            "organisations",
-            "women",
-            "share",
-        ]
-    ]
+    out = pd.DataFrame(
+        {
+            "city_id": ids,
+            "name": place["name"].to_numpy(),
+            "country_iso2": place["country_iso2"].to_numpy(),
+            "region": place["region"].to_numpy(),
+            "participants": participants.astype("int64"),
+            "organisations": _of_cities(k05, "value", ids),
+            "women": _of_cities(k08, "numerator", ids),
+            "share": 100.0 * participants / whole if whole else None,
+        }
+    )
     out.attrs = {**rows.attrs, "cities": len(rows)}
-    return out.reset_index(drop=True)
+    return out
+
+
+def _of_cities(frame: pd.DataFrame, column: str, ids: pd.Series) -> np.ndarray:
+    """Return `column` of a per-city frame for each city of `ids` (NaN for a city it lacks)."""
+    at = pd.Index(frame["city_id"]).get_indexer(ids)
+    values: np.ndarray = frame[column].to_numpy(dtype="float64")[at]
+    values[at < 0] = np.nan
+    return values
 
 
 def participation_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

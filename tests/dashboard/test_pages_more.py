@@ -418,9 +418,9 @@ def test_in_background_returns_what_the_call_returns_and_raises_its_error(wareho
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang, monkeypatch):
-    """The participation balance's four metric frames and the SDG profile's and heatmap's
-    activities total are read on the query pool (side by side), and the frames are the query
-    layer's, read one after the other on one cursor."""
+    """The participation balance's two reads of metric frames and the SDG profile's and
+    heatmap's activities total are read on the query pool (side by side), and the frames are
+    the query layer's, read one after the other on one cursor."""
     submitted: list[tuple[object, tuple[object, ...]]] = []
     real = data.in_background
 

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipelines.metrics.build import metric_query
+from pipelines.metrics.build import metric_query, metrics_query
 from pipelines.metrics.filters import Filters
 from pipelines.queries.metrics import groups, metric_frame, metric_frames, metric_total, total_row
 
@@ -170,3 +170,33 @@ def test_metric_frames_are_each_metrics_own_frame(mcur, filters):
         own = metric_frame(mcur, metric_id, filters, by=("network",), lang="fr")
         pd.testing.assert_frame_equal(frame, own, check_dtype=False)
     assert metric_frames(mcur, [], Filters()) == []
+
+
+def test_metrics_query_aggregates_metrics_of_the_same_rows_in_one_scan():
+    # K04, K05 and K08 by city read the same rows of the same cube: one SELECT, one scan
+    sql, _, scans = metrics_query(["K04", "K05", "K08"], Filters(), ("city",))
+    assert scans == [0, 0, 0]
+    assert sql.count("group by grouping sets") == 1
+    # K03 (completed activities) and K02 (cities with participants) read other rows: a scan each
+    sql, _, scans = metrics_query(["K03", "K02", "K04"], Filters(), ("network",))
+    assert scans == [0, 1, 2]
+
+
+@pytest.mark.parametrize("filters", [Filters(), EU, Filters(start=dt.date(2030, 1, 1))])
+def test_metric_frames_of_one_scan_are_each_metrics_own_frame(mcur, filters):
+    ids = ["K04", "K05", "K08"]
+    frames = metric_frames(mcur, ids, filters, by=("region",), lang="es")
+    for metric_id, frame in zip(ids, frames, strict=True):
+        own = metric_frame(mcur, metric_id, filters, by=("region",), lang="es")
+        pd.testing.assert_frame_equal(frame, own)
+
+
+def test_metric_frames_of_one_scan_by_hand(mcur):
+    k04, k08 = (
+        groups(f).set_index("region")
+        for f in metric_frames(mcur, ["K04", "K08"], Filters(), by=("region",))
+    )
+    assert k04.loc["EU", "value"] == (10 + 2 + 4) + (5 + 3)
+    assert k04.loc["NA", "value"] == (6 + 4 + 8 + 2) + (5 + 3) + 1
+    assert k08.loc["EU", "value"] == pytest.approx(100 * 9 / 21)
+    assert k08.loc["NA", "value"] == pytest.approx(100 * 10 / 20)

@@ -9,6 +9,8 @@ import pytest
 
 from pipelines import queries as q
 from pipelines.metrics.filters import Filters
+from pipelines.queries.metrics import groups
+from pipelines.queries.participation import balance_frames
 
 INJECTIONS = [
     "x' or '1'='1",
@@ -389,3 +391,24 @@ def test_groups_and_total_row_pick_their_rows_wherever_they_stand() -> None:
     no_total = frame[~frame["is_total"]]
     with pytest.raises(IndexError):
         total_row(no_total)
+
+
+def test_top_cities_figures_of_each_listed_city(cur):
+    df = q.top_cities(cur, Filters(), limit=2).set_index("city_id")
+    turin = df.loc["turin-it"]
+    assert (turin["name"], turin["country_iso2"], turin["region"]) == ("Torino", "IT", "EU")
+    assert turin["participants"] == 10 + 2 + 4
+    assert turin["women"] == 4 + 1 + 2  # of its declared participations
+    assert turin["share"] == pytest.approx(100 * 16 / 48)
+    assert q.top_cities(cur, Filters(country=("ZZ",))).empty
+
+
+def test_balance_frames_are_each_metrics_frame_by_hand(cur):
+    k04, k02 = (
+        groups(f).set_index("country_group")["value"].to_dict()
+        for f in balance_frames(cur, Filters(), ("K04", "K02"), ("country_group",), True)
+    )
+    assert k04 == {"EU": 10 + 2 + 5 + 4, "US": 18, "CA": 8, "MX": 1}
+    assert k02 == {"EU": 2, "US": 1, "CA": 1, "MX": 1}
+    (by_region,) = balance_frames(cur, Filters(), ("K04",), ("region",), False)
+    assert groups(by_region).set_index("region")["value"].to_dict() == {"EU": 21, "NA": 27}

@@ -1256,9 +1256,10 @@ def output_funnel(
     if df.empty or not df["reached"].sum():
         return empty_figure(lang)
     traces = []
-    types = list(dict.fromkeys(df["output_type_label"].astype(str)))
-    for i, name in enumerate(types):
-        part = df[df["output_type_label"].astype(str) == name].sort_values("stage_order")
+    # one band per output type, in the order the types first appear
+    by_type = df.groupby(df["output_type_label"].astype(str), sort=False)
+    for i, (key, rows) in enumerate(by_type):
+        name, part = str(key), rows.sort_values("stage_order")
         traces.append(
             {
                 "type": "funnel",

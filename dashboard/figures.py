@@ -1080,9 +1080,9 @@ def _bundled_rows(
     }
     # a few hundred links: plain Python is quicker than pandas' per-call overhead here
     members: dict[tuple[str, str], set[str]] = {}
-    for mode, coop, a, b in zip(
-        edges["mode"], edges["cooperation_id"], edges["city_a"], edges["city_b"], strict=True
-    ):
+    # over lists: iterating the frame's (Arrow-backed) columns cost a call per cell
+    columns = (edges[c].tolist() for c in ("mode", "cooperation_id", "city_a", "city_b"))
+    for mode, coop, a, b in zip(*columns, strict=True):
         members.setdefault((str(mode), str(coop)), set()).update(c for c in (a, b) if c in pos)
     fans = sorted({(mode, c) for (mode, _), cities in members.items() for c in cities})
     spans: dict[str, int] = {}

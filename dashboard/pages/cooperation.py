@@ -296,7 +296,9 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
     edges = data.cooperation_edges(filters, lang=lang)
     nodes = pending_nodes.result()
     coop = _coop(params)
-    names = dict(zip(edges["cooperation_id"], edges["cooperation_name"], strict=True))
+    names = dict(
+        zip(edges["cooperation_id"].tolist(), edges["cooperation_name"].tolist(), strict=True)
+    )
     fig = figures.cooperation_network(
         nodes,
         edges,

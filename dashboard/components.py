@@ -749,7 +749,7 @@ def city_links(city_ids: Any, names: Any, lang: str, filters: Filters | None = N
     for city_id, name in zip(city_ids, names, strict=True):
         links += [
             ", " if links else "",
-            dcc.Link(str(name), href=city_href(city_id, lang, filters)),
+            quick(dcc.Link, str(name), href=city_href(city_id, lang, filters)),
         ]
     return links
 

@@ -44,7 +44,7 @@ from dash.dependencies import Wildcard
 from dash.development.base_component import Component
 from pandas.api.extensions import ExtensionDtype
 
-# pandas' own boxing of a cell by `to_dict`, so that `_column_values` gives the same values
+# pandas' own boxing of a cell by `to_dict`, so that `column_values` gives the same values
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
 from dashboard import data, disclosure, figures, ids, lean_figures
@@ -749,7 +749,7 @@ def city_links(city_ids: Any, names: Any, lang: str, filters: Filters | None = N
     for city_id, name in zip(city_ids, names, strict=True):
         links += [
             ", " if links else "",
-            dcc.Link(str(name), href=city_href(city_id, lang, filters)),
+            quick(dcc.Link, str(name), href=city_href(city_id, lang, filters)),
         ]
     return links
 
@@ -768,9 +768,14 @@ def _cell(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _column_values(column: pd.Series) -> list[Any]:
+def column_values(column: pd.Series) -> list[Any]:
     """Return a column's values as `DataFrame.to_dict("records")` gives them (Python scalars,
-    timestamps as Timestamps, missing values as pandas gives them)."""
+    timestamps as Timestamps, missing values as pandas gives them).
+
+    Example:
+        >>> column_values(pd.Series([1, 2], dtype="Int64"))
+        [1, 2]
+    """
     values = column.tolist()
     if column.dtype == object or isinstance(column.dtype, ExtensionDtype):
         return [maybe_box_native(v) for v in values]  # as to_dict does for these columns
@@ -789,7 +794,7 @@ _COMPONENT_META_KEYS = frozenset(
 _component_meta: dict[type, dict[str, Any]] = {}
 
 
-def _quick(cls: type[C], children: Any, **props: Any) -> C:
+def quick(cls: type[C], children: Any, **props: Any) -> C:
     """Return `cls(children, **props)` (a Dash component class) built without Dash's per-call
     argument checks: the first call of each class is checked and built by Dash, the others copy
     its per-instance attributes and set the properties. Its JSON is the checked one's; only for
@@ -797,7 +802,7 @@ def _quick(cls: type[C], children: Any, **props: Any) -> C:
     of `data_table`, a few hundred per table.
 
     Example:
-        >>> _quick(html.Td, "1", className="x").to_plotly_json() == html.Td("1", className="x").to_plotly_json()
+        >>> quick(html.Td, "1", className="x").to_plotly_json() == html.Td("1", className="x").to_plotly_json()
         True
     """
     meta = _component_meta.get(cls)
@@ -851,9 +856,9 @@ def data_table(
     rows = []
     shown_rows = df.head(max_rows)
     # one Python list per needed column (as `to_dict("records")` gives its values, without its
-    # per-row dict), and the cells built by `_quick` (a table is a few hundred components)
+    # per-row dict), and the cells built by `quick` (a table is a few hundred components)
     needed = list(dict.fromkeys([*cols, *links.values()]))
-    values = {c: _column_values(shown_rows[c]) for c in needed}
+    values = {c: column_values(shown_rows[c]) for c in needed}
     moved_under = {c: [m for m, u in under.items() if u == c] for c in cols}
     for r in range(len(shown_rows)):
         cells = []
@@ -861,19 +866,17 @@ def data_table(
             text = _cell(values[c][r], lang)
             target = values[links[c]][r] if c in links else None
             shown: list[Any] = [
-                _quick(dcc.Link, text, href=city_href(target, lang))
+                quick(dcc.Link, text, href=city_href(target, lang))
                 if isinstance(target, str) and target
                 else text
             ]
             for moved in moved_under[c]:
-                label = _quick(html.Span, columns[moved], className="cell-under-label")
+                label = quick(html.Span, columns[moved], className="cell-under-label")
                 shown.append(
-                    _quick(
-                        html.Span, [label, _cell(values[moved][r], lang)], className="cell-under"
-                    )
+                    quick(html.Span, [label, _cell(values[moved][r], lang)], className="cell-under")
                 )
-            cells.append(_quick(html.Td, shown if len(shown) > 1 else shown[0], **narrow[c]))
-        rows.append(_quick(html.Tr, cells))
+            cells.append(quick(html.Td, shown if len(shown) > 1 else shown[0], **narrow[c]))
+        rows.append(quick(html.Tr, cells))
     parts: list[html.Table | html.P] = [
         html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")
     ]

@@ -1080,9 +1080,9 @@ def _bundled_rows(
     }
     # a few hundred links: plain Python is quicker than pandas' per-call overhead here
     members: dict[tuple[str, str], set[str]] = {}
-    for mode, coop, a, b in zip(
-        edges["mode"], edges["cooperation_id"], edges["city_a"], edges["city_b"], strict=True
-    ):
+    # over lists: iterating the frame's (Arrow-backed) columns cost a call per cell
+    columns = (edges[c].tolist() for c in ("mode", "cooperation_id", "city_a", "city_b"))
+    for mode, coop, a, b in zip(*columns, strict=True):
         members.setdefault((str(mode), str(coop)), set()).update(c for c in (a, b) if c in pos)
     fans = sorted({(mode, c) for (mode, _), cities in members.items() for c in cities})
     spans: dict[str, int] = {}
@@ -1256,9 +1256,10 @@ def output_funnel(
     if df.empty or not df["reached"].sum():
         return empty_figure(lang)
     traces = []
-    types = list(dict.fromkeys(df["output_type_label"].astype(str)))
-    for i, name in enumerate(types):
-        part = df[df["output_type_label"].astype(str) == name].sort_values("stage_order")
+    # one band per output type, in the order the types first appear
+    by_type = df.groupby(df["output_type_label"].astype(str), sort=False)
+    for i, (key, rows) in enumerate(by_type):
+        name, part = str(key), rows.sort_values("stage_order")
         traces.append(
             {
                 "type": "funnel",

@@ -296,7 +296,9 @@ def update_network(state: dict[str, Any], params: dict[str, Any]) -> tuple[Any, 
     edges = data.cooperation_edges(filters, lang=lang)
     nodes = pending_nodes.result()
     coop = _coop(params)
-    names = dict(zip(edges["cooperation_id"], edges["cooperation_name"], strict=True))
+    names = dict(
+        zip(edges["cooperation_id"].tolist(), edges["cooperation_name"].tolist(), strict=True)
+    )
     fig = figures.cooperation_network(
         nodes,
         edges,
@@ -454,6 +456,13 @@ def funnel_summary(figs: dict[str, float | None], lang: str) -> str:
 def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw the selected cooperation's outputs reaching each lifecycle stage, by output type."""
     filters, lang = components.parse_state(state)
+    coop = _coop(params)
+    # the totals' query beside the chart's (read even when the chart turns out empty)
+    pending_figs = (
+        data.in_background(data.funnel_figures, period_only(filters), cooperation_id=coop)
+        if coop
+        else None
+    )
     df = _funnel(filters, lang, params)
     shown = df[df["reached"] > 0] if not df.empty else df
     fig = (
@@ -466,10 +475,8 @@ def update_funnel(params: dict[str, Any], state: dict[str, Any]) -> tuple[Any, .
     return components.card_values(
         shown,
         fig,
-        funnel_summary(
-            data.funnel_figures(period_only(filters), cooperation_id=_coop(params)), lang
-        )
-        if not shown.empty
+        funnel_summary(pending_figs.result(), lang)
+        if pending_figs is not None and not shown.empty
         else "",
         lang,
         filters=filters,

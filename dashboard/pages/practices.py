@@ -204,6 +204,7 @@ def _date(value: Any, lang: str) -> str:
 def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Article:
     """Return one practice as an article: title, facts, cities linked, the other cities that took
     it up (linked), evidence as a safe link."""
+    quick = components.quick  # built without Dash's per-call checks: a page is ~600 components
     cities = components.city_links(rec["city_ids"], rec["city_names"], lang, filters)
     taken_up = components.city_links(rec["taken_up_ids"], rec["taken_up_names"], lang, filters)
     url = safe_link(rec["evidence_url"])
@@ -220,26 +221,35 @@ def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Arti
         (t("city.col.implemented_date", lang), _date(rec["implemented_date"], lang)),
         (t("city.col.adopted_date", lang), _date(rec["adopted_date"], lang)),
     ]
-    return html.Article(
+    return quick(
+        html.Article,
         [
-            html.H2(str(rec["title"]), className="h6"),
-            html.P(str(rec["description"]), className="practice-description")
+            quick(html.H2, str(rec["title"]), className="h6"),
+            quick(html.P, str(rec["description"]), className="practice-description")
             if isinstance(rec["description"], str) and rec["description"]
             else None,
-            html.P([html.Strong(t("prac.cities", lang) + ": "), *cities]),
-            html.P(
-                [html.Strong(t("prac.taken_up_by", lang) + ": "), *taken_up],
+            quick(html.P, [quick(html.Strong, t("prac.cities", lang) + ": "), *cities]),
+            quick(
+                html.P,
+                [quick(html.Strong, t("prac.taken_up_by", lang) + ": "), *taken_up],
                 className="practice-take-up",
             )
             if taken_up
             else None,
-            html.Dl(
-                [part for k, v in facts for part in (html.Dt(k), html.Dd(v))],
+            quick(
+                html.Dl,
+                [part for k, v in facts for part in (quick(html.Dt, k), quick(html.Dd, v))],
                 className="practice-facts",
             ),
-            html.A(t("city.evidence", lang), href=url, target="_blank", rel="noopener noreferrer")
+            quick(
+                html.A,
+                t("city.evidence", lang),
+                href=url,
+                target="_blank",
+                rel="noopener noreferrer",
+            )
             if url
-            else html.P(t("prac.no_evidence", lang)),
+            else quick(html.P, t("prac.no_evidence", lang)),
         ],
         className="practice",
         id=f"practice-{rec['output_id']}",

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from pipelines.metrics.build import metric_query
 from pipelines.metrics.filters import FILTER_BY_NAME, TAG_METHODS, Filters
 from pipelines.queries._sql import fetch, label_col, where
-from pipelines.queries.metrics import groups, metric_frame, metric_total, total_row, with_totals
+from pipelines.queries.metrics import metric_frame, metric_total, with_totals
 
 ENTITY_TYPES = ("activity", "output", "cooperation")
 METHODS = ("primary", "fractional")
@@ -347,13 +348,15 @@ def sdg_coverage(
 
     Example: ``sdg_coverage(con, Filters()).attrs["total"]``
     """
-    frame = metric_frame(con, "K24", filters, by=("goal",))
-    covered = groups(frame)
-    out = fetch(
-        con,
+    # the metric's rows (per goal, and its recounted total) read in the same statement
+    rows, params = metric_query("K24", filters, ("goal",))
+    out = con.execute(
         f"""
-        with covered as (
-            select unnest(?::integer[]) as goal, unnest(?::bigint[]) as targets_covered
+        with k24 as materialized (
+            {rows}
+        ),
+        covered as (
+            select goal, value::bigint as targets_covered from k24 where not is_total
         ),
         per_goal as (
             select goal, count(*) as targets_total from ref.sdg_target group by goal
@@ -364,16 +367,20 @@ def sdg_coverage(
             g.colour_hex,
             p.targets_total,
             coalesce(c.targets_covered, 0) as targets_covered,
-            100.0 * coalesce(c.targets_covered, 0) / nullif(p.targets_total, 0) as pct_covered
+            100.0 * coalesce(c.targets_covered, 0) / nullif(p.targets_total, 0) as pct_covered,
+            (select value from k24 where is_total) as total
         from ref.sdg_goal as g
         join per_goal as p on p.goal = g.goal
         left join covered as c on c.goal = g.goal
         order by g.goal
         """,
-        [covered["goal"].astype("int64").tolist(), covered["value"].astype("int64").tolist()],
-    )
-    total = total_row(frame)["value"]
-    out.attrs = {"metric": "K24", "total": None if pd.isna(total) else float(total)}
+        params,
+    ).df()
+    total = out.pop("total").iloc[0] if len(out) else None
+    out.attrs = {
+        "metric": "K24",
+        "total": None if total is None or pd.isna(total) else float(total),
+    }
     return out
 
 

@@ -210,7 +210,7 @@ def test_components_table_column_values_are_those_of_to_dict_records():
     df = _table_frame()
     records = df.to_dict("records")
     for column in df.columns:
-        got = components._column_values(df[column])
+        got = components.column_values(df[column])
         want = [r[column] for r in records]
         assert [type(v) for v in got] == [type(v) for v in want], column
         assert [str(v) for v in got] == [str(v) for v in want], column
@@ -228,7 +228,7 @@ def _rebuilt(node):
 
 
 def test_components_table_cells_send_the_json_of_checked_components():
-    # the cells and rows are built without Dash's per-call checks (components._quick): the JSON
+    # the cells and rows are built without Dash's per-call checks (components.quick): the JSON
     # the browser gets is the one of components built the checked way
     df = _table_frame()
     for lang in ("en", "fr", "es"):

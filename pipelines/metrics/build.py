@@ -775,6 +775,61 @@ def metric_query(
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
+def metric_frames_query(
+    metric_ids: Sequence[str], filters: Filters, by: Sequence[str] = ()
+) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) giving the rows of each metric's `metric_query` (same
+    filters and breakdown), each with `metric_index` (the metric's position in `metric_ids`)
+    first. Metrics whose breakdown and total are ONE grouping-sets scan of the same rows (same
+    relation, conditions and `where`, `_one_scan`) are aggregated in one SELECT of those rows,
+    each metric from the rows themselves (never from another metric): the rows are read once.
+
+    Example: ``metric_frames_query(["K04", "K08"], Filters(), ("quarter",))`` reads
+    mart.participation_stakeholder_cube once.
+    """
+    mode, params = _query_mode(filters, (), ())
+    own: list[str] = []
+    scans: dict[object, list[int]] = {}
+    for i, metric_id in enumerate(metric_ids):
+        own.append(metric_query(metric_id, filters, by)[0])  # it also checks the breakdown
+        scans.setdefault(_one_scan(metric(metric_id), mode, by) or i, []).append(i)
+    columns = ", ".join(
+        ["metric_index", *(DIMENSIONS[d].column for d in by), *_AGGREGATES, "level", "is_total"]
+    )
+    parts = []
+    for scan, members in scans.items():
+        if not isinstance(scan, tuple) or len(members) == 1:
+            parts += [f"select {i} as metric_index, * from (\n{own[i]}\n)" for i in members]
+            continue
+        rows, group = scan
+        structs = []
+        for i in members:
+            m = metric(metric_ids[i])
+            exprs = _aggregate_exprs(m, mode, _counted_key(m, mode, _row_dims(m, by, group[0])))
+            fields = ", ".join(f"'{n}': {e}" for e, n in zip(exprs, _AGGREGATES, strict=True))
+            structs.append(f"{{'metric_index': {i}, {fields}}}")
+        items = "unnest([\n" + ",\n".join(structs) + "\n], recursive := true)"
+        first = metric(metric_ids[members[0]])
+        shared = _grouping_sets_sql(first, mode, by, group, rows, aggregates=items)
+        parts.append(f"select {columns} from (\n{shared}\n)")
+    sql = "\nunion all by name\n".join(parts)
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _one_scan(
+    m: Metric, mode: _Mode, by: Sequence[str]
+) -> tuple[str, tuple[tuple[str, ...], ...]] | None:
+    """Return (rows, levels) when the metric's `metric_query` broken down by `by` (and no other
+    level) is one GROUPING SETS select of its breakdown and its total over `rows`, else None."""
+    if not by:
+        return None
+    wanted = (tuple(by), ())
+    if not all(_shareable(m, level) for level in wanted):
+        return None
+    rows = {_metric_rows(m, mode, _row_dims(m, by, level)) for level in wanted}
+    return (rows.pop(), wanted) if len(rows) == 1 else None
+
+
 def _row_dims(m: Metric, by: Sequence[str], level: Sequence[str]) -> tuple[str, ...]:
     """Return the breakdowns whose columns a level's rows carry when the level shares a scan:
     the level's, and those of `by` that leave the rows as they are (a time grain, a derived or a
@@ -803,11 +858,17 @@ def _shareable(m: Metric, level: Sequence[str]) -> bool:
 
 
 def _grouping_sets_sql(
-    m: Metric, mode: _Mode, by: Sequence[str], group: Sequence[tuple[str, ...]], rows: str
+    m: Metric,
+    mode: _Mode,
+    by: Sequence[str],
+    group: Sequence[tuple[str, ...]],
+    rows: str,
+    aggregates: str = "",
 ) -> str:
     """Return one SELECT of several grouping levels over the same rows `rows` (GROUPING SETS):
     each row carries its level's name and is_total as `_level_sql` writes them, the other columns
-    null. Each level is still aggregated from the rows themselves, never from another level."""
+    null. Each level is still aggregated from the rows themselves, never from another level.
+    `aggregates`: the SELECT items in place of the metric's aggregates (several metrics')."""
     present = [d for d in by if any(d in level for level in group)]
     items = [
         DIMENSIONS[d].column if d in present else f"null as {DIMENSIONS[d].column}" for d in by
@@ -820,8 +881,9 @@ def _grouping_sets_sql(
     )
     sets = ", ".join("(" + ", ".join(DIMENSIONS[d].column for d in level) + ")" for level in group)
     counted = _counted_key(m, mode, _row_dims(m, by, group[0]))  # the dims of `rows`
+    aggregates = aggregates or _aggregates(m, mode, counted)
     return (
-        f"select {', '.join(items)}, {_aggregates(m, mode, counted)}, case {mask} {names} end "
+        f"select {', '.join(items)}, {aggregates}, case {mask} {names} end "
         "as level, "
         f"{mask} = {(1 << len(present)) - 1} as is_total\nfrom (\n{rows}\n)\n"
         f"group by grouping sets ({sets})"

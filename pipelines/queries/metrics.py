@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics.build import metric_query, metric_totals_query
+from pipelines.metrics.build import metric_frames_query, metric_query, metric_totals_query
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, additive_over, metric
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import label_col
@@ -85,24 +85,20 @@ def metric_frames(
     lang: str = "en",
 ) -> list[pd.DataFrame]:
     """Return each metric's `metric_frame` (same breakdown, filters and labels), in the order
-    of `metric_ids`, from ONE statement: the metrics' own queries side by side, so a chart of
-    several figures per group is one round trip and one plan. Each frame holds that metric's
-    own rows (recounted per group and in total, never added up across metrics); a column whose
-    type differs between the metrics comes in their common type (e.g. a count as a double).
+    of `metric_ids`, from ONE statement: the metrics' own queries side by side
+    (`metric_frames_query`: metrics over the same rows read them once), so a chart of several
+    figures per group is one round trip and one plan. Each frame holds that metric's own rows
+    (recounted per group and in total, never added up across metrics); a column whose type
+    differs between the metrics comes in their common type (e.g. a count as a double).
 
     Example: ``k03, k04 = metric_frames(con, ["K03", "K04"], Filters(), by=("network",))``
     """
-    parts, params = [], {}
-    for i, metric_id in enumerate(metric_ids):
-        sql, own = metric_query(metric_id, filters, by)
-        parts.append(f"select {i} as metric_index, * from (\n{sql}\n)")
-        params.update(own)  # the same filters: every metric's parameter has the same value
-    if not parts:
+    if not metric_ids:
         return []
-    rows = "\nunion all by name\n".join(parts)
+    rows, params = metric_frames_query(metric_ids, filters, by)
     frame = con.execute(_labelled(rows, by, lang, first=("metric_index",)), params).df()
     index = frame.pop("metric_index")
-    return [frame[index == i].reset_index(drop=True) for i in range(len(parts))]
+    return [frame[index == i].reset_index(drop=True) for i in range(len(metric_ids))]
 
 
 def metric_total(

@@ -595,7 +595,11 @@ def kpi_computed_parts(calls: str = "") -> list[tuple[str, str]]:
 
 
 def kpi_computed_query(
-    filters: Filters, *, cooperation: Sequence[str] = (), city: Sequence[str] = ()
+    filters: Filters,
+    *,
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+    measures: Sequence[str] = (),
 ) -> tuple[str, dict[str, Any]]:
     """Return (SQL, named parameters) of the `computed` rows of mart.kpi_actual for these
     filters as a live query (DuckDB): the rows of `kpi_computed_sql` for the macro called with
@@ -607,7 +611,7 @@ def kpi_computed_query(
     those columns, and no predicate of an unset filter; KPIs whose rows are the same (same
     relation, conditions and `where`) are aggregated in ONE select, each measure still from those
     rows (never from another measure), so the statement is smaller to plan and scans each
-    relation fewer times.
+    relation fewer times. `measures`: only the rows of these measures (e.g. "main"), if given.
 
     Example: ``kpi_computed_query(Filters(region=("EU",)))[1]["p_region"]`` is ``["EU"]``.
     """
@@ -616,7 +620,7 @@ def kpi_computed_query(
     keyed = [
         (m, {"indicator_id": f"'{m.indicator}'", "measure": f"'{m.measure}'"})
         for m in METRICS.values()
-        if m.indicator
+        if m.indicator and (not measures or m.measure in measures)
     ]
     sql = "\nunion all\n".join(_shared_selects(keyed, mode, lead="0 as call, "))
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}

@@ -295,12 +295,13 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     # to have a value): each KPI's rows do not depend on which others are asked for.
     pending = data.in_background(data.kpi_trend, filters, TREND_KPIS, lang=lang)
     figures_pending = scorecard_organisations(filters)  # K05/K09's D6 figures, also beside it
+    runs_pending = data.in_background(data.ingest_runs, limit=200)  # the cards' "About"
     df = data.kpi_scorecard(filters, lang=lang)
     df = df[df["value"].notna()]
     trend = pending.result()
     trend = trend[trend["indicator_id"].isin(df["indicator_id"])]
     series = trend_series(trend)
-    runs = run_rows(data.ingest_runs(limit=200))  # once for all the cards' "About this figure"
+    runs = run_rows(runs_pending.result())  # once for all the cards' "About this figure"
     shown = set(df["indicator_id"])
     organisations = {kpi: f.result() for kpi, f in figures_pending.items() if kpi in shown}
     cards = []

@@ -595,7 +595,11 @@ def kpi_computed_parts(calls: str = "") -> list[tuple[str, str]]:
 
 
 def kpi_computed_query(
-    filters: Filters, *, cooperation: Sequence[str] = (), city: Sequence[str] = ()
+    filters: Filters,
+    *,
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+    measures: Sequence[str] = (),
 ) -> tuple[str, dict[str, Any]]:
     """Return (SQL, named parameters) of the `computed` rows of mart.kpi_actual for these
     filters as a live query (DuckDB): the rows of `kpi_computed_sql` for the macro called with
@@ -607,41 +611,83 @@ def kpi_computed_query(
     those columns, and no predicate of an unset filter; KPIs whose rows are the same (same
     relation, conditions and `where`) are aggregated in ONE select, each measure still from those
     rows (never from another measure), so the statement is smaller to plan and scans each
-    relation fewer times.
+    relation fewer times. `measures`: only the rows of these measures (e.g. "main"), if given.
 
     Example: ``kpi_computed_query(Filters(region=("EU",)))[1]["p_region"]`` is ``["EU"]``.
     """
     cleared: dict[str, Any] = dict.fromkeys(TAG_FIELDS, ())
     mode, params = _query_mode(dataclasses.replace(filters, **cleared), cooperation, city)
-    shared: dict[str, list[Metric]] = {}
-    for m in METRICS.values():
-        if m.indicator:
-            shared.setdefault(_metric_rows(m, mode, ()), []).append(m)
+    keyed = [
+        (m, {"indicator_id": f"'{m.indicator}'", "measure": f"'{m.measure}'"})
+        for m in METRICS.values()
+        if m.indicator and (not measures or m.measure in measures)
+    ]
+    sql = "\nunion all\n".join(_shared_selects(keyed, mode, lead="0 as call, "))
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def metric_totals_query(
+    metric_ids: Sequence[str],
+    filters: Filters,
+    *,
+    cooperation: Sequence[str] = (),
+    city: Sequence[str] = (),
+) -> tuple[str, dict[str, Any]]:
+    """Return (SQL, named parameters) giving each metric's total for these filters: one row per
+    metric, columns metric_index (its position in `metric_ids`), numerator, denominator, value,
+    each the total row of its `metric_query`. Metrics whose rows are the same (same relation,
+    conditions and `where`) are aggregated in ONE select, each from those rows (never from
+    another metric), so the rows are read once.
+
+    Example: ``metric_totals_query(["K05.identified", "K05.unidentified"], Filters())`` reads
+    mart.organisation_cube once.
+    """
+    mode, params = _query_mode(filters, cooperation, city)
+    keyed = [(metric(i), {"metric_index": str(n)}) for n, i in enumerate(metric_ids)]
+    sql = "\nunion all\n".join(_shared_selects(keyed, mode))
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _shared_selects(
+    keyed: Sequence[tuple[Metric, dict[str, str]]], mode: _Mode, lead: str = ""
+) -> list[str]:
+    """Return one SELECT per group of metrics whose rows are the same, yielding a row per metric:
+    `lead`, its key columns (name -> SQL literal) and its aggregates over its rows, ungrouped;
+    a group's members in ONE select over the shared rows, each from those rows."""
+    shared: dict[str, list[tuple[Metric, dict[str, str]]]] = {}
+    for m, key in keyed:
+        shared.setdefault(_metric_rows(m, mode, ()), []).append((m, key))
     parts = []
     for members in shared.values():
-        m = members[0]
+        m = members[0][0]
+        counted = _counted_key(m, mode, ())
         if len(members) == 1:
-            head = f"'{m.indicator}' as indicator_id, '{m.measure}' as measure"
-            items = f"0 as call, {head}, {_aggregates(m, mode)}"
+            head = "".join(f"{v} as {k}, " for k, v in members[0][1].items())
+            items = f"{lead}{head}{_aggregates(m, mode, counted)}"
         else:
-            # one row of every member's aggregates, unnested to a row per measure
+            # one row of every member's aggregates, unnested to a row per member
             structs = ",\n".join(
-                f"{{'indicator_id': '{k.indicator}', 'measure': '{k.measure}', "
+                "{"
+                + ", ".join(f"'{k}': {v}" for k, v in key.items())
+                + ", "
                 + ", ".join(
                     f"'{name}': {e}"
-                    for e, name in zip(_aggregate_exprs(k, mode), _AGGREGATES, strict=True)
+                    for e, name in zip(
+                        _aggregate_exprs(k, mode, _counted_key(k, mode, ())),
+                        _AGGREGATES,
+                        strict=True,
+                    )
                 )
                 + "}"
-                for k in members
+                for k, key in members
             )
-            items = f"0 as call, unnest([\n{structs}\n], recursive := true)"
-        uses = " ".join(_uses(k) for k in members)
+            items = f"{lead}unnest([\n{structs}\n], recursive := true)"
+        uses = " ".join(_uses(k) for k, _ in members)
         if SOURCES[m.source].sql is None:  # a base source: from the relation in one SELECT
             parts.append(_metric_rows(m, mode, (), uses=uses, select=items))
         else:
             parts.append(f"select {items}\nfrom (\n{_metric_rows(m, mode, (), uses=uses)}\n)")
-    sql = "\nunion all\n".join(parts)
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return parts
 
 
 def kpi_computed_ids_sql() -> str:

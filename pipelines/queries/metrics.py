@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics.build import metric_query, metrics_query
+from pipelines.metrics.build import metric_query, metric_totals_query, metrics_query
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, SOURCES, additive_over, metric
 from pipelines.metrics.filters import Filters
 from pipelines.queries._sql import label_col
@@ -87,10 +87,11 @@ def metric_frames(
     lang: str = "en",
 ) -> list[pd.DataFrame]:
     """Return each metric's `metric_frame` (same breakdown, filters and labels), in the order
-    of `metric_ids`, from ONE statement: the metrics' own queries side by side, so a chart of
-    several figures per group is one round trip and one plan. Each frame holds that metric's
-    own rows (recounted per group and in total, never added up across metrics); a column whose
-    type differs between the metrics comes in their common type (e.g. a count as a double).
+    of `metric_ids`, from ONE statement: the metrics' own queries side by side
+    (`metrics_query`: metrics over the same rows read them once), so a chart of several
+    figures per group is one round trip and one plan. Each frame holds that metric's own rows
+    (recounted per group and in total, never added up across metrics); a column whose type
+    differs between the metrics comes in their common type (e.g. a count as a double).
 
     Example: ``k03, k04 = metric_frames(con, ["K03", "K04"], Filters(), by=("network",))``
     """
@@ -140,19 +141,16 @@ def metric_totals(
     city: Sequence[str] = (),
 ) -> dict[str, float | None]:
     """Return {metric id: value} for several metrics under the same filters, from ONE statement
-    (the metrics' own queries side by side; each `metric_total` of them, None when undefined).
+    (`metric_totals_query`: each `metric_total` of them, None when undefined; metrics over the
+    same rows read them once).
 
     A page that states several headline figures asks once instead of once per figure: one
     round trip, one plan. Example: ``metric_totals(con, ["K03", "K04"], Filters(), city=("turin-it",))``
     """
-    parts, params = [], {}
-    for i, metric_id in enumerate(metric_ids):
-        sql, own = metric_query(metric_id, filters, cooperation=cooperation, city=city)
-        parts.append(f"select {i} as metric_index, value from (\n{sql}\n) where is_total")
-        params.update(own)  # the same filters: every metric's parameter has the same value
-    if not parts:
+    if not metric_ids:
         return {}
-    rows = dict(con.execute("\nunion all\n".join(parts), params).fetchall())
+    sql, params = metric_totals_query(metric_ids, filters, cooperation=cooperation, city=city)
+    rows = dict(con.execute(f"select metric_index, value from (\n{sql}\n)", params).fetchall())
     return {
         metric_id: None if rows.get(i) is None or pd.isna(rows[i]) else float(rows[i])
         for i, metric_id in enumerate(metric_ids)

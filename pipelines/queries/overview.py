@@ -63,12 +63,14 @@ def _live_scorecard(
 ) -> tuple[str, dict[str, Any]]:
     """Return (SQL, named parameters) of the page's scorecard for filters not stored: the rows
     of mart.kpi_scorecard_for, from the macro's own text as one live query whose KPI rules read
-    the smallest relations covering the set filters (marts.scorecard_live_sql)."""
+    the smallest relations covering the set filters (marts.scorecard_live_sql). Only the main
+    measures' rules: the page keeps the main rows, and no main row (value, target, RAG, K28)
+    depends on another measure's row (each KPI always yields its main row)."""
     scope = {
         "cooperation": (cooperation_id,) if cooperation_id else (),
         "city": (city_id,) if city_id else (),
     }
-    computed, params = build.kpi_computed_query(filters, **scope)
+    computed, params = build.kpi_computed_query(filters, **scope, measures=("main",))
     names = [name for name, _ in MACRO_PARAMETERS]
     params.update(zip(names, macro_args(filters, **scope), strict=True))
     return _scorecard_sql(lab, marts.scorecard_live_sql(computed)), params

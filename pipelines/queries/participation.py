@@ -22,7 +22,7 @@ from pipelines.queries.metrics import (
     joined_groups,
     metric_frame,
     metric_frames,
-    metric_total,
+    metric_totals,
     total_row,
     with_totals,
 )
@@ -369,9 +369,11 @@ def organisation_figures(
     """
     if indicator not in ("K05", "K09"):
         raise ValueError("indicator must be K05 or K09")
-    identified = metric_total(con, f"{indicator}.identified", filters) or 0.0
-    unidentified = metric_total(con, f"{indicator}.unidentified", filters) or 0.0
-    pct = metric_total(con, f"{indicator}.pct_identified", filters)
+    # the parts every rule may state, from one statement (one scan of the organisation rows)
+    parts = ("identified", "unidentified", "pct_identified", "upper_bound")
+    values = metric_totals(con, [f"{indicator}.{part}" for part in parts], filters)
+    identified, unidentified, pct, upper = (values[f"{indicator}.{part}"] for part in parts)
+    identified, unidentified = identified or 0.0, unidentified or 0.0
     out: dict[str, Any] = {
         "identified": identified,
         "unidentified": unidentified,
@@ -380,8 +382,8 @@ def organisation_figures(
     if not unidentified:
         return out | {"rule": "exact", "low": identified, "high": identified}
     if not identified:
-        low = metric_total(con, f"{indicator}.lower_bound", filters) or 0.0
-        high = metric_total(con, indicator, filters) or 0.0
+        bounds = metric_totals(con, [f"{indicator}.lower_bound", indicator], filters)
+        low, high = bounds[f"{indicator}.lower_bound"] or 0.0, bounds[indicator] or 0.0
         return out | {"rule": "participations", "low": low, "high": high}
-    high = metric_total(con, f"{indicator}.upper_bound", filters) or 0.0
+    high = upper or 0.0
     return out | {"rule": "range", "low": identified, "high": high}

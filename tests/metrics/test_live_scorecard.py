@@ -138,3 +138,20 @@ def test_live_scorecard_equals_the_macro_on_the_demo(demo_db):
             pd.testing.assert_frame_equal(_live(con, filters, c, None), expected)
     finally:
         con.close()
+
+
+def test_main_measures_only_are_the_main_rows_of_every_measure(mcur):
+    """The page's live scorecard computes the main measures only (`measures=("main",)`): the
+    same main rows as the rules of every measure, without e.g. K05's lower bound."""
+    filters = Filters(region=("NA",))
+    every, params = build.kpi_computed_query(filters)
+    main, main_params = build.kpi_computed_query(filters, measures=("main",))
+    assert "'lower_bound'" in every and "'lower_bound'" not in main
+    rows = mcur.execute(f"select * from ({every}) where measure = 'main'", params).df()
+    only = mcur.execute(main, main_params).df()
+    order = ["indicator_id", "measure"]
+    pd.testing.assert_frame_equal(
+        only.sort_values(order, ignore_index=True), rows.sort_values(order, ignore_index=True)
+    )
+    k04 = only.set_index("indicator_id").loc["K04", "value"]
+    assert k04 == (6 + 4 + 8 + 2) + (5 + 3) + 1  # as test_live_scorecard_values_by_hand

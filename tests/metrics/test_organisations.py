@@ -14,6 +14,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipelines.metrics.build import metric_totals_query
 from pipelines.metrics.filters import Filters
 from pipelines.queries.metrics import groups, metric_frame, total_row
 from pipelines.queries.participation import organisation_figures
@@ -83,6 +84,21 @@ def test_identified_organisations_are_recounted_under_a_breakdown(ocur):
     rows = groups(upper).set_index("region")["value"]
     # EU: 2 identified + Lyon 1; NA: austin-city + 3 + 2 + 2 + 1 + 1
     assert (rows["EU"], rows["NA"], total_row(upper)["value"]) == (3, 10, 13)
+
+
+def test_totals_over_the_same_rows_are_one_select(ocur):
+    parts = ["K05.identified", "K05.unidentified", "K05.pct_identified", "K05.upper_bound"]
+    sql, params = metric_totals_query([*parts, "K09.identified"], Filters())
+    # K05's four parts read the organisation rows once; K09's (joint only) are other rows
+    assert sql.count("mart.organisation_cube") == 2
+    rows = ocur.execute(f"select * from ({sql}) order by metric_index", params).fetchall()
+    assert rows == [
+        (0, 3, None, 3),  # torino-city, torino-ngo, austin-city
+        (1, 10, None, 10),  # 3 + 2 (Austin) + 1 (Lyon) + 2 + 1 (Toronto) + 1 (Merida)
+        (2, 4, 14, pytest.approx(100 * 4 / 14)),  # identified participations / all
+        (3, 13, None, 13),
+        (4, 3, None, 3),  # a1 a2 joint: torino-city, torino-ngo, austin-city
+    ]
 
 
 def test_bad_indicator_is_refused(ocur):

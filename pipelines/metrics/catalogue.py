@@ -581,6 +581,9 @@ DIMENSIONS: dict[str, Dimension] = {
     )
 }
 
+# euros summed as decimals (cents are exact at 6 places): exact and independent of the order
+# the rows are added in, where a DOUBLE sum run in parallel changes its last digits with the plan
+_EUR_SUM = "coalesce(sum(cast(amount_eur as decimal(38, 6))), 0)"
 _OUT = "not is_abandoned and output_type = "
 _DEV = " and reached_developed and developed_date <= {end}"
 _ADOPT = " and reached_adopted and adopted_date <= {end}"
@@ -1227,7 +1230,7 @@ METRICS: dict[str, Metric] = {
             "eur",
             Additivity.STOCK,
             "funding",
-            "coalesce(sum(amount_eur), 0)",
+            _EUR_SUM,
             time_basis=TimeBasis.TO_DATE,
             direction="higher",
             breakdowns=(*OUTPUT_BREAKDOWNS, *_TIME),
@@ -1242,7 +1245,7 @@ METRICS: dict[str, Metric] = {
             "eur",
             Additivity.SUM,
             "funding",
-            "coalesce(sum(amount_eur), 0)",
+            _EUR_SUM,
             direction="higher",
         ),
         Metric(

@@ -90,6 +90,33 @@ def test_stock_is_to_date_and_capped_at_the_as_of_date(mcur):
     assert total_row(frame)["value"] == 146000
 
 
+def test_funding_sums_euros_exactly_in_any_order():
+    """300,000 commitments of 0.10 EUR on the fixture's 146,000: exactly 176,000 on every run,
+    to date and in the period (a sum of doubles is off in its last bits, by the plan's order)."""
+    import duckdb
+
+    from pipelines.warehouse import marts
+    from tests.pipelines.conftest import build_fixture_warehouse
+
+    con = duckdb.connect(":memory:")
+    build_fixture_warehouse(con)
+    marts.build_marts(con)
+    con.execute(
+        """
+        insert into mart.funding_register
+        select f.* replace ('dime-' || i as funding_id, 0.1 as amount_eur)
+        from mart.funding_register as f, range(300000) t(i)
+        where funding_id = (select min(funding_id) from mart.funding_register)
+        """
+    )
+    runs = {
+        (metric_total(con, "K20", Filters()), metric_total(con, "funding.committed", Filters()))
+        for _ in range(5)
+    }
+    assert runs == {(176_000.0, 176_000.0)}
+    con.close()
+
+
 def test_sustained_cooperation_is_evaluated_at_the_period_end_or_as_of(mcur):
     # coop-a: support ended 2023-12-31, sustained from 2024-12-31; a7 ended 2025-01-20
     assert metric_total(mcur, "K22", Filters()) == 100

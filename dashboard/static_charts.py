@@ -8,7 +8,7 @@ Plotly are imported when used.
 
 Not kaleido's own "sync server": a browser that fails to boot kills that server's thread, and
 every later call then waits forever. Here each wait has a deadline; a browser that fails or
-overruns is closed, the call raises RuntimeError, and the next call boots a new one. The page
+overruns is closed, the call raises ChartError, and the next call boots a new one. The page
 kaleido draws in has no MathJax: kaleido's default loads it from a CDN, and nothing here may
 reach the internet at run time (the report's charts have no LaTeX).
 """
@@ -33,6 +33,10 @@ FONT_FAMILY = "DejaVu Sans"
 BOOT_SECONDS = 90.0  # Chromium's boot, on a loaded 2-core machine
 DRAW_SECONDS = 60.0  # one chart; kaleido's own per-chart timeout is this too
 CLOSE_SECONDS = 10.0
+
+
+class ChartError(RuntimeError):
+    """A chart the browser could not draw (it failed, or overran its deadline)."""
 
 
 class _Browser:
@@ -91,8 +95,9 @@ def start() -> None:
 def svg(fig: go.Figure, width: int, height: int) -> bytes:
     """Return `fig` drawn as vector SVG bytes of `width` × `height` px, in the report's font.
 
-    Starts the browser on first use (see `start`). Raises RuntimeError when the browser cannot
-    boot or draw within its deadline (BOOT_SECONDS, DRAW_SECONDS); the next call starts afresh.
+    Starts the browser on first use (see `start`). Raises ChartError (a RuntimeError) when the
+    browser cannot boot or draw within its deadline (BOOT_SECONDS, DRAW_SECONDS); the next call
+    starts afresh.
 
     Example: ``svg(go.Figure(go.Bar(x=[1, 2], y=[3, 4])), 600, 300)[:4] == b"<svg"``
     """
@@ -113,7 +118,7 @@ def svg(fig: go.Figure, width: int, height: int) -> bytes:
             _browser = None
             browser.close()
             reason = "did not answer in time" if isinstance(exc, TimeoutError) else exc
-            raise RuntimeError(f"the chart could not be drawn: {reason}") from exc
+            raise ChartError(f"the chart could not be drawn: {reason}") from exc
 
 
 @atexit.register

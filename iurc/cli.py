@@ -547,7 +547,13 @@ def report(
             con.close()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content)
-    except (ScopeError, FileNotFoundError, OSError, duckdb_error()) as exc:
+    except (
+        ScopeError,
+        FileNotFoundError,
+        OSError,
+        static_charts.ChartError,
+        duckdb_error(),
+    ) as exc:
         say(f"error: {safe_text(exc)}", err=True)
         raise typer.Exit(2) from None
     say(f"{out} ({len(content):,} bytes)")

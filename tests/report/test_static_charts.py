@@ -38,9 +38,27 @@ def test_a_browser_past_its_deadline_gives_a_clear_error_and_the_next_call_start
     monkeypatch.setattr(static_charts, "DRAW_SECONDS", 0.0)
     monkeypatch.setattr(static_charts, "CLOSE_SECONDS", 0.0)
     first = static_charts._browser
-    with pytest.raises(RuntimeError, match="did not answer in time"):
+    with pytest.raises(static_charts.ChartError, match="did not answer in time"):
         static_charts.svg(FIG, 400, 300)
     assert static_charts._browser is None
     monkeypatch.undo()
     assert static_charts.svg(FIG, 400, 300).startswith(b"<svg")
     assert static_charts._browser is not None and static_charts._browser is not first
+
+
+def test_cli_report_says_why_when_the_charts_cannot_be_drawn(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from iurc.cli import app
+
+    static_charts.svg(FIG, 400, 300)
+    monkeypatch.setattr(static_charts, "DRAW_SECONDS", 0.0)
+    monkeypatch.setattr(static_charts, "CLOSE_SECONDS", 0.0)
+    out = tmp_path / "report.html"
+    args = ["report", "--db", str(demo_db), "--period", "2025", "--format", "html"]
+    done = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert done.exit_code == 2
+    assert "error: the chart could not be drawn: did not answer in time" in done.output
+    assert "Traceback" not in done.output and not out.exists()

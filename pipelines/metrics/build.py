@@ -623,7 +623,7 @@ def kpi_computed_query(
         if m.indicator and (not measures or m.measure in measures)
     ]
     sql = "\nunion all\n".join(_shared_selects(keyed, mode, lead="0 as call, "))
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return sql, _used(sql, params)
 
 
 def metric_totals_query(
@@ -645,7 +645,7 @@ def metric_totals_query(
     mode, params = _query_mode(filters, cooperation, city)
     keyed = [(metric(i), {"metric_index": str(n)}) for n, i in enumerate(metric_ids)]
     sql = "\nunion all\n".join(_shared_selects(keyed, mode))
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return sql, _used(sql, params)
 
 
 def _shared_selects(
@@ -825,6 +825,7 @@ def _checked(
 
 
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the named parameters of `params` that `sql` refers to."""
     return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 

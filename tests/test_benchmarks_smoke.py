@@ -27,7 +27,9 @@ def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None
     shutil.copyfile(demo_db, db)
     shutil.copytree(demo_db.parent / "demo", raw)
     out = tmp_path / "latest.json"
-    bench.run(SCALE, out, reuse=True, browser=False, n_combos=2, data_dir=data, report=False)
+    bench.run(
+        SCALE, out, reuse=True, browser=False, n_combos=2, rounds=2, data_dir=data, report=False
+    )
     result = json.loads(out.read_text())
     assert result["scale"] == SCALE
     assert result["warehouse"]["core.participation_rows"] == SCALE
@@ -39,7 +41,7 @@ def test_benchmarks_run_writes_valid_json(tmp_path: Path, demo_db: Path) -> None
     in_process = result["callbacks"]["in_process"]
     assert in_process, "no dashboard callback was found"
     for name, figures in in_process.items():
-        assert figures["n"] == 2, name
+        assert figures["n"] == 4 and figures["rounds"] == 2, name  # 2 combinations, 2 rounds
         assert figures["p95_ms"] >= figures["p50_ms"] > 0, name
         assert figures["vs_raw_sql"] > 0, name
     http = result["callbacks"]["http"]

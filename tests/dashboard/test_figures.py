@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -166,3 +167,64 @@ def test_figures_plain_columns_are_the_arrays_plotly_makes(column):
     want = copy_to_readonly_numpy_array(column)
     assert got.dtype == want.dtype and not got.flags.writeable
     assert [str(v) for v in got] == [str(v) for v in want]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([1, 2, 3], dtype="int64"),
+        np.array([1, 2], dtype="uint8"),
+        np.array([1.5, float("nan")]),
+        np.array([[1.0, 2.0], [3.0, 4.0]])[:, 0],  # not contiguous: copied contiguous
+        np.array(["a", "bc"]),
+        np.array([b"a"]),
+        np.array([True, False]),
+        np.array(["x", 1, None], dtype=object),
+        np.array(["2020-01-01", "NaT"], dtype="datetime64[ns]"),
+        np.array([1, 2], dtype="timedelta64[s]"),
+        np.array([1 + 2j]),
+        np.array([], dtype="float64"),
+    ],
+)
+def test_readonly_array_is_the_array_plotly_makes(values):
+    got = figures.readonly_array(values)
+    want = copy_to_readonly_numpy_array(values)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert not got.flags.writeable and got.flags.c_contiguous == want.flags.c_contiguous
+    assert [str(v) for v in got] == [str(v) for v in want]
+    assert got is not values and values.flags.writeable  # a copy: the caller's array unchanged
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "expected"),
+    [
+        ([0, 0], "int64", False),
+        ([0, 3], "int64", True),
+        ([float("nan"), 0.0], "float64", False),  # NaN is no value
+        ([float("nan"), -0.5], "float64", True),
+        ([float("inf")], "float64", True),
+        ([0, 2], "uint8", True),
+        ([None, 0], "Int64", False),
+        ([None, 1], "Float64", True),
+        (["0", "x"], object, False),  # text that is no number counts as none
+        (["0", "2"], object, True),
+        ([True, False], "bool", True),
+        ([], "float64", False),
+    ],
+)
+def test_has_values_is_any_number_but_zero(values, dtype, expected):
+    assert figures.has_values(pd.DataFrame({"v": pd.Series(values, dtype=dtype)}), "v") is expected
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64", "Int64", object])
+def test_stacked_bar_groups_take_their_own_rows(dtype):
+    df = pd.DataFrame(
+        {
+            "month": ["2024-01", "2024-01", "2024-02", "2024-03"],
+            "value": pd.Series([1, 2, 3, 4], dtype=dtype),
+            "group": ["a", "b", "a", "b"],
+        }
+    )
+    fig = figures.stacked_bar(df, "month", "value", "group", "en")
+    got = {trace.name: (list(trace.x), [int(v) for v in trace.y]) for trace in fig.data}
+    assert got == {"a": (["2024-01", "2024-02"], [1, 3]), "b": (["2024-01", "2024-03"], [2, 4])}

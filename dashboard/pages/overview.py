@@ -95,14 +95,25 @@ def spark_text(values: list[float]) -> str:
 
 def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
     """Return per KPI the values of its complete periods, in order, and whether the period after
-    them is still running (its partial value is not drawn as if the period were over)."""
+    them is still running (its partial value is not drawn as if the period were over).
+
+    Example: ``trend_series(kpi_trend_frame)["K04"]  # ([12.0, 15.0], True)``
+    """
     if trend.empty:
         return {}
-    out: dict[str, tuple[list[float], bool]] = {}
-    for kpi, rows in trend.groupby("indicator_id", sort=False):
-        done = rows["complete"].astype(bool)
-        out[str(kpi)] = (rows.loc[done, "value"].tolist(), bool((~done).any()))
-    return out
+    values: dict[str, list[float]] = {}
+    running: dict[str, bool] = {}
+    # plain lists: a pandas group per KPI cost more than the cards' sparklines
+    columns = (trend[c].tolist() for c in ("indicator_id", "value", "complete"))
+    for kpi, value, complete in zip(*columns, strict=True):
+        key = str(kpi)
+        own = values.setdefault(key, [])
+        running.setdefault(key, False)
+        if complete:
+            own.append(value)
+        else:
+            running[key] = True
+    return {key: (own, running[key]) for key, own in values.items()}
 
 
 def about_figure(

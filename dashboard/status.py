@@ -7,6 +7,7 @@ rag.red = "Off track", rag.none = "Not rated").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -56,7 +57,7 @@ def present(value: Any) -> bool:
     )
 
 
-def unrated_text(row: pd.Series, lang: str) -> str:
+def unrated_text(row: pd.Series | Mapping[str, Any], lang: str) -> str:
     """Return why a card is not rated and which target to look at instead, in words."""
     reason = row.get("unrated_reason")
     if not present(reason):

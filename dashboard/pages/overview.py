@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update, register_page
@@ -94,18 +95,29 @@ def spark_text(values: list[float]) -> str:
 
 def trend_series(trend: pd.DataFrame) -> dict[str, tuple[list[float], bool]]:
     """Return per KPI the values of its complete periods, in order, and whether the period after
-    them is still running (its partial value is not drawn as if the period were over)."""
+    them is still running (its partial value is not drawn as if the period were over).
+
+    Example: ``trend_series(kpi_trend_frame)["K04"]  # ([12.0, 15.0], True)``
+    """
     if trend.empty:
         return {}
-    out: dict[str, tuple[list[float], bool]] = {}
-    for kpi, rows in trend.groupby("indicator_id", sort=False):
-        done = rows["complete"].astype(bool)
-        out[str(kpi)] = (rows.loc[done, "value"].tolist(), bool((~done).any()))
-    return out
+    values: dict[str, list[float]] = {}
+    running: dict[str, bool] = {}
+    # plain lists: a pandas group per KPI cost more than the cards' sparklines
+    columns = (trend[c].tolist() for c in ("indicator_id", "value", "complete"))
+    for kpi, value, complete in zip(*columns, strict=True):
+        key = str(kpi)
+        own = values.setdefault(key, [])
+        running.setdefault(key, False)
+        if complete:
+            own.append(value)
+        else:
+            running[key] = True
+    return {key: (own, running[key]) for key, own in values.items()}
 
 
 def about_figure(
-    row: pd.Series, runs: pd.DataFrame | list[tuple[Any, ...]], lang: str
+    row: Mapping[str, Any], runs: pd.DataFrame | list[tuple[Any, ...]], lang: str
 ) -> html.Div | None:
     """Return the card's "About this figure" (`dashboard.about.about_metric`) with the KPI's
     target and deadline for the card's scope, or why it is not rated."""
@@ -134,7 +146,7 @@ def about_figure(
 
 
 def kpi_card(
-    row: pd.Series,
+    row: Mapping[str, Any],
     trend: list[float],
     lang: str,
     runs: pd.DataFrame | list[tuple[Any, ...]] | None = None,
@@ -305,7 +317,8 @@ def update_scorecard(state: dict[str, Any]) -> tuple[Any, ...]:
     shown = set(df["indicator_id"])
     organisations = {kpi: f.result() for kpi, f in figures_pending.items() if kpi in shown}
     cards = []
-    for _, row in df.iterrows():
+    # plain dicts (column -> cell): a Series per row cost more than its card
+    for row in cast(list[dict[str, Any]], df.to_dict("records")):
         values, partial = series.get(row["indicator_id"], ([], False))
         orgs = organisations.get(row["indicator_id"])
         cards.append(kpi_card(row, values, lang, runs, partial=partial, organisations=orgs))

@@ -49,6 +49,7 @@ SOURCES: dict[str, Source] = {
                     frozenset(
                         _FILTER_COLS
                         | {"country_iso2", "region", "stakeholder_type"}
+                        | {"joint_organisations_sum", "cb_participants"}
                         | _PARTICIPATION_SUMS
                     ),
                 ),

@@ -406,6 +406,7 @@ organisation_figures = cached(participation.organisation_figures)
 top_cities = cached(participation.top_cities)
 # ------------------------------------------------------------------ SDG
 metric_total = cached(metrics.metric_total)
+metric_totals = cached(metrics.metric_totals)
 _sdg_profile = cached(sdg.sdg_profile)
 _sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
 

@@ -501,7 +501,7 @@ def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypa
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
+def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, con, lang):
     from dashboard.pages import city
 
     filters = Filters(region=("EU",))
@@ -516,6 +516,11 @@ def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
         data.city_outputs("turin-it", filters, lang=lang, limit=city.OUTPUTS_SHOWN),
     )
     assert pending["network_figures"].result() == data.network_figures(filters, city_id="turin-it")
+    # the headline figures that are no breakdown's total: K05, K17, take-up and K20, asked apart
+    assert city.OTHER_FIGURES == ("K05", "K17", "practices_taken_up", "K20")
+    assert pending["figures"].result() == {
+        m: queries.metric_total(con, m, filters, city=("turin-it",)) for m in city.OTHER_FIGURES
+    }
     for key, call in {
         "partners": lambda: data.city_partners("turin-it", lang=lang),
         "benchmark": lambda: data.city_benchmark("turin-it", "partners", None, lang=lang),

@@ -125,6 +125,21 @@ def test_cooperation_graph_and_detail(cur):
     assert detail["member_names"] == "Austin, Torino"
 
 
+def test_cooperation_edges_of_one_city_are_its_cooperations_links(cur):
+    """Lyon is in coop-b only (a trio: 3 links, its completed activity a3); Austin in coop-a
+    (1 link, a1, a2, a7); a filter that leaves none of the city's cooperations: no link."""
+    lyon = q.cooperation_edges(cur, Filters(), city_id="lyon-fr")
+    assert list(zip(lyon["city_a"], lyon["city_b"], strict=True)) == [
+        ("lyon-fr", "merida-mx"),
+        ("lyon-fr", "toronto-ca"),
+        ("merida-mx", "toronto-ca"),
+    ]
+    assert set(lyon["cooperation_id"]) == {"coop-b"} and set(lyon["activities"]) == {1}
+    austin = q.cooperation_edges(cur, Filters(), city_id="austin-us")
+    assert austin[["cooperation_id", "activities", "members"]].values.tolist() == [["coop-a", 3, 2]]
+    assert q.cooperation_edges(cur, Filters(mode=("trio",)), city_id="austin-us").empty
+
+
 def test_output_funnel_attrition(cur):
     funnel = q.output_funnel(cur, Filters())
     pilots = funnel[funnel["output_type"] == "pilot"].set_index("stage")

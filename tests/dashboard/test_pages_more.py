@@ -477,6 +477,12 @@ def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, monke
         assert len(want) > 1
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
+        # asked again: the table comes from the cache as a whole, nothing is read
+        submitted.clear()
+        again = data.quality_by_city(filters)
+        assert submitted == []
+        pd.testing.assert_frame_equal(again, want)
+        assert again.attrs == want.attrs
 
 
 def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypatch):

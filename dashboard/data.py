@@ -406,6 +406,7 @@ organisation_figures = cached(participation.organisation_figures)
 top_cities = cached(participation.top_cities)
 # ------------------------------------------------------------------ SDG
 metric_total = cached(metrics.metric_total)
+metric_totals = cached(metrics.metric_totals)
 _sdg_profile = cached(sdg.sdg_profile)
 _sdg_network_heatmap = cached(sdg.sdg_network_heatmap)
 
@@ -487,18 +488,18 @@ completeness_by_table = cached(quality.completeness_by_table)
 _quality_frame = cached(quality.quality_frame)
 
 
-def quality_by_city(filters: Filters) -> pd.DataFrame:
-    """Return `pipelines.queries.quality.quality_by_city` for the filters, its metric frames
-    (`QUALITY_FRAMES`: K29, K30 and K30's mean by city, each cached) read side by side on the
-    query pool.
+def _quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Return `pipelines.queries.quality.quality_by_city` for the filters (the table cached as a
+    whole: a cache hit runs no statement), its metric frames (`QUALITY_FRAMES`: K29, K30 and
+    K30's mean by city, each cached) read side by side on the query pool.
 
     Example: ``quality_by_city(Filters(region=("EU",))).attrs["totals"]["K30"]``
     """
     pending = [in_background(_quality_frame, filters, m) for m in quality.QUALITY_FRAMES]
-    frames = [future.result() for future in pending]
-    return quality.quality_by_city(cursor(), filters, frames=frames)
+    return quality.quality_by_city(con, filters, frames=[future.result() for future in pending])
 
 
+quality_by_city = cached(_quality_by_city)
 timeliness = cached(quality.timeliness)
 # ------------------------------------------------------------------ activities register
 activities_page = cached(activities.activities_page)

@@ -310,6 +310,12 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.metric_total("sdg.activities_primary", f),
         lambda con, f, lg, c: Q.metric_total(con, "sdg.activities_primary", f),
     ),
+    "metric_totals": (
+        lambda f, lg, c: pd.DataFrame([data.metric_totals(["K05", "K20"], f, city=(c.city_id,))]),
+        lambda con, f, lg, c: pd.DataFrame(
+            [Q.metric_totals(con, ["K05", "K20"], f, city=(c.city_id,))]
+        ),
+    ),
 }
 
 NOT_A_QUERY = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, register_page
 
@@ -17,6 +18,7 @@ from dashboard import chart_margins, components, data, figures, ids, lean_figure
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
+from pipelines.queries.city import CITY_FIGURES
 from pipelines.textsafe import safe_link
 
 
@@ -93,7 +95,7 @@ def layout(city_id: str | None = None, **query: Any) -> html.Div:
     )
 
 
-def _figure_card(row: pd.Series, lang: str) -> html.Div:
+def _figure_card(row: dict[Any, Any], lang: str) -> html.Div:
     value = row["value"]
     if value is None or pd.isna(value):
         text = "–"
@@ -101,11 +103,13 @@ def _figure_card(row: pd.Series, lang: str) -> html.Div:
         text = f"{fmt_number(value, lang)} €"
     else:
         text = fmt_number(value, lang)
-    return html.Div(
+    quick = components.quick
+    return quick(
+        html.Div,
         [
-            html.P(text, className="city-figure-value", id=f"city-fig-{row['key']}"),
-            html.P(t(f"city.fig.{row['key']}", lang), className="city-figure-label"),
-            html.P(t(f"city.basis.{row['geography']}", lang), className="city-figure-basis"),
+            quick(html.P, text, className="city-figure-value", id=f"city-fig-{row['key']}"),
+            quick(html.P, t(f"city.fig.{row['key']}", lang), className="city-figure-label"),
+            quick(html.P, t(f"city.basis.{row['geography']}", lang), className="city-figure-basis"),
         ],
         className="city-figure",
         role="listitem",
@@ -178,26 +182,18 @@ def _network(
 
 
 def _over_time(hosted: pd.DataFrame, attended: pd.DataFrame, lang: str) -> list[Any]:
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "year": hosted["year"],
-                    "value": hosted["value"],
-                    "measure": t("city.hosted", lang),
-                }
+    hosted_label, attended_label = t("city.hosted", lang), t("city.attended", lang)
+    long = pd.DataFrame(
+        {
+            "year": pd.Series(
+                [str(y)[:4] for y in (*hosted["year"], *attended["year"])], dtype=str
             ),
-            pd.DataFrame(
-                {
-                    "year": attended["year"],
-                    "value": attended["value"],
-                    "measure": t("city.attended", lang),
-                }
+            "value": np.concatenate([hosted["value"].to_numpy(), attended["value"].to_numpy()]),
+            "measure": pd.Series(
+                [hosted_label] * len(hosted) + [attended_label] * len(attended), dtype=str
             ),
-        ],
-        ignore_index=True,
+        }
     )
-    long["year"] = long["year"].astype(str).str[:4]
     fig = figures.stacked_bar(
         long,
         "year",
@@ -253,33 +249,44 @@ def _outputs(df: pd.DataFrame, filters: Filters, lang: str) -> list[Any]:
             ]
         )
     )
+    quick = components.quick  # built without Dash's per-call checks: ~500 cells for 50 outputs
     rows = []
     for rec in df.to_dict("records"):
         url = safe_link(rec["evidence_url"])
         evidence: Any = (
-            html.A(t("city.evidence", lang), href=url, target="_blank", rel="noopener noreferrer")
+            quick(
+                html.A,
+                t("city.evidence", lang),
+                href=url,
+                target="_blank",
+                rel="noopener noreferrer",
+            )
             if url
             else "–"
         )
         stages = [
-            html.Td(fmt_date(rec[s], lang) if rec[s] is not None and pd.notna(rec[s]) else "–")
+            quick(
+                html.Td, fmt_date(rec[s], lang) if rec[s] is not None and pd.notna(rec[s]) else "–"
+            )
             for s in STAGES
         ]
         rows.append(
-            html.Tr(
+            quick(
+                html.Tr,
                 [
-                    html.Th(str(rec["title"]), scope="row"),
-                    html.Td(str(rec["output_type_label"])),
-                    html.Td(str(rec["status_label"])),
+                    quick(html.Th, str(rec["title"]), scope="row"),
+                    quick(html.Td, str(rec["output_type_label"])),
+                    quick(html.Td, str(rec["status_label"])),
                     *stages,
-                    html.Td(
+                    quick(
+                        html.Td,
                         components.city_links(
                             rec["taken_up_ids"], rec["taken_up_names"], lang, filters
                         )
-                        or "–"
+                        or "–",
                     ),
-                    html.Td(evidence),
-                ]
+                    quick(html.Td, evidence),
+                ],
             )
         )
     return [
@@ -331,19 +338,23 @@ HEADLINE_TOTALS = {
     "K04": ("K04", "year"),
     "outputs": ("outputs", "output_status"),
 }
+# the other headline figures, asked in one statement beside the breakdowns
+OTHER_FIGURES = tuple(m for m in CITY_FIGURES.values() if m not in HEADLINE_TOTALS)
 
 
 def profile_queries(city_id: str, filters: Filters, lang: str) -> dict[Any, Future[Any]]:
     """Return the profile's queries for the city and the filters, each being read on the query
     pool (`data.in_background`): they do not depend on each other, so they run side by side
     while the page draws the sections whose data came first. Keys: "benchmark", "partners",
-    "network", "network_figures", "outputs", and (metric, dimension) of BREAKDOWNS.
+    "network", "network_figures", "outputs", "figures" (OTHER_FIGURES' values, by metric id),
+    and (metric, dimension) of BREAKDOWNS.
 
     Example: ``profile_queries("turin-it", Filters(), "en")["K03", "year"].result()``
     """
     run = data.in_background
     # the slowest first: the breakdowns scan the largest sources
     pending: dict[Any, Future[Any]] = {}
+    pending["figures"] = run(data.metric_totals, OTHER_FIGURES, filters, city=(city_id,))
     for metric_id, by in BREAKDOWNS:
         pending[metric_id, by] = run(
             data.city_breakdown, city_id, filters, metric_id, by, lang=lang
@@ -372,12 +383,14 @@ def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     def got(key: Any) -> Any:
         return pending[key].result()
 
-    # the headline figures: those that are a breakdown's recounted total are not asked again
+    # the headline figures: those that are a breakdown's recounted total are not asked again,
+    # the others were asked beside the breakdowns
     totals = {m: got(key).attrs["total"] for m, key in HEADLINE_TOTALS.items()}
+    totals |= got("figures")
     figs = data.city_figures(city_id, filters, totals=totals)
     return [
         html.Div(
-            [_figure_card(r, lang) for _, r in figs.iterrows()],
+            [_figure_card(r, lang) for r in figs.to_dict("records")],
             className="city-figures",
             role="list",
         ),

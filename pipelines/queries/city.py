@@ -196,11 +196,7 @@ def city_network(
     """
     from pipelines.queries.cooperation import cooperation_edges, cooperation_nodes
 
-    edges = cooperation_edges(con, filters, lang=lang)
-    mine = set(
-        edges.loc[(edges["city_a"] == city_id) | (edges["city_b"] == city_id), "cooperation_id"]
-    )
-    edges = edges[edges["cooperation_id"].isin(mine)].reset_index(drop=True)
+    edges = cooperation_edges(con, filters, lang=lang, city_id=city_id)
     members = set(edges["city_a"]) | set(edges["city_b"])
     nodes = cooperation_nodes(con, filters, lang=lang)
     return nodes[nodes["city_id"].isin(members)].reset_index(drop=True), edges

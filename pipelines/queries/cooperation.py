@@ -34,17 +34,28 @@ def _cooperation_where(filters: Filters) -> tuple[str, list[Any]]:
 
 
 def cooperation_edges(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    lang: str = "en",
+    city_id: str | None = None,
 ) -> pd.DataFrame:
     """Return cooperation links between member cities, with completed joint activities in the period.
 
     Columns: cooperation_id, cooperation_name, mode, mode_label, network_id, network_label,
-    city_a, city_b, activities, members (the cooperation's member cities).
+    city_a, city_b, activities, members (the cooperation's member cities). With `city_id`, the
+    links of the cooperations that city is a member of only (the city profile's network): their
+    activities are the only ones added up.
 
-    Example: ``cooperation_edges(con, Filters(mode=("trio",)))``
+    Example: ``cooperation_edges(con, Filters(mode=("trio",)), city_id="turin-it")``
     """
     lab = label_col(lang)
     coop_where, coop_params = _cooperation_where(filters)
+    own = ""
+    if city_id is not None:
+        coop_where += " and list_contains(city_ids, ?)"
+        coop_params.append(city_id)
+        own = " and cooperation_id in (select cooperation_id from c)"
     act_where, act_params = where(
         Filters(
             start=filters.start,
@@ -66,7 +77,7 @@ def cooperation_edges(
                 cooperation_id,
                 sum(activities)::bigint as activities
             from mart.activity_cube
-            where status = 'completed' and cooperation_id is not null and {act_where}
+            where status = 'completed' and cooperation_id is not null and {act_where}{own}
             group by 1
         )
         select

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -123,6 +124,11 @@ def quality_frame(con: duckdb.DuckDBPyConnection, filters: Filters, metric_id: s
     return metric_frame(con, metric_id, filters, by=("city",))
 
 
+def _as_lists(frame: pd.DataFrame, *columns: str) -> list[list[Any]]:
+    """Return the frame's columns as lists of Python values, a missing value as None."""
+    return [[None if pd.isna(v) else v for v in frame[c].tolist()] for c in columns]
+
+
 def quality_by_city(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
@@ -154,52 +160,38 @@ def quality_by_city(
         m: tuple(float(v) for v in total_row(f)[["value", "denominator"]])
         for m, f in (("K30", k30_frame), ("K30.mean", mean_frame))
     }
-    figures = pd.DataFrame(
-        {
-            "city_id": pd.concat([k29["city_id"], k30["city_id"]]).drop_duplicates(),
-        }
-    )
-    figures = (
-        figures.merge(k29[["city_id", "value"]].rename(columns={"value": "pct_filled"}), how="left")
-        .merge(
-            k30[["city_id", "value", "denominator"]].rename(
-                columns={"value": "median_lag_days", "denominator": "completed_activities"}
-            ),
-            how="left",
-        )
-        .merge(mean[["city_id", "value"]].rename(columns={"value": "mean_lag_days"}), how="left")
-    )
+    # the cities of K29 and K30 joined to their own record in one statement: the frames' columns
+    # travel as lists (NaN as null, so that an undefined figure sorts first, as pandas would)
     city = fetch(
         con,
         """
+        with
+        k29 as (select unnest(?::varchar[]) as city_id, unnest(?::double[]) as pct_filled),
+        k30 as (
+            select unnest(?::varchar[]) as city_id, unnest(?::double[]) as median_lag_days,
+                unnest(?::double[]) as completed_activities
+        ),
+        k30_mean as (select unnest(?::varchar[]) as city_id, unnest(?::double[]) as mean_lag_days)
         select
-            city_id, name, country_iso2, region, pct_gender_declared, last_reported_date,
-            datediff('day', last_reported_date, mart.data_as_of()) as days_since_last_report
-        from mart.dq_city
-        where city_id in (select unnest(?::varchar[]))
+            c.city_id, c.name, c.country_iso2, c.region, k29.pct_filled, c.pct_gender_declared,
+            coalesce(k30.completed_activities, 0)::bigint as completed_activities,
+            k30_mean.mean_lag_days, k30.median_lag_days, c.last_reported_date,
+            datediff('day', c.last_reported_date, mart.data_as_of()) as days_since_last_report
+        from mart.dq_city as c
+        left join k29 on k29.city_id = c.city_id
+        left join k30 on k30.city_id = c.city_id
+        left join k30_mean on k30_mean.city_id = c.city_id
+        where k29.city_id is not null or k30.city_id is not null
+        order by k29.pct_filled asc nulls first, c.name, c.city_id
         """,
-        [figures["city_id"].dropna().tolist()],
+        [
+            *_as_lists(k29, "city_id", "value"),
+            *_as_lists(k30, "city_id", "value", "denominator"),
+            *_as_lists(mean, "city_id", "value"),
+        ],
     )
-    out = city.merge(figures, on="city_id", how="left")
-    out["completed_activities"] = out["completed_activities"].fillna(0).astype("int64")
-    columns = [
-        "city_id",
-        "name",
-        "country_iso2",
-        "region",
-        "pct_filled",
-        "pct_gender_declared",
-        "completed_activities",
-        "mean_lag_days",
-        "median_lag_days",
-        "last_reported_date",
-        "days_since_last_report",
-    ]
-    out = (
-        out[columns].sort_values(["pct_filled", "name"], na_position="first").reset_index(drop=True)
-    )
-    out.attrs["totals"] = totals
-    return out
+    city.attrs["totals"] = totals
+    return city
 
 
 def timeliness(

@@ -477,6 +477,12 @@ def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, monke
         assert len(want) > 1
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
+        # asked again: the table comes from the cache as a whole, nothing is read
+        submitted.clear()
+        again = data.quality_by_city(filters)
+        assert submitted == []
+        pd.testing.assert_frame_equal(again, want)
+        assert again.attrs == want.attrs
 
 
 def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypatch):
@@ -501,7 +507,7 @@ def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypa
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
+def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, con, lang):
     from dashboard.pages import city
 
     filters = Filters(region=("EU",))
@@ -516,6 +522,11 @@ def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, lang):
         data.city_outputs("turin-it", filters, lang=lang, limit=city.OUTPUTS_SHOWN),
     )
     assert pending["network_figures"].result() == data.network_figures(filters, city_id="turin-it")
+    # the headline figures that are no breakdown's total: K05, K17, take-up and K20, asked apart
+    assert city.OTHER_FIGURES == ("K05", "K17", "practices_taken_up", "K20")
+    assert pending["figures"].result() == {
+        m: queries.metric_total(con, m, filters, city=("turin-it",)) for m in city.OTHER_FIGURES
+    }
     for key, call in {
         "partners": lambda: data.city_partners("turin-it", lang=lang),
         "benchmark": lambda: data.city_benchmark("turin-it", "partners", None, lang=lang),

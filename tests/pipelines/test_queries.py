@@ -125,6 +125,21 @@ def test_cooperation_graph_and_detail(cur):
     assert detail["member_names"] == "Austin, Torino"
 
 
+def test_cooperation_edges_of_one_city_are_its_cooperations_links(cur):
+    """Lyon is in coop-b only (a trio: 3 links, its completed activity a3); Austin in coop-a
+    (1 link, a1, a2, a7); a filter that leaves none of the city's cooperations: no link."""
+    lyon = q.cooperation_edges(cur, Filters(), city_id="lyon-fr")
+    assert list(zip(lyon["city_a"], lyon["city_b"], strict=True)) == [
+        ("lyon-fr", "merida-mx"),
+        ("lyon-fr", "toronto-ca"),
+        ("merida-mx", "toronto-ca"),
+    ]
+    assert set(lyon["cooperation_id"]) == {"coop-b"} and set(lyon["activities"]) == {1}
+    austin = q.cooperation_edges(cur, Filters(), city_id="austin-us")
+    assert austin[["cooperation_id", "activities", "members"]].values.tolist() == [["coop-a", 3, 2]]
+    assert q.cooperation_edges(cur, Filters(mode=("trio",)), city_id="austin-us").empty
+
+
 def test_output_funnel_attrition(cur):
     funnel = q.output_funnel(cur, Filters())
     pilots = funnel[funnel["output_type"] == "pilot"].set_index("stage")
@@ -201,6 +216,41 @@ def test_data_quality_queries(cur):
     assert (city["city_id"], city["median_lag_days"], city["mean_lag_days"]) == ("turin-it", 5, 7.5)
     t = q.timeliness(cur, Filters()).iloc[0]
     assert (t["activities"], t["median_lag_days"]) == (5, 10)
+
+
+def _city_frame(rows: list[tuple[str, float | None, float]]) -> pd.DataFrame:
+    """A metric frame by city (as `metric_frame` gives it): the rows, then a total row."""
+    frame = pd.DataFrame(
+        [
+            {"city_id": c, "value": v, "denominator": d, "level": "city", "is_total": False}
+            for c, v, d in rows
+        ]
+        + [{"city_id": None, "value": 1.0, "denominator": 9.0, "level": "", "is_total": True}]
+    )
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def test_quality_by_city_joins_the_frames_to_each_citys_record(cur):
+    """The cities of K29 or K30 (not those of K30's mean alone), each with its own record;
+    an undefined completeness first, then by completeness and name; no K30 row: 0 completed."""
+    frames = [
+        # K29: Toronto's completeness undefined (no cells), Austin's not asked
+        _city_frame([("turin-it", 80.0, 10.0), ("lyon-fr", 90.0, 10.0), ("toronto-ca", None, 0)]),
+        # K30: median lag and completed activities; Lyon has none, Austin only here
+        _city_frame([("turin-it", 5.0, 2.0), ("austin-us", 20.0, 1.0)]),
+        # K30's mean: Mérida is in no other frame, so it is not a row
+        _city_frame([("turin-it", 7.5, 2.0), ("merida-mx", 3.0, 1.0)]),
+    ]
+    got = q.quality_by_city(cur, Filters(), frames=frames)
+    assert list(got["city_id"]) == ["austin-us", "toronto-ca", "turin-it", "lyon-fr"]
+    assert list(got["name"]) == ["Austin", "Toronto", "Torino", "Lyon"]
+    assert got["pct_filled"].tolist()[2:] == [80.0, 90.0] and got["pct_filled"][:2].isna().all()
+    assert list(got["completed_activities"]) == [1, 0, 2, 0]
+    assert got["completed_activities"].dtype == "int64"
+    assert got["median_lag_days"].fillna(-1).tolist() == [20.0, -1, 5.0, -1]
+    assert got["mean_lag_days"].fillna(-1).tolist() == [-1, -1, 7.5, -1]
+    assert got.attrs["totals"] == {"K30": (1.0, 9.0), "K30.mean": (1.0, 9.0)}
 
 
 @pytest.mark.parametrize(

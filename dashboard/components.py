@@ -819,6 +819,17 @@ def quick(cls: type[C], children: Any, **props: Any) -> C:
     return made
 
 
+def evidence_link(url: str, lang: str) -> html.A:
+    """Return the link to an output's evidence (`url`, already checked by
+    `pipelines.textsafe.safe_link`), opened in a new tab without access to this page.
+
+    Example: ``evidence_link("https://example.org/report.pdf", "fr")``
+    """
+    return quick(
+        html.A, t("city.evidence", lang), href=url, target="_blank", rel="noopener noreferrer"
+    )
+
+
 def data_table(
     df: pd.DataFrame,
     lang: str,

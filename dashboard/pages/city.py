@@ -253,17 +253,7 @@ def _outputs(df: pd.DataFrame, filters: Filters, lang: str) -> list[Any]:
     rows = []
     for rec in df.to_dict("records"):
         url = safe_link(rec["evidence_url"])
-        evidence: Any = (
-            quick(
-                html.A,
-                t("city.evidence", lang),
-                href=url,
-                target="_blank",
-                rel="noopener noreferrer",
-            )
-            if url
-            else "–"
-        )
+        evidence: Any = components.evidence_link(url, lang) if url else "–"
         stages = [
             quick(
                 html.Td, fmt_date(rec[s], lang) if rec[s] is not None and pd.notna(rec[s]) else "–"

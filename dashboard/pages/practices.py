@@ -241,13 +241,7 @@ def practice_item(rec: dict[Any, Any], filters: Filters, lang: str) -> html.Arti
                 [part for k, v in facts for part in (quick(html.Dt, k), quick(html.Dd, v))],
                 className="practice-facts",
             ),
-            quick(
-                html.A,
-                t("city.evidence", lang),
-                href=url,
-                target="_blank",
-                rel="noopener noreferrer",
-            )
+            components.evidence_link(url, lang)
             if url
             else quick(html.P, t("prac.no_evidence", lang)),
         ],

@@ -245,3 +245,14 @@ def test_components_table_cells_send_the_json_of_checked_components():
         assert len(body) == len(df) and all(isinstance(row, html.Tr) for row in body)
         first = body[0].children[0].children
         assert isinstance(first, dcc.Link) and first.children == "Turin"
+
+
+def test_evidence_link_opens_a_new_tab_without_access_to_the_page() -> None:
+    link = components.evidence_link("https://example.org/report.pdf", "fr").to_plotly_json()
+    assert link["type"] == "A"
+    assert link["props"] == {
+        "children": "Preuve (nouvel onglet)",
+        "href": "https://example.org/report.pdf",
+        "target": "_blank",
+        "rel": "noopener noreferrer",
+    }

@@ -90,10 +90,32 @@ FILTER_FIELDS: dict[str, str] = {
 
 # ------------------------------------------------------------------ URL state
 def state_from_query(query: dict[str, Any]) -> tuple[Filters, str]:
-    """Return (Filters, lang) from the query parameters a page's `layout(**query)` receives."""
-    return Filters.from_query({k: v for k, v in query.items() if k != "lang"}), normalise_lang(
-        query.get("lang")
-    )
+    """Return (Filters, lang) from the query parameters a page's `layout(**query)` receives,
+    without the codes no filter option offers (`known_filters`)."""
+    lang = normalise_lang(query.get("lang"))
+    return known_filters(_asked_filters(query), _stored_options(lang)), lang
+
+
+def _asked_filters(query: dict[str, Any]) -> Filters:
+    """Return the Filters an address asks for, every code kept (valid or not)."""
+    return Filters.from_query({k: v for k, v in query.items() if k != "lang"})
+
+
+def known_filters(filters: Filters, options: dict[str, list[dict[str, str]]]) -> Filters:
+    """Return `filters` keeping, of each list filter, only the codes among its `options` (the
+    filter bar's choices): what the bar's drop-downs keep of an address's values, so a page's
+    first figures are drawn for the filters it then shows. A filter with no entry in `options`
+    (no warehouse yet) is kept as it is.
+
+    Example: ``known_filters(Filters(network=("ET", "innovation")), {"network": [{"label":
+    "Innovation", "value": "innovation"}]})  # Filters(network=('innovation',))``
+    """
+    kept: dict[str, Any] = {
+        field: tuple(v for v in getattr(filters, field) if v in {o["value"] for o in choices})
+        for field, choices in options.items()
+        if field in LIST_FIELDS and getattr(filters, field)
+    }
+    return dataclasses.replace(filters, **kept) if kept else filters
 
 
 def search_string(filters: Filters, lang: str) -> str:
@@ -411,6 +433,9 @@ def page_shell(
             t("app.synthetic", lang), className="alert alert-info demo-banner", role="note"
         )
         warning = html.Div([warning, demo]) if warning else demo
+    left_out = _left_out(_asked_filters(query), filters, lang)
+    if left_out:
+        warning = html.Div([warning, left_out]) if warning else left_out
     return html.Div(
         [
             html.A(t("app.skip", lang), href="#" + ids.MAIN, className="skip-link"),
@@ -458,6 +483,23 @@ def page_shell(
         ],
         className="app-page",
         lang=lang,
+    )
+
+
+def _left_out(asked: Filters, kept: Filters, lang: str) -> html.P | None:
+    """Return a note naming the codes of the address that no filter option offers (left out of
+    `kept`, the filters in force), or None when every code asked for is kept."""
+    items = [
+        t("filters.item", lang, label=t(f"filters.{field}", lang), values=", ".join(codes))
+        for field in LIST_FIELDS
+        if (codes := [v for v in getattr(asked, field) if v not in getattr(kept, field)])
+    ]
+    if not items:
+        return None
+    return html.P(
+        t("filters.left_out", lang, items="; ".join(items)),
+        className="alert alert-warning filters-left-out",
+        role="note",
     )
 
 

@@ -241,3 +241,29 @@ def test_each_graph_drawn_once_at_its_size_and_redrawn_when_its_box_changes(dash
     page.wait_for_function(FILLS_BOX, timeout=30_000)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     dash_page.screenshot("data-quality-narrowed-to-390")
+
+
+def test_an_address_with_codes_no_filter_offers_draws_once_without_them(
+    page, server_url: str
+) -> None:
+    """An address naming a network code the data lacks ("ET") and a known country: the page is
+    drawn for the filters its bar shows (the country only), says which code it left out, and
+    runs no callback on load (the bar's drop-downs have nothing to drop); before, the first
+    figures were drawn for "ET" (no data) and redrawn for no network once the drop-down dropped
+    it."""
+    checker = PageChecker(page, server_url)
+    outputs: list[str] = []
+    page.on("request", lambda request: _callback_outputs(request, outputs))
+    checker.open("/participation?network=ET&country=FI&lang=fr")
+    assert outputs == [], f"callbacks on load: {outputs}"
+    note = page.locator(".filters-left-out")
+    assert note.count() == 1
+    text = note.inner_text()
+    assert "ET" in text and "FI" not in text, text
+    # every chart drawn with data (none shows the empty state "no data for … ET")
+    graphs = page.locator(".dash-graph").count()
+    assert graphs >= 2 and page.evaluate(DRAWN) == graphs
+    status = page.locator("#app-filter-status").inner_text()
+    assert "Finlande" in status and "ET" not in status, status
+    checker.screenshot("left-out-code-fr")
+    assert not checker.errors, checker.errors

@@ -15,7 +15,7 @@ from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
-from dashboard import components, ids
+from dashboard import components, data, ids
 from pipelines.metrics.filters import Filters
 
 
@@ -52,6 +52,40 @@ def test_components_bad_url_values_are_ignored():
         {"start": "2024-13-45", "lang": "xx", "region": "EU"}
     )
     assert filters == Filters(region=("EU",)) and lang == "en"
+
+
+def test_components_known_filters_keeps_only_offered_codes():
+    options = {
+        "network": [{"label": "Innovation", "value": "innovation"}],
+        "country": [{"label": "Finland", "value": "FI"}, {"label": "Canada", "value": "CA"}],
+        "mode": [],  # a filter whose data offers nothing: every code left out
+    }
+    asked = Filters(
+        start=dt.date(2024, 7, 1),
+        network=("ET", "innovation"),
+        country=("FI", "XX"),
+        mode=("pairing",),
+        region=("EU",),  # no options given (no warehouse): kept as it is
+    )
+    kept = components.known_filters(asked, options)
+    assert kept == Filters(
+        start=dt.date(2024, 7, 1), network=("innovation",), country=("FI",), region=("EU",)
+    )
+    assert components.known_filters(kept, options) == kept
+    assert components.known_filters(asked, {}) == asked
+    note = components._left_out(asked, kept, "en")
+    assert note is not None and note.role == "note"
+    assert note.children == (
+        "Left out of the filters, as the data has no such code: "
+        "Thematic network: ET; Country: XX; Cooperation mode: pairing."
+    )
+    assert components._left_out(kept, kept, "en") is None
+
+
+def test_components_url_codes_the_data_lacks_are_left_out_of_the_page_state(demo_db):
+    data.configure(demo_db)
+    filters, lang = components.state_from_query({"network": "ET,innovation", "lang": "es"})
+    assert filters == Filters(network=("innovation",)) and lang == "es"
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])

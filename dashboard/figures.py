@@ -403,6 +403,12 @@ def _group_bars(
         )
     category: dict[str, Any] = {"title": {"text": x_title}, "type": "category"}
     value: dict[str, Any] = {"title": {"text": y_title}}
+    order = list(dict.fromkeys(all_cats))
+    if order != _drawn_order(traces, "y" if horizontal else "x"):
+        # Plotly places categories in order of appearance trace by trace: a category the first
+        # groups lack would go after the others (a month missing from the first stakeholder type
+        # drawn after the last month); the frame's own order, which the query sets, is kept
+        category.update(categoryorder="array", categoryarray=order)
     if horizontal:
         category.update(autorange="reversed")
     if percent:
@@ -416,6 +422,18 @@ def _group_bars(
         ),
     }
     return traces, layout
+
+
+def _drawn_order(traces: list[dict[str, Any]], axis: str) -> list[Any]:
+    """Return the categories of `axis` ('x' or 'y') in the order Plotly places them: by first
+    appearance, trace after trace.
+
+    Example: ``_drawn_order([{"x": ["b"]}, {"x": ["a", "b"]}], "x")  # ['b', 'a']``
+    """
+    seen: dict[Any, None] = {}
+    for trace in traces:
+        seen.update(dict.fromkeys(trace[axis]))
+    return list(seen)
 
 
 def log_bars(

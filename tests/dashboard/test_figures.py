@@ -54,6 +54,27 @@ def test_figures_stacked_bar_one_trace_per_group_with_okabe_ito():
     assert sum(sum(tr.y) for tr in fig.data) == 6
 
 
+def test_figures_stacked_bar_keeps_the_frames_category_order():
+    """The first group lacks 2024-02 (and the second 2024-01): Plotly, by appearance trace after
+    trace, would draw 2024-01, 2024-03, 2024-02; the axis keeps the frame's order instead."""
+    df = pd.DataFrame(
+        {
+            "month": ["2024-01", "2024-02", "2024-03", "2024-03"],
+            "who": ["gov", "biz", "gov", "biz"],
+            "n": [1, 2, 3, 4],
+        }
+    )
+    fig = figures.stacked_bar(df, "month", "n", "who", "en")
+    assert [list(tr.x) for tr in fig.data] == [["2024-01", "2024-03"], ["2024-02", "2024-03"]]
+    assert fig.layout.xaxis.categoryorder == "array"
+    assert list(fig.layout.xaxis.categoryarray) == ["2024-01", "2024-02", "2024-03"]
+    horizontal = figures.stacked_bar(df, "month", "n", "who", "en", horizontal=True)
+    assert list(horizontal.layout.yaxis.categoryarray) == ["2024-01", "2024-02", "2024-03"]
+    # every group has every category, in the frame's order: nothing added to the figure
+    full = figures.stacked_bar(df.iloc[[0, 2]], "month", "n", "who", "en")
+    assert full.layout.xaxis.categoryorder is None and full.layout.xaxis.categoryarray is None
+
+
 @pytest.mark.parametrize(("lang", "sep"), [("en", ".,"), ("fr", ",\u202f"), ("es", ",.")])
 def test_figures_separators_follow_language(lang, sep):
     df = pd.DataFrame({"x": ["a"], "y": [1234.5]})

@@ -549,6 +549,38 @@ WORLD_GEO: dict[str, Any] = {
 }
 
 
+# the smallest view a city map zooms to (degrees of longitude, of latitude): one city, or a few
+# close together, shown with their surroundings instead of a blank close-up of a few degrees
+MIN_VIEW = (40.0, 20.0)
+
+
+def framed_geo(lats: Any, lons: Any) -> dict[str, Any]:
+    """Return the base map's geo layout framed on the points (`lats`, `lons` in degrees): fitted
+    to them (WORLD_GEO), or, when they span less than MIN_VIEW both ways, a view of that size
+    centred on them (kept within the globe).
+
+    Example: ``framed_geo([61.5], [23.8])["lonaxis"]  # {'range': [3.8, 43.8]}``
+    """
+    lat = pd.to_numeric(pd.Series(lats, dtype="object"), errors="coerce").dropna()
+    lon = pd.to_numeric(pd.Series(lons, dtype="object"), errors="coerce").dropna()
+    if lat.empty or lon.empty:
+        return WORLD_GEO
+    spans = (float(lon.max() - lon.min()), float(lat.max() - lat.min()))
+    if spans[0] >= MIN_VIEW[0] or spans[1] >= MIN_VIEW[1]:
+        return WORLD_GEO
+
+    def around(low: float, high: float, span: float, bound: float) -> list[float]:
+        start = min(max((low + high - span) / 2, -bound), bound - span)
+        return [round(start, 2), round(start + span, 2)]
+
+    return {
+        **WORLD_GEO,
+        "fitbounds": False,
+        "lonaxis": {"range": around(float(lon.min()), float(lon.max()), MIN_VIEW[0], 180.0)},
+        "lataxis": {"range": around(float(lat.min()), float(lat.max()), MIN_VIEW[1], 90.0)},
+    }
+
+
 def city_map(
     df: pd.DataFrame,
     lang: str,
@@ -594,7 +626,7 @@ def city_map(
                 + "<extra></extra>",
             }
         )
-    return figure(traces, {"geo": WORLD_GEO}, lang, height=height)
+    return figure(traces, {"geo": framed_geo(df[lat], df[lon])}, lang, height=height)
 
 
 def sdg_profile(
@@ -1305,7 +1337,7 @@ def cooperation_network(
             }
         )
     layout = {
-        "geo": WORLD_GEO,
+        "geo": framed_geo(nodes["lat"], nodes["lon"]),
         "clickmode": "event",
         "legend": {"y": -0.02, "yanchor": "top"},
     }

@@ -75,6 +75,23 @@ def test_figures_stacked_bar_keeps_the_frames_category_order():
     assert full.layout.xaxis.categoryorder is None and full.layout.xaxis.categoryarray is None
 
 
+def test_figures_city_map_frames_one_city_with_its_surroundings():
+    """One city (Tampere): fitted to its point, Plotly would show a blank few-degree close-up; the
+    map shows MIN_VIEW (40 x 20 degrees) around it instead. Cities far apart keep the fit."""
+    one = pd.DataFrame({"name": ["Tampere"], "lat": [61.5], "lon": [23.8], "region": ["EU"]})
+    geo = figures.city_map(one, "en").layout.geo
+    assert geo.fitbounds is False
+    assert list(geo.lonaxis.range) == [3.8, 43.8] and list(geo.lataxis.range) == [51.5, 71.5]
+    # near the date line and the pole: a view of the same size, kept within the globe
+    edge = figures.framed_geo([85.0, 80.0], [175.0, 170.0])
+    assert edge["lonaxis"] == {"range": [140.0, 180.0]}
+    assert edge["lataxis"] == {"range": [70.0, 90.0]}
+    # Turin and Austin span more than 40 degrees of longitude: fitted to the points as before
+    far = figures.framed_geo([45.07, 30.27], [7.69, -97.74])
+    assert far is figures.WORLD_GEO and far["fitbounds"] == "locations"
+    assert figures.framed_geo([], []) is figures.WORLD_GEO
+
+
 @pytest.mark.parametrize(("lang", "sep"), [("en", ".,"), ("fr", ",\u202f"), ("es", ",.")])
 def test_figures_separators_follow_language(lang, sep):
     df = pd.DataFrame({"x": ["a"], "y": [1234.5]})

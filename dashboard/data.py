@@ -403,7 +403,26 @@ def participation_by_region(filters: Filters, *, lang: str = "en") -> pd.DataFra
 
 gender_balance = cached(participation.gender_balance)
 organisation_figures = cached(participation.organisation_figures)
-top_cities = cached(participation.top_cities)
+city_places = cached(participation.city_places)
+
+
+def _top_cities(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 10, lang: str = "en"
+) -> pd.DataFrame:
+    """Return `pipelines.queries.participation.top_cities` for the filters, the cities' places
+    (`city_places`, cached: the same for every filter) read on the query pool beside its
+    metric frames.
+
+    Example: ``top_cities(Filters(region=("NA",)), limit=5).attrs["total"]``
+    """
+    pending = in_background(city_places)
+    frames = metrics.metric_frames(con, participation.TOP_CITY_METRICS, filters, by=("city",))
+    return participation.top_cities(
+        None, filters, limit=limit, lang=lang, frames=frames, places=pending.result()
+    )
+
+
+top_cities = cached(_top_cities)
 # ------------------------------------------------------------------ SDG
 metric_total = cached(metrics.metric_total)
 metric_totals = cached(metrics.metric_totals)

@@ -387,9 +387,12 @@ participation_by_type_modality = cached(participation.participation_by_type_moda
 _balance_frames = cached(participation.balance_frames)
 
 
-def participation_by_region(filters: Filters, *, lang: str = "en") -> pd.DataFrame:
-    """Return `pipelines.queries.participation.participation_by_region` for the filters, its
-    metric frames (`BALANCE_FRAMES`, each read cached) read side by side on the query pool.
+def _participation_by_region(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, lang: str = "en"
+) -> pd.DataFrame:
+    """Return `pipelines.queries.participation.participation_by_region` for the filters (the
+    table cached as a whole: a cache hit runs no statement and none of its pandas), its metric
+    frames (`BALANCE_FRAMES`, each read cached) read side by side on the query pool.
 
     Example: ``participation_by_region(Filters(region=("EU",)), lang="fr").attrs["total"]``
     """
@@ -398,12 +401,34 @@ def participation_by_region(filters: Filters, *, lang: str = "en") -> pd.DataFra
         for spec in participation.BALANCE_FRAMES
     ]
     frames = [frame for future in pending for frame in future.result()]
-    return participation.participation_by_region(None, filters, lang=lang, frames=frames)
+    return participation.participation_by_region(con, filters, lang=lang, frames=frames)
+
+
+participation_by_region = cached(_participation_by_region)
 
 
 gender_balance = cached(participation.gender_balance)
 organisation_figures = cached(participation.organisation_figures)
-top_cities = cached(participation.top_cities)
+city_places = cached(participation.city_places)
+
+
+def _top_cities(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 10, lang: str = "en"
+) -> pd.DataFrame:
+    """Return `pipelines.queries.participation.top_cities` for the filters, the cities' places
+    (`city_places`, cached: the same for every filter) read on the query pool beside its
+    metric frames.
+
+    Example: ``top_cities(Filters(region=("NA",)), limit=5).attrs["total"]``
+    """
+    pending = in_background(city_places)
+    frames = metrics.metric_frames(con, participation.TOP_CITY_METRICS, filters, by=("city",))
+    return participation.top_cities(
+        None, filters, limit=limit, lang=lang, frames=frames, places=pending.result()
+    )
+
+
+top_cities = cached(_top_cities)
 # ------------------------------------------------------------------ SDG
 metric_total = cached(metrics.metric_total)
 metric_totals = cached(metrics.metric_totals)

@@ -764,8 +764,9 @@ def summary_challenges(df: pd.DataFrame, lang: str) -> str:
     metric layer's `is_total` rows, never a sum of the challenges) and its largest challenge."""
     if df.empty:
         return t("card.empty_hint", lang)
-    totals = df[df["is_total"]].set_index("measure")["value"]
-    rows = df[~df["is_total"] & df["cross_cutting_id"].notna()]
+    # read column by column: a filtered copy of the whole frame costs ~1 ms per mask
+    is_total, measure, value = df["is_total"], df["measure"], df["value"]
+    totals = value[is_total].set_axis(measure[is_total])
     parts = [
         t(
             "act.challenge_totals",
@@ -775,11 +776,18 @@ def summary_challenges(df: pd.DataFrame, lang: str) -> str:
             outputs=fmt_number(totals.get("outputs", 0), lang),
         )
     ]
-    acts = rows[rows["measure"] == "activities"]
-    if not acts.empty:
-        top = acts.sort_values("value", ascending=False).iloc[0]
+    acts = np.flatnonzero(~is_total & df["cross_cutting_id"].notna() & (measure == "activities"))
+    if len(acts):
+        # the same sort as the frame's sort_values("value", ascending=False): ties alike
+        first = value.iloc[acts].reset_index(drop=True).sort_values(ascending=False).index[0]
+        row = acts[first]
         parts.append(
-            t("act.challenge_top", lang, label=top["label"], value=fmt_number(top["value"], lang))
+            t(
+                "act.challenge_top",
+                lang,
+                label=df["label"].iloc[row],
+                value=fmt_number(value.iloc[row], lang),
+            )
         )
     return " ".join(parts)
 

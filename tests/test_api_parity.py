@@ -101,6 +101,10 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda f, lg, c: data.top_cities(f, lang=lg, limit=7),
         lambda con, f, lg, c: Q.top_cities(con, f, limit=7, lang=lg),
     ),
+    "city_places": (
+        lambda f, lg, c: data.city_places(),
+        lambda con, f, lg, c: Q.city_places(con),
+    ),
     "sdg_profile": (
         lambda f, lg, c: data.sdg_profile(f, lang=lg, method="fractional", entity_type="output"),
         lambda con, f, lg, c: Q.sdg_profile(

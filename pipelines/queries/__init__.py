@@ -69,6 +69,7 @@ from pipelines.queries.overview import (
     network_breakdown,
 )
 from pipelines.queries.participation import (
+    city_places,
     gender_balance,
     organisation_figures,
     participation_by_region,
@@ -168,5 +169,6 @@ __all__ = [
     "subtheme_options",
     "timeliness",
     "top_cities",
+    "city_places",
     "unknown_codes",
 ]

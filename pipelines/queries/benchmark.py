@@ -187,12 +187,11 @@ def city_benchmark(
         from g
         join peer as p using (input_id)
         where g.city_id = ?
+        order by list_position(?::varchar[], g.input_id)
         """,
-        [peer_group_type, group_id, city_id],
+        [peer_group_type, group_id, city_id, INPUT_ORDER],
     )
     inputs["label"] = inputs["input_id"].map(labels)
-    inputs["order"] = inputs["input_id"].map(INPUT_ORDER.index)
-    inputs = inputs.sort_values("order").drop(columns="order")
     composite = fetch(
         con,
         """

@@ -258,32 +258,49 @@ def gender_balance(
     return out
 
 
+TOP_CITY_METRICS = ("K04", "K05", "K08")  # the metric frames `top_cities` reads, by city
+
+
+def city_places(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Return every city's name and place (what `top_cities` lists beside its figures).
+
+    Columns: city_id, name, country_iso2, region; one row per city of mart.city.
+
+    Example: ``city_places(con).set_index("city_id").loc["turin-it", "name"]  # 'Turin'``
+    """
+    return fetch(con, "select city_id, name, country_iso2, region from mart.city")
+
+
 def top_cities(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 10, lang: str = "en"
+    con: duckdb.DuckDBPyConnection | None,
+    filters: Filters,
+    *,
+    limit: int = 10,
+    lang: str = "en",
+    frames: Sequence[pd.DataFrame] = (),
+    places: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the cities with most participations (K04 by participant city).
 
     Columns: city_id, name, country_iso2, region, participants, organisations, women, share;
     attrs: total (K04 of the whole selection, not of the listed cities), cities (K02).
+    `frames` (the `metric_frames` of TOP_CITY_METRICS by city for these filters) and `places`
+    (`city_places`), when the caller has read them (e.g. side by side); else they are read on
+    `con`.
 
     Example: ``top_cities(con, Filters(region=("NA",)), limit=5)``
     """
+    if not frames or places is None:
+        assert con is not None, "top_cities needs a connection or its frames and places"
+        frames = frames or metric_frames(con, TOP_CITY_METRICS, filters, by=("city",))
+        places = city_places(con) if places is None else places
     limit = max(1, min(int(limit), 1000))
-    k04, k05, k08 = metric_frames(con, ["K04", "K05", "K08"], filters, by=("city",))
+    k04, k05, k08 = frames
     k05, k08 = groups(k05), groups(k08)
     rows = with_totals(k04, "K04", ("city",))
     top = rows.sort_values(["value", "city_id"], ascending=[False, True]).head(limit)
-    out = fetch(
-        con,
-        """
-        select c.city_id, c.name, c.country_iso2, c.region
-        from mart.city as c
-        where c.city_id in (select unnest(?::varchar[]))
-        """,
-        [top["city_id"].tolist()],
-    )
     ids = top["city_id"].reset_index(drop=True)
-    place = out.set_index("city_id").reindex(ids)
+    place = places.set_index("city_id").reindex(ids)
     participants = top["value"].to_numpy()
     whole = rows.attrs["total"]
     out = pd.DataFrame(

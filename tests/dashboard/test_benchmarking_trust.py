@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard import figures
 from dashboard.app import app  # noqa: F401  (pages register on the app)
+from dashboard.i18n import t
 from dashboard.pages import benchmarking
 
 
@@ -70,6 +71,26 @@ def test_not_discriminating_inputs_are_not_called_missing() -> None:
     assert by_name["no score"] == ["Engagement score"]
     summary = benchmarking.inputs_summary(df, "en")
     assert "Not discriminating in this group" in summary and "Pilots" in summary
+
+
+def test_inputs_summary_compares_scored_inputs_with_their_median_only() -> None:
+    # by hand: Hosted 80 > 50 above; Plans 20 < 50 below; Pilots has no score and Talks no
+    # median (neither side); the composite row (90 > 50) is not an input
+    df = pd.DataFrame(
+        {
+            "input_id": ["a", "b", "c", "d", "K31"],
+            "label": ["Hosted", "Plans", "Pilots", "Talks", "Engagement score"],
+            "score": [80.0, 20.0, None, 70.0, 90.0],
+            "peer_median_score": [50.0, 50.0, 50.0, None, 50.0],
+        }
+    )
+    # no input_status column: nothing is said about inputs that do not discriminate
+    expected = t("sum.bench_inputs", "en", above="Hosted", below="Plans")
+    assert benchmarking.inputs_summary(df, "en") == expected
+    # two composite rows: the first is the one read (scored 90, not the second's no score)
+    twice = pd.concat([df, pd.DataFrame([_k31()])], ignore_index=True)
+    assert "engagement score 90 out of 100" in benchmarking.verdict(twice, "Turin", "en")
+    assert benchmarking.verdict(df.iloc[:0], "Turin", "en") == t("card.empty_hint", "en")
 
 
 def test_ranking_names_every_city_and_is_tall_enough() -> None:

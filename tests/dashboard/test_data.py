@@ -136,3 +136,43 @@ def test_data_sdg_profile_and_heatmap_read_their_total_once(demo_db, monkeypatch
         assert profile.attrs["metric"] == "sdg.activities_fractional"
     finally:
         data.configure()
+
+
+def test_data_balance_and_top_cities_are_cached_whole_and_equal_the_query_api(demo_db, monkeypatch):
+    # each table is cached whole (a repeat runs neither a statement nor the frames' joining),
+    # and the places of the top cities are read once for every filter
+    data.configure(demo_db)
+    try:
+        data.clear_cache()
+        statements: list[str] = []
+        real = data.cursor
+
+        class Recording:
+            def __init__(self, cur):
+                self._cur = cur
+
+            def execute(self, sql, params=None):
+                statements.append(sql)
+                return self._cur.execute(sql, params or [])
+
+            def __getattr__(self, name):
+                return getattr(self._cur, name)
+
+        monkeypatch.setattr(data, "cursor", lambda: Recording(real()))
+        con = db.connect_readonly(demo_db)
+        for filters in (Filters(), Filters(region=("NA",))):
+            balance = data.participation_by_region(filters, lang="fr")
+            top = data.top_cities(filters, lang="fr", limit=5)
+            want = queries.participation_by_region(con, filters, lang="fr")
+            assert balance.equals(want) and balance.attrs == want.attrs
+            want = queries.top_cities(con, filters, lang="fr", limit=5)
+            assert top.equals(want) and top.attrs == want.attrs
+        # 2 filter sets x (2 balance reads + 1 top-cities frame read) + the places once
+        assert len(statements) == 2 * 3 + 1
+        data.participation_by_region(Filters(), lang="fr")
+        data.top_cities(Filters(), lang="fr", limit=5)
+        assert len(statements) == 7
+        whole = {key[1] for key in data._cache}
+        assert {"_participation_by_region", "_top_cities", "city_places"} <= whole
+    finally:
+        data.configure()

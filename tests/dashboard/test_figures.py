@@ -266,3 +266,36 @@ def test_stacked_bar_groups_take_their_own_rows(dtype):
     fig = figures.stacked_bar(df, "month", "value", "group", "en")
     got = {trace.name: (list(trace.x), [int(v) for v in trace.y]) for trace in fig.data}
     assert got == {"a": (["2024-01", "2024-02"], [1, 3]), "b": (["2024-01", "2024-03"], [2, 4])}
+
+
+def test_summary_challenges_states_the_recounted_totals_and_the_largest_challenge() -> None:
+    # by hand: totals are the is_total rows (12 activities, not 5 + 7 + 2); the largest challenge
+    # by activities is Beta (7); a row without a challenge (None) is never the largest
+    df = pd.DataFrame(
+        {
+            "cross_cutting_id": ["a", "b", None, "a", None, None],
+            "label": ["Alpha", "Beta", "None recorded", "Alpha", None, None],
+            "measure": [
+                "activities",
+                "activities",
+                "activities",
+                "participations",
+                "activities",
+                "participations",
+            ],
+            "metric": ["K03", "K03", "K03", "K04", "K03", "K04"],
+            "value": [5.0, 7.0, 9.0, 40.0, 12.0, 40.0],
+            "is_total": [False, False, False, False, True, True],
+        }
+    )
+    expected = " ".join(
+        [
+            figures.t(
+                "act.challenge_totals", "en", activities="12", participations="40", outputs="0"
+            ),
+            figures.t("act.challenge_top", "en", label="Beta", value="7"),
+        ]
+    )
+    assert figures.summary_challenges(df, "en") == expected
+    no_rows = df[df["is_total"]].reset_index(drop=True)  # totals only: no largest challenge
+    assert "Beta" not in figures.summary_challenges(no_rows, "en")

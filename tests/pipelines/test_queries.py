@@ -9,8 +9,8 @@ import pytest
 
 from pipelines import queries as q
 from pipelines.metrics.filters import Filters
-from pipelines.queries.metrics import groups
-from pipelines.queries.participation import balance_frames
+from pipelines.queries.metrics import groups, metric_frames
+from pipelines.queries.participation import TOP_CITY_METRICS, balance_frames
 
 INJECTIONS = [
     "x' or '1'='1",
@@ -451,6 +451,17 @@ def test_top_cities_figures_of_each_listed_city(cur):
     assert turin["women"] == 4 + 1 + 2  # of its declared participations
     assert turin["share"] == pytest.approx(100 * 16 / 48)
     assert q.top_cities(cur, Filters(country=("ZZ",))).empty
+
+
+def test_city_places_and_top_cities_from_frames_read_elsewhere(cur):
+    places = q.city_places(cur).set_index("city_id")
+    assert places.loc["turin-it"].tolist() == ["Torino", "IT", "EU"]  # by hand, the fixture
+    assert places.index.is_unique
+    frames = metric_frames(cur, TOP_CITY_METRICS, Filters(), by=("city",))
+    given = q.top_cities(None, Filters(), limit=2, frames=frames, places=q.city_places(cur))
+    pd.testing.assert_frame_equal(given, q.top_cities(cur, Filters(), limit=2))
+    assert given.attrs == q.top_cities(cur, Filters(), limit=2).attrs
+    assert given.set_index("city_id").loc["turin-it", "participants"] == 10 + 2 + 4
 
 
 def test_balance_frames_are_each_metrics_frame_by_hand(cur):

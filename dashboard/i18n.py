@@ -28,6 +28,8 @@ import copy
 import datetime as dt
 import gettext
 import math
+import re
+from decimal import Decimal
 from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any, cast
@@ -35,7 +37,7 @@ from typing import Any, cast
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import read_mo
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberFormatError, NumberPattern, parse_decimal, parse_pattern
 
 from pipelines import config
 from pipelines.ingest import reasons
@@ -328,11 +330,50 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
     An unknown key raises KeyError: a missing string is a bug that tests should catch. A key
     without a translation in `lang` falls back to English (a test fails on it first).
+
+    A count's words are written `{name|one|other}` in a string (e.g. "{n} {n|city|cities}"):
+    the first form when the value of `name` (a number, or one formatted by `fmt_number`) is a
+    count CLDR calls "one" in `lang` (1 in English and Spanish, 0 and 1 in French), else the
+    other (`plural_forms`).
     """
     text = catalogue(lang).gettext(key)
     if text == key:
         raise KeyError(key)
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if "|" in text:
+        text = plural_forms(text, lang, values)
+    return text.format(**values)
+
+
+# `{name|one|other}`: a count's words in a message (t's docstring)
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def plural_forms(text: str, lang: str, values: dict[str, object]) -> str:
+    """Return `text` with each `{name|one|other}` replaced by the form that agrees with the
+    value of `name` in `lang`: "one" when CLDR gives that count the category "one", else
+    "other" (also for a value that is no number).
+
+    Example: ``plural_forms("{n} {n|ville|villes}", "fr", {"n": "0"})  # '{n} ville'``
+    """
+
+    def form(match: re.Match[str]) -> str:
+        name, one, other = match.groups()
+        return one if _is_one(values.get(name), lang) else other
+
+    return _PLURAL.sub(form, text)
+
+
+def _is_one(value: object, lang: str) -> bool:
+    if isinstance(value, str):
+        try:
+            value = parse_decimal(value, locale=_locale(lang))
+        except NumberFormatError:
+            return False
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    return bool(_locale(lang).plural_form(value) == "one")
 
 
 def _all_strings() -> MappingProxyType[str, Any]:

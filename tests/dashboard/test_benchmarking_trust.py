@@ -125,5 +125,5 @@ def test_ranking_summary_shows_the_group_size_and_the_minimum() -> None:
         }
     )
     text = benchmarking.ranking_summary(df, "en")
-    assert text.startswith("1 cities in this peer group, 0 of them scored")
+    assert text.startswith("1 city in this peer group, 0 of them scored")
     assert "at least 5" in text

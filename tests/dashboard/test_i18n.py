@@ -17,7 +17,16 @@ from babel.messages.pofile import read_po
 from babel.util import pathmatch
 
 from dashboard import i18n
-from dashboard.i18n import LANGS, STRINGS, fmt_date, fmt_eur, fmt_number, fmt_percent, t
+from dashboard.i18n import (
+    LANGS,
+    STRINGS,
+    fmt_date,
+    fmt_eur,
+    fmt_number,
+    fmt_percent,
+    plural_forms,
+    t,
+)
 from pipelines import config
 from pipelines.ingest import reasons, validate
 from schemas import ENTITIES
@@ -150,11 +159,40 @@ def test_i18n_every_key_has_every_language(key):
 
 @pytest.mark.parametrize("key", sorted(STRINGS))
 def test_i18n_placeholders_match_across_languages(key):
+    # a count's words, {n|one|other}, name the placeholder n
     fields = {
-        lang: {f for _, f, _, _ in string.Formatter().parse(STRINGS[key][lang]) if f}
+        lang: {f.split("|")[0] for _, f, _, _ in string.Formatter().parse(STRINGS[key][lang]) if f}
         for lang in LANGS
     }
     assert fields["fr"] == fields["en"] == fields["es"], f"{key}: {fields}"
+    for lang in LANGS:  # every count's words name a placeholder the string fills
+        for name in re.findall(r"\{(\w+)\|", STRINGS[key][lang]):
+            assert name in fields[lang], f"{key} ({lang}): {name}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "text"),
+    [
+        ("en", 1, "1 city: 1 in Europe, 0 in North America."),
+        ("en", 0, "0 cities: 1 in Europe, 0 in North America."),
+        ("en", "1,234", "1,234 cities: 1 in Europe, 0 in North America."),
+        ("fr", 0, "0 ville : 1 en Europe, 0 en Amérique du Nord."),
+        ("fr", "1", "1 ville : 1 en Europe, 0 en Amérique du Nord."),
+        ("fr", 2, "2 villes : 1 en Europe, 0 en Amérique du Nord."),
+        ("es", 1, "1 ciudad: 1 en Europa, 0 en América del Norte."),
+        ("es", "1.000.000", "1.000.000 ciudades: 1 en Europa, 0 en América del Norte."),
+    ],
+)
+def test_i18n_a_count_agrees_with_its_words(lang, n, text):
+    assert t("sum.map", lang, n=n, eu=1, na=0) == text
+
+
+def test_i18n_plural_forms_reads_each_count_by_its_name():
+    assert (
+        t("sum.network", "fr", n=1, cities=3, eu=1, na=2, selected="x")
+        == "1 coopération relie 3 villes : 1 en Europe, 2 en Amérique du Nord. Choisie : x."
+    )
+    assert plural_forms("{n|one|other} {m|one|other}", "en", {"n": "–", "m": 1.0}) == "other one"
 
 
 def test_i18n_t_reads_the_catalogue_of_the_language():

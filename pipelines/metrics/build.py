@@ -187,8 +187,9 @@ def _flag_columns(source: Source) -> set[str]:
 
 def _flag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]:
     """Return the tag filters' condition on a source of flag columns (`Source.tag_flags`): one
-    of its flags of a selected review basis (else the default one) and method (else any) is set.
-    Both filters make one condition, written for the review filter (none for the method's)."""
+    of its flags of a selected review basis (else the default one) and method (else any) is set,
+    or (`Source.entity_rows`) the flags are null. Both filters make one condition, written for
+    the review filter (none for the method's)."""
     if spec.name != "review":
         return []
     terms = []
@@ -205,6 +206,8 @@ def _flag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str
                 else []
             )
             terms.append(" and ".join([*tests, *chosen, f"{source.tag_flags}_{review}_{method}"]))
+    if source.entity_rows:
+        terms = [f"{source.tag_flags}_{spec.codes[0]}_{TAG_METHODS[0]} is null", *terms]
     return ["(" + " or ".join(f"({term})" for term in terms) + ")" if terms else "false"]
 
 

@@ -307,15 +307,23 @@ SOURCES: dict[str, Source] = {
             "sdg_activity",
             Geography.HOST,
             geo_shape="list",
-            # an activity row (review null) plus a row per primary tag: see the mart
+            # an activity row (tagged false, flags null) plus, for a tagged activity, one row
+            # whose flags say which primary tags it has (see the mart): the tag filters test them
             tag_filters=frozenset({"review", "method"}),
+            tag_flags="primary",
+            entity_rows=True,
             relations=(
                 Relation(
-                    "mart.sdg_activity_tag",
+                    "mart.sdg_activity",
                     frozenset(
                         _FILTER_COLS
                         | _GEO_LISTS
-                        | {"cooperation_id", "activity_id", "review", "method"}
+                        | {"cooperation_id", "activity_id", "tagged"}
+                        | {
+                            f"primary_{review}_{method}"
+                            for review in WITH_SUGGESTIONS
+                            for method in TAG_METHODS
+                        }
                     ),
                 ),
             ),
@@ -1327,15 +1335,12 @@ METRICS: dict[str, Metric] = {
             "percent",
             Additivity.RATIO,
             "sdg_activity",
-            # the denominator counts each activity's one untagged row (review null: it passes
-            # every tag filter), so it needs no distinct count; the numerator does (an activity
-            # may have several primary tags)
-            _pct(
-                "count(distinct activity_id) filter (where review is not null)",
-                "count(*) filter (where review is null)",
-            ),
-            numerator="count(distinct activity_id) filter (where review is not null)",
-            denominator="count(*) filter (where review is null)",
+            # each activity has one untagged row (it passes every tag filter) and, if it has
+            # primary tags, one tagged row (passing the filters if one of its tags does): both
+            # are counts of rows, no distinct count
+            _pct("count(*) filter (where tagged)", "count(*) filter (where not tagged)"),
+            numerator="count(*) filter (where tagged)",
+            denominator="count(*) filter (where not tagged)",
             direction="higher",
             breakdowns=("network", "mode", *_TIME),
             indicator="K25",

@@ -92,6 +92,10 @@ class Source:
     # `<tag_flags>_<review>_<method>` (does the entity have such a tag on the goal), which the
     # tag filters test in place of the `review` and `method` columns
     tag_flags: str | None = None
+    # a source of flag columns that also has a row per entity whose flags are null: the entity
+    # itself (no tag), which passes every tag filter as a row whose tag column is null does (it
+    # counts in a denominator, e.g. K25's)
+    entity_rows: bool = False
     # a derived source whose `sql` aggregates its rows with no group but `{dims}`: one row even
     # when no base row is selected. Its conditions are aggregate filters, not a WHERE, so that
     # the keyed mode (pipelines.metrics.build) can feed it a null row for a call without rows

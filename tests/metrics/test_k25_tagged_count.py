@@ -1,15 +1,15 @@
-"""The generated SQL writes a filtered distinct count (K25's numerator, declared as
-`count(distinct activity_id) filter (where review is not null)`) as a CASE inside count(distinct)
-(`build._distinct_as_case`: DuckDB plans the FILTER form ~1.5x slower at scale). Both must give the
-same figures for every query the metric layer writes: the metric's breakdowns and the live
-scorecard's KPI rules, on a fixture where an activity has two primary tags."""
+"""K25 (D9) reads mart.sdg_activity: per not-cancelled activity an untagged row (flags null) and,
+for an activity with primary SDG tags, one tagged row whose flags say which review bases and
+methods they have. The figure is a count of rows (no distinct count), the same as the distinct
+activities with a primary tag passing the tag filters, under every review basis and method, on
+the pipelines fixture with more primary tags (hand-counted below)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
-import pandas as pd
 import pytest
 
 from pipelines.metrics import build
@@ -18,68 +18,96 @@ from pipelines.metrics.filters import Filters
 from pipelines.warehouse import marts
 from tests.pipelines.conftest import build_fixture_warehouse
 
-# K25's numerator as declared (and as the SQL had it before the CASE form)
-PREVIOUS = "count(distinct activity_id) filter (where review is not null)"
-CASE = "count(distinct case when review is not null then activity_id end)"
+# besides the fixture's primary tags (a1 validated manual, a2 suggested model, a3 validated
+# manual): a1 a second validated one (keyword), a2 a second suggestion (keyword), a3 a suggestion
+# (model) beside its validated tag, a4 a rejected one (never counted)
+MORE_TAGS = """
+insert into core.sdg_alignment
+    (entity_type, entity_id, goal, target_id, is_primary, method, score, status, run_id) values
+    ('activity', 'a1', 3, null, true, 'keyword', 0.8, 'accepted',  'fx'),
+    ('activity', 'a2', 6, null, true, 'keyword', 0.5, 'suggested', 'fx'),
+    ('activity', 'a3', 7, null, true, 'model',   0.6, 'suggested', 'fx'),
+    ('activity', 'a4', 5, null, true, 'keyword', 0.4, 'rejected',  'fx')
+"""
 
-FILTERS = [
-    Filters(),
-    Filters(network=("innovation",)),
-    Filters(network=("innovation", "urban_renewal"), mode=("pairing", "trio")),
-    Filters(region=("EU",)),
-    Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
-    Filters(review=("suggested", "validated")),
-    Filters(review=("suggested", "validated"), method=("keyword",)),
+# the not-cancelled activities (a5 is cancelled): a1 a2 a3 a4 a6 a7, so 6 in the denominator;
+# numerator: the activities with a primary tag of the review basis and method in force
+EXPECTED = [
+    (Filters(), 2),  # validated: a1, a3
+    (Filters(review=("validated",)), 2),
+    (Filters(review=("suggested", "validated")), 3),  # a1, a2, a3
+    (Filters(review=("suggested",)), 2),  # a2, a3
+    (Filters(method=("keyword",)), 1),  # a1
+    (Filters(review=("suggested", "validated"), method=("keyword",)), 2),  # a1, a2
+    (Filters(review=("suggested", "validated"), method=("model",)), 2),  # a2, a3
+    (Filters(method=("none",)), 0),
+    (Filters(review=("rejected",)), 0),
 ]
 
 
 @pytest.fixture(scope="module")
 def tagged() -> duckdb.DuckDBPyConnection:
-    """The pipelines fixture warehouse where activity a1 has a second primary tag (keyword)."""
     con = duckdb.connect(":memory:")
     build_fixture_warehouse(con)
+    con.execute(MORE_TAGS)
     marts.build_marts(con, store_scorecards=False)
-    con.execute(
-        "insert into mart.sdg_activity_tag select * replace ('keyword' as method) "
-        "from mart.sdg_activity_tag where activity_id = 'a1' and review is not null"
-    )
     yield con
     con.close()
 
 
-def _both(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> tuple[pd.DataFrame, ...]:
-    """Return the rows of `sql` and of `sql` with the previous numerator, in one order."""
-    assert CASE in sql and PREVIOUS not in sql
-    frames = (
-        con.execute(sql, params).df(),
-        con.execute(sql.replace(CASE, PREVIOUS), params).df(),
+def _total(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[float, float]:
+    sql, params = build.metric_query("K25", filters)
+    row = con.execute(sql, params).df().iloc[-1]
+    return row["numerator"], row["denominator"]
+
+
+def test_the_mart_has_an_untagged_row_per_activity_and_one_tagged_row_per_tagged_one(tagged):
+    rows = tagged.execute(
+        "select activity_id, tagged, primary_validated_manual, primary_validated_keyword, "
+        "primary_suggested_keyword, primary_suggested_model from mart.sdg_activity "
+        "order by activity_id, tagged"
+    ).fetchall()
+    untagged = [(a, False, None, None, None, None) for a in ("a1", "a2", "a3", "a4", "a6", "a7")]
+    assert sorted(rows) == sorted(
+        [
+            *untagged,
+            ("a1", True, True, True, False, False),
+            ("a2", True, False, False, True, True),
+            ("a3", True, True, False, False, True),
+        ]
     )
-    # a breakdown's groups come in no set order: compare them sorted
-    return tuple(f.sort_values(list(f.columns)).reset_index(drop=True) for f in frames)
 
 
-def test_the_catalogue_keeps_the_rule_as_written():
-    assert metric("K25").numerator == PREVIOUS  # what the page's "about" panel shows
-    assert build._distinct_as_case(PREVIOUS) == CASE
-    # only the simple form: a parenthesis in the column or condition is left alone
+@pytest.mark.parametrize(("filters", "numerator"), EXPECTED)
+def test_k25_counts_each_activity_with_a_passing_primary_tag_once(tagged, filters, numerator):
+    assert _total(tagged, filters) == (numerator, 6)
+
+
+def test_k25_by_network_and_in_a_period(tagged):
+    sql, params = build.metric_query("K25", Filters(), ("network",))
+    df = tagged.execute(sql, params).df()
+    groups = df[~df["is_total"]].set_index("network_id")
+    # innovation: a1 a2 a6 a7 (a1 validated); urban_renewal: a3 a4 (a3 validated)
+    assert groups.loc["innovation", ["numerator", "denominator"]].tolist() == [1, 4]
+    assert groups.loc["urban_renewal", ["numerator", "denominator"]].tolist() == [1, 2]
+    # 2024: a1 a2 a3 a4 (a5 cancelled), with suggestions a1 a2 a3
+    year = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), review=("suggested",))
+    assert _total(tagged, year) == (2, 4)
+
+
+def test_k25_reads_rows_not_distinct_activities(tagged):
+    assert metric("K25").numerator == "count(*) filter (where tagged)"
+    for filters, _ in EXPECTED:
+        sql, _ = build.metric_query("K25", filters, ("mode",))
+        assert set(re.findall(r"from (mart\.\w+)", sql)) == {"mart.sdg_activity"}
+        assert "count(distinct" not in sql
+    computed, _ = build.kpi_computed_query(Filters())
+    assert "count(distinct activity_id)" not in computed
+
+
+def test_distinct_as_case_rewrites_a_simple_filtered_distinct_count_only():
+    assert build._distinct_as_case("count(distinct a) filter (where b)") == (
+        "count(distinct case when b then a end)"
+    )
     nested = "count(distinct lower(x)) filter (where y)"
     assert build._distinct_as_case(nested) == nested
-
-
-def test_k25_numerator_equals_its_filtered_definition(tagged):
-    for filters in FILTERS:
-        for by in [(), ("network",), ("mode", "year")]:
-            new, old = _both(tagged, *build.metric_query("K25", filters, by))
-            pd.testing.assert_frame_equal(new, old)
-        new, old = _both(tagged, *build.kpi_computed_query(filters))
-        pd.testing.assert_frame_equal(new, old)
-
-
-def test_k25_counts_an_activity_with_two_primary_tags_once(tagged):
-    sql, params = build.metric_query("K25", Filters())
-    total = tagged.execute(sql, params).df().iloc[-1]
-    tags = tagged.execute(
-        "select count(*) from mart.sdg_activity_tag where review = 'validated'"
-    ).fetchone()[0]
-    assert tags == 3  # a1 twice, a3
-    assert total["numerator"] == 2  # a1 and a3, each once

@@ -35,7 +35,7 @@ def test_city_alone_in_its_band_gets_no_score_and_the_reason(dash_page) -> None:
     dash_page.open("/benchmarking?city=new-york-city-us&peer=population_band:gt_5m")
     verdict = page.locator("#bench-verdict").inner_text()
     assert "no engagement score or rank band" in verdict
-    assert "1 cities in this peer group" in verdict and "at least 5" in verdict
+    assert "of the 1 city in this peer group" in verdict and "at least 5" in verdict
 
 
 SCORES_TICKS = 'div[aria-labelledby="bench-scores-heading"] .yaxislayer-above .ytick text'

@@ -187,6 +187,12 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, store_scorecards: bool = True
             con.execute(f"drop {kinds[name]} mart.{name}")
         con.execute(statement)
         built.append(name)
+    # a relation of older code that this code no longer builds (a mart renamed or removed):
+    # dropped, so the exports, the lake and the analysts' queries never read a stale copy
+    # (views first: one may read a stale table)
+    for name, kind in sorted(kinds.items(), key=lambda item: item[1] != "view"):
+        if name not in built and name != "kpi_scorecard":  # kpi_scorecard: filled below
+            con.execute(f'drop {kind} if exists mart."{name}"')
     if store_scorecards:
         _fill_scorecard(con)
     elif con.execute(

@@ -22,6 +22,30 @@ def test_build_marts_on_empty_warehouse_builds_every_file():
     assert kinds["dq_quarantine"] == "VIEW"
 
 
+def test_a_rebuild_drops_the_marts_older_code_built_and_this_code_does_not():
+    """A renamed mart (mart.sdg_activity_tag, now mart.sdg_activity) left by older code, and a
+    view reading it, are dropped by the rebuild; what this code builds and fills stays."""
+    con = db.connect_memory()
+    marts.build_marts(con)
+    con.execute("create table mart.sdg_activity_tag as select 1 as activity_id")
+    con.execute("create view mart.old_view as select * from mart.sdg_activity_tag")
+    names = marts.build_marts(con)
+    left = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'mart'"
+        ).fetchall()
+    }
+    assert "sdg_activity_tag" not in left and "old_view" not in left
+    assert {"sdg_activity", "kpi_scorecard", "participation_cube"} <= left
+    assert set(names) <= left | {
+        r[0]
+        for r in con.execute(
+            "select function_name from duckdb_functions() where schema_name = 'mart'"
+        ).fetchall()
+    }
+
+
 def test_mart_files_follow_conventions():
     for path in marts.mart_files():
         name, _statement = marts._statement(path)

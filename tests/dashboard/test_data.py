@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
+from benchmarks.callbacks import RecordingCursor
 from dashboard import data
 from pipelines import queries
 from pipelines.metrics.build import metric_query
 from pipelines.metrics.filters import Filters
 from pipelines.warehouse import db
+
+
+@pytest.fixture
+def statements(monkeypatch) -> list[tuple[str, Any]]:
+    """Return the (sql, params) of every statement dashboard.data runs from now on (its cursors
+    wrapped in the benchmark's RecordingCursor)."""
+    log: list[tuple[str, Any]] = []
+    real = data.cursor
+    monkeypatch.setattr(data, "cursor", lambda: RecordingCursor(real(), log))
+    return log
 
 
 @pytest.fixture
@@ -100,34 +112,17 @@ def test_data_a_caller_changing_its_frame_never_changes_the_cached_one(demo_db):
         data.configure()
 
 
-def test_data_sdg_profile_and_heatmap_read_their_total_once(demo_db, monkeypatch):
+def test_data_sdg_profile_and_heatmap_read_their_total_once(demo_db, statements):
     # the profile and the heatmap of one request state the same metric's total: one statement
     # for both, and the frames (rows and attrs) are the query API's
     data.configure(demo_db)
     try:
         data.clear_cache()
-        statements: list[str] = []
-        real = data.cursor
-
-        class Recording:
-            def __init__(self, cur):
-                self._cur = cur
-
-            def execute(self, sql, params=None):
-                statements.append(sql)
-                return (
-                    self._cur.execute(sql, params) if params is not None else self._cur.execute(sql)
-                )
-
-            def __getattr__(self, name):
-                return getattr(self._cur, name)
-
-        monkeypatch.setattr(data, "cursor", lambda: Recording(real()))
         filters = Filters(network=("innovation",))
         profile = data.sdg_profile(filters, method="fractional", lang="fr")
         heat = data.sdg_network_heatmap(filters, method="fractional", lang="fr")
         total_sql, _ = metric_query("sdg.activities_fractional", filters)
-        assert sum(total_sql in s for s in statements) == 1
+        assert sum(total_sql in sql for sql, _ in statements) == 1
         con = db.connect_readonly(demo_db)
         want = queries.sdg_profile(con, filters, method="fractional", lang="fr")
         assert profile.equals(want) and profile.attrs == want.attrs
@@ -138,27 +133,12 @@ def test_data_sdg_profile_and_heatmap_read_their_total_once(demo_db, monkeypatch
         data.configure()
 
 
-def test_data_balance_and_top_cities_are_cached_whole_and_equal_the_query_api(demo_db, monkeypatch):
+def test_data_balance_and_top_cities_are_cached_whole_and_equal_the_query_api(demo_db, statements):
     # each table is cached whole (a repeat runs neither a statement nor the frames' joining),
     # and the places of the top cities are read once for every filter
     data.configure(demo_db)
     try:
         data.clear_cache()
-        statements: list[str] = []
-        real = data.cursor
-
-        class Recording:
-            def __init__(self, cur):
-                self._cur = cur
-
-            def execute(self, sql, params=None):
-                statements.append(sql)
-                return self._cur.execute(sql, params or [])
-
-            def __getattr__(self, name):
-                return getattr(self._cur, name)
-
-        monkeypatch.setattr(data, "cursor", lambda: Recording(real()))
         con = db.connect_readonly(demo_db)
         for filters in (Filters(), Filters(region=("NA",))):
             balance = data.participation_by_region(filters, lang="fr")

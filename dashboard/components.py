@@ -110,11 +110,11 @@ def known_filters(filters: Filters, options: dict[str, list[dict[str, str]]]) ->
     Example: ``known_filters(Filters(network=("ET", "innovation")), {"network": [{"label":
     "Innovation", "value": "innovation"}]})  # Filters(network=('innovation',))``
     """
-    kept: dict[str, Any] = {
-        field: tuple(v for v in getattr(filters, field) if v in {o["value"] for o in choices})
-        for field, choices in options.items()
-        if field in LIST_FIELDS and getattr(filters, field)
-    }
+    kept: dict[str, Any] = {}
+    for field, choices in options.items():
+        if field in LIST_FIELDS and getattr(filters, field):
+            offered = {o["value"] for o in choices}
+            kept[field] = tuple(v for v in getattr(filters, field) if v in offered)
     return dataclasses.replace(filters, **kept) if kept else filters
 
 

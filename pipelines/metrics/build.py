@@ -347,6 +347,8 @@ def _base_relation(
     needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
     if date_col:
         needed.add(date_col)
+    if _places_kept(source, mode, dims) is not None:
+        needed.add("city_ids")  # unnested, the places of the row's cities kept
     if len(place_cols) == 1:
         (place,) = place_cols
         # the list column stays needed if anything but the breakdown reads it (a filter)
@@ -411,8 +413,16 @@ def _rows_sql(
     relation, needed = _base_relation(source, mode, dims, uses, date_col)
     chosen, place = next((r.columns, r.place) for r in source.relations if r.name == relation)
     conds = [*_period(date_col, basis, mode), *_restriction(source, mode, place)]
-    conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
     items = _dim_items(source, dims, date_col, chosen)
+    kept = _places_kept(source, mode, dims)
+    if kept is not None:
+        column, cities = kept
+        if place == column:  # one row per city: the rows of the cities kept
+            conds.append(f"city_id in (select city_id from ({cities}))")
+        else:  # the list unnested: the places of the row's cities kept
+            relation = f"{relation} cross join ({_kept_places(column, cities)}) as {_KEPT}"
+            items = [_kept_item(item, column) for item in items]
+    conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
     if narrow and items[0] == "*" and not mode.calls:
         # only the columns the metric reads: less to bind and optimise in a statement of many
         # metrics (the live scorecard); a breakdown's levels keep `*`, so that their row texts
@@ -425,6 +435,67 @@ def _rows_sql(
     if mode.calls:
         relation = f"{relation} cross join {mode.calls} as k"
     return f"select {select} from {relation} where {where}"
+
+
+# the geographic filters, each tested on a city's own record in mart.city
+_PLACE_FILTERS = tuple((f"p_{spec.name}", spec.column) for spec in FILTERS if spec.geographic)
+_KEPT = "_kept"  # the one-row relation of the cities kept (`_kept_places`)
+
+
+def _places_kept(source: Source, mode: _Mode, dims: Sequence[str]) -> tuple[str, str] | None:
+    """Return (place column, SELECT of the cities kept: city_id and the place column) when a
+    list-geography source is broken down by a place (city, country or region) in a live query
+    under a geographic filter (region, country), else None.
+
+    The filter keeps a source row when one of its places matches (D12: an activity hosted
+    nowhere counts wherever its participants come from); broken down by place, such a row must
+    then count only in the places of its cities that the filters match, never in a city of
+    Portugal under "Country: Canada" nor, under "Country: Finland, Canada", in Europe for a
+    Portuguese city. The cities kept: those of mart.city whose own region and country every
+    geographic filter set matches. A city scope is not such a filter: broken down by city, the
+    scope's activities list the cities they count for, its partners among them. (The macros
+    break nothing down by place.)
+
+    Example: ``_places_kept(SOURCES["activity"], _query_mode(Filters(country=("CA",)), (), ())[0],
+    ("city",))`` is ``("city_id", "select city_id, city_id as place from mart.city where
+    list_contains($p_country, country_iso2)")``.
+    """
+    column = next(
+        (
+            DIMENSIONS[d].column
+            for d in dims
+            if source.geo_shape == "list" and DIMENSIONS[d].column in LIST_COLUMNS
+        ),
+        None,
+    )
+    tests = [
+        f"list_contains({mode.p(param)}, {col})"
+        for param, col in _PLACE_FILTERS
+        if param in mode.active
+    ]
+    if column is None or not tests or mode.prefix == MACRO_MODE.prefix or mode.calls:
+        return None
+    where = " and ".join(tests)
+    return column, f"select city_id, {column} as place from mart.city where {where}"
+
+
+def _kept_places(column: str, cities: str) -> str:
+    """Return the one-row SELECT `_kept_item` reads: the cities kept as a list, and the map from
+    each to its place (`column`)."""
+    return f"select list(city_id) as cities, map(list(city_id), list(place)) as place_of from ({cities})"
+
+
+def _kept_item(item: str, column: str) -> str:
+    """Return a SELECT item of `_dim_items` with the place column's unnested list replaced by the
+    places of the row's cities kept, and its star leaving out the kept relation's columns."""
+    if item == f"unnest({LIST_COLUMNS[column]}) as {column}":
+        kept = f"list_intersect(city_ids, {_KEPT}.cities)"
+        if column != "city_id":
+            kept = f"list_distinct(list_transform({kept}, lambda c: {_KEPT}.place_of[c]))"
+        return f"unnest({kept}) as {column}"
+    if item.startswith("*"):
+        return f"* exclude (cities, place_of){item[1:]}"
+    return item
 
 
 def _expand(text: str, mode: _Mode) -> str:

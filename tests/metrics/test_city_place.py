@@ -89,7 +89,9 @@ def test_a_breakdown_by_city_reads_the_per_city_mart_only_when_it_has_every_filt
         # (the total of one city's scope, not broken down by city, may read the per-city mart:
         # tests/metrics/test_city_scope.py)
         by_city = sql.split("union all")[0]
-        assert "city_cube" not in by_city and "unnest(city_ids)" in by_city
+        # (under a geographic filter, only the row's cities it matches: `build._places_kept`)
+        unnested = ("unnest(city_ids)", "unnest(list_intersect(city_ids, _kept.cities))")
+        assert "city_cube" not in by_city and any(u in by_city for u in unnested)
     # a figure not broken down by city never reads it
     for metric_id in METRICS:
         sql, _ = metric_query(metric_id, Filters(), by=("network",))
@@ -111,3 +113,51 @@ def test_per_city_marts_hold_each_activity_once_per_city_of_its_list(
             f"from {cube}) group by 1 order by 1"
         ).fetchall()
         assert got == want and len(got) > 1
+
+
+def _by(frame: pd.DataFrame, column: str) -> dict[str, tuple[float, float]]:
+    rows = groups(frame)
+    return {r[column]: (r["value"], r["denominator"]) for _, r in rows.iterrows()}
+
+
+@pytest.mark.parametrize("unnested", [False, True], ids=["per-city mart", "list unnested"])
+def test_a_place_breakdown_lists_only_the_places_the_filter_matches(
+    mcur: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, unnested: bool
+) -> None:
+    """Under "Country: France", K30 by city (completed activities: a3 hosted in Lyon, lag 0 days;
+    a8 hosted nowhere, attended from Lyon and Austin, lag 2) lists Lyon alone: a8 counts in
+    France through Lyon, and Austin is not in France. Lower median of (0, 2): 0; total the same 2
+    activities. Under "Region: North America": Austin (a2 lag 20, a8 lag 2: lower median 2) and
+    Toronto (a6 lag 29), not Lyon; the total (2, 20, 29) has median 20 over 3 activities."""
+    if unnested:
+        monkeypatch.setattr(build, "SOURCES", _unnested_sources())
+    france = metric_frame(mcur, "K30", Filters(country=("FR",)), by=("city",))
+    assert _by(france, "city_id") == {"lyon-fr": (0.0, 2.0)}
+    assert tuple(total_row(france)[["value", "denominator"]]) == (0.0, 2.0)
+    america = metric_frame(mcur, "K30", Filters(region=("NA",)), by=("city",))
+    assert _by(america, "city_id") == {"austin-us": (2.0, 2.0), "toronto-ca": (29.0, 1.0)}
+    assert tuple(total_row(america)[["value", "denominator"]]) == (20.0, 3.0)
+
+
+def test_a_coarser_place_counts_a_row_only_through_its_cities_the_filter_matches(
+    mcur: duckdb.DuckDBPyConnection,
+) -> None:
+    """Under "Country: France, Canada", K30 by region: Europe holds a3 and a8 (both through
+    Lyon: lags 0 and 2, lower median 0); North America holds a6 (Toronto, lag 29) and not a8,
+    whose North American city (Austin) is in neither country. By country: Canada a6, France a3
+    and a8. The total: a3, a6, a8 (lags 0, 2, 29): 2 over 3 activities."""
+    filters = Filters(country=("FR", "CA"))
+    by_region = metric_frame(mcur, "K30", filters, by=("region",))
+    assert _by(by_region, "region") == {"EU": (0.0, 2.0), "NA": (29.0, 1.0)}
+    assert tuple(total_row(by_region)[["value", "denominator"]]) == (2.0, 3.0)
+    by_country = metric_frame(mcur, "K30", filters, by=("country",))
+    assert _by(by_country, "country_iso2") == {"CA": (29.0, 1.0), "FR": (0.0, 2.0)}
+
+
+def test_a_place_breakdown_without_a_geographic_filter_keeps_every_place() -> None:
+    """No geographic filter or city scope: the query reads no kept places (unchanged SQL)."""
+    for filters in (Filters(), Filters(network=("innovation",))):
+        sql, _ = metric_query("K30", filters, by=("region",))
+        assert "_kept" not in sql and "mart.city " not in sql
+    sql, _ = metric_query("K30", Filters(region=("EU",)), by=("region",))
+    assert "_kept" in sql

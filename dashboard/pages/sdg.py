@@ -419,7 +419,7 @@ def update_coverage(state: dict[str, Any]) -> tuple[Any, ...]:
         df.rename(columns={"pct_covered": "pct"}),
         lang,
         value="pct",
-        value_title=t("sdg.covered", lang),
+        value_title=t("sdg.covered_share", lang),
         percent=True,
         height=COVERAGE_PX,
     )

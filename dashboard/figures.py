@@ -282,9 +282,7 @@ def bar(
     if not has_values(df, y):
         return empty_figure(lang)
     cats, vals = df[x].astype(str), df[y]
-    labels = (
-        [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in vals] if text else None
-    )
+    labels = [_fmt(v, lang) for v in vals] if text else None
     trace = {
         "type": "bar",
         "x": vals if horizontal else cats,
@@ -500,9 +498,7 @@ def heatmap(
     if df.empty:
         return empty_figure(lang)
     grid = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", sort=False).fillna(0)
-    text = [
-        [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in r] for r in grid.values
-    ]
+    text = [[_fmt(v, lang) for v in r] for r in grid.values]
     trace = {
         "type": "heatmap",
         "z": grid.values,
@@ -651,12 +647,7 @@ def sdg_profile(
         "y": cats,
         "orientation": "h",
         "marker": {"color": list(df[colour])},
-        "text": [
-            fmt_percent(v, lang)
-            if percent
-            else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
-            for v in df[value]
-        ],
+        "text": [fmt_percent(v, lang) if percent else _fmt(v, lang) for v in df[value]],
         "textposition": "outside",
         "cliponaxis": False,
         "hovertemplate": "%{y}: %{x}<extra></extra>",
@@ -748,12 +739,13 @@ def summary_total_and_top(df: pd.DataFrame, label: str, value: str, title: str, 
     parts = []
     total = df.attrs.get("total")
     if total is not None:
-        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+        parts.append(t("sum.total", lang, title=title, total=_fmt(total, lang)))
     legend = _legend(df, label, value)
     if legend:
         top = max(legend, key=lambda k: legend[k])
         if legend[top] > 0:  # "Largest: X with 0" says nothing
-            parts.append(t("sum.largest", lang, label=top, value=fmt_number(legend[top], lang)))
+            # as the bars write it: a weighted count keeps its decimal ("with 32.5", not 32)
+            parts.append(t("sum.largest", lang, label=top, value=_fmt(legend[top], lang)))
     # rows without a recounted total or one row per category (e.g. stacked by status): the
     # chart has data, so point to the table rather than claim there is none
     return " ".join(parts) or t("sum.in_table", lang)
@@ -804,7 +796,7 @@ def summary_series(df: pd.DataFrame, period: str, value: str, title: str, lang: 
     parts = []
     total = df.attrs.get("total")
     if total is not None:
-        parts.append(t("sum.total", lang, title=title, total=fmt_number(total, lang)))
+        parts.append(t("sum.total", lang, title=title, total=_fmt(total, lang)))
     if df[period].is_unique:
         best = df.loc[df[value].idxmax()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         parts.append(
@@ -858,7 +850,7 @@ def summary_heatmap(
         lang,
         row=str(best[row]),
         col=str(best[col]),
-        value=fmt_number(best[value], lang, 0 if float(best[value]).is_integer() else 1),
+        value=_fmt(best[value], lang),
     )
 
 

@@ -142,6 +142,22 @@ def test_figures_summary_total_and_top_in_french():
     assert text == "Participations : 1\u202f500 au total. Le plus élevé : a avec 1\u202f200."
 
 
+def test_figures_summary_writes_a_weighted_count_as_its_bar_does():
+    """A fractional figure (an SDG profile's weighted count) keeps its decimal in the sentence,
+    as the bar's label writes it: 'with 32.5', not 'with 32' beside a bar labelled 32.5."""
+    df = pd.DataFrame({"goal": ["11 · Cities", "1 · Poverty"], "w": [32.5, 7.7]})
+    df.attrs = {"total": 65}
+    text = figures.summary_total_and_top(df, "goal", "w", "Items", "es")
+    assert text == "Items: 65 en total. El mayor: 11 · Cities con 32,5."
+    fig = figures.sdg_profile(
+        df.assign(goal_no=[11, 1], colour_hex=["#FD9D24", "#E5243B"], label=["Cities", "Poverty"]),
+        "es",
+        goal="goal_no",
+        value="w",
+    )
+    assert list(fig.data[0].text) == ["32,5", "7,7"]
+
+
 def test_figures_summary_never_adds_up_rows():
     """Without the metric's total, no total is stated (the rows may be distinct counts)."""
     df = pd.DataFrame({"who": ["a", "b", "a"], "n": [1000, 300, 500]})

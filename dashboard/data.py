@@ -526,6 +526,7 @@ def _quality_by_city(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
 
 quality_by_city = cached(_quality_by_city)
 timeliness = cached(quality.timeliness)
+last_report = cached(quality.last_report)
 # ------------------------------------------------------------------ activities register
 activities_page = cached(activities.activities_page)
 

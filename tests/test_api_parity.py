@@ -237,6 +237,7 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda con, f, lg, c: Q.quality_by_city(con, f),
     ),
     "timeliness": (lambda f, lg, c: data.timeliness(f), lambda con, f, lg, c: Q.timeliness(con, f)),
+    "last_report": (lambda f, lg, c: data.last_report(), lambda con, f, lg, c: Q.last_report(con)),
     "data_dates": (lambda f, lg, c: data.data_dates(), lambda con, f, lg, c: Q.data_dates(con)),
     "metric_frame": (
         lambda f, lg, c: data.metric_frame("K02", f, ("region",), lang=lg),

@@ -366,9 +366,14 @@ def profile_queries(city_id: str, filters: Filters, lang: str) -> dict[Any, Futu
 def update_profile(state: dict[str, Any], city_id: Any) -> list[Any]:
     """Render the profile's sections for the city and the filters."""
     filters, lang = components.parse_state(state)
-    if not isinstance(city_id, str) or data.city_info(city_id, lang=lang).empty:
+    if not isinstance(city_id, str):
         return [html.P(t("city.not_found_text", lang))]
+    # whether the city exists is read beside the profile's queries, not before them (an unknown
+    # id's queries find no rows, and their answers are not used)
+    info = data.in_background(data.city_info, city_id, lang=lang)
     pending = profile_queries(city_id, filters, lang)
+    if info.result().empty:
+        return [html.P(t("city.not_found_text", lang))]
 
     def got(key: Any) -> Any:
         return pending[key].result()

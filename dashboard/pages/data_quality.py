@@ -475,6 +475,8 @@ def timeliness_sentence(df: pd.DataFrame, lang: str) -> str:
 def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
     """Draw each city's completeness against its median reporting lag; state K30 overall."""
     filters, lang = components.parse_state(state)
+    # the latest report does not depend on the filters: read beside the city table's frames
+    last = data.in_background(data.last_report)
     df = data.quality_by_city(filters)
     fig = figures.quality_scatter(
         df,
@@ -490,7 +492,10 @@ def update_city(state: dict[str, Any]) -> tuple[Any, ...]:
         low = df.loc[df["pct_filled"].idxmin()]  # type: ignore[call-overload]  # pandas-stubs type an idxmax/idxmin label as Hashable
         summary = " ".join(
             [
-                timeliness_sentence(data.timeliness(filters, totals=df.attrs["totals"]), lang=lang),
+                timeliness_sentence(
+                    data.timeliness(filters, totals=df.attrs["totals"], last=last.result()),
+                    lang=lang,
+                ),
                 t(
                     "sum.city_quality",
                     lang,

@@ -82,6 +82,7 @@ from pipelines.queries.participation import (
 from pipelines.queries.quality import (
     completeness_by_table,
     ingest_runs,
+    last_report,
     quality_by_city,
     quarantine_page,
     quarantine_summary,
@@ -168,6 +169,7 @@ __all__ = [
     "stakeholder_mix",
     "subtheme_options",
     "timeliness",
+    "last_report",
     "top_cities",
     "city_places",
     "unknown_codes",

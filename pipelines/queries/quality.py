@@ -194,11 +194,25 @@ def quality_by_city(
     return city
 
 
+def last_report(con: duckdb.DuckDBPyConnection) -> tuple[Any, Any]:
+    """Return (the latest reported date of a completed activity, days from it to the data's
+    as-of date, D4), both None when no completed activity has one. The filters do not change it.
+
+    Example: ``last_report(con)  # (datetime.date(2025, 3, 1), 11)``
+    """
+    last = con.execute(
+        "select max(reported_date), datediff('day', max(reported_date), mart.data_as_of()) "
+        "from mart.activity_register where status = 'completed'"
+    ).fetchone()
+    return (last[0], last[1]) if last else (None, None)
+
+
 def timeliness(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     *,
     totals: Mapping[str, tuple[float, float]] | None = None,
+    last: tuple[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Return K30 for the filters: lower-median (headline, D5) and mean reporting lag in days.
 
@@ -206,6 +220,8 @@ def timeliness(
     days_since_last_report (to the data's as-of date, D4). `totals`: K30 and K30.mean the
     caller already read from the metric layer for the same filters (`quality_by_city`'s
     attrs['totals'], metric id -> (value, denominator)): taken as they are, not asked again.
+    `last`: `last_report`'s answer when the caller already has it (e.g. read beside the
+    frames): taken as it is, not asked again.
 
     Example: ``timeliness(con, Filters(network=("innovation",)))``
     """
@@ -220,18 +236,15 @@ def timeliness(
         if "K30.mean" in known
         else metric_frame(con, "K30.mean", filters)
     )
-    last = con.execute(
-        "select max(reported_date), datediff('day', max(reported_date), mart.data_as_of()) "
-        "from mart.activity_register where status = 'completed'"
-    ).fetchone()
+    last_date, days = last if last is not None else last_report(con)
     return pd.DataFrame(
         [
             {
                 "activities": int(median["denominator"].iloc[-1] or 0),
                 "mean_lag_days": mean["value"].iloc[-1],
                 "median_lag_days": median["value"].iloc[-1],
-                "last_reported_date": last[0] if last else None,
-                "days_since_last_report": last[1] if last else None,
+                "last_reported_date": last_date,
+                "days_since_last_report": days,
             }
         ]
     )

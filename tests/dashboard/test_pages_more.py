@@ -553,3 +553,62 @@ def test_city_profile_states_each_headline_figure_of_the_metric_layer(warehouse,
         text = "–" if value is None else fmt_number(value, "en")
         assert shown[f"city-fig-{key}"] in (text, f"{text} €")
     assert shown["city-fig-activities_hosted"] != "–"
+
+
+@pytest.mark.parametrize("city_id,lang", [("no-such-city", "fr"), ("turin-it", "es")])
+def test_city_profile_asks_whether_the_city_exists_beside_its_queries(
+    warehouse, monkeypatch, city_id, lang
+):
+    """The profile reads the city's identity on the query pool first, beside its other queries
+    (not before them): an unknown id still gets the not-found text alone, a known city its
+    headline figures, benchmark line and sections."""
+    from dash import html
+
+    from dashboard import components
+    from dashboard.i18n import t
+    from dashboard.pages import city
+
+    submitted: list[tuple[object, tuple[object, ...], dict[str, object]]] = []
+    real = data.in_background
+
+    def recording(fn, /, *args, **kwargs):
+        submitted.append((fn, args, kwargs))
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(data, "in_background", recording)
+    data.clear_cache()
+    body = city.update_profile(components.make_state(Filters(), lang, f"/city/{city_id}"), city_id)
+    assert submitted[0] == (data.city_info, (city_id,), {"lang": lang})
+    assert [fn for fn, _, _ in submitted].count(data.city_info) == 1
+    assert len(submitted) > 1  # the profile's queries were asked beside it
+    if city_id == "no-such-city":
+        assert str(body) == str([html.P(t("city.not_found_text", lang))])
+    else:
+        assert len(body) == 3 and body[1].id == "city-benchmark"
+
+
+def test_quality_city_card_reads_the_last_report_beside_the_city_table(warehouse, con, monkeypatch):
+    """The data-quality city card reads the latest report (no filter changes it) on the query
+    pool beside the city table's frames, and states the timeliness sentence of the query layer's
+    `timeliness` for the filters."""
+    from dashboard import components
+    from dashboard.pages import data_quality
+
+    submitted: list[tuple[object, tuple[object, ...]]] = []
+    real = data.in_background
+
+    def recording(fn, /, *args, **kwargs):
+        submitted.append((fn, args))
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(data, "in_background", recording)
+    for filters, lang in ((Filters(), "en"), (Filters(region=("EU",)), "fr")):
+        data.clear_cache()
+        submitted.clear()
+        _, summary, _ = data_quality.update_city(
+            components.make_state(filters, lang, "/data-quality")
+        )
+        assert submitted[0] == (data.last_report, ())
+        assert [fn for fn, _ in submitted].count(data.last_report) == 1
+        sentence = data_quality.timeliness_sentence(queries.timeliness(con, filters), lang=lang)
+        assert summary.startswith(sentence + " ")

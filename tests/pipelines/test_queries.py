@@ -277,6 +277,21 @@ def test_timeliness_takes_the_city_tables_totals_unchanged(cur, filters):
     )
 
 
+def test_last_report_is_the_latest_completed_activitys_report(cur):
+    """Completed a1, a2, a3, a6, a7 were reported on 2024-03-16, 2024-05-30, 2024-06-02,
+    2025-03-12 (a6: 2025-02-11 + 29 d) and 2025-01-25: the latest is a6's, the as-of date
+    itself (0 days); timeliness takes a given answer as it is, else reads the same one."""
+    assert q.last_report(cur) == (dt.date(2025, 3, 12), 0)
+    pd.testing.assert_frame_equal(
+        q.timeliness(cur, Filters(), last=q.last_report(cur)), q.timeliness(cur, Filters())
+    )
+    given = q.timeliness(cur, Filters(), last=(dt.date(2024, 1, 1), 436)).iloc[0]
+    assert (given["last_reported_date"], given["days_since_last_report"]) == (
+        dt.date(2024, 1, 1),
+        436,
+    )
+
+
 def test_filter_options(cur):
     assert list(q.subtheme_options(cur, ("innovation",))["network_id"].unique()) == ["innovation"]
     assert set(q.country_options(cur, ("NA",))["value"]) == {"US", "CA", "MX"}

@@ -283,11 +283,16 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
     else:
         status = t("prac.status", lang, n=fmt_number(listed, lang))
     take_up = pending_take_up.result()
-    status += " " + t(
-        "prac.take_up",
-        lang,
-        practices=fmt_number(take_up["practices_taken_up"], lang),
-        cities=fmt_number(take_up["adopting_cities"], lang),
+    # take-up counts by the adopting city's place: under a region or country filter, the cities
+    # there that took practices up (from anywhere), not take-up of the practices listed
+    counts = {
+        "practices": fmt_number(take_up["practices_taken_up"], lang),
+        "cities": fmt_number(take_up["adopting_cities"], lang),
+    }
+    status += " " + (
+        t("prac.take_up_here", lang, **counts)
+        if filters.geographic
+        else t("prac.take_up", lang, **counts)
     )
     pager_status = (
         t(

@@ -506,6 +506,25 @@ def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypa
     assert i18n.fmt_number(totals["practices_taken_up"], "en") in status
 
 
+def test_practices_take_up_under_a_place_filter_says_it_counts_the_adopting_cities(warehouse):
+    """Take-up counts by the adopting city's place: under "Country: Canada" the sentence names
+    the cities of the selected places that took practices up (from anywhere), so that it is not
+    read as take-up of the practices listed; without a place filter, the programme's wording."""
+    from dashboard.pages import practices
+
+    data.clear_cache()
+    canada = Filters(country=("CA",))
+    totals = data.take_up_totals(canada)
+    status = practices.practices_view(canada, "en", {})[1]
+    cities = i18n.fmt_number(totals["adopting_cities"], "en")
+    taken = i18n.fmt_number(totals["practices_taken_up"], "en")
+    assert f"{cities} cit" in status and "of the selected places took up" in status
+    assert f"took up {taken} practice" in status and "other cities to date" in status
+    network = practices.practices_view(Filters(network=("innovation",)), "en", {})[1]
+    assert "taken up by" in network and "selected places" not in network
+    assert "lieux choisis" in practices.practices_view(canada, "fr", {})[1]
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_city_profile_queries_are_the_data_wrappers_answers(warehouse, con, lang):
     from dashboard.pages import city

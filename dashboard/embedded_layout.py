@@ -192,7 +192,9 @@ def install(app: Dash) -> None:
 
         gzip = request.accept_encodings.quality("gzip") > 0
         body = stream_with_context(_gzip(parts()) if gzip else (p.encode() for p in parts()))
-        response = Response(body, mimetype="text/html")
+        # an address no page serves: the not-found page, answered as such
+        status = 200 if initial_page.serves(requested[1]) else 404
+        response = Response(body, status=status, mimetype="text/html")
         if gzip:
             response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")

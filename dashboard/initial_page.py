@@ -77,11 +77,25 @@ def layout_failed() -> bool:
     return has_request_context() and bool(g.get("iurc_layout_failed"))
 
 
+def serves(path: str) -> bool:
+    """Return whether a registered page serves `path` (else the not-found page shows).
+
+    Example: serves("/sdg") -> True; serves("/no-such-page") -> False
+    """
+    page, _ = _path_to_page(dash.get_app().strip_relative_path(path))
+    return bool(page)
+
+
 def page_content(path: str, search: str) -> tuple[Any, str] | None:
     """Return (the page's layout, its title) for `path` and query string `search`, called as the
-    router callback calls it, or None when no registered page serves `path`."""
+    router callback calls it: the not-found page's when no registered page serves `path`; None
+    when there is none."""
     app = dash.get_app()
     page, variables = _path_to_page(app.strip_relative_path(path))
+    if not page:
+        page = next(
+            (p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"), {}
+        )
     if not page:
         return None
     layout, title = page.get("layout", ""), page["title"]

@@ -77,6 +77,35 @@ def test_city_names_link_to_profiles_and_unknown_city_is_not_found(dash_page):
     assert page.inner_text("h1") == t("city.not_found", "en")
 
 
+def test_an_unknown_address_shows_the_apps_not_found_page(dash_page):
+    """A mistyped address gets the app's own page in the address's language (header, menu,
+    note, a way back), answered 404, with no axe-core violation; not a bare '404' heading."""
+    page = dash_page.page
+    response = page.goto(dash_page.base_url + "/no-such-page?lang=es&country=FI")
+    assert response is not None and response.status == 404
+    # the browser reports the document's own 404 status; nothing else may fail
+    assert dash_page.errors == [
+        "Failed to load resource: the server responded with a status of 404 (NOT FOUND)"
+    ]
+    dash_page.errors.clear()
+    page.wait_for_selector("h1")
+    assert page.inner_text("h1") == t("app.not_found", "es")
+    assert t("app.not_found_text", "es") in page.inner_text("main")
+    assert "404 - Page not found" not in page.inner_text("body")
+    nav = page.locator("nav.app-nav a")
+    assert nav.count() >= 8 and all(
+        "country=FI" in (a.get_attribute("href") or "") for a in nav.all()
+    )
+    assert dash_page.axe_violations() == []
+    page.locator("main a", has_text=t("city.back", "es")).click()
+    page.wait_for_function(
+        "gone => document.querySelector('h1')?.innerText !== gone",
+        arg=t("app.not_found", "es"),
+        timeout=60_000,
+    )
+    assert page.url.endswith("/?lang=es")
+
+
 def test_challenge_in_the_url_restores_every_page(dash_page):
     label = t("filters.challenge", "en")
     for path in PAGES:

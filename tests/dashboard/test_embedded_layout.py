@@ -114,10 +114,23 @@ def test_index_streams_the_page_with_its_layout_and_callbacks(client) -> None:
     assert plain.data.decode().count(embedded_layout.BLOCK_CLASS) == 2 + 1  # + the bootstrap
 
 
-def test_unknown_path_embeds_the_empty_container_and_assets_keep_their_gzip(client) -> None:
-    page = client.get("/no-such-page").data.decode()
-    [layout] = [t for a, t in _scripts(page) if a.get("data-path") == "/_dash-layout"]
-    assert "pathname" not in layout  # the router draws its "not found" page, as before
+def test_unknown_path_embeds_the_not_found_page_as_a_404_and_assets_keep_their_gzip(
+    client,
+) -> None:
+    """An address no page serves answers 404 with the app's own not-found page (header,
+    navigation, a note in the address's language), embedded like any page: not Dash's bare
+    '404 - Page not found' drawn after a round trip."""
+    response = client.get("/no-such-page", query_string="lang=fr&country=FI")
+    assert response.status_code == 404
+    page = response.data.decode()
+    [block] = [t for a, t in _scripts(page) if a.get("data-path") == "/_dash-layout"]
+    layout = json.dumps(json.loads(block), ensure_ascii=False)
+    assert '"pathname": "/no-such-page"' in layout
+    assert "Page introuvable" in layout and "Cette adresse n" in layout
+    assert "404 - Page not found" not in layout and "Vue d'ensemble" in layout
+    assert "country=FI" in layout  # the navigation keeps the reader's filters
+    assert client.get("/city/turin-it").status_code == 200
+    assert client.get("/city").status_code == 404  # a profile needs its city
     name = static_assets.PLOTLY_PARTS[0]  # the Plotly bundle, in the on-demand loader's list
     link = re.search(rf"/assets/{re.escape(name)}\?v=[0-9a-f]+", page)
     assert link is not None

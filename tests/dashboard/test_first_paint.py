@@ -103,8 +103,11 @@ def test_layout_response_holds_the_page_it_was_requested_from(demo_data) -> None
         response = client.get("/_dash-layout", headers=headers)
         location, content = response.get_json()["props"]["children"]["props"]["children"][:2]
         assert "pathname" not in location["props"] and content["props"].get("children") is None
+    # an address no page serves: the not-found page, in place (dashboard/pages/not_found_404.py)
     response = client.get("/_dash-layout", headers={"Referer": "http://localhost/no-such-page"})
-    assert "pathname" not in str(response.get_json())
+    location, content = response.get_json()["props"]["children"]["props"]["children"][:2]
+    assert location["props"]["pathname"] == "/no-such-page"
+    assert "Page not found" in str(content) and "404 - Page not found" not in str(content)
     assert client.get("/").headers["Referrer-Policy"] == "same-origin"
 
 

@@ -416,11 +416,10 @@ def test_in_background_returns_what_the_call_returns_and_raises_its_error(wareho
         failing.result()
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang, monkeypatch):
-    """The participation balance's two reads of metric frames and the SDG profile's and
-    heatmap's activities total are read on the query pool (side by side), and the frames are
-    the query layer's, read one after the other on one cursor."""
+@pytest.fixture()
+def pool_calls(monkeypatch) -> list[tuple[object, tuple[object, ...]]]:
+    """Return the list of (function, args) submitted to the query pool (`data.in_background`)
+    from now on in the test, each still run."""
     submitted: list[tuple[object, tuple[object, ...]]] = []
     real = data.in_background
 
@@ -429,6 +428,15 @@ def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang,
         return real(fn, *args, **kwargs)
 
     monkeypatch.setattr(data, "in_background", recording)
+    return submitted
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang, pool_calls):
+    """The participation balance's two reads of metric frames and the SDG profile's and
+    heatmap's activities total are read on the query pool (side by side), and the frames are
+    the query layer's, read one after the other on one cursor."""
+    submitted = pool_calls
     for filters in (Filters(), Filters(region=("EU",)), Filters(network=("innovation",))):
         data.clear_cache()
         submitted.clear()
@@ -454,18 +462,11 @@ def test_balance_and_sdg_totals_are_read_on_the_query_pool(warehouse, con, lang,
                 assert submitted == []  # no activities total for outputs
 
 
-def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, monkeypatch):
+def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, pool_calls):
     """The per-city quality table's three metric frames (K29, K30, K30's mean by city) are read
     on the query pool (side by side), and the table and its totals are the query layer's, read
     one after the other on one cursor."""
-    submitted: list[tuple[object, tuple[object, ...]]] = []
-    real = data.in_background
-
-    def recording(fn, /, *args, **kwargs):
-        submitted.append((fn, args))
-        return real(fn, *args, **kwargs)
-
-    monkeypatch.setattr(data, "in_background", recording)
+    submitted = pool_calls
     for filters in (Filters(), Filters(country=("IT", "US")), Filters(network=("innovation",))):
         data.clear_cache()
         submitted.clear()
@@ -485,21 +486,14 @@ def test_quality_by_city_frames_are_read_on_the_query_pool(warehouse, con, monke
         assert again.attrs == want.attrs
 
 
-def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, monkeypatch):
+def test_practices_take_up_totals_are_read_on_the_query_pool(warehouse, pool_calls):
     """The showcase's take-up totals are read on the query pool beside its list, and its status
     line states them as before (the metric layer's totals)."""
     from dashboard.pages import practices
 
-    submitted = []
-    real = data.in_background
-
-    def recording(fn, /, *args, **kwargs):
-        submitted.append((fn, args))
-        return real(fn, *args, **kwargs)
-
     filters = Filters(region=("EU",))
     data.clear_cache()
-    monkeypatch.setattr(data, "in_background", recording)
+    submitted = pool_calls
     status = practices.practices_view(filters, "en", {})[1]
     assert submitted == [(data.take_up_totals, (filters,))]
     totals = data.take_up_totals(filters)
@@ -606,21 +600,14 @@ def test_city_profile_asks_whether_the_city_exists_beside_its_queries(
         assert len(body) == 3 and body[1].id == "city-benchmark"
 
 
-def test_quality_city_card_reads_the_last_report_beside_the_city_table(warehouse, con, monkeypatch):
+def test_quality_city_card_reads_the_last_report_beside_the_city_table(warehouse, con, pool_calls):
     """The data-quality city card reads the latest report (no filter changes it) on the query
     pool beside the city table's frames, and states the timeliness sentence of the query layer's
     `timeliness` for the filters."""
     from dashboard import components
     from dashboard.pages import data_quality
 
-    submitted: list[tuple[object, tuple[object, ...]]] = []
-    real = data.in_background
-
-    def recording(fn, /, *args, **kwargs):
-        submitted.append((fn, args))
-        return real(fn, *args, **kwargs)
-
-    monkeypatch.setattr(data, "in_background", recording)
+    submitted = pool_calls
     for filters, lang in ((Filters(), "en"), (Filters(region=("EU",)), "fr")):
         data.clear_cache()
         submitted.clear()

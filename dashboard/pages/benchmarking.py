@@ -59,7 +59,7 @@ def peer_options(city_id: str | None, lang: str) -> list[dict[str, str]]:
     ]
 
 
-SCORES_PX = 400  # the scores chart's graph: its card and its figure (labels fitted to it)
+SCORES_PX = 480  # the scores chart's graph: its card and its figure (labels fitted to it)
 DEFAULT_PEER_TYPE = "region"  # more informative than the 2-city partners group
 
 

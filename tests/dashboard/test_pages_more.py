@@ -88,6 +88,24 @@ def test_benchmark_scores_labels_sit_beside_the_dot_towards_the_middle():
     assert list(city.textposition) == ["top right", "top left"]
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_benchmark_scores_rows_leave_room_for_their_labels(warehouse, lang):
+    """The scores chart's rows are tall enough for their labels, written on two lines where
+    long ("Participaciones por cada<br>100 000 habitantes"): the plot area over the rows gives
+    each at least 15 px per label line (at 400 px in Spanish, two-line labels overlapped)."""
+    from dashboard import components
+    from dashboard.pages import benchmarking
+
+    state = components.make_state(Filters(), lang, "/benchmarking")
+    fig = benchmarking.update_scores({"city": "almada-pt", "peer": "region"}, state)[0]
+    rows = fig.layout.yaxis.ticktext  # the labels as drawn (chart_margins wraps them)
+    lines = max(str(label).count("<br>") + 1 for label in rows)
+    margin = fig.layout.margin
+    plot = fig.layout.height - margin.t - margin.b
+    assert len(rows) >= 6 and lines == 2
+    assert plot / len(rows) >= 15 * lines, (plot, len(rows))
+
+
 def test_benchmark_scores_empty_says_why():
     fig = figures.benchmark_scores(
         pd.DataFrame(), "fr", city_label="c", median_label="m", range_label="r", missing_label="x"

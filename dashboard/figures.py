@@ -1304,7 +1304,10 @@ def cooperation_network(
                 "lat": lats,
                 "lon": lons,
                 "mode": "lines",
-                "name": f"{selected_label}: {name}" if selected_label else str(name),
+                # "Selected: …" with the language's colon ("Choisie : …" in French)
+                "name": t("filters.item", lang, label=selected_label, values=name)
+                if selected_label
+                else str(name),
                 "line": {"color": SELECTED_COLOUR, "width": 4},
                 "hoverinfo": "skip",
             }

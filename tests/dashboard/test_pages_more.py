@@ -201,7 +201,12 @@ def test_cooperation_network_highlights_selection_and_uses_region_shapes(warehou
     names = [tr.name for tr in fig.data]
     assert "Europa" in names and "América del Norte" in names
     thick = [tr for tr in fig.data if tr.line and tr.line.width == 4]
-    assert len(thick) == 1 and thick[0].name.startswith("Elegida")
+    assert len(thick) == 1 and thick[0].name.startswith("Elegida: ")
+    french = figures.cooperation_network(
+        nodes, edges, "fr", selected=selected, selected_label="Choisie"
+    )
+    chosen = next(tr for tr in french.data if tr.line and tr.line.width == 4)
+    assert chosen.name.startswith("Choisie : ")  # French puts a space before the colon
     europe = next(tr for tr in fig.data if tr.name == "Europa")
     assert europe.marker.symbol == figures.REGION_SYMBOLS["EU"]
     dashes = {tr.line.dash for tr in fig.data if tr.mode == "lines" and tr.line.width != 4}

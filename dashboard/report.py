@@ -320,7 +320,12 @@ def _benchmark(data: ReportData, lang: str) -> list[dict[str, Any]]:
 def _outputs(data: ReportData, lang: str) -> dict[str, Any]:
     listed = data.scorecard[data.scorecard["indicator_id"].isin(OUTPUT_KPIS)]
     parts = "; ".join(
-        f"{row['label']}: {fmt_value(row['value'], row['unit'], lang)}"
+        t(
+            "filters.item",
+            lang,
+            label=row["label"],
+            values=fmt_value(row["value"], row["unit"], lang),
+        )
         for _, row in listed.iterrows()
     )
     funnel = None

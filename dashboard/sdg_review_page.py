@@ -97,7 +97,7 @@ BODY = """
 <h2 class="h6 card-title" id="item-{{ loop.index }}-h"><span class="sdg-chip" style="border-left: 0.6rem solid {{ it.colour_hex or '#666' }}; padding-left: 0.4rem">{{ t('sdgreview.goal', lang) }} {{ it.goal }} · {{ it.goal_label }}</span>
 — {{ t('sdgreview.entity.' + it.entity_type, lang) }} <code>{{ it.entity_id }}</code> · {{ t('sdgreview.score', lang) }} <span class="sdg-score">{{ num2(it.score) }}</span></h2>
 <p class="sdg-text" lang="">{% for piece, hit in it.spans %}{% if hit %}<mark class="evidence">{{ piece }}</mark>{% else %}{{ piece }}{% endif %}{% endfor %}</p>
-<p class="small text-muted mb-1 sdg-evidence">{{ t('sdgreview.evidence', lang) }}: {{ it.evidence or '–' }}</p>
+<p class="small text-muted mb-1 sdg-evidence">{{ t('filters.item', lang, label=t('sdgreview.evidence', lang), values=it.evidence or '–') }}</p>
 <p class="small mb-2">{{ t('sdgreview.target', lang) }}: {% if it.target_id %}<strong>{{ it.target_id }}</strong> {{ it.target_label }}{% else %}{{ t('sdgreview.no_target', lang) }}{% endif %}</p>
 <form method="post" action="/review/sdg/decide" class="decide-sdg d-flex flex-wrap gap-2 align-items-end">
 <input type="hidden" name="csrf_token" value="{{ token }}"><input type="hidden" name="lang" value="{{ lang }}">

@@ -72,7 +72,7 @@ TEMPLATE_KEYS: tuple[str, ...] = (
 REPORT_BODY = """
 {% if sub %}
 <section class="submission-report mt-4" aria-labelledby="report-h">
-<h2 id="report-h" class="h4">{{ t('submit.report', lang) }}: {{ sub.file_name }}</h2>
+<h2 id="report-h" class="h4">{{ t('filters.item', lang, label=t('submit.report', lang), values=sub.file_name) }}</h2>
 <dl class="report-counts">
 <dt>{{ t('submit.status', lang) }}</dt><dd class="sub-status">{{ t('submit.status_' + sub.status, lang) }}</dd>
 <dt>{{ t('submit.entity', lang) }}</dt><dd>{{ sub.entity or '–' }}</dd>
@@ -87,7 +87,7 @@ REPORT_BODY = """
 <thead><tr><th scope="col">{{ t('dq.line', lang) }}</th><th scope="col">{{ t('submit.column', lang) }}</th><th scope="col">{{ t('submit.reason', lang) }}</th><th scope="col">{{ t('submit.value', lang) }}</th></tr></thead>
 <tbody>{% for p in sub.report.problems %}<tr><td>{{ p.line if p.line is not none else '–' }}</td><td>{{ p.column or '–' }}</td><td>{{ reason(p.rule) }}</td><td>{{ p.value if p.value is not none else '' }}</td></tr>{% endfor %}</tbody>
 </table>{% endif %}
-{% if sub.comment %}<p class="decision-comment">{{ t('submit.comment', lang) }}: {{ sub.comment }}</p>{% endif %}
+{% if sub.comment %}<p class="decision-comment">{{ t('filters.item', lang, label=t('submit.comment', lang), values=sub.comment) }}</p>{% endif %}
 {% if sub.status == 'draft' and sub.exit_code is not none and sub.exit_code < 2 and mine %}
 <form method="post" action="/submit/{{ sub.id }}/send">
 <input type="hidden" name="csrf_token" value="{{ token }}"><input type="hidden" name="lang" value="{{ lang }}">

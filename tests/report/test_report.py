@@ -152,6 +152,18 @@ def test_report_html_shows_data_as_text_never_markup(data: dict[str, ReportData]
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_report_outputs_line_writes_label_and_value_in_the_languages_form(
+    data: dict[str, ReportData],
+) -> None:
+    """The outputs section lists each output KPI as 'label: value' in English and 'label :
+    value' in French (a space before the colon), from the scorecard's rows."""
+    for lang, colon in (("en", ": "), ("fr", " : ")):
+        summary = context(data[lang], lang)["outputs"]["summary"]
+        k12 = data[lang].scorecard.set_index("indicator_id").loc["K12"]
+        value = fmt_value(k12["value"], k12["unit"], lang)
+        assert f"{k12['label']}{colon}{value}" in summary
+
+
 def test_report_scope_parses_quarters_and_refuses_bad_ones() -> None:
     q3 = ReportScope(2025, quarter=parse_quarter("Q3"))
     assert (q3.start.isoformat(), q3.end.isoformat()) == ("2025-07-01", "2025-09-30")

@@ -347,8 +347,9 @@ def _base_relation(
     needed = _needed_columns(source, mode, _columns_used(uses, columns) | dim_cols)
     if date_col:
         needed.add(date_col)
-    if _places_kept(source, mode, dims) is not None:
-        needed.add("city_ids")  # unnested, the places of the row's cities kept
+    kept = _places_kept(source, mode, dims)
+    if kept is not None and kept[0] == "region" and "p_country" in mode.active:
+        needed.add(LIST_COLUMNS["country_iso2"])  # a region kept through the row's countries
     if len(place_cols) == 1:
         (place,) = place_cols
         # the list column stays needed if anything but the breakdown reads it (a filter)
@@ -415,13 +416,8 @@ def _rows_sql(
     conds = [*_period(date_col, basis, mode), *_restriction(source, mode, place)]
     items = _dim_items(source, dims, date_col, chosen)
     kept = _places_kept(source, mode, dims)
-    if kept is not None:
-        column, cities = kept
-        if place == column:  # one row per city: the rows of the cities kept
-            conds.append(f"city_id in (select city_id from ({cities}))")
-        else:  # the list unnested: the places of the row's cities kept
-            relation = f"{relation} cross join ({_kept_places(column, cities)}) as {_KEPT}"
-            items = [_kept_item(item, column) for item in items]
+    if kept is not None and place == kept[0]:  # one row per city: the rows of the cities kept
+        conds.append(kept[1])
     conds = [*conds, f"({condition})"] if condition and condition != "true" else conds or ["true"]
     if narrow and items[0] == "*" and not mode.calls:
         # only the columns the metric reads: less to bind and optimise in a statement of many
@@ -434,31 +430,36 @@ def _rows_sql(
         return f"select {select} from {mode.calls} as k left join {relation} on {where}"
     if mode.calls:
         relation = f"{relation} cross join {mode.calls} as k"
-    return f"select {select} from {relation} where {where}"
+    rows = f"select {select} from {relation} where {where}"
+    if kept is not None and place != kept[0]:  # the list unnested: the places kept, row by row
+        return f"select * from (\n{rows}\n) as {_UNNESTED} where {kept[1]}"
+    return rows
 
 
 # the geographic filters, each tested on a city's own record in mart.city
 _PLACE_FILTERS = tuple((f"p_{spec.name}", spec.column) for spec in FILTERS if spec.geographic)
-_KEPT = "_kept"  # the one-row relation of the cities kept (`_kept_places`)
+_UNNESTED = "_unnested"  # a list-geography source's rows, one per place of the list
 
 
 def _places_kept(source: Source, mode: _Mode, dims: Sequence[str]) -> tuple[str, str] | None:
-    """Return (place column, SELECT of the cities kept: city_id and the place column) when a
-    list-geography source is broken down by a place (city, country or region) in a live query
-    under a geographic filter (region, country), else None.
+    """Return (place column, condition on a row's place) when a list-geography source is broken
+    down by a place (city, country or region) in a live query under a geographic filter (region,
+    country), else None.
 
     The filter keeps a source row when one of its places matches (D12: an activity hosted
     nowhere counts wherever its participants come from); broken down by place, such a row must
-    then count only in the places of its cities that the filters match, never in a city of
-    Portugal under "Country: Canada" nor, under "Country: Finland, Canada", in Europe for a
-    Portuguese city. The cities kept: those of mart.city whose own region and country every
-    geographic filter set matches. A city scope is not such a filter: broken down by city, the
+    then count only in the places of its cities that the filters match: never in a city of
+    Portugal under "Country: Canada", nor in Europe through a Portuguese city under "Country:
+    Finland, Canada". The cities kept are those of mart.city whose own region and country the
+    filters match; a row counts in a city kept, in the country of one (all of a country's cities
+    are then kept), and in a region where it holds a city kept: with a country filter, one of its
+    countries kept in that region. A city scope is not such a filter: broken down by city, the
     scope's activities list the cities they count for, its partners among them. (The macros
     break nothing down by place.)
 
     Example: ``_places_kept(SOURCES["activity"], _query_mode(Filters(country=("CA",)), (), ())[0],
-    ("city",))`` is ``("city_id", "select city_id, city_id as place from mart.city where
-    list_contains($p_country, country_iso2)")``.
+    ("city",))`` is ``("city_id", "city_id in (select city_id from mart.city where
+    list_contains($p_country, country_iso2))")``.
     """
     column = next(
         (
@@ -475,27 +476,15 @@ def _places_kept(source: Source, mode: _Mode, dims: Sequence[str]) -> tuple[str,
     ]
     if column is None or not tests or mode.prefix == MACRO_MODE.prefix or mode.calls:
         return None
-    where = " and ".join(tests)
-    return column, f"select city_id, {column} as place from mart.city where {where}"
-
-
-def _kept_places(column: str, cities: str) -> str:
-    """Return the one-row SELECT `_kept_item` reads: the cities kept as a list, and the map from
-    each to its place (`column`)."""
-    return f"select list(city_id) as cities, map(list(city_id), list(place)) as place_of from ({cities})"
-
-
-def _kept_item(item: str, column: str) -> str:
-    """Return a SELECT item of `_dim_items` with the place column's unnested list replaced by the
-    places of the row's cities kept, and its star leaving out the kept relation's columns."""
-    if item == f"unnest({LIST_COLUMNS[column]}) as {column}":
-        kept = f"list_intersect(city_ids, {_KEPT}.cities)"
-        if column != "city_id":
-            kept = f"list_distinct(list_transform({kept}, lambda c: {_KEPT}.place_of[c]))"
-        return f"unnest({kept}) as {column}"
-    if item.startswith("*"):
-        return f"* exclude (cities, place_of){item[1:]}"
-    return item
+    kept = " and ".join(tests)
+    if column == "region" and "p_country" in mode.active:
+        # region -> its countries kept, read once; a row is kept in a region holding one of them
+        by_region = (
+            "select map(list(region), list(kept)) from (select region, list(country_iso2) as kept"
+            f" from mart.city where {kept} group by region)"
+        )
+        return column, f"list_has_any({LIST_COLUMNS['country_iso2']}, ({by_region})[region])"
+    return column, f"{column} in (select {column} from mart.city where {kept})"
 
 
 def _expand(text: str, mode: _Mode) -> str:

@@ -154,7 +154,38 @@ def _restriction(source: Source, mode: _Mode, place: str | None = None) -> list[
             conds.append(_overlaps("city_ids", p, mode))
         else:
             conds.append(f"(array_length({p}) = 0 or list_contains({p}, city_id))")
+        scoped = _scope_kept(mode)
+        if scoped is not None and source.geo_shape == "list":
+            conds.append(
+                f"city_id in ({scoped})"
+                if place == "city_id"
+                else f"list_has_any(city_ids, (select list(city_id) from ({scoped})))"
+            )
     return conds
+
+
+def _scope_kept(mode: _Mode) -> str | None:
+    """Return the SELECT of the scope's cities that the geographic filters match, when a live
+    query has a city scope and a region or country filter, else None.
+
+    A list-geography row (an activity hosted nowhere counts at each participant's city, D12) is
+    the scope's when it holds one of the scope's cities and the filter's when it holds a place
+    the filter matches; both must be the same city: Austin's profile under "Region: Europe"
+    counts nothing, not the activities Austin shares with a European city.
+
+    Example: ``_scope_kept(_query_mode(Filters(region=("EU",)), (), ("austin-us",))[0])`` is
+    ``"select city_id from mart.city where list_contains($p_city, city_id) and
+    list_contains($p_region, region)"``.
+    """
+    tests = [
+        f"list_contains({mode.p(param)}, {col})"
+        for param, col in _PLACE_FILTERS
+        if param in mode.active
+    ]
+    if not tests or mode.prefix == MACRO_MODE.prefix or mode.calls:
+        return None
+    city = f"list_contains({mode.p('p_city')}, city_id)"
+    return f"select city_id from mart.city where {' and '.join([city, *tests])}"
 
 
 def _tag_restriction(source: Source, spec: FilterSpec, mode: _Mode) -> list[str]:

@@ -194,12 +194,19 @@ def test_per_city_rows_hold_the_cubes_rows(mcur: duckdb.DuckDBPyConnection) -> N
 def test_one_city_figures_from_the_per_city_relations_by_hand(
     mcur: duckdb.DuckDBPyConnection,
 ) -> None:
-    """a8 (no host, participants from austin-us and lyon-fr: countries FR and US) is the only
-    completed activity of Austin with a French city in its list: K03 for Austin under a France
-    filter is 1, in 2024. In September 2024 Lyon's only participations are a8's 3 business ones."""
-    k03 = metric_frame(mcur, "K03", Filters(country=("FR",)), by=("year",), city=("austin-us",))
-    assert groups(k03)[["year", "value"]].values.tolist() == [[pd.Timestamp("2024-01-01"), 1.0]]
-    assert k03["value"].iloc[-1] == 1.0
+    """Austin's completed activities are a2 (hosted in Austin) and a8 (no host, participants
+    from Austin and Lyon: it counts in both cities, D12), both in 2024: K03 for Austin is 2 under
+    a United States filter and under "US, France"; under a France filter it is 0 (Austin is not
+    in France: a8 counts in France through Lyon, not through Austin), as Austin's row of a
+    breakdown by city under that filter, and its participations, say. In September 2024 Lyon's
+    only participations are a8's 3 business ones."""
+    for countries, want in ((("US",), 2.0), (("US", "FR"), 2.0), (("FR",), 0.0)):
+        k03 = metric_frame(
+            mcur, "K03", Filters(country=countries), by=("year",), city=("austin-us",)
+        )
+        rows = [[pd.Timestamp("2024-01-01"), want]] if want else []
+        assert groups(k03)[["year", "value"]].values.tolist() == rows
+        assert k03["value"].iloc[-1] == want
     september = Filters(start=dt.date(2024, 9, 1), end=dt.date(2024, 9, 30))
     k04 = metric_frame(mcur, "K04", september, by=("stakeholder_type",), city=("lyon-fr",))
     assert groups(k04)[["stakeholder_type", "value"]].values.tolist() == [["business", 3.0]]

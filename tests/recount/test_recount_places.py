@@ -31,21 +31,8 @@ MIXED: dict[str, dict] = {
 }
 ALL_SCOPES = {**SCOPES, **MIXED}
 
-CITY_IN_OTHER_PLACE = (
-    "the city scope keeps an activity row of the city when any D12 place of the activity matches "
-    "the region/country filter (pipelines/metrics/build.py _restriction)"
-)
 # (city, scope, figure) -> the API's value, the definition's value and why
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("austin-us", "EU", "activities_hosted"): f"API 108, def 0: {CITY_IN_OTHER_PLACE}",
-    ("austin-us", "IT", "activities_hosted"): f"API 97, def 0: {CITY_IN_OTHER_PLACE}",
-    ("austin-us", "FI+CA", "activities_hosted"): f"API 107, def 0: {CITY_IN_OTHER_PLACE}",
-    ("austin-us", "EU+urban", "activities_hosted"): f"API 34, def 0: {CITY_IN_OTHER_PLACE}",
-    ("austin-us", "2024-CA", "activities_hosted"): f"API 46, def 0: {CITY_IN_OTHER_PLACE}",
-    ("turin-it", "NA", "activities_hosted"): f"API 83, def 0: {CITY_IN_OTHER_PLACE}",
-    ("turin-it", "FI+CA", "activities_hosted"): f"API 83, def 0: {CITY_IN_OTHER_PLACE}",
-    ("turin-it", "2024-CA", "activities_hosted"): f"API 35, def 0: {CITY_IN_OTHER_PLACE}",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def _filters(name: str) -> Filters:

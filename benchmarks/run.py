@@ -8,7 +8,9 @@ Steps: build the warehouse with `iurc demo --scale N` into benchmarks/data/ (or 
 earlier build of the same scale, republishing its marts); validated ingest of the participation
 file vs DuckDB's raw `read_csv`; every page callback in-process (cold cache, 3 rounds over the combinations) vs its SQL alone;
 the pandas "whole table in memory" baseline vs the query API, each in its own process; gunicorn
-serving the warehouse: page loads in headless Chromium, every callback over HTTP, peak RSS.
+serving the warehouse: page loads in headless Chromium, every callback over HTTP, peak RSS; the
+same page timer on bare Dash apps drawing 0, 1 and 5 charts (benchmarks.stack_floor: what Dash
+and Plotly alone cost here, the floor under every page).
 Targets (10 M participation rows, 2 cores) are recorded beside the figures with pass/fail.
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 from benchmarks import build as buildmod
 from benchmarks import callbacks as cbmod
 from benchmarks import combos as combomod
-from benchmarks import ingest_bench, report_bench, serving
+from benchmarks import ingest_bench, report_bench, serving, stack_floor
 from benchmarks.common import DATA_DIR, RESULTS, ROOT, load_average, machine_facts
 from pipelines.demo.build import DEFAULT_SCALE as DEMO_SCALE
 
@@ -179,6 +181,11 @@ def _print_table(result: dict[str, Any]) -> None:
             + "".join(f"{c:>10.0f}" for c in cells)
             + (f"{before:>10.0f}" if before is not None else f"{'-':>10}")
         )
+    for path, p in result.get("stack_floor_ms", {}).items():
+        kinds = ("cold_first_chart", "cold_fully_drawn", "second_fully_drawn")
+        kinds += ("warm_first_chart", "warm_fully_drawn")
+        cells = [p[k]["p50_ms"] if k in p else float("nan") for k in kinds]
+        print(f"{'floor ' + path:<24}" + "".join(f"{c:>10.0f}" for c in cells))
     if result.get("previous_run"):
         prev = result["previous_run"]
         print(
@@ -317,6 +324,11 @@ def run(
         http = serving.exercise(url, callbacks, measured, pages)
         result["callbacks"]["http"] = http
         rss = serving.peak_rss_mb(proc)
+    if browser:
+        print("stack floor ...", flush=True)
+        floor = stack_floor.measure(rounds=page_combos)
+        result["stack_floor_ms"] = floor["pages"]
+        result["page_errors"] = result.get("page_errors", []) + floor["page_errors"]
     result["dashboard_rss"] = rss
     result["dashboard_rss_mb"] = rss["worker_peak_mb"]
     result["targets"] = _verdicts(result)

@@ -53,15 +53,21 @@ def _children(pid: int) -> list[int]:
 
 @contextmanager
 def gunicorn(
-    db: Path, workers: int = 1, threads: int = 4
+    db: Path | None,
+    workers: int = 1,
+    threads: int = 4,
+    app: str = "dashboard.app:server",
+    ready: str = "/_dash-layout",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run `gunicorn dashboard.app:server` on a free loopback port over `db`; yield (url, process).
+    """Run `gunicorn APP` (the dashboard unless told) on a free loopback port over `db`; yield
+    (url, process) once `ready` answers. `db` None: no warehouse (benchmarks.stack_floor).
 
     The server's response cache (dashboard.response_cache) starts empty in a folder of its own,
     removed afterwards: a run never reads what an earlier run over the same warehouse stored."""
     port = _free_port()
     cache_dir = tempfile.mkdtemp(prefix="iurc-bench-respcache-")
-    log = open(db.parent / "bench-server.log", "w")  # noqa: SIM115 - closed below
+    log_path = (db.parent if db else Path(cache_dir)) / "bench-server.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -75,14 +81,14 @@ def gunicorn(
             f"127.0.0.1:{port}",
             "--timeout",
             "120",
-            "dashboard.app:server",
+            app,
         ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         env={
             **os.environ,
-            "IURC_DB": str(db),
+            **({"IURC_DB": str(db)} if db else {}),
             "IURC_DEBUG": "",
             "IURC_RESPONSE_CACHE_DIR": cache_dir,
         },
@@ -92,15 +98,13 @@ def gunicorn(
     try:
         while True:
             try:
-                with urllib.request.urlopen(url + "/_dash-layout", timeout=5) as response:
+                with urllib.request.urlopen(url + ready, timeout=5) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "gunicorn did not start:\n" + (db.parent / "bench-server.log").read_text()
-                )
+                raise RuntimeError("gunicorn did not start:\n" + log_path.read_text())
             time.sleep(0.3)
         yield url, proc
     finally:

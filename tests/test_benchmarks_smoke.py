@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import build, loadtest
+from benchmarks import build, loadtest, stack_floor
 from benchmarks import run as bench
 from pipelines.demo.build import DEFAULT_SCALE as SCALE
 
@@ -69,3 +69,37 @@ def test_loadtest_counts_tracebacks_and_crashed_workers_as_server_errors() -> No
     assert errors[1] == "terminate called after throwing an instance of ''"
     assert errors[2].endswith("was sent SIGABRT!")
     assert loadtest.server_errors("[WARNING] slow request\n") == []
+
+
+def test_stack_floor_apps_link_what_their_build_says() -> None:
+    """The floor's bare apps: the stock build links Dash's polyfill and dash_table and no
+    Plotly (dcc fetches its own on demand); the lean build links the dashboard's partial
+    Plotly bundle and neither of the others; each layout holds exactly its K charts."""
+    client = stack_floor.make_server().test_client()
+    stock, lean = (client.get(f"/{build}5/").get_data(as_text=True) for build in stack_floor.BUILDS)
+    assert "deps/polyfill@" in stock and "dash_table/bundle" in stock
+    assert "iurc.min.js" not in stock
+    assert "deps/polyfill@" not in lean and "dash_table/bundle" not in lean
+    assert stack_floor.LEAN_ASSETS[1] in lean and "async-graph" in lean
+    assert "10-iurc.css" not in lean  # nothing of the app's own look
+    for path in stack_floor.paths():
+        charts = int(path.strip("/")[-1])
+        layout = client.get(path + "_dash-layout").get_json()
+        graphs = [c for c in layout["props"]["children"] if c["type"] == "Graph"]
+        assert len(graphs) == charts, path
+        for graph in graphs:
+            traces = graph["props"]["figure"]["data"]
+            assert [len(t["x"]) for t in traces] == [8, 8], path
+
+
+@pytest.mark.browser
+def test_stack_floor_pages_are_timed_until_drawn() -> None:
+    """One round of the floor in headless Chromium: every page gets each visit's figures and
+    none raised an error (a page that never drew would time out instead)."""
+    result = stack_floor.measure(rounds=1)
+    assert result["page_errors"] == []
+    assert set(result["pages"]) == set(stack_floor.paths())
+    for path, figures in result["pages"].items():
+        for visit in ("cold", "second", "warm"):
+            assert figures[f"{visit}_fully_drawn"]["n"] == 1, path
+            assert figures[f"{visit}_fully_drawn"]["p50_ms"] > 0, path

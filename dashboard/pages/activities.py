@@ -18,6 +18,7 @@ from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a comp
 from dashboard import components, data, figures, ids, page_params, response_cache
 from dashboard.aria import aria
 from dashboard.i18n import fmt_number, t
+from dashboard.static_tree import Node, StaticTree, node
 from pipelines.metrics.filters import Filters
 from pipelines.queries import SORT_COLUMNS
 from pipelines.queries.challenges import CHALLENGE_MEASURES
@@ -169,7 +170,7 @@ def layout(**query: Any) -> html.Div:
             [
                 html.Caption([t("page.activities.heading", lang), " — ", t("act.sort_hint", lang)]),
                 head,
-                html.Tbody(view.rows if view else None, id=ids.ACT_BODY),
+                StaticTree(tag="tbody", id=ids.ACT_BODY, nodes=view.rows if view else []),
             ],
             className="table table-sm table-striped register",
         ),
@@ -363,33 +364,31 @@ def _cell(column: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def body_rows(df: pd.DataFrame, lang: str) -> list[Any]:
-    """Return the table rows of one page (text only; never HTML from data)."""
+def body_rows(df: pd.DataFrame, lang: str) -> list[Node]:
+    """Return the table rows of one page as static nodes (`dashboard.static_tree`: text only,
+    never HTML from data): one component draws the page's rows."""
     if df.empty:
-        return [html.Tr(html.Td(t("act.none", lang), colSpan=len(COLUMNS)))]
-    # one list per column (the values `to_dict("records")` gives) and the cells built by
-    # `components.quick`: a page of 100 activities is some 1 700 components
+        return [node("tr", node("td", t("act.none", lang), colSpan=len(COLUMNS)))]
+    # one list per column (the values `to_dict("records")` gives)
     needed = dict.fromkeys([*(src for src, _ in COLUMNS.values()), "city_id"])
     values = {
         c: components.column_values(df[c]) if c in df.columns else [None] * len(df) for c in needed
     }
-    quick = components.quick
-    rows = []
+    rows: list[Node] = []
     for r in range(len(df)):
         texts = {c: _cell(c, values[src][r], lang) for c, (src, _) in COLUMNS.items()}
-        shown: dict[str, Any] = dict(texts)
+        shown: dict[str, Node] = dict(texts)
         city_id = values["city_id"][r]
         if isinstance(city_id, str) and city_id:  # the host city's name links to its profile
-            href = components.city_href(city_id, lang)
-            shown["city_name"] = quick(dcc.Link, texts["city_name"], href=href)
+            shown["city_name"] = node(
+                "a", texts["city_name"], href=components.city_href(city_id, lang)
+            )
         for c, clamp in CLAMPED.items():
             if texts[c] != "–":  # text only: a `title` attribute is text, never HTML
-                shown[c] = quick(html.Span, shown[c], className=clamp, title=texts[c])
-        cells: list[html.Td | html.Th] = [
-            quick(html.Td, shown[c], className="nowrap" if c in NOWRAP else None) for c in COLUMNS
-        ]
-        cells[0] = quick(html.Th, texts["activity_id"], scope="row")
-        rows.append(quick(html.Tr, cells))
+                shown[c] = node("span", shown[c], className=clamp, title=texts[c])
+        cells = [node("td", shown[c], className="nowrap" if c in NOWRAP else None) for c in COLUMNS]
+        cells[0] = node("th", texts["activity_id"], scope="row")
+        rows.append(node("tr", *cells))
     return rows
 
 
@@ -434,7 +433,7 @@ class RegisterView(NamedTuple):
     """One page of the register: its table rows, status line, the parameters actually shown
     (the page clamped to the last one), and whether it is the first and the last page."""
 
-    rows: list[Any]
+    rows: list[Node]
     status: str
     params: dict[str, Any]
     first_page: bool
@@ -469,7 +468,7 @@ def register_view(filters: Filters, lang: str, params: dict[str, Any]) -> Regist
 
 
 @callback(
-    Output(ids.ACT_BODY, "children"),
+    Output(ids.ACT_BODY, "nodes"),
     Output(ids.ACT_STATUS, "children"),
     Output(PARAMS, "data"),
     Output({"type": ids.ACT_SORT, "col": ALL}, "children"),

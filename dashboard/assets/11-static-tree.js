@@ -1,0 +1,55 @@
+/* dashboard.static_tree.StaticTree: a block of static markup (a register's rows, a list of
+   practices) drawn by one component instead of one Dash component per element. A node is a text
+   (drawn as text, never parsed as HTML) or [tag, attributes, children]. Only the tags and
+   attributes listed here are drawn (dashboard/static_tree.py keeps the same lists); a link only
+   to a path of this site or to http(s), an internal one moving within the app as dcc.Link does.
+   No external code. */
+(function () {
+  var TAGS = ["tr", "td", "th", "span", "a", "p", "ul", "ol", "li", "dl", "dt", "dd", "strong",
+    "em", "small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section"];
+  var ATTRIBUTES = ["className", "title", "lang", "colSpan", "rowSpan", "scope", "role", "href",
+    "dateTime", "id"];
+  var tags = {}, attributes = {};
+  TAGS.forEach(function (tag) { tags[tag] = true; });
+  ATTRIBUTES.forEach(function (name) { attributes[name] = true; });
+  var internal = /^\/(?!\/)/, external = /^https?:\/\//i;
+
+  function follow(event) {  // dcc.Link's own handling of a click on an internal link
+    if (event.metaKey || event.shiftKey || event.altKey || event.ctrlKey || event.button !== 0) {
+      return;
+    }
+    event.preventDefault();
+    window.history.pushState({}, "", event.currentTarget.getAttribute("href"));
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }
+
+  function build(node, key) {
+    if (typeof node === "string" || typeof node === "number") { return String(node); }
+    if (!Array.isArray(node) || !tags[node[0]]) { return null; }
+    var tag = node[0], given = node[1] || {}, kids = node[2] || [];
+    var props = {key: key};
+    Object.keys(given).forEach(function (name) {
+      if (attributes[name] || /^aria-[a-z]+$/.test(name)) { props[name] = given[name]; }
+    });
+    if ("href" in props) {
+      var href = String(props.href);
+      if (internal.test(href)) {
+        props.onClick = follow;
+      } else if (!external.test(href)) {
+        delete props.href;
+      }
+    }
+    var args = [tag, props];
+    for (var i = 0; i < kids.length; i++) { args.push(build(kids[i], i)); }
+    return React.createElement.apply(React, args);
+  }
+
+  function StaticTree(props) {
+    var tag = tags[props.tag] || props.tag === "tbody" ? props.tag : "div";
+    var nodes = Array.isArray(props.nodes) ? props.nodes : [];
+    return React.createElement(tag, {id: props.id, className: props.className}, nodes.map(build));
+  }
+
+  window["dashboard.static_tree"] = {StaticTree: StaticTree};
+})();

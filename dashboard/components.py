@@ -51,6 +51,7 @@ from dashboard import data, disclosure, figures, ids, lean_figures
 from dashboard.about import about_metric
 from dashboard.aria import aria
 from dashboard.i18n import LANG_NAMES, LANGS, N_, fmt_date, fmt_number, normalise_lang, t
+from dashboard.static_tree import Node, StaticTree, node
 from pipelines.metrics.build import unhonoured_filters
 from pipelines.metrics.catalogue import METRICS
 from pipelines.metrics.filters import LIST_FIELDS, Filters
@@ -892,8 +893,8 @@ def data_table(
     Values are rendered as text, never as HTML.
 
     Example:
-        >>> data_table(pd.DataFrame({"a": [1]}), "en").children[0].className
-        'table table-sm table-striped'
+        >>> data_table(pd.DataFrame({"a": [1]}), "en").children[0].tag
+        'table'
     """
     if df.empty:
         return html.P(t("card.empty", lang))
@@ -904,12 +905,15 @@ def data_table(
     narrow: dict[str, dict[str, Any]] = {
         c: {"className": "narrow-hidden"} if c in under else {} for c in cols
     }
-    head = html.Thead(html.Tr([html.Th(columns[c], scope="col", **narrow[c]) for c in cols]))
+    head = node(
+        "thead", node("tr", *[node("th", columns[c], scope="col", **narrow[c]) for c in cols])
+    )
     links = {c: k for c, k in (links or {}).items() if c in cols and k in df.columns}
     rows = []
     shown_rows = df.head(max_rows)
     # one Python list per needed column (as `to_dict("records")` gives its values, without its
-    # per-row dict), and the cells built by `quick` (a table is a few hundred components)
+    # per-row dict); the table is one StaticTree (dashboard.static_tree), not a few hundred
+    # components for Dash's renderer to draw
     needed = list(dict.fromkeys([*cols, *links.values()]))
     values = {c: column_values(shown_rows[c]) for c in needed}
     moved_under = {c: [m for m, u in under.items() if u == c] for c in cols}
@@ -918,20 +922,24 @@ def data_table(
         for c in cols:
             text = _cell(values[c][r], lang)
             target = values[links[c]][r] if c in links else None
-            shown: list[Any] = [
-                quick(dcc.Link, text, href=city_href(target, lang))
+            shown: list[Node] = [
+                node("a", text, href=city_href(target, lang))
                 if isinstance(target, str) and target
                 else text
             ]
             for moved in moved_under[c]:
-                label = quick(html.Span, columns[moved], className="cell-under-label")
+                label = node("span", columns[moved], className="cell-under-label")
                 shown.append(
-                    quick(html.Span, [label, _cell(values[moved][r], lang)], className="cell-under")
+                    node("span", label, _cell(values[moved][r], lang), className="cell-under")
                 )
-            cells.append(quick(html.Td, shown if len(shown) > 1 else shown[0], **narrow[c]))
-        rows.append(quick(html.Tr, cells))
-    parts: list[html.Table | html.P] = [
-        html.Table([head, html.Tbody(rows)], className="table table-sm table-striped")
+            cells.append(node("td", *shown, **narrow[c]))
+        rows.append(node("tr", *cells))
+    parts: list[StaticTree | html.P] = [
+        StaticTree(
+            tag="table",
+            className="table table-sm table-striped",
+            nodes=[head, node("tbody", *rows)],
+        )
     ]
     if len(df) > max_rows:
         parts.append(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import pkgutil
 import re
 import threading
 from collections.abc import Callable
@@ -108,6 +109,16 @@ def register(app: Dash) -> None:
     server: Flask = app.server
     prefix = app.config.requests_pathname_prefix + "assets/"
     favicon = app.config.requests_pathname_prefix + "_favicon.ico"
+
+    def site_icon() -> Response:
+        """Dash's icon at /favicon.ico: a browser asks for it on a page that links no icon (the
+        sign-in, submission, review and API pages), which answered 404."""
+        icon = Response(pkgutil.get_data("dash", "favicon.ico"), content_type="image/x-icon")
+        icon.cache_control.public = True
+        icon.cache_control.max_age = 86_400
+        return icon
+
+    server.add_url_rule("/favicon.ico", "site_icon", site_icon)
 
     @server.after_request
     def asset_cache(response: Response) -> Response:

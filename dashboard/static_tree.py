@@ -10,25 +10,28 @@ A node is a text (a string, drawn as text: never parsed as HTML) or a list
 `[tag, attributes, children]`: `tag` one of TAGS, `attributes` a dict of ATTRIBUTES (and
 `aria-*`), `children` a list of nodes. The script draws nothing for another tag or attribute, and
 a link only to an address of this site (a path) or to http(s): an internal link moves within the
-app as dcc.Link does (no page reload).
+app as dcc.Link does (no page reload); a link with a target opens in a new tab without access to
+this page (rel="noopener noreferrer" always).
 
 Example: ``StaticTree(tag="tbody", id="t", nodes=[["tr", {}, [["td", {}, ["1"]]]]])``
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from dash import dcc
 from dash.development.base_component import Component
 
 # what assets/11-static-tree.js draws (it keeps its own copy of both lists; a test compares them)
 TAGS = frozenset(
     {"tr", "td", "th", "span", "a", "p", "ul", "ol", "li", "dl", "dt", "dd", "strong", "em"}
     | {"small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section"}
+    | {"table", "thead", "tbody", "caption"}
 )
 ATTRIBUTES = frozenset(
     {"className", "title", "lang", "colSpan", "rowSpan", "scope", "role", "href", "dateTime"}
-    | {"id"}
+    | {"id", "target", "rel"}
 )
 
 Node = str | list[Any]
@@ -70,3 +73,44 @@ def node(tag: str, *children: Node, **attributes: Any) -> list[Any]:
     if unknown:
         raise ValueError(f"not a static attribute: {unknown}")
     return [tag, {k: v for k, v in attributes.items() if v is not None}, list(children)]
+
+
+def freeze(component: Any) -> list[Node]:
+    """Return `component` (html components, dcc.Link, text, None, or a list of them) as nodes.
+    Raises ValueError for anything a static block cannot hold: another component (a graph, a
+    store, a button…), a tag or a property not drawn (an event counter, a style), so nothing
+    is dropped silently.
+
+    Example: ``freeze(html.P(["a ", html.Strong("b")]))`` is
+    ``[["p", {}, ["a ", ["strong", {}, ["b"]]]]]``
+    """
+    if component is None:
+        return []
+    if isinstance(component, (str, int, float)):
+        return [str(component)]
+    if isinstance(component, (list, tuple)):
+        return [n for c in component for n in freeze(c)]
+    if not isinstance(component, Component):
+        raise ValueError(f"not static content: {component!r}")
+    props = dict(component.to_plotly_json()["props"])
+    children = freeze(props.pop("children", None))
+    if isinstance(component, dcc.Link):
+        props.pop("refresh", None)
+        return [node("a", *children, **props)]
+    if component._namespace != "dash_html_components":
+        raise ValueError(f"not static content: {component._type}")
+    return [node(component._type.lower(), *children, **props)]
+
+
+def frozen(component: Component) -> StaticTree:
+    """Return `component` (an html component holding static content, see `freeze`) as one
+    StaticTree drawing the same element, its class and children (its own id kept as a plain
+    element id, not a callback target).
+
+    Example: ``frozen(html.Dl([html.Dt("Year"), html.Dd("2024")], className="facts"))``
+    """
+    tag, attributes, nodes = cast(list[Any], freeze(component)[0])
+    extra = set(attributes) - {"className", "id"}
+    if extra:
+        raise ValueError(f"a StaticTree's own element takes a class and an id only: {extra}")
+    return StaticTree(tag=tag, nodes=nodes, **attributes)

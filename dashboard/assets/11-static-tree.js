@@ -2,20 +2,23 @@
    practices) drawn by one component instead of one Dash component per element. A node is a text
    (drawn as text, never parsed as HTML) or [tag, attributes, children]. Only the tags and
    attributes listed here are drawn (dashboard/static_tree.py keeps the same lists); a link only
-   to a path of this site or to http(s), an internal one moving within the app as dcc.Link does.
+   to a path of this site or to http(s), an internal one moving within the app as dcc.Link does,
+   one with a target opening a new tab without access to this page.
    No external code. */
 (function () {
   var TAGS = ["tr", "td", "th", "span", "a", "p", "ul", "ol", "li", "dl", "dt", "dd", "strong",
-    "em", "small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section"];
+    "em", "small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section",
+    "table", "thead", "tbody", "caption"];
   var ATTRIBUTES = ["className", "title", "lang", "colSpan", "rowSpan", "scope", "role", "href",
-    "dateTime", "id"];
+    "dateTime", "id", "target", "rel"];
   var tags = {}, attributes = {};
   TAGS.forEach(function (tag) { tags[tag] = true; });
   ATTRIBUTES.forEach(function (name) { attributes[name] = true; });
   var internal = /^\/(?!\/)/, external = /^https?:\/\//i;
 
   function follow(event) {  // dcc.Link's own handling of a click on an internal link
-    if (event.metaKey || event.shiftKey || event.altKey || event.ctrlKey || event.button !== 0) {
+    if (event.metaKey || event.shiftKey || event.altKey || event.ctrlKey || event.button !== 0 ||
+        event.currentTarget.target) {
       return;
     }
     event.preventDefault();
@@ -32,6 +35,10 @@
     Object.keys(given).forEach(function (name) {
       if (attributes[name] || /^aria-[a-z]+$/.test(name)) { props[name] = given[name]; }
     });
+    if ("target" in props) {  // a new tab, never with access to this page
+      props.target = "_blank";
+      props.rel = "noopener noreferrer";
+    }
     if ("href" in props) {
       var href = String(props.href);
       if (internal.test(href)) {
@@ -46,7 +53,7 @@
   }
 
   function StaticTree(props) {
-    var tag = tags[props.tag] || props.tag === "tbody" ? props.tag : "div";
+    var tag = tags[props.tag] ? props.tag : "div";
     var nodes = Array.isArray(props.nodes) ? props.nodes : [];
     return React.createElement(tag, {id: props.id, className: props.className}, nodes.map(build));
   }

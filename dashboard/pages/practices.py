@@ -18,7 +18,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, register_page
 from dash.dcc.express import send_bytes  # dash.dcc re-exports it through a computed __all__
 
-from dashboard import components, data, ids, page_params, response_cache
+from dashboard import components, data, ids, page_params, response_cache, static_tree
 from dashboard.aria import aria
 from dashboard.i18n import fmt_date, fmt_number, t
 from pipelines.metrics.filters import Filters
@@ -313,7 +313,8 @@ def practices_view(filters: Filters, lang: str, raw: dict[str, Any]) -> tuple[An
         "type": params["type"],
         "page": page if page > 1 else None,
     }
-    listing = html.Div(items, className="practice-list")
+    # one StaticTree (dashboard.static_tree): a page of practices was some 600 components
+    listing = static_tree.frozen(html.Div(items, className="practice-list"))
     return listing, status, pager_status, url_params, page <= 1, page >= pages
 
 

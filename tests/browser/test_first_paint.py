@@ -211,6 +211,12 @@ def test_responses_compressed_and_assets_cached_by_hash(server_url: str) -> None
     assert "max-age=31536000" in headers.get("cache-control", "") and body
     headers, _ = _get(server_url + "/_favicon.ico?v=0.0.1")  # another version: no lifetime
     assert "max-age" not in headers.get("cache-control", "")
+    # a page that links no icon (sign-in, submission, API) gets the same one, not a 404
+    headers, site_icon = _get(server_url + "/favicon.ico")
+    assert (
+        headers["content-type"] == "image/x-icon"
+        and site_icon == _get(server_url + icon.group(1))[1]
+    )
 
 
 # every graph's drawing (Plotly's) fills its box, within Plotly's own 1 px tolerance

@@ -10,8 +10,6 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from dash import dcc, html
-from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from dashboard import app as _app  # noqa: F401  (registers pages, so get_relative_path works)
@@ -113,9 +111,11 @@ def test_components_data_table_renders_text_not_html_and_limits_rows():
     df = pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"] * 60, "n": range(60)})
     table = components.data_table(df, "fr", columns={"name": "Nom", "n": "Nombre"}, max_rows=50)
     rendered = table.to_plotly_json()
-    rows = rendered["props"]["children"][0].children[1].children
+    head, body = rendered["props"]["children"][0].nodes  # one StaticTree: [tag, attrs, nodes]
+    assert [th[2] for th in head[2][0][2]] == [["Nom"], ["Nombre"]]
+    rows = body[2]
     assert len(rows) == 50
-    assert rows[0].children[0].children == "<img src=x onerror=alert(1)>"  # a string child
+    assert rows[0][2][0] == ["td", {}, ["<img src=x onerror=alert(1)>"]]  # a text node
     assert "60" in rendered["props"]["children"][1].children
 
 
@@ -123,20 +123,20 @@ def test_components_data_table_writes_a_column_under_another_on_a_phone():
     df = pd.DataFrame({"metric": ["GDP"], "value": [3], "source": ["<b>Eurostat</b>"]})
     columns = {"metric": "Indicator", "value": "Value", "source": "Source"}
     table = components.data_table(df, "en", columns=columns, under={"source": "metric"})
-    head, body = table.children[0].children
-    assert [getattr(th, "className", None) for th in head.children.children] == [
+    head, body = table.children[0].nodes
+    assert [th[1].get("className") for th in head[2][0][2]] == [
         None,
         None,
         "narrow-hidden",  # its own column: hidden on a phone (CSS), shown elsewhere
     ]
-    first, value, source = body.children[0].children
-    text, copy = first.children  # the indicator, then the copy shown on a phone only
-    assert text == "GDP" and copy.className == "cell-under"
-    assert copy.children[0].children == "Source" and copy.children[1] == "<b>Eurostat</b>"
-    assert source.className == "narrow-hidden" and source.children == "<b>Eurostat</b>"
-    assert not hasattr(value, "className") or value.className is None
+    first, value, source = body[2][0][2]
+    text, copy = first[2]  # the indicator, then the copy shown on a phone only
+    assert text == "GDP" and copy[1] == {"className": "cell-under"}
+    assert copy[2] == [["span", {"className": "cell-under-label"}, ["Source"]], "<b>Eurostat</b>"]
+    assert source == ["td", {"className": "narrow-hidden"}, ["<b>Eurostat</b>"]]
+    assert value == ["td", {}, ["3"]]
     plain = components.data_table(df, "en", columns=columns)  # without `under`: as before
-    assert plain.children[0].children[1].children[0].children[0].children == "GDP"
+    assert plain.children[0].nodes[1][2][0][2][0] == ["td", {}, ["GDP"]]
 
 
 def test_components_empty_card_says_why():
@@ -250,20 +250,8 @@ def test_components_table_column_values_are_those_of_to_dict_records():
         assert [str(v) for v in got] == [str(v) for v in want], column
 
 
-def _rebuilt(node):
-    """Return `node` rebuilt through Dash's checked constructor, children first."""
-    if isinstance(node, list):
-        return [_rebuilt(n) for n in node]
-    if not isinstance(node, Component):
-        return node
-    props = node.to_plotly_json()["props"]
-    children = _rebuilt(props.pop("children", None))
-    return type(node)(children, **props)
-
-
-def test_components_table_cells_send_the_json_of_checked_components():
-    # the cells and rows are built without Dash's per-call checks (components.quick): the JSON
-    # the browser gets is the one of components built the checked way
+def test_components_table_is_one_static_tree_with_links_to_city_profiles():
+    # the rows are nodes of one StaticTree (dashboard.static_tree), sent as plain JSON
     df = _table_frame()
     for lang in ("en", "fr", "es"):
         table = components.data_table(
@@ -274,11 +262,12 @@ def test_components_table_cells_send_the_json_of_checked_components():
             under={"source": "n"},
         )
         sent = json.loads(to_json_plotly(table))
-        assert sent == json.loads(to_json_plotly(_rebuilt(table)))
-        body = table.children[0].children[1].children
-        assert len(body) == len(df) and all(isinstance(row, html.Tr) for row in body)
-        first = body[0].children[0].children
-        assert isinstance(first, dcc.Link) and first.children == "Turin"
+        block = sent["props"]["children"][0]
+        assert block["type"] == "StaticTree" and block["props"]["tag"] == "table"
+        body = block["props"]["nodes"][1][2]
+        assert len(body) == len(df) and all(row[0] == "tr" for row in body)
+        first = body[0][2][0][2][0]
+        assert first == ["a", {"href": components.city_href("turin-it", lang)}, ["Turin"]]
 
 
 def test_evidence_link_opens_a_new_tab_without_access_to_the_page() -> None:

@@ -15,8 +15,9 @@ from typing import Any, cast
 import pandas as pd
 from dash import html
 
-from dashboard import data, disclosure
+from dashboard import data, static_tree
 from dashboard.i18n import fmt_date, fmt_number, t
+from dashboard.static_tree import StaticTree
 from pipelines.queries.metrics import describe, metric_entities
 
 
@@ -51,24 +52,22 @@ def about_metric(
     *,
     target: str | None = None,
     definition: str | None = None,
-    key: str | None = None,
-) -> html.Div:
+) -> StaticTree:
     """Return the "About this figure" disclosure of a declared metric: definition, unit,
     formula, how it combines, where and when it is counted, `target` (a KPI card's target and
     deadline, when given) and the files it comes from (rows loaded and quarantined): the
     latest of `runs` (a frame of ingest runs or its `run_rows`; else read here).
 
-    `key` (unique on the page; default the metric id) names the disclosure, whose content is
-    drawn when first opened (dashboard.disclosure).
+    One StaticTree (dashboard.static_tree): its `<details>` draws the content when first opened.
 
-    Example: ``about_metric("K02", "fr", run_rows(runs), key="kpi-K02")``
+    Example: ``about_metric("K02", "fr", run_rows(runs))``
     """
     runs = metric_runs() if runs is None else runs
     rows = run_rows(runs) if isinstance(runs, pd.DataFrame) else runs
     entities = set(metric_entities(metric_id))
     latest = tuple(tuple(row[1:]) for row in rows if row[0] in entities)[:SOURCES_SHOWN]
-    drawn = _drawn(metric_id, lang, latest, target, definition, key or metric_id)
-    return cast(html.Div, pickle.loads(drawn))
+    drawn = _drawn(metric_id, lang, latest, target, definition)
+    return cast(StaticTree, pickle.loads(drawn))
 
 
 # The scorecard shows ~30 disclosures per answer, ~30 components each, whose text depends only on
@@ -82,9 +81,8 @@ def _drawn(
     latest: tuple[tuple[Any, ...], ...],
     target: str | None,
     definition: str | None,
-    key: str,
 ) -> bytes:
-    return pickle.dumps(_draw(metric_id, lang, latest, target, definition, key))
+    return pickle.dumps(_draw(metric_id, lang, latest, target, definition))
 
 
 def _draw(
@@ -93,8 +91,7 @@ def _draw(
     latest: tuple[tuple[Any, ...], ...],
     target: str | None,
     definition: str | None,
-    key: str,
-) -> html.Div:
+) -> StaticTree:
     info = describe(metric_id)
     items: list[tuple[str, Any]] = [
         (t("kpi.about.definition", lang), definition or t(f"metric.{metric_id}", lang)),
@@ -122,14 +119,13 @@ def _draw(
         )
         for file_name, finished_at, loaded, quarantined in latest
     ]
-    summary = html.Summary(t("kpi.about", lang))
     content = [
-        summary,
+        html.Summary(t("kpi.about", lang)),
         html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))]),
         html.P(t("kpi.about.sources", lang), className="kpi-about-head"),
         html.Ul(sources) if sources else html.P(t("kpi.about.no_sources", lang)),
     ]
-    return html.Div(
-        disclosure.lazy_details(disclosure.KINDS[1], key, summary, content, className="kpi-about"),
-        className="kpi-about-box",
+    # one StaticTree (dashboard.static_tree), its <details> drawing the content once opened
+    return static_tree.frozen(
+        html.Div(html.Details(content, className="kpi-about"), className="kpi-about-box")
     )

@@ -611,7 +611,7 @@ def chart_card(
                 **aria(live="polite"),
             ),
             *lazy_table(card, lang),
-            about_metric(metric, lang, key=card) if metric else None,
+            about_metric(metric, lang) if metric else None,
             export_buttons(card, lang, xlsx=xlsx),
         ],
         className="card chart-card" + (" wide" if wide else ""),

@@ -1,9 +1,10 @@
 """Disclosures drawn when first opened: a closed `<details>` whose content waits in a store.
 
-A chart card's data table and a figure's "About this figure" are closed until a person opens
-them, yet as Dash components their cells, terms and lists were most of a page's components (the
-overview: 1,581, of which 392 table cells and 408 definition terms), each rendered by React and
-tracked by Dash's renderer on every load. Here the content (summary first, as Dash component
+A chart card's data table is closed until a person opens it, yet as Dash components its cells
+were many of a page's components (the overview: 1,581, of which 392 table cells), each rendered
+by React and tracked by Dash's renderer on every load; a callback refills it for new filters.
+("About this figure", whose content never changes once drawn, is a `details` node of a
+dashboard.static_tree block instead.) Here the content (summary first, as Dash component
 data, never HTML) waits in a `dcc.Store` beside its `<details>`, which starts with its summary
 only; the clientside callback `iurcDisclosure.fill` (assets/08-lazy-disclosure.js) copies it in on
 the first click of the summary (mouse, Enter or Space) and again whenever the store changes
@@ -20,7 +21,7 @@ from dash import MATCH, Input, Output, State, dcc, html
 from dashboard import ids
 
 # (the <details> id type, its content store's id type): ids are {"type": …, "card": key}
-KINDS = ((ids.CARD_TABLE, ids.CARD_TABLE_ROWS), (ids.ABOUT, ids.ABOUT_CONTENT))
+KINDS = ((ids.CARD_TABLE, ids.CARD_TABLE_ROWS),)
 
 
 def lazy_details(

@@ -8,7 +8,8 @@ the elements with React directly: the same DOM, in a few ms.
 
 A node is a text (a string, drawn as text: never parsed as HTML) or a list
 `[tag, attributes, children]`: `tag` one of TAGS, `attributes` a dict of ATTRIBUTES (and
-`aria-*`), `children` a list of nodes. The script draws nothing for another tag or attribute, and
+`aria-*`), `children` a list of nodes. A `details` node draws its first child (its summary) at
+once and the others when it is first opened, as dashboard.disclosure's stores do. The script draws nothing for another tag or attribute, and
 a link only to an address of this site (a path) or to http(s): an internal link moves within the
 app as dcc.Link does (no page reload); a link with a target opens in a new tab without access to
 this page (rel="noopener noreferrer" always).
@@ -27,7 +28,7 @@ from dash.development.base_component import Component
 TAGS = frozenset(
     {"tr", "td", "th", "span", "a", "p", "ul", "ol", "li", "dl", "dt", "dd", "strong", "em"}
     | {"small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section"}
-    | {"table", "thead", "tbody", "caption"}
+    | {"table", "thead", "tbody", "caption", "details", "summary"}
 )
 ATTRIBUTES = frozenset(
     {"className", "title", "lang", "colSpan", "rowSpan", "scope", "role", "href", "dateTime"}
@@ -90,6 +91,10 @@ def freeze(component: Any) -> list[Node]:
         return [str(component)]
     if isinstance(component, (list, tuple)):
         return [n for c in component for n in freeze(c)]
+    if isinstance(component, StaticTree):  # a block inside a larger one: its element
+        attributes = {k: getattr(component, k, None) for k in ("className", "id")}
+        nodes = getattr(component, "nodes", None) or []
+        return [node(getattr(component, "tag", None) or "div", *nodes, **attributes)]
     if not isinstance(component, Component):
         raise ValueError(f"not static content: {component!r}")
     props = dict(component.to_plotly_json()["props"])

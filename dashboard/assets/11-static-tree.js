@@ -3,12 +3,13 @@
    (drawn as text, never parsed as HTML) or [tag, attributes, children]. Only the tags and
    attributes listed here are drawn (dashboard/static_tree.py keeps the same lists); a link only
    to a path of this site or to http(s), an internal one moving within the app as dcc.Link does,
-   one with a target opening a new tab without access to this page.
+   one with a target opening a new tab without access to this page. A <details> draws its summary
+   (its first child) at once and the rest when first opened (as dashboard.disclosure does).
    No external code. */
 (function () {
   var TAGS = ["tr", "td", "th", "span", "a", "p", "ul", "ol", "li", "dl", "dt", "dd", "strong",
     "em", "small", "div", "code", "abbr", "time", "br", "article", "h2", "h3", "h4", "section",
-    "table", "thead", "tbody", "caption"];
+    "table", "thead", "tbody", "caption", "details", "summary"];
   var ATTRIBUTES = ["className", "title", "lang", "colSpan", "rowSpan", "scope", "role", "href",
     "dateTime", "id", "target", "rel"];
   var tags = {}, attributes = {};
@@ -47,8 +48,22 @@
         delete props.href;
       }
     }
+    if (tag === "details") {
+      return React.createElement(LazyDetails, {key: key, props: props, kids: kids});
+    }
     var args = [tag, props];
     for (var i = 0; i < kids.length; i++) { args.push(build(kids[i], i)); }
+    return React.createElement.apply(React, args);
+  }
+
+  function LazyDetails(given) {  // the content after the summary: drawn once first opened
+    var state = React.useState(false), drawn = state[0], setDrawn = state[1];
+    var props = Object.assign({}, given.props, {
+      onToggle: function (event) { if (event.currentTarget.open) { setDrawn(true); } }
+    });
+    delete props.key;
+    var args = ["details", props, build(given.kids[0], 0)];
+    for (var i = 1; drawn && i < given.kids.length; i++) { args.push(build(given.kids[i], i)); }
     return React.createElement.apply(React, args);
   }
 

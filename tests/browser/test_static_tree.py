@@ -52,6 +52,15 @@ def test_hostile_nodes_draw_as_inert_text(dash_page):
     assert evidence.get_attribute("target") == "_blank"
     assert evidence.get_attribute("rel") == "noopener noreferrer"
     links.nth(0).click()  # no href: nothing runs
+    # a <details> draws its summary at once and the rest when first opened
+    page.evaluate(
+        DRAW, [["details", {"className": "d"}, [["summary", {}, ["About"]], ["p", {}, ["Drawn"]]]]]
+    )
+    details = page.locator("#static-tree-probe details.d").last
+    assert details.locator("p").count() == 0 and details.inner_text() == "About"
+    details.locator("summary").click()
+    details.locator("p", has_text="Drawn").wait_for(timeout=10_000)
+    assert details.evaluate("d => d.open")
     # an internal link moves within the app (Dash's router draws the page), without a reload
     page.evaluate("window.__notReloaded = true")
     links.nth(3).click()

@@ -99,3 +99,21 @@ def test_the_script_draws_the_tags_and_attributes_the_module_allows():
     assert listed("ATTRIBUTES") == static_tree.ATTRIBUTES
     assert 'window["dashboard.static_tree"]' in script
     assert StaticTree._namespace == "dashboard.static_tree"
+
+
+def test_a_block_inside_a_larger_one_is_its_element():
+    inner = frozen(html.Div(html.Details([html.Summary("About"), html.P("x")]), className="box"))
+    assert freeze(html.Li([html.Span("a"), inner], className="card")) == [
+        [
+            "li",
+            {"className": "card"},
+            [
+                ["span", {}, ["a"]],
+                [
+                    "div",
+                    {"className": "box"},
+                    [["details", {}, [["summary", {}, ["About"]], ["p", {}, ["x"]]]]],
+                ],
+            ],
+        ]
+    ]

@@ -70,10 +70,11 @@ def about_metric(
     return cast(StaticTree, pickle.loads(drawn))
 
 
-# The scorecard shows ~30 disclosures per answer, ~30 components each, whose text depends only on
-# these arguments: each is drawn once and kept pickled (our own objects, never read from
-# outside), and every call unpickles its own copy (~6x cheaper than building the components
-# again), so that nothing done to one answer's components can reach another's.
+# The scorecard shows ~30 disclosures per answer, each built from ~30 components (then frozen
+# into one StaticTree), whose text depends only on these arguments: each is drawn once and kept
+# pickled (our own objects, never read from outside), and every call unpickles its own copy
+# (cheaper than building and freezing it again), so that nothing done to one answer's block can
+# reach another's.
 @functools.lru_cache(maxsize=4096)
 def _drawn(
     metric_id: str,

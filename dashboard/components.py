@@ -841,8 +841,8 @@ def quick(cls: type[C], children: Any, **props: Any) -> C:
     """Return `cls(children, **props)` (a Dash component class) built without Dash's per-call
     argument checks: the first call of each class is checked and built by Dash, the others copy
     its per-instance attributes and set the properties. Its JSON is the checked one's; only for
-    properties valid for `cls` (only the first call of a class is checked): the cells and rows
-    of `data_table`, a few hundred per table.
+    properties valid for `cls` (only the first call of a class is checked): the many small
+    components of a list of practices or a city's links.
 
     Example:
         >>> quick(html.Td, "1", className="x").to_plotly_json() == html.Td("1", className="x").to_plotly_json()

@@ -171,48 +171,45 @@ def kpi_card(
     )
     heading_id = f"kpi-{row['indicator_id']}"
     spark = spark_text(trend)
-    body = html.Div(
-        [
-            html.H3(f"{row['indicator_id']} · {row['label']}", id=heading_id),
-            html.P(fmt_value(row["value"], row["unit"], lang), className="kpi-value"),
-            html.P(
-                [
-                    html.Span(status_text(rag, lang), className="kpi-status"),
-                    html.Span(f" {achieved}" if achieved else ""),
-                ]
-            ),
-            html.P(target, className="kpi-target"),
-            html.P(t("kpi.lower_better", lang), className="kpi-direction")
-            if row["direction"] == "lower"
-            else None,
-            html.P(organisations_text(organisations, lang), className="kpi-organisations")
-            if organisations
-            else None,
-            html.P(
-                [
-                    html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
-                    html.Span(spark, **aria(hidden="true")),
-                    html.Span(
-                        " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
-                        className="visually-hidden",
-                    ),
-                    html.Span(" " + t("kpi.trend_partial", lang), className="kpi-trend-note")
-                    if partial
-                    else None,
-                ],
-                className="kpi-trend",
-            )
-            if spark
-            else None,
-        ],
-        className="kpi-body",
-    )
+    body = [
+        html.H3(f"{row['indicator_id']} · {row['label']}", id=heading_id),
+        html.P(fmt_value(row["value"], row["unit"], lang), className="kpi-value"),
+        html.P(
+            [
+                html.Span(status_text(rag, lang), className="kpi-status"),
+                html.Span(f" {achieved}" if achieved else ""),
+            ]
+        ),
+        html.P(target, className="kpi-target"),
+        html.P(t("kpi.lower_better", lang), className="kpi-direction")
+        if row["direction"] == "lower"
+        else None,
+        html.P(organisations_text(organisations, lang), className="kpi-organisations")
+        if organisations
+        else None,
+        html.P(
+            [
+                html.Span(t("kpi.trend", lang) + ": ", className="visually-hidden"),
+                html.Span(spark, **aria(hidden="true")),
+                html.Span(
+                    " → ".join(fmt_number(v, lang) for v in (trend[0], trend[-1])),
+                    className="visually-hidden",
+                ),
+                html.Span(" " + t("kpi.trend_partial", lang), className="kpi-trend-note")
+                if partial
+                else None,
+            ],
+            className="kpi-trend",
+        )
+        if spark
+        else None,
+    ]
     # the whole card is one StaticTree (dashboard.static_tree), its "About this figure" drawn
     # when first opened: 30 components for the scorecard instead of some 330
     return static_tree.frozen(
         html.Li(
             html.Article(
-                [body, about_figure(row, runs if runs is not None else pd.DataFrame(), lang)],
+                [*body, about_figure(row, runs if runs is not None else pd.DataFrame(), lang)],
                 **aria(labelledby=heading_id),
             ),
             className=f"kpi-card rag-{rag}",

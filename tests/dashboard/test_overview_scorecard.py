@@ -129,10 +129,8 @@ def test_organisation_cards_state_the_d6_figures(warehouse):
     data.clear_cache()
     filters = Filters(region=("EU",))
     cards, _, _ = overview.update_scorecard(components.make_state(filters, "en", "/"))
-    # a card is one StaticTree: li > article > div.kpi-body > h3, as nodes [tag, attrs, children]
-    text = {
-        c.nodes[0][2][0][2][0][2][0]: json.dumps(c.to_plotly_json(), default=str) for c in cards
-    }
+    # a card is one StaticTree: li > article > h3, as nodes [tag, attributes, children]
+    text = {c.nodes[0][2][0][2][0]: json.dumps(c.to_plotly_json(), default=str) for c in cards}
     k05 = next(v for k, v in text.items() if k.startswith("K05"))
     figures = queries.organisation_figures(db.connect_readonly(warehouse), filters)
     assert figures["rule"] == "range" and figures["low"] < figures["high"]
